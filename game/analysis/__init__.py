@@ -1,0 +1,1 @@
+"""Analysis for scenario authors: exhaustive paths, Monte Carlo play, lint rules."""

@@ -1,0 +1,110 @@
+"""`hold-the-line analyze`: what every path and random play through a scenario look like."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from game.analysis.paths import Exploration, PathResult, explore
+from game.engine.scoring import DEFAULT_PASS_SCORE
+from game.scenario.campaign import find_campaign_for
+from game.scenario.loader import load_scenario
+from game.scenario.model import Policy, Scenario
+from game.scenario.problems import ScenarioError
+
+
+def _path_json(path: PathResult) -> dict[str, Any]:
+    return {
+        "choices": list(path.choices),
+        "ending": path.ending,
+        "outcome": path.outcome,
+        "rating": path.rating,
+        "score": path.score,
+        "passed": path.passed,
+        "final_anger": path.final_anger,
+    }
+
+
+def summarise(scenario: Scenario, exploration: Exploration) -> dict[str, Any]:
+    paths = exploration.paths
+    branches_total = {
+        (node.id, choice.number, index)
+        for node in scenario.nodes
+        for choice in node.choices
+        for index in range(len(choice.branches))
+    }
+    guide = exploration.guide_following()
+    return {
+        "scenario": scenario.id,
+        "paths": len(paths),
+        "truncated": exploration.truncated,
+        "pruned_loops": exploration.pruned,
+        "pass_rate": round(sum(p.passed for p in paths) / len(paths), 3) if paths else 0.0,
+        "endings": dict(exploration.endings.most_common()),
+        "best": _path_json(exploration.best()) if paths else None,
+        "worst": _path_json(exploration.worst()) if paths else None,
+        "guide_following": {
+            "paths": len(guide),
+            "all_pass": all(p.passed for p in guide),
+            "lowest": _path_json(min(guide, key=lambda p: p.score)) if guide else None,
+        },
+        "unvisited_nodes": sorted({n.id for n in scenario.nodes} - exploration.visited_nodes),
+        "untaken_branches": sorted(
+            f"{node}: choice {choice}, branch {index + 1}"
+            for node, choice, index in branches_total - exploration.taken_branches
+        ),
+    }
+
+
+def analyze_command(path: Path, *, runs: int, as_json: bool, seed: int) -> int:
+    try:
+        scenario = load_scenario(path)
+    except ScenarioError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        return 2
+    campaign = find_campaign_for(path)
+    policy = campaign.policy if campaign else Policy()
+    level = campaign.level(scenario.id) if campaign else None
+    pass_score = level.pass_score if level else DEFAULT_PASS_SCORE
+    summary = summarise(scenario, explore(scenario, policy=policy, pass_score=pass_score))
+    try:
+        from game.analysis.montecarlo import simulate
+
+        summary["monte_carlo"] = simulate(scenario, policy=policy, runs=runs, seed=seed).as_dict()
+    except ImportError:  # pragma: no cover - until the simulation lands
+        pass
+    if as_json:
+        print(json.dumps(summary, indent=2))
+        return 0
+    print(f"{scenario.title.en} ({scenario.id}) · pass mark {pass_score}")
+    print(f"  {summary['paths']} complete paths" + (" (truncated)" if summary["truncated"] else ""))
+    print(f"  {summary['pruned_loops']} paths cut for going round a loop")
+    print(f"  pass rate over all paths: {summary['pass_rate']:.0%}")
+    print("  endings: " + ", ".join(f"{k} ×{v}" for k, v in summary["endings"].items()))
+    for label in ("best", "worst"):
+        p = summary[label]
+        if p:
+            print(
+                f"  {label}: {p['score']} ({p['ending']}, {p['rating']}) "
+                f"choices {','.join(map(str, p['choices']))}"
+            )
+    g = summary["guide_following"]
+    print(f"  guide-following paths: {g['paths']}, all pass: {g['all_pass']}")
+    if g["lowest"]:
+        print(
+            f"    lowest: {g['lowest']['score']} choices {','.join(map(str, g['lowest']['choices']))}"
+        )
+    if summary["unvisited_nodes"]:
+        print("  never visited: " + ", ".join(summary["unvisited_nodes"]))
+    if summary["untaken_branches"]:
+        print("  branches never taken: " + "; ".join(summary["untaken_branches"]))
+    mc = summary.get("monte_carlo")
+    if mc:
+        print(
+            f"  random play ({mc['runs']} runs): pass {mc['pass_rate']:.1%}, "
+            f"mean final anger {mc['mean_final_anger']:.0f}, mean turns {mc['mean_turns']:.1f}"
+        )
+    return 0

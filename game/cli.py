@@ -1,0 +1,272 @@
+"""The `hold-the-line` command: the game and every tool around it.
+
+Each subcommand imports what it needs when it runs, so `validate` never loads pygame and
+the game starts without loading the report templates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from game import __version__
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 3
+
+
+class UsageError(Exception):
+    """Bad input from the command line: a clear message and exit 2."""
+
+
+def _repo_scenarios() -> Path:
+    from game.paths import default_campaign
+
+    return default_campaign()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hold-the-line",
+        description="Hold the Line: de-escalation training for customer-service hires.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    play = sub.add_parser("play", help="open the game window (the default)")
+    _play_args(play)
+
+    text = sub.add_parser("text", help="play a scenario in the terminal")
+    text.add_argument("scenario", type=Path)
+    text.add_argument(
+        "--choices", help="scripted play: choice numbers in authoring order, e.g. 1,3,2"
+    )
+    text.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    text.add_argument("--no-timer", action="store_true", help="turn the dead-air timer off")
+    text.add_argument(
+        "--lang", default="en", help="language of the scenario text (en, fil, fi, tr, vi)"
+    )
+    text.add_argument("--pass-score", type=int, help="pass mark (default: the campaign's, else 70)")
+    text.add_argument("--seed", type=int, help="seed for the order choices are shown in")
+
+    validate = sub.add_parser("validate", help="check scenario and campaign files")
+    validate.add_argument("paths", nargs="+", type=Path)
+
+    lint = sub.add_parser("lint", help="pedagogy and graph warnings for scenario authors")
+    lint.add_argument("paths", nargs="+", type=Path)
+    lint.add_argument("--json", action="store_true")
+
+    analyze = sub.add_parser("analyze", help="every path and a Monte Carlo of random play")
+    analyze.add_argument("scenario", type=Path)
+    analyze.add_argument("--runs", type=int, default=10_000)
+    analyze.add_argument("--json", action="store_true")
+    analyze.add_argument("--seed", type=int, default=1)
+
+    graph = sub.add_parser("graph", help="the scenario as a graph")
+    graph.add_argument("scenario", type=Path)
+    graph.add_argument("--format", choices=("dot", "mermaid"), default="mermaid")
+
+    report = sub.add_parser("report", help="an HTML report for supervisors")
+    report.add_argument("--db", help="database URL (default: the local SQLite file)")
+    report.add_argument("--out", type=Path, required=True)
+    report.add_argument("--trainee", help="only this trainee")
+    report.add_argument("--since", help="only attempts since this date (YYYY-MM-DD)")
+
+    export = sub.add_parser("export", help="attempts as CSV or xAPI statements")
+    export.add_argument("--db", help="database URL (default: the local SQLite file)")
+    export.add_argument("--format", choices=("csv", "xapi"), required=True)
+    export.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    export.add_argument("--turns", action="store_true", help="CSV: one row per turn")
+    export.add_argument("--lrs", help="xAPI: send to this Learning Record Store endpoint")
+    export.add_argument("--lrs-user")
+    export.add_argument("--lrs-password")
+    export.add_argument(
+        "--homepage", default="https://hold-the-line.example", help="xAPI account home page"
+    )
+
+    schema = sub.add_parser("schema", help="print the JSON Schema of the scenario format")
+    schema.add_argument(
+        "--campaign", action="store_true", help="the campaign file's schema instead"
+    )
+
+    curriculum = sub.add_parser("curriculum", help="levels × principles taught, as Markdown")
+    curriculum.add_argument("--campaign", type=Path)
+    curriculum.add_argument("--out", type=Path)
+    return parser
+
+
+def _play_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--campaign", type=Path, help="campaign file (default: the bundled one)")
+    parser.add_argument("--db", help="database URL (default: the local SQLite file)")
+    parser.add_argument("--fullscreen", action="store_true")
+    parser.add_argument("--lang", default="en")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    if not args_list or (
+        args_list[0].startswith("-") and args_list[0] not in ("-h", "--help", "--version")
+    ):
+        args_list = ["play", *args_list]
+    args = parser.parse_args(args_list)
+    try:
+        return _dispatch(args)
+    except UsageError as error:
+        print(f"hold-the-line: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("\nhold-the-line: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as error:  # the last line of defence: never a raw traceback
+        log = _write_crash_log()
+        print(f"hold-the-line: internal error: {error}", file=sys.stderr)
+        if log is not None:
+            print(f"hold-the-line: details were written to {log}", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def _write_crash_log() -> Path | None:
+    try:
+        from game.paths import log_dir
+
+        path = log_dir() / "cli-error.log"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(traceback.format_exc() + "\n")
+        return path
+    except OSError:
+        return None
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    command = args.command or "play"
+    if command == "play":
+        from game.ui.app import run_game
+
+        return run_game(
+            campaign=args.campaign, db=args.db, fullscreen=args.fullscreen, lang=args.lang
+        )
+    if command == "text":
+        return _text(args)
+    if command == "validate":
+        return _validate(args.paths)
+    if command == "schema":
+        from game.scenario.schema import campaign_schema, dump, scenario_schema
+
+        sys.stdout.write(dump(campaign_schema() if args.campaign else scenario_schema()))
+        return EXIT_OK
+    if command == "lint":
+        from game.analysis.lint import lint_command
+
+        return lint_command(args.paths, as_json=args.json)
+    if command == "analyze":
+        from game.analysis.report import analyze_command
+
+        return analyze_command(args.scenario, runs=args.runs, as_json=args.json, seed=args.seed)
+    if command == "graph":
+        from game.analysis.graph import graph_command
+
+        return graph_command(args.scenario, args.format)
+    if command == "curriculum":
+        from game.analysis.curriculum import curriculum_command
+
+        return curriculum_command(args.campaign or _repo_scenarios(), args.out)
+    if command == "report":
+        from game.records.report import report_command
+
+        return report_command(db=args.db, out=args.out, trainee=args.trainee, since=args.since)
+    if command == "export":
+        from game.records.export import export_command
+
+        return export_command(args)
+    raise UsageError(f"unknown command {command!r}")  # pragma: no cover - argparse guards
+
+
+def load_or_report(path: Path) -> object:
+    """Load a scenario for a command; problems become exit code 1 with located lines."""
+    from game.scenario.loader import load_scenario
+    from game.scenario.problems import ScenarioError
+
+    try:
+        return load_scenario(path)
+    except ScenarioError as error:
+        for problem in error.problems:
+            print(problem)
+        raise SystemExit(EXIT_USAGE) from None
+
+
+def _validate(paths: list[Path]) -> int:
+    from game.scenario.validate import validate
+
+    report = validate(paths)
+    for problem in report.problems:
+        print(problem)
+    count = len(report.problems)
+    summary = f"{report.files} file{'s' if report.files != 1 else ''} checked"
+    summary += ", all valid" if not count else f", {count} problem{'s' if count != 1 else ''}"
+    print(summary, file=sys.stderr)
+    return EXIT_PROBLEMS if count else EXIT_OK
+
+
+def _text(args: argparse.Namespace) -> int:
+    from game.engine.scoring import DEFAULT_PASS_SCORE
+    from game.engine.session import TimerMode
+    from game.scenario.campaign import find_campaign_for
+    from game.scenario.loader import load_scenario
+    from game.scenario.model import LANGUAGES, Policy
+    from game.scenario.problems import ScenarioError
+    from game.text.player import ScriptError, parse_choices, play_interactive, play_scripted
+
+    if args.lang not in LANGUAGES:
+        raise UsageError(f"--lang must be one of {', '.join(LANGUAGES)}")
+    try:
+        scenario = load_scenario(args.scenario)
+    except ScenarioError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        print(f"hold-the-line: {args.scenario} cannot be played", file=sys.stderr)
+        return EXIT_USAGE
+    campaign = find_campaign_for(args.scenario)
+    policy = campaign.policy if campaign else Policy()
+    pass_score = args.pass_score
+    if pass_score is None:
+        level = campaign.level(scenario.id) if campaign else None
+        pass_score = level.pass_score if level else DEFAULT_PASS_SCORE
+    if args.choices is not None:
+        try:
+            choices = parse_choices(args.choices)
+            play_scripted(
+                scenario,
+                choices,
+                policy=policy,
+                pass_score=pass_score,
+                as_json=args.json,
+                lang=args.lang,
+                out=sys.stdout,
+            )
+        except ScriptError as error:
+            raise UsageError(str(error)) from error
+        return EXIT_OK
+    if args.json:
+        raise UsageError("--json needs --choices (scripted play)")
+    return play_interactive(
+        scenario,
+        policy=policy,
+        pass_score=pass_score,
+        lang=args.lang,
+        timer=TimerMode.OFF if args.no_timer else TimerMode.NORMAL,
+        seed=args.seed,
+    )
+
+
+def dumps(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)

@@ -1,0 +1,1 @@
+"""The engine: technique catalog, mood model, session runner, scoring, campaign progress."""

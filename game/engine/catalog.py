@@ -1,0 +1,271 @@
+"""The guides and the technique catalog, loaded from package data into immutable values.
+
+Numbers live in `techniques.yaml` so trainers can tune the model without touching code;
+this module turns them into frozen dataclasses and the numpy tables the mood model uses.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from importlib import resources
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import yaml
+from numpy.typing import NDArray
+
+try:
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover
+    _Loader = yaml.SafeLoader
+
+# Case fields that change the customer's state, in the column order of Catalog.case_table.
+CASE_FIELDS = ("anger", "heard", "trust", "vent", "debt", "quality")
+
+
+@dataclass(frozen=True, slots=True)
+class Principle:
+    id: str
+    section: str
+    title: str
+    rule: str
+    taught_by_game: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    name: str
+    anger: float
+    heard: float
+    trust: float
+    vent: float
+    debt: float
+    quality: float
+    principle: str
+    short: str
+    reason: str
+    breaks_policy: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Technique:
+    id: str
+    index: int
+    label: str
+    helpful: bool
+    competency: str
+    step: str
+    principles: tuple[str, ...]
+    cases: tuple[Case, ...]
+    deescalates: bool
+    diminishes: bool
+    trust_scaled: bool
+
+    def case_index(self, name: str) -> int:
+        for index, case in enumerate(self.cases):
+            if case.name == name:
+                return index
+        raise KeyError(f"technique {self.id} has no case {name!r}")
+
+    @property
+    def default_case(self) -> int:
+        """The case that applies when no context rule picks another."""
+        names = [case.name for case in self.cases]
+        return names.index("default") if "default" in names else 0
+
+
+@dataclass(frozen=True, slots=True)
+class Persona:
+    id: str
+    index: int
+    label: str
+    floor: float
+    handling: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeadAirRule:
+    grace: float
+    rate: float
+    nudge_after: float
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    id: str
+    label: str
+    dead_air: DeadAirRule | None
+
+
+@dataclass(frozen=True, slots=True)
+class EndingKind:
+    id: str
+    label: str
+    rating: str
+
+
+@dataclass(frozen=True, slots=True)
+class ModelParams:
+    heard_ready: float
+    relax_rate: float
+    trust_start: float
+    trust_scaled_base: float
+    trust_scaled_span: float
+    diminish: float
+    escalate_stuck_anger: float
+    escalate_stuck_attempts: int
+    upsell_below: float
+    hollow_thanks_at: float
+    debt_rating: str
+
+
+@dataclass(frozen=True, slots=True)
+class Catalog:
+    principles: MappingProxyType[str, Principle]
+    sections: MappingProxyType[str, str]
+    techniques: MappingProxyType[str, Technique]
+    technique_order: tuple[str, ...]
+    personas: MappingProxyType[str, Persona]
+    channels: MappingProxyType[str, Channel]
+    endings: MappingProxyType[str, EndingKind]
+    tags: MappingProxyType[str, str]
+    tag_order: tuple[str, ...]
+    competencies: MappingProxyType[str, str]
+    steps: MappingProxyType[str, str]
+    params: ModelParams
+    # numpy tables: (techniques, max cases, len(CASE_FIELDS)), (personas, techniques), (personas,)
+    case_table: NDArray[np.float64]
+    persona_multipliers: NDArray[np.float64]
+    persona_floors: NDArray[np.float64]
+    diminishes: NDArray[np.bool_]
+    trust_scaled: NDArray[np.bool_]
+    deescalates: NDArray[np.bool_]
+    breaks_policy: NDArray[np.bool_]  # (techniques, max cases)
+
+    def technique(self, technique_id: str) -> Technique:
+        return self.techniques[technique_id]
+
+    def principle(self, principle_id: str) -> Principle:
+        return self.principles[principle_id]
+
+
+def _read(name: str) -> Any:
+    text = resources.files("game.engine").joinpath(name).read_text(encoding="utf-8")
+    return yaml.load(text, Loader=_Loader)
+
+
+def _case(name: str, raw: dict[str, Any]) -> Case:
+    return Case(
+        name=name,
+        anger=float(raw.get("anger", 0)),
+        heard=float(raw.get("heard", 0)),
+        trust=float(raw.get("trust", 0)),
+        vent=float(raw.get("vent", 0)),
+        debt=float(raw.get("debt", 0)),
+        quality=float(raw["quality"]),
+        principle=str(raw["principle"]),
+        short=str(raw["short"]),
+        reason=str(raw["reason"]),
+        breaks_policy=bool(raw.get("breaks_policy", False)),
+    )
+
+
+@functools.cache
+def load_catalog() -> Catalog:
+    """The one catalog of this installation; cached because it never changes at run time."""
+    guides = _read("guides.yaml")
+    data = _read("techniques.yaml")
+
+    principles = {
+        p["id"]: Principle(
+            id=p["id"],
+            section=p["section"],
+            title=p["title"],
+            rule=p["rule"],
+            taught_by_game=p.get("taught_by") == "game",
+        )
+        for p in guides["principles"]
+    }
+    sections = {s["id"]: s["title"] for s in guides["sections"]}
+
+    techniques: dict[str, Technique] = {}
+    for index, (tid, raw) in enumerate(data["techniques"].items()):
+        techniques[tid] = Technique(
+            id=tid,
+            index=index,
+            label=raw["label"],
+            helpful=raw["kind"] == "helpful",
+            competency=raw["competency"],
+            step=raw["step"],
+            principles=tuple(raw["principles"]),
+            cases=tuple(_case(name, case) for name, case in raw["cases"].items()),
+            deescalates=bool(raw.get("deescalates", False)),
+            diminishes=bool(raw.get("diminishes", False)),
+            trust_scaled=bool(raw.get("trust_scaled", False)),
+        )
+    order = tuple(techniques)
+
+    personas = {
+        pid: Persona(pid, index, raw["label"], float(raw["floor"]), raw["handling"])
+        for index, (pid, raw) in enumerate(data["personas"].items())
+    }
+    channels = {
+        cid: Channel(
+            cid,
+            raw["label"],
+            None if raw["dead_air"] is None else DeadAirRule(**raw["dead_air"]),
+        )
+        for cid, raw in data["channels"].items()
+    }
+    endings = {
+        eid: EndingKind(eid, raw["label"], raw["rating"]) for eid, raw in data["endings"].items()
+    }
+
+    max_cases = max(len(t.cases) for t in techniques.values())
+    case_table = np.zeros((len(order), max_cases, len(CASE_FIELDS)))
+    breaks = np.zeros((len(order), max_cases), dtype=bool)
+    for t in techniques.values():
+        for c_index, case in enumerate(t.cases):
+            case_table[t.index, c_index] = [getattr(case, f) for f in CASE_FIELDS]
+            breaks[t.index, c_index] = case.breaks_policy
+
+    multipliers = np.ones((len(personas), len(order)))
+    for pid, row in data["persona_multipliers"].items():
+        for tid, value in row.items():
+            multipliers[personas[pid].index, techniques[tid].index] = float(value)
+
+    params = data["model"]
+    tables = [
+        case_table,
+        multipliers,
+        np.array([p.floor for p in personas.values()]),
+        np.array([techniques[t].diminishes for t in order]),
+        np.array([techniques[t].trust_scaled for t in order]),
+        np.array([techniques[t].deescalates for t in order]),
+        breaks,
+    ]
+    for table in tables:
+        table.setflags(write=False)  # shared by every session: nobody may change them
+    return Catalog(
+        principles=MappingProxyType(principles),
+        sections=MappingProxyType(sections),
+        techniques=MappingProxyType(techniques),
+        technique_order=order,
+        personas=MappingProxyType(personas),
+        channels=MappingProxyType(channels),
+        endings=MappingProxyType(endings),
+        tags=MappingProxyType(dict(data["tags"])),
+        tag_order=tuple(data["tags"]),
+        competencies=MappingProxyType(dict(data["competencies"])),
+        steps=MappingProxyType(dict(data["steps"])),
+        params=ModelParams(**params),
+        case_table=tables[0],
+        persona_multipliers=tables[1],
+        persona_floors=tables[2],
+        diminishes=tables[3],
+        trust_scaled=tables[4],
+        deescalates=tables[5],
+        breaks_policy=tables[6],
+    )

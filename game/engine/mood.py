@@ -1,0 +1,258 @@
+"""The mood model: how a customer's anger, sense of being heard and trust respond to a turn.
+
+Everything here works on arrays with one row per customer, so the session runner (one row)
+and the Monte Carlo analysis (thousands of rows) share one implementation and can never
+drift apart. The context rules decide *which case* of a technique applies (is the customer
+still venting? is this moment abusive? ...); the numbers for each case come from
+`techniques.yaml` via the catalog.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from game.engine.catalog import CASE_FIELDS, Catalog
+
+Bools = NDArray[np.bool_]
+Ints = NDArray[np.int64]
+Floats = NDArray[np.float64]
+
+_ANGER, _HEARD, _TRUST, _VENT, _DEBT, _QUALITY = (CASE_FIELDS.index(f) for f in CASE_FIELDS)
+
+
+@dataclass(frozen=True, slots=True)
+class Mood:
+    """The customer's inner state, one row per customer."""
+
+    anger: Ints
+    heard: Floats
+    trust: Floats
+    vent: Ints
+    debt: Ints
+    helped: Ints  # turns with an honest de-escalation attempt
+    boundary: Bools  # a boundary was set on an abusive moment
+    uses: Ints  # (rows, techniques): how often each technique was used
+
+    @property
+    def rows(self) -> int:
+        return int(self.anger.shape[0])
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What is true of the moment and the company, one row per customer."""
+
+    persona: Ints
+    transfer_policy: Bools  # abusive callers go to escalations; hanging up is never allowed
+    help_first: Bools  # supervisor requests need one honest attempt to help first
+    tags: Bools  # (rows, tags)
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """How each chosen technique landed, before it is applied."""
+
+    chosen: Bools  # (rows, techniques)
+    case: Ints  # (rows, techniques) case index, meaningful where chosen
+    anger: Ints  # (rows, techniques) rounded anger change, zero where not chosen
+    quality: Floats  # (rows, techniques), NaN where not chosen
+    heard: Floats
+    trust: Floats
+    vent: Ints
+    debt: Ints
+    breaks_policy: Bools
+    sets_boundary: Bools
+    deescalated: Bools
+
+
+@dataclass(frozen=True, slots=True)
+class Applied:
+    mood: Mood
+    relax: Ints  # the easing toward the persona floor that came with feeling heard
+    blown: Bools  # anger reached 100 this turn
+
+
+def initial_mood(
+    catalog: Catalog, rows: int, anger: int, vent: int, trust: float | None = None
+) -> Mood:
+    return Mood(
+        anger=np.full(rows, anger, dtype=np.int64),
+        heard=np.zeros(rows),
+        trust=np.full(rows, catalog.params.trust_start if trust is None else trust),
+        vent=np.full(rows, vent, dtype=np.int64),
+        debt=np.zeros(rows, dtype=np.int64),
+        helped=np.zeros(rows, dtype=np.int64),
+        boundary=np.zeros(rows, dtype=bool),
+        uses=np.zeros((rows, len(catalog.technique_order)), dtype=np.int64),
+    )
+
+
+class _Facts:
+    """Named boolean facts about each row; the vocabulary the context rules are written in."""
+
+    def __init__(self, catalog: Catalog, mood: Mood, ctx: Context) -> None:
+        params = catalog.params
+        self._catalog = catalog
+        self._ctx = ctx
+        self.venting = mood.vent > 0
+        self.ready = (mood.heard >= params.heard_ready - 1e-9) & ~self.venting
+        self.boundary = mood.boundary
+        self.talkative = ctx.persona == catalog.personas["talkative"].index
+        self.transfer_policy = ctx.transfer_policy
+        self.help_first = ctx.help_first
+        self.not_helped_yet = mood.helped == 0
+        self.stuck = (mood.anger >= params.escalate_stuck_anger) & (
+            mood.helped >= params.escalate_stuck_attempts
+        )
+        self.good_mood = mood.anger < params.upsell_below
+        self.furious = mood.anger >= params.hollow_thanks_at
+
+    def tag(self, name: str) -> Bools:
+        return self._ctx.tags[:, self._catalog.tag_order.index(name)]
+
+
+Rule = Callable[[_Facts], list[tuple[Bools, str]]]
+
+# Each rule lists (condition, case) in priority order; a row matching none gets the
+# technique's `default` case (or its first). Techniques with a single case need no rule.
+RULES: dict[str, Rule] = {
+    "listen": lambda f: [(f.venting, "venting"), (~f.venting, "done")],
+    "empathize": lambda f: [
+        (f.tag("repeated"), "repeated"),
+        (f.tag("customer_at_fault"), "at_fault"),
+    ],
+    "apologize": lambda f: [(f.tag("customer_at_fault"), "at_fault")],
+    "ask": lambda f: [(f.venting, "venting")],
+    "solve": lambda f: [(f.ready, "ready"), (~f.ready, "early")],
+    "offer_alternative": lambda f: [(f.ready, "ready"), (~f.ready, "early")],
+    "set_boundary": lambda f: [
+        (f.tag("abusive"), "abusive"),
+        (f.venting, "venting"),
+        (~f.venting, "unneeded"),
+    ],
+    "escalate": lambda f: [
+        (f.tag("requests_supervisor") & f.help_first & f.not_helped_yet, "too_soon"),
+        (f.tag("requests_supervisor"), "requested"),
+        (f.tag("refund_history"), "policy"),
+        (f.tag("beyond_authority"), "authority"),
+        (f.stuck, "stuck"),
+        (~f.stuck, "buck"),
+    ],
+    "call_security": lambda f: [(f.tag("threat"), "threat"), (~f.tag("threat"), "overreaction")],
+    "thank": lambda f: [(f.furious, "hollow")],
+    "keep_informed": lambda f: [(f.tag("lookup"), "lookup"), (~f.tag("lookup"), "default")],
+    "redirect": lambda f: [
+        (f.talkative, "talkative"),
+        (f.venting, "venting"),
+        (~f.venting, "default"),
+    ],
+    "upsell": lambda f: [(f.good_mood, "good_mood"), (~f.good_mood, "angry")],
+    "interrupt": lambda f: [(f.venting, "venting"), (~f.venting, "default")],
+    "blame_customer": lambda f: [(f.tag("customer_at_fault"), "at_fault")],
+    "refuse_supervisor": lambda f: [(f.tag("requests_supervisor"), "requested")],
+    "cave_in": lambda f: [(f.tag("refund_history"), "policy")],
+    "hang_up": lambda f: [
+        (f.transfer_policy, "policy"),
+        (~f.tag("abusive"), "not_abusive"),
+        (~f.boundary, "no_warning"),
+        (f.boundary, "allowed"),
+    ],
+    "dead_air": lambda f: [(f.tag("lookup"), "lookup"), (~f.tag("lookup"), "default")],
+}
+
+
+def select_cases(catalog: Catalog, mood: Mood, ctx: Context, active: Bools | None = None) -> Ints:
+    """The case index of every technique for every row, under the current context.
+
+    Only the techniques flagged in `active` (default: all) are worked out; the rest keep
+    their default case, which is all the runner needs for the one or two it plays.
+    """
+    facts = _Facts(catalog, mood, ctx)
+    rows = mood.rows
+    cases = np.zeros((rows, len(catalog.technique_order)), dtype=np.int64)
+    for tid, rule in RULES.items():
+        technique = catalog.techniques[tid]
+        if active is not None and not active[technique.index]:
+            continue
+        column = np.full(rows, technique.default_case, dtype=np.int64)
+        settled = np.zeros(rows, dtype=bool)
+        for condition, name in rule(facts):
+            take = condition & ~settled
+            column[take] = technique.case_index(name)
+            settled |= take
+        cases[:, technique.index] = column
+    return cases
+
+
+def judge(catalog: Catalog, mood: Mood, ctx: Context, chosen: Bools) -> Judgement:
+    """How the chosen techniques land on each customer, given who they are and the moment."""
+    params = catalog.params
+    cases = select_cases(catalog, mood, ctx, np.asarray(chosen.any(axis=0)))
+    technique_ids = np.arange(len(catalog.technique_order))
+    table = catalog.case_table[technique_ids[None, :], cases]  # (rows, techniques, fields)
+
+    raw = table[..., _ANGER] * catalog.persona_multipliers[ctx.persona]
+    calming = raw < 0
+    trust_factor = params.trust_scaled_base + params.trust_scaled_span * mood.trust[:, None]
+    raw = np.where(calming & catalog.trust_scaled[None, :], raw * trust_factor, raw)
+    fatigue = 1.0 / (1.0 + params.diminish * mood.uses)
+    raw = np.where(calming & catalog.diminishes[None, :], raw * fatigue, raw)
+    anger = np.where(chosen, np.rint(raw), 0).astype(np.int64)
+
+    quality = np.where(chosen, table[..., _QUALITY], np.nan)
+
+    def total(field: int) -> Floats:
+        result: Floats = np.where(chosen, table[..., field], 0.0).sum(axis=1)
+        return result
+
+    breaks = np.asarray((catalog.breaks_policy[technique_ids[None, :], cases] & chosen).any(axis=1))
+    boundary_index = catalog.techniques["set_boundary"].index
+    abusive_case = catalog.techniques["set_boundary"].case_index("abusive")
+    sets_boundary = chosen[:, boundary_index] & (cases[:, boundary_index] == abusive_case)
+    deescalated = np.asarray(
+        (chosen & catalog.deescalates[None, :] & (np.nan_to_num(quality) > 0)).any(axis=1)
+    )
+    return Judgement(
+        chosen=chosen,
+        case=cases,
+        anger=anger,
+        quality=quality,
+        heard=total(_HEARD),
+        trust=total(_TRUST),
+        vent=np.rint(total(_VENT)).astype(np.int64),
+        debt=np.rint(total(_DEBT)).astype(np.int64),
+        breaks_policy=breaks,
+        sets_boundary=sets_boundary,
+        deescalated=deescalated,
+    )
+
+
+def apply(catalog: Catalog, mood: Mood, ctx: Context, judgement: Judgement) -> Applied:
+    """The customer after the turn; customers who feel heard ease off toward their floor."""
+    raw = mood.anger + judgement.anger.sum(axis=1)
+    blown = raw >= 100
+    anger = np.clip(raw, 0, 100)
+    heard = np.clip(mood.heard + judgement.heard, 0.0, 1.0)
+    floor = catalog.persona_floors[ctx.persona]
+    relax = -np.rint(catalog.params.relax_rate * heard * np.maximum(0, anger - floor))
+    relax = np.where(blown, 0, relax).astype(np.int64)
+    after = Mood(
+        anger=(anger + relax).astype(np.int64),
+        heard=heard,
+        trust=np.clip(mood.trust + judgement.trust, 0.0, 1.0),
+        vent=np.maximum(0, mood.vent + judgement.vent),
+        debt=mood.debt + judgement.debt,
+        helped=mood.helped + judgement.deescalated.astype(np.int64),
+        boundary=mood.boundary | judgement.sets_boundary,
+        uses=mood.uses + judgement.chosen.astype(np.int64),
+    )
+    return Applied(after, relax, blown)
+
+
+def dead_air_anger(seconds: float, grace: float, rate: float) -> float:
+    """Anger added by silence: nothing during the grace period, then a steady climb."""
+    return max(0.0, seconds - grace) * rate

@@ -1,0 +1,216 @@
+"""Scores and the debrief: how well the trainee followed the guides, turn by turn.
+
+The score rewards practice more than luck: 60 points for how well each turn followed the
+guides (weighted by how much the moment mattered), 25 for the outcome, 15 for how calm the
+customer was at the end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from game.engine.catalog import load_catalog
+from game.engine.session import Effect, Phase, SessionState, Turn
+from game.scenario.model import Persona, Rating, Scenario
+
+PRACTICE_POINTS = 60
+OUTCOME_POINTS = 25
+CALM_POINTS = 15
+DEFAULT_PASS_SCORE = 70
+GRADES = ((90, "A"), (80, "B"), (70, "C"), (60, "D"), (0, "F"))
+OUTCOME_VALUE = {Rating.GOOD: 1.0, Rating.PARTIAL: 0.5, Rating.BAD: 0.0}
+# Moments where judgement matters most weigh double.
+CRITICAL_TAGS = frozenset(
+    {"abusive", "threat", "requests_supervisor", "beyond_authority", "refund_history"}
+)
+ORDERED_STEPS = ("listen", "recap", "apologise", "resolve")
+
+
+@dataclass(frozen=True, slots=True)
+class TurnReview:
+    turn: Turn
+    verdict: str  # good | fair | poor | bad
+    weight: float
+    steps: tuple[str, ...]  # which of Listen/Recap/Apologise/Resolve/Close it served
+    skipped: tuple[str, ...]  # earlier steps it jumped over (empty when in order)
+
+
+@dataclass(frozen=True, slots=True)
+class CompetencyScore:
+    id: str
+    label: str
+    score: int | None  # 0..100, None when the call never called on it
+    uses: int
+
+
+@dataclass(frozen=True, slots=True)
+class PrincipleTally:
+    id: str
+    title: str
+    followed: int
+    broken: int
+
+
+@dataclass(frozen=True, slots=True)
+class Debrief:
+    scenario_id: str
+    outcome: str
+    rating: Rating
+    cause: str
+    score: int
+    grade: str
+    passed: bool
+    pass_score: int
+    final_anger: int
+    anger_trace: tuple[int, ...]
+    practice_points: float
+    outcome_points: float
+    calm_points: float
+    turns: tuple[TurnReview, ...]
+    competencies: tuple[CompetencyScore, ...]
+    first_step_turn: tuple[tuple[str, int | None], ...]  # step -> first turn that served it
+    principles: tuple[PrincipleTally, ...]
+    closing_effects: tuple[Effect, ...]
+
+    @property
+    def in_order(self) -> bool:
+        return not any(review.skipped for review in self.turns)
+
+
+def grade_for(score: int) -> str:
+    return next(letter for floor, letter in GRADES if score >= floor)
+
+
+def verdict_for(quality: float) -> str:
+    if quality >= 0.75:
+        return "good"
+    if quality > 0:
+        return "fair"
+    if quality > -0.75:
+        return "poor"
+    return "bad"
+
+
+def debrief(
+    scenario: Scenario, state: SessionState, pass_score: int = DEFAULT_PASS_SCORE
+) -> Debrief:
+    """Score a finished session and explain every turn of it."""
+    if state.phase is not Phase.ENDED or state.outcome is None:
+        raise ValueError("only a finished session can be scored")
+    catalog = load_catalog()
+    outcome = state.outcome
+
+    weights = [
+        1.0 + t.anger_before / 100 + (1.0 if t.tags & CRITICAL_TAGS else 0.0) for t in state.turns
+    ]
+    total_weight = sum(weights)
+    practice = (
+        sum(w * (t.quality + 1) / 2 for w, t in zip(weights, state.turns, strict=True))
+        / total_weight
+        if total_weight
+        else 0.0
+    )
+    practice_points = PRACTICE_POINTS * practice
+    outcome_points = OUTCOME_POINTS * OUTCOME_VALUE[outcome.rating]
+    calm_points = CALM_POINTS * (100 - outcome.final_anger) / 100
+    score = max(0, min(100, round(practice_points + outcome_points + calm_points)))
+
+    reviews = _order_reviews(scenario, state, weights)
+
+    per_competency: dict[str, list[float]] = {c: [] for c in catalog.competencies}
+    tallies: dict[str, list[int]] = {}
+    for turn in state.turns:
+        for effect in turn.effects:
+            if effect.quality is None or effect.principle is None:
+                continue
+            tally = tallies.setdefault(effect.principle, [0, 0])
+            tally[0 if effect.quality > 0 else 1] += 1
+            if effect.source in catalog.techniques:
+                competency = catalog.techniques[effect.source].competency
+                per_competency[competency].append((effect.quality + 1) / 2)
+    competencies = tuple(
+        CompetencyScore(
+            cid,
+            label,
+            None
+            if not per_competency[cid]
+            else round(100 * sum(per_competency[cid]) / len(per_competency[cid])),
+            len(per_competency[cid]),
+        )
+        for cid, label in catalog.competencies.items()
+    )
+    principles = tuple(
+        PrincipleTally(pid, catalog.principles[pid].title, good, bad)
+        for pid, (good, bad) in sorted(tallies.items())
+    )
+    first_step: dict[str, int | None] = {step: None for step in catalog.steps}
+    for review in reviews:
+        for step in review.steps:
+            if first_step[step] is None:
+                first_step[step] = review.turn.number
+    return Debrief(
+        scenario_id=scenario.id,
+        outcome=outcome.kind.value,
+        rating=outcome.rating,
+        cause=outcome.cause,
+        score=score,
+        grade=grade_for(score),
+        passed=score >= pass_score and outcome.rating is not Rating.BAD,
+        pass_score=pass_score,
+        final_anger=outcome.final_anger,
+        anger_trace=state.anger_trace(),
+        practice_points=round(practice_points, 1),
+        outcome_points=round(outcome_points, 1),
+        calm_points=round(calm_points, 1),
+        turns=reviews,
+        competencies=competencies,
+        first_step_turn=tuple(first_step.items()),
+        principles=principles,
+        closing_effects=outcome.effects,
+    )
+
+
+def _order_reviews(
+    scenario: Scenario, state: SessionState, weights: list[float]
+) -> tuple[TurnReview, ...]:
+    """Which step of Listen, Recap, Apologise, Resolve each turn served, and where it jumped."""
+    catalog = load_catalog()
+    required = list(ORDERED_STEPS)
+    if scenario.customer.vent == 0:
+        required.remove("listen")  # nothing pent up to let out
+    visited_at_fault = any("customer_at_fault" in t.tags for t in state.turns)
+    if visited_at_fault or scenario.customer.persona in (Persona.INDECISIVE, Persona.TALKATIVE):
+        required.remove("apologise")  # nothing the company did wrong (G-APOLOGY-3)
+    done: set[str] = set()
+    reviews: list[TurnReview] = []
+    for turn, weight in zip(state.turns, weights, strict=True):
+        steps: list[str] = []
+        skipped: list[str] = []
+        for effect in turn.effects:
+            if effect.source not in catalog.techniques:
+                continue
+            step = catalog.techniques[effect.source].step
+            if step not in catalog.steps:
+                continue
+            if step not in steps:
+                steps.append(step)
+            if step in ORDERED_STEPS and step not in done:
+                position = ORDERED_STEPS.index(step)
+                own_lower = {
+                    catalog.techniques[e.source].step
+                    for e in turn.effects
+                    if e.source in catalog.techniques and (e.quality or 0) > 0
+                }
+                for earlier in ORDERED_STEPS[:position]:
+                    missing = earlier in required and earlier not in done | own_lower
+                    if missing and earlier not in skipped:
+                        skipped.append(earlier)
+        for effect in turn.effects:
+            if effect.source in catalog.techniques and (effect.quality or 0) > 0:
+                done.add(catalog.techniques[effect.source].step)
+        reviews.append(
+            TurnReview(
+                turn, verdict_for(turn.quality), round(weight, 2), tuple(steps), tuple(skipped)
+            )
+        )
+    return tuple(reviews)

@@ -1,0 +1,790 @@
+"""The session runner: plays one scenario, turn by turn, as pure functions over `SessionState`.
+
+The UI and the text player pull what to show with `current()` and push the trainee's
+decisions with `proceed()`, `choose()` and `tick()`. All mutable state of a conversation is
+the one frozen `SessionState`, which round-trips through JSON; an attempt replays exactly
+from its recorded events.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from typing import Any
+
+import numpy as np
+
+from game.engine.catalog import Catalog, DeadAirRule, load_catalog
+from game.engine.mood import Context, Mood, apply, dead_air_anger, judge
+from game.scenario.model import (
+    BLOWUP_NODE,
+    AbusivePolicy,
+    EndingKind,
+    Node,
+    Policy,
+    Rating,
+    Scenario,
+    SupervisorPolicy,
+    Text,
+)
+
+STATE_VERSION = 1
+MAX_TURNS = 50  # a conversation that long is going in circles; the customer gives up
+
+# Built-in endings: the customer blew up (no `blowup` node), timed out on dead air, or gave up.
+BLOWUP_LINE = "(blowup)"
+DEAD_AIR_LINE = "(dead_air)"
+TURN_LIMIT_LINE = "(turn_limit)"
+BUILTIN_LINES: dict[str, str] = {
+    BLOWUP_LINE: "That's it. I've had enough of this. I'm taking my business elsewhere.",
+    DEAD_AIR_LINE: "Hello? ... Hello?! Unbelievable. I'm done waiting.",
+    TURN_LIMIT_LINE: "We're going round in circles. I'm done with this.",
+}
+NUDGE_LINES: dict[str, str] = {
+    "phone": "Hello? Are you still there?",
+    "in_person": "Excuse me? Are you even listening?",
+    "chat": "Hello?? Is anyone there?",
+    "email": "",
+}
+JUDGED_ENDINGS = ("escalate", "hang_up", "call_security")  # these decide their ending's rating
+
+
+class Phase(StrEnum):
+    SPEAKING = "speaking"  # the customer's line is being shown
+    CHOOSING = "choosing"  # the trainee picks a reply; the dead-air timer runs
+    ENDED = "ended"
+
+
+class TimerMode(StrEnum):
+    NORMAL = "normal"
+    RELAXED = "relaxed"  # accessibility: twice the grace, half the rate
+    OFF = "off"
+
+
+class SessionError(Exception):
+    """A call that the session's current phase does not allow."""
+
+
+class InvalidChoice(SessionError):
+    """A choice number that the current node does not have."""
+
+
+@dataclass(frozen=True, slots=True)
+class Effect:
+    """One explained contribution to a turn: what moved the meter, by how much, and why."""
+
+    source: str  # technique id, or "silence", "relax", "debt"
+    case: str
+    anger: int
+    principle: str | None
+    short: str
+    reason: str
+    quality: float | None  # how well it followed the guides; None for side effects
+
+    def line(self) -> str:
+        cite = f" ({self.principle})" if self.principle else ""
+        return f"{self.anger:+d}: {self.reason}{cite}"
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    number: int
+    node: str
+    choice: int  # authoring order, 1-based
+    say: Text
+    techniques: tuple[str, ...]
+    tags: frozenset[str]
+    anger_before: int
+    anger_after: int
+    silence: float
+    effects: tuple[Effect, ...]
+    quality: float
+    feedback: Text | None  # the scenario author's override, if any
+
+    @property
+    def delta(self) -> int:
+        return self.anger_after - self.anger_before
+
+    def feedback_text(self, lang: str = "en") -> str:
+        if self.feedback is not None:
+            return self.feedback.get(lang)
+        return " ".join(e.line() for e in self.effects)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    kind: EndingKind
+    rating: Rating
+    node: str
+    cause: str  # "ending", "blowup", "dead_air" or "turn_limit"
+    effects: tuple[Effect, ...]  # what landed after the last turn (a broken promise)
+    final_anger: int
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """What the trainee did at one prompt: a choice, or nothing until the customer gave up."""
+
+    choice: int | None
+    silence: float
+
+
+@dataclass(frozen=True, slots=True)
+class SessionState:
+    scenario_id: str
+    content_hash: str
+    policy: Policy
+    seed: int
+    timer: TimerMode
+    phase: Phase
+    node: str
+    anger: int
+    heard: float
+    trust: float
+    vent: int
+    debt: int
+    helped: int
+    boundary: bool
+    uses: tuple[tuple[str, int], ...]
+    flags: frozenset[str]
+    silence: float
+    nudged: bool
+    turns: tuple[Turn, ...]
+    events: tuple[Event, ...]
+    outcome: Outcome | None
+    start_anger: int
+    version: int = STATE_VERSION
+
+    @property
+    def turn_count(self) -> int:
+        return len(self.turns)
+
+    def anger_trace(self) -> tuple[int, ...]:
+        """Start value first, then after every turn, then the final value if it moved."""
+        trace = [self.start_anger, *(t.anger_after for t in self.turns)]
+        if self.outcome is not None and self.outcome.final_anger != trace[-1]:
+            trace.append(self.outcome.final_anger)
+        return tuple(trace)
+
+    def to_json(self) -> str:
+        return json.dumps(_state_to_dict(self), ensure_ascii=False, sort_keys=True)
+
+    @staticmethod
+    def from_json(text: str) -> SessionState:
+        try:
+            return _state_from_dict(json.loads(text))
+        except (KeyError, TypeError, ValueError) as error:
+            raise ValueError(f"not a valid session state: {error}") from error
+
+
+# ---- moments: what to show now ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerLine:
+    node: str
+    text: str
+    final: bool  # the conversation ends after this line
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    number: int  # authoring order: what `choose()` takes
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChoicePrompt:
+    node: str
+    options: tuple[Option, ...]  # in display (shuffled) order
+    silence: float
+    nudge: str | None  # "Are you still there?" once the customer has noticed the silence
+    live_anger: float
+
+
+@dataclass(frozen=True, slots=True)
+class Finished:
+    outcome: Outcome
+
+
+Moment = CustomerLine | ChoicePrompt | Finished
+
+
+# ---- the runner ---------------------------------------------------------------------------
+
+
+def start(
+    scenario: Scenario,
+    *,
+    policy: Policy | None = None,
+    seed: int = 0,
+    timer: TimerMode = TimerMode.NORMAL,
+) -> SessionState:
+    catalog = load_catalog()
+    effective = scenario.policy.over(policy or Policy())
+    return SessionState(
+        scenario_id=scenario.id,
+        content_hash=scenario.content_hash,
+        policy=effective,
+        seed=seed,
+        timer=timer,
+        phase=Phase.SPEAKING,
+        node=scenario.start,
+        anger=scenario.customer.anger,
+        heard=0.0,
+        trust=catalog.params.trust_start,
+        vent=scenario.customer.vent,
+        debt=0,
+        helped=0,
+        boundary=False,
+        uses=(),
+        flags=frozenset(),
+        silence=0.0,
+        nudged=False,
+        turns=(),
+        events=(),
+        outcome=None,
+        start_anger=scenario.customer.anger,
+    )
+
+
+def current(scenario: Scenario, state: SessionState, lang: str = "en") -> Moment:
+    if state.phase is Phase.ENDED:
+        assert state.outcome is not None
+        return Finished(state.outcome)
+    if state.phase is Phase.SPEAKING:
+        return CustomerLine(
+            state.node, line_text(scenario, state.node, lang), _is_final(scenario, state.node)
+        )
+    node = scenario.node(state.node)
+    rule = dead_air_rule(scenario, state.timer)
+    nudge = NUDGE_LINES[scenario.channel.value] if state.nudged and rule is not None else None
+    return ChoicePrompt(
+        node=node.id,
+        options=tuple(
+            Option(c.number, c.say.get(lang)) for c in shuffled(node, state.seed, state.turn_count)
+        ),
+        silence=state.silence,
+        nudge=nudge,
+        live_anger=live_anger(scenario, state),
+    )
+
+
+def proceed(scenario: Scenario, state: SessionState) -> SessionState:
+    """The customer has finished speaking: on to the choices, or to the end."""
+    if state.phase is not Phase.SPEAKING:
+        raise SessionError(f"proceed() needs the customer to be speaking, not {state.phase}")
+    if _is_final(scenario, state.node):
+        return replace(state, phase=Phase.ENDED)
+    return replace(state, phase=Phase.CHOOSING, silence=0.0, nudged=False)
+
+
+def tick(scenario: Scenario, state: SessionState, seconds: float) -> SessionState:
+    """Time passes while the trainee decides; on a live channel, silence costs."""
+    if state.phase is not Phase.CHOOSING or seconds <= 0:
+        return state
+    silence = state.silence + seconds
+    rule = dead_air_rule(scenario, state.timer)
+    if rule is None:
+        return replace(state, silence=silence)
+    added = int(np.rint(dead_air_anger(silence, rule.grace, rule.rate)))
+    if state.anger + added >= 100:
+        effect = _silence_effect(added, silence)
+        timed_out = replace(
+            state,
+            silence=silence,
+            events=(*state.events, Event(None, silence)),
+            anger=100,
+        )
+        return _enter_builtin(timed_out, DEAD_AIR_LINE, "dead_air", (effect,))
+    return replace(state, silence=silence, nudged=state.nudged or silence >= rule.nudge_after)
+
+
+def choose(scenario: Scenario, state: SessionState, number: int) -> tuple[SessionState, Turn]:
+    """Play the trainee's reply (authoring number) and move the conversation on."""
+    if state.phase is not Phase.CHOOSING:
+        raise SessionError(f"choose() needs a choice prompt, not {state.phase}")
+    node = scenario.node(state.node)
+    if not 1 <= number <= len(node.choices):
+        raise InvalidChoice(
+            f"node '{node.id}' has choices 1..{len(node.choices)}; {number} is not one of them"
+        )
+    catalog = load_catalog()
+    choice = node.choices[number - 1]
+    rule = dead_air_rule(scenario, state.timer)
+    silence_added = 0
+    if rule is not None:
+        silence_added = int(np.rint(dead_air_anger(state.silence, rule.grace, rule.rate)))
+    anger_before = min(100, state.anger + silence_added)
+
+    mood = _mood(catalog, state, anger_before)
+    ctx = _context(catalog, scenario, state.policy, node)
+    chosen = np.zeros((1, len(catalog.technique_order)), dtype=bool)
+    for tid in choice.techniques:
+        chosen[0, catalog.techniques[tid].index] = True
+    verdict = judge(catalog, mood, ctx, chosen)
+    applied = apply(catalog, mood, ctx, verdict)
+
+    effects: list[Effect] = []
+    if silence_added > 0:
+        effects.append(_silence_effect(silence_added, state.silence))
+    for tid in choice.techniques:
+        technique = catalog.techniques[tid]
+        case = technique.cases[int(verdict.case[0, technique.index])]
+        effects.append(
+            Effect(
+                source=tid,
+                case=case.name,
+                anger=int(verdict.anger[0, technique.index]),
+                principle=case.principle,
+                short=case.short,
+                reason=case.reason,
+                quality=case.quality,
+            )
+        )
+    relax = int(applied.relax[0])
+    if relax:
+        effects.append(
+            Effect(
+                source="relax",
+                case="heard",
+                anger=relax,
+                principle="G-LISTEN-3",
+                short="feeling heard",
+                reason="Feeling heard, they eased off a little.",
+                quality=None,
+            )
+        )
+    after = applied.mood
+    flags = state.flags | frozenset(choice.sets)
+    turn_number = state.turn_count + 1
+    anger_after = 100 if bool(applied.blown[0]) else int(after.anger[0])
+    turn = Turn(
+        number=turn_number,
+        node=node.id,
+        choice=number,
+        say=choice.say,
+        techniques=choice.techniques,
+        tags=node.tags,
+        anger_before=anger_before,
+        anger_after=anger_after,
+        silence=state.silence,
+        effects=tuple(effects),
+        quality=turn_quality(effects),
+        feedback=choice.feedback,
+    )
+    uses = dict(state.uses)
+    for tid in choice.techniques:
+        uses[tid] = uses.get(tid, 0) + 1
+    played = replace(
+        state,
+        anger=anger_after,
+        heard=float(after.heard[0]),
+        trust=float(after.trust[0]),
+        vent=int(after.vent[0]),
+        debt=int(after.debt[0]),
+        helped=int(after.helped[0]),
+        boundary=bool(after.boundary[0]),
+        uses=tuple(sorted(uses.items())),
+        flags=flags,
+        turns=(*state.turns, turn),
+        events=(*state.events, Event(number, state.silence)),
+        silence=0.0,
+        nudged=False,
+    )
+    target = choice.next_node(anger_after, flags, turn_number)
+    target_is_end = scenario.node(target).is_end
+    if bool(applied.blown[0]) and not target_is_end:
+        if scenario.has_blowup:
+            return _enter_ending(scenario, played, BLOWUP_NODE, "blowup"), turn
+        return _enter_builtin(played, BLOWUP_LINE, "blowup", ()), turn
+    if target_is_end:
+        return _enter_ending(scenario, played, target, "ending"), turn
+    if turn_number >= MAX_TURNS:
+        return _enter_builtin(played, TURN_LIMIT_LINE, "turn_limit", ()), turn
+    return replace(played, node=target, phase=Phase.SPEAKING), turn
+
+
+def replay(
+    scenario: Scenario,
+    events: Iterable[Event],
+    *,
+    policy: Policy | None = None,
+    seed: int = 0,
+    timer: TimerMode = TimerMode.NORMAL,
+) -> SessionState:
+    """Play an attempt again from its recorded events; the result is identical."""
+    state = start(scenario, policy=policy, seed=seed, timer=timer)
+    for event in events:
+        while state.phase is Phase.SPEAKING:
+            state = proceed(scenario, state)
+        if state.phase is Phase.ENDED:
+            raise SessionError("the recorded attempt goes on after the conversation ended")
+        state = tick(scenario, state, event.silence)
+        if event.choice is None:
+            if state.phase is Phase.CHOOSING:
+                raise SessionError("a recorded timeout did not time out on replay")
+            continue
+        state, _ = choose(scenario, state, event.choice)
+    while state.phase is Phase.SPEAKING:
+        state = proceed(scenario, state)
+    return state
+
+
+def play_choices(
+    scenario: Scenario,
+    choices: Sequence[int],
+    *,
+    policy: Policy | None = None,
+    seed: int = 0,
+) -> SessionState:
+    """Scripted play with no clock: the choices in authoring numbers, to the end."""
+    state = replay(
+        scenario, (Event(c, 0.0) for c in choices), policy=policy, seed=seed, timer=TimerMode.OFF
+    )
+    if state.phase is not Phase.ENDED:
+        raise SessionError(
+            f"the choices ran out at node '{state.node}' before the conversation ended"
+        )
+    return state
+
+
+# ---- helpers ------------------------------------------------------------------------------
+
+
+def dead_air_rule(scenario: Scenario, timer: TimerMode) -> DeadAirRule | None:
+    rule = load_catalog().channels[scenario.channel.value].dead_air
+    if rule is None or timer is TimerMode.OFF:
+        return None
+    if timer is TimerMode.RELAXED:
+        return DeadAirRule(rule.grace * 2, rule.rate / 2, rule.nudge_after * 2)
+    return rule
+
+
+def live_anger(scenario: Scenario, state: SessionState) -> float:
+    """The meter as the trainee sees it right now, silence included."""
+    rule = dead_air_rule(scenario, state.timer)
+    if state.phase is not Phase.CHOOSING or rule is None:
+        return float(state.anger)
+    return min(100.0, state.anger + dead_air_anger(state.silence, rule.grace, rule.rate))
+
+
+def line_text(scenario: Scenario, node_id: str, lang: str = "en") -> str:
+    if node_id in BUILTIN_LINES:
+        return BUILTIN_LINES[node_id]
+    return scenario.node(node_id).customer.get(lang)
+
+
+def shuffled(node: Node, seed: int, turn: int) -> tuple[Any, ...]:
+    """The node's choices in a seeded order, so position never gives the answer away."""
+
+    def key(number: int) -> str:
+        return hashlib.sha256(f"{seed}:{node.id}:{turn}:{number}".encode()).hexdigest()
+
+    return tuple(sorted(node.choices, key=lambda c: key(c.number)))
+
+
+def turn_quality(effects: Iterable[Effect]) -> float:
+    """A turn is as good as its best part, unless any part broke a guide: then its worst."""
+    qualities = [e.quality for e in effects if e.quality is not None]
+    if not qualities:
+        return 0.0
+    worst = min(qualities)
+    return worst if worst < 0 else max(qualities)
+
+
+def _is_final(scenario: Scenario, node_id: str) -> bool:
+    return node_id in BUILTIN_LINES or scenario.node(node_id).is_end
+
+
+def _silence_effect(added: int, silence: float) -> Effect:
+    return Effect(
+        source="silence",
+        case="dead_air",
+        anger=added,
+        principle="G-RESOLVE-7",
+        short="dead air",
+        reason=f"{silence:.0f} seconds of silence before you answered. Dead air feels like being ignored.",
+        quality=-0.5,
+    )
+
+
+def _mood(catalog: Catalog, state: SessionState, anger: int) -> Mood:
+    uses = np.zeros((1, len(catalog.technique_order)), dtype=np.int64)
+    for tid, count in state.uses:
+        uses[0, catalog.techniques[tid].index] = count
+    return Mood(
+        anger=np.array([anger], dtype=np.int64),
+        heard=np.array([state.heard]),
+        trust=np.array([state.trust]),
+        vent=np.array([state.vent], dtype=np.int64),
+        debt=np.array([state.debt], dtype=np.int64),
+        helped=np.array([state.helped], dtype=np.int64),
+        boundary=np.array([state.boundary]),
+        uses=uses,
+    )
+
+
+def _context(catalog: Catalog, scenario: Scenario, policy: Policy, node: Node) -> Context:
+    tags = np.array([[t in node.tags for t in catalog.tag_order]])
+    return Context(
+        persona=np.array([catalog.personas[scenario.customer.persona.value].index]),
+        transfer_policy=np.array([policy.abusive_caller is AbusivePolicy.TRANSFER]),
+        help_first=np.array([policy.supervisor_request is SupervisorPolicy.HELP_FIRST]),
+        tags=tags,
+    )
+
+
+def _enter_builtin(
+    state: SessionState, line: str, cause: str, effects: tuple[Effect, ...]
+) -> SessionState:
+    outcome = Outcome(
+        kind=EndingKind.CUSTOMER_LEFT,
+        rating=Rating.BAD,
+        node=line,
+        cause=cause,
+        effects=effects,
+        final_anger=100 if cause != "turn_limit" else state.anger,
+    )
+    return replace(
+        state, node=line, phase=Phase.SPEAKING, outcome=outcome, anger=outcome.final_anger
+    )
+
+
+def _enter_ending(
+    scenario: Scenario, state: SessionState, node_id: str, cause: str
+) -> SessionState:
+    catalog = load_catalog()
+    ending = scenario.node(node_id).ending
+    assert ending is not None
+    rating = (
+        ending.rating or _judged_rating(state) or Rating(catalog.endings[ending.kind.value].rating)
+    )
+    effects: tuple[Effect, ...] = ()
+    final = state.anger
+    if state.debt > 0 and cause == "ending":
+        final = min(100, state.anger + state.debt)
+        effects = (
+            Effect(
+                source="debt",
+                case="promise_broken",
+                anger=final - state.anger,
+                principle="G-RESOLVE-3",
+                short="promise broken",
+                reason="The promise you couldn't keep came due after the call, and they are angrier than ever.",
+                quality=None,
+            ),
+        )
+        if rating is Rating.GOOD and ending.rating is None:
+            rating = Rating(catalog.params.debt_rating)
+    outcome = Outcome(ending.kind, rating, node_id, cause, effects, final)
+    return replace(state, node=node_id, phase=Phase.SPEAKING, outcome=outcome)
+
+
+def _judged_rating(state: SessionState) -> Rating | None:
+    """Escalating, hanging up and calling security are only good endings when they were right."""
+    if not state.turns:
+        return None
+    for effect in state.turns[-1].effects:
+        if effect.source in JUDGED_ENDINGS and effect.quality is not None:
+            return Rating.GOOD if effect.quality > 0 else Rating.BAD
+    return None
+
+
+# ---- JSON ---------------------------------------------------------------------------------
+
+
+def _text_to_json(text: Text) -> dict[str, str]:
+    return {"en": text.en, **dict(text.translations)}
+
+
+def _text_from_json(data: dict[str, str]) -> Text:
+    return Text(data["en"], tuple((k, v) for k, v in data.items() if k != "en"))
+
+
+def _effect_to_json(e: Effect) -> dict[str, Any]:
+    return {
+        "source": e.source,
+        "case": e.case,
+        "anger": e.anger,
+        "principle": e.principle,
+        "short": e.short,
+        "reason": e.reason,
+        "quality": e.quality,
+    }
+
+
+def _effect_from_json(d: dict[str, Any]) -> Effect:
+    return Effect(
+        source=str(d["source"]),
+        case=str(d["case"]),
+        anger=int(d["anger"]),
+        principle=None if d["principle"] is None else str(d["principle"]),
+        short=str(d["short"]),
+        reason=str(d["reason"]),
+        quality=None if d["quality"] is None else float(d["quality"]),
+    )
+
+
+def turn_to_json(t: Turn) -> dict[str, Any]:
+    return {
+        "number": t.number,
+        "node": t.node,
+        "choice": t.choice,
+        "say": _text_to_json(t.say),
+        "techniques": list(t.techniques),
+        "tags": sorted(t.tags),
+        "anger_before": t.anger_before,
+        "anger_after": t.anger_after,
+        "silence": t.silence,
+        "effects": [_effect_to_json(e) for e in t.effects],
+        "quality": t.quality,
+        "feedback": None if t.feedback is None else _text_to_json(t.feedback),
+    }
+
+
+def turn_from_json(d: dict[str, Any]) -> Turn:
+    return Turn(
+        number=int(d["number"]),
+        node=str(d["node"]),
+        choice=int(d["choice"]),
+        say=_text_from_json(d["say"]),
+        techniques=tuple(str(x) for x in d["techniques"]),
+        tags=frozenset(str(x) for x in d["tags"]),
+        anger_before=int(d["anger_before"]),
+        anger_after=int(d["anger_after"]),
+        silence=float(d["silence"]),
+        effects=tuple(_effect_from_json(e) for e in d["effects"]),
+        quality=float(d["quality"]),
+        feedback=None if d["feedback"] is None else _text_from_json(d["feedback"]),
+    )
+
+
+def _state_to_dict(s: SessionState) -> dict[str, Any]:
+    outcome = s.outcome
+    return {
+        "version": s.version,
+        "scenario_id": s.scenario_id,
+        "content_hash": s.content_hash,
+        "policy": {
+            "abusive_caller": s.policy.abusive_caller.value,
+            "supervisor_request": s.policy.supervisor_request.value,
+        },
+        "seed": s.seed,
+        "timer": s.timer.value,
+        "phase": s.phase.value,
+        "node": s.node,
+        "anger": s.anger,
+        "start_anger": s.start_anger,
+        "heard": s.heard,
+        "trust": s.trust,
+        "vent": s.vent,
+        "debt": s.debt,
+        "helped": s.helped,
+        "boundary": s.boundary,
+        "uses": dict(s.uses),
+        "flags": sorted(s.flags),
+        "silence": s.silence,
+        "nudged": s.nudged,
+        "turns": [turn_to_json(t) for t in s.turns],
+        "events": [{"choice": e.choice, "silence": e.silence} for e in s.events],
+        "outcome": None
+        if outcome is None
+        else {
+            "kind": outcome.kind.value,
+            "rating": outcome.rating.value,
+            "node": outcome.node,
+            "cause": outcome.cause,
+            "effects": [_effect_to_json(e) for e in outcome.effects],
+            "final_anger": outcome.final_anger,
+        },
+    }
+
+
+def _state_from_dict(d: dict[str, Any]) -> SessionState:
+    if d.get("version") != STATE_VERSION:
+        raise ValueError(f"session state version {d.get('version')!r}; expected {STATE_VERSION}")
+    raw_outcome = d["outcome"]
+    outcome = (
+        None
+        if raw_outcome is None
+        else Outcome(
+            kind=EndingKind(raw_outcome["kind"]),
+            rating=Rating(raw_outcome["rating"]),
+            node=str(raw_outcome["node"]),
+            cause=str(raw_outcome["cause"]),
+            effects=tuple(_effect_from_json(e) for e in raw_outcome["effects"]),
+            final_anger=int(raw_outcome["final_anger"]),
+        )
+    )
+    return SessionState(
+        version=STATE_VERSION,
+        scenario_id=str(d["scenario_id"]),
+        content_hash=str(d["content_hash"]),
+        policy=Policy(
+            AbusivePolicy(d["policy"]["abusive_caller"]),
+            SupervisorPolicy(d["policy"]["supervisor_request"]),
+        ),
+        seed=int(d["seed"]),
+        timer=TimerMode(d["timer"]),
+        phase=Phase(d["phase"]),
+        node=str(d["node"]),
+        anger=int(d["anger"]),
+        start_anger=int(d["start_anger"]),
+        heard=float(d["heard"]),
+        trust=float(d["trust"]),
+        vent=int(d["vent"]),
+        debt=int(d["debt"]),
+        helped=int(d["helped"]),
+        boundary=bool(d["boundary"]),
+        uses=tuple(sorted((str(k), int(v)) for k, v in d["uses"].items())),
+        flags=frozenset(str(f) for f in d["flags"]),
+        silence=float(d["silence"]),
+        nudged=bool(d["nudged"]),
+        turns=tuple(turn_from_json(t) for t in d["turns"]),
+        events=tuple(
+            Event(None if e["choice"] is None else int(e["choice"]), float(e["silence"]))
+            for e in d["events"]
+        ),
+        outcome=outcome,
+    )
+
+
+class Session:
+    """A convenience holder over the pure runner for callers that keep one live session."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        *,
+        policy: Policy | None = None,
+        seed: int = 0,
+        timer: TimerMode = TimerMode.NORMAL,
+        state: SessionState | None = None,
+    ) -> None:
+        self.scenario = scenario
+        self.state = state or start(scenario, policy=policy, seed=seed, timer=timer)
+
+    @property
+    def phase(self) -> Phase:
+        return self.state.phase
+
+    def current(self, lang: str = "en") -> Moment:
+        return current(self.scenario, self.state, lang)
+
+    def proceed(self) -> None:
+        self.state = proceed(self.scenario, self.state)
+
+    def choose(self, number: int) -> Turn:
+        self.state, turn = choose(self.scenario, self.state, number)
+        return turn
+
+    def tick(self, seconds: float) -> None:
+        self.state = tick(self.scenario, self.state, seconds)
+
+    @property
+    def live_anger(self) -> float:
+        return live_anger(self.scenario, self.state)

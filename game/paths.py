@@ -1,0 +1,35 @@
+"""Where things live: bundled scenarios and assets, and the user's data directory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "hold-the-line"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def scenarios_dir() -> Path:
+    return PROJECT_ROOT / "scenarios"
+
+
+def default_campaign() -> Path:
+    return scenarios_dir() / "campaign.yaml"
+
+
+def assets_dir() -> Path:
+    return PROJECT_ROOT / "assets"
+
+
+def data_dir() -> Path:
+    """Per-user data (database, settings, logs); HOLD_THE_LINE_HOME overrides it for tests."""
+    override = os.environ.get("HOLD_THE_LINE_HOME")
+    if override:
+        return Path(override)
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def log_dir() -> Path:
+    return data_dir() / "logs"

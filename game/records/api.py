@@ -1,0 +1,197 @@
+"""The records contract: the values and the store protocol the game and reports rely on.
+
+Implementations (SQLite by default, PostgreSQL by URL) live in `game.records.store`;
+`open_store(url)` picks one. Everything returned is an immutable value; nothing here
+imports pygame.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Protocol
+
+from game.engine.session import Effect, Event, Turn
+from game.scenario.model import Policy
+
+STUCK_AFTER_FAILS = 3  # failed attempts at one level, with no pass, that mark a trainee stuck
+
+
+class AttemptStatus(StrEnum):
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    ABANDONED = "abandoned"
+
+
+class DuplicateTrainee(ValueError):
+    """A trainee with that name (case-insensitively) already exists."""
+
+
+@dataclass(frozen=True, slots=True)
+class Trainee:
+    id: int
+    name: str
+    created_at: datetime
+    last_active: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptStart:
+    """What is known when a call begins."""
+
+    trainee_id: int
+    scenario_id: str
+    content_hash: str
+    level: int | None  # position in the campaign, if played from it
+    pass_score: int
+    seed: int
+    policy: Policy
+    timer: str  # normal | relaxed | off
+    lang: str
+    started_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    id: int
+    trainee_id: int
+    trainee_name: str
+    scenario_id: str
+    content_hash: str
+    level: int | None
+    status: AttemptStatus
+    started_at: datetime
+    ended_at: datetime | None
+    outcome: str | None  # ending kind
+    rating: str | None  # good | partial | bad
+    score: int | None
+    grade: str | None
+    passed: bool | None
+    final_anger: int | None
+    pass_score: int
+    turn_count: int
+    seed: int
+    policy: Policy
+    timer: str
+    lang: str
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.ended_at is None:
+            return None
+        return (self.ended_at - self.started_at).total_seconds()
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    id: int
+    attempt_id: int
+    trainee_id: int
+    author: str
+    text: str
+    created_at: datetime
+    read_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptDetail:
+    attempt: Attempt
+    turns: tuple[Turn, ...]  # the engine's own turn values, restored exactly
+    events: tuple[Event, ...]  # what replay needs: the choice and the silence before it
+    response_times: tuple[float, ...]  # seconds from the options appearing to the answer
+    anger_trace: tuple[int, ...]  # start value first
+    closing_effects: tuple[Effect, ...]  # e.g. a broken promise landing after the call
+    competencies: MappingProxyType[str, int | None]
+    notes: tuple[Note, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LevelBest:
+    scenario_id: str
+    best_score: int | None  # None while no attempt is completed
+    best_grade: str | None
+    passed: bool
+    attempts: int  # completed + abandoned
+    failed: int  # completed and not passed
+    last_played: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class OverviewRow:
+    trainee: Trainee
+    levels: MappingProxyType[str, LevelBest]
+    attempts: int
+    last_activity: datetime | None
+
+    @property
+    def stuck_levels(self) -> tuple[str, ...]:
+        """Levels with several failed attempts and no pass: the trainee needs coaching."""
+        return tuple(
+            sid
+            for sid, best in self.levels.items()
+            if not best.passed and best.failed >= STUCK_AFTER_FAILS
+        )
+
+
+class Store(Protocol):
+    """Trainees, attempts written turn by turn, coaching notes, and a few settings."""
+
+    url: str
+
+    def close(self) -> None: ...
+
+    # trainees
+    def add_trainee(self, name: str) -> Trainee: ...
+    def trainees(self) -> tuple[Trainee, ...]: ...
+    def get_trainee(self, trainee_id: int) -> Trainee | None: ...
+    def find_trainee(self, name: str) -> Trainee | None: ...
+
+    # attempts, written as the call goes: each call is one transaction
+    def start_attempt(self, start: AttemptStart) -> int: ...
+    def record_turn(
+        self, attempt_id: int, turn: Turn, event: Event, response_time: float
+    ) -> None: ...
+    def finish_attempt(
+        self,
+        attempt_id: int,
+        *,
+        ended_at: datetime,
+        outcome: str,
+        rating: str,
+        cause: str,
+        score: int,
+        grade: str,
+        passed: bool,
+        final_anger: int,
+        anger_trace: tuple[int, ...],
+        closing_effects: tuple[Effect, ...],
+        competencies: dict[str, int | None],
+        timeout_silence: float | None = None,  # the customer gave up on dead air
+    ) -> None: ...
+    def abandon_attempt(self, attempt_id: int, ended_at: datetime) -> None: ...
+    def abandon_stale(self) -> int: ...  # every in_progress attempt becomes abandoned
+
+    # reading
+    def attempts(
+        self,
+        *,
+        trainee_id: int | None = None,
+        scenario_id: str | None = None,
+        since: datetime | None = None,
+    ) -> tuple[Attempt, ...]: ...
+    def attempt_detail(self, attempt_id: int) -> AttemptDetail | None: ...
+    def level_bests(self, trainee_id: int) -> MappingProxyType[str, LevelBest]: ...
+    def overview(self) -> tuple[OverviewRow, ...]: ...
+
+    # coaching notes
+    def add_note(self, attempt_id: int, author: str, text: str) -> Note: ...
+    def notes_for_trainee(
+        self, trainee_id: int, *, unread_only: bool = False
+    ) -> tuple[Note, ...]: ...
+    def mark_note_read(self, note_id: int) -> None: ...
+
+    # small settings shared by everyone on this database (e.g. the supervisor passphrase hash)
+    def get_setting(self, key: str) -> str | None: ...
+    def set_setting(self, key: str, value: str) -> None: ...

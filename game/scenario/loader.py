@@ -1,0 +1,392 @@
+"""Load a scenario file into a validated `Scenario`, or raise `ScenarioError` with every problem."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import deque
+from pathlib import Path
+
+from game.engine.catalog import load_catalog
+from game.scenario.model import (
+    BLOWUP_NODE,
+    FORMAT_VERSION,
+    AbusivePolicy,
+    Branch,
+    Channel,
+    Choice,
+    Condition,
+    Customer,
+    Ending,
+    EndingKind,
+    Node,
+    Persona,
+    PolicyOverride,
+    Rating,
+    Scenario,
+    SupervisorPolicy,
+)
+from game.scenario.problems import Position, ProblemSink, ScenarioError
+from game.scenario.reader import KEBAB_ID, SNAKE_ID, Reader
+from game.scenario.source import YMap, YNode, YScalar, decode, parse_text, read_bytes
+
+SCENARIO_KEYS_REQUIRED = (
+    "format", "id", "title", "summary", "channel", "difficulty", "customer", "start", "nodes",
+)  # fmt: skip
+SCENARIO_KEYS_OPTIONAL = ("policy",)
+CUSTOMER_KEYS_REQUIRED = ("name", "persona", "anger")
+CUSTOMER_KEYS_OPTIONAL = ("vent",)
+POLICY_KEYS = ("abusive_caller", "supervisor_request")
+NODE_KEYS = ("customer", "tags", "choices", "end", "rating")
+CHOICE_KEYS_REQUIRED = ("say", "technique", "next")
+CHOICE_KEYS_OPTIONAL = ("set", "feedback")
+CONDITION_KEYS = ("anger_at_least", "anger_below", "flag", "not_flag", "turn_at_least")
+MAX_VENT = 10
+MAX_TURN_CONDITION = 100
+
+
+class _ScenarioBuilder:
+    def __init__(self, path: str, sink: ProblemSink) -> None:
+        self.path = path
+        self.sink = sink
+        self.read = Reader(sink)
+        catalog = load_catalog()
+        self.techniques = catalog.techniques
+        self.tags = catalog.tags
+        # Branch targets to check once every node id is known.
+        self.targets: list[tuple[str, Position, str]] = []
+
+    def build(self, root: YNode, content_hash: str) -> Scenario | None:
+        top = self.read.mapping(
+            root,
+            "the scenario",
+            required=SCENARIO_KEYS_REQUIRED,
+            optional=SCENARIO_KEYS_OPTIONAL,
+            at=Position(1, 1),
+        )
+        if top is None:
+            return None
+        fmt_node = top.get("format")
+        fmt = self.read.integer(fmt_node, "`format`", 0, 1_000_000)
+        if fmt is not None and fmt != FORMAT_VERSION and fmt_node is not None:
+            self.sink.add(
+                fmt_node.pos, "SC020", f"format {fmt} is not supported (this game reads format 1)"
+            )
+            return None
+        scenario_id = self.read.ident(top.get("id"), "scenario id", KEBAB_ID, "kebab-case")
+        title = self.read.text(top.get("title"), "`title`")
+        summary = self.read.text(top.get("summary"), "`summary`")
+        channel = self.read.enum(top.get("channel"), Channel, "SC004", "channel")
+        difficulty = self.read.integer(top.get("difficulty"), "`difficulty`", 1, 5)
+        customer = self._customer(top.get("customer"))
+        policy = self._policy(top.get("policy"))
+        start_node = top.get("start")
+        start = self.read.string(start_node, "`start`")
+        nodes = self._nodes(top.get("nodes"))
+        if start is not None and start_node is not None:
+            self.targets.append((start, start_node.pos, "`start`"))
+        known = {node.id for node in nodes}
+        for target, pos, what in self.targets:
+            if target not in known:
+                self.sink.unknown(pos, "SC001", "node", target, known, f"in {what}")
+        if start is not None and start in known:
+            self._check_graph(start, nodes)
+        if (
+            scenario_id is None
+            or title is None
+            or summary is None
+            or channel is None
+            or difficulty is None
+            or customer is None
+            or start is None
+            or self.sink.items
+        ):
+            return None
+        return Scenario(
+            id=scenario_id,
+            title=title,
+            summary=summary,
+            channel=channel,
+            difficulty=difficulty,
+            customer=customer,
+            policy=policy,
+            start=start,
+            nodes=tuple(nodes),
+            path=self.path,
+            content_hash=content_hash,
+        )
+
+    def _customer(self, node: YNode | None) -> Customer | None:
+        data = self.read.mapping(
+            node, "`customer`", required=CUSTOMER_KEYS_REQUIRED, optional=CUSTOMER_KEYS_OPTIONAL
+        )
+        if data is None:
+            return None
+        name = self.read.text(data.get("name"), "customer `name`")
+        persona = self.read.enum(data.get("persona"), Persona, "SC003", "persona")
+        anger = self.read.integer(data.get("anger"), "customer `anger`", 0, 100)
+        vent_node = data.get("vent")
+        vent = 0 if vent_node is None else self.read.integer(vent_node, "`vent`", 0, MAX_VENT)
+        if name is None or persona is None or anger is None or vent is None:
+            return None
+        return Customer(name=name, persona=persona, anger=anger, vent=vent)
+
+    def _policy(self, node: YNode | None) -> PolicyOverride:
+        data = self.read.mapping(node, "`policy`", optional=POLICY_KEYS)
+        if data is None:
+            return PolicyOverride()
+        return PolicyOverride(
+            abusive_caller=self.read.enum(
+                data.get("abusive_caller"), AbusivePolicy, "SC022", "`abusive_caller` policy"
+            ),
+            supervisor_request=self.read.enum(
+                data.get("supervisor_request"),
+                SupervisorPolicy,
+                "SC022",
+                "`supervisor_request` policy",
+            ),
+        )
+
+    def _nodes(self, node: YNode | None) -> list[Node]:
+        if node is None:
+            return []
+        if not isinstance(node, YMap):
+            self.read.mapping(node, "`nodes`")
+            return []
+        if not node.items:
+            self.sink.add(node.pos, "SC025", "`nodes` is empty")
+        built: list[Node] = []
+        for node_id, key_pos, value in node.items:
+            if not SNAKE_ID.match(node_id):
+                self.sink.add(key_pos, "SC021", f"node id '{node_id}' must be snake_case")
+                continue
+            item = self._node(node_id, key_pos, value)
+            if item is not None:
+                built.append(item)
+        return built
+
+    def _node(self, node_id: str, key_pos: Position, value: YNode) -> Node | None:
+        what = f"node '{node_id}'"
+        data = self.read.mapping(value, what, required=("customer",), optional=NODE_KEYS[1:])
+        if data is None:
+            return None
+        customer = self.read.text(data.get("customer"), f"`customer` line of {what}")
+        tags = self._tags(data.get("tags"))
+        end_node = data.get("end")
+        ending: Ending | None = None
+        if end_node is not None:
+            kind = self.read.enum(end_node, EndingKind, "SC005", "ending")
+            rating_node = data.get("rating")
+            rating = (
+                None
+                if rating_node is None
+                else self.read.enum(rating_node, Rating, "SC028", "rating")
+            )
+            if kind is not None:
+                ending = Ending(kind, rating)
+        elif data.get("rating") is not None:
+            self.sink.add(
+                data.key_pos("rating"), "SC006", f"`rating` only belongs on an ending ({what})"
+            )
+        choices_node = data.get("choices")
+        has_choices = "choices" in data.keys
+        if has_choices == ("end" in data.keys):
+            which = "both `choices` and `end`" if has_choices else "neither `choices` nor `end`"
+            self.sink.add(key_pos, "SC010", f"{what} has {which}")
+        choices: list[Choice] = []
+        if has_choices:
+            items = self.read.sequence(choices_node, f"`choices` of {what}")
+            if not items and choices_node is not None and isinstance(choices_node, YMap | YScalar):
+                pass  # type already reported
+            elif not items and choices_node is not None:
+                self.sink.add(choices_node.pos, "SC025", f"{what} has an empty `choices` list")
+            for number, item in enumerate(items, start=1):
+                choice = self._choice(item, number, what)
+                if choice is not None:
+                    choices.append(choice)
+        if customer is None:
+            return None
+        return Node(node_id, customer, tags, tuple(choices), ending, key_pos)
+
+    def _tags(self, node: YNode | None) -> frozenset[str]:
+        tags: set[str] = set()
+        for item in self.read.sequence(node, "`tags`", allow_scalar=True):
+            tag = self.read.string(item, "a tag")
+            if tag is None:
+                continue
+            if tag not in self.tags:
+                self.sink.unknown(item.pos, "SC026", "moment tag", tag, self.tags)
+                continue
+            tags.add(tag)
+        return frozenset(tags)
+
+    def _choice(self, node: YNode, number: int, where: str) -> Choice | None:
+        what = f"choice {number} of {where}"
+        data = self.read.mapping(
+            node, what, required=CHOICE_KEYS_REQUIRED, optional=CHOICE_KEYS_OPTIONAL
+        )
+        if data is None:
+            return None
+        say = self.read.text(data.get("say"), f"`say` of {what}")
+        techniques = self._techniques(data.get("technique"), what)
+        branches = self._branches(data.get("next"), what)
+        sets: list[str] = []
+        for item in self.read.sequence(data.get("set"), "`set`", allow_scalar=True):
+            flag = self.read.ident(item, "flag", SNAKE_ID, "snake_case")
+            if flag is not None:
+                sets.append(flag)
+        feedback_node = data.get("feedback")
+        feedback = None if feedback_node is None else self.read.text(feedback_node, "`feedback`")
+        if say is None or not techniques or not branches:
+            return None
+        return Choice(number, say, techniques, branches, tuple(sets), feedback, node.pos)
+
+    def _techniques(self, node: YNode | None, what: str) -> tuple[str, ...]:
+        items = self.read.sequence(node, f"`technique` of {what}", allow_scalar=True)
+        if node is not None and not items and not self._reported_at(node.pos):
+            self.sink.add(node.pos, "SC025", f"`technique` of {what} is empty")
+        found: list[str] = []
+        for item in items:
+            tid = self.read.string(item, "technique")
+            if tid is None:
+                continue
+            if tid not in self.techniques:
+                self.sink.unknown(item.pos, "SC002", "technique", tid, self.techniques)
+                continue
+            if tid in found:
+                self.sink.add(item.pos, "SC009", f"technique '{tid}' is listed twice")
+                continue
+            found.append(tid)
+        return tuple(found)
+
+    def _branches(self, node: YNode | None, what: str) -> tuple[Branch, ...]:
+        if node is None:
+            return ()
+        if isinstance(node, YScalar):
+            target = self.read.string(node, f"`next` of {what}")
+            if target is None:
+                return ()
+            self.targets.append((target, node.pos, f"`next` of {what}"))
+            return (Branch(target, None, node.pos),)
+        items = self.read.sequence(node, f"`next` of {what}")
+        if not items:
+            if not self._reported_at(node.pos):
+                self.sink.add(node.pos, "SC025", f"`next` of {what} is empty")
+            return ()
+        branches: list[Branch] = []
+        for index, item in enumerate(items):
+            data = self.read.mapping(
+                item, f"branch {index + 1} of {what}", required=("goto",), optional=("when",)
+            )
+            if data is None:
+                continue
+            goto_node = data.get("goto")
+            target = self.read.string(goto_node, "`goto`")
+            when_node = data.get("when")
+            when = None if when_node is None else self._condition(when_node)
+            last = index == len(items) - 1
+            if last and when_node is not None:
+                self.sink.add(
+                    when_node.pos, "SC013", "the last branch must have no `when` (the fallback)"
+                )
+            elif not last and when_node is None:
+                self.sink.add(
+                    item.pos,
+                    "SC013",
+                    "only the last branch may leave out `when`; later ones would never run",
+                )
+            if target is None or goto_node is None:
+                continue
+            self.targets.append((target, goto_node.pos, f"`goto` of {what}"))
+            branches.append(Branch(target, when, item.pos))
+        return tuple(branches)
+
+    def _condition(self, node: YNode) -> Condition | None:
+        data = self.read.mapping(
+            node, "`when`", optional=CONDITION_KEYS, unknown_code="SC023", unknown_what="condition"
+        )
+        if data is None:
+            return None
+        if not data.items:
+            self.sink.add(data.pos, "SC025", "`when` has no condition")
+
+        def flag(key: str) -> str | None:
+            return self.read.ident(data.get(key), f"`{key}`", SNAKE_ID, "snake_case")
+
+        return Condition(
+            anger_at_least=self.read.integer(
+                data.get("anger_at_least"), "`anger_at_least`", 0, 100
+            ),
+            anger_below=self.read.integer(data.get("anger_below"), "`anger_below`", 0, 100),
+            flag=flag("flag"),
+            not_flag=flag("not_flag"),
+            turn_at_least=self.read.integer(
+                data.get("turn_at_least"), "`turn_at_least`", 1, MAX_TURN_CONDITION
+            ),
+        )
+
+    def _reported_at(self, pos: Position) -> bool:
+        return any(p.line == pos.line and p.col == pos.col for p in self.sink.items)
+
+    def _check_graph(self, start: str, nodes: list[Node]) -> None:
+        index = {node.id: node for node in nodes}
+        successors = {
+            node.id: [b.goto for c in node.choices for b in c.branches if b.goto in index]
+            for node in nodes
+        }
+        roots = [start] + ([BLOWUP_NODE] if BLOWUP_NODE in index else [])
+        reachable = _reach(roots, successors)
+        for node in nodes:
+            if node.id not in reachable:
+                self.sink.add(node.pos, "SC011", f"node '{node.id}' can never be reached")
+        if BLOWUP_NODE in index and not index[BLOWUP_NODE].is_end:
+            self.sink.add(
+                index[BLOWUP_NODE].pos, "SC010", "node 'blowup' must be an ending (`end:`)"
+            )
+        predecessors: dict[str, list[str]] = {node.id: [] for node in nodes}
+        for source, targets in successors.items():
+            for target in targets:
+                predecessors[target].append(source)
+        can_end = _reach([node.id for node in nodes if node.is_end], predecessors)
+        for node in nodes:
+            if node.id in reachable and node.id not in can_end and not node.is_end and node.choices:
+                self.sink.add(node.pos, "SC012", f"no ending can be reached from node '{node.id}'")
+
+
+def _reach(roots: list[str], edges: dict[str, list[str]]) -> set[str]:
+    seen = set(roots)
+    queue = deque(roots)
+    while queue:
+        for nxt in edges.get(queue.popleft(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                queue.append(nxt)
+    return seen
+
+
+def parse_scenario(data: bytes, path: str = "<scenario>") -> Scenario:
+    """Build a validated scenario from a file's bytes."""
+    sink = ProblemSink(path)
+    scenario = _build(decode(data, sink), path, hashlib.sha256(data).hexdigest(), sink)
+    sink.raise_if_any()
+    assert scenario is not None  # every failure path reports a problem
+    return scenario
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    sink = ProblemSink(str(path))
+    data = read_bytes(Path(path), sink)
+    if data is None:
+        raise ScenarioError(sink.items)
+    return parse_scenario(data, str(path))
+
+
+def _build(text: str | None, path: str, digest: str, sink: ProblemSink) -> Scenario | None:
+    if text is None:
+        return None
+    root = parse_text(text, sink)
+    if root is None:
+        return None
+    scenario = _ScenarioBuilder(path, sink).build(root, digest)
+    if scenario is None and not sink.items:  # pragma: no cover - defensive
+        sink.add(Position(1, 1), "SC007", "the scenario is incomplete")
+    return scenario

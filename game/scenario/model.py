@@ -1,0 +1,192 @@
+"""The scenario model: frozen values the loader builds and the engine plays."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+
+from game.scenario.problems import Position
+
+FORMAT_VERSION = 1
+LANGUAGES = ("en", "fil", "fi", "tr", "vi")
+BLOWUP_NODE = "blowup"
+
+
+class Channel(StrEnum):
+    PHONE = "phone"
+    IN_PERSON = "in_person"
+    CHAT = "chat"
+    EMAIL = "email"
+
+
+class Persona(StrEnum):
+    ANGRY = "angry"
+    UNHAPPY = "unhappy"
+    INDECISIVE = "indecisive"
+    BULLY = "bully"
+    RUDE = "rude"
+    TALKATIVE = "talkative"
+
+
+class EndingKind(StrEnum):
+    RESOLVED = "resolved"
+    ESCALATED = "escalated"
+    CUSTOMER_LEFT = "customer_left"
+    CALL_ENDED = "call_ended"
+    SECURITY = "security"
+
+
+class Rating(StrEnum):
+    GOOD = "good"
+    PARTIAL = "partial"
+    BAD = "bad"
+
+
+class AbusivePolicy(StrEnum):
+    WARN_THEN_END = "warn_then_end"
+    TRANSFER = "transfer_to_escalations"
+
+
+class SupervisorPolicy(StrEnum):
+    HONOR = "honor"
+    HELP_FIRST = "help_first"
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """Text in English plus any translations; English is always there."""
+
+    en: str
+    translations: tuple[tuple[str, str], ...] = ()
+
+    def get(self, lang: str = "en") -> str:
+        for code, value in self.translations:
+            if code == lang:
+                return value
+        return self.en
+
+    def __str__(self) -> str:
+        return self.en
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    abusive_caller: AbusivePolicy = AbusivePolicy.WARN_THEN_END
+    supervisor_request: SupervisorPolicy = SupervisorPolicy.HONOR
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyOverride:
+    abusive_caller: AbusivePolicy | None = None
+    supervisor_request: SupervisorPolicy | None = None
+
+    def over(self, base: Policy) -> Policy:
+        return Policy(
+            abusive_caller=self.abusive_caller or base.abusive_caller,
+            supervisor_request=self.supervisor_request or base.supervisor_request,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """A `when:` test on the live state; every key given must hold."""
+
+    anger_at_least: int | None = None
+    anger_below: int | None = None
+    flag: str | None = None
+    not_flag: str | None = None
+    turn_at_least: int | None = None
+
+    def holds(self, anger: float, flags: frozenset[str], turn: int) -> bool:
+        if self.anger_at_least is not None and anger < self.anger_at_least:
+            return False
+        if self.anger_below is not None and anger >= self.anger_below:
+            return False
+        if self.flag is not None and self.flag not in flags:
+            return False
+        if self.not_flag is not None and self.not_flag in flags:
+            return False
+        return self.turn_at_least is None or turn >= self.turn_at_least
+
+
+@dataclass(frozen=True, slots=True)
+class Branch:
+    goto: str
+    when: Condition | None
+    pos: Position
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    number: int  # 1-based, in authoring order
+    say: Text
+    techniques: tuple[str, ...]
+    branches: tuple[Branch, ...]
+    sets: tuple[str, ...]
+    feedback: Text | None
+    pos: Position
+
+    def next_node(self, anger: float, flags: frozenset[str], turn: int) -> str:
+        for branch in self.branches:
+            if branch.when is None or branch.when.holds(anger, flags, turn):
+                return branch.goto
+        return self.branches[-1].goto  # unreachable for validated scenarios
+
+
+@dataclass(frozen=True, slots=True)
+class Ending:
+    kind: EndingKind
+    rating: Rating | None  # None: decided by the kind and the choice that led here
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    id: str
+    customer: Text
+    tags: frozenset[str]
+    choices: tuple[Choice, ...]
+    ending: Ending | None
+    pos: Position
+
+    @property
+    def is_end(self) -> bool:
+        return self.ending is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Customer:
+    name: Text
+    persona: Persona
+    anger: int
+    vent: int
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    id: str
+    title: Text
+    summary: Text
+    channel: Channel
+    difficulty: int
+    customer: Customer
+    policy: PolicyOverride
+    start: str
+    nodes: tuple[Node, ...]
+    path: str
+    content_hash: str
+    format: int = FORMAT_VERSION
+    index: MappingProxyType[str, Node] = field(
+        default_factory=lambda: MappingProxyType({}), compare=False, repr=False
+    )
+
+    def __post_init__(self) -> None:
+        if not self.index:
+            object.__setattr__(self, "index", MappingProxyType({n.id: n for n in self.nodes}))
+
+    def node(self, node_id: str) -> Node:
+        return self.index[node_id]
+
+    @property
+    def has_blowup(self) -> bool:
+        return BLOWUP_NODE in self.index

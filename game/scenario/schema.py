@@ -1,0 +1,242 @@
+"""JSON Schemas of the scenario and campaign formats, for editors and external tools.
+
+`scenarios/schema.json` and `scenarios/campaign.schema.json` are these, checked in; a test
+keeps them current. The loader remains the authority: it also checks what a schema can't
+(unknown node targets, reachability, ...).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from game.engine.catalog import load_catalog
+from game.scenario.loader import CONDITION_KEYS, SCENARIO_KEYS_REQUIRED
+from game.scenario.model import (
+    LANGUAGES,
+    AbusivePolicy,
+    Channel,
+    EndingKind,
+    Rating,
+    SupervisorPolicy,
+)
+from game.scenario.reader import KEBAB_ID, SNAKE_ID
+
+DRAFT = "http://json-schema.org/draft-07/schema#"
+
+
+def _text(description: str) -> dict[str, Any]:
+    return {
+        "description": description
+        + " Plain text, or a mapping of language code to text (English required).",
+        "oneOf": [
+            {"type": "string", "minLength": 1},
+            {
+                "type": "object",
+                "required": ["en"],
+                "additionalProperties": False,
+                "properties": {code: {"type": "string", "minLength": 1} for code in LANGUAGES},
+            },
+        ],
+    }
+
+
+def _policy() -> dict[str, Any]:
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "abusive_caller": {
+                "enum": [p.value for p in AbusivePolicy],
+                "description": "warn_then_end: an abusive call may be ended after a warning. "
+                "transfer_to_escalations: never hang up; transfer to the escalations team.",
+            },
+            "supervisor_request": {
+                "enum": [p.value for p in SupervisorPolicy],
+                "description": "honor: fetch a supervisor when asked. help_first: one honest attempt to help first.",
+            },
+        },
+    }
+
+
+def scenario_schema() -> dict[str, Any]:
+    catalog = load_catalog()
+    technique = {
+        "anyOf": [
+            {
+                "const": t.id,
+                "description": f"{t.label} ({'helpful' if t.helpful else 'harmful'}; "
+                f"{catalog.competencies[t.competency]}; {', '.join(t.principles)})",
+            }
+            for t in catalog.techniques.values()
+        ]
+    }
+    tag = {"anyOf": [{"const": tid, "description": text} for tid, text in catalog.tags.items()]}
+    flag = {"type": "string", "pattern": SNAKE_ID.pattern}
+    condition = {
+        "type": "object",
+        "minProperties": 1,
+        "additionalProperties": False,
+        "description": "Every key given must hold. Tested after the choice's effects, flags and turn count.",
+        "properties": {
+            "anger_at_least": {"type": "integer", "minimum": 0, "maximum": 100},
+            "anger_below": {"type": "integer", "minimum": 0, "maximum": 100},
+            "flag": flag,
+            "not_flag": flag,
+            "turn_at_least": {"type": "integer", "minimum": 1},
+        },
+    }
+    assert set(condition["properties"]) == set(CONDITION_KEYS)  # type: ignore[call-overload]
+    branch = {
+        "type": "object",
+        "required": ["goto"],
+        "additionalProperties": False,
+        "properties": {"when": condition, "goto": {"type": "string", "pattern": SNAKE_ID.pattern}},
+    }
+    choice = {
+        "type": "object",
+        "required": ["say", "technique", "next"],
+        "additionalProperties": False,
+        "properties": {
+            "say": _text("What the trainee says."),
+            "technique": {
+                "description": "One technique from the catalog, or a list of them.",
+                "oneOf": [
+                    technique,
+                    {"type": "array", "minItems": 1, "uniqueItems": True, "items": technique},
+                ],
+            },
+            "next": {
+                "description": "The node that follows, or conditional branches (first match wins; the last has no `when`).",
+                "oneOf": [
+                    {"type": "string", "pattern": SNAKE_ID.pattern},
+                    {"type": "array", "minItems": 1, "items": branch},
+                ],
+            },
+            "set": {
+                "description": "Flags to set; `when: {flag: ...}` can test them.",
+                "oneOf": [flag, {"type": "array", "items": flag}],
+            },
+            "feedback": _text(
+                "Replaces the engine's explanation of this turn in the debrief. Cite the guide (G-...)."
+            ),
+        },
+    }
+    node = {
+        "type": "object",
+        "required": ["customer"],
+        "additionalProperties": False,
+        "properties": {
+            "customer": _text("What the customer says at this moment."),
+            "tags": {
+                "description": "Facts about this moment that change how techniques land.",
+                "oneOf": [tag, {"type": "array", "uniqueItems": True, "items": tag}],
+            },
+            "choices": {"type": "array", "minItems": 1, "items": choice},
+            "end": {
+                "enum": [e.value for e in EndingKind],
+                "description": "This node ends the conversation.",
+            },
+            "rating": {
+                "enum": [r.value for r in Rating],
+                "description": "How good this ending is; by default it follows the ending kind and the choice that led here.",
+            },
+        },
+        "oneOf": [
+            {"required": ["choices"], "not": {"required": ["end"]}},
+            {"required": ["end"], "not": {"required": ["choices"]}},
+        ],
+    }
+    return {
+        "$schema": DRAFT,
+        "$id": "https://hold-the-line.example/schema/scenario-1.json",
+        "title": "Hold the Line scenario (format 1)",
+        "type": "object",
+        "required": list(SCENARIO_KEYS_REQUIRED),
+        "additionalProperties": False,
+        "properties": {
+            "format": {"const": 1},
+            "id": {
+                "type": "string",
+                "pattern": KEBAB_ID.pattern,
+                "description": "kebab-case, unique in the campaign",
+            },
+            "title": _text("The level's title."),
+            "summary": _text("One or two sentences shown on the level card."),
+            "channel": {
+                "enum": [c.value for c in Channel],
+                "description": "Sets the dead-air rule: phone and in_person are strict, chat lenient, email has no timer.",
+            },
+            "difficulty": {"type": "integer", "minimum": 1, "maximum": 5},
+            "customer": {
+                "type": "object",
+                "required": ["name", "persona", "anger"],
+                "additionalProperties": False,
+                "properties": {
+                    "name": _text("The customer's name."),
+                    "persona": {
+                        "anyOf": [
+                            {"const": p.id, "description": p.handling}
+                            for p in catalog.personas.values()
+                        ]
+                    },
+                    "anger": {"type": "integer", "minimum": 0, "maximum": 100},
+                    "vent": {
+                        "type": "integer",
+                        "minimum": 0,
+                        "maximum": 10,
+                        "description": "Turns of listening they need before solutions land.",
+                    },
+                },
+            },
+            "policy": _policy(),
+            "start": {"type": "string", "pattern": SNAKE_ID.pattern},
+            "nodes": {
+                "type": "object",
+                "minProperties": 1,
+                "patternProperties": {SNAKE_ID.pattern: node},
+                "additionalProperties": False,
+            },
+        },
+    }
+
+
+def campaign_schema() -> dict[str, Any]:
+    return {
+        "$schema": DRAFT,
+        "$id": "https://hold-the-line.example/schema/campaign-1.json",
+        "title": "Hold the Line campaign (format 1)",
+        "type": "object",
+        "required": ["format", "title", "levels"],
+        "additionalProperties": False,
+        "properties": {
+            "format": {"const": 1},
+            "title": {"type": "string", "minLength": 1},
+            "policy": _policy(),
+            "levels": {
+                "type": "array",
+                "minItems": 1,
+                "items": {
+                    "type": "object",
+                    "required": ["scenario"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "scenario": {
+                            "type": "string",
+                            "description": "Scenario file, relative to this one.",
+                        },
+                        "pass": {
+                            "type": "integer",
+                            "minimum": 0,
+                            "maximum": 100,
+                            "description": "Pass score (default 70).",
+                        },
+                    },
+                },
+            },
+        },
+    }
+
+
+def dump(schema: dict[str, Any]) -> str:
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,1 @@
+"""The terminal player: the same engine, no pygame."""

@@ -1,0 +1,171 @@
+"""Plain-text renderings shared by the terminal player and the scripted output."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from typing import Any
+
+from game.engine.bands import band_for
+from game.engine.catalog import load_catalog
+from game.engine.scoring import Debrief
+from game.engine.session import SessionState, Turn
+from game.scenario.model import Scenario
+
+SPARK = "▁▂▃▄▅▆▇█"
+
+
+def width() -> int:
+    return max(50, min(100, shutil.get_terminal_size((88, 24)).columns))
+
+
+def wrap(text: str, indent: str = "", first: str | None = None) -> str:
+    return textwrap.fill(
+        " ".join(text.split()),
+        width=width(),
+        initial_indent=indent if first is None else first,
+        subsequent_indent=indent,
+    )
+
+
+def meter(anger: float, cells: int = 20) -> str:
+    filled = round(max(0.0, min(100.0, anger)) / 100 * cells)
+    band = band_for(anger)
+    return f"Anger [{'█' * filled}{'░' * (cells - filled)}] {round(anger):3d}  {band.name}"
+
+
+def sparkline(values: tuple[int, ...]) -> str:
+    return "".join(SPARK[min(len(SPARK) - 1, v * len(SPARK) // 101)] for v in values)
+
+
+def header(scenario: Scenario, lang: str) -> str:
+    catalog = load_catalog()
+    persona = catalog.personas[scenario.customer.persona.value].label
+    channel = catalog.channels[scenario.channel.value].label
+    stars = "●" * scenario.difficulty + "○" * (5 - scenario.difficulty)
+    lines = [
+        f"{scenario.title.get(lang)}",
+        f"{scenario.customer.name.get(lang)} · {persona} customer · {channel} · difficulty {stars}",
+        "",
+        wrap(scenario.summary.get(lang)),
+    ]
+    return "\n".join(lines)
+
+
+def turn_feedback(turn: Turn, lang: str = "en") -> str:
+    parts = [
+        f"  {e.anger:+d} {e.short}" + (f" ({e.principle})" if e.principle else "")
+        for e in turn.effects
+    ]
+    text = "\n".join(parts)
+    if turn.feedback is not None:
+        text += "\n" + wrap(turn.feedback.get(lang), indent="    ", first="  » ")
+    return text
+
+
+def debrief_text(scenario: Scenario, report: Debrief, lang: str = "en") -> str:
+    catalog = load_catalog()
+    ending = catalog.endings[report.outcome].label
+    verdict = "PASSED" if report.passed else "NOT PASSED"
+    lines = [
+        "",
+        "═" * min(width(), 72),
+        f"DEBRIEF · {scenario.title.get(lang)}",
+        "═" * min(width(), 72),
+        f"Outcome: {ending} ({report.rating.value})   Final anger: {report.final_anger}",
+        f"Score: {report.score}/100  Grade {report.grade}  {verdict} (pass mark {report.pass_score})",
+        f"  practice {report.practice_points:.0f}/60 · outcome {report.outcome_points:.0f}/25"
+        f" · calm at the end {report.calm_points:.0f}/15",
+        "",
+        f"Anger over the call: {sparkline(report.anger_trace)}  "
+        + " → ".join(str(v) for v in report.anger_trace),
+        "",
+        "Turn by turn:",
+    ]
+    marks = {"good": "✔", "fair": "~", "poor": "✘", "bad": "✘"}
+    for review in report.turns:
+        turn = review.turn
+        lines.append(
+            f' {marks[review.verdict]} {turn.number:>2}. "{turn.say.get(lang)}"'
+            f"  [{turn.anger_before}→{turn.anger_after}]"
+        )
+        for effect in turn.effects:
+            cite = f" — {effect.principle}" if effect.principle else ""
+            lines.append(wrap(f"{effect.anger:+d}: {effect.reason}{cite}", indent="        "))
+        if turn.feedback is not None:
+            lines.append(wrap(turn.feedback.get(lang), indent="        ", first="      » "))
+        if review.skipped:
+            names = ", ".join(catalog.steps[s] for s in review.skipped)
+            lines.append(f"        ⚠ jumped ahead: {names} not done yet")
+    for effect in report.closing_effects:
+        lines.append(
+            wrap(
+                f"{effect.anger:+d}: {effect.reason} — {effect.principle}",
+                indent="    ",
+                first="  After the call: ",
+            )
+        )
+    lines += ["", "Competencies:"]
+    for comp in report.competencies:
+        if comp.score is None:
+            lines.append(f"  {comp.label:<24} —  (not tested in this call)")
+        else:
+            bar = "█" * round(comp.score / 10) + "░" * (10 - round(comp.score / 10))
+            lines.append(f"  {comp.label:<24} {bar} {comp.score:3d}")
+    steps = " → ".join(
+        f"{catalog.steps[step]}" + (f" (turn {turn})" if turn else " (—)")
+        for step, turn in report.first_step_turn
+    )
+    lines += ["", f"Listen → Recap → Apologise → Resolve: {steps}"]
+    lines.append(
+        "  In order." if report.in_order else "  You jumped ahead at least once (see ⚠ above)."
+    )
+    return "\n".join(lines)
+
+
+def result_json(
+    scenario: Scenario, state: SessionState, report: Debrief, lang: str = "en"
+) -> dict[str, Any]:
+    """The scripted-play result described in DESIGN.md, plus the breakdown."""
+    return {
+        "scenario": scenario.id,
+        "outcome": report.outcome,
+        "rating": report.rating.value,
+        "cause": report.cause,
+        "score": report.score,
+        "grade": report.grade,
+        "passed": report.passed,
+        "pass_score": report.pass_score,
+        "final_anger": report.final_anger,
+        "ending": state.outcome.node if state.outcome else None,
+        "anger": list(report.anger_trace),
+        "turns": [
+            {
+                "number": review.turn.number,
+                "node": review.turn.node,
+                "choice": review.turn.choice,
+                "say": review.turn.say.get(lang),
+                "techniques": list(review.turn.techniques),
+                "anger_before": review.turn.anger_before,
+                "anger_after": review.turn.anger_after,
+                "verdict": review.verdict,
+                "feedback": review.turn.feedback_text(lang),
+                "effects": [
+                    {
+                        "source": e.source,
+                        "anger": e.anger,
+                        "principle": e.principle,
+                        "reason": e.reason,
+                    }
+                    for e in review.turn.effects
+                ],
+                "skipped_steps": list(review.skipped),
+            }
+            for review in report.turns
+        ],
+        "competencies": {c.id: c.score for c in report.competencies},
+        "closing_effects": [
+            {"source": e.source, "anger": e.anger, "principle": e.principle, "reason": e.reason}
+            for e in report.closing_effects
+        ],
+    }
