@@ -64,7 +64,7 @@ def techniques_markdown() -> str:
                 when = CASE_WHEN[case.name] if t.id in RULES or len(t.cases) > 1 else "always"
                 lines.append(
                     f"| {case.name} | {when} | {case.anger:+.0f} | {case.quality:+g} | "
-                    f"{case.principle} | {case.reason} |"
+                    f"{', '.join(case.cited)} | {case.reason} |"
                 )
             lines.append("")
     lines += ["## Persona multipliers", "", "Anger changes are multiplied per persona:", ""]

@@ -1,13 +1,21 @@
-"""Exhaustive search over every way a conversation can go, for authors and for tests."""
+"""Exhaustive search over every way a conversation can go, for authors and for tests.
+
+Built on the vectorised simulation (`montecarlo.explore_tree`), which expands every choice
+of every live path at once; tests check it against a plain depth-first search.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
 
-from game.engine.scoring import DEFAULT_PASS_SCORE, debrief
-from game.engine.session import Phase, SessionState, TimerMode, choose, proceed, start
+from game.analysis.montecarlo import BLOWUP, compile_scenario, explore_tree
+from game.engine.catalog import load_catalog
+from game.engine.scoring import DEFAULT_PASS_SCORE
+from game.engine.session import BLOWUP_LINE, TURN_LIMIT_LINE
 from game.scenario.model import Policy, Scenario
+
+_RATING_NAMES = ("good", "partial", "bad")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +37,10 @@ class Exploration:
     pruned: int  # paths cut because they went round a loop more than `max_visits` times
     visited_nodes: frozenset[str]
     taken_branches: frozenset[tuple[str, int, int]]  # (node, choice, branch index)
+    # (node, choice) -> (worst, best) turn quality seen when playing that choice
+    choice_quality: tuple[tuple[tuple[str, int], tuple[float, float]], ...] = ()
+    # (node, choice) -> guide principles its effects cited somewhere in play
+    choice_principles: tuple[tuple[tuple[str, int], frozenset[str]], ...] = ()
 
     @property
     def endings(self) -> Counter[str]:
@@ -44,66 +56,65 @@ class Exploration:
         """Paths on which no turn broke a guide."""
         return tuple(p for p in self.paths if p.mean_quality >= 0.999)
 
+    def quality_of(self, node: str, choice: int) -> tuple[float, float] | None:
+        return dict(self.choice_quality).get((node, choice))
+
+    @property
+    def principles_cited(self) -> frozenset[str]:
+        return frozenset(p for _, cited in self.choice_principles for p in cited)
+
 
 def explore(
     scenario: Scenario,
     *,
     policy: Policy | None = None,
     pass_score: int = DEFAULT_PASS_SCORE,
-    max_paths: int = 100_000,
+    max_paths: int = 200_000,
     max_visits: int = 1,
 ) -> Exploration:
-    """Every complete path through the scenario (depth-first, authoring order).
+    """Every complete path through the scenario, in authoring order of choices.
 
-    A path that enters the same node more than `max_visits` times is going round a loop;
-    it is cut and counted in `pruned` rather than followed to the turn limit.
+    A path that would choose again at a node it already chose at `max_visits` times is
+    going round a loop; it is cut and counted in `pruned`.
     """
-    results: list[PathResult] = []
-    visited: set[str] = set()
-    branches: set[tuple[str, int, int]] = set()
-    root = start(scenario, policy=policy, timer=TimerMode.OFF)
-    stack: list[tuple[SessionState, tuple[int, ...]]] = [(root, ())]
-    truncated = False
-    pruned = 0
-    while stack:
-        state, choices = stack.pop()
-        if sum(1 for t in state.turns if t.node == state.node) >= max_visits:
-            pruned += 1
-            continue
-        while state.phase is Phase.SPEAKING:
-            visited.add(state.node)
-            state = proceed(scenario, state)
-        if state.phase is Phase.ENDED:
-            assert state.outcome is not None
-            report = debrief(scenario, state, pass_score)
-            qualities = [t.quality for t in state.turns]
-            results.append(
-                PathResult(
-                    choices=choices,
-                    ending=state.outcome.node,
-                    outcome=state.outcome.kind.value,
-                    rating=state.outcome.rating.value,
-                    score=report.score,
-                    passed=report.passed,
-                    final_anger=state.outcome.final_anger,
-                    mean_quality=sum(qualities) / len(qualities) if qualities else 0.0,
-                )
+    catalog = load_catalog()
+    compiled = compile_scenario(scenario, policy)
+    tree = explore_tree(compiled, max_visits=max_visits, max_paths=max_paths)
+    ids = compiled.node_ids
+    ending_kind = {n.id: n.ending.kind.value for n in scenario.nodes if n.ending is not None}
+    paths = []
+    for i, choices in enumerate(tree.choices):
+        node = int(tree.final_node[i])
+        if node >= 0:
+            ending = ids[node]
+        else:
+            ending = BLOWUP_LINE if int(tree.cause[i]) == BLOWUP else TURN_LIMIT_LINE
+        rating = _RATING_NAMES[int(tree.rating[i])]
+        score = int(tree.score[i])
+        turns = int(tree.turns[i])
+        paths.append(
+            PathResult(
+                choices=choices,
+                ending=ending,
+                outcome=ending_kind.get(ending, "customer_left"),
+                rating=rating,
+                score=score,
+                passed=score >= pass_score and rating != "bad",
+                final_anger=int(tree.final_anger[i]),
+                mean_quality=int(tree.quality2[i]) / (2 * turns) if turns else 0.0,
             )
-            if len(results) >= max_paths:
-                truncated = bool(stack)
-                break
-            continue
-        node = scenario.node(state.node)
-        for choice in reversed(node.choices):
-            after, turn = choose(scenario, state, choice.number)
-            index = _branch_taken(choice.branches, turn.anger_after, after, turn.number)
-            branches.add((node.id, choice.number, index))
-            stack.append((after, (*choices, choice.number)))
-    return Exploration(tuple(results), truncated, pruned, frozenset(visited), frozenset(branches))
-
-
-def _branch_taken(branches: tuple, anger: int, state: SessionState, turn: int) -> int:  # type: ignore[type-arg]
-    for index, branch in enumerate(branches):
-        if branch.when is None or branch.when.holds(anger, state.flags, turn):
-            return int(index)
-    return len(branches) - 1
+        )
+    flat = [(node.id, choice.number) for node in scenario.nodes for choice in node.choices]
+    cited: dict[tuple[str, int], set[str]] = {}
+    for flat_index, technique, case in tree.cases:
+        tid = catalog.technique_order[technique]
+        cited.setdefault(flat[flat_index], set()).update(catalog.techniques[tid].cases[case].cited)
+    return Exploration(
+        paths=tuple(paths),
+        truncated=tree.truncated,
+        pruned=tree.pruned,
+        visited_nodes=frozenset(ids[i] for i in tree.visited),
+        taken_branches=frozenset((ids[n], number, b) for n, number, b in tree.taken),
+        choice_quality=tuple(((ids[n], number), q) for (n, number), q in tree.quality_range),
+        choice_principles=tuple(sorted((k, frozenset(v)) for k, v in cited.items())),
+    )

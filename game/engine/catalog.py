@@ -44,9 +44,14 @@ class Case:
     debt: float
     quality: float
     principle: str
+    also: tuple[str, ...]
     short: str
     reason: str
     breaks_policy: bool
+
+    @property
+    def cited(self) -> tuple[str, ...]:
+        return (self.principle, *self.also)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +62,7 @@ class Technique:
     helpful: bool
     competency: str
     step: str
-    principles: tuple[str, ...]
+    principles: tuple[str, ...]  # everything its cases cite, in order
     cases: tuple[Case, ...]
     deescalates: bool
     diminishes: bool
@@ -166,6 +171,7 @@ def _case(name: str, raw: dict[str, Any]) -> Case:
         debt=float(raw.get("debt", 0)),
         quality=float(raw["quality"]),
         principle=str(raw["principle"]),
+        also=tuple(str(p) for p in raw.get("also", ())),
         short=str(raw["short"]),
         reason=str(raw["reason"]),
         breaks_policy=bool(raw.get("breaks_policy", False)),
@@ -192,6 +198,7 @@ def load_catalog() -> Catalog:
 
     techniques: dict[str, Technique] = {}
     for index, (tid, raw) in enumerate(data["techniques"].items()):
+        cases = tuple(_case(name, case) for name, case in raw["cases"].items())
         techniques[tid] = Technique(
             id=tid,
             index=index,
@@ -199,8 +206,8 @@ def load_catalog() -> Catalog:
             helpful=raw["kind"] == "helpful",
             competency=raw["competency"],
             step=raw["step"],
-            principles=tuple(raw["principles"]),
-            cases=tuple(_case(name, case) for name, case in raw["cases"].items()),
+            principles=tuple(dict.fromkeys(p for c in cases for p in c.cited)),
+            cases=cases,
             deescalates=bool(raw.get("deescalates", False)),
             diminishes=bool(raw.get("diminishes", False)),
             trust_scaled=bool(raw.get("trust_scaled", False)),

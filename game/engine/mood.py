@@ -162,6 +162,8 @@ RULES: dict[str, Rule] = {
         (f.boundary, "allowed"),
     ],
     "dead_air": lambda f: [(f.tag("lookup"), "lookup"), (~f.tag("lookup"), "default")],
+    "retaliate": lambda f: [(f.tag("abusive"), "abusive")],
+    "recap": lambda f: [(f.tag("repeated"), "repeated")],
 }
 
 

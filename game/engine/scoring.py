@@ -77,6 +77,22 @@ class Debrief:
         return not any(review.skipped for review in self.turns)
 
 
+def turn_weight(anger_before: int, tags: frozenset[str]) -> int:
+    """How much a turn counts, in hundredths: angrier moments and critical moments count more."""
+    return 100 + anger_before + (100 if tags & CRITICAL_TAGS else 0)
+
+
+def practice_fraction(weights: list[int], qualities: list[float]) -> float:
+    """Weighted share of guide-following, computed in integers so every path agrees exactly."""
+    numerator = sum(w * (round(2 * q) + 2) for w, q in zip(weights, qualities, strict=True))
+    denominator = 4 * sum(weights)
+    return numerator / denominator if denominator else 0.0
+
+
+def total_score(practice_points: float, outcome_points: float, calm_points: float) -> int:
+    return max(0, min(100, round(practice_points + outcome_points + calm_points)))
+
+
 def grade_for(score: int) -> str:
     return next(letter for floor, letter in GRADES if score >= floor)
 
@@ -100,20 +116,12 @@ def debrief(
     catalog = load_catalog()
     outcome = state.outcome
 
-    weights = [
-        1.0 + t.anger_before / 100 + (1.0 if t.tags & CRITICAL_TAGS else 0.0) for t in state.turns
-    ]
-    total_weight = sum(weights)
-    practice = (
-        sum(w * (t.quality + 1) / 2 for w, t in zip(weights, state.turns, strict=True))
-        / total_weight
-        if total_weight
-        else 0.0
-    )
+    weights = [turn_weight(t.anger_before, t.tags) for t in state.turns]
+    practice = practice_fraction(weights, [t.quality for t in state.turns])
     practice_points = PRACTICE_POINTS * practice
     outcome_points = OUTCOME_POINTS * OUTCOME_VALUE[outcome.rating]
     calm_points = CALM_POINTS * (100 - outcome.final_anger) / 100
-    score = max(0, min(100, round(practice_points + outcome_points + calm_points)))
+    score = total_score(practice_points, outcome_points, calm_points)
 
     reviews = _order_reviews(scenario, state, weights)
 
@@ -171,7 +179,7 @@ def debrief(
 
 
 def _order_reviews(
-    scenario: Scenario, state: SessionState, weights: list[float]
+    scenario: Scenario, state: SessionState, weights: list[int]
 ) -> tuple[TurnReview, ...]:
     """Which step of Listen, Recap, Apologise, Resolve each turn served, and where it jumped."""
     catalog = load_catalog()
@@ -210,7 +218,7 @@ def _order_reviews(
                 done.add(catalog.techniques[effect.source].step)
         reviews.append(
             TurnReview(
-                turn, verdict_for(turn.quality), round(weight, 2), tuple(steps), tuple(skipped)
+                turn, verdict_for(turn.quality), weight / 100, tuple(steps), tuple(skipped)
             )
         )
     return tuple(reviews)

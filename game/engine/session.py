@@ -83,9 +83,14 @@ class Effect:
     short: str
     reason: str
     quality: float | None  # how well it followed the guides; None for side effects
+    also: tuple[str, ...] = ()  # further principles the moment illustrates
+
+    @property
+    def cited(self) -> tuple[str, ...]:
+        return (self.principle, *self.also) if self.principle else self.also
 
     def line(self) -> str:
-        cite = f" ({self.principle})" if self.principle else ""
+        cite = f" ({', '.join(self.cited)})" if self.cited else ""
         return f"{self.anger:+d}: {self.reason}{cite}"
 
 
@@ -343,6 +348,7 @@ def choose(scenario: Scenario, state: SessionState, number: int) -> tuple[Sessio
                 short=case.short,
                 reason=case.reason,
                 quality=case.quality,
+                also=case.also,
             )
         )
     relax = int(applied.relax[0])
@@ -614,6 +620,7 @@ def _effect_to_json(e: Effect) -> dict[str, Any]:
         "short": e.short,
         "reason": e.reason,
         "quality": e.quality,
+        "also": list(e.also),
     }
 
 
@@ -626,6 +633,7 @@ def _effect_from_json(d: dict[str, Any]) -> Effect:
         short=str(d["short"]),
         reason=str(d["reason"]),
         quality=None if d["quality"] is None else float(d["quality"]),
+        also=tuple(str(p) for p in d.get("also", ())),
     )
 
 

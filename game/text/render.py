@@ -90,7 +90,7 @@ def debrief_text(scenario: Scenario, report: Debrief, lang: str = "en") -> str:
             f"  [{turn.anger_before}→{turn.anger_after}]"
         )
         for effect in turn.effects:
-            cite = f" — {effect.principle}" if effect.principle else ""
+            cite = f" — {', '.join(effect.cited)}" if effect.cited else ""
             lines.append(wrap(f"{effect.anger:+d}: {effect.reason}{cite}", indent="        "))
         if turn.feedback is not None:
             lines.append(wrap(turn.feedback.get(lang), indent="        ", first="      » "))

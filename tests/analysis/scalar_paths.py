@@ -1,0 +1,126 @@
+"""Exhaustive search over every way a conversation can go, for authors and for tests."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from game.engine.scoring import DEFAULT_PASS_SCORE, debrief
+from game.engine.session import Phase, SessionState, TimerMode, choose, proceed, start
+from game.scenario.model import Branch, Policy, Scenario
+
+
+@dataclass(frozen=True, slots=True)
+class PathResult:
+    choices: tuple[int, ...]
+    ending: str  # the end node (or built-in ending) reached
+    outcome: str
+    rating: str
+    score: int
+    passed: bool
+    final_anger: int
+    mean_quality: float  # how well the path followed the guides, -1..1
+
+
+@dataclass(frozen=True, slots=True)
+class Exploration:
+    paths: tuple[PathResult, ...]
+    truncated: bool  # stopped at max_paths; the counts are a lower bound
+    pruned: int  # paths cut because they went round a loop more than `max_visits` times
+    visited_nodes: frozenset[str]
+    taken_branches: frozenset[tuple[str, int, int]]  # (node, choice, branch index)
+    # (node, choice) -> (worst, best) turn quality seen when playing that choice
+    choice_quality: tuple[tuple[tuple[str, int], tuple[float, float]], ...] = ()
+
+    def quality_of(self, node: str, choice: int) -> tuple[float, float] | None:
+        return dict(self.choice_quality).get((node, choice))
+
+    @property
+    def endings(self) -> Counter[str]:
+        return Counter(p.ending for p in self.paths)
+
+    def best(self) -> PathResult:
+        return max(self.paths, key=lambda p: (p.score, -len(p.choices)))
+
+    def worst(self) -> PathResult:
+        return min(self.paths, key=lambda p: (p.score, len(p.choices)))
+
+    def guide_following(self) -> tuple[PathResult, ...]:
+        """Paths on which no turn broke a guide."""
+        return tuple(p for p in self.paths if p.mean_quality >= 0.999)
+
+
+def explore(
+    scenario: Scenario,
+    *,
+    policy: Policy | None = None,
+    pass_score: int = DEFAULT_PASS_SCORE,
+    max_paths: int = 100_000,
+    max_visits: int = 1,
+) -> Exploration:
+    """Every complete path through the scenario (depth-first, authoring order).
+
+    A path that enters the same node more than `max_visits` times is going round a loop;
+    it is cut and counted in `pruned` rather than followed to the turn limit.
+    """
+    results: list[PathResult] = []
+    visited: set[str] = set()
+    branches: set[tuple[str, int, int]] = set()
+    quality: dict[tuple[str, int], tuple[float, float]] = {}
+    root = start(scenario, policy=policy, timer=TimerMode.OFF)
+    stack: list[tuple[SessionState, tuple[int, ...]]] = [(root, ())]
+    truncated = False
+    pruned = 0
+    while stack:
+        state, choices = stack.pop()
+        if sum(1 for t in state.turns if t.node == state.node) >= max_visits:
+            pruned += 1
+            continue
+        while state.phase is Phase.SPEAKING:
+            visited.add(state.node)
+            state = proceed(scenario, state)
+        if state.phase is Phase.ENDED:
+            assert state.outcome is not None
+            report = debrief(scenario, state, pass_score)
+            qualities = [t.quality for t in state.turns]
+            results.append(
+                PathResult(
+                    choices=choices,
+                    ending=state.outcome.node,
+                    outcome=state.outcome.kind.value,
+                    rating=state.outcome.rating.value,
+                    score=report.score,
+                    passed=report.passed,
+                    final_anger=state.outcome.final_anger,
+                    mean_quality=sum(qualities) / len(qualities) if qualities else 0.0,
+                )
+            )
+            if len(results) >= max_paths:
+                truncated = bool(stack)
+                break
+            continue
+        node = scenario.node(state.node)
+        for choice in reversed(node.choices):
+            after, turn = choose(scenario, state, choice.number)
+            index = _branch_taken(choice.branches, turn.anger_after, after, turn.number)
+            branches.add((node.id, choice.number, index))
+            low, high = quality.get((node.id, choice.number), (turn.quality, turn.quality))
+            quality[(node.id, choice.number)] = (min(low, turn.quality), max(high, turn.quality))
+            stack.append((after, (*choices, choice.number)))
+    return Exploration(
+        tuple(results),
+        truncated,
+        pruned,
+        frozenset(visited),
+        frozenset(branches),
+        tuple(sorted(quality.items())),
+    )
+
+
+def _branch_taken(
+    branches: tuple[Branch, ...], anger: int, state: SessionState, turn: int
+) -> int:
+    for index, branch in enumerate(branches):
+        if branch.when is None or branch.when.holds(anger, state.flags, turn):
+            return int(index)
+    return len(branches) - 1
