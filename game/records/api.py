@@ -29,6 +29,10 @@ class DuplicateTrainee(ValueError):
     """A trainee with that name (case-insensitively) already exists."""
 
 
+class RecordNotFound(LookupError):
+    """No trainee, attempt or note with that id."""
+
+
 @dataclass(frozen=True, slots=True)
 class Trainee:
     id: int
@@ -184,6 +188,7 @@ class Store(Protocol):
     def attempt_detail(self, attempt_id: int) -> AttemptDetail | None: ...
     def level_bests(self, trainee_id: int) -> MappingProxyType[str, LevelBest]: ...
     def overview(self) -> tuple[OverviewRow, ...]: ...
+    def competency_averages(self, trainee_id: int) -> MappingProxyType[str, float | None]: ...
 
     # coaching notes
     def add_note(self, attempt_id: int, author: str, text: str) -> Note: ...

@@ -1,0 +1,442 @@
+"""The records schema: one SQLAlchemy Core model for SQLite and PostgreSQL, and its migrations.
+
+`METADATA` describes the current schema and is what the store queries. Databases get there
+only through `MIGRATIONS`, a list of forward steps applied in order inside one transaction;
+each step spells out its own DDL so that later changes to `METADATA` never rewrite history.
+A database written by a newer game (a higher version than this code knows) is refused,
+never touched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    inspect,
+    text,
+)
+from sqlalchemy.engine import Connection
+from sqlalchemy.types import TypeEngine
+
+SCHEMA_VERSION = 2
+MIGRATION_LOCK = 0x48544C  # PostgreSQL advisory lock key ("HTL"): one migrator at a time
+
+
+class SchemaVersionError(RuntimeError):
+    """The database was written by a newer version of the game, or is not a records database."""
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on both backends.
+
+    PostgreSQL gets `timestamptz`; SQLite gets fixed-width ISO text ("YYYY-MM-DD HH:MM:SS.ffffff",
+    UTC), which sorts and compares correctly as text and parses fast. Naive datetimes are taken
+    as local time, as Python's `astimezone()` does.
+    """
+
+    impl = DateTime
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(DateTime(timezone=True))
+        return dialect.type_descriptor(String(26))
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        utc = value.astimezone(UTC)
+        if dialect.name == "postgresql":
+            return utc
+        return utc.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return datetime.fromisoformat(value).replace(tzinfo=UTC)
+        assert isinstance(value, datetime)
+        return value.astimezone(UTC)
+
+
+# ---- the current schema (version 2) -------------------------------------------------------
+
+METADATA = MetaData()
+
+schema_version = Table(
+    "schema_version",
+    METADATA,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("applied_at", UtcDateTime, nullable=False),
+)
+
+settings = Table(
+    "settings",
+    METADATA,
+    Column("key", String(100), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+trainees = Table(
+    "trainees",
+    METADATA,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("name_key", String(100), nullable=False, unique=True),  # casefolded: one per person
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("last_active", UtcDateTime),
+    Column("attempt_count", Integer, nullable=False, server_default="0"),  # v2
+)
+
+attempts = Table(
+    "attempts",
+    METADATA,
+    Column("id", Integer, primary_key=True),
+    Column("trainee_id", Integer, ForeignKey("trainees.id"), nullable=False),
+    Column("scenario_id", String(100), nullable=False),
+    Column("content_hash", String(128), nullable=False),
+    Column("level", Integer),
+    Column("pass_score", Integer, nullable=False),
+    Column("seed", BigInteger, nullable=False),
+    Column("abusive_caller", String(40), nullable=False),
+    Column("supervisor_request", String(40), nullable=False),
+    Column("timer", String(16), nullable=False),
+    Column("lang", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("started_at", UtcDateTime, nullable=False),
+    Column("ended_at", UtcDateTime),
+    Column("turn_count", Integer, nullable=False, server_default="0"),
+    Column("outcome", String(32)),
+    Column("rating", String(16)),
+    Column("cause", String(32)),
+    Column("score", Integer),
+    Column("grade", String(4)),
+    Column("passed", Boolean),
+    Column("final_anger", Integer),
+    Column("anger_trace", Text),  # JSON list
+    Column("competencies", Text),  # JSON object
+    Column("closing_effects", Text),  # JSON list
+    Column("timeout_silence", Float),  # the customer gave up on dead air after this silence
+    Column("owner", String(64)),  # v2: which open store wrote it, to tell live from stale
+    Column("host", String(255)),  # v2
+    Column("pid", Integer),  # v2
+    Column("updated_at", UtcDateTime),  # v2: last write (start, turn, end)
+    CheckConstraint(
+        "status IN ('in_progress', 'completed', 'abandoned')", name="attempts_status_valid"
+    ),
+)
+Index("ix_attempts_trainee", attempts.c.trainee_id)
+Index("ix_attempts_trainee_started", attempts.c.trainee_id, attempts.c.started_at)  # v2
+Index("ix_attempts_scenario_started", attempts.c.scenario_id, attempts.c.started_at)  # v2
+Index("ix_attempts_started", attempts.c.started_at)  # v2
+Index("ix_attempts_status", attempts.c.status)  # v2
+
+turns = Table(
+    "turns",
+    METADATA,
+    Column("attempt_id", Integer, ForeignKey("attempts.id", ondelete="CASCADE"), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("node", String(100), nullable=False),
+    Column("choice", Integer, nullable=False),
+    Column("say", Text, nullable=False),  # JSON {lang: text}
+    Column("techniques", Text, nullable=False),  # JSON list
+    Column("tags", Text, nullable=False),  # JSON list
+    Column("anger_before", Integer, nullable=False),
+    Column("anger_after", Integer, nullable=False),
+    Column("silence", Float, nullable=False),  # seconds of dead air before the choice
+    Column("effects", Text, nullable=False),  # JSON list
+    Column("quality", Float, nullable=False),
+    Column("feedback", Text),  # JSON {lang: text} or NULL
+    Column("response_time", Float, nullable=False),
+    Column("recorded_at", UtcDateTime, nullable=False),
+    PrimaryKeyConstraint("attempt_id", "number", name="turns_pkey"),
+)
+
+notes = Table(
+    "notes",
+    METADATA,
+    Column("id", Integer, primary_key=True),
+    Column("attempt_id", Integer, ForeignKey("attempts.id", ondelete="CASCADE"), nullable=False),
+    Column("trainee_id", Integer, ForeignKey("trainees.id"), nullable=False),
+    Column("author", String(100), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("read_at", UtcDateTime),
+)
+Index("ix_notes_trainee", notes.c.trainee_id)
+Index("ix_notes_attempt", notes.c.attempt_id)
+
+# v2: one row per trainee x scenario, maintained on every write that ends an attempt, so the
+# supervisor overview reads ~13 rows per trainee instead of aggregating every attempt.
+level_stats = Table(
+    "level_stats",
+    METADATA,
+    Column("trainee_id", Integer, ForeignKey("trainees.id"), nullable=False),
+    Column("scenario_id", String(100), nullable=False),
+    Column("level", Integer),
+    Column("attempts", Integer, nullable=False),  # completed + abandoned
+    Column("failed", Integer, nullable=False),  # completed and not passed
+    Column("passed", Boolean, nullable=False),
+    Column("best_score", Integer),
+    Column("best_grade", String(4)),
+    Column("last_played", UtcDateTime),
+    PrimaryKeyConstraint("trainee_id", "scenario_id", name="level_stats_pkey"),
+)
+
+
+# ---- migrations ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    summary: str
+    apply: Callable[[Connection], None]
+
+
+def _v1_tables() -> MetaData:
+    """The first released schema, frozen: trainees, attempts, turns, notes, settings."""
+    md = MetaData()
+    ts = UtcDateTime
+    Table(
+        "schema_version",
+        md,
+        Column("version", Integer, primary_key=True, autoincrement=False),
+        Column("applied_at", ts, nullable=False),
+    )
+    Table(
+        "settings",
+        md,
+        Column("key", String(100), primary_key=True),
+        Column("value", Text, nullable=False),
+    )
+    Table(
+        "trainees",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("name", String(100), nullable=False),
+        Column("name_key", String(100), nullable=False, unique=True),
+        Column("created_at", ts, nullable=False),
+        Column("last_active", ts),
+    )
+    a = Table(
+        "attempts",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("trainee_id", Integer, ForeignKey("trainees.id"), nullable=False),
+        Column("scenario_id", String(100), nullable=False),
+        Column("content_hash", String(128), nullable=False),
+        Column("level", Integer),
+        Column("pass_score", Integer, nullable=False),
+        Column("seed", BigInteger, nullable=False),
+        Column("abusive_caller", String(40), nullable=False),
+        Column("supervisor_request", String(40), nullable=False),
+        Column("timer", String(16), nullable=False),
+        Column("lang", String(16), nullable=False),
+        Column("status", String(16), nullable=False),
+        Column("started_at", ts, nullable=False),
+        Column("ended_at", ts),
+        Column("turn_count", Integer, nullable=False, server_default="0"),
+        Column("outcome", String(32)),
+        Column("rating", String(16)),
+        Column("cause", String(32)),
+        Column("score", Integer),
+        Column("grade", String(4)),
+        Column("passed", Boolean),
+        Column("final_anger", Integer),
+        Column("anger_trace", Text),
+        Column("competencies", Text),
+        Column("closing_effects", Text),
+        Column("timeout_silence", Float),
+        CheckConstraint(
+            "status IN ('in_progress', 'completed', 'abandoned')", name="attempts_status_valid"
+        ),
+    )
+    Index("ix_attempts_trainee", a.c.trainee_id)
+    Table(
+        "turns",
+        md,
+        Column(
+            "attempt_id", Integer, ForeignKey("attempts.id", ondelete="CASCADE"), nullable=False
+        ),
+        Column("number", Integer, nullable=False),
+        Column("node", String(100), nullable=False),
+        Column("choice", Integer, nullable=False),
+        Column("say", Text, nullable=False),
+        Column("techniques", Text, nullable=False),
+        Column("tags", Text, nullable=False),
+        Column("anger_before", Integer, nullable=False),
+        Column("anger_after", Integer, nullable=False),
+        Column("silence", Float, nullable=False),
+        Column("effects", Text, nullable=False),
+        Column("quality", Float, nullable=False),
+        Column("feedback", Text),
+        Column("response_time", Float, nullable=False),
+        Column("recorded_at", ts, nullable=False),
+        PrimaryKeyConstraint("attempt_id", "number", name="turns_pkey"),
+    )
+    n = Table(
+        "notes",
+        md,
+        Column(
+            "id",
+            Integer,
+            primary_key=True,
+        ),
+        Column(
+            "attempt_id", Integer, ForeignKey("attempts.id", ondelete="CASCADE"), nullable=False
+        ),
+        Column("trainee_id", Integer, ForeignKey("trainees.id"), nullable=False),
+        Column("author", String(100), nullable=False),
+        Column("text", Text, nullable=False),
+        Column("created_at", ts, nullable=False),
+        Column("read_at", ts),
+    )
+    Index("ix_notes_trainee", n.c.trainee_id)
+    Index("ix_notes_attempt", n.c.attempt_id)
+    return md
+
+
+def _migrate_v1(conn: Connection) -> None:
+    _v1_tables().create_all(conn)
+
+
+def _migrate_v2(conn: Connection) -> None:
+    """Liveness columns for abandon_stale, the level summary table, supervisor-query indexes."""
+    stamp = "TIMESTAMP WITH TIME ZONE" if conn.dialect.name == "postgresql" else "VARCHAR(26)"
+    for ddl in (
+        "ALTER TABLE trainees ADD COLUMN attempt_count INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE attempts ADD COLUMN owner VARCHAR(64)",
+        "ALTER TABLE attempts ADD COLUMN host VARCHAR(255)",
+        "ALTER TABLE attempts ADD COLUMN pid INTEGER",
+        f"ALTER TABLE attempts ADD COLUMN updated_at {stamp}",
+        "CREATE INDEX ix_attempts_trainee_started ON attempts (trainee_id, started_at)",
+        "CREATE INDEX ix_attempts_scenario_started ON attempts (scenario_id, started_at)",
+        "CREATE INDEX ix_attempts_started ON attempts (started_at)",
+        "CREATE INDEX ix_attempts_status ON attempts (status)",
+        f"""CREATE TABLE level_stats (
+            trainee_id INTEGER NOT NULL REFERENCES trainees (id),
+            scenario_id VARCHAR(100) NOT NULL,
+            level INTEGER,
+            attempts INTEGER NOT NULL,
+            failed INTEGER NOT NULL,
+            passed BOOLEAN NOT NULL,
+            best_score INTEGER,
+            best_grade VARCHAR(4),
+            last_played {stamp},
+            CONSTRAINT level_stats_pkey PRIMARY KEY (trainee_id, scenario_id)
+        )""",
+    ):
+        conn.execute(text(ddl))
+    backfill_summaries(conn)
+
+
+def backfill_summaries(conn: Connection) -> None:
+    """Recompute the per-trainee counters and the level summaries from the attempts themselves.
+
+    Used by the v2 migration and by bulk loads (bench); normal writes keep them current
+    incrementally.
+    """
+    conn.execute(
+        text(
+            "UPDATE trainees SET attempt_count ="
+            " (SELECT COUNT(*) FROM attempts a WHERE a.trainee_id = trainees.id)"
+        )
+    )
+    conn.execute(text("DELETE FROM level_stats"))
+    conn.execute(
+        text(
+            """
+            INSERT INTO level_stats (trainee_id, scenario_id, level, attempts, failed, passed,
+                                     best_score, best_grade, last_played)
+            SELECT a.trainee_id, a.scenario_id, MIN(a.level), COUNT(*),
+                   SUM(CASE WHEN a.status = 'completed' AND NOT a.passed THEN 1 ELSE 0 END),
+                   MAX(CASE WHEN a.status = 'completed' AND a.passed THEN 1 ELSE 0 END) = 1,
+                   MAX(CASE WHEN a.status = 'completed' THEN a.score END),
+                   NULL,
+                   MAX(COALESCE(a.ended_at, a.started_at))
+            FROM attempts a
+            WHERE a.status IN ('completed', 'abandoned')
+            GROUP BY a.trainee_id, a.scenario_id
+            """
+        )
+    )
+    conn.execute(
+        text(
+            """
+            UPDATE level_stats SET best_grade = (
+                SELECT a.grade FROM attempts a
+                WHERE a.trainee_id = level_stats.trainee_id
+                  AND a.scenario_id = level_stats.scenario_id
+                  AND a.status = 'completed' AND a.score = level_stats.best_score
+                ORDER BY a.id LIMIT 1)
+            WHERE best_score IS NOT NULL
+            """
+        )
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "trainees, attempts, turns, notes, settings", _migrate_v1),
+    Migration(2, "level summaries, liveness columns, supervisor indexes", _migrate_v2),
+)
+assert [m.version for m in MIGRATIONS] == list(range(1, SCHEMA_VERSION + 1))
+
+OUR_TABLES = ("trainees", "attempts", "turns", "notes", "settings", "level_stats")
+
+
+def database_version(conn: Connection) -> int:
+    """0 for an empty database; raises if it holds our tables without a version."""
+    inspector = inspect(conn)
+    if not inspector.has_table("schema_version"):
+        present = [t for t in OUR_TABLES if inspector.has_table(t)]
+        if present:
+            raise SchemaVersionError(
+                f"the database has tables named {', '.join(present)} but no schema_version"
+                " table: it was not written by Hold the Line, so it is left untouched"
+            )
+        return 0
+    found = conn.execute(text("SELECT MAX(version) FROM schema_version")).scalar()
+    return int(found or 0)
+
+
+def migrate(conn: Connection, *, target: int = SCHEMA_VERSION) -> int:
+    """Bring the database forward to `target` inside the caller's transaction.
+
+    The caller holds the write lock (BEGIN IMMEDIATE on SQLite, an advisory lock on
+    PostgreSQL), so concurrent openers migrate once. Returns the version found.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+    found = database_version(conn)
+    if found > SCHEMA_VERSION:
+        raise SchemaVersionError(
+            f"this database is at records schema version {found}, but this version of"
+            f" Hold the Line understands versions up to {SCHEMA_VERSION}; it was written by"
+            " a newer game. Update Hold the Line (the database was not modified)."
+        )
+    for step in MIGRATIONS[found:target]:
+        step.apply(conn)
+        conn.execute(
+            schema_version.insert().values(version=step.version, applied_at=datetime.now(UTC))
+        )
+    return found

@@ -1,0 +1,852 @@
+"""The SQL store behind `game.records.api.Store`: SQLite by default, PostgreSQL by URL.
+
+Every write is one short transaction, so a game killed mid-call loses no completed turn.
+On SQLite the database runs in WAL mode with a busy timeout, foreign keys on, and every
+write transaction starts with BEGIN IMMEDIATE: writers queue for the lock up front instead
+of failing when a read transaction tries to upgrade. On PostgreSQL the counters are plain
+`x = x + 1` updates and `INSERT … ON CONFLICT` upserts, which are atomic under READ COMMITTED.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import fields
+from datetime import UTC, datetime, timedelta
+from types import MappingProxyType
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Row,
+    Select,
+    and_,
+    case,
+    create_engine,
+    event,
+    literal,
+    select,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
+
+from game.engine.session import Effect, Event, Turn, turn_from_json, turn_to_json
+from game.paths import data_dir
+from game.records.api import (
+    Attempt,
+    AttemptDetail,
+    AttemptStart,
+    AttemptStatus,
+    DuplicateTrainee,
+    LevelBest,
+    Note,
+    OverviewRow,
+    RecordNotFound,
+    Trainee,
+)
+from game.records.schema import (
+    SchemaVersionError,
+    UtcDateTime,
+    attempts,
+    level_stats,
+    migrate,
+    notes,
+    settings,
+    trainees,
+    turns,
+)
+from game.scenario.model import AbusivePolicy, Policy, SupervisorPolicy
+
+__all__ = ["DEFAULT_DB_NAME", "SchemaVersionError", "SqlStore", "open_store"]
+
+DEFAULT_DB_NAME = "hold-the-line.db"
+BUSY_TIMEOUT_MS = 10_000  # how long a SQLite writer waits for another writer before failing
+STALE_AFTER = timedelta(hours=12)  # an in-progress attempt untouched this long is abandoned
+NAME_MAX = 100
+TIMERS = frozenset({"normal", "relaxed", "off"})
+
+
+def open_store(url: str | None = None) -> SqlStore:
+    """Open (creating and migrating as needed) the records database.
+
+    `None` is the SQLite file in the user data directory; `sqlite:///path` another file;
+    `postgresql://…` a shared server (through psycopg 3).
+    """
+    if url is None:
+        folder = data_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{folder / DEFAULT_DB_NAME}"
+    engine = _create_engine(url)
+    try:
+        with _writer(engine).begin() as conn:
+            migrate(conn)
+    except BaseException:
+        engine.dispose()
+        raise
+    return SqlStore(url, engine)
+
+
+def _create_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+        return create_engine(parsed, pool_pre_ping=True)
+    if backend != "sqlite":
+        raise ValueError(f"unsupported database URL {url!r}: use sqlite:///… or postgresql://…")
+    if parsed.database and parsed.database != ":memory:":
+        os.makedirs(os.path.dirname(os.path.abspath(parsed.database)), exist_ok=True)
+    engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take BEGIN away from the sqlite3 module (it skips it for SELECT and DDL); the
+        # "begin" hook below issues it, IMMEDIATE for writes.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        # FULL: a committed turn survives a power cut too, not only a killed process.
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get("htl_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def _writer(engine: Engine) -> Engine:
+    return engine.execution_options(htl_write=True)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=True)
+
+
+def _effects_to_json(effects: Sequence[Effect]) -> list[dict[str, Any]]:
+    """Effects as JSON objects keyed by field name, the form `turn_to_json` uses for a turn's.
+
+    Driven by the dataclass fields, so a field the engine adds is stored without a change here.
+    """
+    return [
+        {
+            f.name: list(value) if isinstance(value, tuple) else value
+            for f in fields(Effect)
+            for value in (getattr(e, f.name),)
+        }
+        for e in effects
+    ]
+
+
+def _effects_from_json(text: str) -> tuple[Effect, ...]:
+    """Older records lack newer fields; those take the dataclass defaults."""
+    names = {f.name for f in fields(Effect)}
+    restored: list[Effect] = []
+    for d in json.loads(text):
+        values: dict[str, Any] = {
+            k: tuple(v) if isinstance(v, list) else v for k, v in d.items() if k in names
+        }
+        restored.append(Effect(**values))
+    return tuple(restored)
+
+
+def _clean_name(name: str, what: str) -> str:
+    clean = " ".join(name.split())
+    if not clean:
+        raise ValueError(f"{what} is empty")
+    if len(clean) > NAME_MAX:
+        raise ValueError(f"{what} is longer than {NAME_MAX} characters")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in clean):
+        raise ValueError(f"{what} contains control characters")
+    return clean
+
+
+def _pid_alive(pid: int) -> bool:
+    """Is a process with this id running on this machine? (POSIX; elsewhere assume not.)"""
+    if os.name != "posix" or pid <= 0:
+        return False  # os.kill(pid, 0) would terminate the process on Windows
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # it exists, it just is not ours
+    return True
+
+
+class SqlStore:
+    """The `Store` protocol over SQLAlchemy Core; safe to share one database between processes."""
+
+    def __init__(self, url: str, engine: Engine) -> None:
+        self.url = url
+        self._engine = engine
+        self._write = _writer(engine)
+        self._pg = engine.dialect.name == "postgresql"
+        # Reads that take several queries see one snapshot (SQLite: BEGIN; PostgreSQL needs it).
+        self._read = (
+            engine.execution_options(isolation_level="REPEATABLE READ") if self._pg else engine
+        )
+        self._owner = uuid.uuid4().hex
+        self._host = socket.gethostname()[:255]
+        self._pid = os.getpid()
+
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine, for tests, migrations and bulk tools (bench)."""
+        return self._engine
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def __enter__(self) -> SqlStore:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        with self._write.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        with self._read.connect() as conn, conn.begin():
+            yield conn
+
+    def _insert(self, table: Any) -> Any:
+        return (postgresql.insert if self._pg else sqlite.insert)(table)
+
+    # ---- trainees ---------------------------------------------------------------------------
+
+    def add_trainee(self, name: str) -> Trainee:
+        clean = _clean_name(name, "the trainee's name")
+        now = _now()
+        try:
+            with self._writing() as conn:
+                result = conn.execute(
+                    trainees.insert().values(
+                        name=clean, name_key=clean.casefold(), created_at=now, attempt_count=0
+                    )
+                )
+                pk = result.inserted_primary_key
+                assert pk is not None
+                trainee_id = int(pk[0])
+        except IntegrityError as error:
+            raise DuplicateTrainee(f"a trainee called {clean!r} already exists") from error
+        return Trainee(trainee_id, clean, now, None)
+
+    def trainees(self) -> tuple[Trainee, ...]:
+        with self._reading() as conn:
+            rows = conn.execute(_trainee_select().order_by(trainees.c.name_key, trainees.c.id))
+            return tuple(_trainee(r) for r in rows)
+
+    def get_trainee(self, trainee_id: int) -> Trainee | None:
+        with self._reading() as conn:
+            row = conn.execute(_trainee_select().where(trainees.c.id == trainee_id)).first()
+        return None if row is None else _trainee(row)
+
+    def find_trainee(self, name: str) -> Trainee | None:
+        key = " ".join(name.split()).casefold()
+        with self._reading() as conn:
+            row = conn.execute(_trainee_select().where(trainees.c.name_key == key)).first()
+        return None if row is None else _trainee(row)
+
+    # ---- attempts, written as the call goes -------------------------------------------------
+
+    def start_attempt(self, start: AttemptStart) -> int:
+        if start.timer not in TIMERS:
+            raise ValueError(f"timer must be one of {sorted(TIMERS)}, not {start.timer!r}")
+        if not 0 <= start.pass_score <= 100:
+            raise ValueError(f"pass score {start.pass_score} is outside 0..100")
+        with self._writing() as conn:
+            touched = conn.execute(
+                trainees.update()
+                .where(trainees.c.id == start.trainee_id)
+                .values(
+                    attempt_count=trainees.c.attempt_count + 1,
+                    last_active=_later(trainees.c.last_active, start.started_at),
+                )
+            )
+            if touched.rowcount != 1:
+                raise RecordNotFound(f"no trainee with id {start.trainee_id}")
+            result = conn.execute(
+                attempts.insert().values(
+                    trainee_id=start.trainee_id,
+                    scenario_id=start.scenario_id,
+                    content_hash=start.content_hash,
+                    level=start.level,
+                    pass_score=start.pass_score,
+                    seed=start.seed,
+                    abusive_caller=start.policy.abusive_caller.value,
+                    supervisor_request=start.policy.supervisor_request.value,
+                    timer=start.timer,
+                    lang=start.lang,
+                    status=AttemptStatus.IN_PROGRESS.value,
+                    started_at=start.started_at,
+                    turn_count=0,
+                    owner=self._owner,
+                    host=self._host,
+                    pid=self._pid,
+                    updated_at=start.started_at,
+                )
+            )
+            pk = result.inserted_primary_key
+            assert pk is not None
+            return int(pk[0])
+
+    def record_turn(self, attempt_id: int, turn: Turn, event: Event, response_time: float) -> None:
+        if event.choice != turn.choice or event.silence != turn.silence:
+            raise ValueError(
+                f"event {event} does not match turn {turn.number} (choice {turn.choice},"
+                f" silence {turn.silence})"
+            )
+        if response_time < 0:
+            raise ValueError(f"response time {response_time} is negative")
+        now = _now()
+        data = turn_to_json(turn)
+        with self._writing() as conn:
+            moved = conn.execute(
+                attempts.update()
+                .where(
+                    attempts.c.id == attempt_id,
+                    attempts.c.status == AttemptStatus.IN_PROGRESS.value,
+                    attempts.c.turn_count == turn.number - 1,
+                )
+                .values(turn_count=turn.number, updated_at=now)
+            )
+            if moved.rowcount != 1:
+                self._explain_refusal(conn, attempt_id, f"record turn {turn.number}")
+            conn.execute(
+                turns.insert().values(
+                    attempt_id=attempt_id,
+                    number=turn.number,
+                    node=turn.node,
+                    choice=turn.choice,
+                    say=_dumps(data["say"]),
+                    techniques=_dumps(data["techniques"]),
+                    tags=_dumps(data["tags"]),
+                    anger_before=turn.anger_before,
+                    anger_after=turn.anger_after,
+                    silence=turn.silence,
+                    effects=_dumps(data["effects"]),
+                    quality=turn.quality,
+                    feedback=None if data["feedback"] is None else _dumps(data["feedback"]),
+                    response_time=response_time,
+                    recorded_at=now,
+                )
+            )
+
+    def finish_attempt(
+        self,
+        attempt_id: int,
+        *,
+        ended_at: datetime,
+        outcome: str,
+        rating: str,
+        cause: str,
+        score: int,
+        grade: str,
+        passed: bool,
+        final_anger: int,
+        anger_trace: tuple[int, ...],
+        closing_effects: tuple[Effect, ...],
+        competencies: dict[str, int | None],
+        timeout_silence: float | None = None,
+    ) -> None:
+        with self._writing() as conn:
+            row = conn.execute(
+                attempts.update()
+                .where(
+                    attempts.c.id == attempt_id,
+                    attempts.c.status == AttemptStatus.IN_PROGRESS.value,
+                )
+                .values(
+                    status=AttemptStatus.COMPLETED.value,
+                    ended_at=ended_at,
+                    updated_at=ended_at,
+                    outcome=outcome,
+                    rating=rating,
+                    cause=cause,
+                    score=score,
+                    grade=grade,
+                    passed=passed,
+                    final_anger=final_anger,
+                    anger_trace=_dumps(list(anger_trace)),
+                    closing_effects=_dumps(_effects_to_json(closing_effects)),
+                    competencies=_dumps(dict(competencies)),
+                    timeout_silence=timeout_silence,
+                )
+                .returning(attempts.c.trainee_id, attempts.c.scenario_id, attempts.c.level)
+            ).first()
+            if row is None:
+                self._explain_refusal(conn, attempt_id, "finish")
+                return
+            self._count_ended(
+                conn,
+                trainee_id=row.trainee_id,
+                scenario_id=row.scenario_id,
+                level=row.level,
+                ended_at=ended_at,
+                score=score,
+                grade=grade,
+                passed=passed,
+                completed=True,
+            )
+
+    def abandon_attempt(self, attempt_id: int, ended_at: datetime) -> None:
+        """Leave a call mid-way; the turns stay. Harmless on an attempt that already ended."""
+        with self._writing() as conn:
+            if not self._abandon(conn, attempt_id, ended_at):
+                exists = conn.execute(
+                    select(attempts.c.id).where(attempts.c.id == attempt_id)
+                ).first()
+                if exists is None:
+                    raise RecordNotFound(f"no attempt with id {attempt_id}")
+
+    def abandon_stale(self) -> int:
+        """Mark abandoned every in-progress attempt whose game is gone; returns how many.
+
+        Gone means: written by a process of this machine that is no longer running (or by this
+        very process through an earlier store, i.e. before a restart of the game in-process),
+        or untouched for STALE_AFTER. Live calls of other games on a shared PostgreSQL
+        database, or of other processes on this machine, are left alone.
+        """
+        now = _now()
+        count = 0
+        with self._writing() as conn:
+            rows = conn.execute(
+                select(
+                    attempts.c.id,
+                    attempts.c.owner,
+                    attempts.c.host,
+                    attempts.c.pid,
+                    attempts.c.started_at,
+                    attempts.c.updated_at,
+                ).where(attempts.c.status == AttemptStatus.IN_PROGRESS.value)
+            ).all()
+            for r in rows:
+                if r.owner == self._owner:
+                    continue  # our own live call
+                last = r.updated_at or r.started_at
+                same_host = r.host == self._host
+                gone = (
+                    r.host is None
+                    or now - last >= STALE_AFTER
+                    or (same_host and (r.pid == self._pid or not _pid_alive(int(r.pid or 0))))
+                )
+                if gone and self._abandon(conn, int(r.id), last):
+                    count += 1
+        return count
+
+    def _abandon(self, conn: Connection, attempt_id: int, ended_at: datetime) -> bool:
+        row = conn.execute(
+            attempts.update()
+            .where(
+                attempts.c.id == attempt_id,
+                attempts.c.status == AttemptStatus.IN_PROGRESS.value,
+            )
+            .values(status=AttemptStatus.ABANDONED.value, ended_at=ended_at, updated_at=ended_at)
+            .returning(attempts.c.trainee_id, attempts.c.scenario_id, attempts.c.level)
+        ).first()
+        if row is None:
+            return False
+        self._count_ended(
+            conn,
+            trainee_id=row.trainee_id,
+            scenario_id=row.scenario_id,
+            level=row.level,
+            ended_at=ended_at,
+            score=None,
+            grade=None,
+            passed=False,
+            completed=False,
+        )
+        return True
+
+    def _count_ended(
+        self,
+        conn: Connection,
+        *,
+        trainee_id: int,
+        scenario_id: str,
+        level: int | None,
+        ended_at: datetime,
+        score: int | None,
+        grade: str | None,
+        passed: bool,
+        completed: bool,
+    ) -> None:
+        """Fold one ended attempt into its trainee x scenario summary (an atomic upsert)."""
+        stmt = self._insert(level_stats).values(
+            trainee_id=trainee_id,
+            scenario_id=scenario_id,
+            level=level,
+            attempts=1,
+            failed=1 if completed and not passed else 0,
+            passed=completed and passed,
+            best_score=score,
+            best_grade=grade,
+            last_played=ended_at,
+        )
+        new = stmt.excluded
+        old = level_stats.c
+        better = and_(
+            new.best_score.is_not(None),
+            old.best_score.is_(None) | (new.best_score > old.best_score),
+        )
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[old.trainee_id, old.scenario_id],
+            set_={
+                "level": case((old.level.is_(None), new.level), else_=old.level),
+                "attempts": old.attempts + 1,
+                "failed": old.failed + new.failed,
+                "passed": old.passed | new.passed,
+                "best_score": case((better, new.best_score), else_=old.best_score),
+                "best_grade": case((better, new.best_grade), else_=old.best_grade),
+                "last_played": _later(old.last_played, ended_at),
+            },
+        )
+        conn.execute(stmt)
+        conn.execute(
+            trainees.update()
+            .where(trainees.c.id == trainee_id)
+            .values(last_active=_later(trainees.c.last_active, ended_at))
+        )
+
+    def _explain_refusal(self, conn: Connection, attempt_id: int, action: str) -> None:
+        row = conn.execute(
+            select(attempts.c.status, attempts.c.turn_count).where(attempts.c.id == attempt_id)
+        ).first()
+        if row is None:
+            raise RecordNotFound(f"no attempt with id {attempt_id}")
+        if row.status != AttemptStatus.IN_PROGRESS.value:
+            raise ValueError(f"cannot {action}: attempt {attempt_id} is already {row.status}")
+        raise ValueError(
+            f"cannot {action}: attempt {attempt_id} has {row.turn_count} turns recorded"
+        )
+
+    # ---- reading ----------------------------------------------------------------------------
+
+    def attempts(
+        self,
+        *,
+        trainee_id: int | None = None,
+        scenario_id: str | None = None,
+        since: datetime | None = None,
+    ) -> tuple[Attempt, ...]:
+        """Attempts oldest first, optionally only one trainee's, one scenario's, or recent ones."""
+        query = _attempt_select()
+        if trainee_id is not None:
+            query = query.where(attempts.c.trainee_id == trainee_id)
+        if scenario_id is not None:
+            query = query.where(attempts.c.scenario_id == scenario_id)
+        if since is not None:
+            query = query.where(attempts.c.started_at >= since)
+        with self._reading() as conn:
+            rows = conn.execute(query.order_by(attempts.c.started_at, attempts.c.id))
+            return tuple(_attempt(r) for r in rows)
+
+    def attempt_detail(self, attempt_id: int) -> AttemptDetail | None:
+        with self._reading() as conn:
+            row = conn.execute(
+                _attempt_select()
+                .add_columns(
+                    attempts.c.anger_trace,
+                    attempts.c.closing_effects,
+                    attempts.c.competencies,
+                    attempts.c.timeout_silence,
+                )
+                .where(attempts.c.id == attempt_id)
+            ).first()
+            if row is None:
+                return None
+            turn_rows = conn.execute(
+                select(turns).where(turns.c.attempt_id == attempt_id).order_by(turns.c.number)
+            ).all()
+            note_rows = conn.execute(
+                select(notes).where(notes.c.attempt_id == attempt_id).order_by(notes.c.id)
+            ).all()
+        restored = tuple(_turn(r) for r in turn_rows)
+        events = [Event(t.choice, t.silence) for t in restored]
+        if row.timeout_silence is not None:
+            events.append(Event(None, float(row.timeout_silence)))
+        if row.anger_trace is not None:
+            trace = tuple(int(a) for a in json.loads(row.anger_trace))
+        else:
+            trace = _partial_trace(restored)
+        competencies: dict[str, int | None] = (
+            {} if row.competencies is None else dict(json.loads(row.competencies))
+        )
+        return AttemptDetail(
+            attempt=_attempt(row),
+            turns=restored,
+            events=tuple(events),
+            response_times=tuple(float(r.response_time) for r in turn_rows),
+            anger_trace=trace,
+            closing_effects=()
+            if row.closing_effects is None
+            else _effects_from_json(row.closing_effects),
+            competencies=MappingProxyType(competencies),
+            notes=tuple(_note(n) for n in note_rows),
+        )
+
+    def level_bests(self, trainee_id: int) -> MappingProxyType[str, LevelBest]:
+        with self._reading() as conn:
+            rows = conn.execute(_level_select().where(level_stats.c.trainee_id == trainee_id)).all()
+        return MappingProxyType({r.scenario_id: _level_best(r) for r in rows})
+
+    def overview(self) -> tuple[OverviewRow, ...]:
+        """Every trainee with their level summaries, read from the summary table (fast)."""
+        with self._reading() as conn:
+            people = conn.execute(
+                _trainee_select()
+                .add_columns(trainees.c.attempt_count)
+                .order_by(trainees.c.name_key, trainees.c.id)
+            ).all()
+            levels = conn.execute(_level_select()).all()
+        by_trainee: dict[int, dict[str, LevelBest]] = {}
+        for r in levels:
+            by_trainee.setdefault(r.trainee_id, {})[r.scenario_id] = _level_best(r)
+        return tuple(
+            OverviewRow(
+                trainee=_trainee(p),
+                levels=MappingProxyType(by_trainee.get(p.id, {})),
+                attempts=int(p.attempt_count),
+                last_activity=p.last_active,
+            )
+            for p in people
+        )
+
+    def competency_averages(self, trainee_id: int) -> MappingProxyType[str, float | None]:
+        """Mean score per competency over the trainee's completed attempts (None: never used)."""
+        with self._reading() as conn:
+            rows = conn.execute(
+                select(attempts.c.competencies).where(
+                    attempts.c.trainee_id == trainee_id,
+                    attempts.c.status == AttemptStatus.COMPLETED.value,
+                )
+            ).scalars()
+            sums: dict[str, list[float]] = {}
+            for raw in rows:
+                if raw is None:
+                    continue
+                for cid, value in json.loads(raw).items():
+                    bucket = sums.setdefault(cid, [0.0, 0.0])
+                    if value is not None:
+                        bucket[0] += value
+                        bucket[1] += 1
+        return MappingProxyType(
+            {cid: (total / n if n else None) for cid, (total, n) in sums.items()}
+        )
+
+    # ---- coaching notes ---------------------------------------------------------------------
+
+    def add_note(self, attempt_id: int, author: str, text: str) -> Note:
+        who = _clean_name(author, "the note's author")
+        body = text.strip()
+        if not body:
+            raise ValueError("the note is empty")
+        if "\x00" in body:
+            raise ValueError("the note contains a NUL character")
+        now = _now()
+        with self._writing() as conn:
+            trainee_id = conn.execute(
+                select(attempts.c.trainee_id).where(attempts.c.id == attempt_id)
+            ).scalar()
+            if trainee_id is None:
+                raise RecordNotFound(f"no attempt with id {attempt_id}")
+            result = conn.execute(
+                notes.insert().values(
+                    attempt_id=attempt_id,
+                    trainee_id=trainee_id,
+                    author=who,
+                    text=body,
+                    created_at=now,
+                )
+            )
+            pk = result.inserted_primary_key
+            assert pk is not None
+        return Note(int(pk[0]), attempt_id, int(trainee_id), who, body, now, None)
+
+    def notes_for_trainee(self, trainee_id: int, *, unread_only: bool = False) -> tuple[Note, ...]:
+        query = select(notes).where(notes.c.trainee_id == trainee_id)
+        if unread_only:
+            query = query.where(notes.c.read_at.is_(None))
+        with self._reading() as conn:
+            rows = conn.execute(query.order_by(notes.c.created_at, notes.c.id)).all()
+        return tuple(_note(r) for r in rows)
+
+    def mark_note_read(self, note_id: int) -> None:
+        with self._writing() as conn:
+            result = conn.execute(
+                notes.update()
+                .where(notes.c.id == note_id, notes.c.read_at.is_(None))
+                .values(read_at=_now())
+            )
+            if result.rowcount == 0:
+                found = conn.execute(select(notes.c.id).where(notes.c.id == note_id)).first()
+                if found is None:
+                    raise RecordNotFound(f"no note with id {note_id}")
+
+    # ---- settings ---------------------------------------------------------------------------
+
+    def get_setting(self, key: str) -> str | None:
+        with self._reading() as conn:
+            value = conn.execute(select(settings.c.value).where(settings.c.key == key)).scalar()
+        return None if value is None else str(value)
+
+    def set_setting(self, key: str, value: str) -> None:
+        stmt = self._insert(settings).values(key=key, value=value)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[settings.c.key], set_={"value": stmt.excluded.value}
+        )
+        with self._writing() as conn:
+            conn.execute(stmt)
+
+
+# ---- row mapping --------------------------------------------------------------------------
+
+
+def _later(column: Any, when: datetime) -> Any:
+    """SQL for max(column, when) that both backends accept (no GREATEST in SQLite)."""
+    value = literal(when, UtcDateTime())
+    return case((column.is_(None) | (column < value), value), else_=column)
+
+
+def _trainee_select() -> Select[Any]:
+    return select(trainees.c.id, trainees.c.name, trainees.c.created_at, trainees.c.last_active)
+
+
+def _trainee(row: Row[Any]) -> Trainee:
+    return Trainee(int(row.id), str(row.name), row.created_at, row.last_active)
+
+
+def _attempt_select() -> Select[Any]:
+    return select(
+        attempts.c.id,
+        attempts.c.trainee_id,
+        trainees.c.name.label("trainee_name"),
+        attempts.c.scenario_id,
+        attempts.c.content_hash,
+        attempts.c.level,
+        attempts.c.status,
+        attempts.c.started_at,
+        attempts.c.ended_at,
+        attempts.c.outcome,
+        attempts.c.rating,
+        attempts.c.score,
+        attempts.c.grade,
+        attempts.c.passed,
+        attempts.c.final_anger,
+        attempts.c.pass_score,
+        attempts.c.turn_count,
+        attempts.c.seed,
+        attempts.c.abusive_caller,
+        attempts.c.supervisor_request,
+        attempts.c.timer,
+        attempts.c.lang,
+    ).join_from(attempts, trainees, attempts.c.trainee_id == trainees.c.id)
+
+
+def _attempt(row: Row[Any]) -> Attempt:
+    return Attempt(
+        id=int(row.id),
+        trainee_id=int(row.trainee_id),
+        trainee_name=str(row.trainee_name),
+        scenario_id=str(row.scenario_id),
+        content_hash=str(row.content_hash),
+        level=row.level,
+        status=AttemptStatus(row.status),
+        started_at=row.started_at,
+        ended_at=row.ended_at,
+        outcome=row.outcome,
+        rating=row.rating,
+        score=row.score,
+        grade=row.grade,
+        passed=None if row.passed is None else bool(row.passed),
+        final_anger=row.final_anger,
+        pass_score=int(row.pass_score),
+        turn_count=int(row.turn_count),
+        seed=int(row.seed),
+        policy=Policy(AbusivePolicy(row.abusive_caller), SupervisorPolicy(row.supervisor_request)),
+        timer=str(row.timer),
+        lang=str(row.lang),
+    )
+
+
+def _turn(row: Row[Any]) -> Turn:
+    return turn_from_json(
+        {
+            "number": row.number,
+            "node": row.node,
+            "choice": row.choice,
+            "say": json.loads(row.say),
+            "techniques": json.loads(row.techniques),
+            "tags": json.loads(row.tags),
+            "anger_before": row.anger_before,
+            "anger_after": row.anger_after,
+            "silence": row.silence,
+            "effects": json.loads(row.effects),
+            "quality": row.quality,
+            "feedback": None if row.feedback is None else json.loads(row.feedback),
+        }
+    )
+
+
+def _partial_trace(played: Sequence[Turn]) -> tuple[int, ...]:
+    """An unfinished attempt's anger trace, rebuilt from its turns.
+
+    The start value is the first turn's anger before it, less any dead air added at that
+    prompt (exact: the engine only adds silence below the timeout, so nothing was clipped).
+    """
+    if not played:
+        return ()
+    first = played[0]
+    silence = sum(e.anger for e in first.effects if e.source == "silence")
+    return (first.anger_before - silence, *(t.anger_after for t in played))
+
+
+def _note(row: Row[Any]) -> Note:
+    return Note(
+        id=int(row.id),
+        attempt_id=int(row.attempt_id),
+        trainee_id=int(row.trainee_id),
+        author=str(row.author),
+        text=str(row.text),
+        created_at=row.created_at,
+        read_at=row.read_at,
+    )
+
+
+def _level_select() -> Select[Any]:
+    c = level_stats.c
+    return select(level_stats).order_by(
+        c.trainee_id, case((c.level.is_(None), 1), else_=0), c.level, c.scenario_id
+    )
+
+
+def _level_best(row: Row[Any]) -> LevelBest:
+    return LevelBest(
+        scenario_id=str(row.scenario_id),
+        best_score=row.best_score,
+        best_grade=row.best_grade,
+        passed=bool(row.passed),
+        attempts=int(row.attempts),
+        failed=int(row.failed),
+        last_played=row.last_played,
+    )
