@@ -11,7 +11,7 @@ from game.engine.mood import RULES
 
 # When each case applies, in words (the context rules in game/engine/mood.py).
 CASE_WHEN: dict[str, str] = {
-    "venting": "the customer still needs to vent (`vent` > 0)",
+    "venting": "the customer still needs to vent (`vent` > 0; for `transfer`, on a moment that isn't abusive)",
     "done": "the customer has finished venting",
     "repeated": "the moment is tagged `repeated`",
     "at_fault": "the moment is tagged `customer_at_fault`",
@@ -24,6 +24,7 @@ CASE_WHEN: dict[str, str] = {
     "policy": "`refund_history` (escalate, cave_in) / `transfer_to_escalations` policy (hang_up)",
     "authority": "the moment is tagged `beyond_authority`",
     "stuck": "anger ≥ 60 after two honest de-escalation turns",
+    "unwarned": "abusive moment, `transfer_to_escalations` policy, no boundary set yet",
     "buck": "none of the above: you could have solved it yourself",
     "threat": "the moment is tagged `threat`",
     "overreaction": "no threat",

@@ -97,7 +97,9 @@ def curriculum_markdown(campaign: Campaign) -> str:
         where = [titles[sid] for sid in cov.levels_for(principle.id)]
         if principle.taught_by_game:
             where.insert(0, "taught by the game itself (breather, debrief, supervisor review)")
-        lines.append(f"- **{principle.id}** {principle.title}: {'; '.join(where) or '**not covered**'}")
+        lines.append(
+            f"- **{principle.id}** {principle.title}: {'; '.join(where) or '**not covered**'}"
+        )
     return "\n".join(lines) + "\n"
 
 

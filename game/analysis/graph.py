@@ -66,7 +66,9 @@ def mermaid(scenario: Scenario) -> str:
     for node in scenario.nodes:
         for choice in node.choices:
             for branch in choice.branches:
-                lines.append(f'    {node.id} -- "{esc(_edge_label(choice, branch))}" --> {branch.goto}')
+                lines.append(
+                    f'    {node.id} -- "{esc(_edge_label(choice, branch))}" --> {branch.goto}'
+                )
     return "\n".join(lines) + "\n"
 
 
@@ -83,7 +85,9 @@ def dot(scenario: Scenario) -> str:
         label = esc(f"{node.id}\\n{_short(node.customer.en)}")
         if node.is_end:
             colour = _RATING_COLOUR[_ending_rating(node)]
-            lines.append(f'  {node.id} [label="{label}", shape=oval, color="{colour}", penwidth=3];')
+            lines.append(
+                f'  {node.id} [label="{label}", shape=oval, color="{colour}", penwidth=3];'
+            )
         else:
             lines.append(f'  {node.id} [label="{label}"];')
     for node in scenario.nodes:

@@ -28,7 +28,7 @@ LONGEST_SHARE = 0.8  # warn when the best option is the longest at this share of
 
 
 @dataclass(frozen=True, slots=True)
-class Warning_:
+class LintWarning:
     path: str
     line: int
     col: int
@@ -51,16 +51,20 @@ def _judged(node_id: str, choice: Choice, exploration: Exploration | None) -> tu
 
 def lint_scenario(
     scenario: Scenario, source: str, exploration: Exploration | None = None
-) -> list[Warning_]:
+) -> list[LintWarning]:
     catalog = load_catalog()
     path = scenario.path
-    found: list[Warning_] = []
+    found: list[LintWarning] = []
 
     def warn(pos: Position, code: str, message: str) -> None:
-        found.append(Warning_(path, pos.line, pos.col, code, message))
+        found.append(LintWarning(path, pos.line, pos.col, code, message))
 
     if not source.lstrip("\ufeff").startswith(MODELINE):
-        warn(Position(1, 1), "LN011", "first line should be `# yaml-language-server: $schema=schema.json`")
+        warn(
+            Position(1, 1),
+            "LN011",
+            "first line should be `# yaml-language-server: $schema=schema.json`",
+        )
 
     set_flags = {f: c.pos for n in scenario.nodes for c in n.choices for f in c.sets}
     tested: dict[str, Position] = {}
@@ -83,11 +87,19 @@ def lint_scenario(
     judged_decisions = 0
     for node in decisions:
         if not 2 <= len(node.choices) <= 4:
-            warn(node.pos, "LN003", f"node '{node.id}' offers {len(node.choices)} choices (2–4 teach best)")
+            warn(
+                node.pos,
+                "LN003",
+                f"node '{node.id}' offers {len(node.choices)} choices (2–4 teach best)",
+            )
         judged = [_judged(node.id, c, exploration) for c in node.choices]
         if len(node.choices) >= 2 and (all(a for a, _ in judged) or not any(s for _, s in judged)):
             which = "right" if all(a for a, _ in judged) else "wrong"
-            warn(node.pos, "LN004", f"every choice at node '{node.id}' is {which}: nothing to tell apart")
+            warn(
+                node.pos,
+                "LN004",
+                f"every choice at node '{node.id}' is {which}: nothing to tell apart",
+            )
         helpful = [c for c, (_, some) in zip(node.choices, judged, strict=True) if some]
         if len(node.choices) >= 3 and len(helpful) == 1:
             judged_decisions += 1
@@ -115,13 +127,16 @@ def lint_scenario(
         for node in scenario.nodes
         for choice in node.choices
         for i, b in enumerate(choice.branches)
-        if b.when is not None and (b.when.anger_at_least is not None or b.when.anger_below is not None)
+        if b.when is not None
+        and (b.when.anger_at_least is not None or b.when.anger_below is not None)
     ]
     if exploration is not None:
         for node in scenario.nodes:
             for choice in node.choices:
                 for i, branch in enumerate(choice.branches):
-                    if (node.id, choice.number, i) not in exploration.taken_branches and len(choice.branches) > 1:
+                    if (node.id, choice.number, i) not in exploration.taken_branches and len(
+                        choice.branches
+                    ) > 1:
                         warn(
                             branch.pos,
                             "LN006",
@@ -131,8 +146,16 @@ def lint_scenario(
         for node in scenario.nodes:
             if node.is_end and node.id not in reached:
                 warn(node.pos, "LN007", f"ending '{node.id}' is never reached in play")
-        good = {p.ending for p in exploration.paths if p.rating == "good" and not p.ending.startswith("(")}
-        bad = {p.ending for p in exploration.paths if p.rating == "bad" and not p.ending.startswith("(")}
+        good = {
+            p.ending
+            for p in exploration.paths
+            if p.rating == "good" and not p.ending.startswith("(")
+        }
+        bad = {
+            p.ending
+            for p in exploration.paths
+            if p.rating == "bad" and not p.ending.startswith("(")
+        }
         if len(good) < 2 or len(bad) < 2:
             warn(
                 Position(1, 1),
@@ -140,18 +163,30 @@ def lint_scenario(
                 f"{len(good)} good and {len(bad)} bad endings are reachable; aim for at least two of each",
             )
         if not any(p.rating == "good" and p.mean_quality >= 0.999 for p in exploration.paths):
-            warn(Position(1, 1), "LN005", "no path that follows the guides throughout reaches a good ending")
-        taken_anger = [b for b in anger_branches if (b[0].id, b[1].number, b[2]) in exploration.taken_branches]
+            warn(
+                Position(1, 1),
+                "LN005",
+                "no path that follows the guides throughout reaches a good ending",
+            )
+        taken_anger = [
+            b for b in anger_branches if (b[0].id, b[1].number, b[2]) in exploration.taken_branches
+        ]
         if not taken_anger:
-            warn(Position(1, 1), "LN010", "no anger-dependent branch is ever taken: the meter never changes the story")
+            warn(
+                Position(1, 1),
+                "LN010",
+                "no anger-dependent branch is ever taken: the meter never changes the story",
+            )
     elif not anger_branches:
-        warn(Position(1, 1), "LN010", "no branch depends on anger: the meter never changes the story")
+        warn(
+            Position(1, 1), "LN010", "no branch depends on anger: the meter never changes the story"
+        )
     return sorted(found, key=lambda w: (w.line, w.col, w.code))
 
 
-def lint_paths(paths: Iterable[Path]) -> tuple[list[Warning_], list[str]]:
+def lint_paths(paths: Iterable[Path]) -> tuple[list[LintWarning], list[str]]:
     files, missing = yaml_files(list(paths))
-    warnings: list[Warning_] = []
+    warnings: list[LintWarning] = []
     errors = [str(p) for p in missing]
     for file in files:
         if file.name == CAMPAIGN_FILE:

@@ -25,7 +25,13 @@ from game.engine.scoring import (
     OUTCOME_VALUE,
     PRACTICE_POINTS,
 )
-from game.engine.session import BLOWUP_LINE, JUDGED_ENDINGS, MAX_TURNS, TURN_LIMIT_LINE
+from game.engine.session import (
+    BLOWUP_LINE,
+    ENDS_DESPITE_BLOWUP,
+    JUDGED_ENDINGS,
+    MAX_TURNS,
+    TURN_LIMIT_LINE,
+)
 from game.scenario.model import (
     BLOWUP_NODE,
     AbusivePolicy,
@@ -51,6 +57,7 @@ class Compiled:
     start: int
     blowup: int  # index of the scenario's `blowup` node, or -1
     is_end: Bools  # (nodes,)
+    holds_on_blowup: Bools  # (nodes,) endings that stand even when anger hits 100
     node_tags: Bools  # (nodes, tags)
     critical: Bools  # (nodes,)
     explicit_rating: Ints  # (nodes,) index into _RATINGS or -1
@@ -156,6 +163,13 @@ def compile_scenario(scenario: Scenario, policy: Policy | None = None) -> Compil
         start=index[scenario.start],
         blowup=index.get(BLOWUP_NODE, -1),
         is_end=np.array([node.is_end for node in scenario.nodes], dtype=bool),
+        holds_on_blowup=np.array(
+            [
+                node.ending is not None and node.ending.kind in ENDS_DESPITE_BLOWUP
+                for node in scenario.nodes
+            ],
+            dtype=bool,
+        ),
         node_tags=tags,
         critical=np.array([bool(node.tags & CRITICAL_TAGS) for node in scenario.nodes]),
         explicit_rating=explicit,
@@ -190,6 +204,7 @@ class Runs:
     final_anger: Ints
     turns: Ints
     score: Ints
+    broken_promise: Bools
     trace: Ints  # (runs, turns + 1): anger at the start and after each turn; -1 after the end
 
     def ending_name(self, run: int) -> str:
@@ -314,7 +329,7 @@ def _advance(c: Compiled, catalog: Catalog, b: _Batch, choice: Ints) -> _Step:
     branch = _branch(c, choice, anger_after, b.flags, b.turns)
     target = c.branch_target[choice, branch]
     target_end = c.is_end[target]
-    blown = applied.blown & ~target_end
+    blown = applied.blown & ~c.holds_on_blowup[target]
     cause = np.where(
         blown,
         BLOWUP,
@@ -324,6 +339,12 @@ def _advance(c: Compiled, catalog: Catalog, b: _Batch, choice: Ints) -> _Step:
     b.node = np.where(cause == TURN_LIMIT, -1, node)
     b.cause = cause
     return _Step(verdict.case, chosen, branch, turn_quality)
+
+
+def broken_promises(b: _Batch) -> Bools:
+    """Rows whose call ended (at an authored ending) with a promise still to break."""
+    result: Bools = (b.cause == ENDING) & (b.mood.debt > 0)
+    return result
 
 
 def _finish(c: Compiled, catalog: Catalog, b: _Batch) -> tuple[Ints, Ints, Ints]:
@@ -393,6 +414,7 @@ def run_batch(
         final_anger=final,
         turns=batch.turns,
         score=score,
+        broken_promise=broken_promises(batch),
         trace=trace,
     )
 
@@ -409,6 +431,7 @@ class Tree:
     score: Ints
     quality2: Ints  # sum of 2 × turn quality along the path
     turns: Ints
+    broken_promise: Bools
     truncated: bool
     pruned: int
     visited: frozenset[int]  # node indices where a choice was made or an ending reached
@@ -498,8 +521,8 @@ def explore_tree(
         parts.append((batch, *_finish(c, catalog, batch)))
     if not parts:
         empty = np.zeros(0, dtype=np.int64)
-        return Tree((), empty, empty, empty, empty, empty, empty, empty, truncated, pruned,
-                    frozenset(visited), frozenset(taken), (), frozenset(cases))  # fmt: skip
+        return Tree((), empty, empty, empty, empty, empty, empty, empty, empty.astype(bool),
+                    truncated, pruned, frozenset(visited), frozenset(taken), (), frozenset(cases))  # fmt: skip
     order = sorted(range(len(choices)), key=lambda i: choices[i])
 
     def gather(values: list[Ints]) -> Ints:
@@ -515,6 +538,7 @@ def explore_tree(
         score=gather([s for _, _, _, s in parts]),
         quality2=gather([b.quality2 for b, *_ in parts]),
         turns=gather([b.turns for b, *_ in parts]),
+        broken_promise=gather([broken_promises(b) for b, *_ in parts]),
         truncated=truncated,
         pruned=pruned,
         visited=frozenset(visited),
@@ -552,7 +576,7 @@ def simulate(
         return (rng.random(nodes.size) * counts).astype(np.int64)
 
     result = run_batch(compiled, pick, runs)
-    passed = (result.score >= pass_score) & (result.rating != 2)
+    passed = (result.score >= pass_score) & (result.rating != 2) & ~result.broken_promise
     endings = Counter(result.ending_name(i) for i in range(runs))
     histogram = np.bincount(np.minimum(result.score // 10, 9), minlength=10)
     return MonteCarlo(

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from game.analysis.montecarlo import BLOWUP, compile_scenario, explore_tree
 from game.engine.catalog import load_catalog
-from game.engine.scoring import DEFAULT_PASS_SCORE
+from game.engine.scoring import DEFAULT_PASS_SCORE, is_pass
 from game.engine.session import BLOWUP_LINE, TURN_LIMIT_LINE
-from game.scenario.model import Policy, Scenario
+from game.scenario.model import Policy, Rating, Scenario
 
 _RATING_NAMES = ("good", "partial", "bad")
 
@@ -99,7 +99,7 @@ def explore(
                 outcome=ending_kind.get(ending, "customer_left"),
                 rating=rating,
                 score=score,
-                passed=score >= pass_score and rating != "bad",
+                passed=is_pass(score, pass_score, Rating(rating), bool(tree.broken_promise[i])),
                 final_anger=int(tree.final_anger[i]),
                 mean_quality=int(tree.quality2[i]) / (2 * turns) if turns else 0.0,
             )

@@ -135,6 +135,7 @@ RULES: dict[str, Rule] = {
         (~f.venting, "unneeded"),
     ],
     "escalate": lambda f: [
+        (f.tag("abusive") & f.transfer_policy & ~f.boundary, "unwarned"),
         (f.tag("requests_supervisor") & f.help_first & f.not_helped_yet, "too_soon"),
         (f.tag("requests_supervisor"), "requested"),
         (f.tag("refund_history"), "policy"),
@@ -163,6 +164,10 @@ RULES: dict[str, Rule] = {
     ],
     "dead_air": lambda f: [(f.tag("lookup"), "lookup"), (~f.tag("lookup"), "default")],
     "retaliate": lambda f: [(f.tag("abusive"), "abusive")],
+    "transfer": lambda f: [
+        (f.tag("abusive") & f.transfer_policy & ~f.boundary, "unwarned"),
+        (f.venting & ~f.tag("abusive"), "venting"),
+    ],
     "recap": lambda f: [(f.tag("repeated"), "repeated")],
 }
 

@@ -71,6 +71,7 @@ class Debrief:
     first_step_turn: tuple[tuple[str, int | None], ...]  # step -> first turn that served it
     principles: tuple[PrincipleTally, ...]
     closing_effects: tuple[Effect, ...]
+    promise_broken: bool  # the call ended on a promise that can't be kept: never a pass
 
     @property
     def in_order(self) -> bool:
@@ -91,6 +92,11 @@ def practice_fraction(weights: list[int], qualities: list[float]) -> float:
 
 def total_score(practice_points: float, outcome_points: float, calm_points: float) -> int:
     return max(0, min(100, round(practice_points + outcome_points + calm_points)))
+
+
+def is_pass(score: int, pass_score: int, rating: Rating, promise_broken: bool) -> bool:
+    """A pass needs the score, an ending that isn't bad, and no promise left to break (G-RESOLVE-3)."""
+    return score >= pass_score and rating is not Rating.BAD and not promise_broken
 
 
 def grade_for(score: int) -> str:
@@ -122,6 +128,7 @@ def debrief(
     outcome_points = OUTCOME_POINTS * OUTCOME_VALUE[outcome.rating]
     calm_points = CALM_POINTS * (100 - outcome.final_anger) / 100
     score = total_score(practice_points, outcome_points, calm_points)
+    promise_broken = any(e.source == "debt" for e in outcome.effects)
 
     reviews = _order_reviews(scenario, state, weights)
 
@@ -163,7 +170,7 @@ def debrief(
         cause=outcome.cause,
         score=score,
         grade=grade_for(score),
-        passed=score >= pass_score and outcome.rating is not Rating.BAD,
+        passed=is_pass(score, pass_score, outcome.rating, promise_broken),
         pass_score=pass_score,
         final_anger=outcome.final_anger,
         anger_trace=state.anger_trace(),
@@ -175,6 +182,7 @@ def debrief(
         first_step_turn=tuple(first_step.items()),
         principles=principles,
         closing_effects=outcome.effects,
+        promise_broken=promise_broken,
     )
 
 
@@ -217,8 +225,6 @@ def _order_reviews(
             if effect.source in catalog.techniques and (effect.quality or 0) > 0:
                 done.add(catalog.techniques[effect.source].step)
         reviews.append(
-            TurnReview(
-                turn, verdict_for(turn.quality), weight / 100, tuple(steps), tuple(skipped)
-            )
+            TurnReview(turn, verdict_for(turn.quality), weight / 100, tuple(steps), tuple(skipped))
         )
     return tuple(reviews)

@@ -50,6 +50,9 @@ NUDGE_LINES: dict[str, str] = {
     "email": "",
 }
 JUDGED_ENDINGS = ("escalate", "hang_up", "call_security")  # these decide their ending's rating
+# Endings that stand even when anger hits 100 on the way there: the agent or the customer
+# ended it. A blown-up customer never reaches "resolved" or "escalated".
+ENDS_DESPITE_BLOWUP = (EndingKind.CUSTOMER_LEFT, EndingKind.CALL_ENDED, EndingKind.SECURITY)
 
 
 class Phase(StrEnum):
@@ -296,16 +299,18 @@ def tick(scenario: Scenario, state: SessionState, seconds: float) -> SessionStat
     if rule is None:
         return replace(state, silence=silence)
     added = int(np.rint(dead_air_anger(silence, rule.grace, rule.rate)))
+    nudged = state.nudged or silence >= rule.nudge_after
     if state.anger + added >= 100:
         effect = _silence_effect(added, silence)
         timed_out = replace(
             state,
             silence=silence,
+            nudged=nudged,
             events=(*state.events, Event(None, silence)),
             anger=100,
         )
         return _enter_builtin(timed_out, DEAD_AIR_LINE, "dead_air", (effect,))
-    return replace(state, silence=silence, nudged=state.nudged or silence >= rule.nudge_after)
+    return replace(state, silence=silence, nudged=nudged)
 
 
 def choose(scenario: Scenario, state: SessionState, number: int) -> tuple[SessionState, Turn]:
@@ -402,8 +407,9 @@ def choose(scenario: Scenario, state: SessionState, number: int) -> tuple[Sessio
         nudged=False,
     )
     target = choice.next_node(anger_after, flags, turn_number)
-    target_is_end = scenario.node(target).is_end
-    if bool(applied.blown[0]) and not target_is_end:
+    ending = scenario.node(target).ending
+    target_is_end = ending is not None
+    if bool(applied.blown[0]) and (ending is None or ending.kind not in ENDS_DESPITE_BLOWUP):
         if scenario.has_blowup:
             return _enter_ending(scenario, played, BLOWUP_NODE, "blowup"), turn
         return _enter_builtin(played, BLOWUP_LINE, "blowup", ()), turn
@@ -448,9 +454,20 @@ def play_choices(
     seed: int = 0,
 ) -> SessionState:
     """Scripted play with no clock: the choices in authoring numbers, to the end."""
-    state = replay(
-        scenario, (Event(c, 0.0) for c in choices), policy=policy, seed=seed, timer=TimerMode.OFF
-    )
+    state = start(scenario, policy=policy, seed=seed, timer=TimerMode.OFF)
+    for used, number in enumerate(choices):
+        while state.phase is Phase.SPEAKING:
+            state = proceed(scenario, state)
+        if state.phase is Phase.ENDED:
+            raise SessionError(
+                f"the conversation ended after {used} choices; {len(choices)} were given"
+            )
+        try:
+            state, _ = choose(scenario, state, number)
+        except InvalidChoice as error:
+            raise InvalidChoice(f"choice {used + 1} of the script: {error}") from None
+    while state.phase is Phase.SPEAKING:
+        state = proceed(scenario, state)
     if state.phase is not Phase.ENDED:
         raise SessionError(
             f"the choices ran out at node '{state.node}' before the conversation ended"

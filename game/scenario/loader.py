@@ -24,6 +24,7 @@ from game.scenario.model import (
     Rating,
     Scenario,
     SupervisorPolicy,
+    Text,
 )
 from game.scenario.problems import Position, ProblemSink, ScenarioError
 from game.scenario.reader import KEBAB_ID, SNAKE_ID, Reader
@@ -236,9 +237,13 @@ class _ScenarioBuilder:
                 sets.append(flag)
         feedback_node = data.get("feedback")
         feedback = None if feedback_node is None else self.read.text(feedback_node, "`feedback`")
-        if say is None or not techniques or not branches:
+        if not branches:
             return None
-        return Choice(number, say, techniques, branches, tuple(sets), feedback, node.pos)
+        # Keep a choice whose other parts are broken (already reported) so that the graph
+        # checks still see where it leads, and don't report its targets as unreachable.
+        return Choice(
+            number, say or Text(""), techniques, branches, tuple(sets), feedback, node.pos
+        )
 
     def _techniques(self, node: YNode | None, what: str) -> tuple[str, ...]:
         items = self.read.sequence(node, f"`technique` of {what}", allow_scalar=True)

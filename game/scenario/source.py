@@ -192,10 +192,60 @@ def parse_text(text: str, sink: ProblemSink) -> YNode | None:
     if root is None:
         sink.add(Position(1, 1), "SC007", "the file is empty")
         return None
+    size = _expanded_size(root)
+    if size is None:
+        sink.add(_pos(root.start_mark), "SC018", "an alias refers to itself (recursive structure)")
+        return None
+    if size > MAX_NODES:
+        sink.add(
+            _pos(root.start_mark),
+            "SC018",
+            f"aliases expand the document to {size:,} values; the limit is {MAX_NODES:,}",
+        )
+        return None
     try:
         return _Converter(sink).convert(root)
     except _BudgetExceededError:
         return None
+
+
+def _expanded_size(root: yaml.Node) -> int | None:
+    """How many values the document has once aliases are expanded, or None if one recurses.
+
+    Aliases share nodes, so this counts each distinct node once (memoised, iterative):
+    linear in the file even when the expansion would be astronomically large.
+    """
+    sizes: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if children_done:
+            on_path.discard(key)
+            children = _children(node)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in children)
+            continue
+        if key in sizes:
+            continue
+        if key in on_path:
+            return None
+        on_path.add(key)
+        stack.append((node, True))
+        for child in _children(node):
+            if id(child) in on_path:
+                return None
+            if id(child) not in sizes:
+                stack.append((child, False))
+    return sizes[id(root)]
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
 
 
 def decode(data: bytes, sink: ProblemSink) -> str | None:

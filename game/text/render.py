@@ -74,6 +74,11 @@ def debrief_text(scenario: Scenario, report: Debrief, lang: str = "en") -> str:
         "═" * min(width(), 72),
         f"Outcome: {ending} ({report.rating.value})   Final anger: {report.final_anger}",
         f"Score: {report.score}/100  Grade {report.grade}  {verdict} (pass mark {report.pass_score})",
+        *(
+            ["  Not passed: the call ended on a promise that can't be kept (G-RESOLVE-3)."]
+            if report.promise_broken
+            else []
+        ),
         f"  practice {report.practice_points:.0f}/60 · outcome {report.outcome_points:.0f}/25"
         f" · calm at the end {report.calm_points:.0f}/15",
         "",

@@ -77,7 +77,8 @@ def explore(
             pruned += 1
             continue
         while state.phase is Phase.SPEAKING:
-            visited.add(state.node)
+            if not state.node.startswith("("):  # built-in endings are not nodes
+                visited.add(state.node)
             state = proceed(scenario, state)
         if state.phase is Phase.ENDED:
             assert state.outcome is not None
@@ -117,9 +118,7 @@ def explore(
     )
 
 
-def _branch_taken(
-    branches: tuple[Branch, ...], anger: int, state: SessionState, turn: int
-) -> int:
+def _branch_taken(branches: tuple[Branch, ...], anger: int, state: SessionState, turn: int) -> int:
     for index, branch in enumerate(branches):
         if branch.when is None or branch.when.holds(anger, state.flags, turn):
             return int(index)

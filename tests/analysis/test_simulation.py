@@ -1,0 +1,107 @@
+"""The vectorised simulation and exploration agree exactly with the session runner."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from game.analysis.montecarlo import compile_scenario, run_batch, simulate
+from game.analysis.paths import explore
+from game.engine.scoring import debrief
+from game.engine.session import Phase, TimerMode, choose, proceed, start
+from game.scenario.campaign import load_campaign
+from game.scenario.model import Scenario
+from tests.analysis.scalar_paths import explore as scalar_explore
+from tests.conftest import SCENARIOS
+from tests.engine.helpers import make
+
+CAMPAIGN = load_campaign(SCENARIOS / "campaign.yaml")
+LEVELS = [(lvl.scenario, lvl.pass_score) for lvl in CAMPAIGN.levels if lvl.scenario is not None]
+
+
+@pytest.mark.parametrize(("scenario", "pass_score"), LEVELS, ids=[s.id for s, _ in LEVELS])
+def test_simulation_matches_the_runner_on_random_play(scenario: Scenario, pass_score: int) -> None:
+    rows = 150
+    picks = np.random.default_rng(7).integers(0, 1000, size=(rows, 60))
+    policy = CAMPAIGN.policy
+    runs = run_batch(
+        compile_scenario(scenario, policy),
+        lambda step, r, nodes, counts: picks[r, step] % counts,
+        rows,
+    )
+    for i in range(rows):
+        state = start(scenario, policy=policy, timer=TimerMode.OFF)
+        step = 0
+        while True:
+            while state.phase is Phase.SPEAKING:
+                state = proceed(scenario, state)
+            if state.phase is Phase.ENDED:
+                break
+            count = len(scenario.node(state.node).choices)
+            state, _ = choose(scenario, state, int(picks[i, step] % count) + 1)
+            step += 1
+        assert state.outcome is not None
+        report = debrief(scenario, state, pass_score)
+        trace = tuple(int(x) for x in runs.trace[i] if x >= 0)
+        assert report.anger_trace == trace, i
+        assert report.score == runs.score[i], i
+        assert runs.ending_name(i) == state.outcome.node, i
+        assert ("good", "partial", "bad")[runs.rating[i]] == state.outcome.rating.value, i
+
+
+LOOPY = """\
+opening:
+  customer: "Again!"
+  tags: [repeated]
+  choices:
+    - {say: "a", technique: recap, next: opening}
+    - say: "b"
+      technique: argue
+      set: [argued]
+      next:
+        - {when: {anger_at_least: 70}, goto: gone}
+        - {when: {flag: argued, turn_at_least: 3}, goto: middle}
+        - goto: opening
+    - {say: "c", technique: [apologize, solve], next: middle}
+middle:
+  customer: "Hm."
+  tags: [requests_supervisor]
+  choices:
+    - {say: "d", technique: escalate, next: up}
+    - {say: "e", technique: overpromise, next: done}
+    - say: "f"
+      technique: refuse_supervisor
+      next:
+        - {when: {not_flag: argued}, goto: opening}
+        - goto: gone
+up: {customer: "ok", end: escalated}
+done: {customer: "fine", end: resolved}
+gone: {customer: "bye", end: customer_left}
+"""
+
+
+@pytest.mark.parametrize("max_visits", [1, 2, 3])
+def test_vectorised_exploration_matches_a_plain_depth_first_search(max_visits: int) -> None:
+    scenarios = [make(LOOPY, anger=55, vent=1), make(LOOPY, anger=20, persona="bully")]
+    if max_visits == 1:
+        scenarios.append(LEVELS[0][0])
+    for scenario in scenarios:
+        fast = explore(scenario, policy=CAMPAIGN.policy, max_visits=max_visits)
+        slow = scalar_explore(scenario, policy=CAMPAIGN.policy, max_visits=max_visits)
+        assert not fast.truncated and not slow.truncated
+        assert {p.choices: (p.score, p.ending, p.rating, p.final_anger) for p in fast.paths} == {
+            p.choices: (p.score, p.ending, p.rating, p.final_anger) for p in slow.paths
+        }
+        assert fast.taken_branches == slow.taken_branches
+        assert fast.visited_nodes == slow.visited_nodes
+        assert fast.pruned == slow.pruned
+        assert dict(fast.choice_quality) == dict(slow.choice_quality)
+
+
+def test_simulate_reports_a_distribution() -> None:
+    scenario = LEVELS[0][0]
+    result = simulate(scenario, runs=2000, seed=3)
+    assert result.runs == 2000 and sum(result.score_histogram) == 2000
+    assert 0 <= result.pass_rate <= 1
+    assert sum(n for _, n in result.endings) == 2000
+    assert simulate(scenario, runs=2000, seed=3) == result  # seeded: reproducible
