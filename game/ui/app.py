@@ -1,0 +1,383 @@
+"""The game window: one loop, a stack of scenes, fixed-step animation.
+
+`run_game` is what `hold-the-line play` calls. `App.run()` is the only loop; `App.step(dt)`
+does one frame (input, fixed-step updates, drawing), so tests and benchmarks can drive the
+game frame by frame with a fake clock. Any exception from a scene is logged and replaced by
+the error scene: no traceback ever reaches the player.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import warnings
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pygame
+
+from game.paths import assets_dir, default_campaign
+from game.ui.audio import Audio
+from game.ui.draw import backdrop
+from game.ui.errors import log_exception
+from game.ui.intents import Act, InputMapper, Intent
+from game.ui.loading import World, load_world
+from game.ui.scene import Scene
+from game.ui.settings import Settings, load_settings, save_settings, settings_path
+from game.ui.theme import Theme, load_themes
+from game.ui.typography import Typography
+
+if TYPE_CHECKING:
+    from game.records.api import Trainee
+
+SIZE = (1280, 720)
+FPS = 60
+STEP = 1 / FPS
+MAX_FRAME = 0.25  # after a stall, catch up at most this much animation
+TITLE = "Hold the Line"
+EXIT_OK = 0
+EXIT_ERROR = 3
+
+
+@dataclass(frozen=True, slots=True)
+class AppConfig:
+    campaign: Path
+    db: str | None = None
+    fullscreen: bool = False
+    lang: str = "en"
+    seed: int | None = None  # fixed seed for the order choices are shown in (tests)
+    settings_file: Path | None = None
+    audio: bool = True
+
+
+def display_flags(fullscreen: bool) -> int:
+    """SCALED keeps the 1280×720 layout at any window size; headless drivers cannot scale."""
+    if pygame.display.get_driver() in ("dummy", "offscreen"):
+        return 0
+    flags = pygame.SCALED | pygame.RESIZABLE
+    return flags | pygame.FULLSCREEN if fullscreen else flags
+
+
+def _window_icon(theme: Theme) -> pygame.Surface:
+    from game.ui.draw import icon_phone
+
+    icon = pygame.Surface((64, 64), pygame.SRCALPHA)
+    pygame.draw.rect(icon, theme.accent, icon.get_rect(), border_radius=16)
+    icon_phone(icon, pygame.Rect(12, 12, 40, 40), theme.accent_text)
+    return icon
+
+
+class App:
+    """The window, the scene stack and everything scenes share (theme, fonts, sound, data)."""
+
+    def __init__(self, config: AppConfig) -> None:
+        self.config = config
+        self.lang = config.lang
+        self._settings_file = config.settings_file or settings_path()
+        self.settings = load_settings(self._settings_file)
+        self._themes = load_themes()
+        self.theme = self._themes["high_contrast" if self.settings.high_contrast else "default"]
+        pygame.display.init()
+        pygame.font.init()
+        pygame.display.set_caption(TITLE)
+        pygame.display.set_icon(_window_icon(self.theme))
+        fullscreen = config.fullscreen or self.settings.fullscreen
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SDL's "no fast renderer" notice on odd drivers
+            self.screen = pygame.display.set_mode(SIZE, display_flags(fullscreen))
+        self.fonts = Typography(assets_dir() / "fonts", self.settings.text_scale)
+        self.backdrop = backdrop(SIZE, self.theme)
+        pygame.key.set_repeat(380, 40)
+        self.audio = Audio(self.settings.volume)
+        self.mapper = InputMapper()
+        self.stack: list[Scene] = []
+        self.generation = 0  # bumped when settings change what layouts depend on
+        self.clock = 0.0  # animation time, advanced by fixed steps
+        self.frames = 0
+        self.running = True
+        self.exit_code = EXIT_OK
+        self.trainee: Trainee | None = None
+        self._accumulator = 0.0
+        self._executor: ThreadPoolExecutor | None = None
+        self._loading: Future[World] | None = None
+        self._world: World | None = None
+        self._failing = False
+        from game.ui.scenes.title import TitleScene
+
+        self.push(TitleScene(self))
+
+    # ---- the loop ---------------------------------------------------------------------------
+
+    def run(self) -> int:
+        clock = pygame.time.Clock()
+        while self.running:
+            elapsed = clock.tick(FPS) / 1000
+            self.step(elapsed)
+        self.close()
+        return self.exit_code
+
+    def step(self, dt: float) -> None:
+        """One frame: input, fixed-step updates, drawing. Errors become the error scene."""
+        try:
+            self._frame(dt)
+        except Exception as error:
+            self.fail(error, "frame")
+            if self.running:
+                try:
+                    self._draw()
+                except Exception as again:  # the error scene itself cannot draw: give up cleanly
+                    log_exception(again, "error scene")
+                    self.exit_code = EXIT_ERROR
+                    self.running = False
+
+    def _frame(self, dt: float) -> None:
+        if self.frames == 1:
+            self._start_loading()
+        self._poll_loading()
+        for event in pygame.event.get():
+            for intent in self.mapper.translate(event):
+                self.dispatch(intent)
+                if not self.running:
+                    return
+        self._accumulator = min(self._accumulator + max(0.0, dt), MAX_FRAME)
+        while self._accumulator >= STEP - 1e-9:
+            self._accumulator -= STEP
+            self.clock += STEP
+            if self.stack:
+                top = self.stack[-1]
+                top.sync()
+                top.update(STEP)
+        if self.running:
+            self._draw()
+
+    def dispatch(self, intent: Intent) -> None:
+        if intent.act is Act.QUIT:
+            self.quit()
+            return
+        if intent.act is Act.FULLSCREEN:
+            self.toggle_fullscreen()
+            return
+        if self.stack:
+            top = self.stack[-1]
+            top.sync()
+            top.handle(intent)
+
+    def _draw(self) -> None:
+        self.draw(self.screen)
+        pygame.display.flip()
+        self.frames += 1
+
+    def draw(self, surface: pygame.Surface) -> None:
+        """Paint the visible scenes: the top one and any it lets show through."""
+        first = len(self.stack) - 1
+        while first > 0 and not self.stack[first].opaque:
+            first -= 1
+        if not self.stack:
+            surface.blit(self.backdrop, (0, 0))
+            return
+        for scene in self.stack[max(0, first) :]:
+            scene.sync()
+            scene.draw(surface)
+
+    # ---- the stack --------------------------------------------------------------------------
+
+    @property
+    def top(self) -> Scene | None:
+        return self.stack[-1] if self.stack else None
+
+    def push(self, scene: Scene) -> None:
+        self.stack.append(scene)
+        scene.sync()
+        scene.enter()
+
+    def pop(self) -> None:
+        if self.stack:
+            self.stack.pop().exit()
+        if self.stack:
+            self.stack[-1].sync()
+            self.stack[-1].resume()
+
+    def replace(self, scene: Scene) -> None:
+        if self.stack:
+            self.stack.pop().exit()
+        self.push(scene)
+
+    def pop_to(self, kind: type[Scene]) -> bool:
+        """Pop until a scene of this kind is on top; False (and nothing popped) if none is."""
+        if not any(isinstance(s, kind) for s in self.stack):
+            return False
+        while self.stack and not isinstance(self.stack[-1], kind):
+            self.stack.pop().exit()
+        self.stack[-1].sync()
+        self.stack[-1].resume()
+        return True
+
+    def reset(self, scene: Scene) -> None:
+        """Clear the stack down to this one scene (back to the title, after an error)."""
+        while self.stack:
+            self.stack.pop().exit()
+        self.push(scene)
+
+    # ---- loading ----------------------------------------------------------------------------
+
+    def _start_loading(self) -> None:
+        if self._loading is not None:
+            return
+        rate = self.audio.open() if self.config.audio else None
+        try:
+            pygame.joystick.init()  # connected pads then arrive as JOYDEVICEADDED events
+        except pygame.error as error:
+            log_exception(error, "starting controller support")
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="loader")
+        self._loading = self._executor.submit(
+            load_world, self.config.campaign, self.config.db, rate
+        )
+
+    def _poll_loading(self) -> None:
+        if self._world is None and self._loading is not None and self._loading.done():
+            self._finish_loading()
+
+    def _finish_loading(self) -> None:
+        assert self._loading is not None
+        world = self._loading.result()  # load_world reports its own failures in the World
+        self.audio.load(world.waves)
+        self._world = world
+        if self._executor is not None:
+            self._executor.shutdown(wait=False)
+            self._executor = None
+
+    @property
+    def ready(self) -> bool:
+        return self._world is not None
+
+    def world(self) -> World:
+        """Everything loaded behind the title; waits for it if the player was quicker."""
+        if self._world is None:
+            self._start_loading()
+            self._finish_loading()
+        assert self._world is not None
+        return self._world
+
+    # ---- settings and services ----------------------------------------------------------------
+
+    def apply_settings(self, settings: Settings) -> None:
+        """Use and save new settings; layouts rebuild if fonts or colours changed."""
+        old = self.settings
+        self.settings = settings
+        try:
+            save_settings(settings, self._settings_file)
+        except OSError as error:
+            log_exception(error, "saving settings")
+        relayout = False
+        if settings.text_scale != old.text_scale:
+            self.fonts = Typography(assets_dir() / "fonts", settings.text_scale)
+            relayout = True
+        if settings.high_contrast != old.high_contrast:
+            self.theme = self._themes["high_contrast" if settings.high_contrast else "default"]
+            self.backdrop = backdrop(SIZE, self.theme)
+            relayout = True
+        if settings.volume != old.volume:
+            self.audio.set_volume(settings.volume)
+        if relayout:
+            self.generation += 1
+
+    def play(self, sound: str) -> None:
+        self.audio.play(sound)
+
+    def new_seed(self) -> int:
+        return self.config.seed if self.config.seed is not None else secrets.randbelow(2**31)
+
+    @property
+    def motion(self) -> bool:
+        """False when the player asked for reduced motion."""
+        return not self.settings.reduced_motion
+
+    def select_trainee(self, trainee: Trainee) -> None:
+        self.trainee = trainee
+        if self.settings.last_trainee != trainee.name:
+            self.apply_settings(self.settings.with_(last_trainee=trainee.name))
+
+    def toggle_fullscreen(self) -> None:
+        if display_flags(False) == 0:
+            return  # nothing to toggle on a headless driver
+        try:
+            pygame.display.toggle_fullscreen()
+        except pygame.error as error:
+            log_exception(error, "toggling fullscreen")
+            return
+        self.apply_settings(self.settings.with_(fullscreen=not self.settings.fullscreen))
+
+    # ---- leaving ------------------------------------------------------------------------------
+
+    def fail(self, error: BaseException, context: str) -> None:
+        """Log the error and show the error scene instead of whatever broke."""
+        path = log_exception(error, context)
+        if self._failing:
+            self.exit_code = EXIT_ERROR
+            self.running = False
+            return
+        self._failing = True
+        try:
+            from game.ui.scenes.error import ErrorScene
+
+            broken = list(self.stack)
+            self.stack.clear()
+            for scene in reversed(broken):
+                try:
+                    scene.exit()  # e.g. a call in progress is recorded as abandoned
+                except Exception as exit_error:
+                    log_exception(exit_error, "leaving a broken scene")
+            self.push(ErrorScene.for_exception(self, error, path))
+        finally:
+            self._failing = False
+
+    def quit(self, code: int = EXIT_OK) -> None:
+        """Leave from anywhere: every scene gets its exit (a live call is abandoned)."""
+        while self.stack:
+            scene = self.stack.pop()
+            try:
+                scene.exit()
+            except Exception as error:
+                log_exception(error, "quitting")
+        self.exit_code = code
+        self.running = False
+
+    def close(self) -> None:
+        self.audio.close()
+        if self._loading is not None and self._world is None:
+            try:
+                self._loading.result(timeout=30)
+            except Exception as error:
+                log_exception(error, "loading, at exit")
+        if self._world is not None and self._world.store is not None:
+            self._world.store.close()
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
+            self._executor = None
+        pygame.display.quit()
+
+
+def run_game(campaign: Path | None, db: str | None, fullscreen: bool, lang: str) -> int:
+    """Open the game window and play until the player quits; returns the exit code."""
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    config = AppConfig(
+        campaign=campaign or default_campaign(), db=db, fullscreen=fullscreen, lang=lang
+    )
+    try:
+        app = App(config)
+    except Exception as error:
+        path = log_exception(error, "starting the game")
+        where = f" Details: {path}" if path else ""
+        print(f"hold-the-line: the game window could not start: {error}.{where}")
+        return EXIT_ERROR
+    try:
+        return app.run()
+    except Exception as error:  # the loop itself broke (not a scene): log and leave cleanly
+        log_exception(error, "main loop")
+        try:
+            app.close()
+        except Exception as close_error:
+            log_exception(close_error, "closing after a failure")
+        return EXIT_ERROR

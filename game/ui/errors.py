@@ -1,0 +1,28 @@
+"""Where unexpected errors go: a log file in the user's log directory, never the screen.
+
+The player sees a calm error scene; the trainer who looks into it finds the traceback here.
+"""
+
+from __future__ import annotations
+
+import traceback
+from datetime import UTC, datetime
+from pathlib import Path
+
+from game.paths import log_dir
+
+LOG_NAME = "game-errors.log"
+
+
+def log_exception(error: BaseException, context: str = "") -> Path | None:
+    """Append the traceback to the log; returns its path, or None if even that failed."""
+    try:
+        path = log_dir() / LOG_NAME
+        path.parent.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(UTC).isoformat(timespec="seconds")
+        text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(f"=== {stamp} {context}\n{text}\n")
+        return path
+    except OSError:
+        return None

@@ -1,0 +1,555 @@
+"""The customer's portrait, drawn in code: a face that changes continuously with anger.
+
+Skin flushes, brows knit and drop, eyes narrow, the mouth goes from a smile through a flat
+line and a frown to an open shout; creases and an anger mark appear near the top of the
+scale. The customer blinks. Each channel is staged differently: a headset on the phone, a
+shop counter in person, a chat window, an email client. Looks (skin tone, hair, shirt)
+come from a hash of the customer's name, so the same customer always looks the same.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pygame
+import pygame.gfxdraw
+
+from game.ui.draw import aa_circle, aa_ellipse, aa_polygon, thick_line, thick_polyline
+from game.ui.theme import Color, Theme, blend
+
+SKINS: tuple[Color, ...] = (
+    (255, 221, 190),
+    (241, 196, 160),
+    (226, 174, 130),
+    (199, 138, 98),
+    (163, 106, 72),
+    (118, 78, 54),
+)
+HAIRS: tuple[Color, ...] = (
+    (38, 30, 28),
+    (84, 56, 38),
+    (146, 98, 58),
+    (212, 174, 108),
+    (128, 126, 130),
+    (168, 78, 50),
+)
+SHIRTS: tuple[Color, ...] = (
+    (66, 110, 176),
+    (164, 72, 86),
+    (60, 142, 120),
+    (122, 92, 166),
+    (196, 146, 66),
+    (92, 104, 126),
+)
+IRISES: tuple[Color, ...] = ((74, 52, 38), (52, 88, 120), (64, 104, 70), (40, 34, 30))
+FLUSH: Color = (226, 70, 58)
+CACHE_SIZE = 12
+Point = Callable[[float, float], tuple[float, float]]
+
+
+@dataclass(frozen=True, slots=True)
+class Looks:
+    skin: Color
+    hair: Color
+    hair_style: str  # short | long | bun | bald | curly
+    shirt: Color
+    iris: Color
+    glasses: bool
+
+
+def looks_for(name: str) -> Looks:
+    """Stable looks for a customer: the same name always gives the same face."""
+    digest = hashlib.sha256(name.strip().lower().encode("utf-8")).digest()
+    lowered = name.strip().lower()
+    if lowered.startswith(("mr ", "mr.", "sir ")):
+        styles: tuple[str, ...] = ("short", "bald", "curly", "short")
+    elif lowered.startswith(("ms ", "ms.", "mrs", "miss", "madam")):
+        styles = ("long", "bun", "curly", "long")
+    else:
+        styles = ("short", "long", "bun", "curly", "bald")
+    return Looks(
+        skin=SKINS[digest[0] % len(SKINS)],
+        hair=HAIRS[digest[1] % len(HAIRS)],
+        hair_style=styles[digest[2] % len(styles)],
+        shirt=SHIRTS[digest[3] % len(SHIRTS)],
+        iris=IRISES[digest[4] % len(IRISES)],
+        glasses=digest[5] % 4 == 0,
+    )
+
+
+def smoothstep(low: float, high: float, x: float) -> float:
+    t = max(0.0, min(1.0, (x - low) / (high - low)))
+    return t * t * (3 - 2 * t)
+
+
+def lerp(a: float, b: float, t: float) -> float:
+    return a + (b - a) * t
+
+
+class Face:
+    """Draws one face into a square box; all geometry is in units of the box side.
+
+    The face is drawn in layers so only what anger changes is redrawn: `back` (shoulders,
+    neck, ears) and `hair` and `headset` are drawn once; `skin` and `features` every time
+    the anger or the blink changes.
+    """
+
+    CX, CY, RX, RY = 0.5, 0.44, 0.215, 0.265
+
+    def __init__(self, looks: Looks) -> None:
+        self.looks = looks
+
+    @staticmethod
+    def _mapper(box: pygame.Rect) -> Point:
+        s, ox, oy = box.width, box.x, box.y
+
+        def p(x: float, y: float) -> tuple[float, float]:
+            return (ox + x * s, oy + y * s)
+
+        return p
+
+    def _skin(self, f: float) -> Color:
+        return blend(self.looks.skin, FLUSH, 0.34 * f**1.4)
+
+    def back(self, surface: pygame.Surface, box: pygame.Rect) -> None:
+        """Long hair behind the head, shoulders, collar, neck and ears."""
+        s, p, looks = box.width, self._mapper(box), self.looks
+        shade = blend(looks.skin, (60, 30, 30), 0.22)
+        if looks.hair_style == "long":
+            aa_ellipse(surface, looks.hair, p(self.CX, 0.52), 0.27 * s, 0.34 * s)
+        aa_ellipse(surface, looks.shirt, p(self.CX, 1.04), 0.44 * s, 0.3 * s)
+        collar = blend(looks.shirt, (255, 255, 255), 0.35)
+        aa_polygon(surface, collar, [p(0.41, 0.76), p(0.5, 0.86), p(0.59, 0.76), p(0.5, 0.8)])
+        neck = pygame.Rect(
+            round(box.x + 0.43 * s), round(box.y + 0.6 * s), round(0.14 * s), round(0.18 * s)
+        )
+        pygame.draw.rect(surface, shade, neck, border_radius=max(2, round(0.04 * s)))
+        aa_polygon(surface, shade, [p(0.42, 0.74), p(0.5, 0.82), p(0.58, 0.74)])
+        for side in (-1, 1):
+            aa_circle(surface, shade, p(self.CX + side * 0.212, 0.46), 0.042 * s)
+
+    def hair(self, surface: pygame.Surface, box: pygame.Rect) -> None:
+        self._hair(surface, self._mapper(box), box.width, self.CX, self.CY, self.RX, self.RY)
+
+    def headset(self, surface: pygame.Surface, box: pygame.Rect) -> None:
+        self._headset(surface, self._mapper(box), box.width, self.CX, self.CY, self.RX, self.RY)
+
+    def skin(self, surface: pygame.Surface, box: pygame.Rect, anger: float) -> None:
+        """The head, its flush and the forehead creases (under the hair)."""
+        s, p = box.width, self._mapper(box)
+        f = max(0.0, min(1.0, anger / 100))
+        skin = self._skin(f)
+        cx = self.CX
+        aa_ellipse(surface, skin, p(cx, self.CY), self.RX * s, self.RY * s)
+        if self.looks.hair_style == "bald":
+            aa_ellipse(
+                surface, blend(skin, (255, 255, 255), 0.25), p(0.44, 0.25), 0.05 * s, 0.025 * s
+            )
+        blush = blend(skin, (232, 86, 86), 0.05 + 0.45 * f)
+        for side in (-1, 1):
+            aa_ellipse(surface, blush, p(cx + side * 0.125, 0.535), 0.045 * s, 0.03 * s)
+        crease = smoothstep(0.42, 0.8, f)
+        if crease > 0.02:
+            color = blend(skin, (90, 40, 36), 0.45 * crease)
+            width = max(1.5, 0.008 * s)
+            for i, y in enumerate((0.295, 0.318)):
+                w = 0.06 - i * 0.012
+                thick_polyline(
+                    surface,
+                    color,
+                    [p(cx - w, y + 0.006), p(cx, y - 0.004), p(cx + w, y + 0.006)],
+                    width,
+                )
+            for side in (-1, 1):
+                thick_line(
+                    surface, color, p(cx + side * 0.012, 0.345), p(cx + side * 0.006, 0.372), width
+                )
+
+    def features(
+        self, surface: pygame.Surface, box: pygame.Rect, anger: float, blink: float
+    ) -> None:
+        """Eyes, brows, glasses, nose, mouth and the anger mark (over the hair)."""
+        s, p, looks = box.width, self._mapper(box), self.looks
+        f = max(0.0, min(1.0, anger / 100))
+        skin = self._skin(f)
+        shade = blend(skin, (60, 30, 30), 0.22)
+        dark = (44, 30, 30)
+        cx = self.CX
+        line = max(1.5, 0.009 * s)
+
+        open_ = 1.0 - max(0.0, min(1.0, blink))
+        eye_ry = lerp(0.029, 0.015, f**1.2) * open_
+        inner_drop = lerp(0.0, 0.014, f)
+        for side in (-1, 1):
+            ex, ey = cx + side * 0.09, 0.44
+            if eye_ry * s < 1.6:
+                thick_line(surface, dark, p(ex - 0.04, ey), p(ex + 0.04, ey), line)
+                continue
+            aa_ellipse(surface, (250, 248, 244), p(ex, ey), 0.043 * s, eye_ry * s)
+            iris_r = min(0.021, eye_ry * 0.98)
+            centre = p(ex - side * 0.004, ey + 0.002)
+            aa_circle(surface, looks.iris, centre, iris_r * s)
+            aa_circle(surface, (20, 16, 16), centre, iris_r * 0.5 * s)
+            aa_circle(
+                surface,
+                (255, 255, 255),
+                (centre[0] + 0.012 * s, centre[1] - 0.008 * s),
+                max(1.0, 0.005 * s),
+            )
+            # the upper lid slants down toward the nose as anger rises
+            thick_polyline(
+                surface,
+                dark,
+                [
+                    p(ex + side * 0.046, ey - eye_ry * 0.2),
+                    p(ex + side * 0.02, ey - eye_ry * 0.98),
+                    p(ex - side * 0.02, ey - eye_ry * 0.98 + inner_drop * 0.6),
+                    p(ex - side * 0.045, ey - eye_ry * 0.3 + inner_drop),
+                ],
+                line,
+            )
+
+        # brows: relaxed arches when calm, a hard V when angry
+        brow = looks.hair if looks.hair_style != "bald" else blend(looks.hair, dark, 0.3)
+        width = lerp(0.018, 0.03, f) * s
+        for side in (-1, 1):
+            inner = p(cx + side * 0.035, 0.375 + lerp(-0.014, 0.036, f))
+            middle = p(cx + side * 0.085, 0.358 + lerp(-0.012, 0.012, f))
+            outer = p(cx + side * 0.14, 0.37 + lerp(0.0, -0.016, f))
+            thick_polyline(surface, brow, [inner, middle, outer], width)
+
+        if looks.glasses:
+            frame = (40, 40, 48)
+            for side in (-1, 1):
+                rect = pygame.Rect(0, 0, round(0.12 * s), round(0.085 * s))
+                rect.center = (round(box.x + (cx + side * 0.09) * s), round(box.y + 0.445 * s))
+                pygame.draw.rect(
+                    surface,
+                    frame,
+                    rect,
+                    width=max(2, round(0.011 * s)),
+                    border_radius=round(0.03 * s),
+                )
+            thick_line(surface, frame, p(cx - 0.03, 0.435), p(cx + 0.03, 0.435), max(1.5, 0.01 * s))
+
+        thick_polyline(
+            surface,
+            shade,
+            [p(0.5, 0.47), p(0.486, 0.53), p(0.5, 0.543), p(0.514, 0.538)],
+            max(1.5, 0.011 * s),
+        )
+        self._mouth(surface, p, s, skin, f)
+
+        mark = smoothstep(0.74, 0.9, f)
+        if mark > 0.02:
+            red = blend(skin, (214, 34, 40), 0.4 + 0.6 * mark)
+            mx, my = p(0.66, 0.27)
+            r = 0.03 * s
+            for dx, dy in ((-1, -1), (1, -1), (1, 1), (-1, 1)):
+                a = (mx + dx * r * 0.35, my + dy * r * 1.0)
+                b = (mx + dx * r * 0.35, my + dy * r * 0.35)
+                c = (mx + dx * r * 1.0, my + dy * r * 0.35)
+                thick_polyline(surface, red, [a, b, c], max(1.5, 0.012 * s))
+
+    def _hair(
+        self, surface: pygame.Surface, p: Point, s: int, cx: float, cy: float, rx: float, ry: float
+    ) -> None:
+        looks = self.looks
+        style = looks.hair_style
+        hair = looks.hair
+        if style == "bald":
+            for side in (-1, 1):
+                aa_ellipse(surface, hair, p(cx + side * 0.2, 0.39), 0.035 * s, 0.07 * s)
+            return
+        if style == "curly":
+            for i in range(15):
+                angle = math.radians(175 + i * 13.5)
+                x = cx + (rx + 0.01) * math.cos(angle)
+                y = cy + (ry + 0.012) * math.sin(angle)
+                aa_circle(surface, hair, p(x, y), 0.048 * s)
+            aa_ellipse(surface, hair, p(cx, 0.24), 0.17 * s, 0.08 * s)
+            return
+        points = []
+        start, sweep = (168, 204) if style != "short" else (178, 184)
+        for i in range(25):
+            angle = math.radians(start + i * (sweep / 24))
+            points.append(
+                p(cx + (rx + 0.012) * math.cos(angle), cy + (ry + 0.014) * math.sin(angle))
+            )
+        fringe_y = 0.3 if style != "long" else 0.29
+        points += [
+            p(cx + rx * 0.92, 0.38),
+            p(cx + 0.12, fringe_y + 0.01),
+            p(cx + 0.02, fringe_y + 0.035 if style == "long" else fringe_y - 0.005),
+            p(cx - 0.1, fringe_y + 0.012),
+            p(cx - rx * 0.92, 0.38),
+        ]
+        aa_polygon(surface, hair, points)
+        if style == "bun":
+            aa_circle(surface, hair, p(cx, 0.13), 0.075 * s)
+        if style == "long":
+            for side in (-1, 1):
+                aa_polygon(
+                    surface,
+                    hair,
+                    [
+                        p(cx + side * 0.2, 0.33),
+                        p(cx + side * 0.245, 0.55),
+                        p(cx + side * 0.2, 0.66),
+                        p(cx + side * 0.185, 0.45),
+                    ],
+                )
+
+    def _mouth(self, surface: pygame.Surface, p: Point, s: int, skin: Color, f: float) -> None:
+        mx, my = 0.5, 0.615
+        half = lerp(0.072, 0.058, f)
+        curve = lerp(0.026, -0.03, smoothstep(0.05, 0.85, f))
+        opening = smoothstep(0.72, 1.0, f) * 0.055
+        lip = blend(skin, (150, 52, 56), 0.55)
+        steps = 12
+
+        def upper(i: int) -> tuple[float, float]:
+            u = -1 + 2 * i / steps
+            bow = 1 - u * u
+            return p(mx + u * half, my + curve * bow - opening * 0.25 * bow)
+
+        def lower(i: int) -> tuple[float, float]:
+            u = -1 + 2 * i / steps
+            bow = 1 - u * u
+            return p(mx + u * half, my + curve * bow + opening * (0.75 * bow + 0.1 * bow**0.5))
+
+        if opening * s < 2:
+            thick_polyline(surface, lip, [upper(i) for i in range(steps + 1)], max(2.0, 0.013 * s))
+            return
+        top = [upper(i) for i in range(steps + 1)]
+        bottom = [lower(i) for i in range(steps, -1, -1)]
+        aa_polygon(surface, (72, 20, 28), top + bottom)
+        teeth_h = min(opening * 0.3, 0.014)
+        teeth = [(x, y) for x, y in top] + [(x, y + teeth_h * s) for x, y in reversed(top[2:-2])]
+        aa_polygon(surface, (246, 244, 238), teeth)
+        thick_polyline(surface, lip, top, max(2.0, 0.011 * s))
+        thick_polyline(surface, lip, bottom, max(2.0, 0.011 * s))
+
+    @staticmethod
+    def _headset(
+        surface: pygame.Surface, p: Point, s: int, cx: float, cy: float, rx: float, ry: float
+    ) -> None:
+        band = (52, 56, 66)
+        cup = (34, 36, 44)
+        arc = []
+        for i in range(19):
+            angle = math.radians(190 + i * (160 / 18))
+            arc.append(
+                p(cx + (rx + 0.03) * math.cos(angle), cy - 0.01 + (ry + 0.035) * math.sin(angle))
+            )
+        thick_polyline(surface, band, arc, 0.026 * s)
+        for side in (-1, 1):
+            rect = pygame.Rect(0, 0, round(0.055 * s), round(0.12 * s))
+            rect.center = (round(p(cx + side * 0.225, 0.455)[0]), round(p(0, 0.455)[1]))
+            pygame.draw.rect(surface, cup, rect, border_radius=round(0.025 * s))
+        thick_polyline(
+            surface,
+            cup,
+            [p(cx - 0.225, 0.5), p(cx - 0.2, 0.59), p(cx - 0.12, 0.635), p(cx - 0.075, 0.64)],
+            0.014 * s,
+        )
+        aa_circle(surface, cup, p(cx - 0.07, 0.64), 0.02 * s)
+
+
+class Portrait:
+    """The customer staged for their channel, rendered to a surface and cached by state."""
+
+    def __init__(
+        self, name: str, channel: str, size: tuple[int, int], theme: Theme, backing: Color
+    ) -> None:
+        self.face = Face(looks_for(name))
+        self.channel = channel
+        self.size = size
+        self.theme = theme
+        self.backing = backing  # the colour around the rounded corners
+        self._stage = self._build_stage()
+        self._cache: OrderedDict[tuple[int, int], pygame.Surface] = OrderedDict()
+        self._prepare()
+
+    def _face_box(self) -> pygame.Rect:
+        w, h = self.size
+        if self.channel in ("chat", "email"):
+            side = round(min(w, h) * 0.7)
+            top = round(h * 0.2) if self.channel == "chat" else round(h * 0.24)
+            return pygame.Rect((w - side) // 2, top, side, side)
+        side = round(min(w * 0.9, h * 1.02))
+        return pygame.Rect((w - side) // 2, h - side + round(side * 0.05), side, side)
+
+    def _build_stage(self) -> pygame.Surface:
+        """Everything behind the face, drawn once."""
+        w, h = self.size
+        t = self.theme
+        stage = pygame.Surface(self.size).convert()
+        stage.fill(self.backing)
+        local = pygame.Rect(0, 0, w, h)
+        if self.channel == "phone":
+            pygame.draw.rect(stage, t.scene_phone, local, border_radius=12)
+            box = self._face_box()
+            for i, r in enumerate((0.34, 0.46, 0.58)):
+                color = blend(t.scene_phone, t.accent, 0.22 - i * 0.06)
+                pygame.draw.circle(
+                    stage,
+                    color,
+                    (box.centerx, round(box.y + box.height * 0.44)),
+                    round(box.width * r),
+                    width=2,
+                )
+        elif self.channel == "in_person":
+            pygame.draw.rect(stage, t.scene_counter, local, border_radius=12)
+            shelf = blend(t.scene_counter, (255, 255, 255), 0.1)
+            for row, y in enumerate((0.22, 0.5)):
+                yy = round(h * y)
+                pygame.draw.rect(stage, shelf, pygame.Rect(12, yy, w - 24, 5), border_radius=2)
+                for k in range(9):
+                    bw = 14 + (k * 7 + row * 5) % 13
+                    bh = 18 + (k * 11 + row * 3) % 22
+                    bx = 22 + k * (w - 44) // 9
+                    tint = blend(
+                        t.scene_counter,
+                        ((200, 120, 90), (90, 150, 190), (200, 180, 90))[(k + row) % 3],
+                        0.35,
+                    )
+                    pygame.draw.rect(stage, tint, pygame.Rect(bx, yy - bh, bw, bh), border_radius=2)
+        elif self.channel == "chat":
+            pygame.draw.rect(stage, t.scene_chat, local, border_radius=12)
+            bar = pygame.Rect(0, 0, w, round(h * 0.13))
+            pygame.draw.rect(
+                stage,
+                blend(t.scene_chat, (0, 0, 0), 0.35),
+                bar,
+                border_top_left_radius=12,
+                border_top_right_radius=12,
+            )
+            for i, color in enumerate(((236, 95, 86), (245, 190, 80), (90, 200, 120))):
+                pygame.draw.circle(stage, color, (18 + i * 18, bar.centery), 5)
+            box = self._face_box()
+            pygame.draw.circle(
+                stage, blend(t.scene_chat, (255, 255, 255), 0.12), box.center, box.width // 2 + 6
+            )
+            pygame.draw.circle(
+                stage, blend(t.scene_chat, (255, 255, 255), 0.05), box.center, box.width // 2
+            )
+        else:
+            pygame.draw.rect(stage, t.scene_email, local, border_radius=12)
+            env = pygame.Rect(round(w * 0.1), round(h * 0.14), round(w * 0.8), round(h * 0.74))
+            paper = blend(t.scene_email, (255, 255, 255), 0.14)
+            pygame.draw.rect(stage, paper, env, border_radius=8)
+            flap = blend(t.scene_email, (255, 255, 255), 0.22)
+            aa_polygon(
+                stage, flap, [env.topleft, (env.centerx, env.top + env.height * 0.45), env.topright]
+            )
+            box = self._face_box()
+            pygame.draw.circle(stage, t.scene_email, box.center, box.width // 2 + 6)
+            pygame.draw.circle(
+                stage, blend(t.scene_email, (255, 255, 255), 0.06), box.center, box.width // 2
+            )
+        return stage
+
+    def _foreground(self, surface: pygame.Surface) -> None:
+        """What stands in front of the customer: the counter, the window chrome."""
+        w, h = self.size
+        t = self.theme
+        if self.channel == "in_person":
+            top = round(h * 0.84)
+            wood = (124, 88, 58) if not t.high_contrast else (90, 90, 90)
+            pygame.draw.rect(
+                surface,
+                wood,
+                pygame.Rect(0, top, w, h - top),
+                border_bottom_left_radius=12,
+                border_bottom_right_radius=12,
+            )
+            pygame.draw.rect(surface, blend(wood, (255, 255, 255), 0.25), pygame.Rect(0, top, w, 6))
+            bx, by = round(w * 0.8), top
+            aa_ellipse(surface, (214, 178, 84), (bx, by - 2), 19, 5)
+            dome = [
+                (bx + 17 * math.cos(math.radians(a)), by - 3 - 17 * math.sin(math.radians(a)))
+                for a in range(0, 181, 15)
+            ]
+            aa_polygon(surface, (236, 202, 108), dome)
+            aa_circle(surface, (250, 230, 160), (bx, by - 21), 3)
+        elif self.channel in ("chat", "email"):
+            box = self._face_box()
+            if self.channel == "chat":
+                pygame.draw.circle(
+                    surface,
+                    t.good,
+                    (box.right - box.width // 7, box.bottom - box.height // 7),
+                    max(6, box.width // 14),
+                )
+                pygame.draw.circle(
+                    surface,
+                    t.scene_chat,
+                    (box.right - box.width // 7, box.bottom - box.height // 7),
+                    max(6, box.width // 14),
+                    width=3,
+                )
+
+    def _layer(self, paint: Callable[[pygame.Surface, pygame.Rect], None]) -> pygame.Surface:
+        box = self._face_box()
+        layer = pygame.Surface(box.size, pygame.SRCALPHA)
+        paint(layer, pygame.Rect(0, 0, box.width, box.height))
+        return layer
+
+    def _prepare(self) -> None:
+        box = self._face_box()
+        self._back = self._layer(self.face.back)
+        self._hair = self._layer(self.face.hair)
+        self._headset = self._layer(self.face.headset) if self.channel == "phone" else None
+        self._fore = pygame.Surface(self.size, pygame.SRCALPHA)
+        self._foreground(self._fore)
+        if self.channel in ("chat", "email"):
+            # A frame with a round hole: blitted over the face it crops it to an avatar.
+            ring = self._avatar_color()
+            hole = pygame.Surface(box.size, pygame.SRCALPHA)
+            hole.blit(self._stage, (0, 0), area=box)
+            centre = (box.width // 2, box.height // 2)
+            pygame.draw.circle(hole, (0, 0, 0, 0), centre, box.width // 2)
+            pygame.gfxdraw.aacircle(hole, *centre, box.width // 2, ring)
+            pygame.gfxdraw.aacircle(hole, *centre, box.width // 2 + 1, ring)
+            self._mask: pygame.Surface | None = hole
+        else:
+            self._mask = None
+        self._stage.blit(self._back, box)
+
+    def _avatar_color(self) -> Color:
+        t = self.theme
+        if self.channel == "chat":
+            return blend(t.scene_chat, (255, 255, 255), 0.12)
+        return t.scene_email
+
+    def render(self, anger: float, blink: float) -> pygame.Surface:
+        """The portrait at this anger (0..100) and blink (0 open .. 1 shut), cached."""
+        key = (round(anger / 2) * 2, round(max(0.0, min(1.0, blink)) * 2))
+        cached = self._cache.get(key)
+        if cached is not None:
+            self._cache.move_to_end(key)
+            return cached
+        surface = self._stage.copy()
+        box = self._face_box()
+        level, shut = float(key[0]), key[1] / 2
+        if self._mask is not None:
+            self.face.skin(surface, box, level)
+            surface.blit(self._hair, box)
+            self.face.features(surface, box, level, shut)
+            surface.blit(self._mask, box)
+        else:
+            self.face.skin(surface, box, level)
+            surface.blit(self._hair, box)
+            self.face.features(surface, box, level, shut)
+            if self._headset is not None:
+                surface.blit(self._headset, box)
+        surface.blit(self._fore, (0, 0))
+        self._cache[key] = surface
+        if len(self._cache) > CACHE_SIZE:
+            self._cache.popitem(last=False)
+        return surface

@@ -1,0 +1,1 @@
+"""The game's screens, one module each; the app keeps them on a stack."""

@@ -1,0 +1,616 @@
+"""The debrief: how the call went and why, turn by turn.
+
+The header gives the outcome, the score, the grade and pass or fail against the level's
+pass mark. Below, one scrolling page: the anger curve with every turn marked good or bad,
+the competency bars, the Listen → Recap → Apologise → Resolve steps, and every turn with its
+effects and the guide principle each one cites (title and rule from the catalog). Framed,
+as the guides ask, as a chance to win the customer back and learn (G-CALM-4, G-CLOSE-5).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import pygame
+
+from game.engine.bands import BANDS, band_for
+from game.engine.catalog import Catalog
+from game.engine.scoring import Debrief, TurnReview
+from game.scenario.model import Rating
+from game.ui import chrome
+from game.ui.draw import aa_circle, icon_check, icon_cross, panel, thick_polyline
+from game.ui.intents import Act, Intent
+from game.ui.progress import following, unlocked
+from game.ui.scene import Scene
+from game.ui.theme import Color, blend
+from game.ui.widgets import Button, Menu, ScrollView
+
+if TYPE_CHECKING:
+    from game.scenario.campaign import Level
+    from game.ui.app import App
+
+HARD_ANGER = 50  # a call that ends with the customer this angry (or badly) was a hard one
+LEFT_W = 470
+GAP = 24
+VERDICT_WORD = {"good": "Good", "fair": "Fair", "poor": "Poor", "bad": "Broke a guide"}
+
+
+def is_hard(report: Debrief) -> bool:
+    """After a hard call the game offers a breather before the next one (G-CLOSE-4)."""
+    return report.rating is Rating.BAD or report.final_anger >= HARD_ANGER
+
+
+class DebriefScene(Scene):
+    name = "debrief"
+
+    def __init__(
+        self,
+        app: App,
+        level: Level,
+        report: Debrief,
+        *,
+        review_of: datetime | None = None,
+        note: str | None = None,
+    ) -> None:
+        super().__init__(app)
+        world = app.world()
+        self.level = level
+        self.report = report
+        self.review_of = review_of
+        self.note = note
+        self.catalog: Catalog = world.catalog
+        self.view = ScrollView()
+        self.menu = Menu(horizontal=True)
+        self.age = 0.0
+        self.hard = is_hard(report) and review_of is None
+        self.next_index = self._next_level() if review_of is None else None
+        self._page: pygame.Surface | None = None
+        self.summary: dict[str, str] = {}
+
+    def _next_level(self) -> int | None:
+        world = self.app.world()
+        assert world.campaign is not None
+        levels = world.campaign.levels
+        index = levels.index(self.level)
+        later = following(levels, index)
+        if later is None or world.store is None or self.app.trainee is None:
+            return None
+        bests = world.store.level_bests(self.app.trainee.id)
+        opened = unlocked(levels, {k for k, b in bests.items() if b.passed})
+        return later if opened.get(levels[later].key, False) else None
+
+    # ---- texts ----------------------------------------------------------------------------------
+
+    def _headline(self) -> str:
+        ending = self.catalog.endings[self.report.outcome].label
+        rating = {"good": "a good ending", "partial": "a partial ending", "bad": "a bad ending"}[
+            self.report.rating.value
+        ]
+        return f"{ending}: {rating}"
+
+    def _principle(self, pid: str | None) -> str:
+        if pid is None or pid not in self.catalog.principles:
+            return ""
+        principle = self.catalog.principles[pid]
+        return f"{pid} · {principle.title}: {principle.rule}"
+
+    # ---- layout ---------------------------------------------------------------------------------
+
+    def layout(self) -> None:
+        app, fonts, theme = self.app, self.app.fonts, self.app.theme
+        report = self.report
+        width = 1280 - 2 * chrome.MARGIN
+        title = self.level.scenario.title.get(app.lang) if self.level.scenario else self.level.title
+        if self.review_of is not None:
+            caption = f"Review · level {self.level.number} · {title} · played {self.review_of.astimezone().strftime('%d %b %Y, %H:%M')}"
+        else:
+            caption = f"Debrief · level {self.level.number} · {title}"
+        score_w = 360
+        self._header = chrome.header(app, caption, self._headline(), width - score_w - 24)
+        passed = "Passed" if report.passed else "Not passed"
+        self.summary = {
+            "score": str(report.score),
+            "grade": report.grade,
+            "passed": passed,
+            "pass_mark": f"pass mark {report.pass_score}",
+            "outcome": self._headline(),
+        }
+        band = band_for(report.final_anger).name
+        order = (
+            "You followed Listen → Recap → Apologise → Resolve in order."
+            if report.in_order
+            else "You jumped ahead of Listen → Recap → Apologise → Resolve; see the marked turns."
+        )
+        self._sub = f"The customer ended {band.lower()} ({report.final_anger}). {order}"
+        header_h = max(
+            self._header.get_height()
+            + 8
+            + fonts.block_height(self._sub, "body", width - score_w - 24),
+            150,
+        )
+        self._score_rect = pygame.Rect(
+            1280 - chrome.MARGIN - score_w, chrome.TOP, score_w, max(header_h, 132)
+        )
+        top = chrome.TOP + max(header_h, self._score_rect.height) + 18
+
+        # buttons along the bottom
+        buttons: list[Button] = []
+        if self.review_of is None:
+            if self.hard:
+                buttons.append(Button("breather", "Take a breather", "primary"))
+            if self.next_index is not None:
+                buttons.append(
+                    Button(
+                        "next",
+                        "Next level",
+                        "secondary" if self.hard else "primary" if report.passed else "secondary",
+                    )
+                )
+            buttons.append(
+                Button(
+                    "retry",
+                    "Try again",
+                    "primary"
+                    if not (self.hard or (report.passed and self.next_index is not None))
+                    else "secondary",
+                )
+            )
+            buttons.append(Button("back", "Back to the levels", "ghost"))
+        else:
+            buttons.append(Button("back", "Back", "primary"))
+        self._hints = chrome.hints(
+            app, [("↑↓", "Read"), ("←→", "Buttons"), ("Enter", "Choose"), ("Esc", "Back")], 560
+        )
+        foot = chrome.footer_y(app, self._hints)
+        bw = [max(170, fonts.width(b.label, "body_bold") + 60) for b in buttons]
+        total = sum(bw) + 12 * (len(bw) - 1)
+        if total > width - 40:
+            scale = (width - 40 - 12 * (len(bw) - 1)) / sum(bw)
+            bw = [int(w * scale) for w in bw]
+        bh = max(b.measure(fonts, w) for b, w in zip(buttons, bw, strict=True))
+        y_buttons = foot - 14 - bh
+        x = 1280 - chrome.MARGIN - sum(bw) - 12 * (len(bw) - 1)
+        for button, w in zip(buttons, bw, strict=True):
+            button.place(fonts, x, y_buttons, w)
+            button.rect.height = bh
+            x += w + 12
+        keep = self.menu.focused is not None
+        self.menu.set_buttons(buttons, keep=keep)
+        if not keep:
+            self.menu.focus(buttons[0].key)
+        self.menu.render(fonts, theme)
+
+        self.view.rect = pygame.Rect(chrome.MARGIN, top, width, y_buttons - 16 - top)
+        self.view.line = fonts.line_height("body")
+        self._build_page(width)
+
+    def _build_page(self, width: int) -> None:
+        right_w = width - LEFT_W - GAP - 14
+        left_cards = [self._curve_card, self._competency_card, self._steps_card, self._points_card]
+        heights_left = [card(None, 0, LEFT_W) for card in left_cards]
+        turn_h = self._turns_card(None, 0, right_w)
+        height = max(sum(heights_left) + GAP * (len(heights_left) - 1), turn_h) + 8
+        page = pygame.Surface((width, height), pygame.SRCALPHA)
+        y = 0
+        for card, h in zip(left_cards, heights_left, strict=True):
+            card(page, y, LEFT_W)
+            y += h + GAP
+        self._turns_x = LEFT_W + GAP
+        self._turns_card(page, 0, right_w)
+        self._page = page
+        self.view.set_content(height)
+
+    # Each card function measures when `page` is None and paints otherwise; returns its height.
+
+    def _card(self, page: pygame.Surface | None, y: int, x: int, width: int, height: int) -> None:
+        if page is not None:
+            panel(page, pygame.Rect(x, y, width, height), self.app.theme, shadow=False)
+
+    def _curve_card(self, page: pygame.Surface | None, y: int, width: int) -> int:
+        fonts, theme = self.app.fonts, self.app.theme
+        title_h = fonts.line_height("caption") + 10
+        legend = "✓ followed the guides   ~ partly   ✗ broke one"
+        legend_h = fonts.block_height(legend, "small", width - 40)
+        chart_h = 170
+        height = 20 + title_h + chart_h + 26 + legend_h + 18
+        if page is None:
+            return height
+        self._card(page, y, 0, width, height)
+        page.blit(fonts.render("ANGER OVER THE CALL", "caption", theme.text_faint), (20, y + 20))
+        label_w = max(fonts.width(b.name, "caption") for b in BANDS) + 10
+        chart = pygame.Rect(20 + label_w, y + 20 + title_h, width - 40 - label_w, chart_h)
+        for band in BANDS:
+            top = chart.bottom - round(chart.height * min(100, band.high + 1) / 100)
+            bottom = chart.bottom - round(chart.height * band.low / 100)
+            pygame.draw.rect(
+                page,
+                blend(theme.panel, theme.band(band.name), 0.14),
+                pygame.Rect(chart.x, top, chart.width, bottom - top),
+            )
+            name = fonts.render(band.name, "caption", theme.text_faint)
+            page.blit(name, name.get_rect(midright=(chart.x - 6, (top + bottom) // 2)))
+        trace = self.report.anger_trace
+        steps = max(1, len(trace) - 1)
+        points = [
+            (chart.x + 10 + (chart.width - 20) * i / steps, chart.bottom - chart.height * v / 100)
+            for i, v in enumerate(trace)
+        ]
+        if len(points) >= 2:
+            thick_polyline(page, theme.text, points, 3)
+        aa_circle(page, theme.text, points[0], 5)
+        for review in self.report.turns:
+            index = review.turn.number
+            if index >= len(points):
+                continue
+            px, py = points[index]
+            self._verdict_mark(page, review.verdict, (px, py), 11)
+            number = fonts.render(str(index), "caption", theme.text_faint)
+            page.blit(number, number.get_rect(midtop=(px, chart.bottom + 6)))
+        if len(trace) > len(self.report.turns) + 1:
+            aa_circle(page, theme.bad, points[-1], 6)
+        fonts.draw_block(page, legend, "small", theme.text_dim, 20, chart.bottom + 26, width - 40)
+        return height
+
+    def _verdict_mark(
+        self, page: pygame.Surface, verdict: str, at: tuple[float, float], r: int
+    ) -> None:
+        theme = self.app.theme
+        color = theme.verdict(verdict)
+        aa_circle(page, theme.panel, at, r + 3)
+        aa_circle(page, color, at, r)
+        box = pygame.Rect(0, 0, r * 2 - 4, r * 2 - 4)
+        box.center = (round(at[0]), round(at[1]))
+        if verdict == "good":
+            icon_check(page, box, theme.accent_text)
+        elif verdict == "fair":
+            pygame.draw.line(
+                page, theme.accent_text, (box.x + 3, box.centery), (box.right - 3, box.centery), 3
+            )
+        else:
+            icon_cross(page, box.inflate(-2, -2), theme.accent_text)
+
+    def _competency_card(self, page: pygame.Surface | None, y: int, width: int) -> int:
+        fonts, theme = self.app.fonts, self.app.theme
+        rows = self.report.competencies
+        label_w = width - 40
+        row_h = fonts.line_height("small_bold") + 16
+        height = 20 + fonts.line_height("caption") + 12 + row_h * len(rows) + 12
+        if page is None:
+            return height
+        self._card(page, y, 0, width, height)
+        page.blit(fonts.render("COMPETENCIES", "caption", theme.text_faint), (20, y + 20))
+        yy = y + 20 + fonts.line_height("caption") + 12
+        bar_w = max(60, (label_w) // 2 - 10)
+        name_w = label_w - bar_w - 56
+        for comp in rows:
+            label = fonts.fit_line(comp.label, "small_bold", name_w)
+            page.blit(
+                fonts.render(
+                    label, "small_bold", theme.text if comp.score is not None else theme.text_faint
+                ),
+                (20, yy),
+            )
+            bar = pygame.Rect(
+                20 + name_w + 10, yy + fonts.line_height("small_bold") // 2 - 5, bar_w, 10
+            )
+            pygame.draw.rect(page, theme.panel_sunken, bar, border_radius=5)
+            if comp.score is None:
+                text = fonts.render("—", "small", theme.text_faint)
+            else:
+                color = (
+                    theme.good
+                    if comp.score >= 75
+                    else theme.warn
+                    if comp.score >= 50
+                    else theme.bad
+                )
+                pygame.draw.rect(
+                    page,
+                    color,
+                    pygame.Rect(bar.x, bar.y, max(6, round(bar.width * comp.score / 100)), 10),
+                    border_radius=5,
+                )
+                text = fonts.render(str(comp.score), "small_bold", theme.text)
+            page.blit(text, text.get_rect(midright=(width - 20, bar.centery)))
+            yy += row_h
+        return height
+
+    def _steps_card(self, page: pygame.Surface | None, y: int, width: int) -> int:
+        fonts, theme = self.app.fonts, self.app.theme
+        steps = [
+            (self.catalog.steps.get(step, step), turn) for step, turn in self.report.first_step_turn
+        ]
+        lines = [f"{name}: turn {turn}" if turn else f"{name}: not done" for name, turn in steps]
+        text = "   →   ".join(lines)
+        framing = self._principle("G-CALM-4")
+        inner = width - 40
+        height = (
+            20
+            + fonts.line_height("caption")
+            + 10
+            + fonts.block_height(text, "small_bold", inner)
+            + 10
+            + fonts.block_height(framing, "small", inner)
+            + 20
+        )
+        if page is None:
+            return height
+        self._card(page, y, 0, width, height)
+        page.blit(
+            fonts.render("LISTEN → RECAP → APOLOGISE → RESOLVE", "caption", theme.text_faint),
+            (20, y + 20),
+        )
+        yy = fonts.draw_block(
+            page,
+            text,
+            "small_bold",
+            theme.text,
+            20,
+            y + 20 + fonts.line_height("caption") + 10,
+            inner,
+        )
+        fonts.draw_block(page, framing, "small", theme.text_dim, 20, yy + 10, inner)
+        return height
+
+    def _points_card(self, page: pygame.Surface | None, y: int, width: int) -> int:
+        fonts, theme = self.app.fonts, self.app.theme
+        r = self.report
+        rows = [
+            ("How well each turn followed the guides", f"{r.practice_points:.0f} / 60"),
+            ("How the call ended", f"{r.outcome_points:.0f} / 25"),
+            ("How calm the customer was at the end", f"{r.calm_points:.0f} / 15"),
+        ]
+        inner = width - 40
+        value_w = fonts.width("60 / 60", "small_bold") + 10
+        heights = [
+            max(
+                fonts.block_height(label, "small", inner - value_w), fonts.line_height("small_bold")
+            )
+            + 8
+            for label, _ in rows
+        ]
+        height = 20 + fonts.line_height("caption") + 12 + sum(heights) + 12
+        if page is None:
+            return height
+        self._card(page, y, 0, width, height)
+        page.blit(
+            fonts.render("WHERE THE POINTS CAME FROM", "caption", theme.text_faint), (20, y + 20)
+        )
+        yy = y + 20 + fonts.line_height("caption") + 12
+        for (label, value), h in zip(rows, heights, strict=True):
+            fonts.draw_block(page, label, "small", theme.text_dim, 20, yy, inner - value_w)
+            image = fonts.render(value, "small_bold", theme.text)
+            page.blit(image, image.get_rect(topright=(width - 20, yy)))
+            yy += h
+        return height
+
+    def _turn_lines(self, review: TurnReview) -> list[tuple[str, str, Color, int]]:
+        """(text, style, colour, indent) lines that describe one turn."""
+        theme, lang = self.app.theme, self.app.lang
+        turn = review.turn
+        steps = ", ".join(self.catalog.steps.get(s, s) for s in review.steps)
+        delta = turn.delta
+        head = f"Turn {turn.number} · {VERDICT_WORD[review.verdict]}" + (
+            f" · {steps}" if steps else ""
+        )
+        change = f"{turn.anger_before} → {turn.anger_after}  ({'±0' if delta == 0 else f'{delta:+d}'.replace('-', '−')})"
+        lines: list[tuple[str, str, Color, int]] = [
+            (head, "body_bold", theme.verdict(review.verdict), 0),
+            (f"Anger {change}", "small", theme.text_dim, 0),
+            (f"“{turn.say.get(lang)}”", "quote", theme.text, 0),
+        ]
+        cited: set[str] = set()
+        for effect in turn.effects:
+            sign = f"{effect.anger:+d}".replace("-", "−") if effect.anger else "±0"
+            tone = (
+                theme.bad
+                if effect.anger > 0
+                else theme.good
+                if effect.anger < 0
+                else theme.text_dim
+            )
+            lines.append((f"{sign}  {effect.reason}", "small", tone, 12))
+            if effect.principle and effect.principle not in cited:
+                cited.add(effect.principle)
+                lines.append((self._principle(effect.principle), "small", theme.text_faint, 12))
+        if turn.feedback is not None:
+            lines.append(("» " + turn.feedback.get(lang), "small_bold", theme.accent, 0))
+        if review.skipped:
+            names = ", ".join(self.catalog.steps.get(s, s) for s in review.skipped)
+            lines.append((f"⚠ Jumped ahead: {names} not done yet.", "small_bold", theme.warn, 0))
+        return lines
+
+    def _turns_card(self, page: pygame.Surface | None, y: int, width: int) -> int:
+        fonts, theme = self.app.fonts, self.app.theme
+        x0 = getattr(self, "_turns_x", 0)
+        inner = width - 40
+        intro = (
+            "Every complaint is a chance to win the customer back. Read each turn as your "
+            "supervisor would, listening in: "
+            + (
+                self.catalog.principles["G-CALM-6"].rule
+                if "G-CALM-6" in self.catalog.principles
+                else ""
+            )
+        )
+        outro = self._principle("G-CLOSE-5")
+        blocks: list[list[tuple[str, str, Color, int]]] = [
+            self._turn_lines(r) for r in self.report.turns
+        ]
+        closing: list[tuple[str, str, Color, int]] = []
+        for effect in self.report.closing_effects:
+            sign = f"{effect.anger:+d}".replace("-", "−")
+            closing.append((f"After the call: {sign}  {effect.reason}", "small_bold", theme.bad, 0))
+            if effect.principle:
+                closing.append((self._principle(effect.principle), "small", theme.text_faint, 12))
+        if self.note:
+            closing.append((self.note, "small", theme.text_faint, 0))
+
+        def block_h(lines: list[tuple[str, str, Color, int]]) -> int:
+            return sum(fonts.block_height(t, s, inner - 24 - ind) + 4 for t, s, _, ind in lines)
+
+        title_h = fonts.line_height("caption") + 10
+        intro_h = fonts.block_height(intro, "small", inner) + 14
+        height = 20 + title_h + intro_h
+        for lines in blocks:
+            height += block_h(lines) + 28 + 12
+        if closing:
+            height += block_h(closing) + 16
+        height += fonts.block_height(outro, "small", inner) + 28
+        if page is None:
+            return height
+        self._card(page, y, x0, width, height)
+        page.blit(fonts.render("TURN BY TURN", "caption", theme.text_faint), (x0 + 20, y + 20))
+        yy = (
+            fonts.draw_block(page, intro, "small", theme.text_dim, x0 + 20, y + 20 + title_h, inner)
+            + 14
+        )
+        for review, lines in zip(self.report.turns, blocks, strict=True):
+            h = block_h(lines) + 28
+            box = pygame.Rect(x0 + 20, yy, inner, h)
+            pygame.draw.rect(page, theme.panel_raised, box, border_radius=12)
+            pygame.draw.rect(
+                page,
+                theme.verdict(review.verdict),
+                pygame.Rect(box.x, box.y, 5, box.height),
+                border_top_left_radius=12,
+                border_bottom_left_radius=12,
+            )
+            ty = yy + 14
+            for text, style, color, indent in lines:
+                ty = (
+                    fonts.draw_block(
+                        page, text, style, color, box.x + 20 + indent, ty, inner - 24 - indent
+                    )
+                    + 4
+                )
+            yy += h + 12
+        for text, style, color, indent in closing:
+            yy = (
+                fonts.draw_block(
+                    page, text, style, color, x0 + 20 + indent, yy, inner - 24 - indent
+                )
+                + 4
+            )
+        if closing:
+            yy += 12
+        fonts.draw_block(page, outro, "small", theme.text_dim, x0 + 20, yy + 4, inner)
+        return height
+
+    # ---- input ----------------------------------------------------------------------------------
+
+    def handle(self, intent: Intent) -> None:
+        act = intent.act
+        if act is Act.BACK:
+            self.activate("back")
+            return
+        if act is Act.UP:
+            self.view.scroll_by(-3 * self.view.line)
+            return
+        if act is Act.DOWN:
+            self.view.scroll_by(3 * self.view.line)
+            return
+        if self.view.handle(intent):
+            return
+        moved, key = self.menu.handle(intent)
+        if moved:
+            self.app.play("move")
+        if key is not None:
+            self.activate(key)
+
+    def activate(self, key: str) -> None:
+        app = self.app
+        from game.ui.scenes.call import CallScene
+
+        if key == "back":
+            app.play("back")
+            app.pop()
+        elif key == "retry":
+            app.play("select")
+            app.replace(CallScene(app, self.level))
+        elif key == "next" and self.next_index is not None:
+            app.play("select")
+            levels = app.world().campaign.levels  # type: ignore[union-attr]
+            next_level = levels[self.next_index]
+            if self.hard:
+                from game.ui.scenes.breather import BreatherScene
+
+                app.replace(
+                    BreatherScene(app, then=lambda: app.replace(CallScene(app, next_level)))
+                )
+            else:
+                app.replace(CallScene(app, next_level))
+        elif key == "breather":
+            app.play("select")
+            from game.ui.scenes.breather import BreatherScene
+
+            app.push(BreatherScene(app, then=app.pop))
+
+    def update(self, dt: float) -> None:
+        self.age += dt
+        self.view.update(dt, not self.app.motion)
+
+    # ---- drawing --------------------------------------------------------------------------------
+
+    def draw(self, surface: pygame.Surface) -> None:
+        app, fonts, theme = self.app, self.app.fonts, self.app.theme
+        surface.blit(app.backdrop, (0, 0))
+        surface.blit(self._header, (chrome.MARGIN, chrome.TOP))
+        width = 1280 - 2 * chrome.MARGIN - self._score_rect.width - 24
+        fonts.draw_block(
+            surface,
+            self._sub,
+            "body",
+            theme.text_dim,
+            chrome.MARGIN,
+            chrome.TOP + self._header.get_height() + 8,
+            width,
+        )
+        self._draw_score(surface)
+        if self._page is not None:
+            self.view.blit(surface, self._page)
+            self.view.draw_scrollbar(surface, theme)
+        self.menu.draw(surface, fonts, theme)
+        surface.blit(self._hints, (chrome.MARGIN, chrome.footer_y(app, self._hints)))
+
+    def _draw_score(self, surface: pygame.Surface) -> None:
+        app, fonts, theme = self.app, self.app.fonts, self.app.theme
+        report = self.report
+        box = self._score_rect
+        panel(surface, box, theme, theme.panel)
+        t = min(1.0, self.age / 0.9) if app.motion else 1.0
+        eased = 1 - (1 - t) ** 3
+        shown = round(report.score * eased)
+        number = fonts.render(str(shown), "number", theme.text)
+        surface.blit(number, (box.x + 22, box.y + 14))
+        out_of = fonts.render("/ 100", "small", theme.text_faint)
+        surface.blit(
+            out_of,
+            (
+                box.x + 28 + number.get_width(),
+                box.y + 14 + number.get_height() - out_of.get_height() - 8,
+            ),
+        )
+        # the grade, in a circle
+        r = 34
+        centre = (box.right - 22 - r, box.y + 16 + r)
+        color = theme.good if report.passed else theme.bad
+        aa_circle(surface, color, centre, r)
+        grade = fonts.render(report.grade, "h1", theme.accent_text)
+        surface.blit(grade, grade.get_rect(center=centre))
+        # pass or fail against the pass mark
+        verdict = fonts.render(
+            self.summary["passed"].upper(), "small_bold", theme.good if report.passed else theme.bad
+        )
+        mark = fonts.render(self.summary["pass_mark"], "small", theme.text_dim)
+        y = max(box.y + 14 + number.get_height() + 6, centre[1] + r + 8)
+        pill = pygame.Rect(box.x + 22, y, verdict.get_width() + 22, verdict.get_height() + 8)
+        pygame.draw.rect(
+            surface,
+            theme.good_soft if report.passed else theme.bad_soft,
+            pill,
+            border_radius=pill.height // 2,
+        )
+        surface.blit(verdict, verdict.get_rect(center=pill.center))
+        surface.blit(mark, (pill.right + 10, pill.centery - mark.get_height() // 2))

@@ -1,0 +1,160 @@
+"""The error scene: what the player sees instead of a traceback.
+
+Two uses: an expected problem (the records database is unreachable, the campaign file is
+broken) explained in plain words with the details below, and an unexpected exception,
+already logged, with the log's path so a trainer can find it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pygame
+
+from game.ui.draw import aa_polygon, panel
+from game.ui.intents import Act, Intent
+from game.ui.scene import Scene
+from game.ui.widgets import Button, Menu, ScrollView
+
+if TYPE_CHECKING:
+    from game.ui.app import App
+
+CARD_W = 800
+
+
+class ErrorScene(Scene):
+    name = "error"
+
+    def __init__(
+        self,
+        app: App,
+        title: str,
+        message: str,
+        details: Sequence[str] = (),
+        log_path: Path | None = None,
+        *,
+        unexpected: bool = False,
+    ) -> None:
+        super().__init__(app)
+        self.title = title
+        self.message = message
+        self.details = tuple(d for d in details if d)
+        self.log_path = log_path
+        self.unexpected = unexpected
+        self.menu = Menu(horizontal=True)
+        self.view = ScrollView()
+        self._details: pygame.Surface | None = None
+
+    @classmethod
+    def for_exception(cls, app: App, error: BaseException, log_path: Path | None) -> ErrorScene:
+        where = (
+            f"The details were written to {log_path}."
+            if log_path
+            else "The details could not be written to the log."
+        )
+        return cls(
+            app,
+            "Something went wrong",
+            "The game ran into a problem it did not expect. It was not anything you did. "
+            "Calls you finished are saved; a call in progress was saved as left. " + where,
+            (f"{type(error).__name__}: {error}",),
+            log_path,
+            unexpected=True,
+        )
+
+    def layout(self) -> None:
+        fonts, theme = self.app.fonts, self.app.theme
+        inner = CARD_W - 96
+        x0 = (1280 - CARD_W) // 2 + 48
+        y = 0
+        self._title_h = fonts.block_height(self.title, "h1", inner - 70)
+        y += max(self._title_h, 56) + 18
+        self._message_y = y
+        y += fonts.block_height(self.message, "body", inner) + 18
+        detail_h = 0
+        if self.details:
+            content_h = sum(fonts.block_height(d, "small", inner - 32) + 6 for d in self.details)
+            detail_h = min(content_h + 24, 170)
+            self._details = pygame.Surface((inner - 32, max(1, content_h)), pygame.SRCALPHA)
+            dy = 0
+            for line in self.details:
+                dy = (
+                    fonts.draw_block(
+                        self._details, line, "small", theme.text_dim, 0, dy, inner - 32
+                    )
+                    + 6
+                )
+            self.view.set_content(content_h)
+            self.view.line = fonts.line_height("small")
+        self._detail_y = y
+        y += detail_h + (24 if detail_h else 6)
+        buttons = (
+            [
+                Button("title", "Back to the title screen", "primary"),
+                Button("quit", "Quit", "ghost"),
+            ]
+            if self.unexpected
+            else [Button("back", "Back", "primary"), Button("quit", "Quit the game", "ghost")]
+        )
+        button_w = (inner - 16) // 2
+        heights = [b.measure(fonts, button_w) for b in buttons]
+        card_h = y + max(heights) + 48 + 8
+        top = max(24, (720 - card_h) // 2)
+        self.card = pygame.Rect((1280 - CARD_W) // 2, top, CARD_W, card_h)
+        self._top = top + 44
+        self.view.rect = pygame.Rect(
+            x0 + 16, self._top + self._detail_y + 12, inner - 32, max(0, detail_h - 24)
+        )
+        bx = x0
+        for button in buttons:
+            button.place(fonts, bx, self._top + y, button_w)
+            bx += button_w + 16
+        self.menu.set_buttons(buttons)
+        self.menu.render(fonts, theme)
+        self._inner = inner
+        self._x0 = x0
+        self._detail_h = detail_h
+
+    def handle(self, intent: Intent) -> None:
+        if self.view.handle(intent):
+            return
+        if intent.act is Act.BACK and not self.unexpected:
+            self.app.play("back")
+            self.app.pop()
+            return
+        _, key = self.menu.handle(intent)
+        if key == "quit":
+            self.app.quit(3 if self.unexpected else 0)
+        elif key == "back":
+            self.app.play("back")
+            self.app.pop()
+        elif key == "title":
+            from game.ui.scenes.title import TitleScene
+
+            self.app.reset(TitleScene(self.app))
+
+    def update(self, dt: float) -> None:
+        self.view.update(dt, not self.app.motion)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        app, fonts, theme = self.app, self.app.fonts, self.app.theme
+        surface.blit(app.backdrop, (0, 0))
+        panel(surface, self.card, theme, border=theme.bad)
+        x, y = self._x0, self._top
+        s = 48
+        tri = [(x + s / 2, y), (x + s, y + s * 0.88), (x, y + s * 0.88)]
+        aa_polygon(surface, theme.warn, tri)
+        mark = fonts.render("!", "h2", theme.accent_text)
+        surface.blit(mark, mark.get_rect(center=(x + s // 2, y + s * 0.55)))
+        fonts.draw_block(surface, self.title, "h1", theme.text, x + 70, y + 4, self._inner - 70)
+        fonts.draw_block(
+            surface, self.message, "body", theme.text_dim, x, y + self._message_y, self._inner
+        )
+        if self._details is not None and self._detail_h:
+            box = pygame.Rect(x, y + self._detail_y, self._inner, self._detail_h)
+            panel(surface, box, theme, theme.panel_sunken, radius=10, shadow=False)
+            self.view.blit(surface, self._details)
+            self.view.draw_scrollbar(surface, theme)
+        self.menu.draw(surface, fonts, theme)

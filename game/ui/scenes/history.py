@@ -1,0 +1,177 @@
+"""The trainee's own history: every attempt per level, with score, grade and date.
+
+A finished attempt opens its debrief again, rebuilt from the records.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pygame
+
+from game.records.api import AttemptStatus
+from game.ui import chrome
+from game.ui.intents import Act, Intent
+from game.ui.scene import Scene
+from game.ui.widgets import Button, Menu, ScrollView
+
+if TYPE_CHECKING:
+    from game.records.api import Attempt
+    from game.scenario.campaign import Level
+    from game.ui.app import App
+
+
+def attempt_label(attempt: Attempt) -> tuple[str, str]:
+    """(label, detail) for one attempt row."""
+    when = attempt.started_at.astimezone().strftime("%d %b %Y, %H:%M")
+    if attempt.status is AttemptStatus.COMPLETED:
+        verdict = "Passed" if attempt.passed else "Not passed"
+        label = f"{attempt.score} · grade {attempt.grade} · {verdict}"
+        detail = f"{when} · {attempt.turn_count} turns · open the debrief"
+    elif attempt.status is AttemptStatus.ABANDONED:
+        label = "Left before the end"
+        detail = f"{when} · {attempt.turn_count} turns · not scored"
+    else:
+        label = "In progress"
+        detail = when
+    return label, detail
+
+
+class HistoryScene(Scene):
+    name = "history"
+
+    def __init__(self, app: App) -> None:
+        super().__init__(app)
+        world = app.world()
+        assert world.store is not None and world.campaign is not None and app.trainee is not None
+        self.store = world.store
+        self.campaign = world.campaign
+        self.trainee = app.trainee
+        self.view = ScrollView()
+        self.menu = Menu()
+        self.attempts: tuple[Attempt, ...] = ()
+        self._content: pygame.Surface | None = None
+
+    def enter(self) -> None:
+        self.attempts = self.store.attempts(trainee_id=self.trainee.id)
+        self.layout()
+        if self.menu.ring.keys:
+            self.menu.focus(self.menu.ring.keys[0])
+
+    def groups(self) -> list[tuple[str, list[Attempt]]]:
+        """Attempts per level in campaign order, newest first within a level."""
+        order = {lvl.key: i for i, lvl in enumerate(self.campaign.levels)}
+        titles = {lvl.key: f"{lvl.number}. {lvl.title}" for lvl in self.campaign.levels}
+        by_level: dict[str, list[Attempt]] = {}
+        for attempt in self.attempts:
+            by_level.setdefault(attempt.scenario_id, []).append(attempt)
+        keys = sorted(by_level, key=lambda k: (order.get(k, len(order)), k))
+        return [
+            (titles.get(k, k), sorted(by_level[k], key=lambda a: a.started_at, reverse=True))
+            for k in keys
+        ]
+
+    def layout(self) -> None:
+        app, fonts, theme = self.app, self.app.fonts, self.app.theme
+        width = 1280 - 2 * chrome.MARGIN
+        self._header = chrome.header(
+            app, f"History · {self.trainee.name}", "Your calls so far", width
+        )
+        top = chrome.TOP + self._header.get_height() + 24
+        self._hints = chrome.hints(
+            app, [("↑↓", "Move"), ("Enter", "Open the debrief"), ("Esc", "Back")], width
+        )
+        bottom = chrome.footer_y(app, self._hints) - 16
+        self.view.rect = pygame.Rect(chrome.MARGIN, top, width - 14, bottom - top)
+        self.view.line = fonts.line_height("body")
+        heads: list[tuple[int, str]] = []
+        buttons: list[Button] = []
+        y = 0
+        groups = self.groups()
+        for title, attempts in groups:
+            heads.append((y, title))
+            y += fonts.block_height(title, "h3", width - 40) + 10
+            for attempt in attempts:
+                label, detail = attempt_label(attempt)
+                done = attempt.status is AttemptStatus.COMPLETED
+                button = Button(
+                    f"attempt:{attempt.id}",
+                    label,
+                    "choice" if done else "ghost",
+                    detail=detail,
+                    view=self.view,
+                    enabled=done,
+                )
+                y = button.place(fonts, 6, y + 4, width - 40) + 6
+                buttons.append(button)
+            y += 22
+        if not groups:
+            heads.append((0, "No calls yet. Your attempts will appear here after your first call."))
+            y = 60
+        content = pygame.Surface((width - 14, max(1, y)), pygame.SRCALPHA)
+        for hy, title in heads:
+            fonts.draw_block(
+                content,
+                title,
+                "h3" if groups else "body",
+                theme.text if groups else theme.text_dim,
+                6,
+                hy,
+                width - 40,
+            )
+        self._content = content
+        self.view.set_content(y)
+        self.menu.set_buttons(buttons)
+        self.menu.render(fonts, theme)
+
+    def handle(self, intent: Intent) -> None:
+        if intent.act is Act.BACK:
+            self.app.play("back")
+            self.app.pop()
+            return
+        if self.view.handle(intent):
+            return
+        moved, key = self.menu.handle(intent)
+        if moved:
+            self.app.play("move")
+        if key is not None and key.startswith("attempt:"):
+            self.open(int(key.split(":", 1)[1]))
+
+    def open(self, attempt_id: int) -> None:
+        detail = self.store.attempt_detail(attempt_id)
+        if detail is None:
+            return
+        level: Level | None = self.campaign.level(detail.attempt.scenario_id)
+        if level is None or level.scenario is None:
+            from game.ui.scenes.error import ErrorScene
+
+            self.app.push(
+                ErrorScene(
+                    self.app,
+                    "This level is not in the campaign any more",
+                    "The call is still in your records, but its level can't be loaded to show the debrief.",
+                    (detail.attempt.scenario_id,),
+                )
+            )
+            return
+        from game.ui.review import rebuild
+        from game.ui.scenes.debrief import DebriefScene
+
+        report, note = rebuild(detail, level.scenario)
+        self.app.play("select")
+        self.app.push(
+            DebriefScene(self.app, level, report, review_of=detail.attempt.started_at, note=note)
+        )
+
+    def update(self, dt: float) -> None:
+        self.view.update(dt, not self.app.motion)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        app, fonts, theme = self.app, self.app.fonts, self.app.theme
+        surface.blit(app.backdrop, (0, 0))
+        surface.blit(self._header, (chrome.MARGIN, chrome.TOP))
+        if self._content is not None:
+            self.view.blit(surface, self._content)
+            self.view.draw_scrollbar(surface, theme)
+        self.menu.draw(surface, fonts, theme)
+        surface.blit(self._hints, (chrome.MARGIN, chrome.footer_y(app, self._hints)))

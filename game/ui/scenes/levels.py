@@ -1,0 +1,457 @@
+"""Level select: the campaign in order, what is open, the trainee's best on each.
+
+A list on the left (status, number, title, best grade) and the selected level in detail on
+the right: the customer as they will appear, their type and channel, the summary, the
+pass mark. A level whose file failed to load shows its `file:line` problems instead, and
+does not block the levels after it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pygame
+
+from game.ui import chrome
+from game.ui.draw import aa_circle, icon_channel, icon_check, icon_lock, panel
+from game.ui.intents import Act, Intent
+from game.ui.portrait import Portrait
+from game.ui.progress import next_level, unlocked
+from game.ui.scene import Scene
+from game.ui.widgets import Button, Menu, ScrollView
+
+if TYPE_CHECKING:
+    from game.records.api import LevelBest
+    from game.scenario.campaign import Campaign, Level
+    from game.ui.app import App
+
+LIST_W = 470
+LIST_FOCUS = "levels"
+PORTRAIT = (300, 220)
+
+
+class LevelsScene(Scene):
+    name = "levels"
+
+    def __init__(self, app: App) -> None:
+        super().__init__(app)
+        world = app.world()
+        assert world.campaign is not None and world.store is not None and app.trainee is not None
+        self.campaign: Campaign = world.campaign
+        self.trainee = app.trainee
+        self.catalog = world.catalog
+        self.selected = 0
+        self.list_view = ScrollView()
+        self.detail_view = ScrollView()
+        self.menu = Menu(horizontal=True)
+        self.row_rects: list[pygame.Rect] = []
+        self.bests: dict[str, LevelBest] = {}
+        self.open: dict[str, bool] = {}
+        self._portraits: dict[str, Portrait] = {}
+        self._portrait: Portrait | None = None
+        self._list: pygame.Surface | None = None
+        self._detail: pygame.Surface | None = None
+        self._blink = 0.0
+
+    @property
+    def levels(self) -> tuple[Level, ...]:
+        return self.campaign.levels
+
+    def _load(self) -> None:
+        store = self.app.world().store
+        assert store is not None
+        self.bests = dict(store.level_bests(self.trainee.id))
+        passed = {key for key, best in self.bests.items() if best.passed}
+        self.open = dict(unlocked(self.levels, passed))
+        self.selected = next_level(self.levels, passed)
+
+    def enter(self) -> None:
+        self._load()
+        self.layout()
+        self.menu.focus(LIST_FOCUS)
+        self._reveal_row()
+
+    def resume(self) -> None:
+        self._load()
+        self.layout()
+        self.menu.focus(LIST_FOCUS)
+        self._reveal_row()
+
+    # ---- text helpers ---------------------------------------------------------------------------
+
+    def _labels(self, level: Level) -> tuple[str, str, str]:
+        """(customer name, customer type, channel) for a playable level."""
+        scenario = level.scenario
+        assert scenario is not None
+        persona = self.catalog.personas[scenario.customer.persona.value].label
+        channel = self.catalog.channels[scenario.channel.value].label
+        return scenario.customer.name.get(self.app.lang), f"{persona} customer", channel
+
+    def _title(self, level: Level) -> str:
+        if level.scenario is not None:
+            return level.scenario.title.get(self.app.lang)
+        return level.title
+
+    def _best_text(self, level: Level) -> str:
+        best = self.bests.get(level.key)
+        if best is None or best.best_score is None:
+            return "Not played yet" if best is None or not best.attempts else "No finished call yet"
+        return f"Best {best.best_score} · grade {best.best_grade}"
+
+    # ---- layout ---------------------------------------------------------------------------------
+
+    def layout(self) -> None:
+        app, fonts = self.app, self.app.fonts
+        passed = sum(1 for b in self.bests.values() if b.passed)
+        total = sum(1 for lvl in self.levels if lvl.playable)
+        self._header = chrome.header(
+            app,
+            f"{self.campaign.title} campaign · {self.trainee.name}",
+            "Choose your next call",
+            700,
+        )
+        self._progress = f"{passed} of {total} passed"
+        self._progress_share = passed / total if total else 0.0
+        top = chrome.TOP + self._header.get_height() + 24
+        self._hints = chrome.hints(
+            app,
+            [
+                ("↑↓", "Choose a level"),
+                ("Enter", "Take the call"),
+                ("Tab", "Buttons"),
+                ("Esc", "Back"),
+            ],
+            1280 - 2 * chrome.MARGIN,
+        )
+        bottom = chrome.footer_y(app, self._hints) - 18
+        page_buttons = [
+            Button("history", "My history"),
+            Button("settings", "Settings"),
+            Button("back", "Back", "ghost"),
+        ]
+        bw = (LIST_W - 2 * 10) // 3
+        bh = max(b.measure(fonts, bw) for b in page_buttons)
+        for i, button in enumerate(page_buttons):
+            button.place(fonts, chrome.MARGIN + i * (bw + 10), bottom - bh, bw)
+            button.rect.height = bh
+        self._page_buttons = page_buttons
+        self.list_view.rect = pygame.Rect(chrome.MARGIN, top, LIST_W, bottom - bh - 16 - top)
+        self.list_view.line = fonts.line_height("body")
+        self._build_list()
+        self.card = pygame.Rect(
+            chrome.MARGIN + LIST_W + 28,
+            top,
+            1280 - chrome.MARGIN - (chrome.MARGIN + LIST_W + 28),
+            bottom - top,
+        )
+        self._build_detail()
+
+    def _build_list(self) -> None:
+        fonts, theme = self.app.fonts, self.app.theme
+        width = LIST_W - 14
+        icon = max(30, fonts.line_height("body_bold") + 8)
+        text_x = 16 + icon + 14
+        chip_w = fonts.width("A · 100", "small_bold") + 22
+        text_w = width - text_x - chip_w - 20
+        rects: list[pygame.Rect] = []
+        y = 0
+        for level in self.levels:
+            title = f"{level.number}. {self._title(level)}"
+            sub = " · ".join(self._labels(level)[1:]) if level.playable else "This level has errors"
+            h = (
+                fonts.block_height(title, "body_bold", text_w)
+                + 2
+                + fonts.block_height(sub, "small", text_w)
+            )
+            rects.append(pygame.Rect(0, y, width, max(h, icon) + 22))
+            y += rects[-1].height + 8
+        content = pygame.Surface((width, max(1, y)), pygame.SRCALPHA)
+        for level, rect in zip(self.levels, rects, strict=True):
+            key = level.key
+            best = self.bests.get(key)
+            is_open = self.open.get(key, False)
+            fill = theme.panel if is_open or not level.playable else theme.panel_sunken
+            panel(
+                content,
+                rect,
+                theme,
+                fill,
+                radius=12,
+                shadow=False,
+                border=theme.bad if not level.playable else None,
+            )
+            circle = pygame.Rect(16, rect.y + (rect.height - icon) // 2, icon, icon)
+            if not level.playable:
+                pygame.draw.circle(content, theme.bad_soft, circle.center, icon // 2)
+                mark = fonts.render("!", "body_bold", theme.bad)
+                content.blit(mark, mark.get_rect(center=circle.center))
+            elif best is not None and best.passed:
+                aa_circle(content, theme.good, circle.center, icon / 2)
+                icon_check(content, circle.inflate(-icon // 3, -icon // 3), theme.accent_text)
+            elif is_open:
+                pygame.draw.circle(content, theme.accent, circle.center, icon // 2, width=3)
+                pygame.draw.circle(content, theme.accent, circle.center, icon // 6)
+            else:
+                pygame.draw.circle(content, theme.panel_raised, circle.center, icon // 2)
+                icon_lock(content, circle.inflate(-icon // 2.4, -icon // 2.4), theme.locked)
+            title = f"{level.number}. {self._title(level)}"
+            sub = " · ".join(self._labels(level)[1:]) if level.playable else "This level has errors"
+            color = theme.text if is_open or not level.playable else theme.text_faint
+            y = fonts.draw_block(content, title, "body_bold", color, text_x, rect.y + 11, text_w)
+            fonts.draw_block(
+                content,
+                sub,
+                "small",
+                theme.text_dim if is_open else theme.text_faint,
+                text_x,
+                y + 2,
+                text_w,
+            )
+            if best is not None and best.best_score is not None:
+                chip = fonts.render(
+                    f"{best.best_grade} · {best.best_score}",
+                    "small_bold",
+                    theme.good if best.passed else theme.text_dim,
+                )
+                box = pygame.Rect(0, 0, chip.get_width() + 18, chip.get_height() + 8)
+                box.midright = (rect.right - 14, rect.centery)
+                pygame.draw.rect(
+                    content,
+                    theme.good_soft if best.passed else theme.panel_raised,
+                    box,
+                    border_radius=box.height // 2,
+                )
+                content.blit(chip, chip.get_rect(center=box.center))
+        self.row_rects = rects
+        self._list = content
+        self.list_view.set_content(content.get_height())
+
+    def _build_detail(self) -> None:
+        app, fonts, theme = self.app, self.app.fonts, self.app.theme
+        level = self.levels[self.selected]
+        card = self.card
+        inner = card.width - 56
+        is_open = self.open.get(level.key, False)
+        # the action sits at the bottom of the card; the page's other buttons under the list
+        buttons: list[Button] = []
+        row_h = 0
+        if level.playable and is_open:
+            play = Button("play", "Take the call", "primary", hint="Enter")
+            row_h = play.measure(fonts, inner)
+            play.place(fonts, card.x + 28, card.bottom - 24 - row_h, inner)
+            buttons.append(play)
+        buttons += self._page_buttons
+        order = [LIST_FOCUS] + [b.key for b in buttons]
+        self.menu.set_buttons(buttons, order=order)
+        self.menu.render(fonts, theme)
+        row_h = row_h + 20 if row_h else 0
+
+        self.detail_view.rect = pygame.Rect(
+            card.x + 28, card.y + 24, inner, card.height - 24 - row_h - 24
+        )
+        self.detail_view.line = fonts.line_height("body")
+        self.detail_view.scroll_to(0, instant=True)
+        parts: list[tuple[str, str, tuple[int, int, int], int]] = []  # text, style, colour, indent
+        if level.playable:
+            assert level.scenario is not None
+            scenario = level.scenario
+            name, persona, channel = self._labels(level)
+            side_x = PORTRAIT[0] + 24
+            side_w = inner - side_x
+            if side_w < 220:
+                side_x, side_w = 0, inner
+            facts = [
+                (f"LEVEL {level.number} · {channel.upper()}", "caption", theme.accent),
+                (self._title(level), "h2", theme.text),
+                (f"{name} · {persona}", "body_bold", theme.text_dim),
+                (
+                    "Difficulty " + "●" * scenario.difficulty + "○" * (5 - scenario.difficulty),
+                    "small",
+                    theme.text_dim,
+                ),
+                (f"Pass mark {level.pass_score}", "small", theme.text_dim),
+                (
+                    self._best_text(level),
+                    "small_bold",
+                    theme.good
+                    if self.bests.get(level.key, None) and self.bests[level.key].passed
+                    else theme.text_dim,
+                ),
+            ]
+            if not is_open:
+                facts.append(
+                    ("Locked: pass the level before it to open this one.", "small_bold", theme.warn)
+                )
+            y = 0
+            side_top = 0 if side_x else PORTRAIT[1] + 20
+            y = side_top
+            for text, style, color in facts:
+                parts.append((text, style, color, side_x))
+                y += fonts.block_height(text, style, side_w) + (4 if style != "h2" else 8)
+            y = max(y, PORTRAIT[1] if side_x else y) + 22
+            summary_y = y
+            summary = scenario.summary.get(app.lang)
+            content_h = summary_y + fonts.block_height(summary, "body", inner) + 8
+            content = pygame.Surface((inner, content_h), pygame.SRCALPHA)
+            y = side_top
+            for text, style, color, indent in parts:
+                y = fonts.draw_block(content, text, style, color, indent, y, side_w) + (
+                    4 if style != "h2" else 8
+                )
+            fonts.draw_block(content, summary, "body", theme.text, 0, summary_y, inner)
+            portrait = self._portraits.get(level.key)
+            if portrait is None:
+                portrait = Portrait(name, scenario.channel.value, PORTRAIT, theme, theme.panel)
+                self._portraits[level.key] = portrait
+            self._portrait_at = (0, 0)
+            self._portrait = portrait
+            self._channel = scenario.channel.value
+        else:
+            lines = [(f"LEVEL {level.number}", "caption", theme.bad), ("This level can't be played yet", "h2", theme.text),
+                     ("Its scenario file has problems. The other levels still play; a trainer can fix it with `hold-the-line validate`.", "body", theme.text_dim)]  # fmt: skip
+            lines += [(str(p), "small", theme.text_dim) for p in level.problems[:30]]
+            if len(level.problems) > 30:
+                lines.append((f"… and {len(level.problems) - 30} more", "small", theme.text_faint))
+            h = sum(fonts.block_height(t, s, inner) + 8 for t, s, _ in lines)
+            content = pygame.Surface((inner, max(1, h)), pygame.SRCALPHA)
+            y = 0
+            for text, style, color in lines:
+                y = fonts.draw_block(content, text, style, color, 0, y, inner) + 8
+            self._portrait = None
+        self._detail = content
+        self.detail_view.set_content(content.get_height())
+
+    def _reveal_row(self) -> None:
+        if self.row_rects:
+            rect = self.row_rects[self.selected]
+            self.list_view.ensure_visible(rect.top, rect.bottom)
+
+    # ---- input ----------------------------------------------------------------------------------
+
+    def select(self, index: int) -> None:
+        index = max(0, min(len(self.levels) - 1, index))
+        if index != self.selected:
+            self.selected = index
+            self.app.play("move")
+            self._build_detail()
+        self.menu.focus(LIST_FOCUS)
+        self._reveal_row()
+
+    def handle(self, intent: Intent) -> None:
+        act = intent.act
+        if act is Act.BACK:
+            self.app.play("back")
+            self.app.pop()
+            return
+        if act is Act.UP:
+            self.select(self.selected - 1)
+            return
+        if act is Act.DOWN:
+            self.select(self.selected + 1)
+            return
+        if act is Act.SCROLL:
+            pos = pygame.mouse.get_pos()
+            (self.detail_view if self.detail_view.contains(pos) else self.list_view).handle(intent)
+            return
+        if act in (Act.POINT, Act.CLICK) and self.list_view.contains(intent.pos):
+            x, y = self.list_view.to_content(intent.pos)
+            for index, rect in enumerate(self.row_rects):
+                if rect.collidepoint(x, y):
+                    if act is Act.CLICK:
+                        if index == self.selected:
+                            self.activate("play")
+                        else:
+                            self.select(index)
+                    return
+            return
+        if act in (Act.CONFIRM, Act.SKIP) and self.menu.focused == LIST_FOCUS:
+            self.activate("play")
+            return
+        moved, key = self.menu.handle(intent)
+        if moved:
+            self.app.play("move")
+        if key is not None:
+            self.activate(key)
+
+    def activate(self, key: str) -> None:
+        app = self.app
+        level = self.levels[self.selected]
+        if key == "play":
+            if not (level.playable and self.open.get(level.key, False)):
+                app.play("back")
+                return
+            app.play("select")
+            from game.ui.scenes.call import CallScene
+
+            app.push(CallScene(app, level))
+        elif key == "history":
+            app.play("select")
+            from game.ui.scenes.history import HistoryScene
+
+            app.push(HistoryScene(app))
+        elif key == "settings":
+            app.play("select")
+            from game.ui.scenes.settings import SettingsScene
+
+            app.push(SettingsScene(app))
+        elif key == "back":
+            app.play("back")
+            app.pop()
+
+    def update(self, dt: float) -> None:
+        self.list_view.update(dt, not self.app.motion)
+        self.detail_view.update(dt, not self.app.motion)
+        clock = self.app.clock % 4.2
+        self._blink = 1.0 if 4.05 < clock < 4.2 else 0.0
+
+    # ---- drawing --------------------------------------------------------------------------------
+
+    def draw(self, surface: pygame.Surface) -> None:
+        app, fonts, theme = self.app, self.app.fonts, self.app.theme
+        surface.blit(app.backdrop, (0, 0))
+        surface.blit(self._header, (chrome.MARGIN, chrome.TOP))
+        # progress, top right
+        bar = pygame.Rect(1280 - chrome.MARGIN - 260, chrome.TOP + 30, 260, 8)
+        label = fonts.render(self._progress, "small_bold", theme.text_dim)
+        surface.blit(label, label.get_rect(bottomright=(bar.right, bar.top - 8)))
+        pygame.draw.rect(surface, theme.panel_raised, bar, border_radius=4)
+        if self._progress_share > 0:
+            pygame.draw.rect(
+                surface,
+                theme.good,
+                pygame.Rect(bar.x, bar.y, max(8, round(bar.width * self._progress_share)), 8),
+                border_radius=4,
+            )
+        # the list
+        if self._list is not None:
+            self.list_view.blit(surface, self._list)
+            self.list_view.draw_scrollbar(surface, theme)
+            rect = self.row_rects[self.selected].move(
+                self.list_view.rect.x, self.list_view.rect.y - self.list_view.top
+            )
+            clip = surface.get_clip()
+            surface.set_clip(self.list_view.rect.inflate(10, 10))
+            color = theme.focus if self.menu.focused == LIST_FOCUS else theme.border
+            pygame.draw.rect(surface, color, rect.inflate(6, 6), width=3, border_radius=15)
+            surface.set_clip(clip)
+        # the detail card
+        panel(surface, self.card, theme)
+        if self._detail is not None:
+            self.detail_view.blit(surface, self._detail)
+            self.detail_view.draw_scrollbar(surface, theme)
+        if self._portrait is not None:
+            x = self.detail_view.rect.x + self._portrait_at[0]
+            y = self.detail_view.rect.y + self._portrait_at[1] - self.detail_view.top
+            clip = surface.get_clip()
+            surface.set_clip(self.detail_view.rect)
+            level = self.levels[self.selected]
+            start = level.scenario.customer.anger if level.scenario is not None else 0
+            surface.blit(self._portrait.render(start, self._blink), (x, y))
+            badge = pygame.Rect(x + 12, y + PORTRAIT[1] - 44, 32, 32)
+            pygame.draw.rect(surface, theme.accent, badge, border_radius=8)
+            icon_channel(
+                surface, self._channel, badge.inflate(-10, -10), theme.accent_text, theme.accent
+            )
+            surface.set_clip(clip)
+        self.menu.draw(surface, fonts, theme, active=self.menu.focused != LIST_FOCUS)
+        surface.blit(self._hints, (chrome.MARGIN, chrome.footer_y(app, self._hints)))

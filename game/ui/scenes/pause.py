@@ -1,0 +1,121 @@
+"""The pause menu over a call: resume, restart, settings, leave the call.
+
+While it is up the call does not update, so the dead-air timer stands still. Leaving or
+restarting keeps the attempt in the records as abandoned.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pygame
+
+from game.ui.draw import panel
+from game.ui.intents import Act, Intent
+from game.ui.scene import Scene
+from game.ui.widgets import Button, Menu
+
+if TYPE_CHECKING:
+    from game.ui.app import App
+    from game.ui.scenes.call import CallScene
+
+CARD_W = 480
+
+
+class PauseScene(Scene):
+    name = "pause"
+    opaque = False
+
+    def __init__(self, app: App, call: CallScene) -> None:
+        super().__init__(app)
+        self.call = call
+        self.menu = Menu()
+        self._shade: pygame.Surface | None = None
+
+    def layout(self) -> None:
+        fonts, theme = self.app.fonts, self.app.theme
+        inner = CARD_W - 64
+        live = self.call.phase != "ringing"
+        self._title = "Call on hold" if live else "Paused"
+        self._note = (
+            "The customer is waiting; the silence timer is stopped while you are here. "
+            "Leaving or restarting ends this attempt: it is kept as left, not scored."
+            if live
+            else "Nobody is on the line yet."
+        )
+        buttons = [
+            Button("resume", "Resume", "primary", hint="Esc"),
+            Button("restart", "Restart the call" if live else "Answer now"),
+            Button("settings", "Settings"),
+            Button(
+                "leave",
+                "Leave the call" if live else "Back to the levels",
+                "danger" if live else "secondary",
+            ),
+        ]
+        head = (
+            fonts.block_height(self._title, "h1", inner)
+            + 10
+            + fonts.block_height(self._note, "body", inner)
+            + 24
+        )
+        heights = [b.measure(fonts, inner) for b in buttons]
+        card_h = 36 + head + sum(heights) + 12 * (len(buttons) - 1) + 36
+        top = max(16, (720 - card_h) // 2)
+        self.card = pygame.Rect((1280 - CARD_W) // 2, top, CARD_W, card_h)
+        self._head_y = top + 36
+        y = top + 36 + head
+        for button in buttons:
+            y = button.place(fonts, self.card.x + 32, y, inner) + 12
+        self.menu.set_buttons(buttons)
+        self.menu.render(fonts, theme)
+        shade = pygame.Surface((1280, 720), pygame.SRCALPHA)
+        shade.fill((*theme.overlay, 200))
+        self._shade = shade
+
+    def handle(self, intent: Intent) -> None:
+        if intent.act is Act.BACK:
+            self.resume_call()
+            return
+        moved, key = self.menu.handle(intent)
+        if moved:
+            self.app.play("move")
+        if key == "resume":
+            self.resume_call()
+        elif key == "restart":
+            self.app.play("select")
+            self.app.pop()
+            if self.call.phase == "ringing":
+                self.call.start_call()
+            else:
+                self.call.restart()
+        elif key == "settings":
+            self.app.play("select")
+            from game.ui.scenes.settings import SettingsScene
+
+            self.app.push(SettingsScene(self.app))
+        elif key == "leave":
+            self.app.play("back")
+            from game.ui.scenes.levels import LevelsScene
+
+            if not self.app.pop_to(LevelsScene):
+                self.app.pop()
+                self.app.pop()
+
+    def resume_call(self) -> None:
+        self.app.play("select")
+        self.app.pop()
+
+    def draw(self, surface: pygame.Surface) -> None:
+        fonts, theme = self.app.fonts, self.app.theme
+        assert self._shade is not None
+        surface.blit(self._shade, (0, 0))
+        panel(surface, self.card, theme, theme.panel_raised)
+        inner = CARD_W - 64
+        y = fonts.draw_block(
+            surface, self._title, "h1", theme.text, self.card.x + 32, self._head_y, inner
+        )
+        fonts.draw_block(
+            surface, self._note, "body", theme.text_dim, self.card.x + 32, y + 10, inner
+        )
+        self.menu.draw(surface, fonts, theme)

@@ -1,0 +1,239 @@
+"""Trainee profiles: pick who is training, or create a new profile by typing a name."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+import pygame
+
+from game.ui import chrome
+from game.ui.draw import panel
+from game.ui.intents import Act, Intent
+from game.ui.scene import Scene
+from game.ui.widgets import Button, Menu, ScrollView, TextField
+
+if TYPE_CHECKING:
+    from game.records.api import OverviewRow, Trainee
+    from game.ui.app import App
+
+FIELD = "field"
+NAME_MAX = 40
+
+
+def ago(when: datetime | None, now: datetime | None = None) -> str:
+    """'today', 'yesterday', '3 days ago', or a date for anything older than a month."""
+    if when is None:
+        return "not played yet"
+    now = now or datetime.now(UTC)
+    days = (now.astimezone().date() - when.astimezone().date()).days
+    if days <= 0:
+        return "active today"
+    if days == 1:
+        return "active yesterday"
+    if days < 31:
+        return f"active {days} days ago"
+    return "active " + when.astimezone().strftime("%d %b %Y")
+
+
+class ProfileScene(Scene):
+    name = "profile"
+
+    def __init__(self, app: App) -> None:
+        super().__init__(app)
+        self.field = TextField("Type your name", NAME_MAX)
+        self.menu = Menu()
+        self.view = ScrollView()
+        self.rows: tuple[OverviewRow, ...] = ()
+        self._empty_text = ""
+
+    def enter(self) -> None:
+        self._load()
+        self.layout()
+        self.menu.focus(FIELD if not self.rows else self.menu.ring.keys[0])
+        self._text_input(True)
+
+    def exit(self) -> None:
+        self._text_input(False)
+
+    def _text_input(self, on: bool) -> None:
+        try:
+            if on:
+                pygame.key.start_text_input()
+            else:
+                pygame.key.stop_text_input()
+        except pygame.error:
+            pass
+
+    def _load(self) -> None:
+        store = self.app.world().store
+        assert store is not None
+        rows = store.overview()
+        self.rows = tuple(
+            sorted(rows, key=lambda r: r.last_activity or r.trainee.created_at, reverse=True)
+        )
+
+    # ---- layout -------------------------------------------------------------------------------
+
+    def layout(self) -> None:
+        app, fonts, theme = self.app, self.app.fonts, self.app.theme
+        left_w = 620
+        self._header = chrome.header(app, "Trainee profiles", "Who's training today?", left_w)
+        top = chrome.TOP + self._header.get_height() + 28
+        self._hints = chrome.hints(
+            app,
+            [("↑↓", "Move"), ("Enter", "Choose"), ("Tab", "Next"), ("Esc", "Back")],
+            1280 - 2 * chrome.MARGIN,
+        )
+        bottom = chrome.footer_y(app, self._hints) - 20
+        self.view.rect = pygame.Rect(chrome.MARGIN, top, left_w, bottom - top)
+        self.view.line = fonts.line_height("body")
+        buttons: list[Button] = []
+        y = 0
+        for row in self.rows:
+            passed = sum(1 for best in row.levels.values() if best.passed)
+            detail = f"{ago(row.last_activity)} · {passed} level{'s' if passed != 1 else ''} passed"
+            button = Button(
+                f"trainee:{row.trainee.id}",
+                row.trainee.name,
+                "choice",
+                detail=detail,
+                view=self.view,
+            )
+            y = button.place(fonts, 6, y + 6, left_w - 24) + 6
+            buttons.append(button)
+        self.view.set_content(y + 6)
+        self._empty_text = (
+            "" if self.rows else "No profiles yet. Create the first one on the right."
+        )
+
+        # the new-trainee card
+        card_x = chrome.MARGIN + left_w + 48
+        card_w = 1280 - chrome.MARGIN - card_x
+        inner = card_w - 56
+        self._card_title = "New trainee"
+        self._card_help = (
+            "Your scores, your history and your supervisor's notes are kept under this name."
+        )
+        y = top + 28
+        y += fonts.block_height(self._card_title, "h2", inner) + 8
+        self._help_y = y
+        y += fonts.block_height(self._card_help, "body", inner) + 20
+        self._label_y = y
+        y += fonts.line_height("small_bold") + 8
+        self.field.rect = pygame.Rect(card_x + 28, y, inner, self.field.height(fonts))
+        y = self.field.rect.bottom + 8
+        self._error_y = y
+        error_h = fonts.block_height(self.field.error or " ", "small", inner)
+        y += error_h + 12
+        create = Button("create", "Create profile", "primary")
+        y = create.place(fonts, card_x + 28, y, inner) + 28
+        self.card = pygame.Rect(card_x, top, card_w, y - top)
+        back = Button("back", "Back", "ghost")
+        back.place(
+            fonts, card_x, min(bottom - back.measure(fonts, 160), self.card.bottom + 24), 160
+        )
+        self._card_inner = inner
+        order = [b.key for b in buttons] + [FIELD, "create", "back"]
+        self.menu.set_buttons([*buttons, create, back], order=order)
+        self.menu.render(fonts, theme)
+
+    # ---- input --------------------------------------------------------------------------------
+
+    def handle(self, intent: Intent) -> None:
+        focused = self.menu.focused
+        if focused == FIELD and self.field.handle(intent):
+            self.layout()
+            return
+        if intent.act is Act.BACK:
+            self.app.play("back")
+            self.app.pop()
+            return
+        if intent.act is Act.SCROLL:
+            self.view.handle(intent)
+            return
+        if intent.act is Act.CLICK and self.field.rect.collidepoint(intent.pos):
+            self.menu.focus(FIELD)
+            return
+        if focused == FIELD and intent.act is Act.SKIP:
+            return  # a space typed into the name, not a button press
+        if focused == FIELD and intent.act is Act.CONFIRM:
+            self.create()
+            return
+        moved, key = self.menu.handle(intent)
+        if moved:
+            self.app.play("move")
+        if key is None:
+            return
+        if key == "create":
+            self.create()
+        elif key == "back":
+            self.app.play("back")
+            self.app.pop()
+        elif key.startswith("trainee:"):
+            trainee_id = int(key.split(":", 1)[1])
+            row = next(r for r in self.rows if r.trainee.id == trainee_id)
+            self.choose(row.trainee)
+
+    def create(self) -> None:
+        from game.records.api import DuplicateTrainee
+
+        name = " ".join(self.field.text.split())
+        if not name:
+            self.field.error = "Type a name first."
+        else:
+            store = self.app.world().store
+            assert store is not None
+            try:
+                trainee = store.add_trainee(name)
+            except DuplicateTrainee:
+                self.field.error = (
+                    f"There is already a profile called {name}: pick it from the list."
+                )
+            except ValueError as error:
+                self.field.error = str(error)
+            else:
+                self.app.play("select")
+                self.choose(trainee)
+                return
+        self.app.play("back")
+        self.layout()
+        self.menu.focus(FIELD)
+
+    def choose(self, trainee: Trainee) -> None:
+        self.app.play("select")
+        self.app.select_trainee(trainee)
+        from game.ui.scenes.levels import LevelsScene
+
+        self.app.replace(LevelsScene(self.app))
+
+    def update(self, dt: float) -> None:
+        self.view.update(dt, not self.app.motion)
+
+    # ---- drawing ------------------------------------------------------------------------------
+
+    def draw(self, surface: pygame.Surface) -> None:
+        app, fonts, theme = self.app, self.app.fonts, self.app.theme
+        surface.blit(app.backdrop, (0, 0))
+        surface.blit(self._header, (chrome.MARGIN, chrome.TOP))
+        if self._empty_text:
+            fonts.draw_block(
+                surface,
+                self._empty_text,
+                "body",
+                theme.text_dim,
+                self.view.rect.x,
+                self.view.rect.y + 8,
+                self.view.rect.width,
+            )
+        self.view.draw_scrollbar(surface, theme)
+        panel(surface, self.card, theme)
+        x, inner = self.card.x + 28, self._card_inner
+        fonts.draw_block(surface, self._card_title, "h2", theme.text, x, self.card.y + 28, inner)
+        fonts.draw_block(surface, self._card_help, "body", theme.text_dim, x, self._help_y, inner)
+        surface.blit(fonts.render("YOUR NAME", "caption", theme.text_faint), (x, self._label_y + 2))
+        self.field.draw(surface, fonts, theme, self.menu.focused == FIELD, app.clock)
+        if self.field.error:
+            fonts.draw_block(surface, self.field.error, "small", theme.bad, x, self._error_y, inner)
+        self.menu.draw(surface, fonts, theme)
+        surface.blit(self._hints, (chrome.MARGIN, chrome.footer_y(app, self._hints)))

@@ -1,0 +1,318 @@
+"""The title screen: continue as the last trainee, switch trainee, settings, quit.
+
+It is the first thing drawn, before the engine and the records have loaded, so it needs
+nothing but the settings file; the trainee's unread coaching notes and the principle of
+the day fill in a moment later.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+import pygame
+
+from game.ui import chrome
+from game.ui.draw import panel
+from game.ui.hooks import supervisor_desk
+from game.ui.intents import Act, Intent
+from game.ui.scene import Scene
+from game.ui.widgets import Button, Menu, ScrollView
+
+if TYPE_CHECKING:
+    from game.records.api import Note, Trainee
+    from game.ui.app import App
+
+LEFT_W = 430
+PANEL_X = 620
+
+
+class TitleScene(Scene):
+    name = "title"
+
+    def __init__(self, app: App) -> None:
+        super().__init__(app)
+        self.menu = Menu()
+        self.view = ScrollView()
+        self.last: Trainee | None = None
+        self.notes: tuple[Note, ...] = ()
+        self.note_levels: dict[int, str] = {}
+        self._resolved = False  # the last trainee and notes were looked up in the store
+        self._desk = supervisor_desk()
+        self._content: pygame.Surface | None = None
+        self._logo: pygame.Surface | None = None
+
+    # ---- data ---------------------------------------------------------------------------------
+
+    def _resolve(self) -> None:
+        """Once the records are open: who 'Continue' means, and their unread notes."""
+        world = self.app.world()
+        self._resolved = True
+        self.last, self.notes = None, ()
+        store = world.store
+        if store is None:
+            return
+        name = self.app.settings.last_trainee
+        trainee = self.app.trainee or (store.find_trainee(name) if name else None)
+        self.last = trainee
+        if trainee is not None:
+            self.notes = store.notes_for_trainee(trainee.id, unread_only=True)
+            if self.notes:
+                titles = {}
+                if world.campaign is not None:
+                    titles = {lvl.key: lvl.title for lvl in world.campaign.levels}
+                for attempt in store.attempts(trainee_id=trainee.id):
+                    self.note_levels[attempt.id] = titles.get(
+                        attempt.scenario_id, attempt.scenario_id
+                    )
+
+    def enter(self) -> None:
+        self.layout()
+
+    def resume(self) -> None:
+        if self.app.ready:
+            self._resolve()
+        self.layout()
+
+    def update(self, dt: float) -> None:
+        if not self._resolved and self.app.ready:
+            self._resolve()
+            self.layout()
+        self.view.update(dt, not self.app.motion)
+
+    # ---- layout -------------------------------------------------------------------------------
+
+    def _continue_name(self) -> str | None:
+        if self._resolved:
+            return self.last.name if self.last is not None else None
+        return self.app.settings.last_trainee
+
+    def layout(self) -> None:
+        app, fonts = self.app, self.app.fonts
+        x = chrome.MARGIN + 40
+        self._logo = chrome.big_wordmark(app, LEFT_W + 60)
+        y = 112 + self._logo.get_height()
+        self._tagline_y = y
+        tagline = "De-escalation practice for customer-service teams."
+        self._tagline = tagline
+        y = self._tagline_y + fonts.block_height(tagline, "h3", LEFT_W) + 30
+
+        buttons: list[Button] = []
+        name = self._continue_name()
+        if name:
+            buttons.append(Button("continue", f"Continue as {name}", "primary"))
+            buttons.append(Button("switch", "Switch trainee"))
+        else:
+            buttons.append(Button("switch", "Start training", "primary"))
+        if self._desk is not None:
+            buttons.append(Button("desk", "Supervisor's desk"))
+        buttons.append(Button("settings", "Settings"))
+        buttons.append(Button("quit", "Quit", "ghost"))
+        gap = 12 if fonts.scale < 1.5 else 8
+        for button in buttons:
+            y = button.place(fonts, x, y, LEFT_W - 30) + gap
+        self._build_panel(buttons)
+        keep = self.menu.focused is not None
+        self.menu.set_buttons(buttons, keep=keep)
+        self.menu.render(fonts, app.theme)
+        self._hints = chrome.hints(
+            app, [("↑↓", "Move"), ("Enter", "Select"), ("F11", "Full screen")], 700
+        )
+
+    def _build_panel(self, buttons: list[Button]) -> None:
+        """The right-hand card: unread coaching notes, or the principle of the day."""
+        fonts, theme = self.app.fonts, self.app.theme
+        outer = pygame.Rect(PANEL_X, 112, 1280 - PANEL_X - chrome.MARGIN, 520)
+        self._panel_rect = outer
+        inner_w = outer.width - 56
+        self.view.rect = pygame.Rect(outer.x + 28, outer.y + 24, inner_w, outer.height - 48)
+        self.view.line = fonts.line_height("body")
+        parts: list[tuple[str, str, tuple[int, int, int]]] = []  # (text, style, colour)
+        note_buttons: list[tuple[int, Button]] = []
+        if not self.app.ready:
+            parts.append(("GETTING THE FLOOR READY", "caption", theme.accent))
+            parts.append(("Loading the campaign and your records…", "body", theme.text_dim))
+        elif self.notes:
+            who = self.last.name if self.last else ""
+            count = len(self.notes)
+            parts.append((f"COACHING NOTES FOR {who.upper()}", "caption", theme.accent))
+            parts.append(
+                (
+                    f"{count} new note{'s' if count != 1 else ''} from your supervisor",
+                    "h2",
+                    theme.text,
+                )
+            )
+        else:
+            parts.extend(self._principle_parts())
+        # measure, then paint the content surface
+        y = 0
+        placed: list[tuple[int, str, str, tuple[int, int, int]]] = []
+        for text, style, color in parts:
+            placed.append((y, text, style, color))
+            y += fonts.block_height(text, style, inner_w) + (6 if style == "caption" else 14)
+        note_blocks: list[tuple[int, Note]] = []
+        for note in self.notes:
+            note_blocks.append((y, note))
+            y += 16 + self._note_height(note, inner_w)
+            button = Button(f"note:{note.id}", "Mark as read", "secondary", view=self.view)
+            y = button.place(fonts, 16, y, min(260, inner_w - 32)) + 28
+            note_buttons.append((note.id, button))
+        content = pygame.Surface((inner_w, max(1, y)), pygame.SRCALPHA)
+        for top, text, style, color in placed:
+            fonts.draw_block(content, text, style, color, 0, top, inner_w)
+        for top, note in note_blocks:
+            bottom = (
+                top + 16 + self._note_height(note, inner_w) + note_buttons[0][1].rect.height + 12
+            )
+            card = pygame.Rect(0, top, inner_w, bottom - top + 4)
+            panel(content, card, theme, theme.panel_raised, radius=12, shadow=False)
+            self._paint_note(content, note, 16, top + 14, inner_w - 32)
+        self._content = content
+        self.view.set_content(content.get_height())
+        buttons.extend(b for _, b in note_buttons)
+
+    def _principle_parts(self) -> list[tuple[str, str, tuple[int, int, int]]]:
+        theme = self.app.theme
+        catalog = self.app.world().catalog
+        principles = [p for p in catalog.principles.values() if not p.taught_by_game]
+        if not principles:
+            return []
+        principle = principles[date.today().toordinal() % len(principles)]
+        section = catalog.sections.get(principle.section, "")
+        return [
+            ("PRINCIPLE OF THE DAY", "caption", theme.accent),
+            (principle.title, "h2", theme.text),
+            (principle.rule, "body", theme.text_dim),
+            (f"{principle.id}" + (f" · {section}" if section else ""), "small", theme.text_faint),
+        ]
+
+    def _note_lines(self, note: Note) -> tuple[str, str]:
+        level = self.note_levels.get(note.attempt_id)
+        when = note.created_at.astimezone().strftime("%d %b %Y")
+        about = f" · about {level}" if level else ""
+        return f"{note.author} · {when}{about}", note.text
+
+    def _note_height(self, note: Note, width: int) -> int:
+        fonts = self.app.fonts
+        head, body = self._note_lines(note)
+        return (
+            fonts.block_height(head, "small_bold", width - 32)
+            + 6
+            + fonts.block_height(body, "body", width - 32)
+            + 14
+        )
+
+    def _paint_note(self, surface: pygame.Surface, note: Note, x: int, y: int, width: int) -> None:
+        fonts, theme = self.app.fonts, self.app.theme
+        head, body = self._note_lines(note)
+        y = fonts.draw_block(surface, head, "small_bold", theme.accent, x, y, width)
+        fonts.draw_block(surface, body, "body", theme.text, x, y + 6, width)
+
+    # ---- input --------------------------------------------------------------------------------
+
+    def handle(self, intent: Intent) -> None:
+        if intent.act is Act.SCROLL and self.view.contains(pygame.mouse.get_pos()):
+            self.view.handle(intent)
+            return
+        if intent.act is Act.BACK:
+            self.menu.focus("quit")
+            self.app.play("move")
+            return
+        moved, key = self.menu.handle(intent)
+        if moved:
+            self.app.play("move")
+        if key is not None:
+            self.activate(key)
+
+    def activate(self, key: str) -> None:
+        app = self.app
+        app.play("select")
+        if key == "continue":
+            if not self._resolved:
+                self._resolve()
+            if self.last is None:
+                self.layout()
+                return
+            if not self._records_ok():
+                return
+            app.select_trainee(self.last)
+            from game.ui.scenes.levels import LevelsScene
+
+            app.push(LevelsScene(app))
+        elif key == "switch":
+            if not self._records_ok():
+                return
+            from game.ui.scenes.profile import ProfileScene
+
+            app.push(ProfileScene(app))
+        elif key == "desk" and self._desk is not None:
+            if self._records_ok():
+                app.push(self._desk(app))
+        elif key == "settings":
+            from game.ui.scenes.settings import SettingsScene
+
+            app.push(SettingsScene(app))
+        elif key == "quit":
+            app.quit()
+        elif key.startswith("note:"):
+            store = app.world().store
+            if store is not None:
+                store.mark_note_read(int(key.split(":", 1)[1]))
+            self._resolve()
+            self.layout()
+
+    def _records_ok(self) -> bool:
+        """The records must be open to play; if not, say why on the error scene."""
+        world = self.app.world()
+        if world.store is not None and world.campaign is not None:
+            return True
+        from game.ui.scenes.error import ErrorScene
+
+        if world.store is None:
+            self.app.push(
+                ErrorScene(
+                    self.app,
+                    "The training records could not be opened",
+                    "Your scores are kept in a database, and it is not available right now. "
+                    "Ask your trainer to check the database setting.",
+                    (world.store_error or "",),
+                )
+            )
+        else:
+            self.app.push(
+                ErrorScene(
+                    self.app,
+                    "The campaign could not be loaded",
+                    "The list of levels has a problem. Your trainer can fix it with "
+                    "`hold-the-line validate`.",
+                    world.campaign_problems,
+                )
+            )
+        return False
+
+    # ---- drawing ------------------------------------------------------------------------------
+
+    def draw(self, surface: pygame.Surface) -> None:
+        app, fonts, theme = self.app, self.app.fonts, self.app.theme
+        surface.blit(app.backdrop, (0, 0))
+        x = chrome.MARGIN + 40
+        assert self._logo is not None
+        surface.blit(self._logo, (x, 100))
+        wave_y = 100 + self._logo.get_height() - 14
+        chrome.draw_wave(surface, app, x, x + LEFT_W, wave_y, 9)
+        fonts.draw_block(
+            surface, self._tagline, "h3", theme.text_dim, x, self._tagline_y + 4, LEFT_W
+        )
+        panel(surface, self._panel_rect, theme)
+        if self._content is not None:
+            self.view.blit(surface, self._content)
+            self.view.draw_scrollbar(surface, theme)
+        self.menu.draw(surface, fonts, theme)
+        y = chrome.footer_y(app, self._hints)
+        surface.blit(self._hints, (chrome.MARGIN, y))
+        version = fonts.render("Onboarding edition", "small", theme.text_faint)
+        surface.blit(
+            version,
+            version.get_rect(bottomright=(1280 - chrome.MARGIN, y + self._hints.get_height())),
+        )

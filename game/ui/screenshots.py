@@ -1,0 +1,274 @@
+"""Render every scene of the game to PNG files: `python -m game.ui.screenshots DIR`.
+
+It plays the game headless through the same key presses a player makes (with a throwaway
+data directory, so nobody's records are touched), stopping to photograph each screen: the
+title, profiles, level select, a ringing phone, calls in every channel mid-conversation,
+the pause menu, debriefs, the breather, the history, settings and the error scene; and the
+call again at 200 % text and in high contrast. The replies come from the transcript plans
+in `tests/plans/` (`make screenshots` runs from a checkout).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import pygame
+import yaml
+
+from game.paths import PROJECT_ROOT, default_campaign
+from game.scenario.campaign import Level
+from game.ui.app import App, AppConfig
+from game.ui.autopilot import Autopilot
+from game.ui.scene import Scene
+from game.ui.settings import Settings, save_settings, settings_path
+
+PLANS = PROJECT_ROOT / "tests" / "plans"
+SEED = 3
+
+
+@contextmanager
+def _headless_home() -> Iterator[Path]:
+    """A temporary data directory and the dummy drivers, restored afterwards."""
+    saved = {
+        k: os.environ.get(k) for k in ("HOLD_THE_LINE_HOME", "SDL_VIDEODRIVER", "SDL_AUDIODRIVER")
+    }
+    with tempfile.TemporaryDirectory(prefix="htl-shots-") as home:
+        os.environ["HOLD_THE_LINE_HOME"] = home
+        os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+        os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+        try:
+            yield Path(home)
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+
+
+def plan_choices(name: str) -> list[int] | None:
+    path = PLANS / f"{name}.yaml"
+    if not path.is_file():
+        return None
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [int(c) for c in data["choices"]]
+
+
+class Photographer:
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.saved: list[Path] = []
+
+    def shoot(self, app: App, name: str) -> None:
+        path = self.out / f"{name}.png"
+        app.draw(app.screen)
+        pygame.image.save(app.screen, str(path))
+        self.saved.append(path)
+
+
+def _level(app: App, predicate: str) -> Level | None:
+    campaign = app.world().campaign
+    assert campaign is not None
+    for level in campaign.levels:
+        if level.scenario is not None and predicate in (level.key, level.scenario.channel.value):
+            return level
+    return None
+
+
+def _call(pilot: Autopilot, level: Level, replies: Sequence[int]) -> None:
+    """Take a call on `level` and give the first replies, then wait for the next prompt."""
+    from game.ui.scenes.call import CallScene
+
+    pilot.app.push(CallScene(pilot.app, level))
+    pilot.frames(2)
+    pilot.answer()
+    for number in replies:
+        pilot.reply(number)
+    pilot.wait_for_choices()
+    pilot.frames(20)  # the delta is still floating up from the meter
+
+
+def _leave_call(pilot: Autopilot) -> None:
+    from game.ui.scenes.levels import LevelsScene
+
+    pilot.key(pygame.K_ESCAPE, frames=2)
+    pause = pilot.expect("pause")
+    while getattr(pause, "menu").focused != "leave":  # noqa: B009
+        pilot.key(pygame.K_DOWN)
+    pilot.key(pygame.K_RETURN, frames=2)
+    pilot.scene(LevelsScene)
+
+
+def capture(out: Path) -> list[Path]:
+    """Write the screenshots into `out`; returns the files written."""
+    out.mkdir(parents=True, exist_ok=True)
+    shots = Photographer(out)
+    with _headless_home():
+        _main_journey(shots)
+        _variant(shots, Settings(text_scale=200), "call-text-200")
+        _variant(shots, Settings(high_contrast=True), "call-high-contrast")
+    return shots.saved
+
+
+def _main_journey(shots: Photographer) -> None:
+    from game.ui.scenes.debrief import DebriefScene
+    from game.ui.scenes.error import ErrorScene
+    from game.ui.scenes.levels import LevelsScene
+    from game.ui.scenes.title import TitleScene
+
+    app = App(AppConfig(campaign=default_campaign(), seed=SEED))
+    pilot = Autopilot(app)
+    try:
+        pilot.start()
+        pilot.frames(30)
+        shots.shoot(app, "title")
+        title = pilot.scene(TitleScene)
+        pilot.until(lambda: title.menu.focused == "switch", "switch", 10, pygame.K_DOWN)
+        pilot.key(pygame.K_RETURN, frames=2)
+        pilot.type_text("Ana Reyes")
+        pilot.frames(10)
+        shots.shoot(app, "profile")
+        pilot.key(pygame.K_RETURN, frames=10)
+        shots.shoot(app, "levels")
+
+        first = _level(app, "late-delivery")
+        good = plan_choices("late-delivery-good")
+        if first is not None and good is not None:
+            pilot.key(pygame.K_RETURN, frames=40)
+            shots.shoot(app, "call-ringing")
+            pilot.answer()
+            for number in good[:3]:
+                pilot.reply(number)
+            pilot.wait_for_choices()
+            pilot.key(pygame.K_DOWN)
+            pilot.frames(20)
+            shots.shoot(app, "call")
+            pilot.key(pygame.K_ESCAPE, frames=2)
+            shots.shoot(app, "pause")
+            pilot.key(pygame.K_ESCAPE, frames=2)
+            for number in good[3:]:
+                pilot.reply(number)
+            pilot.finish_call()
+            pilot.frames(80)
+            shots.shoot(app, "debrief")
+            store = app.world().store
+            assert store is not None and app.trainee is not None
+            attempt = store.attempts(trainee_id=app.trainee.id)[0]
+            store.add_note(
+                attempt.id,
+                "Sam Okafor (supervisor)",
+                "Lovely recap on turn 3: you gave him back his own words, and he relaxed at "
+                "once. Next time, thank him for his patience before you close.",
+            )
+            pilot.key(pygame.K_ESCAPE, frames=2)
+
+        for channel in ("in_person", "chat", "email"):
+            level = _level(app, channel)
+            choices = plan_choices(f"{level.key}-good") if level else None
+            if level is not None and choices:
+                _call(pilot, level, choices[:2])
+                shots.shoot(app, f"call-{channel.replace('_', '-')}")
+                _leave_call(pilot)
+
+        mixed = _level(app, "discount-bully")
+        choices = plan_choices("discount-bully-boundary-recovers")
+        if mixed is not None and choices:
+            from game.ui.scenes.call import CallScene
+
+            app.push(CallScene(app, mixed))
+            pilot.frames(2)
+            pilot.play(choices)
+            pilot.frames(80)
+            shots.shoot(app, "debrief-mixed")
+            pilot.key(pygame.K_ESCAPE, frames=2)
+
+        hard = _level(app, "language")
+        choices = plan_choices("language-warn-then-end")
+        if hard is not None and choices:
+            from game.ui.scenes.call import CallScene
+
+            app.push(CallScene(app, hard))
+            pilot.frames(2)
+            shown = pilot.play(choices)
+            pilot.frames(80)
+            shots.shoot(app, "debrief-hard-call")
+            if shown.hard:
+                pilot.key(pygame.K_RETURN, frames=150)
+                shots.shoot(app, "breather")
+                pilot.key(pygame.K_ESCAPE, frames=2)
+            pilot.scene(DebriefScene)
+            pilot.key(pygame.K_ESCAPE, frames=2)
+
+        levels = pilot.scene(LevelsScene)
+        pilot.frames(10)
+        shots.shoot(app, "levels-progress")
+        levels.menu.focus("history")
+        pilot.key(pygame.K_RETURN, frames=10)
+        shots.shoot(app, "history")
+        pilot.key(pygame.K_ESCAPE, frames=2)
+        pilot.key(pygame.K_ESCAPE, frames=2)
+        pilot.frames(10)
+        shots.shoot(app, "title-coaching-note")
+        from game.ui.scenes.settings import SettingsScene
+
+        app.push(SettingsScene(app))
+        pilot.key(pygame.K_DOWN, frames=10)
+        shots.shoot(app, "settings")
+        pilot.key(pygame.K_ESCAPE, frames=2)
+        app.push(_Broken(app))
+        pilot.frames(3)
+        assert isinstance(app.top, ErrorScene)
+        shots.shoot(app, "error")
+    finally:
+        if app.running:
+            app.quit()
+        app.close()
+
+
+class _Broken(Scene):
+    """A scene that fails on its first update: how the error scene gets photographed."""
+
+    name = "broken"
+
+    def update(self, dt: float) -> None:
+        raise RuntimeError("a demonstration fault, raised on purpose for the screenshot")
+
+
+def _variant(shots: Photographer, settings: Settings, name: str) -> None:
+    """The phone call mid-conversation under other settings."""
+    save_settings(settings.with_(last_trainee="Ana Reyes"), settings_path())
+    app = App(AppConfig(campaign=default_campaign(), seed=SEED))
+    pilot = Autopilot(app)
+    try:
+        pilot.start()
+        store = app.world().store
+        assert store is not None
+        trainee = store.find_trainee("Ana Reyes") or store.add_trainee("Ana Reyes")
+        app.select_trainee(trainee)
+        level = _level(app, "late-delivery")
+        choices = plan_choices("late-delivery-good")
+        if level is not None and choices:
+            _call(pilot, level, choices[:3])
+            shots.shoot(app, name)
+    finally:
+        if app.running:
+            app.quit()
+        app.close()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    out = Path(args[0]) if args else PROJECT_ROOT / "docs" / "screenshots"
+    saved = capture(out)
+    for path in saved:
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

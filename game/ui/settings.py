@@ -1,0 +1,100 @@
+"""Per-machine settings, saved as JSON in the data directory.
+
+They belong to the machine, not the trainee: a training room sets large text or a relaxed
+timer once for whoever sits down. A damaged file never stops the game; it falls back to the
+defaults and the next save repairs it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from game.paths import data_dir
+
+TEXT_SCALE_MIN = 100
+TEXT_SCALE_MAX = 200
+TEXT_SCALE_STEP = 10
+VOLUME_STEP = 10
+TIMER_MODES = ("normal", "relaxed", "off")  # the engine's TimerMode values, without importing it
+SETTINGS_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    text_scale: int = 100  # percent, TEXT_SCALE_MIN..TEXT_SCALE_MAX
+    timer: str = "normal"  # dead-air timer: normal | relaxed | off
+    high_contrast: bool = False
+    volume: int = 70  # percent
+    reduced_motion: bool = False
+    fullscreen: bool = False
+    last_trainee: str | None = None  # whom "Continue" picks up on this machine
+
+    def with_(self, **changes: Any) -> Settings:
+        return normalised(replace(self, **changes))
+
+    def to_json(self) -> str:
+        data = {"version": SETTINGS_VERSION, **asdict(self)}
+        return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
+
+
+def _clamp(value: object, low: int, high: int, default: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return default
+    return max(low, min(high, round(value)))
+
+
+def normalised(settings: Settings) -> Settings:
+    """Clamp every field into its legal range, so a hand-edited file cannot break the UI."""
+    scale = _clamp(settings.text_scale, TEXT_SCALE_MIN, TEXT_SCALE_MAX, 100)
+    scale = TEXT_SCALE_MIN + round((scale - TEXT_SCALE_MIN) / TEXT_SCALE_STEP) * TEXT_SCALE_STEP
+    name = settings.last_trainee
+    return Settings(
+        text_scale=scale,
+        timer=settings.timer if settings.timer in TIMER_MODES else "normal",
+        high_contrast=bool(settings.high_contrast),
+        volume=_clamp(settings.volume, 0, 100, 70),
+        reduced_motion=bool(settings.reduced_motion),
+        fullscreen=bool(settings.fullscreen),
+        last_trainee=(name.strip() or None) if isinstance(name, str) else None,
+    )
+
+
+def from_dict(data: object) -> Settings:
+    if not isinstance(data, dict):
+        return Settings()
+    defaults = Settings()
+    fields: dict[str, Any] = {}
+    for key in ("text_scale", "timer", "high_contrast", "volume", "reduced_motion"):
+        fields[key] = data.get(key, getattr(defaults, key))
+    fields["fullscreen"] = data.get("fullscreen", False)
+    fields["last_trainee"] = data.get("last_trainee")
+    return normalised(Settings(**fields))
+
+
+def settings_path() -> Path:
+    return data_dir() / "settings.json"
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    path = path or settings_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return Settings()
+    try:
+        return from_dict(json.loads(text))
+    except ValueError:
+        return Settings()
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> None:
+    """Write atomically: a crash mid-write leaves the old file, never half a file."""
+    path = path or settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(settings.to_json() + "\n", encoding="utf-8")
+    os.replace(tmp, path)

@@ -1,0 +1,218 @@
+"""The conversation as a scrolling column of bubbles; the newest customer line is revealed
+at reading speed.
+
+Bubbles are painted once into a tall surface when one is added; revealing the last line
+only covers the not-yet-read part with the bubble's own colour, so a frame never renders
+text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pygame
+
+from game.ui.theme import Color, Theme
+from game.ui.typography import Typography
+from game.ui.widgets import ScrollView
+
+PAD_X = 16
+PAD_Y = 11
+GAP = 14
+SHARE = 0.8  # a bubble takes at most this share of the column
+
+
+@dataclass
+class Bubble:
+    speaker: str  # customer | agent | nudge | system
+    caption: str
+    text: str
+    rect: pygame.Rect = field(default_factory=lambda: pygame.Rect(0, 0, 0, 0))
+    lines: tuple[str, ...] = ()
+    text_top: int = 0  # y of the first text line, in content coordinates
+
+
+class Transcript:
+    def __init__(self) -> None:
+        self.bubbles: list[Bubble] = []
+        self.view = ScrollView()
+        self.reveal = 0.0  # characters of the last bubble shown; inf when all
+        self._content: pygame.Surface | None = None
+        self._style = "body"
+
+    # ---- building -------------------------------------------------------------------------------
+
+    def add(self, bubble: Bubble, fonts: Typography, theme: Theme, reveal: bool) -> None:
+        self.bubbles.append(bubble)
+        self.reveal = 0.0 if reveal else float("inf")
+        self.build(fonts, theme)
+        self.view.to_end()
+
+    @property
+    def last(self) -> Bubble | None:
+        return self.bubbles[-1] if self.bubbles else None
+
+    @property
+    def revealing(self) -> bool:
+        last = self.last
+        return last is not None and self.reveal < len(last.text)
+
+    def finish_reveal(self) -> None:
+        self.reveal = float("inf")
+
+    def set_rect(self, rect: pygame.Rect, fonts: Typography, theme: Theme) -> None:
+        if rect != self.view.rect:
+            width_changed = rect.width != self.view.rect.width
+            self.view.rect = rect
+            if width_changed:
+                self.build(fonts, theme)
+            else:
+                self.view.set_content(self._content.get_height() if self._content else 0)
+            self.view.to_end(instant=True)
+
+    def colors(self, bubble: Bubble, theme: Theme) -> tuple[Color, Color, Color]:
+        """(fill, text, caption) for a bubble."""
+        if bubble.speaker == "agent":
+            return theme.agent_bubble, theme.agent_text, theme.text_dim
+        if bubble.speaker == "nudge":
+            return theme.nudge_bubble, theme.text, theme.warn
+        if bubble.speaker == "system":
+            return theme.panel_sunken, theme.text_dim, theme.text_faint
+        return theme.customer_bubble, theme.customer_text, theme.text_dim
+
+    def build(self, fonts: Typography, theme: Theme) -> None:
+        width = self.view.rect.width
+        if width <= 0:
+            return
+        max_w = round(width * SHARE)
+        style = self._style
+        line_h = fonts.line_height(style)
+        cap_h = fonts.line_height("caption")
+        y = 8
+        for bubble in self.bubbles:
+            text_style = "quote" if bubble.speaker == "nudge" else style
+            bubble.lines = fonts.wrap(bubble.text, text_style, max_w - 2 * PAD_X)
+            text_w = max((fonts.width(line, text_style) for line in bubble.lines), default=0)
+            w = min(max_w, text_w + 2 * PAD_X)
+            h = len(bubble.lines) * line_h + 2 * PAD_Y
+            y += cap_h + 4
+            x = width - w - 8 if bubble.speaker == "agent" else 8
+            bubble.rect = pygame.Rect(x, y, w, h)
+            bubble.text_top = y + PAD_Y
+            y += h + GAP
+        content = pygame.Surface((width, max(1, y)), pygame.SRCALPHA)
+        for bubble in self.bubbles:
+            fill, ink, cap = self.colors(bubble, theme)
+            text_style = "quote" if bubble.speaker == "nudge" else style
+            caption = fonts.render(bubble.caption, "caption", cap)
+            cx = (
+                bubble.rect.right - caption.get_width() - 4
+                if bubble.speaker == "agent"
+                else bubble.rect.x + 4
+            )
+            content.blit(caption, (cx, bubble.rect.y - cap_h - 2))
+            radius = 16
+            pygame.draw.rect(content, fill, bubble.rect, border_radius=radius)
+            corner = 4
+            if bubble.speaker == "agent":
+                pygame.draw.rect(
+                    content,
+                    fill,
+                    pygame.Rect(
+                        bubble.rect.right - radius, bubble.rect.bottom - radius, radius, radius
+                    ),
+                    border_bottom_right_radius=corner,
+                )
+            else:
+                pygame.draw.rect(
+                    content,
+                    fill,
+                    pygame.Rect(bubble.rect.x, bubble.rect.bottom - radius, radius, radius),
+                    border_bottom_left_radius=corner,
+                )
+            if theme.high_contrast or bubble.speaker == "system":
+                pygame.draw.rect(
+                    content,
+                    theme.border,
+                    bubble.rect,
+                    width=theme.border_width,
+                    border_radius=radius,
+                )
+            ty = bubble.text_top
+            for line in bubble.lines:
+                content.blit(fonts.render(line, text_style, ink), (bubble.rect.x + PAD_X, ty))
+                ty += line_h
+        self._content = content
+        self.view.set_content(content.get_height())
+
+    # ---- per frame ------------------------------------------------------------------------------
+
+    def update(self, dt: float, chars_per_second: float, motion: bool, fonts: Typography) -> None:
+        last = self.last
+        if last is not None and self.reveal < len(last.text):
+            self.reveal += dt * chars_per_second
+            line_h = fonts.line_height(self._style)
+            shown_line = self._line_at(self.reveal)
+            bottom = last.text_top + (shown_line + 1) * line_h + PAD_Y
+            if bottom > self.view.target + self.view.rect.height:
+                self.view.ensure_visible(last.rect.top, bottom)
+        self.view.update(dt, not motion)
+
+    def _line_at(self, chars: float) -> int:
+        last = self.last
+        if last is None:
+            return 0
+        count = 0
+        for index, line in enumerate(last.lines):
+            count += len(line) + 1
+            if chars < count:
+                return index
+        return max(0, len(last.lines) - 1)
+
+    def draw(self, surface: pygame.Surface, fonts: Typography, theme: Theme) -> None:
+        if self._content is None:
+            return
+        view = self.view
+        view.blit(surface, self._content)
+        last = self.last
+        if last is not None and self.reveal < len(last.text):
+            self._cover(surface, last, fonts, theme)
+        view.draw_scrollbar(surface, theme)
+
+    def _cover(
+        self, surface: pygame.Surface, bubble: Bubble, fonts: Typography, theme: Theme
+    ) -> None:
+        """Hide the part of the newest line the customer has not said yet."""
+        view = self.view
+        fill, _, _ = self.colors(bubble, theme)
+        style = "quote" if bubble.speaker == "nudge" else self._style
+        line_h = fonts.line_height(style)
+        ox, oy = view.rect.x, view.rect.y - view.top
+        shown = int(self.reveal)
+        count = 0
+        clip = surface.get_clip()
+        surface.set_clip(view.rect)
+        for index, line in enumerate(bubble.lines):
+            start = count
+            count += len(line) + 1
+            if shown >= count:
+                continue
+            y = bubble.text_top + index * line_h
+            visible = max(0, shown - start)
+            x = bubble.rect.x + PAD_X + (fonts.width(line[:visible], style) if visible else 0)
+            right = bubble.rect.right - PAD_X + 2
+            pygame.draw.rect(surface, fill, pygame.Rect(ox + x, oy + y, right - x, line_h))
+            below = bubble.rect.bottom - PAD_Y - (y + line_h)
+            if below > 0:
+                pygame.draw.rect(
+                    surface,
+                    fill,
+                    pygame.Rect(
+                        ox + bubble.rect.x + PAD_X - 1,
+                        oy + y + line_h,
+                        bubble.rect.width - 2 * PAD_X + 3,
+                        below + 1,
+                    ),
+                )
+            break
+        surface.set_clip(clip)

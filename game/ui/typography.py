@@ -1,0 +1,175 @@
+"""Fonts, word wrapping and a cache of rendered text.
+
+Text is the most expensive thing the game draws, and most of it never changes between
+frames, so every rendered line is cached by (text, style, colour). The fonts ship in
+`assets/fonts/` (DejaVu, wide Unicode coverage) so Vietnamese or Turkish scenario text
+renders the same on every machine. The text-size setting scales every style; headings
+scale less than body text so a 200 % screen still has room for what matters.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+
+import pygame
+
+from game.ui.theme import Color
+
+FACES = {
+    "regular": "DejaVuSans.ttf",
+    "bold": "DejaVuSans-Bold.ttf",
+    "italic": "DejaVuSans-Oblique.ttf",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Style:
+    face: str
+    size: int  # pixels at 100 %
+    scaling: float  # how much of the text-size setting applies (1 = all of it)
+
+
+STYLES: dict[str, Style] = {
+    "display": Style("bold", 56, 0.35),
+    "h1": Style("bold", 34, 0.6),
+    "h2": Style("bold", 25, 0.8),
+    "h3": Style("bold", 20, 1.0),
+    "body": Style("regular", 18, 1.0),
+    "body_bold": Style("bold", 18, 1.0),
+    "quote": Style("italic", 18, 1.0),
+    "small": Style("regular", 15, 1.0),
+    "small_bold": Style("bold", 15, 1.0),
+    "caption": Style("bold", 12, 1.0),
+    "number": Style("bold", 46, 0.4),
+    "badge": Style("bold", 16, 0.6),
+}
+CACHE_LIMIT = 3000
+
+
+class Typography:
+    """All text drawing goes through here; one instance per text-size setting."""
+
+    def __init__(self, fonts_dir: Path, scale_percent: int) -> None:
+        self.scale = scale_percent / 100
+        self._fonts_dir = fonts_dir
+        self._fonts: dict[str, pygame.font.Font] = {}
+        self._lines: OrderedDict[tuple[str, str, Color], pygame.Surface] = OrderedDict()
+        self._wraps: OrderedDict[tuple[str, str, int], tuple[str, ...]] = OrderedDict()
+
+    def px(self, style: str) -> int:
+        spec = STYLES[style]
+        return round(spec.size * (1 + (self.scale - 1) * spec.scaling))
+
+    def font(self, style: str) -> pygame.font.Font:
+        font = self._fonts.get(style)
+        if font is None:
+            spec = STYLES[style]
+            font = pygame.font.Font(self._fonts_dir / FACES[spec.face], self.px(style))
+            self._fonts[style] = font
+        return font
+
+    def line_height(self, style: str) -> int:
+        return self.font(style).get_linesize()
+
+    def width(self, text: str, style: str) -> int:
+        return self.font(style).size(text)[0] if text else 0
+
+    def render(self, text: str, style: str, color: Color) -> pygame.Surface:
+        """One line of text, antialiased, with a transparent background."""
+        key = (text, style, color)
+        surface = self._lines.get(key)
+        if surface is not None:
+            self._lines.move_to_end(key)
+            return surface
+        if text:
+            surface = self.font(style).render(text, True, color)
+        else:
+            surface = pygame.Surface((1, self.line_height(style)), pygame.SRCALPHA)
+        self._lines[key] = surface
+        if len(self._lines) > CACHE_LIMIT:
+            self._lines.popitem(last=False)
+        return surface
+
+    def wrap(self, text: str, style: str, width: int) -> tuple[str, ...]:
+        """Break text into lines no wider than `width`; words longer than a line are split."""
+        key = (text, style, width)
+        cached = self._wraps.get(key)
+        if cached is not None:
+            return cached
+        font = self.font(style)
+        lines: list[str] = []
+        for paragraph in text.split("\n"):
+            words = paragraph.split()
+            if not words:
+                lines.append("")
+                continue
+            line = ""
+            for word in words:
+                candidate = f"{line} {word}" if line else word
+                if font.size(candidate)[0] <= width:
+                    line = candidate
+                    continue
+                if line:
+                    lines.append(line)
+                line = ""
+                while font.size(word)[0] > width and len(word) > 1:
+                    cut = _fit(font, word, width)
+                    lines.append(word[:cut])
+                    word = word[cut:]
+                line = word
+            lines.append(line)
+        result = tuple(lines)
+        self._wraps[key] = result
+        if len(self._wraps) > CACHE_LIMIT:
+            self._wraps.popitem(last=False)
+        return result
+
+    def block_height(self, text: str, style: str, width: int) -> int:
+        return len(self.wrap(text, style, width)) * self.line_height(style)
+
+    def draw_block(
+        self,
+        surface: pygame.Surface,
+        text: str,
+        style: str,
+        color: Color,
+        x: int,
+        y: int,
+        width: int,
+        align: str = "left",
+    ) -> int:
+        """Draw wrapped text; returns the y just below it."""
+        step = self.line_height(style)
+        for line in self.wrap(text, style, width):
+            image = self.render(line, style, color)
+            if align == "center":
+                surface.blit(image, (x + (width - image.get_width()) // 2, y))
+            elif align == "right":
+                surface.blit(image, (x + width - image.get_width(), y))
+            else:
+                surface.blit(image, (x, y))
+            y += step
+        return y
+
+    def fit_line(self, text: str, style: str, width: int) -> str:
+        """The text, shortened with an ellipsis if one line cannot hold it."""
+        font = self.font(style)
+        if font.size(text)[0] <= width:
+            return text
+        while text and font.size(text + "…")[0] > width:
+            text = text[:-1]
+        return text.rstrip() + "…"
+
+
+def _fit(font: pygame.font.Font, word: str, width: int) -> int:
+    """How many leading characters of `word` fit in `width` (at least one)."""
+    low, high = 1, len(word)
+    while low < high:
+        mid = (low + high + 1) // 2
+        if font.size(word[:mid])[0] <= width:
+            low = mid
+        else:
+            high = mid - 1
+    return low
