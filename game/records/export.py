@@ -1,0 +1,349 @@
+"""Attempts out of the store: CSV for spreadsheets, xAPI for learning-record stores.
+
+Also the few things the HTML report shares with the exports: which scenario an attempt
+refers to (titles from the campaign), reading `--since`, and opening the store.
+
+CSV files are written UTF-8 with a byte-order mark: without it Excel reads a CSV as the
+local ANSI code page and garbles names like "Nguyễn" or "Şükrü", while LibreOffice,
+Google Sheets, pandas (`utf-8-sig`) and Python's csv module all take the BOM in their
+stride. Standard output gets no BOM: it is for pipes into other tools.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import os
+import sys
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, TextIO
+
+from game.engine.scoring import verdict_for
+from game.records.api import AttemptDetail
+from game.scenario.model import Scenario, Text
+
+if TYPE_CHECKING:
+    from game.records.api import Store
+    from game.records.xapi import XapiSettings
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+PASSWORD_ENV = "HOLD_THE_LINE_LRS_PASSWORD"  # kinder than a password on the command line
+# What a spreadsheet may take for the start of a formula (OWASP's list, plus the full-width
+# forms that some locales of Excel also accept).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+
+
+# ---- what the records refer to -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioRef:
+    """A scenario as the campaign knows it now; `scenario` is None if it no longer loads."""
+
+    id: str
+    title: Text
+    summary: Text
+    level: int | None
+    pass_score: int | None
+    scenario: Scenario | None
+
+
+@dataclass(frozen=True, slots=True)
+class Library:
+    campaign_title: str | None
+    scenarios: MappingProxyType[str, ScenarioRef]  # in campaign order
+
+    def ref(self, scenario_id: str) -> ScenarioRef:
+        found = self.scenarios.get(scenario_id)
+        if found is not None:
+            return found
+        name = scenario_id.replace("-", " ").capitalize()
+        return ScenarioRef(scenario_id, Text(name), Text(""), None, None, None)
+
+    def title(self, scenario_id: str, lang: str = "en") -> str:
+        return self.ref(scenario_id).title.get(lang)
+
+    def order(self, scenario_ids: Iterable[str]) -> tuple[str, ...]:
+        """Campaign order first, then anything else alphabetically."""
+        known = [sid for sid in self.scenarios if sid in set(scenario_ids)]
+        extra = sorted(set(scenario_ids) - set(self.scenarios))
+        return (*known, *extra)
+
+
+def load_library(campaign: Path | None = None) -> Library:
+    """Titles and summaries from the campaign; a broken campaign only costs the titles."""
+    from game.paths import default_campaign
+    from game.scenario.campaign import load_campaign
+    from game.scenario.problems import ScenarioError
+
+    try:
+        loaded = load_campaign(campaign or default_campaign())
+    except (ScenarioError, OSError):
+        return Library(None, MappingProxyType({}))
+    refs: dict[str, ScenarioRef] = {}
+    for level in loaded.levels:
+        scenario = level.scenario
+        refs[level.key] = ScenarioRef(
+            id=level.key,
+            title=scenario.title if scenario else Text(level.title),
+            summary=scenario.summary if scenario else Text(""),
+            level=level.number,
+            pass_score=level.pass_score,
+            scenario=scenario,
+        )
+    return Library(loaded.title, MappingProxyType(refs))
+
+
+# ---- reading the store ----------------------------------------------------------------------
+
+
+def parse_since(text: str | None) -> datetime | None:
+    """`--since YYYY-MM-DD` (or a full ISO time): midnight UTC of that day."""
+    from game.cli import UsageError
+
+    if not text:
+        return None
+    try:
+        if len(text) == 10:
+            return datetime.combine(date.fromisoformat(text), time(), tzinfo=UTC)
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--since must be a date like 2026-11-01, not {text!r}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def open_records(db: str | None) -> Store:
+    from game.records.store import open_store
+
+    return open_store(db)
+
+
+def find_trainee_id(store: Store, name: str | None) -> int | None:
+    from game.cli import UsageError
+
+    if name is None:
+        return None
+    trainee = store.find_trainee(name)
+    if trainee is None:
+        known = ", ".join(t.name for t in store.trainees()[:10]) or "none yet"
+        raise UsageError(f"no trainee called {name!r} (trainees: {known})")
+    return trainee.id
+
+
+def details(
+    store: Store, *, trainee_id: int | None = None, since: datetime | None = None
+) -> Iterator[AttemptDetail]:
+    """Every attempt with its turns and notes, oldest first."""
+    attempts = sorted(
+        store.attempts(trainee_id=trainee_id, since=since), key=lambda a: (a.started_at, a.id)
+    )
+    for attempt in attempts:
+        detail = store.attempt_detail(attempt.id)
+        if detail is not None:
+            yield detail
+
+
+# ---- CSV -------------------------------------------------------------------------------------
+
+ATTEMPT_COLUMNS = (
+    "attempt_id", "trainee_id", "trainee", "level", "scenario_id", "scenario",
+    "status", "started_utc", "ended_utc", "duration_s", "outcome", "rating",
+    "score", "grade", "pass_score", "passed", "final_anger", "turns",
+    "anger_trace", "timer", "lang", "notes",
+)  # fmt: skip
+TURN_COLUMNS = (
+    "attempt_id", "trainee_id", "trainee", "level", "scenario_id", "attempt_started_utc",
+    "turn", "node", "choice", "said", "techniques", "anger_before", "anger_after",
+    "anger_delta", "quality", "verdict", "silence_s", "response_s", "principles", "feedback",
+)  # fmt: skip
+
+Cell = str | int | float | None
+
+
+def safe_cell(value: Cell) -> str | int | float:
+    """Neutralise text a spreadsheet would run as a formula (CSV injection): prefix a quote.
+
+    Numbers we produced ourselves stay numbers (a -5 anger change is not a formula).
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float):
+        return value
+    if value.lstrip(" ").startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_time(moment: datetime | None) -> str:
+    """ISO 8601 in UTC, e.g. 2026-11-22T09:30:00Z: unambiguous across a training room."""
+    if moment is None:
+        return ""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def attempt_rows(items: Iterable[AttemptDetail], library: Library) -> Iterator[tuple[Cell, ...]]:
+    for detail in items:
+        a = detail.attempt
+        duration = a.duration_seconds
+        yield (
+            a.id, a.trainee_id, a.trainee_name, a.level, a.scenario_id,
+            library.title(a.scenario_id), a.status.value, csv_time(a.started_at),
+            csv_time(a.ended_at), None if duration is None else round(duration, 1),
+            a.outcome, a.rating, a.score, a.grade, a.pass_score, _yes_no(a.passed),
+            a.final_anger, a.turn_count, " ".join(str(v) for v in detail.anger_trace),
+            a.timer, a.lang, "\n".join(f"{n.author}: {n.text}" for n in detail.notes),
+        )  # fmt: skip
+
+
+def turn_rows(items: Iterable[AttemptDetail]) -> Iterator[tuple[Cell, ...]]:
+    for detail in items:
+        a = detail.attempt
+        for index, t in enumerate(detail.turns):
+            response = detail.response_times[index] if index < len(detail.response_times) else None
+            principles = sorted({e.principle for e in t.effects if e.principle})
+            yield (
+                a.id, a.trainee_id, a.trainee_name, a.level, a.scenario_id,
+                csv_time(a.started_at), t.number, t.node, t.choice, t.say.get(a.lang),
+                "; ".join(t.techniques), t.anger_before, t.anger_after, t.delta,
+                round(t.quality, 3), verdict_for(t.quality), round(t.silence, 1),
+                None if response is None else round(response, 2), "; ".join(principles),
+                t.feedback_text(a.lang),
+            )  # fmt: skip
+
+
+def _yes_no(value: bool | None) -> str:
+    return "" if value is None else ("yes" if value else "no")
+
+
+def write_csv(header: Sequence[str], rows: Iterable[Sequence[Cell]], out: TextIO) -> int:
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    count = 0
+    for row in rows:
+        writer.writerow([safe_cell(v) for v in row])
+        count += 1
+    return count
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> tuple[str, int]:
+    buffer = io.StringIO()
+    count = write_csv(header, rows, buffer)
+    return buffer.getvalue(), count
+
+
+# ---- xAPI glue -------------------------------------------------------------------------------
+
+
+def namespace_for(store: Store) -> uuid.UUID:
+    """This database's statement-id namespace, made once and kept in its settings."""
+    from game.records.xapi import NAMESPACE_SETTING
+
+    kept = store.get_setting(NAMESPACE_SETTING)
+    if kept:
+        try:
+            return uuid.UUID(kept)
+        except ValueError:
+            pass
+    made = uuid.uuid4()
+    store.set_setting(NAMESPACE_SETTING, str(made))
+    return made
+
+
+def xapi_settings(store: Store, library: Library, homepage: str) -> XapiSettings:
+    from game.records.xapi import ActivityInfo, XapiSettings, campaign_iri, scenario_iri
+
+    campaign = None
+    if library.campaign_title:
+        campaign = ActivityInfo(
+            campaign_iri(library.campaign_title),
+            Text(library.campaign_title),
+            Text("The Hold the Line onboarding levels, in order."),
+        )
+    scenarios = {
+        sid: ActivityInfo(scenario_iri(sid), ref.title, ref.summary)
+        for sid, ref in library.scenarios.items()
+    }
+    return XapiSettings(homepage, namespace_for(store), campaign, MappingProxyType(scenarios))
+
+
+# ---- the command -----------------------------------------------------------------------------
+
+
+def export_command(args: argparse.Namespace) -> int:
+    from game.cli import UsageError
+
+    if args.format == "csv" and args.lrs:
+        raise UsageError("--lrs sends xAPI statements: use it with --format xapi")
+    if args.format == "xapi" and args.turns:
+        raise UsageError("--turns is for CSV; xAPI always has one `answered` statement a turn")
+    password = args.lrs_password or os.environ.get(PASSWORD_ENV)
+    if args.lrs and (args.lrs_user is None) != (password is None):
+        raise UsageError(f"give both --lrs-user and --lrs-password (or {PASSWORD_ENV})")
+
+    library = load_library()
+    store = open_records(args.db)
+    try:
+        items = list(details(store))
+        if args.format == "csv":
+            return _export_csv(items, library, args.out, turns=args.turns)
+        return _export_xapi(
+            items, xapi_settings(store, library, args.homepage), args, password=password
+        )
+    finally:
+        store.close()
+
+
+def _export_csv(
+    items: list[AttemptDetail], library: Library, out: Path | None, *, turns: bool
+) -> int:
+    header, rows = (
+        (TURN_COLUMNS, turn_rows(items))
+        if turns
+        else (ATTEMPT_COLUMNS, attempt_rows(items, library))
+    )
+    if out is None:
+        count = write_csv(header, rows, sys.stdout)
+    else:
+        with out.open("w", encoding="utf-8-sig", newline="") as handle:
+            count = write_csv(header, rows, handle)
+    kind = "turn" if turns else "attempt"
+    where = f" to {out}" if out else ""
+    print(f"export: {count} {kind} row{'s' if count != 1 else ''}{where}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _export_xapi(
+    items: list[AttemptDetail],
+    settings: XapiSettings,
+    args: argparse.Namespace,
+    password: str | None,
+) -> int:
+    from game.records.xapi import LrsClient, LrsError, all_statements, dumps
+
+    statements = all_statements(items, settings)
+    if args.out is not None:
+        args.out.write_text(dumps(statements), encoding="utf-8")
+        print(f"export: {len(statements)} xAPI statements to {args.out}", file=sys.stderr)
+    elif not args.lrs:
+        sys.stdout.write(dumps(statements))
+        print(f"export: {len(statements)} xAPI statements", file=sys.stderr)
+    if not args.lrs:
+        return EXIT_OK
+    try:
+        client = LrsClient(args.lrs, user=args.lrs_user, password=password)
+        report = client.send(statements)
+    except LrsError as error:
+        print(f"hold-the-line: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"export: {report.line()}", file=sys.stderr)
+    return EXIT_OK
