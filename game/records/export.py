@@ -25,6 +25,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, TextIO
 
 from game.engine.scoring import verdict_for
+from game.engine.session import Turn
 from game.records.api import AttemptDetail
 from game.scenario.model import Scenario, Text
 
@@ -217,8 +218,18 @@ def turn_rows(items: Iterable[AttemptDetail]) -> Iterator[tuple[Cell, ...]]:
                 "; ".join(t.techniques), t.anger_before, t.anger_after, t.delta,
                 round(t.quality, 3), verdict_for(t.quality), round(t.silence, 1),
                 None if response is None else round(response, 2), "; ".join(principles),
-                t.feedback_text(a.lang),
+                _feedback(t, a.lang),
             )  # fmt: skip
+
+
+def _feedback(turn: Turn, lang: str) -> str:
+    """The author's words if any, else each effect's reason with its principle and change."""
+    if turn.feedback is not None:
+        return turn.feedback.get(lang)
+    return " ".join(
+        f"{e.reason} ({e.principle + ', ' if e.principle else ''}{e.anger:+d})"
+        for e in turn.effects
+    )
 
 
 def _yes_no(value: bool | None) -> str:

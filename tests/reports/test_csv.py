@@ -78,6 +78,8 @@ def test_turn_rows(demo: Demo, db_url: str, tmp_path: Path, store: SqlStore) -> 
     assert first["turn"] == "1"
     assert first["node"] == "opening"
     assert first["feedback"]
+    assert any(re.search(r"\(G-[A-Z]+-\d+, [+-]\d+\)", r["feedback"]) for r in rows)
+    assert not [r["feedback"] for r in rows if r["feedback"].startswith("'")]
 
 
 def test_formula_injection_is_neutralised(store: SqlStore, tmp_path: Path, db_url: str) -> None:

@@ -7,6 +7,7 @@ told (failures, throttling, conflicts); test_lrs.py runs it against a real LRS.
 from __future__ import annotations
 
 import base64
+import csv
 import json
 import threading
 from collections.abc import Iterator
@@ -375,3 +376,25 @@ def test_send_through_the_command(
                  "--lrs-user", "htl", "--homepage", HOME])  # fmt: skip
     assert code == 1
     assert "rejected the statements as invalid" in capsys.readouterr().err
+
+
+def test_exports_on_postgresql(pg_url: str, tmp_path: Path) -> None:
+    with open_store(pg_url) as pg:
+        demo = fill_demo(pg)
+    out = tmp_path / "statements.json"
+    args = ["export", "--db", pg_url, "--format", "xapi", "--out", str(out), "--homepage", HOME]
+    assert main(args) == 0
+    first = json.loads(out.read_text(encoding="utf-8"))
+    for statement in first:
+        check_statement(statement)
+    assert main(args) == 0  # the namespace kept in the database: the same ids again
+    assert json.loads(out.read_text(encoding="utf-8")) == first
+    with open_store(pg_url) as pg:
+        registrations = {s["context"]["registration"] for s in first}
+        finished = [a for a in pg.attempts() if a.status is not AttemptStatus.IN_PROGRESS]
+        assert len(registrations) == len(finished) == len(demo.attempts)
+    csv_out = tmp_path / "attempts.csv"
+    assert main(["export", "--db", pg_url, "--format", "csv", "--out", str(csv_out)]) == 0
+    with csv_out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert len(rows) == 1 + len(demo.attempts) + 1  # header, finished ones, the one in progress
