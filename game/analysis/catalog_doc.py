@@ -36,6 +36,7 @@ CASE_WHEN: dict[str, str] = {
     "allowed": "`warn_then_end` policy, an abusive moment, and a boundary was set earlier",
     "no_warning": "abusive, but no boundary was set first",
     "not_abusive": "the moment is not abusive",
+    "correction": "an earlier overpromise is still standing: this walks it back",
     "default": "otherwise",
 }
 

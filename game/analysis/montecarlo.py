@@ -9,7 +9,7 @@ identical anger traces, endings and scores, so the two cannot drift apart.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -21,6 +21,7 @@ from game.engine.scoring import (
     CALM_POINTS,
     CRITICAL_TAGS,
     DEFAULT_PASS_SCORE,
+    MISTAKE_WEIGHT,
     OUTCOME_POINTS,
     OUTCOME_VALUE,
     PRACTICE_POINTS,
@@ -60,6 +61,8 @@ class Compiled:
     holds_on_blowup: Bools  # (nodes,) endings that stand even when anger hits 100
     node_tags: Bools  # (nodes, tags)
     critical: Bools  # (nodes,)
+    threat: Bools  # (nodes,) moments tagged `threat`
+    flare: Ints  # (nodes,) anger added on reaching the node
     explicit_rating: Ints  # (nodes,) index into _RATINGS or -1
     default_rating: Ints  # (nodes,)
     choice_offset: Ints  # (nodes,) first flattened choice of each node
@@ -172,6 +175,8 @@ def compile_scenario(scenario: Scenario, policy: Policy | None = None) -> Compil
         ),
         node_tags=tags,
         critical=np.array([bool(node.tags & CRITICAL_TAGS) for node in scenario.nodes]),
+        threat=np.array(["threat" in node.tags for node in scenario.nodes], dtype=bool),
+        flare=np.array([node.flare for node in scenario.nodes], dtype=np.int64),
         explicit_rating=explicit,
         default_rating=default,
         choice_offset=offsets,
@@ -248,12 +253,16 @@ class _Batch:
         self.weight_sum = np.zeros(rows, dtype=np.int64)
         self.quality2 = np.zeros(rows, dtype=np.int64)  # sum of 2 × turn quality
         self.judged = np.full(rows, -1, dtype=np.int64)
+        self.policy_broken = np.zeros(rows, dtype=bool)
         self.trace: Ints | None = None
         if trace:
             self.trace = np.full((rows, MAX_TURNS + 1), -1, dtype=np.int64)
             self.trace[:, 0] = c.start_anger
 
-    _FIELDS = ("node", "cause", "flags", "turns", "numerator", "weight_sum", "quality2", "judged")
+    _FIELDS = (
+        "node", "cause", "flags", "turns", "numerator", "weight_sum", "quality2", "judged",
+        "policy_broken",
+    )  # fmt: skip
 
     def take(self, rows: Ints) -> _Batch:
         """A copy of some rows (repeated rows allowed: that is how exploration branches)."""
@@ -302,13 +311,13 @@ def _advance(c: Compiled, catalog: Catalog, b: _Batch, choice: Ints) -> _Step:
     turn_quality = np.where(worst < 0, worst, best)
     quality2 = np.rint(2 * turn_quality).astype(np.int64)
     weight = 100 + b.mood.anger + np.where(c.critical[at], 100, 0)
+    weight = np.where(quality2 < 0, weight * MISTAKE_WEIGHT, weight)
     b.numerator += weight * (quality2 + 2)
     b.weight_sum += weight
     b.quality2 += quality2
 
-    judged_col = c.judged_technique[choice]
-    judged_q = quality[np.arange(rows), np.maximum(judged_col, 0)]
-    b.judged = np.where(judged_col >= 0, np.where(judged_q > 0, 0, 2), -1)
+    b.judged = np.where(c.judged_technique[choice] >= 0, np.where(turn_quality > 0, 0, 2), -1)
+    b.policy_broken = b.policy_broken | verdict.breaks_policy
 
     anger_after = np.where(applied.blown, 100, applied.mood.anger).astype(np.int64)
     b.mood = Mood(
@@ -338,6 +347,16 @@ def _advance(c: Compiled, catalog: Catalog, b: _Batch, choice: Ints) -> _Step:
     node = np.where(blown, c.blowup, target)
     b.node = np.where(cause == TURN_LIMIT, -1, node)
     b.cause = cause
+    continuing = ~applied.blown & ~target_end
+    floor = catalog.params.threat_floor
+    flared = np.where(continuing, np.minimum(99, anger_after + c.flare[target]), anger_after)
+    flared = np.maximum(flared, anger_after)
+    lifted = continuing & c.threat[target] & (flared < floor)
+    if lifted.any() or (flared != anger_after).any():
+        anger_after = np.where(lifted, floor, flared)
+        b.mood = replace(b.mood, anger=anger_after)
+        if b.trace is not None:
+            b.trace[np.arange(rows), b.turns] = anger_after
     return _Step(verdict.case, chosen, branch, turn_quality)
 
 
@@ -357,7 +376,7 @@ def _finish(c: Compiled, catalog: Catalog, b: _Batch) -> tuple[Ints, Ints, Ints]
     base = np.where(
         c.explicit_rating[nodes] >= 0,
         c.explicit_rating[nodes],
-        np.where(b.judged >= 0, b.judged, c.default_rating[nodes]),
+        np.where(b.policy_broken, 2, np.where(b.judged >= 0, b.judged, c.default_rating[nodes])),
     )
     ended = at_node & (b.cause == ENDING)
     partial = _RATINGS.index(Rating(catalog.params.debt_rating))

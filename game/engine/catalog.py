@@ -87,6 +87,7 @@ class Persona:
     index: int
     label: str
     floor: float
+    heard_ready: float  # how heard they must feel before a fix lands
     handling: str
 
 
@@ -124,6 +125,7 @@ class ModelParams:
     upsell_below: float
     hollow_thanks_at: float
     debt_rating: str
+    threat_floor: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +146,7 @@ class Catalog:
     case_table: NDArray[np.float64]
     persona_multipliers: NDArray[np.float64]
     persona_floors: NDArray[np.float64]
+    persona_heard_ready: NDArray[np.float64]
     diminishes: NDArray[np.bool_]
     trust_scaled: NDArray[np.bool_]
     deescalates: NDArray[np.bool_]
@@ -215,7 +218,14 @@ def load_catalog() -> Catalog:
     order = tuple(techniques)
 
     personas = {
-        pid: Persona(pid, index, raw["label"], float(raw["floor"]), raw["handling"])
+        pid: Persona(
+            pid,
+            index,
+            raw["label"],
+            float(raw["floor"]),
+            float(raw.get("heard_ready", data["model"]["heard_ready"])),
+            raw["handling"],
+        )
         for index, (pid, raw) in enumerate(data["personas"].items())
     }
     channels = {
@@ -252,6 +262,7 @@ def load_catalog() -> Catalog:
         np.array([techniques[t].trust_scaled for t in order]),
         np.array([techniques[t].deescalates for t in order]),
         breaks,
+        np.array([p.heard_ready for p in personas.values()]),
     ]
     for table in tables:
         table.setflags(write=False)  # shared by every session: nobody may change them
@@ -275,4 +286,5 @@ def load_catalog() -> Catalog:
         trust_scaled=tables[4],
         deescalates=tables[5],
         breaks_policy=tables[6],
+        persona_heard_ready=tables[7],
     )

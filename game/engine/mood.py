@@ -99,7 +99,8 @@ class _Facts:
         self._catalog = catalog
         self._ctx = ctx
         self.venting = mood.vent > 0
-        self.ready = (mood.heard >= params.heard_ready - 1e-9) & ~self.venting
+        ready_at = catalog.persona_heard_ready[ctx.persona]
+        self.ready = (mood.heard >= ready_at - 1e-9) & ~self.venting
         self.boundary = mood.boundary
         self.talkative = ctx.persona == catalog.personas["talkative"].index
         self.transfer_policy = ctx.transfer_policy
@@ -110,6 +111,8 @@ class _Facts:
         )
         self.good_mood = mood.anger < params.upsell_below
         self.furious = mood.anger >= params.hollow_thanks_at
+        self.owes = mood.debt > 0  # an earlier promise that can't be kept is still standing
+        self.threat = self.tag("threat")
 
     def tag(self, name: str) -> Bools:
         return self._ctx.tags[:, self._catalog.tag_order.index(name)]
@@ -120,16 +123,22 @@ Rule = Callable[[_Facts], list[tuple[Bools, str]]]
 # Each rule lists (condition, case) in priority order; a row matching none gets the
 # technique's `default` case (or its first). Techniques with a single case need no rule.
 RULES: dict[str, Rule] = {
-    "listen": lambda f: [(f.venting, "venting"), (~f.venting, "done")],
+    # Reasoning with someone who threatens you is wrong whatever you say (G-BOUNDARY-4).
+    "listen": lambda f: [(f.threat, "threat"), (f.venting, "venting"), (~f.venting, "done")],
+    "recap": lambda f: [(f.threat, "threat"), (f.tag("repeated"), "repeated")],
     "empathize": lambda f: [
+        (f.threat, "threat"),
         (f.tag("repeated"), "repeated"),
         (f.tag("customer_at_fault"), "at_fault"),
     ],
-    "apologize": lambda f: [(f.tag("customer_at_fault"), "at_fault")],
-    "ask": lambda f: [(f.venting, "venting")],
-    "solve": lambda f: [(f.ready, "ready"), (~f.ready, "early")],
-    "offer_alternative": lambda f: [(f.ready, "ready"), (~f.ready, "early")],
+    "apologize": lambda f: [(f.threat, "threat"), (f.tag("customer_at_fault"), "at_fault")],
+    "ask": lambda f: [(f.threat, "threat"), (f.venting, "venting"), (f.talkative, "talkative")],
+    "solve": lambda f: [(f.threat, "threat"), (f.ready, "ready"), (~f.ready, "early")],
+    "offer_alternative": lambda f: [(f.threat, "threat"), (f.ready, "ready"), (~f.ready, "early")],
+    "positive_language": lambda f: [(f.threat, "threat")],
+    "realistic_promise": lambda f: [(f.threat, "threat"), (f.owes, "correction")],
     "set_boundary": lambda f: [
+        (f.threat, "threat"),
         (f.tag("abusive"), "abusive"),
         (f.venting, "venting"),
         (~f.venting, "unneeded"),
@@ -143,7 +152,7 @@ RULES: dict[str, Rule] = {
         (f.stuck, "stuck"),
         (~f.stuck, "buck"),
     ],
-    "call_security": lambda f: [(f.tag("threat"), "threat"), (~f.tag("threat"), "overreaction")],
+    "call_security": lambda f: [(f.threat, "threat"), (~f.threat, "overreaction")],
     "thank": lambda f: [(f.furious, "hollow")],
     "keep_informed": lambda f: [(f.tag("lookup"), "lookup"), (~f.tag("lookup"), "default")],
     "redirect": lambda f: [
@@ -168,7 +177,6 @@ RULES: dict[str, Rule] = {
         (f.tag("abusive") & f.transfer_policy & ~f.boundary, "unwarned"),
         (f.venting & ~f.tag("abusive"), "venting"),
     ],
-    "recap": lambda f: [(f.tag("repeated"), "repeated")],
 }
 
 
@@ -252,7 +260,7 @@ def apply(catalog: Catalog, mood: Mood, ctx: Context, judgement: Judgement) -> A
         heard=heard,
         trust=np.clip(mood.trust + judgement.trust, 0.0, 1.0),
         vent=np.maximum(0, mood.vent + judgement.vent),
-        debt=mood.debt + judgement.debt,
+        debt=np.maximum(0, mood.debt + judgement.debt),
         helped=mood.helped + judgement.deescalated.astype(np.int64),
         boundary=mood.boundary | judgement.sets_boundary,
         uses=mood.uses + judgement.chosen.astype(np.int64),

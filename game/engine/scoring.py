@@ -78,9 +78,14 @@ class Debrief:
         return not any(review.skipped for review in self.turns)
 
 
-def turn_weight(anger_before: int, tags: frozenset[str]) -> int:
-    """How much a turn counts, in hundredths: angrier moments and critical moments count more."""
-    return 100 + anger_before + (100 if tags & CRITICAL_TAGS else 0)
+MISTAKE_WEIGHT = 2  # a turn that broke a guide counts double: one argument can lose a customer
+
+
+def turn_weight(anger_before: int, tags: frozenset[str], quality: float = 1.0) -> int:
+    """How much a turn counts, in hundredths: angrier and critical moments count more, and
+    a mistake counts more than a good move earns."""
+    weight = 100 + anger_before + (100 if tags & CRITICAL_TAGS else 0)
+    return weight * MISTAKE_WEIGHT if quality < 0 else weight
 
 
 def practice_fraction(weights: list[int], qualities: list[float]) -> float:
@@ -122,7 +127,7 @@ def debrief(
     catalog = load_catalog()
     outcome = state.outcome
 
-    weights = [turn_weight(t.anger_before, t.tags) for t in state.turns]
+    weights = [turn_weight(t.anger_before, t.tags, t.quality) for t in state.turns]
     practice = practice_fraction(weights, [t.quality for t in state.turns])
     practice_points = PRACTICE_POINTS * practice
     outcome_points = OUTCOME_POINTS * OUTCOME_VALUE[outcome.rating]

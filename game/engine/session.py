@@ -156,6 +156,7 @@ class SessionState:
     debt: int
     helped: int
     boundary: bool
+    policy_broken: bool  # a turn broke company policy (a refund against a refund history)
     uses: tuple[tuple[str, int], ...]
     flags: frozenset[str]
     silence: float
@@ -248,6 +249,7 @@ def start(
         debt=0,
         helped=0,
         boundary=False,
+        policy_broken=False,
         uses=(),
         flags=frozenset(),
         silence=0.0,
@@ -372,7 +374,20 @@ def choose(scenario: Scenario, state: SessionState, number: int) -> tuple[Sessio
     after = applied.mood
     flags = state.flags | frozenset(choice.sets)
     turn_number = state.turn_count + 1
-    anger_after = 100 if bool(applied.blown[0]) else int(after.anger[0])
+    blown = bool(applied.blown[0])
+    anger_after = 100 if blown else int(after.anger[0])
+    target = choice.next_node(anger_after, flags, turn_number)
+    ending = scenario.node(target).ending
+    target_node = scenario.node(target)
+    if not blown and ending is None and target_node.flare:
+        flared = min(99, anger_after + target_node.flare)
+        if flared > anger_after:
+            effects.append(_flare_effect(flared - anger_after))
+            anger_after = flared
+    floor = catalog.params.threat_floor
+    if not blown and ending is None and "threat" in target_node.tags and anger_after < floor:
+        effects.append(_threat_effect(floor - anger_after))
+        anger_after = floor
     turn = Turn(
         number=turn_number,
         node=node.id,
@@ -399,6 +414,7 @@ def choose(scenario: Scenario, state: SessionState, number: int) -> tuple[Sessio
         debt=int(after.debt[0]),
         helped=int(after.helped[0]),
         boundary=bool(after.boundary[0]),
+        policy_broken=state.policy_broken or bool(verdict.breaks_policy[0]),
         uses=tuple(sorted(uses.items())),
         flags=flags,
         turns=(*state.turns, turn),
@@ -406,10 +422,8 @@ def choose(scenario: Scenario, state: SessionState, number: int) -> tuple[Sessio
         silence=0.0,
         nudged=False,
     )
-    target = choice.next_node(anger_after, flags, turn_number)
-    ending = scenario.node(target).ending
     target_is_end = ending is not None
-    if bool(applied.blown[0]) and (ending is None or ending.kind not in ENDS_DESPITE_BLOWUP):
+    if blown and (ending is None or ending.kind not in ENDS_DESPITE_BLOWUP):
         if scenario.has_blowup:
             return _enter_ending(scenario, played, BLOWUP_NODE, "blowup"), turn
         return _enter_builtin(played, BLOWUP_LINE, "blowup", ()), turn
@@ -523,6 +537,30 @@ def _is_final(scenario: Scenario, node_id: str) -> bool:
     return node_id in BUILTIN_LINES or scenario.node(node_id).is_end
 
 
+def _flare_effect(added: int) -> Effect:
+    return Effect(
+        source="flare",
+        case="flared",
+        anger=added,
+        principle="G-CALM-3",
+        short="they flared up",
+        reason="They flared up at this point. It isn't aimed at you: keep your voice calm and don't take it personally.",
+        quality=None,
+    )
+
+
+def _threat_effect(added: int) -> Effect:
+    return Effect(
+        source="threat",
+        case="turned",
+        anger=added,
+        principle="G-BOUNDARY-4",
+        short="turned threatening",
+        reason="Whatever set it off, they are threatening now: this is past de-escalating.",
+        quality=None,
+    )
+
+
 def _silence_effect(added: int, silence: float) -> Effect:
     return Effect(
         source="silence",
@@ -584,7 +622,10 @@ def _enter_ending(
     ending = scenario.node(node_id).ending
     assert ending is not None
     rating = (
-        ending.rating or _judged_rating(state) or Rating(catalog.endings[ending.kind.value].rating)
+        ending.rating
+        or (Rating.BAD if state.policy_broken else None)
+        or _judged_rating(state)
+        or Rating(catalog.endings[ending.kind.value].rating)
     )
     effects: tuple[Effect, ...] = ()
     final = state.anger
@@ -608,12 +649,12 @@ def _enter_ending(
 
 
 def _judged_rating(state: SessionState) -> Rating | None:
-    """Escalating, hanging up and calling security are only good endings when they were right."""
+    """Escalating, hanging up and calling security only end well when that last turn was right."""
     if not state.turns:
         return None
-    for effect in state.turns[-1].effects:
-        if effect.source in JUDGED_ENDINGS and effect.quality is not None:
-            return Rating.GOOD if effect.quality > 0 else Rating.BAD
+    last = state.turns[-1]
+    if any(t in JUDGED_ENDINGS for t in last.techniques):
+        return Rating.GOOD if last.quality > 0 else Rating.BAD
     return None
 
 
@@ -710,6 +751,7 @@ def _state_to_dict(s: SessionState) -> dict[str, Any]:
         "debt": s.debt,
         "helped": s.helped,
         "boundary": s.boundary,
+        "policy_broken": s.policy_broken,
         "uses": dict(s.uses),
         "flags": sorted(s.flags),
         "silence": s.silence,
@@ -765,6 +807,7 @@ def _state_from_dict(d: dict[str, Any]) -> SessionState:
         debt=int(d["debt"]),
         helped=int(d["helped"]),
         boundary=bool(d["boundary"]),
+        policy_broken=bool(d.get("policy_broken", False)),
         uses=tuple(sorted((str(k), int(v)) for k, v in d["uses"].items())),
         flags=frozenset(str(f) for f in d["flags"]),
         silence=float(d["silence"]),

@@ -37,7 +37,8 @@ SCENARIO_KEYS_OPTIONAL = ("policy",)
 CUSTOMER_KEYS_REQUIRED = ("name", "persona", "anger")
 CUSTOMER_KEYS_OPTIONAL = ("vent",)
 POLICY_KEYS = ("abusive_caller", "supervisor_request")
-NODE_KEYS = ("customer", "tags", "choices", "end", "rating")
+NODE_KEYS = ("customer", "tags", "choices", "end", "rating", "flare")
+MAX_FLARE = 60
 CHOICE_KEYS_REQUIRED = ("say", "technique", "next")
 CHOICE_KEYS_OPTIONAL = ("set", "feedback")
 CONDITION_KEYS = ("anger_at_least", "anger_below", "flag", "not_flag", "turn_at_least")
@@ -204,9 +205,11 @@ class _ScenarioBuilder:
                 choice = self._choice(item, number, what)
                 if choice is not None:
                     choices.append(choice)
-        if customer is None:
+        flare_node = data.get("flare")
+        flare = 0 if flare_node is None else self.read.integer(flare_node, "`flare`", 1, MAX_FLARE)
+        if customer is None or flare is None:
             return None
-        return Node(node_id, customer, tags, tuple(choices), ending, key_pos)
+        return Node(node_id, customer, tags, tuple(choices), ending, key_pos, flare)
 
     def _tags(self, node: YNode | None) -> frozenset[str]:
         tags: set[str] = set()

@@ -148,6 +148,7 @@ class Node:
     choices: tuple[Choice, ...]
     ending: Ending | None
     pos: Position
+    flare: int = 0  # anger the customer gains on reaching this moment, through no fault of yours
 
     @property
     def is_end(self) -> bool:

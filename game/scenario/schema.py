@@ -137,6 +137,12 @@ def scenario_schema() -> dict[str, Any]:
                 "enum": [e.value for e in EndingKind],
                 "description": "This node ends the conversation.",
             },
+            "flare": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 60,
+                "description": "The customer flares up on reaching this moment (not the trainee's doing): anger rises by this much.",
+            },
             "rating": {
                 "enum": [r.value for r in Rating],
                 "description": "How good this ending is; by default it follows the ending kind and the choice that led here.",

@@ -63,8 +63,16 @@ opening:
         - {when: {flag: argued, turn_at_least: 3}, goto: middle}
         - goto: opening
     - {say: "c", technique: [apologize, solve], next: middle}
+    - {say: "g", technique: cave_in, next: menace}
+menace:
+  customer: "Give me the cash or else."
+  tags: [threat, refund_history]
+  choices:
+    - {say: "h", technique: call_security, next: gone}
+    - {say: "i", technique: [empathize, cave_in], next: done}
 middle:
   customer: "Hm."
+  flare: 12
   tags: [requests_supervisor]
   choices:
     - {say: "d", technique: escalate, next: up}

@@ -197,3 +197,79 @@ def test_repeated_kind_words_land_less_each_time() -> None:
     scenario = two_step("apologize", "apologize")
     _, turns = play(scenario, 1, 1)  # type: ignore[arg-type]
     assert effect(turns[1], "apologize")[1] > effect(turns[0], "apologize")[1]
+
+
+def test_reasoning_with_a_threat_is_wrong_whatever_you_say() -> None:
+    for technique in ("listen", "empathize", "apologize", "solve", "positive_language", "ask"):
+        _, turns = play(make(one_move(technique, "[threat]"), vent=1), 1)
+        case, _, quality, principle = effect(turns[0], technique)
+        assert (
+            (case, principle) == ("threat", "G-BOUNDARY-4") and quality is not None and quality < 0
+        )
+    case, _, quality, _ = effect(
+        play(make(one_move("set_boundary", "[threat]")), 1)[1][0], "set_boundary"
+    )
+    assert case == "threat" and quality == 0.5
+
+
+def test_open_questions_to_a_talkative_customer_are_poor() -> None:
+    case, _, quality, principle = effect(
+        play(make(one_move("ask"), persona="talkative", anger=10), 1)[1][0], "ask"
+    )
+    assert (case, principle, quality) == ("talkative", "G-BOUNDARY-2", -0.5)
+
+
+def test_breaking_refund_policy_makes_the_ending_bad() -> None:
+    state, _ = play(make(one_move("cave_in", "[refund_history]")), 1)
+    assert state.policy_broken
+    assert state.outcome is not None and state.outcome.rating is Rating.BAD
+
+
+def test_an_honest_correction_walks_back_an_overpromise() -> None:
+    scenario = two_step("overpromise", "realistic_promise")
+    state, turns = play(scenario, 1, 1)  # type: ignore[arg-type]
+    assert effect(turns[1], "realistic_promise")[0] == "correction"
+    assert state.debt == 0 and state.outcome is not None
+    assert not state.outcome.effects and state.outcome.rating is Rating.GOOD
+
+
+def test_reaching_a_threat_moment_lifts_the_anger() -> None:
+    nodes = """\
+    opening:
+      customer: "Fine."
+      choices:
+        - {say: "ok", technique: recap, next: threat}
+        - {say: "no", technique: recap, next: threat}
+    threat:
+      customer: "Give me the money or else."
+      tags: [threat]
+      choices:
+        - {say: "security", technique: call_security, next: secured}
+        - {say: "talk", technique: empathize, next: secured}
+    secured:
+      customer: "(Security walks him out.)"
+      end: security
+    """
+    scenario = make(nodes, anger=20)
+    state, turns = play(scenario, 1, 1)
+    assert turns[0].anger_after == 80 and turns[0].effects[-1].source == "threat"
+    assert state.outcome is not None and state.outcome.rating is Rating.GOOD
+    state, _ = play(scenario, 1, 2)
+    assert state.outcome is not None and state.outcome.rating is Rating.BAD
+
+
+def test_an_ending_move_paired_with_a_harmful_one_rates_by_the_whole_turn() -> None:
+    nodes = """\
+    opening:
+      customer: "I want your supervisor."
+      tags: [requests_supervisor]
+      choices:
+        - {say: "Fine, whatever, here's someone else to moan at.", technique: [escalate, condescend], next: up}
+        - {say: "Of course.", technique: escalate, next: up}
+    up:
+      customer: "Hm."
+      end: escalated
+    """
+    scenario = make(nodes)
+    assert play(scenario, 1)[0].outcome.rating is Rating.BAD  # type: ignore[union-attr]
+    assert play(scenario, 2)[0].outcome.rating is Rating.GOOD  # type: ignore[union-attr]

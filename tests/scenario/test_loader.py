@@ -117,6 +117,12 @@ CASES = [
         "goto: gone",
     ),
     ("anger out of range", ("anger: 50", "anger: 150"), "SC014", "150"),
+    (
+        "flare out of range",
+        ('    customer: "Fine. Fix it."', '    customer: "Fine. Fix it."\n    flare: 90'),
+        "SC014",
+        "90",
+    ),
     ("missing English", ('customer: "Thanks."', 'customer: {fi: "Kiitos."}'), "SC015", "{fi"),
     ("YAML syntax", ("title: Tiny", "title: [Tiny"), "SC016", "summary"),
     ("python tag", ("title: Tiny", "title: !!python/object/apply:os.getcwd []"), "SC017", "!!"),
