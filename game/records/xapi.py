@@ -193,6 +193,8 @@ def statements_for(detail: AttemptDetail, settings: XapiSettings) -> tuple[State
     first["context"] = context([campaign] if campaign is not None else [])
     out.append(first)
 
+    # Turns carry no clock time: each `answered` is dated the start plus the response times
+    # so far (a lower bound: the customer's lines take time too), never after the end.
     elapsed = 0.0
     for index, turn in enumerate(detail.turns):
         if index < len(detail.response_times):
@@ -207,6 +209,7 @@ def statements_for(detail: AttemptDetail, settings: XapiSettings) -> tuple[State
             "definition": {
                 "type": INTERACTION,
                 "name": {"en": f"{info.title.en}: {turn.node}"},
+                "interactionType": "other",  # the response is the reply's words
             },
         }
         answered = statement("answered", turn.number, when, question)

@@ -134,6 +134,7 @@ def test_a_completed_attempt_in_statements(demo: Demo, store: SqlStore) -> None:
         )
         assert ext["https://hold-the-line.example/xapi/extensions/anger-delta"] == turn.delta
         assert statement["object"]["id"].endswith(f"/late-delivery/nodes/{turn.node}")
+        assert statement["object"]["definition"]["interactionType"] == "other"
         assert statement["context"]["contextActivities"]["parent"] == [scenario]
 
 
