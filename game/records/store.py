@@ -15,26 +15,29 @@ import socket
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     Connection,
     Engine,
+    Float,
     Row,
     Select,
     and_,
+    bindparam,
     case,
     create_engine,
     event,
-    literal,
     select,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.expression import Executable
 
 from game.engine.session import Effect, Event, Turn, turn_from_json, turn_to_json
 from game.paths import data_dir
@@ -196,10 +199,7 @@ class SqlStore:
         self._engine = engine
         self._write = _writer(engine)
         self._pg = engine.dialect.name == "postgresql"
-        # Reads that take several queries see one snapshot (SQLite: BEGIN; PostgreSQL needs it).
-        self._read = (
-            engine.execution_options(isolation_level="REPEATABLE READ") if self._pg else engine
-        )
+        self._sql = _Statements.build(self._pg)
         self._owner = uuid.uuid4().hex
         self._host = socket.gethostname()[:255]
         self._pid = os.getpid()
@@ -224,8 +224,15 @@ class SqlStore:
             yield conn
 
     @contextmanager
-    def _reading(self) -> Iterator[Connection]:
-        with self._read.connect() as conn, conn.begin():
+    def _reading(self, *, snapshot: bool = False) -> Iterator[Connection]:
+        """A read transaction; `snapshot` when several queries must agree with each other.
+
+        SQLite's BEGIN already reads one snapshot; PostgreSQL's default READ COMMITTED takes
+        a new one per statement, so multi-query reads ask for REPEATABLE READ.
+        """
+        with self._engine.connect() as conn, conn.begin():
+            if snapshot and self._pg:
+                conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             yield conn
 
     def _insert(self, table: Any) -> Any:
@@ -273,37 +280,34 @@ class SqlStore:
             raise ValueError(f"timer must be one of {sorted(TIMERS)}, not {start.timer!r}")
         if not 0 <= start.pass_score <= 100:
             raise ValueError(f"pass score {start.pass_score} is outside 0..100")
+        st = self._sql
         with self._writing() as conn:
             touched = conn.execute(
-                trainees.update()
-                .where(trainees.c.id == start.trainee_id)
-                .values(
-                    attempt_count=trainees.c.attempt_count + 1,
-                    last_active=_later(trainees.c.last_active, start.started_at),
-                )
+                st.touch_trainee_start, {"b_tid": start.trainee_id, "b_when": start.started_at}
             )
             if touched.rowcount != 1:
                 raise RecordNotFound(f"no trainee with id {start.trainee_id}")
             result = conn.execute(
-                attempts.insert().values(
-                    trainee_id=start.trainee_id,
-                    scenario_id=start.scenario_id,
-                    content_hash=start.content_hash,
-                    level=start.level,
-                    pass_score=start.pass_score,
-                    seed=start.seed,
-                    abusive_caller=start.policy.abusive_caller.value,
-                    supervisor_request=start.policy.supervisor_request.value,
-                    timer=start.timer,
-                    lang=start.lang,
-                    status=AttemptStatus.IN_PROGRESS.value,
-                    started_at=start.started_at,
-                    turn_count=0,
-                    owner=self._owner,
-                    host=self._host,
-                    pid=self._pid,
-                    updated_at=start.started_at,
-                )
+                st.insert_attempt,
+                {
+                    "trainee_id": start.trainee_id,
+                    "scenario_id": start.scenario_id,
+                    "content_hash": start.content_hash,
+                    "level": start.level,
+                    "pass_score": start.pass_score,
+                    "seed": start.seed,
+                    "abusive_caller": start.policy.abusive_caller.value,
+                    "supervisor_request": start.policy.supervisor_request.value,
+                    "timer": start.timer,
+                    "lang": start.lang,
+                    "status": AttemptStatus.IN_PROGRESS.value,
+                    "started_at": start.started_at,
+                    "turn_count": 0,
+                    "owner": self._owner,
+                    "host": self._host,
+                    "pid": self._pid,
+                    "updated_at": start.started_at,
+                },
             )
             pk = result.inserted_primary_key
             assert pk is not None
@@ -319,36 +323,33 @@ class SqlStore:
             raise ValueError(f"response time {response_time} is negative")
         now = _now()
         data = turn_to_json(turn)
+        st = self._sql
         with self._writing() as conn:
             moved = conn.execute(
-                attempts.update()
-                .where(
-                    attempts.c.id == attempt_id,
-                    attempts.c.status == AttemptStatus.IN_PROGRESS.value,
-                    attempts.c.turn_count == turn.number - 1,
-                )
-                .values(turn_count=turn.number, updated_at=now)
+                st.advance_turn,
+                {"b_aid": attempt_id, "b_prev": turn.number - 1, "b_n": turn.number, "b_now": now},
             )
             if moved.rowcount != 1:
                 self._explain_refusal(conn, attempt_id, f"record turn {turn.number}")
             conn.execute(
-                turns.insert().values(
-                    attempt_id=attempt_id,
-                    number=turn.number,
-                    node=turn.node,
-                    choice=turn.choice,
-                    say=_dumps(data["say"]),
-                    techniques=_dumps(data["techniques"]),
-                    tags=_dumps(data["tags"]),
-                    anger_before=turn.anger_before,
-                    anger_after=turn.anger_after,
-                    silence=turn.silence,
-                    effects=_dumps(data["effects"]),
-                    quality=turn.quality,
-                    feedback=None if data["feedback"] is None else _dumps(data["feedback"]),
-                    response_time=response_time,
-                    recorded_at=now,
-                )
+                st.insert_turn,
+                {
+                    "attempt_id": attempt_id,
+                    "number": turn.number,
+                    "node": turn.node,
+                    "choice": turn.choice,
+                    "say": _dumps(data["say"]),
+                    "techniques": _dumps(data["techniques"]),
+                    "tags": _dumps(data["tags"]),
+                    "anger_before": turn.anger_before,
+                    "anger_after": turn.anger_after,
+                    "silence": turn.silence,
+                    "effects": _dumps(data["effects"]),
+                    "quality": turn.quality,
+                    "feedback": None if data["feedback"] is None else _dumps(data["feedback"]),
+                    "response_time": response_time,
+                    "recorded_at": now,
+                },
             )
 
     def finish_attempt(
@@ -370,28 +371,22 @@ class SqlStore:
     ) -> None:
         with self._writing() as conn:
             row = conn.execute(
-                attempts.update()
-                .where(
-                    attempts.c.id == attempt_id,
-                    attempts.c.status == AttemptStatus.IN_PROGRESS.value,
-                )
-                .values(
-                    status=AttemptStatus.COMPLETED.value,
-                    ended_at=ended_at,
-                    updated_at=ended_at,
-                    outcome=outcome,
-                    rating=rating,
-                    cause=cause,
-                    score=score,
-                    grade=grade,
-                    passed=passed,
-                    final_anger=final_anger,
-                    anger_trace=_dumps(list(anger_trace)),
-                    closing_effects=_dumps(_effects_to_json(closing_effects)),
-                    competencies=_dumps(dict(competencies)),
-                    timeout_silence=timeout_silence,
-                )
-                .returning(attempts.c.trainee_id, attempts.c.scenario_id, attempts.c.level)
+                self._sql.finish,
+                {
+                    "b_aid": attempt_id,
+                    "b_ended": ended_at,
+                    "b_outcome": outcome,
+                    "b_rating": rating,
+                    "b_cause": cause,
+                    "b_score": score,
+                    "b_grade": grade,
+                    "b_passed": passed,
+                    "b_final": final_anger,
+                    "b_trace": _dumps(list(anger_trace)),
+                    "b_closing": _dumps(_effects_to_json(closing_effects)),
+                    "b_comp": _dumps(dict(competencies)),
+                    "b_timeout": timeout_silence,
+                },
             ).first()
             if row is None:
                 self._explain_refusal(conn, attempt_id, "finish")
@@ -454,15 +449,7 @@ class SqlStore:
         return count
 
     def _abandon(self, conn: Connection, attempt_id: int, ended_at: datetime) -> bool:
-        row = conn.execute(
-            attempts.update()
-            .where(
-                attempts.c.id == attempt_id,
-                attempts.c.status == AttemptStatus.IN_PROGRESS.value,
-            )
-            .values(status=AttemptStatus.ABANDONED.value, ended_at=ended_at, updated_at=ended_at)
-            .returning(attempts.c.trainee_id, attempts.c.scenario_id, attempts.c.level)
-        ).first()
+        row = conn.execute(self._sql.abandon, {"b_aid": attempt_id, "b_ended": ended_at}).first()
         if row is None:
             return False
         self._count_ended(
@@ -492,41 +479,21 @@ class SqlStore:
         completed: bool,
     ) -> None:
         """Fold one ended attempt into its trainee x scenario summary (an atomic upsert)."""
-        stmt = self._insert(level_stats).values(
-            trainee_id=trainee_id,
-            scenario_id=scenario_id,
-            level=level,
-            attempts=1,
-            failed=1 if completed and not passed else 0,
-            passed=completed and passed,
-            best_score=score,
-            best_grade=grade,
-            last_played=ended_at,
-        )
-        new = stmt.excluded
-        old = level_stats.c
-        better = and_(
-            new.best_score.is_not(None),
-            old.best_score.is_(None) | (new.best_score > old.best_score),
-        )
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[old.trainee_id, old.scenario_id],
-            set_={
-                "level": case((old.level.is_(None), new.level), else_=old.level),
-                "attempts": old.attempts + 1,
-                "failed": old.failed + new.failed,
-                "passed": old.passed | new.passed,
-                "best_score": case((better, new.best_score), else_=old.best_score),
-                "best_grade": case((better, new.best_grade), else_=old.best_grade),
-                "last_played": _later(old.last_played, ended_at),
+        conn.execute(
+            self._sql.upsert_level,
+            {
+                "trainee_id": trainee_id,
+                "scenario_id": scenario_id,
+                "level": level,
+                "attempts": 1,
+                "failed": 1 if completed and not passed else 0,
+                "passed": completed and passed,
+                "best_score": score,
+                "best_grade": grade,
+                "last_played": ended_at,
             },
         )
-        conn.execute(stmt)
-        conn.execute(
-            trainees.update()
-            .where(trainees.c.id == trainee_id)
-            .values(last_active=_later(trainees.c.last_active, ended_at))
-        )
+        conn.execute(self._sql.touch_trainee_end, {"b_tid": trainee_id, "b_when": ended_at})
 
     def _explain_refusal(self, conn: Connection, attempt_id: int, action: str) -> None:
         row = conn.execute(
@@ -562,7 +529,7 @@ class SqlStore:
             return tuple(_attempt(r) for r in rows)
 
     def attempt_detail(self, attempt_id: int) -> AttemptDetail | None:
-        with self._reading() as conn:
+        with self._reading(snapshot=True) as conn:
             row = conn.execute(
                 _attempt_select()
                 .add_columns(
@@ -612,7 +579,7 @@ class SqlStore:
 
     def overview(self) -> tuple[OverviewRow, ...]:
         """Every trainee with their level summaries, read from the summary table (fast)."""
-        with self._reading() as conn:
+        with self._reading(snapshot=True) as conn:
             people = conn.execute(
                 _trainee_select()
                 .add_columns(trainees.c.attempt_count)
@@ -719,12 +686,104 @@ class SqlStore:
             conn.execute(stmt)
 
 
+# ---- the write path, built once -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Statements:
+    """The statements every turn and ending runs, with bind parameters, built once per store.
+
+    Building SQLAlchemy constructs per call costs more than the SQL itself; these are
+    compiled once and cached by the engine.
+    """
+
+    touch_trainee_start: Executable
+    touch_trainee_end: Executable
+    insert_attempt: Executable
+    advance_turn: Executable
+    insert_turn: Executable
+    finish: Executable
+    abandon: Executable
+    upsert_level: Executable
+
+    @staticmethod
+    def build(pg: bool) -> _Statements:
+        a = attempts.c
+        aid: Any = bindparam("b_aid")
+        in_progress = a.status == AttemptStatus.IN_PROGRESS.value
+        ended = bindparam("b_ended", type_=UtcDateTime())
+        when = bindparam("b_when", type_=UtcDateTime())
+        returning = (a.trainee_id, a.scenario_id, a.level)
+
+        upsert = (postgresql.insert if pg else sqlite.insert)(level_stats)
+        new = upsert.excluded
+        old = level_stats.c
+        better = and_(
+            new.best_score.is_not(None),
+            old.best_score.is_(None) | (new.best_score > old.best_score),
+        )
+        upsert = upsert.on_conflict_do_update(
+            index_elements=[old.trainee_id, old.scenario_id],
+            set_={
+                "level": case((old.level.is_(None), new.level), else_=old.level),
+                "attempts": old.attempts + 1,
+                "failed": old.failed + new.failed,
+                "passed": old.passed | new.passed,
+                "best_score": case((better, new.best_score), else_=old.best_score),
+                "best_grade": case((better, new.best_grade), else_=old.best_grade),
+                "last_played": _later(old.last_played, new.last_played),
+            },
+        )
+        return _Statements(
+            touch_trainee_start=trainees.update()
+            .where(trainees.c.id == bindparam("b_tid"))
+            .values(
+                attempt_count=trainees.c.attempt_count + 1,
+                last_active=_later(trainees.c.last_active, when),
+            ),
+            touch_trainee_end=trainees.update()
+            .where(trainees.c.id == bindparam("b_tid"))
+            .values(last_active=_later(trainees.c.last_active, when)),
+            insert_attempt=attempts.insert(),
+            advance_turn=attempts.update()
+            .where(a.id == aid, in_progress, a.turn_count == bindparam("b_prev"))
+            .values(
+                turn_count=bindparam("b_n"),
+                updated_at=bindparam("b_now", type_=UtcDateTime()),
+            ),
+            insert_turn=turns.insert(),
+            finish=attempts.update()
+            .where(a.id == aid, in_progress)
+            .values(
+                status=AttemptStatus.COMPLETED.value,
+                ended_at=ended,
+                updated_at=ended,
+                outcome=bindparam("b_outcome"),
+                rating=bindparam("b_rating"),
+                cause=bindparam("b_cause"),
+                score=bindparam("b_score"),
+                grade=bindparam("b_grade"),
+                passed=bindparam("b_passed", type_=Boolean()),
+                final_anger=bindparam("b_final"),
+                anger_trace=bindparam("b_trace"),
+                closing_effects=bindparam("b_closing"),
+                competencies=bindparam("b_comp"),
+                timeout_silence=bindparam("b_timeout", type_=Float()),
+            )
+            .returning(*returning),
+            abandon=attempts.update()
+            .where(a.id == aid, in_progress)
+            .values(status=AttemptStatus.ABANDONED.value, ended_at=ended, updated_at=ended)
+            .returning(*returning),
+            upsert_level=upsert,
+        )
+
+
 # ---- row mapping --------------------------------------------------------------------------
 
 
-def _later(column: Any, when: datetime) -> Any:
-    """SQL for max(column, when) that both backends accept (no GREATEST in SQLite)."""
-    value = literal(when, UtcDateTime())
+def _later(column: Any, value: Any) -> Any:
+    """SQL for max(column, value) that both backends accept (no GREATEST in SQLite)."""
     return case((column.is_(None) | (column < value), value), else_=column)
 
 

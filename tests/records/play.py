@@ -10,12 +10,12 @@ from typing import Any
 
 import yaml
 
-from game.engine.session import Phase, TimerMode
-from game.records.api import Store
+from game.engine.session import Phase, SessionState, TimerMode, choose, proceed, start
+from game.records.api import AttemptStatus, Store
 from game.records.recorder import Recorder
 from game.scenario.campaign import Campaign, load_campaign
 from game.scenario.loader import load_scenario
-from game.scenario.model import Scenario
+from game.scenario.model import Policy, Scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "scenarios"
@@ -80,6 +80,7 @@ def play(
     level: int | None = 1,
     pass_score: int = 70,
     seed: int = 0,
+    policy: Policy | None = None,
     timer: TimerMode = TimerMode.OFF,
     silences: Iterable[float] | None = None,
     clock: Callable[[], float] | None = None,
@@ -90,7 +91,7 @@ def play(
     chosen = scenario_obj or scenario()
     kwargs: dict[str, Any] = {} if clock is None else {"clock": clock}
     recorder = Recorder.begin(
-        store, trainee_id, chosen, level, pass_score, None, seed, timer, "en", **kwargs
+        store, trainee_id, chosen, level, pass_score, policy, seed, timer, "en", **kwargs
     )
     waits = iter(silences) if silences is not None else None
     for index, number in enumerate(choices):
@@ -110,3 +111,45 @@ def play(
     while recorder.phase is Phase.SPEAKING:
         recorder.proceed()
     return recorder
+
+
+def find_path(
+    chosen: Scenario, wanted: Callable[[SessionState], bool], *, max_turns: int = 14
+) -> tuple[int, ...] | None:
+    """Choices (authoring numbers) that end the conversation in a state `wanted` accepts."""
+    stack: list[tuple[SessionState, tuple[int, ...]]] = [(start(chosen), ())]
+    while stack:
+        state, path = stack.pop()
+        while state.phase is Phase.SPEAKING and state.outcome is None:
+            state = proceed(chosen, state)
+        if state.outcome is not None:
+            if wanted(state):
+                return path
+            continue
+        if len(path) >= max_turns:
+            continue
+        node = chosen.node(state.node)
+        for choice in reversed(node.choices):
+            after, _ = choose(chosen, state, choice.number)
+            stack.append((after, (*path, choice.number)))
+    return None
+
+
+def expected_bests(store: Store, trainee_id: int) -> dict[str, tuple[object, ...]]:
+    """Level bests recomputed independently from the attempts list."""
+    out: dict[str, tuple[object, ...]] = {}
+    mine = store.attempts(trainee_id=trainee_id)
+    for sid in {a.scenario_id for a in mine}:
+        ended = [
+            a for a in mine if a.scenario_id == sid and a.status is not AttemptStatus.IN_PROGRESS
+        ]
+        done = [a for a in ended if a.status is AttemptStatus.COMPLETED]
+        best = max(done, key=lambda a: (a.score or 0, -a.id), default=None)
+        out[sid] = (
+            None if best is None else best.score,
+            None if best is None else best.grade,
+            any(a.passed for a in done),
+            len(ended),
+            sum(1 for a in done if not a.passed),
+        )
+    return out

@@ -20,7 +20,14 @@ from game.records.api import (
 )
 from game.records.store import BUSY_TIMEOUT_MS, DEFAULT_DB_NAME, SqlStore, open_store
 from game.scenario.model import Policy
-from tests.records.play import bad_choices, good_choices, play, scenario
+from tests.records.play import (
+    bad_choices,
+    expected_bests,
+    find_path,
+    good_choices,
+    play,
+    scenario,
+)
 
 
 def test_sql_store_satisfies_the_protocol(store: SqlStore) -> None:
@@ -175,18 +182,20 @@ def test_closing_effects_round_trip(store: SqlStore) -> None:
     """An overpromise's debt lands after the call: that effect is stored and restored whole."""
     trainee = store.add_trainee("Ana")
     sc = scenario()
-    for choices in _some_paths():
-        recorder = play(store, trainee.id, choices)
-        report = recorder.debrief
-        assert report is not None
-        detail = store.attempt_detail(recorder.attempt_id)
-        assert detail is not None
-        assert detail.closing_effects == report.closing_effects
-    assert sc.id == "late-delivery"
+    path = find_path(sc, lambda s: s.outcome is not None and bool(s.outcome.effects))
+    assert path is not None, "late-delivery has no path where a broken promise lands"
+    recorder = play(store, trainee.id, path)
+    report = recorder.debrief
+    assert report is not None
+    assert report.closing_effects  # the debt landed
+    detail = store.attempt_detail(recorder.attempt_id)
+    assert detail is not None
+    assert detail.closing_effects == report.closing_effects
+    assert detail.anger_trace == report.anger_trace  # includes the final jump
 
 
 def _some_paths() -> list[tuple[int, ...]]:
-    return [good_choices(), bad_choices(), (2, 1, 1, 1, 1, 1, 1, 1, 1, 1)]
+    return [good_choices(), bad_choices(), (3, 1, 1, 1, 1, 1, 1, 1, 1, 1)]
 
 
 def test_turns_cannot_be_written_out_of_order_or_after_the_end(store: SqlStore) -> None:
@@ -273,26 +282,6 @@ def test_attempts_filter_by_trainee_scenario_and_time(store: SqlStore) -> None:
 # ---- level bests and the supervisor overview ------------------------------------------------
 
 
-def _expected_bests(store: SqlStore, trainee_id: int) -> dict[str, tuple[object, ...]]:
-    """Level bests recomputed independently from the attempts list."""
-    out: dict[str, tuple[object, ...]] = {}
-    mine = store.attempts(trainee_id=trainee_id)
-    for sid in {a.scenario_id for a in mine}:
-        ended = [
-            a for a in mine if a.scenario_id == sid and a.status is not AttemptStatus.IN_PROGRESS
-        ]
-        done = [a for a in ended if a.status is AttemptStatus.COMPLETED]
-        best = max(done, key=lambda a: (a.score or 0, -a.id), default=None)
-        out[sid] = (
-            None if best is None else best.score,
-            None if best is None else best.grade,
-            any(a.passed for a in done),
-            len(ended),
-            sum(1 for a in done if not a.passed),
-        )
-    return out
-
-
 def test_level_bests_follow_every_ending(store: SqlStore) -> None:
     ana = store.add_trainee("Ana")
     play(store, ana.id, bad_choices())
@@ -307,7 +296,7 @@ def test_level_bests_follow_every_ending(store: SqlStore) -> None:
         sid: (b.best_score, b.best_grade, b.passed, b.attempts, b.failed)
         for sid, b in bests.items()
     }
-    assert got == _expected_bests(store, ana.id)
+    assert got == expected_bests(store, ana.id)
     assert got["late-delivery"][2] is True
     assert open_call.attempt_id in {a.id for a in store.attempts(trainee_id=ana.id)}
     assert store.level_bests(store.add_trainee("Ben").id) == {}

@@ -1,0 +1,241 @@
+"""Schema versions: old databases move forward, newer ones are refused untouched."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, inspect, text
+
+from game.engine.session import play_choices, turn_to_json
+from game.records.api import AttemptStatus
+from game.records.schema import (
+    METADATA,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    SchemaVersionError,
+    _v1_tables,
+    migrate,
+)
+from game.records.store import _create_engine, _writer, open_store
+from tests.records.play import bad_choices, good_choices, scenario
+
+T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+
+
+def _versions(engine: Engine) -> list[int]:
+    with engine.connect() as conn:
+        return [int(v) for v in conn.execute(text("SELECT version FROM schema_version")).scalars()]
+
+
+def _write_v1_database(url: str) -> dict[str, Any]:
+    """A database as the first release left it, with a little of everything in it."""
+    engine = _create_engine(url)
+    v1 = _v1_tables().tables
+    good = play_choices(scenario(), good_choices())
+    bad = play_choices(scenario(), bad_choices())
+    with _writer(engine).begin() as conn:
+        assert migrate(conn, target=1) == 0
+        ana = conn.execute(
+            v1["trainees"].insert().values(name="Ana", name_key="ana", created_at=T0)
+        ).inserted_primary_key
+        assert ana is not None
+        ids = []
+        for n, (state, status) in enumerate(
+            [(bad, "completed"), (good, "completed"), (bad, "abandoned"), (good, "in_progress")]
+        ):
+            finished = status == "completed"
+            row = conn.execute(
+                v1["attempts"]
+                .insert()
+                .values(
+                    trainee_id=ana[0],
+                    scenario_id="late-delivery",
+                    content_hash=scenario().content_hash,
+                    level=1,
+                    pass_score=70,
+                    seed=n,
+                    abusive_caller="warn_then_end",
+                    supervisor_request="honor",
+                    timer="off",
+                    lang="en",
+                    status=status,
+                    started_at=T0 + timedelta(hours=n),
+                    ended_at=T0 + timedelta(hours=n, minutes=5)
+                    if status != "in_progress"
+                    else None,
+                    turn_count=2,
+                    score=(90 if state is good else 30) if finished else None,
+                    grade=("A" if state is good else "F") if finished else None,
+                    passed=(state is good) if finished else None,
+                )
+            ).inserted_primary_key
+            assert row is not None
+            ids.append(row[0])
+            for turn in state.turns[:2]:
+                data = turn_to_json(turn)
+                conn.execute(
+                    v1["turns"]
+                    .insert()
+                    .values(
+                        attempt_id=row[0],
+                        number=turn.number,
+                        node=turn.node,
+                        choice=turn.choice,
+                        say=_json(data["say"]),
+                        techniques=_json(data["techniques"]),
+                        tags=_json(data["tags"]),
+                        anger_before=turn.anger_before,
+                        anger_after=turn.anger_after,
+                        silence=turn.silence,
+                        effects=_json(data["effects"]),
+                        quality=turn.quality,
+                        feedback=None,
+                        response_time=1.0,
+                        recorded_at=T0,
+                    )
+                )
+        conn.execute(v1["settings"].insert().values(key="lang", value="fi"))
+    assert _versions(engine) == [1]
+    engine.dispose()
+    return {"ids": ids, "trainee": int(ana[0]), "turns": good.turns[:2]}
+
+
+def _json(value: object) -> str:
+    import json
+
+    return json.dumps(value)
+
+
+def test_a_version_1_database_migrates_forward(store_url: str) -> None:
+    written = _write_v1_database(store_url)
+    with open_store(store_url) as store:
+        assert _versions(store.engine) == list(range(1, SCHEMA_VERSION + 1))
+        # the new summary table was filled from the old attempts
+        best = store.level_bests(written["trainee"])["late-delivery"]
+        assert (best.best_score, best.best_grade, best.passed) == (90, "A", True)
+        assert (best.attempts, best.failed) == (3, 1)
+        assert best.last_played == T0 + timedelta(hours=2, minutes=5)
+        (row,) = store.overview()
+        assert row.attempts == 4
+        # old rows read back whole, and new writes work on them
+        detail = store.attempt_detail(written["ids"][3])
+        assert detail is not None
+        assert detail.turns == written["turns"]
+        assert store.get_setting("lang") == "fi"
+        # an old in-progress attempt has no owner: the game is gone, so it is abandoned
+        assert store.abandon_stale() == 1
+        assert store.attempts()[3].status is AttemptStatus.ABANDONED
+        assert store.level_bests(written["trainee"])["late-delivery"].attempts == 4
+
+
+def _shape(engine: Engine) -> dict[str, Any]:
+    inspector = inspect(engine)
+    shape: dict[str, Any] = {}
+    for table in sorted(inspector.get_table_names()):
+        shape[table] = {
+            "columns": sorted(
+                (c["name"], c["nullable"], type(c["type"]).__name__)
+                for c in inspector.get_columns(table)
+            ),
+            "pk": sorted(inspector.get_pk_constraint(table)["constrained_columns"]),
+            "indexes": sorted(
+                (i["name"], tuple(i["column_names"]), bool(i["unique"]))
+                for i in inspector.get_indexes(table)
+            ),
+            "fks": sorted(
+                (tuple(f["constrained_columns"]), f["referred_table"])
+                for f in inspector.get_foreign_keys(table)
+            ),
+        }
+    return shape
+
+
+def test_migrations_build_exactly_the_schema_the_store_queries(
+    store_url: str, tmp_path: Path
+) -> None:
+    with open_store(store_url) as store:
+        migrated = _shape(store.engine)
+    if store_url.startswith("sqlite"):
+        reference = _create_engine(f"sqlite:///{tmp_path / 'reference.db'}")
+    else:
+        reference = _create_engine(store_url)
+        with reference.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    METADATA.create_all(reference)
+    built = _shape(reference)
+    reference.dispose()
+    migrated.pop("schema_version")
+    built.pop("schema_version")
+    assert migrated == built
+
+
+def _make_newer(url: str) -> None:
+    with open_store(url) as store:
+        store.add_trainee("Ana")
+        with store.engine.begin() as conn:
+            conn.execute(
+                text("INSERT INTO schema_version (version, applied_at) VALUES (:v, :t)"),
+                {"v": SCHEMA_VERSION + 7, "t": "2027-01-01 00:00:00.000000"},
+            )
+            conn.execute(text("CREATE TABLE future_thing (id INTEGER PRIMARY KEY)"))
+
+
+def test_a_newer_database_is_refused_and_left_untouched(store_url: str) -> None:
+    _make_newer(store_url)
+    before = _fingerprint(store_url)
+    with pytest.raises(SchemaVersionError, match=f"version {SCHEMA_VERSION + 7}") as error:
+        open_store(store_url)
+    assert "newer" in str(error.value)
+    assert "Update Hold the Line" in str(error.value)
+    assert _fingerprint(store_url) == before
+
+
+def _fingerprint(url: str) -> object:
+    """The SQLite file's bytes; on PostgreSQL, the versions and table list."""
+    if url.startswith("sqlite:///"):
+        return hashlib.sha256(Path(url.removeprefix("sqlite:///")).read_bytes()).hexdigest()
+    engine = _create_engine(url)
+    try:
+        return (_versions(engine), sorted(inspect(engine).get_table_names()))
+    finally:
+        engine.dispose()
+
+
+def test_a_database_that_is_not_ours_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as raw:
+        raw.execute("CREATE TABLE trainees (who TEXT)")
+        raw.execute("INSERT INTO trainees VALUES ('someone else')")
+    with pytest.raises(SchemaVersionError, match="not written by Hold the Line"):
+        open_store(f"sqlite:///{path}")
+    with sqlite3.connect(path) as raw:
+        assert raw.execute("SELECT * FROM trainees").fetchall() == [("someone else",)]
+
+
+def test_concurrent_first_opens_migrate_once(store_url: str) -> None:
+    errors: list[BaseException] = []
+    gate = threading.Barrier(4)
+
+    def opener() -> None:
+        try:
+            gate.wait()
+            open_store(store_url).close()
+        except BaseException as error:  # collected and re-raised below
+            errors.append(error)
+
+    threads = [threading.Thread(target=opener) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    engine = _create_engine(store_url)
+    assert _versions(engine) == [m.version for m in MIGRATIONS]
+    engine.dispose()
