@@ -47,8 +47,8 @@ def _high(fds: tuple[int, int]) -> tuple[int, int]:
 
 def find_chromium() -> str | None:
     override = os.environ.get("CHROMIUM")
-    if override:
-        return override
+    if override:  # a path given on purpose: that one, or none
+        return override if os.access(override, os.X_OK) else None
     for name in CHROMIUM_NAMES:
         found = shutil.which(name)
         if found:
