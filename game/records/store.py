@@ -12,13 +12,14 @@ from __future__ import annotations
 import json
 import os
 import socket
+import threading
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Boolean,
@@ -32,6 +33,7 @@ from sqlalchemy import (
     case,
     create_engine,
     event,
+    func,
     select,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -51,9 +53,11 @@ from game.records.api import (
     Note,
     OverviewRow,
     RecordNotFound,
+    Store,
     Trainee,
 )
 from game.records.schema import (
+    REVISION_LOCK,
     SchemaVersionError,
     UtcDateTime,
     attempts,
@@ -201,6 +205,10 @@ class SqlStore:
         self._pg = engine.dialect.name == "postgresql"
         self._sql = _Statements.build(self._pg)
         self._owner = uuid.uuid4().hex
+        self._overview_lock = threading.Lock()
+        self._overview_seen = -1
+        self._overview: tuple[OverviewRow, ...] = ()
+        self._overview_rows: dict[int, tuple[str, OverviewRow]] = {}
         self._host = socket.gethostname()[:255]
         self._pid = os.getpid()
 
@@ -219,8 +227,15 @@ class SqlStore:
         self.close()
 
     @contextmanager
-    def _writing(self) -> Iterator[Connection]:
+    def _writing(self, *, revises: bool = False) -> Iterator[Connection]:
+        """A write transaction; `revises` when it bumps a trainee's revision (see schema v3).
+
+        Revisions must be taken in commit order: SQLite's BEGIN IMMEDIATE already makes
+        writers take turns; PostgreSQL writers take a transaction-scoped advisory lock first.
+        """
         with self._write.begin() as conn:
+            if revises and self._pg:
+                conn.execute(self._sql.revision_lock)
             yield conn
 
     @contextmanager
@@ -244,10 +259,14 @@ class SqlStore:
         clean = _clean_name(name, "the trainee's name")
         now = _now()
         try:
-            with self._writing() as conn:
+            with self._writing(revises=True) as conn:
                 result = conn.execute(
                     trainees.insert().values(
-                        name=clean, name_key=clean.casefold(), created_at=now, attempt_count=0
+                        name=clean,
+                        name_key=clean.casefold(),
+                        created_at=now,
+                        attempt_count=0,
+                        revision=_next_revision(),
                     )
                 )
                 pk = result.inserted_primary_key
@@ -281,7 +300,7 @@ class SqlStore:
         if not 0 <= start.pass_score <= 100:
             raise ValueError(f"pass score {start.pass_score} is outside 0..100")
         st = self._sql
-        with self._writing() as conn:
+        with self._writing(revises=True) as conn:
             touched = conn.execute(
                 st.touch_trainee_start, {"b_tid": start.trainee_id, "b_when": start.started_at}
             )
@@ -369,7 +388,7 @@ class SqlStore:
         competencies: dict[str, int | None],
         timeout_silence: float | None = None,
     ) -> None:
-        with self._writing() as conn:
+        with self._writing(revises=True) as conn:
             row = conn.execute(
                 self._sql.finish,
                 {
@@ -405,7 +424,7 @@ class SqlStore:
 
     def abandon_attempt(self, attempt_id: int, ended_at: datetime) -> None:
         """Leave a call mid-way; the turns stay. Harmless on an attempt that already ended."""
-        with self._writing() as conn:
+        with self._writing(revises=True) as conn:
             if not self._abandon(conn, attempt_id, ended_at):
                 exists = conn.execute(
                     select(attempts.c.id).where(attempts.c.id == attempt_id)
@@ -423,7 +442,7 @@ class SqlStore:
         """
         now = _now()
         count = 0
-        with self._writing() as conn:
+        with self._writing(revises=True) as conn:
             rows = conn.execute(
                 select(
                     attempts.c.id,
@@ -578,26 +597,47 @@ class SqlStore:
         return MappingProxyType({r.scenario_id: _level_best(r) for r in rows})
 
     def overview(self) -> tuple[OverviewRow, ...]:
-        """Every trainee with their level summaries, read from the summary table (fast)."""
-        with self._reading(snapshot=True) as conn:
-            people = conn.execute(
-                _trainee_select()
-                .add_columns(trainees.c.attempt_count)
-                .order_by(trainees.c.name_key, trainees.c.id)
-            ).all()
-            levels = conn.execute(_level_select()).all()
-        by_trainee: dict[int, dict[str, LevelBest]] = {}
-        for r in levels:
-            by_trainee.setdefault(r.trainee_id, {})[r.scenario_id] = _level_best(r)
-        return tuple(
-            OverviewRow(
-                trainee=_trainee(p),
-                levels=MappingProxyType(by_trainee.get(p.id, {})),
-                attempts=int(p.attempt_count),
-                last_activity=p.last_active,
+        """Every trainee with their level bests, in name order.
+
+        Served from the summary table, and incrementally: each store remembers the rows it
+        built and the highest trainee revision it saw, and re-reads only trainees whose
+        revision moved since (the values are immutable, so sharing them is safe).
+        """
+        with self._overview_lock, self._reading(snapshot=True) as conn:
+            top = int(
+                conn.execute(select(func.coalesce(func.max(trainees.c.revision), 0))).scalar_one()
             )
-            for p in people
-        )
+            if top == self._overview_seen:
+                return self._overview
+            changed = conn.execute(
+                _trainee_select()
+                .add_columns(trainees.c.name_key, trainees.c.attempt_count)
+                .where(trainees.c.revision > self._overview_seen)
+            ).all()
+            levels = conn.execute(
+                _level_select()
+                .join_from(level_stats, trainees, level_stats.c.trainee_id == trainees.c.id)
+                .where(trainees.c.revision > self._overview_seen)
+            ).all()
+            by_trainee: dict[int, dict[str, LevelBest]] = {}
+            for r in levels:
+                by_trainee.setdefault(r[0], {})[r[1]] = _level_best(r)
+            rows = self._overview_rows
+            for p in changed:
+                rows[int(p.id)] = (
+                    str(p.name_key),
+                    OverviewRow(
+                        trainee=_trainee(p),
+                        levels=MappingProxyType(by_trainee.get(p.id, {})),
+                        attempts=int(p.attempt_count),
+                        last_activity=p.last_active,
+                    ),
+                )
+            self._overview = tuple(
+                row for _, row in sorted(rows.values(), key=lambda kr: (kr[0], kr[1].trainee.id))
+            )
+            self._overview_seen = top
+            return self._overview
 
     def competency_averages(self, trainee_id: int) -> MappingProxyType[str, float | None]:
         """Mean score per competency over the trainee's completed attempts (None: never used)."""
@@ -686,6 +726,13 @@ class SqlStore:
             conn.execute(stmt)
 
 
+if TYPE_CHECKING:
+
+    def _implements_store(store: SqlStore) -> Store:
+        """mypy proves here that SqlStore satisfies the protocol the game and reports use."""
+        return store
+
+
 # ---- the write path, built once -----------------------------------------------------------
 
 
@@ -705,6 +752,7 @@ class _Statements:
     finish: Executable
     abandon: Executable
     upsert_level: Executable
+    revision_lock: Executable
 
     @staticmethod
     def build(pg: bool) -> _Statements:
@@ -740,10 +788,11 @@ class _Statements:
             .values(
                 attempt_count=trainees.c.attempt_count + 1,
                 last_active=_later(trainees.c.last_active, when),
+                revision=_next_revision(),
             ),
             touch_trainee_end=trainees.update()
             .where(trainees.c.id == bindparam("b_tid"))
-            .values(last_active=_later(trainees.c.last_active, when)),
+            .values(last_active=_later(trainees.c.last_active, when), revision=_next_revision()),
             insert_attempt=attempts.insert(),
             advance_turn=attempts.update()
             .where(a.id == aid, in_progress, a.turn_count == bindparam("b_prev"))
@@ -776,10 +825,17 @@ class _Statements:
             .values(status=AttemptStatus.ABANDONED.value, ended_at=ended, updated_at=ended)
             .returning(*returning),
             upsert_level=upsert,
+            revision_lock=select(func.pg_advisory_xact_lock(REVISION_LOCK)),
         )
 
 
 # ---- row mapping --------------------------------------------------------------------------
+
+
+def _next_revision() -> Any:
+    """(SELECT MAX(revision) + 1 FROM trainees), through an alias so it never correlates."""
+    other = trainees.alias("rev")
+    return select(func.coalesce(func.max(other.c.revision), 0) + 1).scalar_subquery()
 
 
 def _later(column: Any, value: Any) -> Any:
@@ -893,19 +949,23 @@ def _note(row: Row[Any]) -> Note:
 
 
 def _level_select() -> Select[Any]:
+    """Level summaries in the column order `_level_best` unpacks, campaign order per trainee."""
     c = level_stats.c
-    return select(level_stats).order_by(
-        c.trainee_id, case((c.level.is_(None), 1), else_=0), c.level, c.scenario_id
-    )
+    return select(
+        c.trainee_id,
+        c.scenario_id,
+        c.best_score,
+        c.best_grade,
+        c.passed,
+        c.attempts,
+        c.failed,
+        c.last_played,
+    ).order_by(c.trainee_id, case((c.level.is_(None), 1), else_=0), c.level, c.scenario_id)
 
 
-def _level_best(row: Row[Any]) -> LevelBest:
+def _level_best(row: Sequence[Any]) -> LevelBest:
+    # Positional: the overview builds thousands of these, and Row attribute access is slow.
+    _, scenario_id, best_score, best_grade, passed, attempts, failed, last_played = row
     return LevelBest(
-        scenario_id=str(row.scenario_id),
-        best_score=row.best_score,
-        best_grade=row.best_grade,
-        passed=bool(row.passed),
-        attempts=int(row.attempts),
-        failed=int(row.failed),
-        last_played=row.last_played,
+        scenario_id, best_score, best_grade, bool(passed), attempts, failed, last_played
     )

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 
 import pytest
 from sqlalchemy import func, select
 
 from game.records.api import AttemptStatus
 from game.records.schema import level_stats, turns
-from game.records.store import SqlStore
+from game.records.store import SqlStore, open_store
 from tests.records.play import expected_bests
 from tests.records.procs import spawn
 
@@ -26,6 +27,17 @@ def test_four_processes_write_a_thousand_attempts(store: SqlStore) -> None:
         for seed in range(PROCESSES)
     ]
     outputs = []
+    # A supervisor's screen refreshing the whole time: its incremental overview must end up
+    # exactly where a fresh read does, whatever order the writers committed in.
+    stop = threading.Event()
+    refreshes: list[int] = []
+
+    def supervise() -> None:
+        while not stop.is_set():
+            refreshes.append(sum(r.attempts for r in store.overview()))
+
+    watcher = threading.Thread(target=supervise)
+    watcher.start()
     try:
         for worker in workers:  # all imported and connected: start them together
             assert worker.stdin is not None
@@ -35,11 +47,17 @@ def test_four_processes_write_a_thousand_attempts(store: SqlStore) -> None:
             out, err = worker.communicate(timeout=900)
             outputs.append((worker.returncode, out.strip(), err.strip()[-2000:]))
     finally:
+        stop.set()
+        watcher.join()
         for worker in workers:
             if worker.poll() is None:
                 worker.kill()
                 worker.wait()
     assert outputs == [(0, f"ok {EACH}", "")] * PROCESSES
+    assert len(refreshes) > 10
+    assert refreshes == sorted(refreshes)  # never went backwards
+    with open_store(store.url) as fresh:
+        assert store.overview() == fresh.overview()
 
     everything = store.attempts()
     assert len(everything) == PROCESSES * EACH

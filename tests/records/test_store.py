@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
+import time
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -436,3 +438,65 @@ def test_sqlite_writes_take_the_lock_up_front(tmp_path: Path) -> None:
             raw.close()
             conn.execute(text("SELECT 1"))
         assert store.get_trainee(ana.id) == ana
+
+
+def test_the_overview_follows_writes_from_other_stores(store_url: str) -> None:
+    """The supervisor's screen refreshes only what moved, and never misses a change."""
+    with open_store(store_url) as supervisor, open_store(store_url) as game:
+        ana = game.add_trainee("Ana")
+        ben = game.add_trainee("Ben")
+        first = {r.trainee.name: r for r in supervisor.overview()}
+        assert first["Ana"].attempts == 0
+        play(game, ana.id, bad_choices())
+        second = {r.trainee.name: r for r in supervisor.overview()}
+        assert second["Ana"].attempts == 1
+        assert second["Ana"].levels["late-delivery"].failed == 1
+        assert second["Ben"] is first["Ben"]  # untouched rows are reused, not rebuilt
+        assert supervisor.overview() is supervisor.overview()  # nothing moved: no re-read
+        cy = game.add_trainee("Aaron")
+        live = play(game, ben.id, good_choices(), stop_after=1)
+        names = [r.trainee.name for r in supervisor.overview()]
+        assert names == ["Aaron", "Ana", "Ben"]
+        assert {r.trainee.id: r.attempts for r in supervisor.overview()}[ben.id] == 1
+        live.abandon()
+        assert supervisor.overview()[2].levels["late-delivery"].attempts == 1
+        with open_store(store_url) as fresh:
+            assert fresh.overview() == supervisor.overview()
+        assert cy.id in {r.trainee.id for r in supervisor.overview()}
+
+
+def test_revisions_are_taken_in_commit_order(store_url: str) -> None:
+    """A write that commits later must not hide behind one that committed first.
+
+    One store holds a revising write open (Ana's last activity moves); another adds a trainee
+    meanwhile. If both took the same revision and the second committed first, a supervisor
+    reading in between would skip Ana's change for good.
+    """
+    with (
+        open_store(store_url) as supervisor,
+        open_store(store_url) as slow,
+        open_store(store_url) as quick,
+    ):
+        ana = slow.add_trainee("Ana")
+        supervisor.overview()
+        moved = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+        errors: list[BaseException] = []
+
+        def add_zed() -> None:
+            try:
+                quick.add_trainee("Zed")
+            except BaseException as error:  # re-raised in the test thread
+                errors.append(error)
+
+        adder = threading.Thread(target=add_zed)
+        with slow._writing(revises=True) as conn:
+            conn.execute(slow._sql.touch_trainee_end, {"b_tid": ana.id, "b_when": moved})
+            adder.start()
+            time.sleep(0.5)  # Zed's write runs now, or waits for ours
+            between = supervisor.overview()
+        adder.join(timeout=30)
+        assert errors == []
+        assert [r.trainee.name for r in between] in (["Ana"], ["Ana", "Zed"])
+        after = {r.trainee.name: r for r in supervisor.overview()}
+        assert set(after) == {"Ana", "Zed"}
+        assert after["Ana"].last_activity == moved
