@@ -37,7 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.types import TypeEngine
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 MIGRATION_LOCK = 0x48544C  # PostgreSQL advisory lock key ("HTL"): one migrator at a time
 REVISION_LOCK = 0x48544C01  # ... and one writer at a time taking the next trainee revision
 
@@ -79,7 +79,7 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
-# ---- the current schema (version 3) -------------------------------------------------------
+# ---- the current schema (version 4) -------------------------------------------------------
 
 METADATA = MetaData()
 
@@ -173,6 +173,9 @@ turns = Table(
     Column("feedback", Text),  # JSON {lang: text} or NULL
     Column("response_time", Float, nullable=False),
     Column("recorded_at", UtcDateTime, nullable=False),
+    # v4: JSON of any field the engine's turn_to_json writes that has no column above, so a
+    # field added to Turn later is kept (and restored) without a schema change.
+    Column("extra", Text),
     PrimaryKeyConstraint("attempt_id", "number", name="turns_pkey"),
 )
 
@@ -362,6 +365,11 @@ def _migrate_v3(conn: Connection) -> None:
     conn.execute(text("UPDATE trainees SET revision = id"))
 
 
+def _migrate_v4(conn: Connection) -> None:
+    """A place for turn fields newer than the turn columns."""
+    conn.execute(text("ALTER TABLE turns ADD COLUMN extra TEXT"))
+
+
 def backfill_summaries(conn: Connection) -> None:
     """Recompute the per-trainee counters and the level summaries from the attempts themselves.
 
@@ -416,6 +424,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "trainees, attempts, turns, notes, settings", _migrate_v1),
     Migration(2, "level summaries, liveness columns, supervisor indexes", _migrate_v2),
     Migration(3, "trainee revisions for an incremental supervisor overview", _migrate_v3),
+    Migration(4, "turns.extra for turn fields newer than the columns", _migrate_v4),
 )
 assert [m.version for m in MIGRATIONS] == list(range(1, SCHEMA_VERSION + 1))
 

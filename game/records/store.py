@@ -77,6 +77,11 @@ BUSY_TIMEOUT_MS = 10_000  # how long a SQLite writer waits for another writer be
 STALE_AFTER = timedelta(hours=12)  # an in-progress attempt untouched this long is abandoned
 NAME_MAX = 100
 TIMERS = frozenset({"normal", "relaxed", "off"})
+# The keys of the engine's turn_to_json that have their own column; the rest go to `extra`.
+TURN_COLUMNS = frozenset(
+    {"number", "node", "choice", "say", "techniques", "tags", "anger_before", "anger_after",
+     "silence", "effects", "quality", "feedback"}
+)  # fmt: skip
 
 
 def open_store(url: str | None = None) -> SqlStore:
@@ -107,8 +112,10 @@ def _create_engine(url: str) -> Engine:
         return create_engine(parsed, pool_pre_ping=True)
     if backend != "sqlite":
         raise ValueError(f"unsupported database URL {url!r}: use sqlite:///… or postgresql://…")
-    if parsed.database and parsed.database != ":memory:":
-        os.makedirs(os.path.dirname(os.path.abspath(parsed.database)), exist_ok=True)
+    if not parsed.database or parsed.database == ":memory:" or "mode=memory" in url:
+        # Each pooled connection would get its own empty database, and all of it vanishes.
+        raise ValueError(f"{url!r} is an in-memory database; records need a file: sqlite:///PATH")
+    os.makedirs(os.path.dirname(os.path.abspath(parsed.database)), exist_ok=True)
     engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
@@ -342,6 +349,7 @@ class SqlStore:
             raise ValueError(f"response time {response_time} is negative")
         now = _now()
         data = turn_to_json(turn)
+        extra = {k: v for k, v in data.items() if k not in TURN_COLUMNS}
         st = self._sql
         with self._writing() as conn:
             moved = conn.execute(
@@ -368,6 +376,7 @@ class SqlStore:
                     "feedback": None if data["feedback"] is None else _dumps(data["feedback"]),
                     "response_time": response_time,
                     "recorded_at": now,
+                    "extra": _dumps(extra) if extra else None,
                 },
             )
 
@@ -907,6 +916,7 @@ def _attempt(row: Row[Any]) -> Attempt:
 def _turn(row: Row[Any]) -> Turn:
     return turn_from_json(
         {
+            **({} if row.extra is None else json.loads(row.extra)),
             "number": row.number,
             "node": row.node,
             "choice": row.choice,

@@ -68,6 +68,12 @@ def test_unsupported_urls_are_refused() -> None:
         open_store("mysql://localhost/htl")
 
 
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:"])
+def test_in_memory_databases_are_refused(url: str) -> None:
+    with pytest.raises(ValueError, match="in-memory"):
+        open_store(url)
+
+
 def test_foreign_keys_are_enforced(store: SqlStore) -> None:
     with pytest.raises(RecordNotFound):
         store.start_attempt(_start(trainee_id=999))
@@ -500,3 +506,29 @@ def test_revisions_are_taken_in_commit_order(store_url: str) -> None:
         after = {r.trainee.name: r for r in supervisor.overview()}
         assert set(after) == {"Ana", "Zed"}
         assert after["Ana"].last_activity == moved
+
+
+def test_turn_fields_newer_than_the_columns_are_kept(
+    store: SqlStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If the engine's turn JSON grows a field, the store keeps it and hands it back."""
+    import game.records.store as store_module
+    from game.engine import session
+
+    seen: list[dict[str, object]] = []
+
+    def newer_to_json(turn: session.Turn) -> dict[str, object]:
+        return {**session.turn_to_json(turn), "gesture": {"kind": "nod", "at": [0.5, 1.25]}}
+
+    def newer_from_json(data: dict[str, object]) -> session.Turn:
+        seen.append(data)
+        return session.turn_from_json(data)
+
+    monkeypatch.setattr(store_module, "turn_to_json", newer_to_json)
+    monkeypatch.setattr(store_module, "turn_from_json", newer_from_json)
+    ana = store.add_trainee("Ana")
+    recorder = play(store, ana.id, good_choices(), stop_after=2)
+    detail = store.attempt_detail(recorder.attempt_id)
+    assert detail is not None
+    assert detail.turns == recorder.state.turns
+    assert [d["gesture"] for d in seen] == [{"kind": "nod", "at": [0.5, 1.25]}] * 2
