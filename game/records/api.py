@@ -175,7 +175,9 @@ class Store(Protocol):
         timeout_silence: float | None = None,  # the customer gave up on dead air
     ) -> None: ...
     def abandon_attempt(self, attempt_id: int, ended_at: datetime) -> None: ...
-    def abandon_stale(self) -> int: ...  # every in_progress attempt becomes abandoned
+    # every in_progress attempt whose game is gone (its process on this machine has exited,
+    # or it has been silent for hours) becomes abandoned; live calls elsewhere are left alone
+    def abandon_stale(self) -> int: ...
 
     # reading
     def attempts(
