@@ -545,7 +545,11 @@ def explore_tree(
     order = sorted(range(len(choices)), key=lambda i: choices[i])
 
     def gather(values: list[Ints]) -> Ints:
-        joined = np.concatenate(values)
+        joined: Ints = np.concatenate(values)
+        return joined[order]
+
+    def gather_flags(values: list[Bools]) -> Bools:
+        joined: Bools = np.concatenate(values)
         return joined[order]
 
     return Tree(
@@ -557,7 +561,7 @@ def explore_tree(
         score=gather([s for _, _, _, s in parts]),
         quality2=gather([b.quality2 for b, *_ in parts]),
         turns=gather([b.turns for b, *_ in parts]),
-        broken_promise=gather([broken_promises(b) for b, *_ in parts]),
+        broken_promise=gather_flags([broken_promises(b) for b, *_ in parts]),
         truncated=truncated,
         pruned=pruned,
         visited=frozenset(visited),
