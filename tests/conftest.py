@@ -24,7 +24,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     skipped = reporter.stats.get("skipped", []) if reporter is not None else []
     if skipped:
-        reporter.write_line(f"HTL_NO_SKIPS: {len(skipped)} test(s) were skipped; CI must run them all")
+        reporter.write_line(
+            f"HTL_NO_SKIPS: {len(skipped)} test(s) were skipped; CI must run them all"
+        )
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
