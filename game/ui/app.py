@@ -96,6 +96,8 @@ class App:
         self.generation = 0  # bumped when settings change what layouts depend on
         self.clock = 0.0  # animation time, advanced by fixed steps
         self.frames = 0
+        self.partial = False  # see draw()
+        self._last_visible: tuple[int, ...] = ()
         self.running = True
         self.exit_code = EXIT_OK
         self.trainee: Trainee | None = None
@@ -170,16 +172,27 @@ class App:
         self.frames += 1
 
     def draw(self, surface: pygame.Surface) -> None:
-        """Paint the visible scenes: the top one and any it lets show through."""
+        """Paint the visible scenes: the top one and any it lets show through.
+
+        `partial` tells a scene that the screen still holds exactly what it drew last frame
+        (same scenes visible, nothing else drawn over them), so it may repaint only what
+        changed since.
+        """
         first = len(self.stack) - 1
         while first > 0 and not self.stack[first].opaque:
             first -= 1
         if not self.stack:
             surface.blit(self.backdrop, (0, 0))
+            self._last_visible = ()
             return
-        for scene in self.stack[max(0, first) :]:
+        visible = self.stack[max(0, first) :]
+        shown = tuple(id(scene) for scene in visible)
+        self.partial = surface is self.screen and shown == self._last_visible
+        for scene in visible:
             scene.sync()
             scene.draw(surface)
+        if surface is self.screen:
+            self._last_visible = shown
 
     # ---- the stack --------------------------------------------------------------------------
 

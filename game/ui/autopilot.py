@@ -38,6 +38,9 @@ class Autopilot:
 
     def frames(self, count: int = 1) -> None:
         for _ in range(count):
+            top = self.app.top
+            if isinstance(top, CallScene):
+                top.wait_for_recording()  # frames here take microseconds, not 1/60 s
             self.app.step(self.frame)
 
     def key(self, key: int, *, mod: int = 0, frames: int = 1) -> None:

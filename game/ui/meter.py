@@ -44,6 +44,8 @@ class AngerMeter:
         self._number_y = 0
         self._last_y = 0
         self._show_labels = True
+        self._name_inline = True
+        self._name_y = 0
 
     def reset(self, value: float) -> None:
         self.value = self.target = value
@@ -63,6 +65,33 @@ class AngerMeter:
             self.value = target if abs(gap) < 0.05 else self.value + gap * min(1.0, dt * 3.2)
         self.delta_age += dt
 
+    @staticmethod
+    def _inline(fonts: Typography, width: int) -> bool:
+        """Whether the band name fits beside the number (else it goes below it)."""
+        number = fonts.width("100", "number")
+        name = max(fonts.width(b.name, "h2") for b in BANDS)
+        delta = fonts.width("−12", "h2")
+        return number + 14 + name + 16 + delta <= width
+
+    def measure(self, fonts: Typography, width: int) -> int:
+        """The height the meter card needs at this width, room for the last reply included."""
+        inner = width - 48
+        height = 20 + fonts.line_height("caption") + 4 + fonts.line_height("number") + 8
+        if not self._inline(fonts, inner):
+            height += fonts.line_height("h2")
+        height += 18 + 26 + 4 + 16
+        if self._labels_fit(fonts, inner):
+            height += fonts.line_height("caption") + 6
+        reason = "Last reply: −12 acknowledged the feeling, asked"
+        return height + fonts.block_height(reason, "small", inner)
+
+    @staticmethod
+    def _labels_fit(fonts: Typography, width: int) -> bool:
+        return all(
+            fonts.width(b.name, "caption") + 4 <= round(width * (b.high + 1 - b.low) / 100)
+            for b in BANDS
+        )
+
     def layout(self, rect: pygame.Rect, fonts: Typography, theme: Theme) -> None:
         """The parts that never change: card, caption, band segments and their names."""
         self.rect = rect
@@ -73,7 +102,11 @@ class AngerMeter:
         y = 20
         y = fonts.draw_block(card, "CUSTOMER'S ANGER", "caption", theme.text_faint, x, y, width)
         self._number_y = y + 4
-        y = self._number_y + max(fonts.line_height("number"), fonts.line_height("h2")) + 8
+        self._name_inline = self._inline(fonts, width)
+        y = self._number_y + fonts.line_height("number") + 8
+        if not self._name_inline:
+            self._name_y = y - 6
+            y += fonts.line_height("h2")
         self._bar = pygame.Rect(x, y, width, 18)
         for band in BANDS:
             left = x + round(width * band.low / 100)
@@ -98,19 +131,36 @@ class AngerMeter:
         self._last_y = y + 4
         self._static = card
 
-    def draw(self, surface: pygame.Surface, fonts: Typography, theme: Theme, motion: bool) -> None:
+    def paint_static(self, surface: pygame.Surface) -> None:
+        """Paint the unchanging card onto a background layer, so frames need not blit it."""
+        if self._static is not None:
+            surface.blit(self._static, self.rect)
+
+    def draw(
+        self,
+        surface: pygame.Surface,
+        fonts: Typography,
+        theme: Theme,
+        motion: bool,
+        *,
+        with_card: bool = True,
+    ) -> None:
         if self._static is None:
             return
         ox, oy = self.rect.topleft
-        surface.blit(self._static, self.rect)
+        if with_card:
+            surface.blit(self._static, self.rect)
         value = max(0.0, min(100.0, self.value))
         band = band_for(value)
         color = theme.band(band.name)
         number = fonts.render(str(round(value)), "number", color)
         surface.blit(number, (ox + 24, oy + self._number_y))
         name = fonts.render(band.name, "h2", theme.text)
-        name_y = oy + self._number_y + number.get_height() - name.get_height() - 4
-        surface.blit(name, (ox + 24 + number.get_width() + 14, name_y))
+        if self._name_inline:
+            name_y = oy + self._number_y + number.get_height() - name.get_height() - 4
+            surface.blit(name, (ox + 24 + number.get_width() + 14, name_y))
+        else:
+            surface.blit(name, (ox + 24, oy + self._name_y))
         bar = self._bar.move(ox, oy)
         fill = pygame.Rect(bar.x, bar.y, max(4, round(bar.width * value / 100)), bar.height)
         pygame.draw.rect(surface, color, fill, border_radius=4)
@@ -146,4 +196,5 @@ class AngerMeter:
                 image = fonts.render(amount, "h2", tone).copy()
                 image.set_alpha(alpha)
                 right = self.rect.right - 24
-                surface.blit(image, image.get_rect(bottomright=(right, bar.top - 6 - rise)))
+                bottom = oy + self._number_y + number.get_height() - 4 - rise
+                surface.blit(image, image.get_rect(bottomright=(right, bottom)))

@@ -169,6 +169,22 @@ class Face:
                     surface, color, p(cx + side * 0.012, 0.345), p(cx + side * 0.006, 0.372), width
                 )
 
+    def eyelids(self, surface: pygame.Surface, box: pygame.Rect, anger: float) -> None:
+        """Closed eyes, drawn over a rendered face: a blink costs no re-render."""
+        s, p = box.width, self._mapper(box)
+        f = max(0.0, min(1.0, anger / 100))
+        skin = self._skin(f)
+        eye_ry = lerp(0.029, 0.015, f**1.2)
+        for side in (-1, 1):
+            ex, ey = self.CX + side * 0.09, 0.44
+            aa_ellipse(surface, skin, p(ex, ey), 0.047 * s, (eye_ry + 0.008) * s)
+            thick_polyline(
+                surface,
+                (44, 30, 30),
+                [p(ex - 0.042, ey - 0.002), p(ex, ey + 0.008), p(ex + 0.042, ey - 0.002)],
+                max(1.5, 0.009 * s),
+            )
+
     def features(
         self, surface: pygame.Surface, box: pygame.Rect, anger: float, blink: float
     ) -> None:
@@ -375,7 +391,7 @@ class Portrait:
         self._cache: OrderedDict[tuple[int, int], pygame.Surface] = OrderedDict()
         self._prepare()
 
-    def _face_box(self) -> pygame.Rect:
+    def face_box(self) -> pygame.Rect:
         w, h = self.size
         if self.channel in ("chat", "email"):
             side = round(min(w, h) * 0.7)
@@ -393,7 +409,7 @@ class Portrait:
         local = pygame.Rect(0, 0, w, h)
         if self.channel == "phone":
             pygame.draw.rect(stage, t.scene_phone, local, border_radius=12)
-            box = self._face_box()
+            box = self.face_box()
             for i, r in enumerate((0.34, 0.46, 0.58)):
                 color = blend(t.scene_phone, t.accent, 0.22 - i * 0.06)
                 pygame.draw.circle(
@@ -431,7 +447,7 @@ class Portrait:
             )
             for i, color in enumerate(((236, 95, 86), (245, 190, 80), (90, 200, 120))):
                 pygame.draw.circle(stage, color, (18 + i * 18, bar.centery), 5)
-            box = self._face_box()
+            box = self.face_box()
             pygame.draw.circle(
                 stage, blend(t.scene_chat, (255, 255, 255), 0.12), box.center, box.width // 2 + 6
             )
@@ -447,7 +463,7 @@ class Portrait:
             aa_polygon(
                 stage, flap, [env.topleft, (env.centerx, env.top + env.height * 0.45), env.topright]
             )
-            box = self._face_box()
+            box = self.face_box()
             pygame.draw.circle(stage, t.scene_email, box.center, box.width // 2 + 6)
             pygame.draw.circle(
                 stage, blend(t.scene_email, (255, 255, 255), 0.06), box.center, box.width // 2
@@ -478,7 +494,7 @@ class Portrait:
             aa_polygon(surface, (236, 202, 108), dome)
             aa_circle(surface, (250, 230, 160), (bx, by - 21), 3)
         elif self.channel in ("chat", "email"):
-            box = self._face_box()
+            box = self.face_box()
             if self.channel == "chat":
                 pygame.draw.circle(
                     surface,
@@ -495,13 +511,13 @@ class Portrait:
                 )
 
     def _layer(self, paint: Callable[[pygame.Surface, pygame.Rect], None]) -> pygame.Surface:
-        box = self._face_box()
+        box = self.face_box()
         layer = pygame.Surface(box.size, pygame.SRCALPHA)
         paint(layer, pygame.Rect(0, 0, box.width, box.height))
         return layer
 
     def _prepare(self) -> None:
-        box = self._face_box()
+        box = self.face_box()
         self._back = self._layer(self.face.back)
         self._hair = self._layer(self.face.hair)
         self._headset = self._layer(self.face.headset) if self.channel == "phone" else None
@@ -535,7 +551,7 @@ class Portrait:
             self._cache.move_to_end(key)
             return cached
         surface = self._stage.copy()
-        box = self._face_box()
+        box = self.face_box()
         level, shut = float(key[0]), key[1] / 2
         if self._mask is not None:
             self.face.skin(surface, box, level)
@@ -553,3 +569,44 @@ class Portrait:
         if len(self._cache) > CACHE_SIZE:
             self._cache.popitem(last=False)
         return surface
+
+
+class FaceFade:
+    """The portrait as shown: it follows the anger by cross-fading to a fresh render.
+
+    A new face is rendered only when the anger moves by two points or more (one frame's
+    work), and the old one fades into it, so the face changes smoothly without redrawing
+    every frame. Blinks are painted over the cached face.
+    """
+
+    SECONDS = 0.45
+
+    def __init__(self, portrait: Portrait, anger: float) -> None:
+        self.portrait = portrait
+        self.level = round(anger / 2) * 2
+        self.image = portrait.render(self.level, 0.0)
+        self.previous: pygame.Surface | None = None
+        self.t = 1.0
+
+    def update(self, dt: float, anger: float, motion: bool) -> None:
+        level = round(anger / 2) * 2
+        if level != self.level:
+            self.previous = self.image if motion else None
+            self.image = self.portrait.render(level, 0.0)
+            self.level = level
+            self.t = 0.0 if motion else 1.0
+        self.t = min(1.0, self.t + dt / self.SECONDS)
+        if self.t >= 1.0:
+            self.previous = None
+
+    def draw(self, surface: pygame.Surface, at: tuple[int, int], blink: float) -> None:
+        if self.previous is not None:
+            surface.blit(self.previous, at)
+            self.image.set_alpha(round(255 * round(self.t * 6) / 6))  # six steps
+            surface.blit(self.image, at)
+            self.image.set_alpha(None)
+        else:
+            surface.blit(self.image, at)
+        if blink > 0.5:
+            box = self.portrait.face_box().move(at)
+            self.portrait.face.eyelids(surface, box, self.level)

@@ -40,6 +40,7 @@ def from_record(detail: AttemptDetail) -> SessionState:
         debt=0,
         helped=0,
         boundary=False,
+        policy_broken=False,  # it only decides the rating, which the outcome below carries
         uses=(),
         flags=frozenset(),
         silence=0.0,

@@ -37,15 +37,24 @@ class Transcript:
         self.bubbles: list[Bubble] = []
         self.view = ScrollView()
         self.reveal = 0.0  # characters of the last bubble shown; inf when all
+        self.version = 0  # bumped whenever the picture changes
         self._content: pygame.Surface | None = None
+        self._bottom = 8  # where the next bubble goes
         self._style = "body"
 
     # ---- building -------------------------------------------------------------------------------
 
     def add(self, bubble: Bubble, fonts: Typography, theme: Theme, reveal: bool) -> None:
+        """Append a bubble: only the new one is laid out and painted."""
         self.bubbles.append(bubble)
         self.reveal = 0.0 if reveal else float("inf")
-        self.build(fonts, theme)
+        if self._content is None or self._content.get_width() != self.view.rect.width:
+            self.build(fonts, theme)
+        else:
+            self._place(bubble, fonts)
+            self._paint(self._grow(theme), bubble, fonts, theme)
+            self.view.set_content(self._bottom)
+            self.version += 1
         self.view.to_end()
 
     @property
@@ -67,7 +76,7 @@ class Transcript:
             if width_changed:
                 self.build(fonts, theme)
             else:
-                self.view.set_content(self._content.get_height() if self._content else 0)
+                self.view.set_content(self._bottom)
             self.view.to_end(instant=True)
 
     def colors(self, bubble: Bubble, theme: Theme) -> tuple[Color, Color, Color]:
@@ -80,70 +89,84 @@ class Transcript:
             return theme.panel_sunken, theme.text_dim, theme.text_faint
         return theme.customer_bubble, theme.customer_text, theme.text_dim
 
-    def build(self, fonts: Typography, theme: Theme) -> None:
+    def _text_style(self, bubble: Bubble) -> str:
+        return "quote" if bubble.speaker == "nudge" else self._style
+
+    def _place(self, bubble: Bubble, fonts: Typography) -> None:
+        """Wrap a bubble's text and put it below the ones before it."""
         width = self.view.rect.width
-        if width <= 0:
-            return
         max_w = round(width * SHARE)
-        style = self._style
-        line_h = fonts.line_height(style)
+        style = self._text_style(bubble)
+        bubble.lines = fonts.wrap(bubble.text, style, max_w - 2 * PAD_X)
+        text_w = max((fonts.width(line, style) for line in bubble.lines), default=0)
+        w = min(max_w, text_w + 2 * PAD_X)
+        h = len(bubble.lines) * fonts.line_height(style) + 2 * PAD_Y
+        y = self._bottom + fonts.line_height("caption") + 4
+        x = width - w - 8 if bubble.speaker == "agent" else 8
+        bubble.rect = pygame.Rect(x, y, w, h)
+        bubble.text_top = y + PAD_Y
+        self._bottom = y + h + GAP
+
+    def _grow(self, theme: Theme, fresh: bool = False) -> pygame.Surface:
+        """Make the picture tall enough, with room to spare so it is rarely reallocated."""
+        content = None if fresh else self._content
+        if content is not None and content.get_height() >= self._bottom:
+            return content
+        width = self.view.rect.width
+        # room for a whole call up front: growing mid-call would cost a frame its budget
+        height = max(self._bottom, 2 * (content.get_height() if content else 0), 2400)
+        grown = pygame.Surface((width, height)).convert()  # opaque: cheap to blit
+        grown.fill(theme.panel_sunken)
+        if content is not None:
+            grown.blit(content, (0, 0))
+        self._content = grown
+        return grown
+
+    def build(self, fonts: Typography, theme: Theme) -> None:
+        """Lay out and paint every bubble again (new width, fonts or colours)."""
+        if self.view.rect.width <= 0:
+            return
+        self._bottom = 8
+        for bubble in self.bubbles:
+            self._place(bubble, fonts)
+        content = self._grow(theme, fresh=True)
+        for bubble in self.bubbles:
+            self._paint(content, bubble, fonts, theme)
+        self.view.set_content(self._bottom)
+        self.version += 1
+
+    def _paint(
+        self, content: pygame.Surface, bubble: Bubble, fonts: Typography, theme: Theme
+    ) -> None:
+        fill, ink, cap = self.colors(bubble, theme)
+        style = self._text_style(bubble)
         cap_h = fonts.line_height("caption")
-        y = 8
-        for bubble in self.bubbles:
-            text_style = "quote" if bubble.speaker == "nudge" else style
-            bubble.lines = fonts.wrap(bubble.text, text_style, max_w - 2 * PAD_X)
-            text_w = max((fonts.width(line, text_style) for line in bubble.lines), default=0)
-            w = min(max_w, text_w + 2 * PAD_X)
-            h = len(bubble.lines) * line_h + 2 * PAD_Y
-            y += cap_h + 4
-            x = width - w - 8 if bubble.speaker == "agent" else 8
-            bubble.rect = pygame.Rect(x, y, w, h)
-            bubble.text_top = y + PAD_Y
-            y += h + GAP
-        content = pygame.Surface((width, max(1, y)), pygame.SRCALPHA)
-        for bubble in self.bubbles:
-            fill, ink, cap = self.colors(bubble, theme)
-            text_style = "quote" if bubble.speaker == "nudge" else style
-            caption = fonts.render(bubble.caption, "caption", cap)
-            cx = (
-                bubble.rect.right - caption.get_width() - 4
-                if bubble.speaker == "agent"
-                else bubble.rect.x + 4
+        caption = fonts.render(bubble.caption, "caption", cap)
+        cx = (
+            bubble.rect.right - caption.get_width() - 4
+            if bubble.speaker == "agent"
+            else bubble.rect.x + 4
+        )
+        content.blit(caption, (cx, bubble.rect.y - cap_h - 2))
+        radius, corner = 16, 4
+        pygame.draw.rect(content, fill, bubble.rect, border_radius=radius)
+        if bubble.speaker == "agent":
+            tail = pygame.Rect(
+                bubble.rect.right - radius, bubble.rect.bottom - radius, radius, radius
             )
-            content.blit(caption, (cx, bubble.rect.y - cap_h - 2))
-            radius = 16
-            pygame.draw.rect(content, fill, bubble.rect, border_radius=radius)
-            corner = 4
-            if bubble.speaker == "agent":
-                pygame.draw.rect(
-                    content,
-                    fill,
-                    pygame.Rect(
-                        bubble.rect.right - radius, bubble.rect.bottom - radius, radius, radius
-                    ),
-                    border_bottom_right_radius=corner,
-                )
-            else:
-                pygame.draw.rect(
-                    content,
-                    fill,
-                    pygame.Rect(bubble.rect.x, bubble.rect.bottom - radius, radius, radius),
-                    border_bottom_left_radius=corner,
-                )
-            if theme.high_contrast or bubble.speaker == "system":
-                pygame.draw.rect(
-                    content,
-                    theme.border,
-                    bubble.rect,
-                    width=theme.border_width,
-                    border_radius=radius,
-                )
-            ty = bubble.text_top
-            for line in bubble.lines:
-                content.blit(fonts.render(line, text_style, ink), (bubble.rect.x + PAD_X, ty))
-                ty += line_h
-        self._content = content
-        self.view.set_content(content.get_height())
+            pygame.draw.rect(content, fill, tail, border_bottom_right_radius=corner)
+        else:
+            tail = pygame.Rect(bubble.rect.x, bubble.rect.bottom - radius, radius, radius)
+            pygame.draw.rect(content, fill, tail, border_bottom_left_radius=corner)
+        if theme.high_contrast or bubble.speaker == "system":
+            pygame.draw.rect(
+                content, theme.border, bubble.rect, width=theme.border_width, border_radius=radius
+            )
+        y = bubble.text_top
+        line_h = fonts.line_height(style)
+        for line in bubble.lines:
+            content.blit(fonts.render(line, style, ink), (bubble.rect.x + PAD_X, y))
+            y += line_h
 
     # ---- per frame ------------------------------------------------------------------------------
 
@@ -174,10 +197,33 @@ class Transcript:
             return
         view = self.view
         view.blit(surface, self._content)
+        shown = self._content.get_height() - view.top
+        if shown < view.rect.height:  # short so far: the rest of the panel stays empty
+            rest = pygame.Rect(
+                view.rect.x, view.rect.y + shown, view.rect.width, view.rect.height - shown
+            )
+            surface.fill(theme.panel_sunken, rest)
         last = self.last
         if last is not None and self.reveal < len(last.text):
             self._cover(surface, last, fonts, theme)
         view.draw_scrollbar(surface, theme)
+
+    def draw_last(
+        self, surface: pygame.Surface, fonts: Typography, theme: Theme
+    ) -> pygame.Rect | None:
+        """Repaint just the newest bubble (with its unread part covered); returns where."""
+        last, content = self.last, self._content
+        if last is None or content is None:
+            return None
+        view = self.view
+        on_screen = last.rect.move(view.rect.x, view.rect.y - view.top).clip(view.rect)
+        if not on_screen.width or not on_screen.height:
+            return None
+        area = on_screen.move(-view.rect.x, -view.rect.y + view.top)
+        surface.blit(content, on_screen, area)
+        if self.reveal < len(last.text):
+            self._cover(surface, last, fonts, theme)
+        return on_screen
 
     def _cover(
         self, surface: pygame.Surface, bubble: Bubble, fonts: Typography, theme: Theme

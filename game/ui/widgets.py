@@ -36,6 +36,7 @@ class Button:
     enabled: bool = True
     rect: Rect = field(default_factory=lambda: Rect(0, 0, 0, 0))
     view: ScrollView | None = None  # set when the button lives inside scrolled content
+    backing: tuple[int, int, int] | None = None  # the colour behind it: paint opaque (faster)
     _images: tuple[pygame.Surface, pygame.Surface] | None = field(default=None, repr=False)
 
     def _text_width(self, fonts: Typography, width: int) -> int:
@@ -92,7 +93,11 @@ class Button:
 
     def _paint(self, fonts: Typography, theme: Theme, focused: bool) -> pygame.Surface:
         w, h = self.rect.size
-        image = pygame.Surface((w, h), pygame.SRCALPHA)
+        if self.backing is not None:
+            image = pygame.Surface((w, h)).convert()
+            image.fill(self.backing)
+        else:
+            image = pygame.Surface((w, h), pygame.SRCALPHA)
         fill, border, text = self._colors(theme, focused)
         local = Rect(0, 0, w, h)
         pygame.draw.rect(image, fill, local, border_radius=RADIUS)
@@ -123,7 +128,11 @@ class Button:
         if self.detail:
             block_h += 2 + fonts.block_height(self.detail, "small", text_w)
         y = (h - block_h) // 2
-        centered = self.style in ("primary", "secondary", "danger", "ghost") and self.hint is None
+        centered = (
+            self.style in ("primary", "secondary", "danger", "ghost")
+            and self.hint is None
+            and self.detail is None
+        )
         align = "center" if centered and self.badge is None else "left"
         if align == "center":
             y = fonts.draw_block(image, self.label, style, text, 0, y, w, "center")
@@ -334,7 +343,7 @@ class ScrollView:
         if abs(gap) < 0.5:
             self.offset = self.target
         else:
-            self.offset += gap * min(1.0, dt * 14)
+            self.offset += gap * min(1.0, dt * 18)
 
     @property
     def top(self) -> int:

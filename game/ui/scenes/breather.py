@@ -37,6 +37,9 @@ class BreatherScene(Scene):
         self.time = 0.0
         self.menu = Menu()
         self._done = False
+        self._centre = (640, 300)
+        self._radius = 120.0
+        self._cite = ""
 
     @property
     def cycle(self) -> float:
@@ -47,14 +50,23 @@ class BreatherScene(Scene):
         catalog = self.app.world().catalog
         principle = catalog.principles.get("G-CLOSE-4")
         self._title = "That was a hard one."
-        self._body = "Take a moment before the next customer. " + (
-            f"{principle.title}: {principle.rule}" if principle else ""
-        )
+        self._body = "Before the next customer, take a moment. Follow the circle with your breath."
+        self._cite = f"G-CLOSE-4 · {principle.title}" if principle else ""
+        width = 760
+        y = 40 + fonts.block_height(self._title, "h1", width) + 8
+        y += fonts.block_height(self._body, "body", width) + 6
+        y += fonts.block_height(self._cite, "small", width)
+        self._hints = chrome.hints(self.app, [("Enter", "Continue"), ("Esc", "Skip")], 400)
         button = Button("go", "I'm ready", "primary", hint="Enter")
-        button.place(fonts, (1280 - 300) // 2, 720 - 150, 300)
+        note_h = fonts.line_height("small") + 14
+        button_h = button.measure(fonts, 300)
+        button_y = chrome.footer_y(self.app, self._hints) - 24 - note_h - button_h
+        button.place(fonts, (1280 - 300) // 2, button_y, 300)
         self.menu.set_buttons([button])
         self.menu.render(fonts, theme)
-        self._hints = chrome.hints(self.app, [("Enter", "Continue"), ("Esc", "Skip")], 400)
+        room = button_y - 24 - (y + 24)
+        self._centre = (640, y + 24 + room // 2)
+        self._radius = max(40.0, room / 2 / 1.3)
 
     def phase(self) -> tuple[str, float]:
         """('in' or 'out', 0..1 progress through it)."""
@@ -85,27 +97,26 @@ class BreatherScene(Scene):
 
     def draw(self, surface: pygame.Surface) -> None:
         app, fonts, theme = self.app, self.app.fonts, self.app.theme
-        surface.fill(blend(theme.bg, theme.good_soft, 0.5))
+        surface.fill(blend(theme.bg, theme.good_soft, 0.5))  # a calmer page than the rest
         direction, t = self.phase()
         eased = (1 - math.cos(math.pi * t)) / 2
         size = eased if direction == "in" else 1 - eased
         if not app.motion:
             size = 0.6
-        centre = (640, 300)
-        for ring, alpha in ((1.35, 0.12), (1.18, 0.22)):
-            r = (70 + 90 * size) * ring
-            aa_circle(surface, blend(theme.bg, theme.good, alpha), centre, r)
-        aa_circle(surface, blend(theme.good_soft, theme.good, 0.55), centre, 70 + 90 * size)
+        centre = self._centre
+        radius = self._radius * (0.45 + 0.55 * size)
+        base = blend(theme.bg, theme.good_soft, 0.5)
+        for ring, alpha in ((1.3, 0.1), (1.15, 0.2)):
+            aa_circle(surface, blend(base, theme.good, alpha), centre, radius * ring)
+        aa_circle(surface, blend(theme.good_soft, theme.good, 0.55), centre, radius)
         word = "Breathe in…" if direction == "in" else "Breathe out…"
         image = fonts.render(word, "h2", theme.text)
         surface.blit(image, image.get_rect(center=centre))
         width = 760
-        y = fonts.draw_block(
-            surface, self._title, "h1", theme.text, (1280 - width) // 2, 40, width, "center"
-        )
-        fonts.draw_block(
-            surface, self._body, "body", theme.text_dim, (1280 - width) // 2, y + 8, width, "center"
-        )
+        x = (1280 - width) // 2
+        y = fonts.draw_block(surface, self._title, "h1", theme.text, x, 40, width, "center")
+        y = fonts.draw_block(surface, self._body, "body", theme.text_dim, x, y + 8, width, "center")
+        fonts.draw_block(surface, self._cite, "small", theme.text_faint, x, y + 6, width, "center")
         left = max(0, math.ceil(self.cycle * CYCLES - self.time))
         note = fonts.render(f"Moving on by itself in {left} s", "small", theme.text_faint)
         button = self.menu.buttons[0]

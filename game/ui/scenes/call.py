@@ -4,30 +4,40 @@ The scene holds no rules. It shows snapshots from the engine (through the record
 `Recorder`, which writes each turn as it is played) and sends back what the trainee did:
 a choice, time passing, leaving. Customer lines appear at reading speed (Space or a click
 shows them at once); replies are numbered buttons in the order the engine shuffled them.
+
+Two things keep every frame cheap (see bench/frame.py):
+- The scene keeps its own picture, a canvas, and `update` repaints only the regions whose
+  content changed (the face, the meter, the conversation, the replies, the clock), so
+  `draw` is one blit.
+- Starting the attempt and playing a reply go through the `Recorder` on a worker thread:
+  the database write (a network round trip on a shared PostgreSQL) never stalls a frame.
+  While a reply is being recorded the scene waits, showing the reply already sent.
 """
 
 from __future__ import annotations
 
 import math
 import random
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any
 
 import pygame
 
-from game.engine.session import ChoicePrompt, CustomerLine, Moment, dead_air_rule
+from game.engine.session import ChoicePrompt, CustomerLine, Moment, Phase, Turn, dead_air_rule
 from game.records.recorder import Recorder
 from game.ui import chrome
 from game.ui.draw import icon_channel, panel
 from game.ui.intents import Act, Intent
-from game.ui.meter import AngerMeter, Delta
-from game.ui.portrait import Portrait
+from game.ui.meter import DELTA_SECONDS, AngerMeter, Delta
+from game.ui.portrait import FaceFade, Portrait
 from game.ui.scene import Scene
+from game.ui.theme import Color
 from game.ui.transcript import Bubble, Transcript
 from game.ui.widgets import Button, Menu, ScrollView
 
 if TYPE_CHECKING:
     from game.engine.catalog import DeadAirRule
-    from game.engine.session import Turn
     from game.scenario.campaign import Level
     from game.scenario.model import Scenario
     from game.ui.app import App
@@ -39,6 +49,10 @@ RIGHT_W = 1280 - RIGHT_X - 40
 TOP = 76
 BOTTOM = 704
 BEAT = 0.45  # pause after a line is fully shown, before the replies appear
+TICK = 0.25  # how often silence is handed to the engine (and always right before a reply)
+BLINK = 0.16
+PANEL_CACHE = 8
+REGIONS = ("top", "face", "meter", "talk", "reveal", "replies", "timer")
 CPS = {"phone": 42.0, "in_person": 42.0, "chat": 70.0, "email": 140.0}
 RINGING = {
     "phone": ("Incoming call", "ring"),
@@ -88,7 +102,8 @@ class CallScene(Scene):
         self.channel = self.scenario.channel.value
         self.customer = self.scenario.customer.name.get(app.lang)
         self.recorder: Recorder | None = None
-        self.phase = "ringing"  # ringing | speaking | choosing | ended
+        # ringing | connecting | speaking | choosing | waiting | ended
+        self.phase = "ringing"
         self.moment: Moment | None = None
         self.transcript = Transcript()
         self.meter = AngerMeter()
@@ -100,19 +115,48 @@ class CallScene(Scene):
         self.nudged = False
         self.call_time = 0.0
         self.ring_time = 0.0
+        self.last_turn: Turn | None = None
+        self.anger = float(self.scenario.customer.anger)  # what the meter heads for
         self._rng = random.Random(app.new_seed())
         self._next_blink = 2.0
         self._blink = 0.0
-        self._portrait: Portrait | None = None
-        self._static: pygame.Surface | None = None
-        self._choices_top = BOTTOM
+        self._silence = 0.0  # seconds of silence not yet handed to the engine
         self._rule: DeadAirRule | None = None
-        self.last_turn: Turn | None = None
+        self._worker: ThreadPoolExecutor | None = None
+        self._job: Future[Any] | None = None
+        self._job_kind = ""
+        self._portrait: Portrait | None = None
+        self._face: FaceFade | None = None
+        self._static: pygame.Surface | None = None
+        self._canvas: pygame.Surface | None = None
+        self._painted: dict[str, object] = {}
+        self._incoming: Iterator[None] | None = None  # reply buttons being prepared
+        self._anger_next: float | None = None
+        self._pull_next = False
+        self._prebuilt: pygame.Surface | None = None
+        self._panel_h = 0
+        self._shape: tuple[tuple[int, ...], tuple[int, ...]] = ((), ())
+        self._replies_version = 0
+        self._stamps: dict[str, int] = {}  # region -> the frame it was last repainted in
+        self._regions: dict[str, pygame.Rect] = {}
+        self._panels: dict[tuple[int, int, int, int, Color, bool], pygame.Surface] = {}
+        self._choices_content: pygame.Surface | None = None
+        self._layout_id = 0
+        self._choices_top = BOTTOM
+        self.choice_panel = pygame.Rect(RIGHT_X, BOTTOM, RIGHT_W, 0)
+        self.transcript_panel = pygame.Rect(RIGHT_X, TOP, RIGHT_W, BOTTOM - TOP)
+        self.customer_card = pygame.Rect(LEFT_X, TOP, LEFT_W, 0)
+        self._ring_icon = True
+        self._ring_clip = pygame.Rect(0, 0, 1280, 720)
+        self._ring_top = TOP
+        self._ring_w = 600
+        self._ring_lines: list[tuple[str, str]] = []
+        self._hint_pause: pygame.Surface | None = None
 
     # ---- life cycle ---------------------------------------------------------------------------
 
     def enter(self) -> None:
-        self.meter.reset(float(self.scenario.customer.anger))
+        self.meter.reset(self.anger)
         self.layout()
         _, sound = RINGING[self.channel]
         if self.channel == "phone":
@@ -122,21 +166,54 @@ class CallScene(Scene):
 
     def exit(self) -> None:
         self.app.audio.stop_loop()
+        self._settle()
         if self.recorder is not None and not self.recorder.finished:
             self.recorder.abandon()
+        if self._worker is not None:
+            self._worker.shutdown(wait=True)
+            self._worker = None
 
-    @property
-    def session_live(self) -> bool:
-        return self.recorder is not None and not self.recorder.finished
+    def _settle(self) -> None:
+        """Wait for a recording in flight (leaving the call keeps what was played)."""
+        job, self._job = self._job, None
+        if job is not None:
+            try:
+                result = job.result()
+            except Exception:
+                return
+            if self._job_kind == "begin":
+                self.recorder = result
+
+    def wait_for_recording(self, timeout: float = 30.0) -> None:
+        """Block until a recording in flight is written (scripted play: tests, screenshots).
+
+        The game itself never waits: it shows the reply and checks again next frame."""
+        job = self._job
+        if job is not None:
+            job.exception(timeout=timeout)
+
+    def _submit(self, kind: str, fn: Any, *args: Any) -> None:
+        if self._worker is None:
+            self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="recorder")
+        self._job_kind = kind
+        self._job = self._worker.submit(fn, *args)
 
     def start_call(self) -> None:
-        """The trainee answers: the attempt starts in the records, the customer speaks."""
+        """The trainee answers: the attempt starts in the records, then the customer speaks."""
         app = self.app
         app.audio.stop_loop()
         app.play("pickup")
         world = app.world()
         assert world.store is not None and app.trainee is not None
-        self.recorder = Recorder.begin(
+        self.transcript = Transcript()
+        self.anger = float(self.scenario.customer.anger)
+        self.meter.reset(self.anger)
+        self.call_time = 0.0
+        self.last_turn = None
+        self.phase = "connecting"
+        self._submit(
+            "begin",
+            Recorder.begin,
             world.store,
             app.trainee.id,
             self.scenario,
@@ -147,16 +224,10 @@ class CallScene(Scene):
             app.settings.timer,
             app.lang,
         )
-        self._rule = dead_air_rule(self.scenario, self.recorder.state.timer)
-        self.transcript = Transcript()
-        self.meter.reset(float(self.scenario.customer.anger))
-        self.call_time = 0.0
-        self.last_turn = None
-        self.phase = "speaking"
         self.layout()
-        self._pull()
 
     def restart(self) -> None:
+        self._settle()
         if self.recorder is not None and not self.recorder.finished:
             self.recorder.abandon()
         self.recorder = None
@@ -164,25 +235,73 @@ class CallScene(Scene):
 
     # ---- talking to the engine -----------------------------------------------------------------
 
+    def _job_done(self) -> None:
+        """A recording finished on the worker: carry on with the conversation."""
+        job, self._job = self._job, None
+        assert job is not None
+        result = job.result()  # an error here is the scene's error: the app shows it
+        if self._job_kind == "begin":
+            self.recorder = result
+            self._rule = dead_air_rule(self.scenario, result.state.timer)
+            self._pull()
+            return
+        turn: Turn = result
+        self.last_turn = turn
+        self.meter.show(Delta(turn.delta, delta_reason(turn)))
+        self.app.play("tenser" if turn.delta > 0 else "calmer" if turn.delta < 0 else "move")
+        self._pull_next = True  # the customer's answer follows on the next step
+
     def _pull(self) -> None:
         """Show whatever the conversation has next."""
         assert self.recorder is not None
         moment = self.recorder.current(self.app.lang)
-        self.moment = moment
+        self._anger_next = self.recorder.live_anger  # the face and meter follow next step
         if isinstance(moment, CustomerLine):
+            self.moment = moment
             self.phase = "speaking"
             self.beat = 0.0
             self._say("customer", moment.text)
             self._layout_choices()
         elif isinstance(moment, ChoicePrompt):
-            self.phase = "choosing"
-            self.nudged = moment.nudge is not None
-            self._layout_choices()
-            self.menu.focus(self.menu.ring.keys[0] if self.menu.ring.keys else "")
+            self._incoming = self._build_replies(moment)  # a button per step, then shown
         else:
+            self.moment = moment
             self.phase = "ended"
             self._layout_choices()
             self.menu.focus("end")
+
+    def _build_replies(self, prompt: ChoicePrompt) -> Iterator[None]:
+        """Lay out and paint the reply buttons one per update step, then show them: no
+        single frame pays for all of it."""
+        fonts, theme = self.app.fonts, self.app.theme
+        buttons: list[Button] = []
+        y = 0
+        for index, option in enumerate(prompt.options):
+            button = Button(
+                f"choice:{index}",
+                option.text,
+                "choice",
+                badge=str(index + 1),
+                view=self.choice_view,
+                backing=theme.panel,
+            )
+            y = button.place(fonts, 4, y + 4, RIGHT_W - 40 - 16) + 6
+            button.render(fonts, theme)
+            buttons.append(button)
+            yield
+        content = pygame.Surface((RIGHT_W - 40, max(1, y + 4))).convert()
+        content.fill(theme.panel)
+        for button in buttons:
+            assert button._images is not None
+            content.blit(button._images[0], button.rect)
+        self._prebuilt = content
+        yield
+        self.moment = prompt
+        self.phase = "choosing"
+        self._silence = 0.0
+        self.nudged = prompt.nudge is not None
+        self._layout_choices(buttons)
+        self.menu.focus(self.menu.ring.keys[0] if self.menu.ring.keys else "")
 
     def _say(self, speaker: str, text: str) -> None:
         fonts, theme = self.app.fonts, self.app.theme
@@ -202,24 +321,20 @@ class CallScene(Scene):
     def choose(self, position: int) -> None:
         """The trainee picked the reply shown at `position` (0-based, display order)."""
         moment = self.moment
-        if (
-            self.phase != "choosing"
-            or not isinstance(moment, ChoicePrompt)
-            or self.recorder is None
-        ):
+        recorder = self.recorder
+        if self.phase != "choosing" or not isinstance(moment, ChoicePrompt) or recorder is None:
             return
         if not 0 <= position < len(moment.options):
             return
+        self._flush_silence()
+        if self.phase != "choosing":
+            return  # the silence ran out first
         option = moment.options[position]
-        before = self.recorder.live_anger
-        turn = self.recorder.choose(option.number)
-        self.last_turn = turn
         self.app.play("select")
         self._say("agent", option.text)
-        self.meter.value = before  # the meter moves from where it visibly was
-        self.meter.show(Delta(turn.delta, delta_reason(turn)))
-        self.app.play("tenser" if turn.delta > 0 else "calmer" if turn.delta < 0 else "move")
-        self._pull()
+        self.phase = "waiting"
+        self._layout_choices()
+        self._submit("choose", recorder.choose, option.number)
 
     def finish(self) -> None:
         """Hang up and go to the debrief."""
@@ -235,35 +350,30 @@ class CallScene(Scene):
 
     def layout(self) -> None:
         app, fonts, theme = self.app, self.app.fonts, self.app.theme
-        # the customer card: portrait, name, type and channel
         persona = self.catalog.personas[self.scenario.customer.persona.value].label
         channel = self.catalog.channels[self.scenario.channel.value].label
-        portrait_h = max(130, round(236 - (fonts.scale - 1) * 110))
-        self._portrait = Portrait(
-            self.customer, self.channel, (LEFT_W - 32, portrait_h), theme, theme.panel
-        )
         inner = LEFT_W - 32 - 44
         name_h = fonts.block_height(self.customer, "h3", inner)
         sub = f"{persona} customer · {channel}"
         sub_h = fonts.block_height(sub, "small", inner)
-        card_h = 16 + portrait_h + 14 + name_h + 2 + sub_h + 16
-        self.customer_card = pygame.Rect(LEFT_X, TOP, LEFT_W, card_h)
-        self.meter.layout(
-            pygame.Rect(
-                LEFT_X,
-                self.customer_card.bottom + 14,
-                LEFT_W,
-                BOTTOM - self.customer_card.bottom - 14,
-            ),
-            fonts,
-            theme,
+        meter_h = self.meter.measure(fonts, LEFT_W)
+        text_h = 16 + 14 + max(name_h + 2 + sub_h, 34) + 16
+        portrait_h = max(120, min(320, BOTTOM - TOP - 14 - meter_h - text_h))
+        self._portrait = Portrait(
+            self.customer, self.channel, (LEFT_W - 32, portrait_h), theme, theme.panel
         )
-
+        self._face = FaceFade(self._portrait, self.anger)
+        self._panels.clear()
+        self.customer_card = pygame.Rect(LEFT_X, TOP, LEFT_W, text_h + portrait_h)
+        card = self.customer_card
+        self.meter.layout(
+            pygame.Rect(LEFT_X, card.bottom + 14, LEFT_W, BOTTOM - card.bottom - 14), fonts, theme
+        )
         static = app.backdrop.copy()
         title = f"LEVEL {self.level.number} · {self.scenario.title.get(app.lang).upper()}"
         title = fonts.fit_line(title, "caption", 700)
         static.blit(fonts.render(title, "caption", theme.accent), (LEFT_X, 26))
-        panel(static, self.customer_card, theme)
+        panel(static, card, theme)
         tx = LEFT_X + 16 + 44
         ty = TOP + 16 + portrait_h + 14
         badge = pygame.Rect(LEFT_X + 16, ty + 2, 34, 34)
@@ -271,18 +381,26 @@ class CallScene(Scene):
         icon_channel(static, self.channel, badge.inflate(-12, -12), theme.accent, theme.accent_soft)
         ty = fonts.draw_block(static, self.customer, "h3", theme.text, tx, ty, inner)
         fonts.draw_block(static, sub, "small", theme.text_dim, tx, ty + 2, inner)
-        self.right = pygame.Rect(RIGHT_X, TOP, RIGHT_W, BOTTOM - TOP)
+        self.meter.paint_static(static)
         self._hint_pause = chrome.keycap(app, "Esc")
         self._static = static
+        self._panel_h = 0
+        self._canvas = pygame.Surface((1280, 720)).convert()
         self._layout_choices()
+        self.transcript.build(fonts, theme)  # the fonts or colours may have changed
+        self.transcript.view.to_end(instant=True)
+        self._repaint(full=True)
 
-    def _layout_choices(self) -> None:
+    def _layout_choices(self, prepared: list[Button] | None = None) -> None:
         """The replies panel at the bottom right; the conversation takes the rest."""
         fonts, theme = self.app.fonts, self.app.theme
         inner_w = RIGHT_W - 40
-        header_h = fonts.line_height("caption") + 14
+        header_h = max(fonts.line_height("caption"), fonts.line_height("small_bold")) + 14
         buttons: list[Button] = []
-        if self.phase == "choosing" and isinstance(self.moment, ChoicePrompt):
+        if self.phase == "choosing" and prepared is not None:
+            buttons = prepared
+            content_h = buttons[-1].rect.bottom + 10 if buttons else 0
+        elif self.phase == "choosing" and isinstance(self.moment, ChoicePrompt):
             y = 0
             for index, option in enumerate(self.moment.options):
                 button = Button(
@@ -291,6 +409,7 @@ class CallScene(Scene):
                     "choice",
                     badge=str(index + 1),
                     view=self.choice_view,
+                    backing=theme.panel,
                 )
                 y = button.place(fonts, 4, y + 4, inner_w - 16) + 6
                 buttons.append(button)
@@ -305,6 +424,9 @@ class CallScene(Scene):
             content_h = fonts.line_height("body") + 8
         max_h = round((BOTTOM - TOP) * 0.6)
         panel_h = min(max_h, header_h + content_h + 32) if header_h else 0
+        if panel_h:  # the panel only grows during a call: the conversation does not jump
+            panel_h = max(panel_h, self._panel_h)
+            self._panel_h = panel_h
         self._choices_top = BOTTOM - panel_h
         self.choice_panel = pygame.Rect(RIGHT_X, self._choices_top, RIGHT_W, panel_h)
         self.choice_view.rect = pygame.Rect(
@@ -321,8 +443,12 @@ class CallScene(Scene):
             buttons = [self.hangup]
         if self.phase == "ringing":
             buttons = [self.answer]
+        self.hangup.backing = theme.panel
+        self.answer.backing = theme.panel_sunken
         self.menu.set_buttons(buttons)
-        self.menu.render(fonts, theme)
+        for button in buttons:
+            if button._images is None:
+                button.render(fonts, theme)
         gap = 14 if panel_h else 0
         transcript_rect = pygame.Rect(
             RIGHT_X + 20, TOP + 16, RIGHT_W - 40, self._choices_top - gap - TOP - 32
@@ -331,6 +457,52 @@ class CallScene(Scene):
         self.transcript.set_rect(transcript_rect, fonts, theme)
         if self.phase == "ringing":
             self._layout_ringing()
+        self._prepare()
+
+    def _prepare(self) -> None:
+        """Build what the regions paint from: the cards and the replies as one picture."""
+        theme = self.app.theme
+        tp, cp = self.transcript_panel, self.choice_panel
+        self._panel_image(tp, theme.panel_sunken, shadow=False)
+        if cp.height:
+            self._panel_image(cp, theme.panel, shadow=True)
+        self._choices_content, prebuilt, self._prebuilt = None, self._prebuilt, None
+        if self.phase == "choosing" and self.menu.buttons and prebuilt is not None:
+            self._choices_content = prebuilt
+        elif self.phase == "choosing" and self.menu.buttons:
+            view = self.choice_view
+            content = pygame.Surface((view.rect.width, max(1, view.content_height))).convert()
+            content.fill(theme.panel)
+            for button in self.menu.buttons:
+                if button._images is None:
+                    button.render(self.app.fonts, theme)
+                assert button._images is not None
+                content.blit(button._images[0], button.rect)
+            self._choices_content = content
+        right = pygame.Rect(RIGHT_X, TOP, RIGHT_W, 720 - TOP)
+        timer_w = self._timer_width() + 8
+        header_h = self.choice_view.rect.top - cp.top
+        self._regions = {
+            "top": pygame.Rect(640, 0, 640, TOP),  # the clock and the pause hint
+            "face": pygame.Rect(LEFT_X + 16, TOP + 16, *self._portrait_size()),
+            "meter": self.meter.rect,
+            "talk": pygame.Rect(tp.x, tp.y, tp.width, tp.height + 8),
+            "replies": pygame.Rect(cp.x, cp.y, cp.width, cp.height + 8),
+            "timer": pygame.Rect(
+                cp.right - 24 - timer_w, cp.top + 6, timer_w, max(0, header_h - 6)
+            ),
+            "right": right,
+        }
+        self._replies_version += 1
+        shape = (tuple(tp), tuple(cp))
+        if shape != self._shape:  # the panels moved: clear the column, repaint everything
+            self._shape = shape
+            self._layout_id += 1
+            if self._canvas is not None:
+                self._repaint_right()
+
+    def _portrait_size(self) -> tuple[int, int]:
+        return self._portrait.size if self._portrait is not None else (0, 0)
 
     def _layout_ringing(self) -> None:
         fonts = self.app.fonts
@@ -344,18 +516,19 @@ class CallScene(Scene):
             (f"{persona} customer", "body_bold"),
             (self.scenario.summary.get(self.app.lang), "body"),
         ]
-        height = (
-            64 + 18 + sum(fonts.block_height(t, s, width) + 10 for t, s in self._ring_lines) + 20
-        )
-        height += self.answer.measure(fonts, 320)
-        top = TOP + max(16, (BOTTOM - TOP - height) // 2)
+        button_w = min(RIGHT_W - 80, max(320, fonts.width(self.answer.label, "body_bold") + 160))
+        button_h = self.answer.measure(fonts, button_w)
+        text_h = sum(fonts.block_height(t, s, width) + 10 for t, s in self._ring_lines)
+        room = BOTTOM - TOP - 48
+        self._ring_icon = 64 + 18 + text_h + 20 + button_h <= room  # large text: no icon
+        height = (82 if self._ring_icon else 0) + text_h + 20 + button_h
+        top = TOP + max(24, (BOTTOM - TOP - height) // 2)
         self._ring_top = top
-        self.answer.place(
-            fonts,
-            RIGHT_X + (RIGHT_W - 320) // 2,
-            top + height - self.answer.measure(fonts, 320),
-            320,
+        self._ring_clip = pygame.Rect(
+            RIGHT_X, TOP + 8, RIGHT_W, BOTTOM - 24 - button_h - 12 - TOP - 8
         )
+        button_y = min(top + height - button_h, BOTTOM - 24 - button_h)
+        self.answer.place(fonts, RIGHT_X + (RIGHT_W - button_w) // 2, button_y, button_w)
         self.answer.view = None
         self.answer.render(fonts, self.app.theme)
         self.menu.set_buttons([self.answer])
@@ -364,6 +537,10 @@ class CallScene(Scene):
     # ---- input ---------------------------------------------------------------------------------
 
     def handle(self, intent: Intent) -> None:
+        self._handle(intent)
+        self._repaint()
+
+    def _handle(self, intent: Intent) -> None:
         act = intent.act
         if act is Act.BACK:
             self.app.play("back")
@@ -371,7 +548,7 @@ class CallScene(Scene):
 
             self.app.push(PauseScene(self.app, self))
             return
-        if self.phase == "speaking":
+        if self.phase in ("speaking", "waiting", "connecting"):
             if act in (Act.SKIP, Act.CONFIRM) or (
                 act is Act.CLICK and self.transcript_panel.collidepoint(intent.pos)
             ):
@@ -404,6 +581,8 @@ class CallScene(Scene):
 
     def skip(self) -> None:
         """Show the whole line now; if it already is, move on at once."""
+        if self.phase != "speaking":
+            return
         if self.transcript.revealing:
             self.transcript.finish_reveal()
         else:
@@ -414,105 +593,284 @@ class CallScene(Scene):
     def update(self, dt: float) -> None:
         app = self.app
         motion = app.motion
-        self._animate_face(dt)
+        if self._anger_next is not None:
+            self.anger, self._anger_next = self._anger_next, None
+        if self._incoming is not None:
+            if next(self._incoming, StopIteration) is StopIteration:
+                self._incoming = None
+        elif self._pull_next:
+            self._pull_next = False
+            self._pull()
+        elif self._job is not None and self._job.done():
+            self._job_done()
+        self._animate_blink(dt)
         if self.phase == "ringing":
             self.ring_time += dt
         else:
             self.call_time += dt
-        target = (
-            self.recorder.live_anger
-            if self.recorder is not None
-            else float(self.scenario.customer.anger)
-        )
-        self.meter.update(dt, target, motion)
+        self.meter.update(dt, self.anger, motion)
+        if self._face is not None:
+            self._face.update(dt, self.anger, motion)
         cps = CPS[self.channel] * (1.0 if motion else 1e9)
         self.transcript.update(dt, cps, motion, app.fonts)
         self.choice_view.update(dt, not motion)
-        if self.phase == "speaking" and not self.transcript.revealing:
+        if self.phase == "speaking" and not self.transcript.revealing and self._incoming is None:
             self.beat += dt
             if self.beat >= BEAT and self.recorder is not None:
                 self.recorder.proceed()
                 self._pull()
         elif self.phase == "choosing" and self.recorder is not None:
-            self.recorder.tick(dt)
-            moment = self.recorder.current(app.lang)
-            if isinstance(moment, ChoicePrompt):
-                self.moment = moment
-                if moment.nudge and not self.nudged:
-                    self.nudged = True
-                    self._say("nudge", moment.nudge)
-                    app.play("nudge")
-            else:  # the customer gave up on the silence
-                self._pull()
+            self._silence += dt
+            if self._silence >= TICK:
+                self._flush_silence()
+        self._repaint()
 
-    def _animate_face(self, dt: float) -> None:
+    def _flush_silence(self) -> None:
+        """Hand the silence so far to the engine; the customer may notice, or give up."""
+        recorder = self.recorder
+        if recorder is None or self.phase != "choosing":
+            return
+        if self._silence > 0:
+            recorder.tick(self._silence)
+            self._silence = 0.0
+        self.anger = recorder.live_anger
+        state = recorder.state
+        if state.phase is not Phase.CHOOSING:  # they gave up waiting
+            self._pull()
+            return
+        if state.nudged and not self.nudged:
+            moment = recorder.current(self.app.lang)
+            if isinstance(moment, ChoicePrompt) and moment.nudge:
+                self.nudged = True
+                self.moment = moment
+                self._say("nudge", moment.nudge)
+                self.app.play("nudge")
+
+    def _animate_blink(self, dt: float) -> None:
         self._next_blink -= dt
         if self._next_blink <= 0:
             self._blink += dt
-            if self._blink > 0.16:
+            if self._blink > BLINK:
                 self._blink = 0.0
                 self._next_blink = self._rng.uniform(2.2, 5.0)
-
-    # ---- drawing -------------------------------------------------------------------------------
 
     def blink_amount(self) -> float:
         if self._blink <= 0:
             return 0.0
-        t = self._blink / 0.16
+        t = self._blink / BLINK
         return 1.0 - abs(2 * t - 1)
 
-    def draw(self, surface: pygame.Surface) -> None:
-        app, fonts, theme = self.app, self.app.fonts, self.app.theme
-        assert self._static is not None and self._portrait is not None
-        surface.blit(self._static, (0, 0))
-        self._draw_top_bar(surface)
-        # the customer
-        anger = self.meter.value
-        image = self._portrait.render(anger, self.blink_amount())
-        dx = dy = 0
-        if app.motion:
-            dy = round(1.5 * math.sin(app.clock * 1.7))
-            if anger >= 80:
-                dx = self._rng_shake(anger)
-        clip = surface.get_clip()
-        surface.set_clip(pygame.Rect(LEFT_X + 16, TOP + 16, *self._portrait.size))
-        surface.blit(image, (LEFT_X + 16 + dx, TOP + 16 + dy))
-        surface.set_clip(clip)
-        self.meter.draw(surface, fonts, theme, app.motion)
-        # the conversation
-        panel(surface, self.transcript_panel, theme, theme.panel_sunken, shadow=False)
-        if self.phase == "ringing":
-            self._draw_ringing(surface)
-        else:
-            self.transcript.draw(surface, fonts, theme)
-        # the replies
-        if self.choice_panel.height:
-            panel(surface, self.choice_panel, theme)
-            self._draw_choice_header(surface)
-            if self.phase == "speaking":
-                who = f"{self.customer} is {'writing' if self.channel in ('chat', 'email') else 'talking'}…"
-                hint = "Space to read it all now"
-                y = self.choice_view.rect.y
-                surface.blit(
-                    fonts.render(fonts.fit_line(who, "body", RIGHT_W - 60), "body", theme.text_dim),
-                    (RIGHT_X + 24, y + 2),
-                )
-                image = fonts.render(hint, "small", theme.text_faint)
-                if fonts.width(who, "body") + image.get_width() + 80 < RIGHT_W:
-                    surface.blit(image, image.get_rect(topright=(RIGHT_X + RIGHT_W - 24, y + 6)))
-            self.menu.draw(surface, fonts, theme)
-            self.choice_view.draw_scrollbar(surface, theme)
-        elif self.phase == "ringing":
-            self.menu.draw(surface, fonts, theme)
+    def silence(self) -> float:
+        """Seconds of silence at the current prompt, as the timer shows them."""
+        if self.recorder is None or self.phase != "choosing":
+            return 0.0
+        return self._silence + self.recorder.state.silence
 
-    def _rng_shake(self, anger: float) -> int:
-        strength = (anger - 80) / 20 * 2.5
-        return round(strength * math.sin(self.app.clock * 47.0))
+    # ---- the canvas ----------------------------------------------------------------------------
+
+    def _face_offset(self) -> tuple[int, int]:
+        """A furious customer shakes (not with reduced motion)."""
+        if not self.app.motion or self.meter.value < 80:
+            return (0, 0)
+        strength = (self.meter.value - 80) / 20 * 2.5
+        return (round(strength * math.sin(self.app.clock * 47.0)), 0)
+
+    def _signature(self, region: str) -> object:
+        """What a region shows; it is repainted only when this changes."""
+        if region == "top":
+            return (self.phase, int(self.call_time))
+        if region == "face":
+            face = self._face
+            # a cross-fade in six steps: smooth to the eye, a fraction of the repaints
+            fading = round(face.t * 6) if face is not None and face.previous is not None else -1
+            level = face.level if face is not None else 0
+            return (level, fading, self.blink_amount() > 0.5, self._face_offset())
+        if region == "meter":
+            delta = self.meter.delta
+            age = self.meter.delta_age
+            moving = round(age * 12) if age < DELTA_SECONDS else -1
+            return (round(self.meter.value), delta, moving)
+        if region == "talk":
+            if self.phase == "ringing":
+                return ("ringing", round(self.app.clock * 40) if self.app.motion else 0)
+            return (self.transcript.version, self.transcript.view.top)
+        if region == "reveal":
+            shown = int(self.transcript.reveal) if self.transcript.revealing else -1
+            return (self.transcript.version, shown, self.transcript.view.top, self.phase)
+        if region == "replies":
+            return (self.phase, self.menu.focused, self.choice_view.top, self._replies_version)
+        silence = self.silence()
+        rule = self._rule
+        share = round(90 * min(1.0, silence / rule.grace)) if rule is not None else 0
+        return (self.phase, int(silence), share)
+
+    def _repaint(self, full: bool = False) -> None:
+        """Bring the canvas up to date, repainting only the regions that changed."""
+        if self._canvas is None or self._static is None:
+            return
+        if full:
+            self._canvas.blit(self._static, (0, 0))
+            self._painted.clear()
+            self._repaint_right()
+            self._stamps["all"] = self.app.frames
+        big = 0  # at most one large card per step: the rest follow a frame later
+        for region in REGIONS:
+            signature = (self._layout_id, self._signature(region))
+            if self._painted.get(region) == signature:
+                continue
+            if region in ("talk", "replies") and region in self._painted:
+                if big and not full:
+                    continue
+                big += 1
+            self._paint(region)
+            self._painted[region] = signature
+
+    def _repaint_right(self) -> None:
+        """The right-hand column changed shape: clear it back to the page."""
+        assert self._canvas is not None and self._static is not None
+        right = self._regions["right"]
+        self._canvas.blit(self._static, right, right)
+        self._stamps["right"] = self.app.frames
+        for region in ("talk", "replies", "timer"):
+            self._painted.pop(region, None)
+
+    def _paint(self, region: str) -> None:
+        canvas, static = self._canvas, self._static
+        assert canvas is not None and static is not None
+        if region == "reveal":
+            self._paint_reveal(canvas)
+            return
+        rect = self._regions[region]
+        if not rect.width or not rect.height:
+            return
+        self._stamps[region] = self.app.frames
+        fonts, theme = self.app.fonts, self.app.theme
+        if region in ("top", "face", "meter"):
+            canvas.blit(static, rect, rect)
+        clip = canvas.get_clip()
+        canvas.set_clip(rect)
+        if region == "top":
+            self._draw_top_bar(canvas)
+        elif region == "face" and self._face is not None:
+            dx, dy = self._face_offset()
+            self._face.draw(canvas, (rect.x + dx, rect.y + dy), self.blink_amount())
+        elif region == "meter":
+            self.meter.draw(canvas, fonts, theme, self.app.motion, with_card=False)
+        elif region == "talk":
+            self._paint_talk(canvas)
+        elif region == "replies":
+            self._paint_replies(canvas)
+        elif region == "timer" and self.phase == "choosing":
+            card = self._panels.get(self._panel_key(self.choice_panel, theme.panel, True))
+            if card is not None:
+                canvas.blit(card, rect, rect.move(-self.choice_panel.x, -self.choice_panel.y))
+            self._draw_timer(canvas, self.choice_panel.right - 24, self._header_mid())
+        canvas.set_clip(clip)
+
+    def _paint_reveal(self, canvas: pygame.Surface) -> None:
+        """Only the newest bubble, as far as it has been read: the cheap per-frame repaint."""
+        if self.phase == "ringing":
+            return
+        rect = self.transcript.draw_last(canvas, self.app.fonts, self.app.theme)
+        if rect is not None:
+            self._regions["reveal"] = rect
+            self._stamps["reveal"] = self.app.frames
+
+    def _paint_talk(self, canvas: pygame.Surface) -> None:
+        fonts, theme = self.app.fonts, self.app.theme
+        self._blit_panel(canvas, self.transcript_panel, theme.panel_sunken, shadow=False)
+        if self.phase == "ringing":
+            self._draw_ringing(canvas)
+            self.menu.draw(canvas, fonts, theme)
+        else:
+            self.transcript.draw(canvas, fonts, theme)
+
+    def _paint_replies(self, canvas: pygame.Surface) -> None:
+        fonts, theme = self.app.fonts, self.app.theme
+        if not self.choice_panel.height:
+            return
+        self._blit_panel(canvas, self.choice_panel, theme.panel, shadow=True)
+        content = self._choices_content
+        if self.phase == "choosing" and content is not None:
+            view = self.choice_view
+            view.blit(canvas, content)
+            focused = self.menu.button(self.menu.focused or "")
+            if focused is not None:
+                focused.draw(canvas, fonts, theme, True)
+            view.draw_scrollbar(canvas, theme)
+        else:
+            if self.phase in ("speaking", "waiting", "connecting"):
+                self._draw_listening(canvas)
+            self.menu.draw(canvas, fonts, theme)
+        self._draw_choice_header(canvas)
+        self._painted.pop("timer", None)  # the timer sits on this card: paint it again
+
+    def draw(self, surface: pygame.Surface) -> None:
+        """Copy the canvas; when the screen still shows last frame, only what changed."""
+        canvas = self._canvas
+        if canvas is None:
+            return
+        frame = self.app.frames
+        if not self.app.partial or self._stamps.get("all") == frame:
+            surface.blit(canvas, (0, 0))
+            return
+        for region, stamp in self._stamps.items():
+            if stamp == frame:
+                rect = self._regions.get(region)
+                if rect is not None:
+                    surface.blit(canvas, rect, rect)
+
+    # ---- painting the parts --------------------------------------------------------------------
+
+    def _draw_listening(self, surface: pygame.Surface) -> None:
+        fonts, theme = self.app.fonts, self.app.theme
+        verb = "writing" if self.channel in ("chat", "email") else "talking"
+        who = f"{self.customer} is {verb}…"
+        if self.phase == "connecting":
+            who = "Connecting…"
+        hint = "Space to read it all now" if self.phase == "speaking" else ""
+        y = self.choice_view.rect.y
+        surface.blit(
+            fonts.render(fonts.fit_line(who, "body", RIGHT_W - 60), "body", theme.text_dim),
+            (RIGHT_X + 24, y + 2),
+        )
+        image = fonts.render(hint, "small", theme.text_faint)
+        if hint and fonts.width(who, "body") + image.get_width() + 80 < RIGHT_W:
+            surface.blit(image, image.get_rect(topright=(RIGHT_X + RIGHT_W - 24, y + 6)))
+
+    @staticmethod
+    def _panel_key(
+        rect: pygame.Rect, fill: Color, shadow: bool
+    ) -> tuple[int, int, int, int, Color, bool]:
+        return (rect.x, rect.y, rect.width, rect.height, fill, shadow)
+
+    def _panel_image(self, rect: pygame.Rect, fill: Color, *, shadow: bool) -> pygame.Surface:
+        """A card painted onto a copy of the page behind it (8 px taller, for the shadow)."""
+        key = self._panel_key(rect, fill, shadow)
+        image = self._panels.get(key)
+        if image is None:
+            area = pygame.Rect(rect.x, rect.y, rect.width, rect.height + 8).clip(
+                pygame.Rect(0, 0, 1280, 720)
+            )
+            image = pygame.Surface(area.size).convert()
+            image.blit(self.app.backdrop, (0, 0), area)
+            local = pygame.Rect(0, 0, rect.width, rect.height)
+            panel(image, local, self.app.theme, fill, shadow=shadow)
+            if len(self._panels) >= PANEL_CACHE:
+                self._panels.pop(next(iter(self._panels)))
+            self._panels[key] = image
+        return image
+
+    def _blit_panel(
+        self, surface: pygame.Surface, rect: pygame.Rect, fill: Color, *, shadow: bool
+    ) -> None:
+        surface.blit(self._panel_image(rect, fill, shadow=shadow), rect.topleft)
 
     def _draw_top_bar(self, surface: pygame.Surface) -> None:
         fonts, theme = self.app.fonts, self.app.theme
         right = 1280 - 40
         cap = self._hint_pause
+        assert cap is not None
         label = fonts.render("Pause", "small", theme.text_faint)
         surface.blit(label, label.get_rect(midright=(right, 34)))
         surface.blit(cap, cap.get_rect(midright=(right - label.get_width() - 8, 34)))
@@ -530,6 +888,9 @@ class CallScene(Scene):
             live = theme.good if self.phase != "ended" else theme.text_faint
             pygame.draw.circle(surface, live, (dot_x, 34), 5)
 
+    def _header_mid(self) -> int:
+        return self.choice_panel.y + 14 + self.app.fonts.line_height("caption") // 2
+
     def _draw_choice_header(self, surface: pygame.Surface) -> None:
         fonts, theme = self.app.fonts, self.app.theme
         x, y = RIGHT_X + 24, self.choice_panel.y + 14
@@ -538,12 +899,18 @@ class CallScene(Scene):
         elif self.phase == "choosing":
             count = len(self.moment.options) if isinstance(self.moment, ChoicePrompt) else 0
             label = f"YOUR REPLY · PRESS 1–{count} OR USE ↑↓ AND ENTER"
-            label = fonts.fit_line(label, "caption", RIGHT_W - 260)
+            room = RIGHT_W - 48 - self._timer_width() - 24
+            if fonts.width(label, "caption") > room:
+                label = fonts.fit_line("YOUR REPLY", "caption", room)
         else:
             label = "LISTEN"
         surface.blit(fonts.render(label, "caption", theme.accent), (x, y))
-        if self.phase == "choosing":
-            self._draw_timer(surface, RIGHT_X + RIGHT_W - 24, y + fonts.line_height("caption") // 2)
+
+    def _timer_width(self) -> int:
+        fonts = self.app.fonts
+        if self._rule is None:
+            return max(fonts.width("No time pressure", "small"), fonts.width("Timer off", "small"))
+        return fonts.width("Silence 0:00", "small_bold") + 10 + 90
 
     def _draw_timer(self, surface: pygame.Surface, right: int, mid_y: int) -> None:
         """Dead air: seconds of silence, and how close the customer is to minding."""
@@ -554,7 +921,7 @@ class CallScene(Scene):
             image = fonts.render(why, "small", theme.text_faint)
             surface.blit(image, image.get_rect(midright=(right, mid_y)))
             return
-        silence = self.moment.silence if isinstance(self.moment, ChoicePrompt) else 0.0
+        silence = self.silence()
         late = silence >= rule.grace
         color = theme.bad if late else theme.warn if silence >= rule.grace * 0.6 else theme.text_dim
         text = f"Silence {int(silence) // 60}:{int(silence) % 60:02d}"
@@ -564,21 +931,20 @@ class CallScene(Scene):
         pygame.draw.rect(surface, theme.panel_sunken, bar, border_radius=3)
         share = min(1.0, silence / rule.grace)
         if share > 0:
-            pygame.draw.rect(
-                surface,
-                color,
-                pygame.Rect(bar.x, bar.y, max(3, round(bar.width * share)), 6),
-                border_radius=3,
-            )
+            fill = pygame.Rect(bar.x, bar.y, max(3, round(bar.width * share)), 6)
+            pygame.draw.rect(surface, color, fill, border_radius=3)
         surface.blit(image, image.get_rect(midright=(bar.x - 10, mid_y)))
 
     def _draw_ringing(self, surface: pygame.Surface) -> None:
-        app, fonts, theme = self.app, self.app.fonts, self.app.theme
+        app, theme = self.app, self.app.theme
         width = self._ring_w
         x = RIGHT_X + (RIGHT_W - width) // 2
         y = self._ring_top
         pulse = (app.clock * 1.2) % 1.0 if app.motion else 0.0
         centre = (RIGHT_X + RIGHT_W // 2, y + 32)
+        if not self._ring_icon:
+            self._draw_ring_text(surface, x, y, width)
+            return
         if app.motion:
             ring = pygame.Surface((160, 160), pygame.SRCALPHA)
             radius = round(32 + 40 * pulse)
@@ -594,12 +960,18 @@ class CallScene(Scene):
             theme.accent_text,
             theme.accent,
         )
-        y += 64 + 18
+        self._draw_ring_text(surface, x, y + 64 + 18, width)
+
+    def _draw_ring_text(self, surface: pygame.Surface, x: int, y: int, width: int) -> None:
+        fonts, theme = self.app.fonts, self.app.theme
         colors = {
             "caption": theme.accent,
             "h1": theme.text,
             "body_bold": theme.text_dim,
             "body": theme.text,
         }
+        clip = surface.get_clip()
+        surface.set_clip(self._ring_clip.clip(clip))  # what cannot fit stays inside the panel
         for text, style in self._ring_lines:
             y = fonts.draw_block(surface, text, style, colors[style], x, y, width, "center") + 10
+        surface.set_clip(clip)

@@ -323,7 +323,7 @@ class DebriefScene(Scene):
         ]
         lines = [f"{name}: turn {turn}" if turn else f"{name}: not done" for name, turn in steps]
         text = "   →   ".join(lines)
-        framing = self._principle("G-CALM-4")
+        framing = "Customers want to hear, in this order, that you listened, understood, are sorry and will put it right (G-LISTEN-5, G-RECAP-1, G-APOLOGY-1, G-RESOLVE-1)."
         inner = width - 40
         height = (
             20

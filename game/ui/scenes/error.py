@@ -100,7 +100,7 @@ class ErrorScene(Scene):
         )
         button_w = (inner - 16) // 2
         heights = [b.measure(fonts, button_w) for b in buttons]
-        card_h = y + max(heights) + 48 + 8
+        card_h = 44 + y + max(heights) + 44
         top = max(24, (720 - card_h) // 2)
         self.card = pygame.Rect((1280 - CARD_W) // 2, top, CARD_W, card_h)
         self._top = top + 44

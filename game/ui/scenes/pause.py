@@ -31,10 +31,12 @@ class PauseScene(Scene):
         self.call = call
         self.menu = Menu()
         self._shade: pygame.Surface | None = None
+        self.card_w = CARD_W
 
     def layout(self) -> None:
         fonts, theme = self.app.fonts, self.app.theme
-        inner = CARD_W - 64
+        self.card_w = CARD_W if fonts.scale < 1.4 else 720
+        inner = self.card_w - 64
         live = self.call.phase != "ringing"
         self._title = "Call on hold" if live else "Paused"
         self._note = (
@@ -62,7 +64,7 @@ class PauseScene(Scene):
         heights = [b.measure(fonts, inner) for b in buttons]
         card_h = 36 + head + sum(heights) + 12 * (len(buttons) - 1) + 36
         top = max(16, (720 - card_h) // 2)
-        self.card = pygame.Rect((1280 - CARD_W) // 2, top, CARD_W, card_h)
+        self.card = pygame.Rect((1280 - self.card_w) // 2, top, self.card_w, card_h)
         self._head_y = top + 36
         y = top + 36 + head
         for button in buttons:
@@ -111,7 +113,7 @@ class PauseScene(Scene):
         assert self._shade is not None
         surface.blit(self._shade, (0, 0))
         panel(surface, self.card, theme, theme.panel_raised)
-        inner = CARD_W - 64
+        inner = self.card_w - 64
         y = fonts.draw_block(
             surface, self._title, "h1", theme.text, self.card.x + 32, self._head_y, inner
         )

@@ -16,6 +16,7 @@ from game.ui import chrome
 from game.ui.draw import panel
 from game.ui.hooks import supervisor_desk
 from game.ui.intents import Act, Intent
+from game.ui.portrait import Portrait
 from game.ui.scene import Scene
 from game.ui.widgets import Button, Menu, ScrollView
 
@@ -41,6 +42,11 @@ class TitleScene(Scene):
         self._desk = supervisor_desk()
         self._content: pygame.Surface | None = None
         self._logo: pygame.Surface | None = None
+        self._hero: Portrait | None = None
+        self._hero_rect = pygame.Rect(0, 0, 0, 0)
+        self._logo_y = 100
+        self._tagline = ""
+        self._tagline_y = 0
 
     # ---- data ---------------------------------------------------------------------------------
 
@@ -91,12 +97,31 @@ class TitleScene(Scene):
         app, fonts = self.app, self.app.fonts
         x = chrome.MARGIN + 40
         self._logo = chrome.big_wordmark(app, LEFT_W + 60)
-        y = 112 + self._logo.get_height()
+        self._hints = chrome.hints(
+            app, [("↑↓", "Move"), ("Enter", "Select"), ("F11", "Full screen")], 700
+        )
+        bottom = chrome.footer_y(app, self._hints) - 16
+        self._tagline = "De-escalation practice for customer-service teams."
+        buttons = self._menu_buttons()
+        gap = 12 if fonts.scale < 1.5 else 8
+        menu_h = sum(b.measure(fonts, LEFT_W - 30) + gap for b in buttons)
+        tagline_h = fonts.block_height(self._tagline, "h3", LEFT_W) + 30
+        self._logo_y = 100
+        if self._logo_y + self._logo.get_height() + 12 + tagline_h + menu_h > bottom:
+            self._logo_y = 48  # large text: the logo moves up, then the tagline gives way
+        if self._logo_y + self._logo.get_height() + 12 + tagline_h + menu_h > bottom:
+            self._tagline, tagline_h = "", 18
+        y = self._logo_y + self._logo.get_height() + 12
         self._tagline_y = y
-        tagline = "De-escalation practice for customer-service teams."
-        self._tagline = tagline
-        y = self._tagline_y + fonts.block_height(tagline, "h3", LEFT_W) + 30
+        y += tagline_h
+        for button in buttons:
+            y = button.place(fonts, x, y, LEFT_W - 30) + gap
+        self._build_panel(buttons)
+        keep = self.menu.focused is not None
+        self.menu.set_buttons(buttons, keep=keep)
+        self.menu.render(fonts, app.theme)
 
+    def _menu_buttons(self) -> list[Button]:
         buttons: list[Button] = []
         name = self._continue_name()
         if name:
@@ -108,24 +133,13 @@ class TitleScene(Scene):
             buttons.append(Button("desk", "Supervisor's desk"))
         buttons.append(Button("settings", "Settings"))
         buttons.append(Button("quit", "Quit", "ghost"))
-        gap = 12 if fonts.scale < 1.5 else 8
-        for button in buttons:
-            y = button.place(fonts, x, y, LEFT_W - 30) + gap
-        self._build_panel(buttons)
-        keep = self.menu.focused is not None
-        self.menu.set_buttons(buttons, keep=keep)
-        self.menu.render(fonts, app.theme)
-        self._hints = chrome.hints(
-            app, [("↑↓", "Move"), ("Enter", "Select"), ("F11", "Full screen")], 700
-        )
+        return buttons
 
     def _build_panel(self, buttons: list[Button]) -> None:
         """The right-hand card: unread coaching notes, or the principle of the day."""
         fonts, theme = self.app.fonts, self.app.theme
-        outer = pygame.Rect(PANEL_X, 112, 1280 - PANEL_X - chrome.MARGIN, 520)
-        self._panel_rect = outer
-        inner_w = outer.width - 56
-        self.view.rect = pygame.Rect(outer.x + 28, outer.y + 24, inner_w, outer.height - 48)
+        width = 1280 - PANEL_X - chrome.MARGIN
+        inner_w = width - 56
         self.view.line = fonts.line_height("body")
         parts: list[tuple[str, str, tuple[int, int, int]]] = []  # (text, style, colour)
         note_buttons: list[tuple[int, Button]] = []
@@ -169,6 +183,19 @@ class TitleScene(Scene):
             panel(content, card, theme, theme.panel_raised, radius=12, shadow=False)
             self._paint_note(content, note, 16, top + 14, inner_w - 32)
         self._content = content
+        top, bottom = 112, 632
+        if self.notes:
+            self._hero = None
+        else:  # a welcoming customer above the principle of the day
+            hero_h = max(150, min(250, bottom - top - 20 - content.get_height() - 48))
+            self._hero_rect = pygame.Rect(PANEL_X, top, width, hero_h)
+            self._hero = Portrait(
+                "Ms. Rivera", "phone", (width - 24, hero_h - 24), theme, theme.panel
+            )
+            top += hero_h + 20
+        height = bottom - top if self.notes else min(bottom - top, content.get_height() + 48)
+        self._panel_rect = pygame.Rect(PANEL_X, top, width, height)
+        self.view.rect = pygame.Rect(PANEL_X + 28, top + 24, inner_w, height - 48)
         self.view.set_content(content.get_height())
         buttons.extend(b for _, b in note_buttons)
 
@@ -298,12 +325,24 @@ class TitleScene(Scene):
         surface.blit(app.backdrop, (0, 0))
         x = chrome.MARGIN + 40
         assert self._logo is not None
-        surface.blit(self._logo, (x, 100))
-        wave_y = 100 + self._logo.get_height() - 14
+        surface.blit(self._logo, (x, self._logo_y))
+        wave_y = self._logo_y + self._logo.get_height() - 14
         chrome.draw_wave(surface, app, x, x + LEFT_W, wave_y, 9)
         fonts.draw_block(
             surface, self._tagline, "h3", theme.text_dim, x, self._tagline_y + 4, LEFT_W
         )
+        if self._hero is not None:
+            panel(surface, self._hero_rect, theme)
+            blink = 1.0 if (app.clock % 4.7) > 4.55 else 0.0
+            surface.blit(
+                self._hero.render(6, blink), (self._hero_rect.x + 12, self._hero_rect.y + 12)
+            )
+            quote = fonts.render("“Thanks for actually listening.”", "quote", theme.agent_text)
+            bubble = quote.get_rect().inflate(28, 16)
+            bubble.bottomright = (self._hero_rect.right - 30, self._hero_rect.bottom - 30)
+            if bubble.width < self._hero_rect.width // 2 + 60:
+                pygame.draw.rect(surface, theme.agent_bubble, bubble, border_radius=14)
+                surface.blit(quote, quote.get_rect(center=bubble.center))
         panel(surface, self._panel_rect, theme)
         if self._content is not None:
             self.view.blit(surface, self._content)

@@ -1,0 +1,60 @@
+"""Screenshots of every scene, as `make screenshots` makes them, each checked for content."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pygame
+import pytest
+
+from game.ui.screenshots import capture
+
+EXPECTED = {
+    "title", "profile", "levels", "call-ringing", "call", "pause", "debrief",
+    "call-in-person", "call-chat", "call-email", "debrief-mixed", "debrief-hard-call",
+    "breather", "levels-progress", "history", "title-coaching-note", "settings", "error",
+    "call-text-200", "call-high-contrast",
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("shots")
+    return {path.stem: path for path in capture(out)}
+
+
+def test_every_scene_is_photographed(shots: dict[str, Path]) -> None:
+    assert set(shots) == EXPECTED
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_a_screenshot_has_content(shots: dict[str, Path], name: str) -> None:
+    image = pygame.image.load(str(shots[name]))
+    assert image.get_size() == (1280, 720)
+    small = pygame.transform.scale(image, (160, 90))
+    colours: dict[tuple[int, int, int], int] = {}
+    for x in range(160):
+        for y in range(90):
+            c = small.get_at((x, y))
+            colours[(c.r, c.g, c.b)] = colours.get((c.r, c.g, c.b), 0) + 1
+    assert len(colours) > 40, f"{name}: only {len(colours)} colours, nearly blank"
+    assert max(colours.values()) < 0.9 * 160 * 90, f"{name}: one colour covers nearly all of it"
+
+
+def test_the_call_screenshot_shows_a_conversation_in_progress(shots: dict[str, Path]) -> None:
+    """Mid-call: amber reply bubbles, and the numbered replies below them."""
+    image = pygame.image.load(str(shots["call"]))
+    amber = 0
+    for x in range(420, 1240, 4):
+        for y in range(80, 700, 4):
+            c = image.get_at((x, y))
+            if c.r > 220 and 140 < c.g < 190 and c.b < 80:
+                amber += 1
+    assert amber > 300, "no reply bubble or focused reply in the call screenshot"
+
+
+def test_high_contrast_really_is_high_contrast(shots: dict[str, Path]) -> None:
+    dark = pygame.image.load(str(shots["call-high-contrast"])).get_at((5, 5))
+    assert (dark.r, dark.g, dark.b) == (0, 0, 0)
+    normal = pygame.image.load(str(shots["call"])).get_at((5, 5))
+    assert (normal.r, normal.g, normal.b) != (0, 0, 0)
