@@ -9,9 +9,9 @@ the error scene: no traceback ever reaches the player.
 from __future__ import annotations
 
 import os
-import secrets
+import random
+import threading
 import warnings
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -102,8 +102,8 @@ class App:
         self.exit_code = EXIT_OK
         self.trainee: Trainee | None = None
         self._accumulator = 0.0
-        self._executor: ThreadPoolExecutor | None = None
-        self._loading: Future[World] | None = None
+        self._loader: threading.Thread | None = None
+        self._loaded: World | BaseException | None = None  # set by the loader thread
         self._world: World | None = None
         self._failing = False
         from game.ui.scenes.title import TitleScene
@@ -236,30 +236,38 @@ class App:
     # ---- loading ----------------------------------------------------------------------------
 
     def _start_loading(self) -> None:
-        if self._loading is not None:
+        if self._loader is not None:
             return
         rate = self.audio.open() if self.config.audio else None
         try:
             pygame.joystick.init()  # connected pads then arrive as JOYDEVICEADDED events
         except pygame.error as error:
             log_exception(error, "starting controller support")
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="loader")
-        self._loading = self._executor.submit(
-            load_world, self.config.campaign, self.config.db, rate
-        )
+        config = self.config
+
+        def load() -> None:
+            try:
+                self._loaded = load_world(config.campaign, config.db, rate)
+            except BaseException as error:  # handed to the main thread, raised there
+                self._loaded = error
+
+        self._loader = threading.Thread(target=load, name="loader", daemon=True)
+        self._loader.start()
 
     def _poll_loading(self) -> None:
-        if self._world is None and self._loading is not None and self._loading.done():
+        if self._world is None and self._loader is not None and not self._loader.is_alive():
             self._finish_loading()
 
     def _finish_loading(self) -> None:
-        assert self._loading is not None
-        world = self._loading.result()  # load_world reports its own failures in the World
-        self.audio.load(world.waves)
-        self._world = world
-        if self._executor is not None:
-            self._executor.shutdown(wait=False)
-            self._executor = None
+        assert self._loader is not None
+        self._loader.join()
+        loaded = self._loaded
+        if isinstance(loaded, BaseException):
+            self._loaded = None
+            raise loaded  # load_world reports expected failures in the World itself
+        assert loaded is not None
+        self.audio.load(loaded.waves)
+        self._world = loaded
 
     @property
     def ready(self) -> bool:
@@ -300,7 +308,9 @@ class App:
         self.audio.play(sound)
 
     def new_seed(self) -> int:
-        return self.config.seed if self.config.seed is not None else secrets.randbelow(2**31)
+        if self.config.seed is not None:
+            return self.config.seed
+        return random.SystemRandom().randrange(2**31)
 
     @property
     def motion(self) -> bool:
@@ -359,16 +369,11 @@ class App:
 
     def close(self) -> None:
         self.audio.close()
-        if self._loading is not None and self._world is None:
-            try:
-                self._loading.result(timeout=30)
-            except Exception as error:
-                log_exception(error, "loading, at exit")
-        if self._world is not None and self._world.store is not None:
-            self._world.store.close()
-        if self._executor is not None:
-            self._executor.shutdown(wait=True)
-            self._executor = None
+        if self._loader is not None:
+            self._loader.join(timeout=30)
+        world = self._world or (self._loaded if isinstance(self._loaded, World) else None)
+        if world is not None and world.store is not None:
+            world.store.close()
         pygame.display.quit()
 
 

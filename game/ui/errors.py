@@ -5,8 +5,6 @@ The player sees a calm error scene; the trainer who looks into it finds the trac
 
 from __future__ import annotations
 
-import traceback
-from datetime import UTC, datetime
 from pathlib import Path
 
 from game.paths import log_dir
@@ -16,6 +14,9 @@ LOG_NAME = "game-errors.log"
 
 def log_exception(error: BaseException, context: str = "") -> Path | None:
     """Append the traceback to the log; returns its path, or None if even that failed."""
+    import traceback  # here, not at the top: the game's start-up should not pay for it
+    from datetime import UTC, datetime
+
     try:
         path = log_dir() / LOG_NAME
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -9,8 +9,8 @@ come from a hash of the customer's name, so the same customer always looks the s
 
 from __future__ import annotations
 
-import hashlib
 import math
+import zlib
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -63,8 +63,9 @@ class Looks:
 
 def looks_for(name: str) -> Looks:
     """Stable looks for a customer: the same name always gives the same face."""
-    digest = hashlib.sha256(name.strip().lower().encode("utf-8")).digest()
     lowered = name.strip().lower()
+    data = lowered.encode("utf-8")
+    digest = zlib.crc32(data).to_bytes(4, "big") + zlib.crc32(data[::-1] + b"*").to_bytes(4, "big")
     if lowered.startswith(("mr ", "mr.", "sir ")):
         styles: tuple[str, ...] = ("short", "bald", "curly", "short")
     elif lowered.startswith(("ms ", "ms.", "mrs", "miss", "madam")):
