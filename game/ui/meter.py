@@ -82,7 +82,7 @@ class AngerMeter:
         height += 18 + 26 + 4 + 16
         if self._labels_fit(fonts, inner):
             height += fonts.line_height("caption") + 6
-        reason = "Last reply: −12 acknowledged the feeling, asked"
+        reason = "Last reply: −12 acknowledged the feeling, feeling heard"
         return height + fonts.block_height(reason, "small", inner)
 
     @staticmethod

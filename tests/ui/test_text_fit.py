@@ -119,6 +119,9 @@ def button_problems(scene: Scene, button: Button) -> list[str]:
     for line in fonts.wrap(button.label, style, text_w):
         if fonts.width(line, style) > text_w and len(line) > 1:
             problems.append(f"{name}: '{line}' is wider than its button")
+    for word in button.label.split():
+        if fonts.width(word, style) > text_w:
+            problems.append(f"{name}: the word '{word}' has to be broken to fit")
     if button.rect.height < button.measure(fonts, button.rect.width):
         problems.append(f"{name}: {button.rect.height}px is too short for its label")
     if button.view is None:

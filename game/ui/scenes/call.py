@@ -801,6 +801,13 @@ class CallScene(Scene):
         else:
             if self.phase in ("speaking", "waiting", "connecting"):
                 self._draw_listening(canvas)
+            elif self.phase == "ended":
+                note = "Next: your debrief, turn by turn."
+                button = self.hangup.rect
+                room = RIGHT_X + RIGHT_W - 24 - (button.right + 20)
+                if fonts.width(note, "body") <= room:
+                    image = fonts.render(note, "body", theme.text_dim)
+                    canvas.blit(image, image.get_rect(midleft=(button.right + 20, button.centery)))
             self.menu.draw(canvas, fonts, theme)
         self._draw_choice_header(canvas)
         self._painted.pop("timer", None)  # the timer sits on this card: paint it again

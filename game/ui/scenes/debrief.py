@@ -67,6 +67,7 @@ class DebriefScene(Scene):
         self.next_index = self._next_level() if review_of is None else None
         self._page: pygame.Surface | None = None
         self.summary: dict[str, str] = {}
+        self._score_w = 360
 
     def _next_level(self) -> int | None:
         world = self.app.world()
@@ -117,22 +118,22 @@ class DebriefScene(Scene):
             "outcome": self._headline(),
         }
         band = band_for(report.final_anger).name
-        order = (
-            "You followed Listen → Recap → Apologise → Resolve in order."
-            if report.in_order
-            else "You jumped ahead of Listen → Recap → Apologise → Resolve; see the marked turns."
-        )
+        reached = all(turn is not None for step, turn in report.first_step_turn if step != "close")
+        if not report.in_order:
+            order = (
+                "You jumped ahead of Listen → Recap → Apologise → Resolve; see the marked turns."
+            )
+        elif reached:
+            order = "You followed Listen → Recap → Apologise → Resolve in order."
+        else:
+            order = "You kept to Listen → Recap → Apologise → Resolve as far as the call went."
         self._sub = f"The customer ended {band.lower()} ({report.final_anger}). {order}"
-        header_h = max(
-            self._header.get_height()
-            + 8
-            + fonts.block_height(self._sub, "body", width - score_w - 24),
-            150,
-        )
-        self._score_rect = pygame.Rect(
-            1280 - chrome.MARGIN - score_w, chrome.TOP, score_w, max(header_h, 132)
-        )
-        top = chrome.TOP + max(header_h, self._score_rect.height) + 18
+        header_h = self._header.get_height() + 8
+        header_h += fonts.block_height(self._sub, "body", width - score_w - 24)
+        self._score_w = score_w
+        _, score_h, _ = self._score_layout()
+        self._score_rect = pygame.Rect(1280 - chrome.MARGIN - score_w, chrome.TOP, score_w, score_h)
+        top = chrome.TOP + max(header_h, score_h) + 18
 
         # buttons along the bottom
         buttons: list[Button] = []
@@ -160,7 +161,7 @@ class DebriefScene(Scene):
         else:
             buttons.append(Button("back", "Back", "primary"))
         self._hints = chrome.hints(
-            app, [("↑↓", "Read"), ("←→", "Buttons"), ("Enter", "Choose"), ("Esc", "Back")], 560
+            app, [("↑↓", "Read"), ("←→", "Buttons"), ("Enter", "Choose"), ("Esc", "Back")], width
         )
         foot = chrome.footer_y(app, self._hints)
         bw = [max(170, fonts.width(b.label, "body_bold") + 60) for b in buttons]
@@ -426,13 +427,8 @@ class DebriefScene(Scene):
         x0 = getattr(self, "_turns_x", 0)
         inner = width - 40
         intro = (
-            "Every complaint is a chance to win the customer back. Read each turn as your "
-            "supervisor would, listening in: "
-            + (
-                self.catalog.principles["G-CALM-6"].rule
-                if "G-CALM-6" in self.catalog.principles
-                else ""
-            )
+            "Every complaint is a chance to win the customer back (G-CALM-4). Read each turn "
+            "the way a supervisor listening in would hear it (G-CALM-6)." + ("")
         )
         outro = self._principle("G-CLOSE-5")
         blocks: list[list[tuple[str, str, Color, int]]] = [
@@ -441,7 +437,9 @@ class DebriefScene(Scene):
         closing: list[tuple[str, str, Color, int]] = []
         for effect in self.report.closing_effects:
             sign = f"{effect.anger:+d}".replace("-", "−")
-            closing.append((f"After the call: {sign}  {effect.reason}", "small_bold", theme.bad, 0))
+            closing.append(
+                (f"After the call ({sign}): {effect.reason}", "small_bold", theme.bad, 0)
+            )
             if effect.principle:
                 closing.append((self._principle(effect.principle), "small", theme.text_faint, 12))
         if self.note:
@@ -574,43 +572,48 @@ class DebriefScene(Scene):
         self.menu.draw(surface, fonts, theme)
         surface.blit(self._hints, (chrome.MARGIN, chrome.footer_y(app, self._hints)))
 
+    def _score_layout(self) -> tuple[int, int, bool]:
+        """(grade circle radius, card height, pass mark on its own line)."""
+        fonts = self.app.fonts
+        r = max(34, fonts.line_height("h1") // 2 + 8)
+        number_h = fonts.line_height("number")
+        pill_w = fonts.width(self.summary["passed"].upper(), "small_bold") + 22
+        mark_w = fonts.width(self.summary["pass_mark"], "small")
+        own_line = 22 + pill_w + 10 + mark_w + 22 > self._score_w
+        pill_h = fonts.line_height("small_bold") + 8
+        height = 14 + max(number_h, 2 * r + 2) + 8 + pill_h + 16
+        if own_line:
+            height += fonts.line_height("small") + 4
+        return r, height, own_line
+
     def _draw_score(self, surface: pygame.Surface) -> None:
         app, fonts, theme = self.app, self.app.fonts, self.app.theme
         report = self.report
         box = self._score_rect
+        r, _, own_line = self._score_layout()
         panel(surface, box, theme, theme.panel)
         t = min(1.0, self.age / 0.9) if app.motion else 1.0
         eased = 1 - (1 - t) ** 3
-        shown = round(report.score * eased)
-        number = fonts.render(str(shown), "number", theme.text)
+        number = fonts.render(str(round(report.score * eased)), "number", theme.text)
         surface.blit(number, (box.x + 22, box.y + 14))
         out_of = fonts.render("/ 100", "small", theme.text_faint)
-        surface.blit(
-            out_of,
-            (
-                box.x + 28 + number.get_width(),
-                box.y + 14 + number.get_height() - out_of.get_height() - 8,
-            ),
-        )
+        bottom = box.y + 14 + number.get_height() - 8
+        surface.blit(out_of, out_of.get_rect(bottomleft=(box.x + 28 + number.get_width(), bottom)))
         # the grade, in a circle
-        r = 34
-        centre = (box.right - 22 - r, box.y + 16 + r)
-        color = theme.good if report.passed else theme.bad
-        aa_circle(surface, color, centre, r)
+        centre = (box.right - 20 - r, box.y + 14 + r)
+        aa_circle(surface, theme.good if report.passed else theme.bad, centre, r)
         grade = fonts.render(report.grade, "h1", theme.accent_text)
         surface.blit(grade, grade.get_rect(center=centre))
         # pass or fail against the pass mark
-        verdict = fonts.render(
-            self.summary["passed"].upper(), "small_bold", theme.good if report.passed else theme.bad
-        )
+        tone = theme.good if report.passed else theme.bad
+        verdict = fonts.render(self.summary["passed"].upper(), "small_bold", tone)
         mark = fonts.render(self.summary["pass_mark"], "small", theme.text_dim)
-        y = max(box.y + 14 + number.get_height() + 6, centre[1] + r + 8)
+        y = box.y + 14 + max(fonts.line_height("number"), 2 * r + 2) + 8
         pill = pygame.Rect(box.x + 22, y, verdict.get_width() + 22, verdict.get_height() + 8)
-        pygame.draw.rect(
-            surface,
-            theme.good_soft if report.passed else theme.bad_soft,
-            pill,
-            border_radius=pill.height // 2,
-        )
+        soft = theme.good_soft if report.passed else theme.bad_soft
+        pygame.draw.rect(surface, soft, pill, border_radius=pill.height // 2)
         surface.blit(verdict, verdict.get_rect(center=pill.center))
-        surface.blit(mark, (pill.right + 10, pill.centery - mark.get_height() // 2))
+        if own_line:
+            surface.blit(mark, (box.x + 22, pill.bottom + 4))
+        else:
+            surface.blit(mark, (pill.right + 10, pill.centery - mark.get_height() // 2))

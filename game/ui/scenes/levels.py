@@ -25,9 +25,36 @@ if TYPE_CHECKING:
     from game.scenario.campaign import Campaign, Level
     from game.ui.app import App
 
-LIST_W = 470
+LIST_W = 470  # at 100 % text; wider with larger text
 LIST_FOCUS = "levels"
 PORTRAIT = (300, 220)
+
+
+def flow_rows(
+    buttons: list[Button], natural: list[int], width: int, gap: int
+) -> list[list[Button]]:
+    """Buttons in as few rows as their natural widths allow, each row stretched to `width`.
+
+    Sets each button's x (relative to the row start) and width; y is left to the caller.
+    """
+    rows: list[list[tuple[Button, int]]] = [[]]
+    used = 0
+    for button, w in zip(buttons, natural, strict=True):
+        if rows[-1] and used + gap + w > width:
+            rows.append([])
+            used = 0
+        used += (gap if rows[-1] else 0) + w
+        rows[-1].append((button, w))
+    out: list[list[Button]] = []
+    for row in rows:
+        total = sum(w for _, w in row) + gap * (len(row) - 1)
+        extra = max(0, width - total) // len(row)
+        x = 0
+        for button, w in row:
+            button.rect = pygame.Rect(x, 0, w + extra, 1)
+            x += w + extra + gap
+        out.append([b for b, _ in row])
+    return out
 
 
 class LevelsScene(Scene):
@@ -49,6 +76,7 @@ class LevelsScene(Scene):
         self.open: dict[str, bool] = {}
         self._portraits: dict[str, Portrait] = {}
         self._portrait: Portrait | None = None
+        self.list_w = LIST_W
         self._list: pygame.Surface | None = None
         self._detail: pygame.Surface | None = None
         self._blink = 0.0
@@ -102,6 +130,7 @@ class LevelsScene(Scene):
 
     def layout(self) -> None:
         app, fonts = self.app, self.app.fonts
+        self.list_w = round(LIST_W * (1 + (fonts.scale - 1) * 0.25))
         passed = sum(1 for b in self.bests.values() if b.passed)
         total = sum(1 for lvl in self.levels if lvl.playable)
         self._header = chrome.header(
@@ -129,26 +158,35 @@ class LevelsScene(Scene):
             Button("settings", "Settings"),
             Button("back", "Back", "ghost"),
         ]
-        bw = (LIST_W - 2 * 10) // 3
-        bh = max(b.measure(fonts, bw) for b in page_buttons)
-        for i, button in enumerate(page_buttons):
-            button.place(fonts, chrome.MARGIN + i * (bw + 10), bottom - bh, bw)
-            button.rect.height = bh
+        rows = flow_rows(
+            page_buttons,
+            [fonts.width(b.label, "body_bold") + 44 for b in page_buttons],
+            self.list_w,
+            10,
+        )
+        bh = max(b.measure(fonts, b.rect.width) for b in page_buttons)
+        y = bottom - len(rows) * (bh + 10) + 10
+        for row in rows:
+            for button in row:
+                button.place(fonts, chrome.MARGIN + button.rect.x, y, button.rect.width)
+                button.rect.height = bh
+            y += bh + 10
+        bh = len(rows) * (bh + 10) - 10
         self._page_buttons = page_buttons
-        self.list_view.rect = pygame.Rect(chrome.MARGIN, top, LIST_W, bottom - bh - 16 - top)
+        self.list_view.rect = pygame.Rect(chrome.MARGIN, top, self.list_w, bottom - bh - 16 - top)
         self.list_view.line = fonts.line_height("body")
         self._build_list()
         self.card = pygame.Rect(
-            chrome.MARGIN + LIST_W + 28,
+            chrome.MARGIN + self.list_w + 28,
             top,
-            1280 - chrome.MARGIN - (chrome.MARGIN + LIST_W + 28),
+            1280 - chrome.MARGIN - (chrome.MARGIN + self.list_w + 28),
             bottom - top,
         )
         self._build_detail()
 
     def _build_list(self) -> None:
         fonts, theme = self.app.fonts, self.app.theme
-        width = LIST_W - 14
+        width = self.list_w - 14
         icon = max(30, fonts.line_height("body_bold") + 8)
         text_x = 16 + icon + 14
         chip_w = fonts.width("A · 100", "small_bold") + 22
@@ -258,7 +296,7 @@ class LevelsScene(Scene):
             name, persona, channel = self._labels(level)
             side_x = PORTRAIT[0] + 24
             side_w = inner - side_x
-            if side_w < 220:
+            if side_w < 340:  # large text: the facts go under the customer
                 side_x, side_w = 0, inner
             facts = [
                 (f"LEVEL {level.number} · {channel.upper()}", "caption", theme.accent),

@@ -184,7 +184,7 @@ class TitleScene(Scene):
             self._paint_note(content, note, 16, top + 14, inner_w - 32)
         self._content = content
         top, bottom = 112, 632
-        if self.notes:
+        if self.notes or self.app.fonts.scale >= 1.5:  # large text needs the room
             self._hero = None
         else:  # a welcoming customer above the principle of the day
             hero_h = max(150, min(250, bottom - top - 20 - content.get_height() - 48))
