@@ -263,8 +263,7 @@ class App:
         self._loader.join()
         loaded = self._loaded
         if isinstance(loaded, BaseException):
-            self._loaded = None
-            raise loaded  # load_world reports expected failures in the World itself
+            raise loaded  # every time it is asked for; expected failures are in the World
         assert loaded is not None
         self.audio.load(loaded.waves)
         self._world = loaded

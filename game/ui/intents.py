@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from types import MappingProxyType
 
 import pygame
 
@@ -43,24 +44,28 @@ class Intent:
     pos: tuple[int, int] = (0, 0)
 
 
-KEYS: dict[int, Act] = {
-    pygame.K_UP: Act.UP,
-    pygame.K_DOWN: Act.DOWN,
-    pygame.K_LEFT: Act.LEFT,
-    pygame.K_RIGHT: Act.RIGHT,
-    pygame.K_RETURN: Act.CONFIRM,
-    pygame.K_KP_ENTER: Act.CONFIRM,
-    pygame.K_ESCAPE: Act.BACK,
-    pygame.K_SPACE: Act.SKIP,
-    pygame.K_BACKSPACE: Act.ERASE,
-    pygame.K_HOME: Act.HOME,
-    pygame.K_END: Act.END,
-    pygame.K_F11: Act.FULLSCREEN,
-}
-NUMBER_KEYS: dict[int, int] = {
-    **{pygame.K_1 + i: i + 1 for i in range(9)},
-    **{pygame.K_KP1 + i: i + 1 for i in range(9)},
-}
+KEYS: MappingProxyType[int, Act] = MappingProxyType(
+    {
+        pygame.K_UP: Act.UP,
+        pygame.K_DOWN: Act.DOWN,
+        pygame.K_LEFT: Act.LEFT,
+        pygame.K_RIGHT: Act.RIGHT,
+        pygame.K_RETURN: Act.CONFIRM,
+        pygame.K_KP_ENTER: Act.CONFIRM,
+        pygame.K_ESCAPE: Act.BACK,
+        pygame.K_SPACE: Act.SKIP,
+        pygame.K_BACKSPACE: Act.ERASE,
+        pygame.K_HOME: Act.HOME,
+        pygame.K_END: Act.END,
+        pygame.K_F11: Act.FULLSCREEN,
+    }
+)
+NUMBER_KEYS: MappingProxyType[int, int] = MappingProxyType(
+    {
+        **{pygame.K_1 + i: i + 1 for i in range(9)},
+        **{pygame.K_KP1 + i: i + 1 for i in range(9)},
+    }
+)
 PAGE_LINES = 8
 WHEEL_LINES = 3
 STICK_THRESHOLD = 0.6

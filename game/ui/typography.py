@@ -12,16 +12,19 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 import pygame
 
 from game.ui.theme import Color
 
-FACES = {
-    "regular": "DejaVuSans.ttf",
-    "bold": "DejaVuSans-Bold.ttf",
-    "italic": "DejaVuSans-Oblique.ttf",
-}
+FACES = MappingProxyType(
+    {
+        "regular": "DejaVuSans.ttf",
+        "bold": "DejaVuSans-Bold.ttf",
+        "italic": "DejaVuSans-Oblique.ttf",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,20 +34,22 @@ class Style:
     scaling: float  # how much of the text-size setting applies (1 = all of it)
 
 
-STYLES: dict[str, Style] = {
-    "display": Style("bold", 56, 0.35),
-    "h1": Style("bold", 34, 0.6),
-    "h2": Style("bold", 25, 0.8),
-    "h3": Style("bold", 20, 1.0),
-    "body": Style("regular", 18, 1.0),
-    "body_bold": Style("bold", 18, 1.0),
-    "quote": Style("italic", 18, 1.0),
-    "small": Style("regular", 15, 1.0),
-    "small_bold": Style("bold", 15, 1.0),
-    "caption": Style("bold", 12, 1.0),
-    "number": Style("bold", 46, 0.4),
-    "badge": Style("bold", 16, 0.6),
-}
+STYLES: MappingProxyType[str, Style] = MappingProxyType(
+    {
+        "display": Style("bold", 56, 0.35),
+        "h1": Style("bold", 34, 0.6),
+        "h2": Style("bold", 25, 0.8),
+        "h3": Style("bold", 20, 1.0),
+        "body": Style("regular", 18, 1.0),
+        "body_bold": Style("bold", 18, 1.0),
+        "quote": Style("italic", 18, 1.0),
+        "small": Style("regular", 15, 1.0),
+        "small_bold": Style("bold", 15, 1.0),
+        "caption": Style("bold", 12, 1.0),
+        "number": Style("bold", 46, 0.4),
+        "badge": Style("bold", 16, 0.6),
+    }
+)
 CACHE_LIMIT = 3000
 
 

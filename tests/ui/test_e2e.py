@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 import pygame
 import pytest
+import yaml
 
 from game.engine.scoring import debrief
 from game.engine.session import play_choices
@@ -21,6 +22,7 @@ from game.ui.scenes.call import CallScene
 from game.ui.scenes.debrief import DebriefScene
 from game.ui.scenes.levels import LevelsScene
 from game.ui.scenes.title import TitleScene
+from tests.conftest import PLANS
 from tests.ui.conftest import MakeApp
 from tests.ui.plans import campaign, good_choices, good_plan_path, playable
 
@@ -171,3 +173,50 @@ def test_the_debrief_opens_again_from_the_history(make_app: MakeApp) -> None:
     assert review.report.anger_trace == played.report.anger_trace
     assert [r.verdict for r in review.report.turns] == [r.verdict for r in played.report.turns]
     assert [b.key for b in review.menu.buttons] == ["back"]
+
+
+def test_restarting_keeps_the_first_attempt_as_abandoned(make_app: MakeApp) -> None:
+    level = LEVELS[0]
+    pilot = make_app()
+    pilot.create_trainee("Ines")
+    pilot.key(pygame.K_RETURN, frames=2)
+    pilot.answer()
+    pilot.reply(good_choices(level)[0])
+    pilot.key(pygame.K_ESCAPE, frames=2)
+    pilot.key(pygame.K_DOWN)  # Resume → Restart the call
+    pilot.key(pygame.K_RETURN, frames=2)
+    call = pilot.scene(CallScene)
+    assert call.phase in ("connecting", "speaking")
+    pilot.wait_for_choices()
+    store = pilot.app.world().store
+    assert store is not None and pilot.app.trainee is not None
+    statuses = sorted(a.status.value for a in store.attempts(trainee_id=pilot.app.trainee.id))
+    assert statuses == ["abandoned", "in_progress"]
+
+
+def test_a_hard_call_offers_a_breather_first(make_app: MakeApp) -> None:
+    from game.ui.scenes.breather import CYCLES, EXHALE, INHALE, BreatherScene
+
+    level = LEVELS[0]
+    bad = yaml.safe_load((PLANS / f"{level.key}-interrupt-excuse.yaml").read_text(encoding="utf-8"))
+    pilot = make_app()
+    pilot.create_trainee("Jo")
+    pilot.key(pygame.K_RETURN, frames=2)
+    shown = pilot.play(bad["choices"])
+    assert shown.hard and not shown.report.passed
+    assert shown.menu.focused == "breather"
+    assert "next" not in [b.key for b in shown.menu.buttons]  # not passed, next still locked
+    pilot.key(pygame.K_RETURN, frames=2)
+    breather = pilot.scene(BreatherScene)
+    assert breather.phase()[0] == "in"
+    pilot.frames(round((INHALE + 0.5) * 60))
+    assert breather.phase()[0] == "out"
+    pilot.frames(round((INHALE + EXHALE) * CYCLES * 60))  # it moves on by itself
+    assert pilot.scene(DebriefScene) is shown
+
+
+def test_the_main_loop_runs_until_the_window_closes(make_app: MakeApp) -> None:
+    pilot = make_app()
+    pygame.event.post(pygame.event.Event(pygame.QUIT))
+    assert pilot.app.run() == 0
+    assert not pilot.app.running

@@ -20,6 +20,7 @@ import math
 import random
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import pygame
@@ -53,25 +54,31 @@ TICK = 0.25  # how often silence is handed to the engine (and always right befor
 BLINK = 0.16
 PANEL_CACHE = 8
 REGIONS = ("top", "face", "meter", "talk", "reveal", "replies", "timer")
-CPS = {"phone": 42.0, "in_person": 42.0, "chat": 70.0, "email": 140.0}
-RINGING = {
-    "phone": ("Incoming call", "ring"),
-    "in_person": ("A customer walks up to your counter", "bell"),
-    "chat": ("New chat request", "chime"),
-    "email": ("New email in your queue", "chime"),
-}
-ANSWER = {
-    "phone": "Answer the call",
-    "in_person": "Greet them",
-    "chat": "Accept the chat",
-    "email": "Open the email",
-}
-END = {
-    "phone": "Hang up",
-    "in_person": "Finish",
-    "chat": "Close the chat",
-    "email": "Close the email",
-}
+CPS = MappingProxyType({"phone": 42.0, "in_person": 42.0, "chat": 70.0, "email": 140.0})
+RINGING = MappingProxyType(
+    {
+        "phone": ("Incoming call", "ring"),
+        "in_person": ("A customer walks up to your counter", "bell"),
+        "chat": ("New chat request", "chime"),
+        "email": ("New email in your queue", "chime"),
+    }
+)
+ANSWER = MappingProxyType(
+    {
+        "phone": "Answer the call",
+        "in_person": "Greet them",
+        "chat": "Accept the chat",
+        "email": "Open the email",
+    }
+)
+END = MappingProxyType(
+    {
+        "phone": "Hang up",
+        "in_person": "Finish",
+        "chat": "Close the chat",
+        "email": "Close the email",
+    }
+)
 
 
 def delta_reason(turn: Turn) -> str:
@@ -210,6 +217,14 @@ class CallScene(Scene):
         self.meter.reset(self.anger)
         self.call_time = 0.0
         self.last_turn = None
+        self.moment = None
+        self.nudged = False
+        self.beat = 0.0
+        self._silence = 0.0
+        self._incoming = None
+        self._pull_next = False
+        self._anger_next = None
+        self._prebuilt = None
         self.phase = "connecting"
         self._submit(
             "begin",

@@ -10,6 +10,7 @@ as the guides ask, as a chance to win the customer back and learn (G-CALM-4, G-C
 from __future__ import annotations
 
 from datetime import datetime
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 import pygame
@@ -33,7 +34,9 @@ if TYPE_CHECKING:
 HARD_ANGER = 50  # a call that ends with the customer this angry (or badly) was a hard one
 LEFT_W = 470
 GAP = 24
-VERDICT_WORD = {"good": "Good", "fair": "Fair", "poor": "Poor", "bad": "Broke a guide"}
+VERDICT_WORD = MappingProxyType(
+    {"good": "Good", "fair": "Fair", "poor": "Poor", "bad": "Broke a guide"}
+)
 
 
 def is_hard(report: Debrief) -> bool:

@@ -76,6 +76,8 @@ class LevelsScene(Scene):
         self.open: dict[str, bool] = {}
         self._portraits: dict[str, Portrait] = {}
         self._portrait: Portrait | None = None
+        self._portrait_image = pygame.Surface((1, 1))
+        self._portrait_anger = 0
         self.list_w = LIST_W
         self._list: pygame.Surface | None = None
         self._detail: pygame.Surface | None = None
@@ -343,6 +345,8 @@ class LevelsScene(Scene):
                 self._portraits[level.key] = portrait
             self._portrait_at = (0, 0)
             self._portrait = portrait
+            self._portrait_anger = scenario.customer.anger
+            self._portrait_image = portrait.render(scenario.customer.anger, 0.0)
             self._channel = scenario.channel.value
         else:
             lines = [(f"LEVEL {level.number}", "caption", theme.bad), ("This level can't be played yet", "h2", theme.text),
@@ -482,9 +486,10 @@ class LevelsScene(Scene):
             y = self.detail_view.rect.y + self._portrait_at[1] - self.detail_view.top
             clip = surface.get_clip()
             surface.set_clip(self.detail_view.rect)
-            level = self.levels[self.selected]
-            start = level.scenario.customer.anger if level.scenario is not None else 0
-            surface.blit(self._portrait.render(start, self._blink), (x, y))
+            surface.blit(self._portrait_image, (x, y))
+            if self._blink:
+                box = self._portrait.face_box().move(x, y)
+                self._portrait.face.eyelids(surface, box, self._portrait_anger)
             badge = pygame.Rect(x + 12, y + PORTRAIT[1] - 44, 32, 32)
             pygame.draw.rect(surface, theme.accent, badge, border_radius=8)
             icon_channel(

@@ -7,6 +7,7 @@ saved to the machine's settings file.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 import pygame
@@ -28,11 +29,13 @@ from game.ui.widgets import Button, ScrollView
 if TYPE_CHECKING:
     from game.ui.app import App
 
-TIMER_TEXT = {
-    "normal": "Customers on the phone and in person notice silence, as they would for real.",
-    "relaxed": "Twice the grace period before silence costs anything, at half the rate.",
-    "off": "No dead-air timer: take all the time you need to read and decide.",
-}
+TIMER_TEXT = MappingProxyType(
+    {
+        "normal": "Customers on the phone and in person notice silence, as they would for real.",
+        "relaxed": "Twice the grace period before silence costs anything, at half the rate.",
+        "off": "No dead-air timer: take all the time you need to read and decide.",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,6 +43,7 @@ class TitleScene(Scene):
         self._content: pygame.Surface | None = None
         self._logo: pygame.Surface | None = None
         self._hero: Portrait | None = None
+        self._hero_image = pygame.Surface((1, 1))
         self._hero_rect = pygame.Rect(0, 0, 0, 0)
         self._logo_y = 100
         self._tagline = ""
@@ -192,6 +193,7 @@ class TitleScene(Scene):
             self._hero = Portrait(
                 "Ms. Rivera", "phone", (width - 24, hero_h - 24), theme, theme.panel
             )
+            self._hero_image = self._hero.render(6, 0.0)
             top += hero_h + 20
         height = bottom - top if self.notes else min(bottom - top, content.get_height() + 48)
         self._panel_rect = pygame.Rect(PANEL_X, top, width, height)
@@ -333,10 +335,10 @@ class TitleScene(Scene):
         )
         if self._hero is not None:
             panel(surface, self._hero_rect, theme)
-            blink = 1.0 if (app.clock % 4.7) > 4.55 else 0.0
-            surface.blit(
-                self._hero.render(6, blink), (self._hero_rect.x + 12, self._hero_rect.y + 12)
-            )
+            at = (self._hero_rect.x + 12, self._hero_rect.y + 12)
+            surface.blit(self._hero_image, at)
+            if (app.clock % 4.7) > 4.55:  # a blink, painted over the face
+                self._hero.face.eyelids(surface, self._hero.face_box().move(at), 6)
             quote = fonts.render("“Thanks for actually listening.”", "quote", theme.agent_text)
             bubble = quote.get_rect().inflate(28, 16)
             bubble.bottomright = (self._hero_rect.right - 30, self._hero_rect.bottom - 30)
