@@ -35,7 +35,7 @@ class Bubble:
 class Transcript:
     def __init__(self) -> None:
         self.bubbles: list[Bubble] = []
-        self.view = ScrollView()
+        self.view = ScrollView(speed=30.0)  # brisk: every scrolled frame repaints the panel
         self.reveal = 0.0  # characters of the last bubble shown; inf when all
         self.version = 0  # bumped whenever the picture changes
         self._content: pygame.Surface | None = None

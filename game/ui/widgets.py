@@ -297,8 +297,9 @@ class Menu:
 class ScrollView:
     """A vertical viewport over taller content, with eased scrolling and a scrollbar."""
 
-    def __init__(self, rect: Rect | None = None, line: int = 24) -> None:
+    def __init__(self, rect: Rect | None = None, line: int = 24, speed: float = 18.0) -> None:
         self.rect = rect or Rect(0, 0, 0, 0)
+        self.speed = speed  # how fast scrolling eases to its target (1/s)
         self.content_height = 0
         self.offset = 0.0
         self.target = 0.0
@@ -343,7 +344,7 @@ class ScrollView:
         if abs(gap) < 0.5:
             self.offset = self.target
         else:
-            self.offset += gap * min(1.0, dt * 18)
+            self.offset += gap * min(1.0, dt * self.speed)
 
     @property
     def top(self) -> int:
