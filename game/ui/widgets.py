@@ -42,7 +42,7 @@ class Button:
     def _text_width(self, fonts: Typography, width: int) -> int:
         inner = width - 2 * PAD_X
         if self.badge is not None:
-            inner -= self._badge_size(fonts) + 14
+            inner -= self._badge_width(fonts) + 14
         if self.hint is not None:
             inner -= fonts.width(self.hint, "caption") + 20
         return max(40, inner)
@@ -50,6 +50,13 @@ class Button:
     @staticmethod
     def _badge_size(fonts: Typography) -> int:
         return fonts.line_height("badge") + 10
+
+    def _badge_width(self, fonts: Typography) -> int:
+        """Square for a digit, wider for initials."""
+        if len(self.badge or "") < 2:
+            return self._badge_size(fonts)
+        widest = max(fonts.width("MW", "badge"), fonts.width(self.badge or "", "badge"))
+        return max(self._badge_size(fonts), widest + 14)  # the same for every pair of letters
 
     def _label_style(self) -> str:
         return "body_bold" if self.style in ("primary", "secondary", "danger") else "body"
@@ -112,7 +119,8 @@ class Button:
         text_w = self._text_width(fonts, w)
         if self.badge is not None:
             size = self._badge_size(fonts)
-            badge = Rect(x, (h - size) // 2 if self.detail is None else PAD_Y, size, size)
+            badge_w = self._badge_width(fonts)
+            badge = Rect(x, (h - size) // 2, badge_w, size)
             if self.style == "choice" and focused:
                 pygame.draw.rect(image, theme.accent, badge, border_radius=8)
                 color = theme.accent_text
@@ -122,7 +130,7 @@ class Button:
                 color = theme.accent
             label = fonts.render(self.badge, "badge", color)
             image.blit(label, label.get_rect(center=badge.center))
-            x += size + 14
+            x += badge_w + 14
         style = self._label_style()
         block_h = fonts.block_height(self.label, style, text_w)
         if self.detail:

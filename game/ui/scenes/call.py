@@ -439,8 +439,9 @@ class CallScene(Scene):
             content_h = fonts.line_height("body") + 8
         max_h = round((BOTTOM - TOP) * 0.6)
         panel_h = min(max_h, header_h + content_h + 32) if header_h else 0
-        if panel_h:  # the panel only grows during a call: the conversation does not jump
-            panel_h = max(panel_h, self._panel_h)
+        if panel_h:  # fits the replies; between them it keeps its size, so nothing jumps
+            if self.phase != "choosing":
+                panel_h = max(panel_h, self._panel_h)
             self._panel_h = panel_h
         self._choices_top = BOTTOM - panel_h
         self.choice_panel = pygame.Rect(RIGHT_X, self._choices_top, RIGHT_W, panel_h)

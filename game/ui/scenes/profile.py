@@ -21,19 +21,28 @@ FIELD = "field"
 NAME_MAX = 40
 
 
+def initials(name: str) -> str:
+    """Up to two initials for a trainee's badge: "Ana Reyes" → "AR"."""
+    words = [w for w in name.split() if w[:1].isalnum()]
+    if not words:
+        return "?"
+    letters = words[0][0] + (words[-1][0] if len(words) > 1 else "")
+    return letters.upper()
+
+
 def ago(when: datetime | None, now: datetime | None = None) -> str:
     """'today', 'yesterday', '3 days ago', or a date for anything older than a month."""
     if when is None:
-        return "not played yet"
+        return "Not played yet"
     now = now or datetime.now(UTC)
     days = (now.astimezone().date() - when.astimezone().date()).days
     if days <= 0:
-        return "active today"
+        return "Active today"
     if days == 1:
-        return "active yesterday"
+        return "Active yesterday"
     if days < 31:
-        return f"active {days} days ago"
-    return "active " + when.astimezone().strftime("%d %b %Y")
+        return f"Active {days} days ago"
+    return "Active " + when.astimezone().strftime("%d %b %Y")
 
 
 class ProfileScene(Scene):
@@ -97,6 +106,7 @@ class ProfileScene(Scene):
                 f"trainee:{row.trainee.id}",
                 row.trainee.name,
                 "choice",
+                badge=initials(row.trainee.name),
                 detail=detail,
                 view=self.view,
             )
