@@ -80,6 +80,17 @@ class Button:
     def render(self, fonts: Typography, theme: Theme) -> None:
         self._images = (self._paint(fonts, theme, False), self._paint(fonts, theme, True))
 
+    @property
+    def rendered(self) -> bool:
+        return self._images is not None and self._images[0].get_size() == self.rect.size
+
+    def image(self, fonts: Typography, theme: Theme, focused: bool = False) -> pygame.Surface:
+        """The button's picture (rendered on first use): idle or focused."""
+        if not self.rendered:
+            self.render(fonts, theme)
+        assert self._images is not None
+        return self._images[1 if focused else 0]
+
     def _colors(
         self, theme: Theme, focused: bool
     ) -> tuple[tuple[int, int, int], tuple[int, int, int], tuple[int, int, int]]:
@@ -158,7 +169,8 @@ class Button:
                 align,
             )
         if self.hint is not None:
-            hint = fonts.render(self.hint, "caption", theme.text_faint if not focused else text)
+            quiet = theme.text_faint if self.style != "primary" else text
+            hint = fonts.render(self.hint, "caption", text if focused else quiet)
             image.blit(hint, hint.get_rect(midright=(w - PAD_X, h // 2)))
         return image
 

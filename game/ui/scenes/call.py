@@ -307,8 +307,7 @@ class CallScene(Scene):
         content = pygame.Surface((RIGHT_W - 40, max(1, y + 4))).convert()
         content.fill(theme.panel)
         for button in buttons:
-            assert button._images is not None
-            content.blit(button._images[0], button.rect)
+            content.blit(button.image(fonts, theme), button.rect)
         self._prebuilt = content
         yield
         self.moment = prompt
@@ -463,7 +462,7 @@ class CallScene(Scene):
         self.answer.backing = theme.panel_sunken
         self.menu.set_buttons(buttons)
         for button in buttons:
-            if button._images is None:
+            if not button.rendered:
                 button.render(fonts, theme)
         gap = 14 if panel_h else 0
         transcript_rect = pygame.Rect(
@@ -490,10 +489,7 @@ class CallScene(Scene):
             content = pygame.Surface((view.rect.width, max(1, view.content_height))).convert()
             content.fill(theme.panel)
             for button in self.menu.buttons:
-                if button._images is None:
-                    button.render(self.app.fonts, theme)
-                assert button._images is not None
-                content.blit(button._images[0], button.rect)
+                content.blit(button.image(self.app.fonts, theme), button.rect)
             self._choices_content = content
         right = pygame.Rect(RIGHT_X, TOP, RIGHT_W, 720 - TOP)
         timer_w = self._timer_width() + 8

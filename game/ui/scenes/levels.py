@@ -298,7 +298,7 @@ class LevelsScene(Scene):
             name, persona, channel = self._labels(level)
             side_x = PORTRAIT[0] + 24
             side_w = inner - side_x
-            if side_w < 340:  # large text: the facts go under the customer
+            if side_w < 240 + (fonts.scale - 1) * 200:  # large text: facts under the customer
                 side_x, side_w = 0, inner
             facts = [
                 (f"LEVEL {level.number} · {channel.upper()}", "caption", theme.accent),
