@@ -37,6 +37,9 @@ FPS = 60
 STEP = 1 / FPS
 MAX_FRAME = 0.25  # after a stall, catch up at most this much animation
 TITLE = "Hold the Line"
+REPAINT_EVENTS = frozenset(
+    {pygame.VIDEOEXPOSE, pygame.WINDOWEXPOSED, pygame.WINDOWSIZECHANGED, pygame.WINDOWRESTORED}
+)
 EXIT_OK = 0
 EXIT_ERROR = 3
 
@@ -139,6 +142,8 @@ class App:
             self._start_loading()
         self._poll_loading()
         for event in pygame.event.get():
+            if event.type in REPAINT_EVENTS:
+                self._last_visible = ()  # the window may have lost its picture: paint it all
             for intent in self.mapper.translate(event):
                 self.dispatch(intent)
                 if not self.running:
@@ -329,6 +334,7 @@ class App:
         except pygame.error as error:
             log_exception(error, "toggling fullscreen")
             return
+        self._last_visible = ()
         self.apply_settings(self.settings.with_(fullscreen=not self.settings.fullscreen))
 
     # ---- leaving ------------------------------------------------------------------------------

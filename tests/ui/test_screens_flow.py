@@ -185,3 +185,31 @@ def test_input_becomes_intents() -> None:
     text = mapper.translate(pygame.event.Event(pygame.TEXTINPUT, text="Şükrü"))
     assert [(i.act, i.text) for i in text] == [(Act.TEXT, "Şükrü")]
     assert mapper.translate(pygame.event.Event(pygame.QUIT))[0].act is Act.QUIT
+
+
+def test_partial_repaints_keep_the_screen_identical_to_a_full_paint(make_app: MakeApp) -> None:
+    """The call repaints only what changed; the window must still show the whole picture."""
+    level = playable()[0]
+    pilot = make_app()
+    pilot.create_trainee("Uma")
+    pilot.key(pygame.K_RETURN, frames=2)
+    pilot.answer()
+    call = pilot.scene(CallScene)
+    app = pilot.app
+    checked = 0
+    for number in good_choices(level)[:3]:
+        prompt = pilot.wait_for_choices()
+        for _ in range(40):  # the timer runs, the face blinks, the meter settles
+            pilot.frames(1)
+            assert app.partial
+            canvas = call._canvas
+            assert canvas is not None
+            assert pygame.image.tobytes(app.screen, "RGB") == pygame.image.tobytes(canvas, "RGB")
+            checked += 1
+        shown = [o.number for o in prompt.options]
+        pilot.key(pygame.K_1 + shown.index(number), frames=1)
+    assert checked == 120
+    app.screen.fill((255, 0, 255))  # the window lost its picture…
+    pygame.event.post(pygame.event.Event(pygame.VIDEOEXPOSE))
+    pilot.frames(1)  # …and gets all of it back
+    assert pygame.image.tobytes(app.screen, "RGB") == pygame.image.tobytes(call._canvas, "RGB")
