@@ -95,11 +95,11 @@ def _call(pilot: Autopilot, level: Level, replies: Sequence[int]) -> None:
 
 def _leave_call(pilot: Autopilot) -> None:
     from game.ui.scenes.levels import LevelsScene
+    from game.ui.scenes.pause import PauseScene
 
     pilot.key(pygame.K_ESCAPE, frames=2)
-    pause = pilot.expect("pause")
-    while getattr(pause, "menu").focused != "leave":  # noqa: B009
-        pilot.key(pygame.K_DOWN)
+    pause = pilot.scene(PauseScene)
+    pilot.until(lambda: pause.menu.focused == "leave", "the leave button", 10, pygame.K_DOWN)
     pilot.key(pygame.K_RETURN, frames=2)
     pilot.scene(LevelsScene)
 

@@ -532,7 +532,9 @@ class DebriefScene(Scene):
             app.replace(CallScene(app, self.level))
         elif key == "next" and self.next_index is not None:
             app.play("select")
-            levels = app.world().campaign.levels  # type: ignore[union-attr]
+            campaign = app.world().campaign
+            assert campaign is not None
+            levels = campaign.levels
             next_level = levels[self.next_index]
             if self.hard:
                 from game.ui.scenes.breather import BreatherScene
