@@ -181,7 +181,7 @@ class TitleScene(Scene):
                 top + 16 + self._note_height(note, inner_w) + note_buttons[0][1].rect.height + 12
             )
             card = pygame.Rect(0, top, inner_w, bottom - top + 4)
-            panel(content, card, theme, theme.panel_raised, radius=12, shadow=False)
+            panel(content, card, theme, theme.panel_sunken, radius=12, shadow=False)
             self._paint_note(content, note, 16, top + 14, inner_w - 32)
         self._content = content
         top, bottom = 112, 632
