@@ -37,7 +37,8 @@ class Button:
     rect: Rect = field(default_factory=lambda: Rect(0, 0, 0, 0))
     view: ScrollView | None = None  # set when the button lives inside scrolled content
     backing: tuple[int, int, int] | None = None  # the colour behind it: paint opaque (faster)
-    _images: tuple[pygame.Surface, pygame.Surface] | None = field(default=None, repr=False)
+    _idle: pygame.Surface | None = field(default=None, repr=False)
+    _focus: pygame.Surface | None = field(default=None, repr=False)
 
     def _text_width(self, fonts: Typography, width: int) -> int:
         inner = width - 2 * PAD_X
@@ -74,22 +75,31 @@ class Button:
     def place(self, fonts: Typography, x: int, y: int, width: int) -> int:
         """Set the rect at (x, y) with the measured height; returns the bottom."""
         self.rect = Rect(x, y, width, self.measure(fonts, width))
-        self._images = None
+        self._idle = self._focus = None
         return self.rect.bottom
 
     def render(self, fonts: Typography, theme: Theme) -> None:
-        self._images = (self._paint(fonts, theme, False), self._paint(fonts, theme, True))
+        self._idle = self._paint(fonts, theme, False)
+        self._focus = self._paint(fonts, theme, True)
 
     @property
     def rendered(self) -> bool:
-        return self._images is not None and self._images[0].get_size() == self.rect.size
+        return (
+            self._idle is not None
+            and self._focus is not None
+            and self._idle.get_size() == self.rect.size
+        )
 
     def image(self, fonts: Typography, theme: Theme, focused: bool = False) -> pygame.Surface:
         """The button's picture (rendered on first use): idle or focused."""
-        if not self.rendered:
-            self.render(fonts, theme)
-        assert self._images is not None
-        return self._images[1 if focused else 0]
+        image = self._focus if focused else self._idle
+        if image is None or image.get_size() != self.rect.size:
+            image = self._paint(fonts, theme, focused)  # one picture at a time: cheap steps
+            if focused:
+                self._focus = image
+            else:
+                self._idle = image
+        return image
 
     def _colors(
         self, theme: Theme, focused: bool
@@ -187,9 +197,7 @@ class Button:
         return bool(self.screen_rect.collidepoint(pos))
 
     def draw(self, surface: pygame.Surface, fonts: Typography, theme: Theme, focused: bool) -> None:
-        if self._images is None or self._images[0].get_size() != self.rect.size:
-            self.render(fonts, theme)
-        assert self._images is not None
+        image = self.image(fonts, theme, focused)
         rect = self.screen_rect
         clip = surface.get_clip()
         if self.view is not None:
@@ -197,7 +205,7 @@ class Button:
             if not area.colliderect(rect):
                 return
             surface.set_clip(area.clip(clip))
-        surface.blit(self._images[1 if focused else 0], rect)
+        surface.blit(image, rect)
         if focused:
             focus_ring(surface, rect, theme, RADIUS)
         surface.set_clip(clip)

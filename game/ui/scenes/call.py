@@ -141,6 +141,7 @@ class CallScene(Scene):
         self._anger_next: float | None = None
         self._pull_next = False
         self._prebuilt: pygame.Surface | None = None
+        self._talk_frame: tuple[int, bool] = (-1, False)
         self._panel_h = 0
         self._shape: tuple[tuple[int, ...], tuple[int, ...]] = ((), ())
         self._replies_version = 0
@@ -301,14 +302,25 @@ class CallScene(Scene):
                 backing=theme.panel,
             )
             y = button.place(fonts, 4, y + 4, RIGHT_W - 40 - 16) + 6
-            button.render(fonts, theme)
+            button.image(fonts, theme, focused=False)
             buttons.append(button)
             yield
+            if index == 0:  # the first reply is focused when they appear
+                button.image(fonts, theme, focused=True)
+                yield
         content = pygame.Surface((RIGHT_W - 40, max(1, y + 4))).convert()
         content.fill(theme.panel)
         for button in buttons:
             content.blit(button.image(fonts, theme), button.rect)
         self._prebuilt = content
+        yield
+        # the cards at their new size, painted a frame ahead of showing them
+        header_h = max(fonts.line_height("caption"), fonts.line_height("small_bold")) + 14
+        panel_h = self._panel_height(header_h, y + 4)
+        top = BOTTOM - panel_h
+        self._panel_image(pygame.Rect(RIGHT_X, top, RIGHT_W, panel_h), theme.panel, shadow=True)
+        talk = pygame.Rect(RIGHT_X, TOP, RIGHT_W, top - 14 - TOP)
+        self._panel_image(talk, theme.panel_sunken, shadow=False)
         yield
         self.moment = prompt
         self.phase = "choosing"
@@ -436,8 +448,7 @@ class CallScene(Scene):
             header_h = 0
         else:
             content_h = fonts.line_height("body") + 8
-        max_h = round((BOTTOM - TOP) * 0.6)
-        panel_h = min(max_h, header_h + content_h + 32) if header_h else 0
+        panel_h = self._panel_height(header_h, content_h)
         if panel_h:  # fits the replies; between them it keeps its size, so nothing jumps
             if self.phase != "choosing":
                 panel_h = max(panel_h, self._panel_h)
@@ -462,8 +473,7 @@ class CallScene(Scene):
         self.answer.backing = theme.panel_sunken
         self.menu.set_buttons(buttons)
         for button in buttons:
-            if not button.rendered:
-                button.render(fonts, theme)
+            button.image(fonts, theme)  # the focused picture is painted when first needed
         gap = 14 if panel_h else 0
         transcript_rect = pygame.Rect(
             RIGHT_X + 20, TOP + 16, RIGHT_W - 40, self._choices_top - gap - TOP - 32
@@ -473,6 +483,12 @@ class CallScene(Scene):
         if self.phase == "ringing":
             self._layout_ringing()
         self._prepare()
+
+    @staticmethod
+    def _panel_height(header_h: int, content_h: int) -> int:
+        if not header_h:
+            return 0
+        return min(round((BOTTOM - TOP) * 0.6), header_h + content_h + 32)
 
     def _prepare(self) -> None:
         """Build what the regions paint from: the cards and the replies as one picture."""
@@ -694,7 +710,8 @@ class CallScene(Scene):
         if region == "face":
             face = self._face
             # a cross-fade in six steps: smooth to the eye, a fraction of the repaints
-            fading = round(face.t * 6) if face is not None and face.previous is not None else -1
+            steps = FaceFade.STEPS
+            fading = round(face.t * steps) if face is not None and face.previous is not None else -1
             level = face.level if face is not None else 0
             return (level, fading, self.blink_amount() > 0.5, self._face_offset())
         if region == "meter":
@@ -755,7 +772,8 @@ class CallScene(Scene):
         rect = self._regions[region]
         if not rect.width or not rect.height:
             return
-        self._stamps[region] = self.app.frames
+        if region != "talk":  # the conversation stamps what it actually repainted
+            self._stamps[region] = self.app.frames
         fonts, theme = self.app.fonts, self.app.theme
         if region in ("top", "face", "meter"):
             canvas.blit(static, rect, rect)
@@ -790,12 +808,26 @@ class CallScene(Scene):
 
     def _paint_talk(self, canvas: pygame.Surface) -> None:
         fonts, theme = self.app.fonts, self.app.theme
-        self._blit_panel(canvas, self.transcript_panel, theme.panel_sunken, shadow=False)
-        if self.phase == "ringing":
-            self._draw_ringing(canvas)
-            self.menu.draw(canvas, fonts, theme)
+        framed = self._talk_frame == (self._layout_id, self.phase == "ringing")
+        if self.phase == "ringing" or not framed:
+            self._blit_panel(canvas, self.transcript_panel, theme.panel_sunken, shadow=False)
+            self._talk_frame = (self._layout_id, self.phase == "ringing")
+            self._stamps["talk"] = self.app.frames
+            if self.phase == "ringing":
+                self._draw_ringing(canvas)
+                self.menu.draw(canvas, fonts, theme)
+                return
         else:
-            self.transcript.draw(canvas, fonts, theme)
+            # The card around the conversation has not changed: repaint only the inside and
+            # the scrollbar's track (the thumb moves).
+            view = self.transcript.view.rect
+            track = pygame.Rect(view.right, view.top, 12, view.height)
+            card = self._panel_image(self.transcript_panel, theme.panel_sunken, shadow=False)
+            canvas.blit(card, track, track.move(-self.transcript_panel.x, -self.transcript_panel.y))
+            inside = view.union(track)
+            self._regions["talkview"] = inside
+            self._stamps["talkview"] = self.app.frames
+        self.transcript.draw(canvas, fonts, theme)
 
     def _paint_replies(self, canvas: pygame.Surface) -> None:
         fonts, theme = self.app.fonts, self.app.theme
