@@ -12,7 +12,9 @@ from __future__ import annotations
 import json
 import os
 import socket
+import sqlite3
 import threading
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -126,7 +128,7 @@ def _create_engine(url: str) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        _use_wal(cursor)
         # FULL: a committed turn survives a power cut too, not only a killed process.
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.close()
@@ -137,6 +139,28 @@ def _create_engine(url: str) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+def _use_wal(cursor: Any) -> None:
+    """Switch the file to WAL once; the setting sticks to the file.
+
+    Switching needs an exclusive lock and SQLite does not apply the busy timeout to it, so
+    several processes opening a brand-new database at once would fail with "database is
+    locked". Whoever gets there first switches it; the others wait and see WAL already set.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    delay = 0.005
+    while True:
+        if str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal":
+            return
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+        time.sleep(delay)
+        delay = min(0.1, delay * 2)
 
 
 def _writer(engine: Engine) -> Engine:
