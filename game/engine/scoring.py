@@ -69,6 +69,7 @@ class Debrief:
     turns: tuple[TurnReview, ...]
     competencies: tuple[CompetencyScore, ...]
     first_step_turn: tuple[tuple[str, int | None], ...]  # step -> first turn that served it
+    required_steps: tuple[str, ...]  # the ordered steps this call called for (see _required_steps)
     principles: tuple[PrincipleTally, ...]
     closing_effects: tuple[Effect, ...]
     promise_broken: bool  # the call ended on a promise that can't be kept: never a pass
@@ -135,7 +136,8 @@ def debrief(
     score = total_score(practice_points, outcome_points, calm_points)
     promise_broken = any(e.source == "debt" for e in outcome.effects)
 
-    reviews = _order_reviews(scenario, state, weights)
+    required = _required_steps(scenario, state)
+    reviews = _order_reviews(state, weights, required)
 
     per_competency: dict[str, list[float]] = {c: [] for c in catalog.competencies}
     tallies: dict[str, list[int]] = {}
@@ -185,23 +187,30 @@ def debrief(
         turns=reviews,
         competencies=competencies,
         first_step_turn=tuple(first_step.items()),
+        required_steps=required,
         principles=principles,
         closing_effects=outcome.effects,
         promise_broken=promise_broken,
     )
 
 
+def _required_steps(scenario: Scenario, state: SessionState) -> tuple[str, ...]:
+    """The ordered steps this call called for: no Listen step for a customer with nothing
+    pent up, no Apologise step when the company did nothing wrong (G-APOLOGY-3)."""
+    required = list(ORDERED_STEPS)
+    if scenario.customer.vent == 0:
+        required.remove("listen")
+    visited_at_fault = any("customer_at_fault" in t.tags for t in state.turns)
+    if visited_at_fault or scenario.customer.persona in (Persona.INDECISIVE, Persona.TALKATIVE):
+        required.remove("apologise")
+    return tuple(required)
+
+
 def _order_reviews(
-    scenario: Scenario, state: SessionState, weights: list[int]
+    state: SessionState, weights: list[int], required: tuple[str, ...]
 ) -> tuple[TurnReview, ...]:
     """Which step of Listen, Recap, Apologise, Resolve each turn served, and where it jumped."""
     catalog = load_catalog()
-    required = list(ORDERED_STEPS)
-    if scenario.customer.vent == 0:
-        required.remove("listen")  # nothing pent up to let out
-    visited_at_fault = any("customer_at_fault" in t.tags for t in state.turns)
-    if visited_at_fault or scenario.customer.persona in (Persona.INDECISIVE, Persona.TALKATIVE):
-        required.remove("apologise")  # nothing the company did wrong (G-APOLOGY-3)
     done: set[str] = set()
     reviews: list[TurnReview] = []
     for turn, weight in zip(state.turns, weights, strict=True):

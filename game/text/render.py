@@ -117,11 +117,13 @@ def debrief_text(scenario: Scenario, report: Debrief, lang: str = "en") -> str:
         else:
             bar = "█" * round(comp.score / 10) + "░" * (10 - round(comp.score / 10))
             lines.append(f"  {comp.label:<24} {bar} {comp.score:3d}")
+    first = dict(report.first_step_turn)
+    names = " → ".join(catalog.steps[step] for step in report.required_steps)
     steps = " → ".join(
-        f"{catalog.steps[step]}" + (f" (turn {turn})" if turn else " (—)")
-        for step, turn in report.first_step_turn
+        f"{catalog.steps[step]}" + (f" (turn {first[step]})" if first.get(step) else " (—)")
+        for step in report.required_steps
     )
-    lines += ["", f"Listen → Recap → Apologise → Resolve: {steps}"]
+    lines += ["", f"{names}: {steps}"]
     lines.append(
         "  In order." if report.in_order else "  You jumped ahead at least once (see ⚠ above)."
     )

@@ -22,7 +22,7 @@ from game.scenario.model import Rating
 from game.ui import chrome
 from game.ui.draw import aa_circle, icon_check, icon_cross, panel, thick_polyline
 from game.ui.intents import Act, Intent
-from game.ui.progress import following, unlocked
+from game.engine.progress import following, unlocked
 from game.ui.scene import Scene
 from game.ui.theme import Color, blend
 from game.ui.widgets import Button, Menu, ScrollView
@@ -121,15 +121,15 @@ class DebriefScene(Scene):
             "outcome": self._headline(),
         }
         band = band_for(report.final_anger).name
-        reached = all(turn is not None for step, turn in report.first_step_turn if step != "close")
+        first = dict(report.first_step_turn)
+        reached = all(first.get(step) is not None for step in report.required_steps)
+        steps = " → ".join(self.catalog.steps[step] for step in report.required_steps)
         if not report.in_order:
-            order = (
-                "You jumped ahead of Listen → Recap → Apologise → Resolve; see the marked turns."
-            )
+            order = f"You jumped ahead of {steps}; see the marked turns."
         elif reached:
-            order = "You followed Listen → Recap → Apologise → Resolve in order."
+            order = f"You followed {steps} in order."
         else:
-            order = "You kept to Listen → Recap → Apologise → Resolve as far as the call went."
+            order = f"You kept to {steps} as far as the call went."
         self._sub = f"The customer ended {band.lower()} ({report.final_anger}). {order}"
         header_h = self._header.get_height() + 8
         header_h += fonts.block_height(self._sub, "body", width - score_w - 24)
