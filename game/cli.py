@@ -191,19 +191,6 @@ def _dispatch(args: argparse.Namespace) -> int:
     raise UsageError(f"unknown command {command!r}")  # pragma: no cover - argparse guards
 
 
-def load_or_report(path: Path) -> object:
-    """Load a scenario for a command; problems become exit code 1 with located lines."""
-    from game.scenario.loader import load_scenario
-    from game.scenario.problems import ScenarioError
-
-    try:
-        return load_scenario(path)
-    except ScenarioError as error:
-        for problem in error.problems:
-            print(problem)
-        raise SystemExit(EXIT_USAGE) from None
-
-
 def _validate(paths: list[Path]) -> int:
     from game.scenario.validate import validate
 

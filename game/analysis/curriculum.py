@@ -13,9 +13,9 @@ from pathlib import Path
 
 from game.analysis.paths import explore
 from game.engine.catalog import load_catalog
-from game.scenario.campaign import Campaign, load_campaign
+from game.scenario.campaign import Campaign
 from game.scenario.model import Policy, Scenario
-from game.scenario.problems import ScenarioError
+from game.scenario.validate import load_campaign_for_command
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,11 +108,8 @@ def _principle_order(pid: str) -> int:
 
 
 def curriculum_command(campaign_path: Path, out: Path | None) -> int:
-    try:
-        campaign = load_campaign(campaign_path)
-    except ScenarioError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
+    campaign = load_campaign_for_command(campaign_path)
+    if campaign is None:
         return 2
     text = curriculum_markdown(campaign)
     if out is None:

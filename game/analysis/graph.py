@@ -6,9 +6,8 @@ import sys
 from pathlib import Path
 
 from game.engine.catalog import load_catalog
-from game.scenario.loader import load_scenario
 from game.scenario.model import Branch, Choice, Node, Scenario
-from game.scenario.problems import ScenarioError
+from game.scenario.validate import load_for_command
 
 _RATING_COLOUR = {"good": "#2e7d32", "partial": "#f9a825", "bad": "#c62828"}
 
@@ -101,11 +100,8 @@ def dot(scenario: Scenario) -> str:
 
 
 def graph_command(path: Path, fmt: str) -> int:
-    try:
-        scenario = load_scenario(path)
-    except ScenarioError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
+    scenario = load_for_command(path)
+    if scenario is None:
         return 2
     sys.stdout.write(mermaid(scenario) if fmt == "mermaid" else dot(scenario))
     return 0

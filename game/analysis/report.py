@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 from game.analysis.paths import Exploration, PathResult, explore
 from game.engine.scoring import DEFAULT_PASS_SCORE
 from game.scenario.campaign import find_campaign_for
-from game.scenario.loader import load_scenario
 from game.scenario.model import Policy, Scenario
-from game.scenario.problems import ScenarioError
+from game.scenario.validate import load_for_command
 
 
 def _path_json(path: PathResult) -> dict[str, Any]:
@@ -59,11 +57,8 @@ def summarise(scenario: Scenario, exploration: Exploration) -> dict[str, Any]:
 
 
 def analyze_command(path: Path, *, runs: int, as_json: bool, seed: int) -> int:
-    try:
-        scenario = load_scenario(path)
-    except ScenarioError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
+    scenario = load_for_command(path)
+    if scenario is None:
         return 2
     campaign = find_campaign_for(path)
     policy = campaign.policy if campaign else Policy()

@@ -361,14 +361,13 @@ def choose(scenario: Scenario, state: SessionState, number: int) -> tuple[Sessio
     relax = int(applied.relax[0])
     if relax:
         effects.append(
-            Effect(
-                source="relax",
-                case="heard",
-                anger=relax,
-                principle="G-LISTEN-3",
-                short="feeling heard",
-                reason="Feeling heard, they eased off a little.",
-                quality=None,
+            _side_effect(
+                "relax",
+                "heard",
+                relax,
+                "G-LISTEN-3",
+                "feeling heard",
+                "Feeling heard, they eased off a little.",
             )
         )
     after = applied.mood
@@ -537,38 +536,46 @@ def _is_final(scenario: Scenario, node_id: str) -> bool:
     return node_id in BUILTIN_LINES or scenario.node(node_id).is_end
 
 
+def _side_effect(
+    source: str, case: str, anger: int, principle: str, short: str, reason: str
+) -> Effect:
+    """An effect the trainee's words didn't cause (silence, a flare-up, a threat): not judged."""
+    return Effect(source, case, anger, principle, short, reason, quality=None)
+
+
 def _flare_effect(added: int) -> Effect:
-    return Effect(
-        source="flare",
-        case="flared",
-        anger=added,
-        principle="G-CALM-3",
-        short="they flared up",
-        reason="They flared up at this point. It isn't aimed at you: keep your voice calm and don't take it personally.",
-        quality=None,
+    return _side_effect(
+        "flare",
+        "flared",
+        added,
+        "G-CALM-3",
+        "they flared up",
+        "They flared up at this point. It isn't aimed at you: keep your voice calm and don't take it personally.",
     )
 
 
 def _threat_effect(added: int) -> Effect:
-    return Effect(
-        source="threat",
-        case="turned",
-        anger=added,
-        principle="G-BOUNDARY-4",
-        short="turned threatening",
-        reason="Whatever set it off, they are threatening now: this is past de-escalating.",
-        quality=None,
+    return _side_effect(
+        "threat",
+        "turned",
+        added,
+        "G-BOUNDARY-4",
+        "turned threatening",
+        "Whatever set it off, they are threatening now: this is past de-escalating.",
     )
 
 
 def _silence_effect(added: int, silence: float) -> Effect:
-    return Effect(
-        source="silence",
-        case="dead_air",
-        anger=added,
-        principle="G-RESOLVE-7",
-        short="dead air",
-        reason=f"{silence:.0f} seconds of silence before you answered. Dead air feels like being ignored.",
+    """Dead air is judged: a slow answer makes the turn a poor one (G-RESOLVE-7)."""
+    return replace(
+        _side_effect(
+            "silence",
+            "dead_air",
+            added,
+            "G-RESOLVE-7",
+            "dead air",
+            f"{silence:.0f} seconds of silence before you answered. Dead air feels like being ignored.",
+        ),
         quality=-0.5,
     )
 
@@ -632,14 +639,13 @@ def _enter_ending(
     if state.debt > 0 and cause == "ending":
         final = min(100, state.anger + state.debt)
         effects = (
-            Effect(
-                source="debt",
-                case="promise_broken",
-                anger=final - state.anger,
-                principle="G-RESOLVE-3",
-                short="promise broken",
-                reason="The promise you couldn't keep came due after the call, and they are angrier than ever.",
-                quality=None,
+            _side_effect(
+                "debt",
+                "promise_broken",
+                final - state.anger,
+                "G-RESOLVE-3",
+                "promise broken",
+                "The promise you couldn't keep came due after the call, and they are angrier than ever.",
             ),
         )
         if rating is Rating.GOOD and ending.rating is None:

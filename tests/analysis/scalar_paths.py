@@ -1,53 +1,13 @@
-"""Exhaustive search over every way a conversation can go, for authors and for tests."""
+"""The plain depth-first search the vectorised exploration is checked against.
+
+Exhaustive search over every way a conversation can go, for authors and for tests."""
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass
-
+from game.analysis.paths import Exploration, PathResult
 from game.engine.scoring import DEFAULT_PASS_SCORE, debrief
 from game.engine.session import Phase, SessionState, TimerMode, choose, proceed, start
 from game.scenario.model import Branch, Policy, Scenario
-
-
-@dataclass(frozen=True, slots=True)
-class PathResult:
-    choices: tuple[int, ...]
-    ending: str  # the end node (or built-in ending) reached
-    outcome: str
-    rating: str
-    score: int
-    passed: bool
-    final_anger: int
-    mean_quality: float  # how well the path followed the guides, -1..1
-
-
-@dataclass(frozen=True, slots=True)
-class Exploration:
-    paths: tuple[PathResult, ...]
-    truncated: bool  # stopped at max_paths; the counts are a lower bound
-    pruned: int  # paths cut because they went round a loop more than `max_visits` times
-    visited_nodes: frozenset[str]
-    taken_branches: frozenset[tuple[str, int, int]]  # (node, choice, branch index)
-    # (node, choice) -> (worst, best) turn quality seen when playing that choice
-    choice_quality: tuple[tuple[tuple[str, int], tuple[float, float]], ...] = ()
-
-    def quality_of(self, node: str, choice: int) -> tuple[float, float] | None:
-        return dict(self.choice_quality).get((node, choice))
-
-    @property
-    def endings(self) -> Counter[str]:
-        return Counter(p.ending for p in self.paths)
-
-    def best(self) -> PathResult:
-        return max(self.paths, key=lambda p: (p.score, -len(p.choices)))
-
-    def worst(self) -> PathResult:
-        return min(self.paths, key=lambda p: (p.score, len(p.choices)))
-
-    def guide_following(self) -> tuple[PathResult, ...]:
-        """Paths on which no turn broke a guide."""
-        return tuple(p for p in self.paths if p.mean_quality >= 0.999)
 
 
 def explore(
