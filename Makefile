@@ -8,7 +8,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' && { echo $$p; break; }; \
 	done)
 
-.PHONY: play test lint typecheck unit screenshots bench curriculum clean
+.PHONY: play test lint typecheck unit screenshots bench docs clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Hold the Line needs Python 3.11 or newer on PATH."; exit 1; }
@@ -38,11 +38,16 @@ unit: $(STAMP)
 screenshots: $(STAMP)
 	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(BIN)/python -m game.ui.screenshots docs/screenshots
 
-curriculum: $(STAMP)
+# Regenerate every generated file that tests keep current.
+docs: $(STAMP)
+	$(BIN)/hold-the-line schema > scenarios/schema.json
+	$(BIN)/hold-the-line schema --campaign > scenarios/campaign.schema.json
+	$(BIN)/python -c "from game.analysis.catalog_doc import techniques_markdown as t; open('docs/techniques.md', 'w').write(t())"
 	$(BIN)/hold-the-line curriculum --out docs/curriculum.md
 
+# Every benchmark runs and prints its numbers; the exit status says whether all met their targets.
 bench: $(STAMP)
-	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
+	@status=0; for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || status=1; done; exit $$status
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
