@@ -17,6 +17,7 @@ from game.engine.session import Effect, Event, Turn
 from game.scenario.model import Policy
 
 STUCK_AFTER_FAILS = 3  # failed attempts at one level, with no pass, that mark a trainee stuck
+PAGE_MAX = 500  # the most rows one overview page may ask for
 
 
 class AttemptStatus(StrEnum):
@@ -139,6 +140,36 @@ class OverviewRow:
         )
 
 
+class OverviewSort(StrEnum):
+    """How the supervisor's paged overview can be ordered."""
+
+    NAME = "name"  # by name, A to Z ascending
+    ACTIVITY = "activity"  # by last activity; never active counts as oldest
+    PASSED = "passed"  # by how many levels are passed
+    COACHING = "coaching"  # by stuck levels, then failed attempts at levels not yet passed
+
+
+@dataclass(frozen=True, slots=True)
+class PrincipleTally:
+    """How many of a trainee's turns broke one guide principle."""
+
+    principle: str
+    broken: int  # turns with at least one effect citing it and going against it
+
+
+def broken_principles(effects: tuple[Effect, ...]) -> frozenset[str]:
+    """The principles a turn broke: those its effects cite with a negative quality.
+
+    Side effects the trainee did not choose (a flare-up, a threat, feeling heard) have no
+    quality and never count; dead air does (the trainee let the silence run).
+    """
+    return frozenset(
+        e.principle
+        for e in effects
+        if e.principle is not None and e.quality is not None and e.quality < 0
+    )
+
+
 class Store(Protocol):
     """Trainees, attempts written turn by turn, coaching notes, and a few settings."""
 
@@ -190,6 +221,17 @@ class Store(Protocol):
     def attempt_detail(self, attempt_id: int) -> AttemptDetail | None: ...
     def level_bests(self, trainee_id: int) -> MappingProxyType[str, LevelBest]: ...
     def overview(self) -> tuple[OverviewRow, ...]: ...
+    # one screenful of the overview, sorted in the database: (rows, trainees in all that match)
+    def overview_page(
+        self,
+        sort: str,
+        descending: bool,
+        offset: int,
+        limit: int,
+        search: str | None = None,
+    ) -> tuple[tuple[OverviewRow, ...], int]: ...
+    # the principles a trainee's turns broke most often, most first (kept current on write)
+    def weakest_principles(self, trainee_id: int, limit: int = 5) -> tuple[PrincipleTally, ...]: ...
     def competency_averages(self, trainee_id: int) -> MappingProxyType[str, float | None]: ...
 
     # coaching notes

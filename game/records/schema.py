@@ -37,7 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.types import TypeEngine
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 MIGRATION_LOCK = 0x48544C  # PostgreSQL advisory lock key ("HTL"): one migrator at a time
 REVISION_LOCK = 0x48544C01  # ... and one writer at a time taking the next trainee revision
 
@@ -79,7 +79,7 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
-# ---- the current schema (version 4) -------------------------------------------------------
+# ---- the current schema (version 5) -------------------------------------------------------
 
 METADATA = MetaData()
 
@@ -208,6 +208,18 @@ level_stats = Table(
     Column("best_grade", String(4)),
     Column("last_played", UtcDateTime),
     PrimaryKeyConstraint("trainee_id", "scenario_id", name="level_stats_pkey"),
+)
+
+# v5: one row per trainee x guide principle: how many of their turns broke it (see
+# `game.records.api.broken_principles`), counted in the same transaction as each turn, so a
+# trainee's weakest principles are read from a handful of rows instead of every turn's JSON.
+principle_stats = Table(
+    "principle_stats",
+    METADATA,
+    Column("trainee_id", Integer, ForeignKey("trainees.id"), nullable=False),
+    Column("principle", String(100), nullable=False),
+    Column("broken", Integer, nullable=False),
+    PrimaryKeyConstraint("trainee_id", "principle", name="principle_stats_pkey"),
 )
 
 
@@ -370,6 +382,56 @@ def _migrate_v4(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE turns ADD COLUMN extra TEXT"))
 
 
+def _migrate_v5(conn: Connection) -> None:
+    """Per-trainee principle tallies, back-filled from the turns already recorded."""
+    conn.execute(
+        text(
+            """CREATE TABLE principle_stats (
+            trainee_id INTEGER NOT NULL REFERENCES trainees (id),
+            principle VARCHAR(100) NOT NULL,
+            broken INTEGER NOT NULL,
+            CONSTRAINT principle_stats_pkey PRIMARY KEY (trainee_id, principle)
+        )"""
+        )
+    )
+    backfill_principles(conn)
+
+
+def backfill_principles(conn: Connection) -> None:
+    """Recount every trainee's broken principles from the recorded turns' effects.
+
+    A turn counts once per principle that one of its effects cites with a negative quality,
+    the same rule as `broken_principles` applies on each write. Used by the v5 migration and
+    by bulk loads (bench); needs schema version 5 or later.
+    """
+    if conn.dialect.name == "postgresql":
+        effects = "CROSS JOIN LATERAL jsonb_array_elements(CAST(t.effects AS jsonb)) AS e(value)"
+        principle = "e.value ->> 'principle'"
+        quality = "CAST(e.value ->> 'quality' AS DOUBLE PRECISION)"
+    else:
+        effects = "JOIN json_each(t.effects) AS e"
+        principle = "json_extract(e.value, '$.principle')"
+        quality = "json_extract(e.value, '$.quality')"
+    conn.execute(text("DELETE FROM principle_stats"))
+    conn.execute(
+        text(
+            f"""
+            INSERT INTO principle_stats (trainee_id, principle, broken)
+            SELECT b.trainee_id, b.principle, COUNT(*)
+            FROM (
+                SELECT DISTINCT a.trainee_id AS trainee_id, t.attempt_id AS attempt_id,
+                       t.number AS number, {principle} AS principle
+                FROM turns t
+                JOIN attempts a ON a.id = t.attempt_id
+                {effects}
+                WHERE {principle} IS NOT NULL AND {quality} < 0
+            ) b
+            GROUP BY b.trainee_id, b.principle
+            """
+        )
+    )
+
+
 def backfill_summaries(conn: Connection) -> None:
     """Recompute the per-trainee counters and the level summaries from the attempts themselves.
 
@@ -425,10 +487,13 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "level summaries, liveness columns, supervisor indexes", _migrate_v2),
     Migration(3, "trainee revisions for an incremental supervisor overview", _migrate_v3),
     Migration(4, "turns.extra for turn fields newer than the columns", _migrate_v4),
+    Migration(5, "per-trainee principle tallies for the supervisor's desk", _migrate_v5),
 )
 assert [m.version for m in MIGRATIONS] == list(range(1, SCHEMA_VERSION + 1))
 
-OUR_TABLES = ("trainees", "attempts", "turns", "notes", "settings", "level_stats")
+OUR_TABLES = (
+    "trainees", "attempts", "turns", "notes", "settings", "level_stats", "principle_stats"
+)  # fmt: skip
 
 
 def database_version(conn: Connection) -> int:

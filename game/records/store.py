@@ -46,6 +46,8 @@ from sqlalchemy.sql.expression import Executable
 from game.engine.session import Effect, Event, Turn, turn_from_json, turn_to_json
 from game.paths import data_dir
 from game.records.api import (
+    PAGE_MAX,
+    STUCK_AFTER_FAILS,
     Attempt,
     AttemptDetail,
     AttemptStart,
@@ -54,9 +56,12 @@ from game.records.api import (
     LevelBest,
     Note,
     OverviewRow,
+    OverviewSort,
+    PrincipleTally,
     RecordNotFound,
     Store,
     Trainee,
+    broken_principles,
 )
 from game.records.schema import (
     REVISION_LOCK,
@@ -66,6 +71,7 @@ from game.records.schema import (
     level_stats,
     migrate,
     notes,
+    principle_stats,
     settings,
     trainees,
     turns,
@@ -379,9 +385,10 @@ class SqlStore:
             moved = conn.execute(
                 st.advance_turn,
                 {"b_aid": attempt_id, "b_prev": turn.number - 1, "b_n": turn.number, "b_now": now},
-            )
-            if moved.rowcount != 1:
+            ).first()
+            if moved is None:
                 self._explain_refusal(conn, attempt_id, f"record turn {turn.number}")
+                return
             conn.execute(
                 st.insert_turn,
                 {
@@ -403,6 +410,15 @@ class SqlStore:
                     "extra": _dumps(extra) if extra else None,
                 },
             )
+            broken = broken_principles(turn.effects)
+            if broken:  # the trainee's tallies move with the turn, in the same transaction
+                conn.execute(
+                    st.upsert_principle,
+                    [
+                        {"trainee_id": moved.trainee_id, "principle": p, "broken": 1}
+                        for p in sorted(broken)
+                    ],
+                )
 
     def finish_attempt(
         self,
@@ -694,6 +710,99 @@ class SqlStore:
             {cid: (total / n if n else None) for cid, (total, n) in sums.items()}
         )
 
+    def overview_page(
+        self,
+        sort: str,
+        descending: bool,
+        offset: int,
+        limit: int,
+        search: str | None = None,
+    ) -> tuple[tuple[OverviewRow, ...], int]:
+        """One screenful of the overview, ordered in SQL; with how many trainees match in all.
+
+        Unlike `overview()` it reads only the page's trainees and their level rows, so it costs
+        the same on the first call of a freshly opened store as on any other. Ties are broken by
+        name (then id), so paging is stable. `search` matches anywhere in the name, ignoring case.
+        """
+        order = OverviewSort(sort)
+        if offset < 0 or not 0 < limit <= PAGE_MAX:
+            raise ValueError(f"offset must be >= 0 and limit 1..{PAGE_MAX}, not {offset}, {limit}")
+        t = trainees.c
+        where: list[Any] = []
+        term = " ".join((search or "").split()).casefold()
+        if term:
+            escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            where.append(t.name_key.like(f"%{escaped}%", escape="\\"))
+        query: Select[Any] = _trainee_select().add_columns(t.attempt_count).where(*where)
+        keys: list[Any] = []
+        if order is OverviewSort.NAME:
+            keys = [t.name_key.desc(), t.id.desc()] if descending else [t.name_key, t.id]
+        else:
+            if order is OverviewSort.ACTIVITY:
+                # never active counts as the oldest: first ascending, last descending
+                keys = [case((t.last_active.is_(None), 0), else_=1), t.last_active]
+            else:
+                ls = level_stats.c
+                counts = (
+                    select(
+                        ls.trainee_id,
+                        func.sum(case((ls.passed, 1), else_=0)).label("passed_n"),
+                        func.sum(
+                            case((~ls.passed & (ls.failed >= STUCK_AFTER_FAILS), 1), else_=0)
+                        ).label("stuck_n"),
+                        func.sum(case((ls.passed, 0), else_=ls.failed)).label("failing_n"),
+                    )
+                    .group_by(ls.trainee_id)
+                    .subquery("counts")
+                )
+                query = query.outerjoin(counts, counts.c.trainee_id == t.id)
+                if order is OverviewSort.PASSED:
+                    keys = [func.coalesce(counts.c.passed_n, 0)]
+                else:
+                    keys = [
+                        func.coalesce(counts.c.stuck_n, 0),
+                        func.coalesce(counts.c.failing_n, 0),
+                    ]
+            keys = [k.desc() if descending else k for k in keys] + [t.name_key, t.id]
+        with self._reading(snapshot=True) as conn:
+            found = conn.execute(query.order_by(*keys).offset(offset).limit(limit)).all()
+            if 0 < len(found) < limit:  # the last page: everything from the offset is here
+                total = offset + len(found)
+            else:
+                count = select(func.count()).select_from(trainees).where(*where)
+                total = int(conn.execute(count).scalar_one())
+            ids = [int(r.id) for r in found]
+            levels = (
+                conn.execute(_level_select().where(level_stats.c.trainee_id.in_(ids))).all()
+                if ids
+                else []
+            )
+        by_trainee: dict[int, dict[str, LevelBest]] = {}
+        for r in levels:
+            by_trainee.setdefault(r[0], {})[r[1]] = _level_best(r)
+        rows = tuple(
+            OverviewRow(
+                trainee=_trainee(r),
+                levels=MappingProxyType(by_trainee.get(int(r.id), {})),
+                attempts=int(r.attempt_count),
+                last_activity=r.last_active,
+            )
+            for r in found
+        )
+        return rows, total
+
+    def weakest_principles(self, trainee_id: int, limit: int = 5) -> tuple[PrincipleTally, ...]:
+        """The principles this trainee's turns broke most often (most first, then by id)."""
+        c = principle_stats.c
+        with self._reading() as conn:
+            rows = conn.execute(
+                select(c.principle, c.broken)
+                .where(c.trainee_id == trainee_id, c.broken > 0)
+                .order_by(c.broken.desc(), c.principle)
+                .limit(limit)
+            ).all()
+        return tuple(PrincipleTally(str(r.principle), int(r.broken)) for r in rows)
+
     # ---- coaching notes ---------------------------------------------------------------------
 
     def add_note(self, attempt_id: int, author: str, text: str) -> Note:
@@ -785,6 +894,7 @@ class _Statements:
     finish: Executable
     abandon: Executable
     upsert_level: Executable
+    upsert_principle: Executable
     revision_lock: Executable
 
     @staticmethod
@@ -815,6 +925,11 @@ class _Statements:
                 "last_played": _later(old.last_played, new.last_played),
             },
         )
+        tally = (postgresql.insert if pg else sqlite.insert)(principle_stats)
+        tally = tally.on_conflict_do_update(
+            index_elements=[principle_stats.c.trainee_id, principle_stats.c.principle],
+            set_={"broken": principle_stats.c.broken + tally.excluded.broken},
+        )
         return _Statements(
             touch_trainee_start=trainees.update()
             .where(trainees.c.id == bindparam("b_tid"))
@@ -832,7 +947,8 @@ class _Statements:
             .values(
                 turn_count=bindparam("b_n"),
                 updated_at=bindparam("b_now", type_=UtcDateTime()),
-            ),
+            )
+            .returning(a.trainee_id),
             insert_turn=turns.insert(),
             finish=attempts.update()
             .where(a.id == aid, in_progress)
@@ -858,6 +974,7 @@ class _Statements:
             .values(status=AttemptStatus.ABANDONED.value, ended_at=ended, updated_at=ended)
             .returning(*returning),
             upsert_level=upsert,
+            upsert_principle=tally,
             revision_lock=select(func.pg_advisory_xact_lock(REVISION_LOCK)),
         )
 
