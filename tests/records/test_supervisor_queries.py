@@ -18,6 +18,7 @@ from game.records.api import (
     STUCK_AFTER_FAILS,
     AttemptStart,
     AttemptStatus,
+    OverviewRow,
     OverviewSort,
     PrincipleTally,
 )
@@ -154,7 +155,7 @@ def test_needs_coaching_puts_the_stuck_first(store: SqlStore) -> None:
 def test_pages_put_together_are_the_whole_sorted_list(store: SqlStore, sort: OverviewSort) -> None:
     _desk(store)
     whole, _ = store.overview_page(sort.value, True, 0, PAGE_MAX)
-    pieces = []
+    pieces: list[OverviewRow] = []
     for offset in range(0, len(NAMES) + 2, 2):
         page, total = store.overview_page(sort.value, True, offset, 2)
         assert total == len(NAMES)

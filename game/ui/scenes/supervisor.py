@@ -1,0 +1,210 @@
+"""What the supervisor's desk scenes share: the session, text areas, the rebuilt conversation.
+
+The desk is reached only through the passphrase gate (`supervisor_gate`), which creates the
+`Desk` the other desk scenes are handed; a trainee's own scenes never see one, so nothing a
+trainee can reach lists another trainee's records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import pygame
+
+from game.engine.catalog import Catalog
+from game.engine.session import (
+    CustomerLine,
+    Phase,
+    SessionError,
+    SessionState,
+    TimerMode,
+    choose,
+    current,
+    proceed,
+    start,
+    tick,
+)
+from game.records.api import AttemptDetail, Store
+from game.scenario.campaign import Campaign
+from game.scenario.model import Scenario
+from game.ui.draw import focus_ring, panel
+from game.ui.intents import Act, Intent
+from game.ui.theme import Theme
+from game.ui.typography import Typography
+from game.ui.widgets import PAD_X, PAD_Y, TextField
+
+DEFAULT_AUTHOR = "Supervisor"
+NOTE_MAX = 1000  # characters in one coaching note
+
+
+@dataclass
+class Desk:
+    """One visit to the desk: opened by the passphrase, closed by leaving it."""
+
+    store: Store
+    campaign: Campaign
+    catalog: Catalog
+    author: str = DEFAULT_AUTHOR  # who signs the coaching notes written in this visit
+    level_titles: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.level_titles = {lvl.key: lvl.title for lvl in self.campaign.levels}
+
+    def level_name(self, scenario_id: str) -> str:
+        level = self.campaign.level(scenario_id)
+        if level is None:
+            return scenario_id
+        return f"Level {level.number} · {level.title}"
+
+
+def when(moment: datetime | None) -> str:
+    return "—" if moment is None else moment.astimezone().strftime("%d %b %Y, %H:%M")
+
+
+def text_input(on: bool) -> None:
+    """Ask the platform for typed text (IME included) while a field is on screen."""
+    try:
+        if on:
+            pygame.key.start_text_input()
+        else:
+            pygame.key.stop_text_input()
+    except pygame.error:
+        pass
+
+
+# ---- fields -----------------------------------------------------------------------------------
+
+
+class SecretField(TextField):
+    """A one-line field that shows a dot per character typed, never the characters."""
+
+    def draw(
+        self,
+        surface: pygame.Surface,
+        fonts: Typography,
+        theme: Theme,
+        focused: bool,
+        clock: float,
+    ) -> None:
+        typed = self.text
+        self.text = "•" * len(typed)
+        try:
+            super().draw(surface, fonts, theme, focused, clock)
+        finally:
+            self.text = typed
+
+
+class NoteField:
+    """A multi-line text area with a visible character limit; Enter starts a new line."""
+
+    def __init__(self, placeholder: str, max_length: int = NOTE_MAX) -> None:
+        self.text = ""
+        self.placeholder = placeholder
+        self.max_length = max_length
+        self.rect = pygame.Rect(0, 0, 0, 0)
+
+    def handle(self, intent: Intent) -> bool:
+        if intent.act is Act.TEXT:
+            room = self.max_length - len(self.text)
+            if room > 0:
+                self.text += intent.text[:room]
+            return True
+        if intent.act is Act.CONFIRM:
+            if len(self.text) < self.max_length:
+                self.text += "\n"
+            return True
+        if intent.act is Act.ERASE:
+            self.text = self.text[:-1]
+            return True
+        return intent.act in (Act.SKIP, Act.PICK)  # their characters arrive as TEXT
+
+    @property
+    def counter(self) -> str:
+        return f"{len(self.text)} / {self.max_length}"
+
+    def draw(
+        self,
+        surface: pygame.Surface,
+        fonts: Typography,
+        theme: Theme,
+        focused: bool,
+        clock: float,
+    ) -> None:
+        panel(surface, self.rect, theme, theme.panel_sunken, radius=10, shadow=False,
+              border=theme.accent if focused else theme.border)  # fmt: skip
+        inner = self.rect.inflate(-2 * PAD_X, -2 * PAD_Y)
+        step = fonts.line_height("body")
+        lines = list(fonts.wrap(self.text, "body", inner.width - 4)) if self.text else []
+        visible = max(1, inner.height // step)
+        shown = lines[-visible:]  # keep the end in view while typing
+        clip = surface.get_clip()
+        surface.set_clip(inner.clip(clip))
+        if not self.text:
+            surface.blit(fonts.render(self.placeholder, "body", theme.text_faint), inner.topleft)
+            caret = (inner.x, inner.y)
+        else:
+            y = inner.y
+            for line in shown:
+                surface.blit(fonts.render(line, "body", theme.text), (inner.x, y))
+                y += step
+            last = shown[-1] if shown else ""
+            caret = (inner.x + fonts.width(last, "body") + 1, y - step)
+        if focused and int(clock * 2) % 2 == 0:
+            pygame.draw.rect(surface, theme.accent, pygame.Rect(*caret, 2, step - 4))
+        surface.set_clip(clip)
+        if focused:
+            focus_ring(surface, self.rect, theme, 10)
+
+
+# ---- the conversation, rebuilt --------------------------------------------------------------
+
+
+def conversation(
+    scenario: Scenario, detail: AttemptDetail, lang: str = "en"
+) -> tuple[tuple[str, str], ...]:
+    """(speaker, text) for every line of a recorded call: "customer" or "agent".
+
+    Replayed from the recorded events on the scenario (as `replay_attempt` does), so the
+    customer's lines are exactly what the trainee read. If the scenario has changed since,
+    the recorded turns still give every reply, and the customer's line before each one
+    where its node still exists.
+    """
+    attempt = detail.attempt
+    lines: list[tuple[str, str]] = []
+    try:
+        if scenario.id != attempt.scenario_id or scenario.content_hash != attempt.content_hash:
+            raise SessionError("the scenario has changed since")
+        state = start(
+            scenario, policy=attempt.policy, seed=attempt.seed, timer=TimerMode(attempt.timer)
+        )
+        for event in detail.events:
+            state = _speak(scenario, state, lang, lines)
+            if state.phase is Phase.ENDED:
+                raise SessionError("the recording goes on after the end")
+            state = tick(scenario, state, event.silence)
+            if event.choice is None:
+                continue
+            state, turn = choose(scenario, state, event.choice)
+            lines.append(("agent", turn.say.get(lang)))
+        _speak(scenario, state, lang, lines)
+        return tuple(lines)
+    except (SessionError, KeyError, ValueError):
+        lines = []
+        for turn in detail.turns:
+            if turn.node in scenario.index:
+                lines.append(("customer", scenario.node(turn.node).customer.get(lang)))
+            lines.append(("agent", turn.say.get(lang)))
+        return tuple(lines)
+
+
+def _speak(
+    scenario: Scenario, state: SessionState, lang: str, lines: list[tuple[str, str]]
+) -> SessionState:
+    """Collect the customer's lines until the trainee has to answer (or the call ends)."""
+    while state.phase is Phase.SPEAKING:
+        moment = current(scenario, state, lang)
+        if isinstance(moment, CustomerLine):
+            lines.append(("customer", moment.text))
+        state = proceed(scenario, state)
+    return state

@@ -1,0 +1,309 @@
+"""One attempt on the desk: the debrief the trainee saw, the whole conversation, a coaching note.
+
+The debrief is restored by replaying the attempt's recorded events (`game.ui.review.rebuild`,
+through `replay_attempt`), and drawn by the debrief scene's own cards (anger curve,
+competencies, steps, points, turn by turn); this scene adds the conversation as it was
+spoken, earlier notes on the call, and a box for a new note, saved with `Store.add_note`
+under the name the supervisor gave at the gate. The trainee sees it on the title screen.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pygame
+
+from game.engine.scoring import Debrief
+from game.records.api import AttemptDetail, Note
+from game.ui import chrome
+from game.ui.intents import Act, Intent
+from game.ui.scenes.debrief import GAP, LEFT_W, DebriefScene
+from game.ui.scenes.supervisor import NOTE_MAX, Desk, NoteField, conversation, text_input, when
+from game.ui.transcript import PAD_X as BUBBLE_PAD_X
+from game.ui.transcript import PAD_Y as BUBBLE_PAD_Y
+from game.ui.widgets import Button
+
+if TYPE_CHECKING:
+    from game.scenario.campaign import Level
+    from game.ui.app import App
+
+NOTE = "note"
+NOTE_LINES = 3  # lines of the note box on screen
+
+
+def open_attempt(app: App, desk: Desk, attempt_id: int) -> None:
+    """Push the attempt's page, or the error scene if its level cannot be loaded."""
+    detail = desk.store.attempt_detail(attempt_id)
+    if detail is None:
+        return
+    level = desk.campaign.level(detail.attempt.scenario_id)
+    if level is None or level.scenario is None:
+        from game.ui.scenes.error import ErrorScene
+
+        app.push(
+            ErrorScene(
+                app,
+                "This level is not in the campaign any more",
+                "The call is still in the records, but its level can't be loaded to show it.",
+                (detail.attempt.scenario_id,),
+            )
+        )
+        return
+    from game.ui.review import rebuild
+
+    try:
+        report, changed = rebuild(detail, level.scenario)
+    except ValueError:
+        return  # not finished: nothing to debrief (the list does not offer these)
+    app.play("select")
+    app.push(AttemptScene(app, desk, level, report, detail, changed))
+
+
+class AttemptScene(DebriefScene):
+    name = "supervisor-attempt"
+
+    def __init__(
+        self,
+        app: App,
+        desk: Desk,
+        level: Level,
+        report: Debrief,
+        detail: AttemptDetail,
+        changed: str | None,
+    ) -> None:
+        super().__init__(app, level, report, review_of=detail.attempt.started_at, note=changed)
+        assert level.scenario is not None
+        self.desk = desk
+        self.detail = detail
+        self.lines = conversation(level.scenario, detail, detail.attempt.lang)
+        self.notes: tuple[Note, ...] = detail.notes
+        self.field = NoteField("Write a coaching note…", NOTE_MAX)
+        self.saved = ""  # the confirmation after saving
+        self.warned = False  # Esc once with an unsaved note: warn, twice: leave
+
+    # ---- life cycle ---------------------------------------------------------------------------
+
+    def enter(self) -> None:
+        text_input(True)
+        self.layout()
+        self.menu.focus(NOTE)
+
+    # ---- layout: the debrief's, with the conversation and the note box ------------------------
+
+    def layout(self) -> None:
+        super().layout()  # header, score card, the page (through _build_page below)
+        app, fonts, theme = self.app, self.app.fonts, self.app.theme
+        width = 1280 - 2 * chrome.MARGIN
+        # the header names the trainee; the page moves down if that made it taller
+        level, played = self.level, when(self.detail.attempt.started_at)
+        caption = (
+            f"{self.detail.attempt.trainee_name} · level {level.number} · {level.title}"
+            f" · played {played}"
+        )
+        old_h = self._header.get_height()
+        self._header = chrome.header(app, caption, self._headline(), width - self._score_w - 24)
+        grown = max(0, self._header.get_height() - old_h)
+        self.view.rect = self.view.rect.move(0, grown)
+        self._hints = chrome.hints(
+            app,
+            [("Tab", "Note / buttons"), ("PgUp PgDn", "Read"), ("Enter", "New line / choose"),
+             ("Esc", "Back")],
+            width,
+        )  # fmt: skip
+        foot = chrome.footer_y(app, self._hints)
+        button_w = 230
+        save = Button("save", "Save the note", "primary")
+        back = Button("back", "Back", "ghost")
+        box_h = fonts.line_height("body") * NOTE_LINES + 2 * 11 + 4
+        top = foot - 14 - box_h
+        self.field.rect = pygame.Rect(chrome.MARGIN, top, width - button_w - 16, box_h)
+        bx = self.field.rect.right + 16
+        y = save.place(fonts, bx, top, button_w) + 10
+        back.place(fonts, bx, y, button_w)
+        self._label_y = top - fonts.line_height("caption") - 8
+        self.menu.set_buttons([save, back], keep=False, order=[NOTE, "save", "back"])
+        self.menu.render(fonts, theme)
+        if self.menu.focused not in (NOTE, "save", "back"):
+            self.menu.focus(NOTE)
+        view = self.view.rect
+        self.view.rect = pygame.Rect(view.x, view.y, view.width, self._label_y - 14 - view.y)
+        self.view.set_content(self.view.content_height)
+
+    def _build_page(self, width: int) -> None:
+        right_w = width - LEFT_W - GAP - 14
+        left = [self._curve_card, self._conversation_card, self._notes_card,
+                self._competency_card, self._steps_card, self._points_card]  # fmt: skip
+        heights = [card(None, 0, LEFT_W) for card in left]
+        turn_h = self._turns_card(None, 0, right_w)
+        used = [(c, h) for c, h in zip(left, heights, strict=True) if h > 0]
+        height = max(sum(h for _, h in used) + GAP * (len(used) - 1), turn_h) + 8
+        page = pygame.Surface((width, height), pygame.SRCALPHA)
+        y = 0
+        for card, h in used:
+            card(page, y, LEFT_W)
+            y += h + GAP
+        self._turns_x = LEFT_W + GAP
+        self._turns_card(page, 0, right_w)
+        self._page = page
+        self.view.set_content(height)
+
+    def _conversation_card(self, page: pygame.Surface | None, y: int, width: int) -> int:
+        """Every line of the call, as bubbles: the customer on the left, the trainee right."""
+        fonts, theme = self.app.fonts, self.app.theme
+        inner = width - 40
+        bubble_w = round(inner * 0.86)
+        cap_h = fonts.line_height("caption")
+        step = fonts.line_height("small")
+        scenario = self.level.scenario
+        who = scenario.customer.name.get(self.app.lang) if scenario is not None else "Customer"
+        placed: list[tuple[str, tuple[str, ...], int]] = []
+        h = 20 + cap_h + 14
+        for speaker, text in self.lines:
+            wrapped = fonts.wrap(text, "small", bubble_w - 2 * BUBBLE_PAD_X)
+            placed.append((speaker, wrapped, h))
+            h += cap_h + 4 + len(wrapped) * step + 2 * BUBBLE_PAD_Y + 10
+        height = h + 10
+        if page is None:
+            return height
+        self._card(page, y, 0, width, height)
+        page.blit(fonts.render("THE CONVERSATION", "caption", theme.text_faint), (20, y + 20))
+        trainee = self.detail.attempt.trainee_name
+        for speaker, wrapped, top in placed:
+            text_w = max((fonts.width(line, "small") for line in wrapped), default=0)
+            w = min(bubble_w, text_w + 2 * BUBBLE_PAD_X)
+            x = 20 + inner - w if speaker == "agent" else 20
+            caption = trainee.upper() if speaker == "agent" else who.upper()
+            cap = fonts.render(caption, "caption", theme.text_dim)
+            cx = x + w - cap.get_width() if speaker == "agent" else x
+            page.blit(cap, (cx, y + top))
+            box = pygame.Rect(x, y + top + cap_h + 4, w, len(wrapped) * step + 2 * BUBBLE_PAD_Y)
+            fill = theme.agent_bubble if speaker == "agent" else theme.customer_bubble
+            ink = theme.agent_text if speaker == "agent" else theme.customer_text
+            pygame.draw.rect(page, fill, box, border_radius=14)
+            if theme.high_contrast:
+                pygame.draw.rect(
+                    page, theme.border, box, width=theme.border_width, border_radius=14
+                )
+            ty = box.y + BUBBLE_PAD_Y
+            for line in wrapped:
+                page.blit(fonts.render(line, "small", ink), (box.x + BUBBLE_PAD_X, ty))
+                ty += step
+        return height
+
+    def _notes_card(self, page: pygame.Surface | None, y: int, width: int) -> int:
+        """Coaching notes already written on this call (none: no card)."""
+        if not self.notes:
+            return 0
+        fonts, theme = self.app.fonts, self.app.theme
+        inner = width - 40
+        blocks = []
+        for note in self.notes:
+            read = "read" if note.read_at is not None else "not read yet"
+            blocks.append((f"{note.author} · {when(note.created_at)} · {read}", note.text))
+        height = 20 + fonts.line_height("caption") + 12
+        for head, body in blocks:
+            height += fonts.block_height(head, "small_bold", inner) + 4
+            height += fonts.block_height(body, "small", inner) + 14
+        height += 6
+        if page is None:
+            return height
+        self._card(page, y, 0, width, height)
+        page.blit(
+            fonts.render("COACHING NOTES ON THIS CALL", "caption", theme.text_faint), (20, y + 20)
+        )
+        yy = y + 20 + fonts.line_height("caption") + 12
+        for head, body in blocks:
+            yy = fonts.draw_block(page, head, "small_bold", theme.accent, 20, yy, inner) + 4
+            yy = fonts.draw_block(page, body, "small", theme.text, 20, yy, inner) + 14
+        return height
+
+    # ---- input --------------------------------------------------------------------------------
+
+    def handle(self, intent: Intent) -> None:
+        act = intent.act
+        focused = self.menu.focused
+        if act is Act.BACK:
+            if self.field.text.strip() and not self.warned:
+                self.warned = True
+                self.saved = "The note is not saved: Esc again leaves without it."
+                self.app.play("back")
+                return
+            self.activate("back")
+            return
+        if act is Act.CLICK and self.field.rect.collidepoint(intent.pos):
+            self.menu.focus(NOTE)
+            return
+        if act in (Act.NEXT, Act.PREV):
+            self.menu.ring.move(1 if act is Act.NEXT else -1)
+            self.app.play("move")
+            return
+        if focused == NOTE and act in (Act.TEXT, Act.ERASE, Act.CONFIRM, Act.SKIP, Act.PICK):
+            self.field.handle(intent)
+            self.saved, self.warned = "", False
+            return
+        if act is Act.UP:
+            self.view.scroll_by(-3 * self.view.line)
+            return
+        if act is Act.DOWN:
+            self.view.scroll_by(3 * self.view.line)
+            return
+        if self.view.handle(intent):
+            return
+        moved, key = self.menu.handle(intent)
+        if moved:
+            self.app.play("move")
+        if key is not None:
+            self.activate(key)
+
+    def activate(self, key: str) -> None:
+        if key == "save":
+            self.save()
+        elif key == "back":
+            self.app.play("back")
+            self.app.pop()
+        elif key == NOTE:
+            self.menu.focus(NOTE)
+
+    def save(self) -> None:
+        text = self.field.text.strip()
+        if not text:
+            self.saved = "Write the note first."
+            self.app.play("back")
+            self.menu.focus(NOTE)
+            return
+        note = self.desk.store.add_note(self.detail.attempt.id, self.desk.author, text)
+        self.notes = (*self.notes, note)
+        self.field.text = ""
+        self.warned = False
+        trainee = self.detail.attempt.trainee_name
+        self.saved = f"Saved. {trainee} will see it on the title screen."
+        self.app.play("select")
+        self.layout()
+        self.menu.focus(NOTE)
+
+    def exit(self) -> None:
+        text_input(False)
+
+    # ---- drawing ------------------------------------------------------------------------------
+
+    def draw(self, surface: pygame.Surface) -> None:
+        super().draw(surface)
+        app, fonts, theme = self.app, self.app.fonts, self.app.theme
+        trainee = self.detail.attempt.trainee_name
+        label = f"COACHING NOTE FOR {trainee.upper()} · SIGNED {self.desk.author.upper()}"
+        x = chrome.MARGIN
+        surface.blit(
+            fonts.render(fonts.fit_line(label, "caption", 700), "caption", theme.text_faint),
+            (x, self._label_y),
+        )
+        near = len(self.field.text) >= NOTE_MAX * 0.9
+        image = fonts.render(
+            self.field.counter, "caption", theme.warn if near else theme.text_faint
+        )
+        counter = image.get_rect(topright=(self.field.rect.right, self._label_y))
+        surface.blit(image, counter)
+        if self.saved:
+            tone = theme.good if self.saved.startswith("Saved") else theme.warn
+            msg = fonts.render(fonts.fit_line(self.saved, "caption", 520), "caption", tone)
+            surface.blit(msg, msg.get_rect(topright=(counter.x - 24, self._label_y)))
+        self.field.draw(surface, fonts, theme, self.menu.focused == NOTE, app.clock)

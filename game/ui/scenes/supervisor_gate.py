@@ -1,0 +1,342 @@
+"""The supervisor passphrase: set on first use, asked every time, changeable from the desk.
+
+Only a salted scrypt hash is stored (`game.records.passphrase`). Checking it takes a tenth
+of a second or so, so it runs on a worker thread and the window keeps drawing. Every wrong
+passphrase makes the next try wait longer (1, 2, 4 … 60 seconds), counted down on the fixed
+step; the count of failures is kept in the database, so leaving and coming back, or
+restarting the game, does not skip the wait.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING
+
+import pygame
+
+from game.records import passphrase
+from game.ui import chrome
+from game.ui.draw import icon_lock, panel
+from game.ui.intents import Act, Intent
+from game.ui.scene import Scene
+from game.ui.scenes.supervisor import DEFAULT_AUTHOR, Desk, SecretField, text_input
+from game.ui.widgets import Button, Menu, TextField
+
+if TYPE_CHECKING:
+    from game.records.api import Store
+    from game.ui.app import App
+
+FAILURES_KEY = "supervisor_passphrase_failures"
+MAX_WAIT = 60.0
+
+
+def wait_after(failures: int) -> float:
+    """Seconds before the next try after this many wrong passphrases in a row."""
+    if failures <= 0:
+        return 0.0
+    return min(MAX_WAIT, 2.0 ** (failures - 1))
+
+
+def failures(store: Store) -> int:
+    raw = store.get_setting(FAILURES_KEY)
+    try:
+        return max(0, int(raw or 0))
+    except ValueError:
+        return 0
+
+
+class PassphraseScene(Scene):
+    """Modes: "set" (first use), "check" (to open the desk), "change" (from the desk)."""
+
+    name = "supervisor-gate"
+
+    def __init__(self, app: App, desk: Desk | None = None) -> None:
+        super().__init__(app)
+        world = app.world()
+        assert world.store is not None and world.campaign is not None
+        self.store = world.store
+        self.desk = desk
+        if desk is not None:
+            self.mode = "change"
+        elif passphrase.has_passphrase(self.store):
+            self.mode = "check"
+        else:
+            self.mode = "set"
+        self.fields: dict[str, TextField] = {}
+        if self.mode == "check":
+            self.fields["phrase"] = SecretField("Passphrase", 200)
+        if self.mode == "change":
+            self.fields["old"] = SecretField("Current passphrase", 200)
+        if self.mode in ("set", "change"):
+            self.fields["new"] = SecretField(f"At least {passphrase.MIN_LENGTH} characters", 200)
+            self.fields["again"] = SecretField("The same again", 200)
+        if self.mode != "change":
+            self.fields["author"] = TextField(DEFAULT_AUTHOR, 100)
+        self.labels = {
+            "phrase": "SUPERVISOR PASSPHRASE",
+            "old": "CURRENT PASSPHRASE",
+            "new": "NEW PASSPHRASE",
+            "again": "NEW PASSPHRASE AGAIN",
+            "author": "YOUR NAME, TO SIGN COACHING NOTES (OPTIONAL)",
+        }
+        self.menu = Menu()
+        self.error = ""
+        self.message = ""
+        self.failures = failures(self.store) if self.mode != "set" else 0
+        self.wait = wait_after(self.failures)  # seconds left before another try
+        self.checking = False
+        self._result: tuple[bool, str] | None = None  # set by the worker thread
+        self._worker: threading.Thread | None = None
+
+    # ---- life cycle ---------------------------------------------------------------------------
+
+    def enter(self) -> None:
+        self.layout()
+        self.menu.focus(next(iter(self.fields)))
+        text_input(True)
+
+    def exit(self) -> None:
+        if self._worker is not None:
+            self._worker.join(timeout=10)
+        if self.desk is None:
+            text_input(False)
+
+    # ---- layout -------------------------------------------------------------------------------
+
+    def _texts(self) -> tuple[str, str, str, str]:
+        """(caption, title, explanation, primary button)."""
+        if self.mode == "set":
+            return (
+                "Supervisor's desk · first use",
+                "Choose a supervisor passphrase",
+                "The desk shows every trainee's records, so it is locked. Choose a passphrase"
+                f" of at least {passphrase.MIN_LENGTH} characters and type it twice. Only a"
+                " salted hash of it is kept. Share it with the other supervisors, not with"
+                " trainees.",
+                "Set the passphrase and open the desk",
+            )
+        if self.mode == "change":
+            return (
+                "Supervisor's desk · passphrase",
+                "Change the passphrase",
+                "Type the current passphrase, then the new one twice. Everyone who opens the"
+                " desk on this database will need the new one.",
+                "Change the passphrase",
+            )
+        return (
+            "Supervisor's desk",
+            "Supervisors only",
+            "Trainees' records and coaching notes are behind the supervisor passphrase.",
+            "Open the desk",
+        )
+
+    def layout(self) -> None:
+        app, fonts, theme = self.app, self.app.fonts, self.app.theme
+        caption, title, self._help, primary = self._texts()
+        card_w = 640
+        x = (1280 - card_w) // 2
+        inner = card_w - 64
+        self._header = chrome.header(app, caption, title, inner - 60)
+        self._hints = chrome.hints(
+            app,
+            [("Tab", "Next"), ("Enter", "Continue"), ("Esc", "Back")],
+            1280 - 2 * chrome.MARGIN,
+        )
+        y = chrome.TOP + 8
+        self._header_y = y
+        y += max(self._header.get_height(), 48) + 14
+        self._help_y = y
+        y += fonts.block_height(self._help, "body", inner) + 18
+        self._label_ys: dict[str, int] = {}
+        for key, field in self.fields.items():
+            self._label_ys[key] = y
+            y += fonts.block_height(self.labels[key], "caption", inner) + 6
+            field.rect = pygame.Rect(x + 32, y, inner, field.height(fonts))
+            y = field.rect.bottom + 14
+        self._status_y = y
+        y += fonts.block_height(self._status() or " ", "small_bold", inner) + 12
+        go = Button("go", primary, "primary")
+        y = go.place(fonts, x + 32, y, inner) + 10
+        back = Button("back", "Back to the desk" if self.desk else "Back", "ghost")
+        y = back.place(fonts, x + 32, y, inner) + 28
+        self.card = pygame.Rect(x, chrome.TOP - 12, card_w, y - chrome.TOP + 12)
+        self._card_x, self._inner = x + 32, inner
+        keep = self.menu.focused is not None
+        self.menu.set_buttons([go, back], keep=keep, order=[*self.fields, "go", "back"])
+        self.menu.render(fonts, theme)
+
+    def _status(self) -> str:
+        if self.checking:
+            return "Checking…"
+        if self.wait > 0:
+            return f"{self.error} Try again in {int(self.wait + 0.999)} s.".strip()
+        return self.error or self.message
+
+    # ---- input --------------------------------------------------------------------------------
+
+    def handle(self, intent: Intent) -> None:
+        focused = self.menu.focused
+        field = self.fields.get(focused or "")
+        if intent.act is Act.BACK:
+            self.leave()
+            return
+        if intent.act is Act.CLICK:
+            for key, candidate in self.fields.items():
+                if candidate.rect.collidepoint(intent.pos):
+                    self.menu.focus(key)
+                    return
+        if field is not None:
+            if field.handle(intent):
+                return
+            if intent.act in (Act.SKIP, Act.PICK):
+                return  # a space or digit typed into the field arrives as text too
+            if intent.act is Act.CONFIRM:
+                keys = list(self.fields)  # on to the next secret still empty, else go
+                index = keys.index(focused or "")
+                after = self.fields[keys[index + 1]] if index + 1 < len(keys) else None
+                if isinstance(after, SecretField) and not after.text:
+                    self.menu.focus(keys[index + 1])
+                else:
+                    self.submit()
+                return
+        moved, pressed = self.menu.handle(intent)
+        if moved:
+            self.app.play("move")
+        if pressed == "go":
+            self.submit()
+        elif pressed == "back":
+            self.leave()
+
+    def leave(self) -> None:
+        if self.checking:
+            return  # let the check finish first; it only takes a moment
+        self.app.play("back")
+        self.app.pop()
+
+    def submit(self) -> None:
+        """Check what was typed, on a worker thread (scrypt is deliberately slow)."""
+        if self.checking or self.wait > 0:
+            self.app.play("back")
+            return
+        self.error = self.message = ""
+        if self.mode in ("set", "change"):
+            new, again = self.fields["new"].text, self.fields["again"].text
+            if len(new.strip()) < passphrase.MIN_LENGTH:
+                self._refuse(
+                    "new", f"The passphrase needs at least {passphrase.MIN_LENGTH} characters."
+                )
+                return
+            if new != again:
+                self.fields["again"].text = ""
+                self._refuse("again", "The two new passphrases are not the same. Type it again.")
+                return
+        elif not self.fields["phrase"].text:
+            self._refuse("phrase", "Type the passphrase first.")
+            return
+        self.checking = True
+        self._result = None
+        typed = {key: field.text for key, field in self.fields.items()}
+        store, mode = self.store, self.mode
+
+        def work() -> None:
+            try:
+                if mode == "set":
+                    passphrase.set_passphrase(store, typed["new"])
+                    self._result = (True, "")
+                elif mode == "change":
+                    passphrase.set_passphrase(store, typed["new"], old=typed["old"])
+                    self._result = (True, "")
+                else:
+                    self._result = (passphrase.verify_passphrase(store, typed["phrase"]), "")
+            except passphrase.WrongPassphrase:
+                self._result = (False, "")
+            except Exception as error:  # shown on the card, not raised into the loop
+                self._result = (False, f"{type(error).__name__}: {error}")
+
+        self._worker = threading.Thread(target=work, name="passphrase", daemon=True)
+        self._worker.start()
+        self.layout()
+
+    def _refuse(self, key: str, why: str) -> None:
+        self.error = why
+        self.app.play("back")
+        self.layout()
+        self.menu.focus(key)
+
+    def _finish(self, ok: bool, problem: str) -> None:
+        self.checking = False
+        self._worker = None
+        if problem:
+            self._refuse(next(iter(self.fields)), f"The passphrase could not be checked: {problem}")
+            return
+        if not ok:
+            self.failures += 1
+            self.store.set_setting(FAILURES_KEY, str(self.failures))
+            self.wait = wait_after(self.failures)
+            secret = "old" if self.mode == "change" else "phrase"
+            self.fields[secret].text = ""
+            self._refuse(secret, "That passphrase is not right.")
+            return
+        if self.failures:
+            self.store.set_setting(FAILURES_KEY, "0")
+        self.failures = 0
+        self.app.play("select")
+        if self.mode == "change":
+            for field in self.fields.values():
+                field.text = ""
+            self.app.pop()
+            return
+        world = self.app.world()
+        assert world.campaign is not None
+        author = " ".join(self.fields["author"].text.split()) or DEFAULT_AUTHOR
+        desk = Desk(self.store, world.campaign, world.catalog, author)
+        from game.ui.scenes.supervisor_overview import OverviewScene
+
+        self.app.replace(OverviewScene(self.app, desk))
+
+    def wait_for_check(self, timeout: float = 60.0) -> None:
+        """Block until the passphrase check in flight (if any) has an answer (tests, tools)."""
+        worker = self._worker
+        if worker is not None:
+            worker.join(timeout)
+
+    # ---- per frame ----------------------------------------------------------------------------
+
+    def update(self, dt: float) -> None:
+        if self.checking and self._result is not None:
+            ok, problem = self._result
+            self._finish(ok, problem)
+        if self.wait > 0:
+            before = int(self.wait + 0.999)
+            self.wait = max(0.0, self.wait - dt)
+            if int(self.wait + 0.999) != before:
+                self.layout()  # the countdown's text changed
+
+    def draw(self, surface: pygame.Surface) -> None:
+        app, fonts, theme = self.app, self.app.fonts, self.app.theme
+        surface.blit(app.backdrop, (0, 0))
+        panel(surface, self.card, theme)
+        x, inner = self._card_x, self._inner
+        lock = pygame.Rect(x + inner - 44, self._header_y + 6, 44, 44)
+        pygame.draw.rect(surface, theme.accent_soft, lock, border_radius=12)
+        icon_lock(surface, lock.inflate(-16, -14), theme.accent)
+        surface.blit(self._header, (x, self._header_y))
+        fonts.draw_block(surface, self._help, "body", theme.text_dim, x, self._help_y, inner)
+        focused = self.menu.focused
+        for key, field in self.fields.items():
+            fonts.draw_block(
+                surface,
+                self.labels[key],
+                "caption",
+                theme.text_faint,
+                x,
+                self._label_ys[key],
+                inner,
+            )
+            field.draw(surface, fonts, theme, key == focused, app.clock)
+        status = self._status()
+        if status:
+            tone = theme.bad if self.error else theme.text_dim
+            fonts.draw_block(surface, status, "small_bold", tone, x, self._status_y, inner)
+        self.menu.draw(surface, fonts, theme)
+        surface.blit(self._hints, (chrome.MARGIN, chrome.footer_y(app, self._hints)))

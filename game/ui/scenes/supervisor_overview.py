@@ -1,0 +1,446 @@
+"""The desk's front page: every trainee × level, one screenful at a time, sorted in the database.
+
+Each row is a trainee: their best score and grade per level, levels passed, attempts and
+last activity. A stuck trainee (several failed attempts at a level and no pass) is marked
+with a warning sign and the words "Stuck at level …", and their cell for that level with an
+exclamation mark, so it reads without colour. The rows come from `Store.overview_page`, a
+screenful per query, so the first page of a big training room shows at once.
+
+Keys: ↑↓ move (past the page edge to the next page), PgUp/PgDn page, Enter opens the
+trainee, Tab changes the sort, typing filters by name, Esc clears the filter or leaves.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+import pygame
+
+from game.records.api import PAGE_MAX, OverviewRow
+from game.ui import chrome
+from game.ui.draw import focus_ring, panel
+from game.ui.intents import PAGE_LINES, Act, Intent
+from game.ui.scene import Scene
+from game.ui.scenes.supervisor import Desk, text_input
+from game.ui.theme import blend
+from game.ui.widgets import Button, Menu, TextField
+
+if TYPE_CHECKING:
+    from game.ui.app import App
+
+# (sort, descending, label): Tab walks through them in this order
+SORTS: tuple[tuple[str, bool, str], ...] = (
+    ("coaching", True, "Needs coaching"),
+    ("activity", True, "Recently active"),
+    ("activity", False, "Longest inactive"),
+    ("name", False, "Name A–Z"),
+    ("name", True, "Name Z–A"),
+    ("passed", True, "Most levels passed"),
+    ("passed", False, "Fewest levels passed"),
+)
+NAME_W = 250
+ATTEMPTS_W = 84
+LAST_W = 150
+TABLE = "table"
+SEARCH = "search"
+STUCK_MARK = "⚠"
+VERDICT = MappingProxyType({True: "✓", False: ""})
+
+
+class OverviewScene(Scene):
+    name = "supervisor-overview"
+
+    def __init__(self, app: App, desk: Desk) -> None:
+        super().__init__(app)
+        self.desk = desk
+        self.sort_index = 0
+        self.search = TextField("Type to find a trainee by name", 100)
+        self.rows: tuple[OverviewRow, ...] = ()
+        self.total = 0
+        self.offset = 0  # index of the page's first row among all matching trainees
+        self.cursor = 0  # the selected row, on this page
+        self.page_size = 10
+        self.menu = Menu(horizontal=True)
+        self.zone = TABLE  # TABLE, or the toolbar (the menu's focus)
+        self._table: pygame.Surface | None = None
+        self._queried: tuple[object, ...] = ()
+
+    # ---- data ---------------------------------------------------------------------------------
+
+    @property
+    def sort(self) -> tuple[str, bool, str]:
+        return SORTS[self.sort_index]
+
+    def refresh(self) -> None:
+        """Fetch the current page (and clamp the cursor to what came back)."""
+        sort, descending, _ = self.sort
+        term = self.search.text.strip() or None
+        rows, total = self.desk.store.overview_page(
+            sort, descending, self.offset, min(PAGE_MAX, self.page_size), term
+        )
+        if not rows and total and self.offset:  # the page emptied (filter): go to the last
+            self.offset = max(0, (total - 1) // self.page_size * self.page_size)
+            rows, total = self.desk.store.overview_page(
+                sort, descending, self.offset, self.page_size, term
+            )
+        self.rows, self.total = rows, total
+        self.cursor = max(0, min(self.cursor, len(rows) - 1))
+        self._queried = (sort, descending, term, self.offset, self.page_size)
+        self._paint_table()
+
+    @property
+    def selected(self) -> OverviewRow | None:
+        return self.rows[self.cursor] if self.rows else None
+
+    # ---- life cycle ---------------------------------------------------------------------------
+
+    def enter(self) -> None:
+        text_input(True)
+        self.layout()
+
+    def resume(self) -> None:
+        self.refresh()  # a note written or a call played since: show it
+
+    def exit(self) -> None:
+        text_input(False)
+
+    # ---- layout -------------------------------------------------------------------------------
+
+    def layout(self) -> None:
+        app, fonts, theme = self.app, self.app.fonts, self.app.theme
+        width = 1280 - 2 * chrome.MARGIN
+        self._header = chrome.header(app, "Supervisor's desk", "Your trainees", 520)
+        self._hints = chrome.hints(
+            app,
+            [
+                ("↑↓", "Move"),
+                ("PgUp PgDn", "Page"),
+                ("Enter", "Open"),
+                ("Tab", "Sort"),
+                ("A–Z", "Find"),
+                ("Esc", "Leave"),
+            ],
+            width,
+        )
+        # the toolbar: passphrase and leave beside the title, the sort beside the search
+        buttons = [
+            Button("sort", f"Sort: {self.sort[2]}", "secondary", hint="Tab"),
+            Button("passphrase", "Change passphrase", "ghost"),
+            Button("leave", "Leave the desk", "ghost"),
+        ]
+        widths = [max(150, fonts.width(b.label, "body_bold") + 56) for b in buttons]
+        widest = max(fonts.width(f"Sort: {s[2]}", "body_bold") for s in SORTS)
+        widths[0] = widest + fonts.width("Tab", "caption") + 70
+        bh = max(b.measure(fonts, w) for b, w in zip(buttons, widths, strict=True))
+        x = 1280 - chrome.MARGIN
+        for button, w in reversed(list(zip(buttons[1:], widths[1:], strict=True))):
+            x -= w
+            button.place(fonts, x, chrome.TOP + 4, w)
+            button.rect.height = bh
+            x -= 10
+        top = max(chrome.TOP + self._header.get_height(), chrome.TOP + 4 + bh) + 18
+        self.search.rect = pygame.Rect(chrome.MARGIN, top, 420, self.search.height(fonts))
+        sort = buttons[0]
+        sort.place(fonts, 1280 - chrome.MARGIN - widths[0], top, widths[0])
+        sort.rect.height = self.search.rect.height
+        self.menu.set_buttons(buttons, keep=True)
+        self.menu.render(fonts, theme)
+        self._count_y = self.search.rect.centery - fonts.line_height("small") // 2
+        self._count_w = sort.rect.x - 20 - (self.search.rect.right + 20)
+        top = self.search.rect.bottom + 14
+        bottom = chrome.footer_y(app, self._hints) - 14
+        self.card = pygame.Rect(chrome.MARGIN, top, width, bottom - top)
+        self._head_h = fonts.line_height("caption") + 18
+        self.row_h = fonts.line_height("body_bold") + fonts.line_height("small") + 14
+        levels = max(1, len(self.desk.campaign.levels))
+        spare = width - 24 - NAME_W - ATTEMPTS_W - LAST_W
+        self.cell_w = max(24, min(64, spare // levels))
+        self.name_w = width - 24 - ATTEMPTS_W - LAST_W - self.cell_w * levels
+        size = max(1, (self.card.height - self._head_h - 8) // self.row_h)
+        if size != self.page_size:
+            first = self.offset + self.cursor
+            self.page_size = size
+            self.offset = first // size * size
+            self.cursor = first - self.offset
+        self.refresh()
+
+    def _paint_table(self) -> None:
+        """The rows of this page, painted once per query onto the card's surface."""
+        fonts, theme = self.app.fonts, self.app.theme
+        card = self.card
+        table = pygame.Surface(card.size, pygame.SRCALPHA)
+        levels = self.desk.campaign.levels
+        x0 = 12
+        # column heads
+        y = 12
+        heads = [("TRAINEE", x0 + 10, self.name_w - 10, "left")]
+        x = x0 + self.name_w
+        for level in levels:
+            heads.append((str(level.number), x, self.cell_w, "center"))
+            x += self.cell_w
+        heads.append(("ATTEMPTS", x, ATTEMPTS_W, "center"))
+        heads.append(("LAST ACTIVE", x + ATTEMPTS_W + 8, LAST_W - 8, "left"))
+        for text, hx, hw, align in heads:
+            fonts.draw_block(table, fonts.fit_line(text, "caption", hw), "caption",
+                             theme.text_faint, hx, y, hw, align)  # fmt: skip
+        y = self._head_h
+        pygame.draw.line(table, theme.border, (x0, y - 4), (card.width - 12, y - 4))
+        if not self.rows:
+            empty = (
+                "No trainee matches that name."
+                if self.search.text.strip()
+                else "No trainees yet. They appear here once they create a profile."
+            )
+            fonts.draw_block(table, empty, "body", theme.text_dim, x0 + 10, y + 14, card.width - 40)
+        for index, row in enumerate(self.rows):
+            self._paint_row(table, row, y + index * self.row_h, index)
+        self._table = table
+
+    def _paint_row(self, table: pygame.Surface, row: OverviewRow, y: int, index: int) -> None:
+        fonts, theme = self.app.fonts, self.app.theme
+        levels = self.desk.campaign.levels
+        x0 = 12
+        box = pygame.Rect(x0, y, self.card.width - 24, self.row_h - 4)
+        stuck = row.stuck_levels
+        if index % 2 == 1:
+            pygame.draw.rect(
+                table, blend(theme.panel, theme.panel_raised, 0.5), box, border_radius=8
+            )
+        if stuck:
+            pygame.draw.rect(table, blend(theme.panel, theme.bad_soft, 0.6), box, border_radius=8)
+            pygame.draw.rect(table, theme.bad, pygame.Rect(box.x, box.y, 5, box.height),
+                             border_top_left_radius=8, border_bottom_left_radius=8)  # fmt: skip
+        name_w = self.name_w - 18
+        ty = y + 6
+        table.blit(
+            fonts.render(
+                fonts.fit_line(row.trainee.name, "body_bold", name_w), "body_bold", theme.text
+            ),
+            (x0 + 12, ty),
+        )
+        detail, warn = self.row_detail(row)
+        tone, style = (theme.bad, "small_bold") if warn else (theme.text_dim, "small")
+        table.blit(
+            fonts.render(fonts.fit_line(detail, style, name_w), style, tone),
+            (x0 + 12, ty + fonts.line_height("body_bold")),
+        )
+        x = x0 + self.name_w
+        for level in levels:
+            best = row.levels.get(level.key)
+            cell = pygame.Rect(x + 2, y + 4, self.cell_w - 4, self.row_h - 12)
+            if best is not None:
+                is_stuck = level.key in stuck
+                fill = (
+                    theme.good_soft
+                    if best.passed
+                    else theme.bad_soft
+                    if is_stuck
+                    else theme.panel_raised
+                )
+                pygame.draw.rect(table, fill, cell, border_radius=6)
+                if is_stuck:
+                    pygame.draw.rect(table, theme.bad, cell, width=2, border_radius=6)
+                score, grade = self.cell_text(row, level.key)
+                top = fonts.render(score, "small_bold", theme.text)
+                table.blit(top, top.get_rect(midtop=(cell.centerx, cell.y + 2)))
+                low = fonts.render(grade or "·", "caption", theme.text_dim)
+                table.blit(low, low.get_rect(midbottom=(cell.centerx, cell.bottom - 2)))
+            else:
+                dot = fonts.render("·", "small", theme.text_faint)
+                table.blit(dot, dot.get_rect(center=cell.center))
+            x += self.cell_w
+        count = fonts.render(str(row.attempts), "body", theme.text)
+        table.blit(count, count.get_rect(center=(x + ATTEMPTS_W // 2, box.centery)))
+        from game.ui.scenes.profile import ago
+
+        last = ago(row.last_activity).removeprefix("Active ")
+        table.blit(
+            fonts.render(fonts.fit_line(last, "small", LAST_W - 8), "small", theme.text_dim),
+            (x + ATTEMPTS_W + 8, box.centery - fonts.line_height("small") // 2),
+        )
+
+    def row_detail(self, row: OverviewRow) -> tuple[str, bool]:
+        """The line under a trainee's name, and whether it is a warning (stuck)."""
+        levels = self.desk.campaign.levels
+        if row.stuck_levels:
+            numbers = sorted(lvl.number for lvl in levels if lvl.key in row.stuck_levels)
+            which = ", ".join(str(n) for n in numbers) or "a retired level"
+            plural = "s" if len(numbers) > 1 else ""
+            return f"{STUCK_MARK} Stuck at level{plural} {which}", True
+        passed = sum(1 for b in row.levels.values() if b.passed)
+        return f"{passed} of {len(levels)} levels passed", False
+
+    @staticmethod
+    def cell_text(row: OverviewRow, key: str) -> tuple[str, str]:
+        """(best score, grade with ✓ passed or ! stuck) of one level; empty if not played."""
+        best = row.levels.get(key)
+        if best is None:
+            return "", ""
+        score = "–" if best.best_score is None else str(best.best_score)
+        mark = "!" if key in row.stuck_levels else VERDICT[best.passed]
+        return score, f"{best.best_grade or ''} {mark}".strip()
+
+    def row_rect(self, index: int) -> pygame.Rect:
+        """Where row `index` of this page is on screen."""
+        return pygame.Rect(
+            self.card.x + 12,
+            self.card.y + self._head_h + index * self.row_h,
+            self.card.width - 24,
+            self.row_h - 4,
+        )
+
+    # ---- moving -------------------------------------------------------------------------------
+
+    def move(self, step: int) -> None:
+        """Move the selection by `step` rows across page boundaries."""
+        if not self.total:
+            return
+        first = self.offset + self.cursor
+        target = max(0, min(self.total - 1, first + step))
+        if target == first:
+            return
+        offset = target // self.page_size * self.page_size
+        self.cursor = target - offset
+        if offset != self.offset:
+            self.offset = offset
+            self.refresh()
+        self.app.play("move")
+
+    def change_sort(self, step: int) -> None:
+        self.sort_index = (self.sort_index + step) % len(SORTS)
+        self.offset = self.cursor = 0
+        self.app.play("move")
+        self.layout()
+
+    def _search_changed(self) -> None:
+        self.offset = self.cursor = 0
+        self.refresh()
+
+    # ---- input --------------------------------------------------------------------------------
+
+    def handle(self, intent: Intent) -> None:
+        act = intent.act
+        if act is Act.BACK:
+            if self.search.text:
+                self.search.text = ""
+                self._search_changed()
+            else:
+                self.leave()
+            return
+        if act is Act.NEXT:
+            self.change_sort(1)
+            return
+        if act is Act.PREV:
+            self.change_sort(-1)
+            return
+        if act in (Act.TEXT, Act.ERASE):
+            before = self.search.text
+            self.search.handle(intent)
+            if self.search.text != before:
+                self.zone = TABLE
+                self._search_changed()
+            return
+        if act in (Act.SKIP, Act.PICK):
+            return  # spaces and digits arrive as TEXT for the name filter
+        if act in (Act.POINT, Act.CLICK):
+            self._pointer(intent)
+            return
+        if self.zone != TABLE:
+            if act is Act.DOWN:
+                self.zone = TABLE
+                self.app.play("move")
+                return
+            moved, key = self.menu.handle(intent)
+            if moved:
+                self.app.play("move")
+            if key is not None:
+                self.activate(key)
+            return
+        if act is Act.UP:
+            if self.offset + self.cursor == 0:
+                self.zone = self.menu.focused or "sort"
+                self.app.play("move")
+            else:
+                self.move(-1)
+        elif act is Act.DOWN:
+            self.move(1)
+        elif act is Act.SCROLL:
+            self.move(intent.number // PAGE_LINES * self.page_size or intent.number)
+        elif act is Act.HOME:
+            self.move(-self.total)
+        elif act is Act.END:
+            self.move(self.total)
+        elif act is Act.CONFIRM:
+            self.open()
+
+    def _pointer(self, intent: Intent) -> None:
+        button = self.menu.at(intent.pos)
+        if button is not None:
+            self.zone = button.key
+            self.menu.handle(intent)
+            if intent.act is Act.CLICK:
+                self.activate(button.key)
+            return
+        for index in range(len(self.rows)):
+            if self.row_rect(index).collidepoint(intent.pos):
+                if intent.act is Act.CLICK:
+                    again = self.zone == TABLE and index == self.cursor
+                    self.zone, self.cursor = TABLE, index
+                    if again:
+                        self.open()
+                return
+        if intent.act is Act.CLICK and self.search.rect.collidepoint(intent.pos):
+            self.zone = TABLE
+
+    def activate(self, key: str) -> None:
+        if key == "sort":
+            self.change_sort(1)
+        elif key == "passphrase":
+            from game.ui.scenes.supervisor_gate import PassphraseScene
+
+            self.app.play("select")
+            self.app.push(PassphraseScene(self.app, self.desk))
+        elif key == "leave":
+            self.leave()
+
+    def open(self) -> None:
+        row = self.selected
+        if row is None:
+            return
+        from game.ui.scenes.supervisor_trainee import TraineeScene
+
+        self.app.play("select")
+        self.app.push(TraineeScene(self.app, self.desk, row.trainee))
+
+    def leave(self) -> None:
+        """Back to the title; the next visit asks for the passphrase again."""
+        self.app.play("back")
+        self.app.pop()
+
+    # ---- drawing ------------------------------------------------------------------------------
+
+    def draw(self, surface: pygame.Surface) -> None:
+        app, fonts, theme = self.app, self.app.fonts, self.app.theme
+        surface.blit(app.backdrop, (0, 0))
+        surface.blit(self._header, (chrome.MARGIN, chrome.TOP))
+        self.menu.draw(surface, fonts, theme, active=self.zone != TABLE)
+        self.search.draw(surface, fonts, theme, bool(self.search.text), app.clock)
+        if self.total:
+            last = self.offset + len(self.rows)
+            count = f"Trainees {self.offset + 1}–{last} of {self.total:,}"
+        else:
+            count = "No trainees"
+        x = self.search.rect.right + 20
+        count = fonts.fit_line(count, "small", self._count_w)
+        surface.blit(fonts.render(count, "small", theme.text_dim), (x, self._count_y))
+        panel(surface, self.card, theme)
+        if self._table is not None:
+            surface.blit(self._table, self.card.topleft)
+        if self.rows:
+            rect = self.row_rect(self.cursor)
+            if self.zone == TABLE:
+                focus_ring(surface, rect, theme, 8)
+            else:
+                pygame.draw.rect(surface, theme.border, rect, width=1, border_radius=8)
+        surface.blit(self._hints, (chrome.MARGIN, chrome.footer_y(app, self._hints)))

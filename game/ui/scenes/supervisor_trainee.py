@@ -1,0 +1,290 @@
+"""A trainee's page on the desk: every attempt, competency averages, weakest principles.
+
+The left column says where to coach (the competencies averaged over every finished call,
+and the guide principles this trainee broke on the most turns, with the rule itself); the
+right lists every attempt, newest first, and a finished one opens with its transcript,
+anger curve and turn-by-turn feedback.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pygame
+
+from game.records.api import Attempt, AttemptStatus, PrincipleTally, Trainee
+from game.ui import chrome
+from game.ui.draw import panel
+from game.ui.intents import Act, Intent
+from game.ui.scene import Scene
+from game.ui.scenes.supervisor import Desk, when
+from game.ui.widgets import Button, Menu, ScrollView
+
+if TYPE_CHECKING:
+    from game.ui.app import App
+
+LEFT_W = 470
+GAP = 24
+WEAKEST = 5
+
+
+def attempt_text(desk: Desk, attempt: Attempt) -> tuple[str, str]:
+    """(label, detail) of one attempt: level, date, score, grade, outcome, passed."""
+    level = desk.level_name(attempt.scenario_id)
+    stamp = when(attempt.started_at)
+    turns = f"{attempt.turn_count} turn{'s' if attempt.turn_count != 1 else ''}"
+    if attempt.status is AttemptStatus.COMPLETED:
+        verdict = "Passed" if attempt.passed else "Not passed"
+        ending = desk.catalog.endings.get(attempt.outcome or "")
+        outcome = ending.label if ending is not None else (attempt.outcome or "")
+        rating = f"{attempt.rating} ending" if attempt.rating else ""
+        label = f"{level} — {attempt.score} · grade {attempt.grade} · {verdict}"
+        detail = " · ".join(p for p in (stamp, outcome, rating, turns) if p)
+    elif attempt.status is AttemptStatus.ABANDONED:
+        label = f"{level} — left before the end · not scored"
+        detail = f"{stamp} · {turns}"
+    else:
+        label = f"{level} — in progress"
+        detail = f"{stamp} · {turns}"
+    return label, detail
+
+
+class TraineeScene(Scene):
+    name = "supervisor-trainee"
+
+    def __init__(self, app: App, desk: Desk, trainee: Trainee) -> None:
+        super().__init__(app)
+        self.desk = desk
+        self.trainee = trainee
+        self.attempts: tuple[Attempt, ...] = ()
+        self.averages: dict[str, float | None] = {}
+        self.weakest: tuple[PrincipleTally, ...] = ()
+        self.passed = 0
+        self.stuck: tuple[str, ...] = ()
+        self.view = ScrollView()
+        self.side = ScrollView()
+        self.menu = Menu()
+        self._content: pygame.Surface | None = None
+        self._side: pygame.Surface | None = None
+
+    def load(self) -> None:
+        store, tid = self.desk.store, self.trainee.id
+        self.attempts = tuple(
+            sorted(store.attempts(trainee_id=tid), key=lambda a: (a.started_at, a.id), reverse=True)
+        )
+        self.averages = dict(store.competency_averages(tid))
+        self.weakest = store.weakest_principles(tid, WEAKEST)
+        bests = store.level_bests(tid)
+        self.passed = sum(1 for b in bests.values() if b.passed)
+        from game.records.api import STUCK_AFTER_FAILS
+
+        self.stuck = tuple(
+            sid for sid, b in bests.items() if not b.passed and b.failed >= STUCK_AFTER_FAILS
+        )
+
+    def enter(self) -> None:
+        self.load()
+        self.layout()
+        if self.menu.ring.keys:
+            self.menu.focus(self.menu.ring.keys[0])
+
+    def resume(self) -> None:
+        self.load()
+        self.layout()
+
+    # ---- layout -------------------------------------------------------------------------------
+
+    def layout(self) -> None:
+        app, fonts, theme = self.app, self.app.fonts, self.app.theme
+        width = 1280 - 2 * chrome.MARGIN
+        self._header = chrome.header(app, "Supervisor's desk · trainee", self.trainee.name, width)
+        levels = len(self.desk.campaign.levels)
+        count = len(self.attempts)
+        parts = [
+            f"{count} attempt{'s' if count != 1 else ''}",
+            f"{self.passed} of {levels} levels passed",
+            f"last active {when(self.trainee.last_active)}"
+            if self.trainee.last_active
+            else "not played yet",
+        ]
+        self._sub = " · ".join(parts)
+        if self.stuck:
+            names = ", ".join(self.desk.level_name(s) for s in self.stuck)
+            self._stuck = f"⚠ Stuck: {names} (failed several times, not passed yet)"
+        else:
+            self._stuck = ""
+        top = chrome.TOP + self._header.get_height() + 8
+        self._sub_y = top
+        top += fonts.block_height(self._sub, "body", width)
+        self._stuck_y = top + 2
+        if self._stuck:
+            top += fonts.block_height(self._stuck, "small_bold", width) + 4
+        top += 16
+        self._hints = chrome.hints(
+            app, [("↑↓", "Move"), ("Enter", "Open the attempt"), ("Esc", "Back")], width
+        )
+        bottom = chrome.footer_y(app, self._hints) - 16
+        # the left column: competencies and weakest principles, scrollable if tall
+        self.side.rect = pygame.Rect(chrome.MARGIN, top, LEFT_W, bottom - top)
+        self.side.line = fonts.line_height("body")
+        self._side = self._paint_side(LEFT_W)
+        self.side.set_content(self._side.get_height())
+        # the right column: every attempt
+        right_x = chrome.MARGIN + LEFT_W + GAP
+        right_w = width - LEFT_W - GAP
+        self._list_card = pygame.Rect(right_x, top, right_w, bottom - top)
+        cap_h = fonts.line_height("caption") + 14
+        self.view.rect = pygame.Rect(
+            right_x + 16, top + 16 + cap_h, right_w - 46, bottom - top - 32 - cap_h
+        )
+        self.view.line = fonts.line_height("body")
+        buttons: list[Button] = []
+        y = 0
+        for attempt in self.attempts:
+            label, detail = attempt_text(self.desk, attempt)
+            done = attempt.status is AttemptStatus.COMPLETED
+            badge = (
+                "!" if attempt.scenario_id in self.stuck and done and not attempt.passed else None
+            )
+            button = Button(
+                f"attempt:{attempt.id}",
+                label,
+                "choice" if done else "ghost",
+                detail=detail,
+                badge=badge,
+                view=self.view,
+                enabled=done,
+            )
+            y = button.place(fonts, 4, y + 4, self.view.rect.width - 8) + 6
+            buttons.append(button)
+        if not self.attempts:
+            y = fonts.block_height("No calls yet.", "body", self.view.rect.width)
+        self.view.set_content(y + 4)
+        self.menu.set_buttons(buttons, keep=True)
+        self.menu.render(fonts, theme)
+
+    def _paint_side(self, width: int) -> pygame.Surface:
+        fonts, theme, catalog = self.app.fonts, self.app.theme, self.desk.catalog
+        inner = width - 40
+        finished = sum(1 for a in self.attempts if a.status is AttemptStatus.COMPLETED)
+        # measure
+        row_h = fonts.line_height("small_bold") + 14
+        comp_title = (
+            f"COMPETENCIES · AVERAGE OF {finished} FINISHED CALL{'S' if finished != 1 else ''}"
+        )
+        comp_h = 20 + fonts.block_height(comp_title, "caption", inner) + 12
+        comp_h += row_h * max(1, len(catalog.competencies)) + 12
+        blocks: list[tuple[str, str]] = []  # (id · title, "N turns")
+        for tally in self.weakest:
+            principle = catalog.principles.get(tally.principle)
+            title = principle.title if principle is not None else tally.principle
+            times = f"{tally.broken} turn{'s' if tally.broken != 1 else ''}"
+            blocks.append((f"{tally.principle} · {title}", times))
+        count_w = fonts.width("999 turns", "small_bold") + 12
+        weak_title = "PRINCIPLES BROKEN MOST OFTEN · ON HOW MANY TURNS"
+        weak_h = 20 + fonts.block_height(weak_title, "caption", inner) + 12
+        if not blocks:
+            weak_h += fonts.block_height(self._no_breaks(), "small", inner) + 4
+        for head, _ in blocks:
+            weak_h += fonts.block_height(head, "small_bold", inner - count_w) + 10
+        weak_h += 10
+        side = pygame.Surface((width, comp_h + GAP + weak_h), pygame.SRCALPHA)
+        # competencies, as the debrief draws them
+        panel(side, pygame.Rect(0, 0, width, comp_h), theme, shadow=False)
+        y = fonts.draw_block(side, comp_title, "caption", theme.text_faint, 20, 20, inner) + 12
+        bar_w = max(60, inner // 2 - 10)
+        name_w = inner - bar_w - 56
+        for cid, label in catalog.competencies.items():
+            value = self.averages.get(cid)
+            side.blit(
+                fonts.render(fonts.fit_line(label, "small_bold", name_w), "small_bold",
+                             theme.text if value is not None else theme.text_faint),
+                (20, y),
+            )  # fmt: skip
+            bar = pygame.Rect(
+                20 + name_w + 10, y + fonts.line_height("small_bold") // 2 - 5, bar_w, 10
+            )
+            pygame.draw.rect(side, theme.panel_sunken, bar, border_radius=5)
+            if value is None:
+                text = fonts.render("—", "small", theme.text_faint)
+            else:
+                tone = theme.good if value >= 75 else theme.warn if value >= 50 else theme.bad
+                fill = pygame.Rect(bar.x, bar.y, max(6, round(bar.width * value / 100)), 10)
+                pygame.draw.rect(side, tone, fill, border_radius=5)
+                text = fonts.render(f"{value:.0f}", "small_bold", theme.text)
+            side.blit(text, text.get_rect(midright=(width - 20, bar.centery)))
+            y += row_h
+        # weakest principles
+        top = comp_h + GAP
+        panel(side, pygame.Rect(0, top, width, weak_h), theme, shadow=False)
+        y = (
+            fonts.draw_block(side, weak_title, "caption", theme.text_faint, 20, top + 20, inner)
+            + 12
+        )
+        if not blocks:
+            fonts.draw_block(side, self._no_breaks(), "small", theme.text_dim, 20, y, inner)
+        for head, times in blocks:
+            bottom = fonts.draw_block(side, head, "small_bold", theme.text, 20, y, inner - count_w)
+            count = fonts.render(times, "small_bold", theme.bad)
+            side.blit(count, count.get_rect(topright=(width - 20, y)))
+            y = bottom + 10
+        return side
+
+    def _no_breaks(self) -> str:
+        if not self.attempts:
+            return "Nothing yet: no calls played."
+        return "No turn of theirs has gone against a guide principle so far."
+
+    # ---- input --------------------------------------------------------------------------------
+
+    def handle(self, intent: Intent) -> None:
+        if intent.act is Act.BACK:
+            self.app.play("back")
+            self.app.pop()
+            return
+        if intent.act is Act.SCROLL and self.side.contains(pygame.mouse.get_pos()):
+            self.side.handle(intent)
+            return
+        if self.view.handle(intent):
+            return
+        moved, key = self.menu.handle(intent)
+        if moved:
+            self.app.play("move")
+        if key is not None and key.startswith("attempt:"):
+            self.open(int(key.split(":", 1)[1]))
+
+    def open(self, attempt_id: int) -> None:
+        from game.ui.scenes.supervisor_attempt import open_attempt
+
+        open_attempt(self.app, self.desk, attempt_id)
+
+    def update(self, dt: float) -> None:
+        self.view.update(dt, not self.app.motion)
+        self.side.update(dt, not self.app.motion)
+
+    # ---- drawing ------------------------------------------------------------------------------
+
+    def draw(self, surface: pygame.Surface) -> None:
+        app, fonts, theme = self.app, self.app.fonts, self.app.theme
+        width = 1280 - 2 * chrome.MARGIN
+        surface.blit(app.backdrop, (0, 0))
+        surface.blit(self._header, (chrome.MARGIN, chrome.TOP))
+        fonts.draw_block(
+            surface, self._sub, "body", theme.text_dim, chrome.MARGIN, self._sub_y, width
+        )
+        if self._stuck:
+            fonts.draw_block(
+                surface, self._stuck, "small_bold", theme.bad, chrome.MARGIN, self._stuck_y, width
+            )
+        if self._side is not None:
+            self.side.blit(surface, self._side)
+            self.side.draw_scrollbar(surface, theme)
+        panel(surface, self._list_card, theme)
+        cap = fonts.render("EVERY ATTEMPT · NEWEST FIRST", "caption", theme.text_faint)
+        surface.blit(cap, (self._list_card.x + 20, self._list_card.y + 18))
+        if not self.attempts:
+            fonts.draw_block(surface, "No calls yet.", "body", theme.text_dim,
+                             self.view.rect.x + 4, self.view.rect.y, self.view.rect.width)  # fmt: skip
+        self.menu.draw(surface, fonts, theme)
+        self.view.draw_scrollbar(surface, theme)
+        surface.blit(self._hints, (chrome.MARGIN, chrome.footer_y(app, self._hints)))
