@@ -261,10 +261,121 @@ def _variant(shots: Photographer, settings: Settings, name: str) -> None:
         app.close()
 
 
+DESK_PASSPHRASE = "correct horse battery"
+DESK_TRAINEES = (
+    "Ben Ortiz", "Chloé Martin", "Dev Patel", "Erin Walsh", "Farah Haddad", "Gus Lindqvist",
+    "Hana Sato", "Ivo Petrov", "Jules Moreau", "Kofi Mensah", "Lena Fischer", "Marta Nowak",
+)  # fmt: skip
+
+
+def capture_desk(out: Path) -> list[Path]:
+    """The supervisor's desk: passphrase, overview, a trainee's page, an attempt with a note."""
+    out.mkdir(parents=True, exist_ok=True)
+    shots = Photographer(out)
+    with _headless_home():
+        _desk_journey(shots)
+    return shots.saved
+
+
+def _desk_history(app: App) -> None:
+    """A training room's worth of results, so the overview has something to sort."""
+    from datetime import UTC, datetime, timedelta
+
+    from game.engine.scoring import grade_for
+    from game.records.api import AttemptStart
+
+    world = app.world()
+    store, campaign = world.store, world.campaign
+    assert store is not None and campaign is not None
+    levels = [lvl for lvl in campaign.levels if lvl.scenario is not None]
+    start = datetime.now(UTC) - timedelta(days=20)
+    for n, name in enumerate(DESK_TRAINEES):
+        trainee = store.add_trainee(name)
+        reach = (n * 5) % 9 + 1  # how far along the campaign they are
+        when = start + timedelta(hours=7 * n)
+        for k, level in enumerate(levels[:reach]):
+            assert level.scenario is not None
+            stuck = n % 4 == 1 and k == reach - 1
+            tries = 4 if stuck else 1 + (n + k) % 2
+            for t in range(tries):
+                when += timedelta(hours=5 + (n * 3 + k + t) % 17)
+                if stuck or t < tries - 1:  # the failed tries
+                    score = 48 + (n * 7 + k * 5 + t * 3) % 15
+                else:
+                    score = 70 + (n * 11 + k * 7) % 30
+                passed = score >= level.pass_score
+                attempt = store.start_attempt(
+                    AttemptStart(trainee.id, level.key, level.scenario.content_hash,
+                                 level.number, level.pass_score, n, campaign.policy, "off",
+                                 "en", when)
+                )  # fmt: skip
+                store.finish_attempt(
+                    attempt, ended_at=when + timedelta(minutes=6), outcome="resolved",
+                    rating="good" if passed else "partial", cause="ending", score=score,
+                    grade=grade_for(score), passed=passed, final_anger=30,
+                    anger_trace=(level.scenario.customer.anger, 30), closing_effects=(),
+                    competencies={"listening": min(100, score + 5), "understanding": score,
+                                  "empathy": max(0, score - 10), "resolution": score},
+                )  # fmt: skip
+
+
+def _desk_journey(shots: Photographer) -> None:
+    from game.ui.scenes.supervisor_gate import PassphraseScene
+    from game.ui.scenes.title import TitleScene
+
+    app = App(AppConfig(campaign=default_campaign(), seed=SEED))
+    pilot = Autopilot(app)
+    try:
+        pilot.start()
+        pilot.create_trainee("Ana Reyes")
+        first = _level(app, "late-delivery")
+        bad = plan_choices("late-delivery-interrupt-excuse")
+        good = plan_choices("late-delivery-good")
+        if first is not None and bad is not None and good is not None:
+            for choices in (bad, bad, bad, good):
+                pilot.key(pygame.K_RETURN, frames=2)  # the level is preselected
+                shown = pilot.play(choices)
+                if shown.hard:
+                    pilot.frames(2)
+                pilot.key(pygame.K_ESCAPE, frames=2)
+        pilot.key(pygame.K_ESCAPE, frames=2)
+        _desk_history(app)
+        title = pilot.scene(TitleScene)
+        pilot.until(lambda: title.menu.focused == "desk", "the desk button", 10, pygame.K_DOWN)
+        pilot.key(pygame.K_RETURN, frames=2)
+        gate = pilot.scene(PassphraseScene)
+        pilot.type_text(DESK_PASSPHRASE)
+        pilot.key(pygame.K_RETURN)
+        pilot.type_text(DESK_PASSPHRASE)
+        pilot.key(pygame.K_TAB)
+        pilot.type_text("Sam Okafor")
+        pilot.frames(20)
+        shots.shoot(app, "desk-passphrase")
+        pilot.key(pygame.K_RETURN)
+        gate.wait_for_check()
+        pilot.frames(10)
+        shots.shoot(app, "desk-overview")
+        pilot.type_text("Ana")
+        pilot.key(pygame.K_RETURN, frames=10)
+        shots.shoot(app, "desk-trainee")
+        pilot.key(pygame.K_DOWN)
+        pilot.key(pygame.K_RETURN, frames=10)
+        pilot.type_text(
+            "You kept cutting in before he had finished (turns 1 and 2), and he got angrier"
+            " each time. Let him get it all out first; your last call shows you can."
+        )
+        pilot.frames(60)  # the score has finished counting up
+        shots.shoot(app, "desk-attempt")
+    finally:
+        if app.running:
+            app.quit()
+        app.close()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     out = Path(args[0]) if args else PROJECT_ROOT / "docs" / "screenshots"
-    saved = capture(out)
+    saved = capture(out) + capture_desk(out)
     for path in saved:
         print(path)
     return 0

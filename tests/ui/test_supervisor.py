@@ -444,3 +444,37 @@ def test_a_trainee_history_lists_only_their_own_attempts(make_app: MakeApp) -> N
     shown = history.attempts
     assert shown and {a.trainee_id for a in shown} == {yuri.id}
     assert len(store.attempts()) == 2  # Xena's is in the records, not on Yuri's screen
+
+
+# ---- large text -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("scale", [100, 200])
+def test_every_desk_screen_fits(make_app: MakeApp, scale: int) -> None:
+    """Each desk scene passes the same audit as the game's screens, at 100 % and 200 %."""
+    from game.ui.settings import Settings
+    from tests.ui.test_text_fit import audit
+
+    pilot = make_app(settings=Settings(text_scale=scale))
+    play_level(pilot, "Maximiliano Alessandro Villanueva-Bartholomew", bad_choices(LEVEL))
+    gate = open_gate(pilot)
+    problems = audit(gate)
+    set_passphrase_from(pilot, gate, author="Sam Okafor")
+    problems += audit(pilot.scene(OverviewScene))
+    pilot.key(pygame.K_RETURN, frames=2)
+    problems += audit(pilot.scene(TraineeScene))
+    pilot.key(pygame.K_RETURN, frames=2)
+    shown = pilot.scene(AttemptScene)
+    problems += audit(shown)
+    assert shown.view.rect.height > 100, "the debrief needs room to be read above the note"
+    assert shown.field.rect.bottom <= 720 and not shown.field.rect.colliderect(shown.view.rect)
+    assert problems == []
+
+
+def set_passphrase_from(pilot: Autopilot, gate: PassphraseScene, author: str) -> None:
+    pilot.type_text(PHRASE)
+    pilot.key(pygame.K_RETURN)
+    pilot.type_text(PHRASE)
+    pilot.key(pygame.K_TAB)
+    pilot.type_text(author)
+    answer(pilot, gate)

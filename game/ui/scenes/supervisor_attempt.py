@@ -100,10 +100,9 @@ class AttemptScene(DebriefScene):
             f"{self.detail.attempt.trainee_name} · level {level.number} · {level.title}"
             f" · played {played}"
         )
-        old_h = self._header.get_height()
-        self._header = chrome.header(app, caption, self._headline(), width - self._score_w - 24)
-        grown = max(0, self._header.get_height() - old_h)
-        self.view.rect = self.view.rect.move(0, grown)
+        head_w = width - self._score_w - 24
+        caption = fonts.fit_line(caption.upper(), "caption", head_w)  # one line, as laid out
+        self._header = chrome.header(app, caption, self._headline(), head_w)
         self._hints = chrome.hints(
             app,
             [("Tab", "Note / buttons"), ("PgUp PgDn", "Read"), ("Enter", "New line / choose"),
@@ -111,10 +110,12 @@ class AttemptScene(DebriefScene):
             width,
         )  # fmt: skip
         foot = chrome.footer_y(app, self._hints)
-        button_w = 230
         save = Button("save", "Save the note", "primary")
         back = Button("back", "Back", "ghost")
-        box_h = fonts.line_height("body") * NOTE_LINES + 2 * 11 + 4
+        button_w = max(230, fonts.width(save.label, "body_bold") + 60)
+        lines = NOTE_LINES if fonts.scale < 1.5 else NOTE_LINES - 1
+        stacked = save.measure(fonts, button_w) + 10 + back.measure(fonts, button_w)
+        box_h = max(fonts.line_height("body") * lines + 2 * 11 + 4, stacked)
         top = foot - 14 - box_h
         self.field.rect = pygame.Rect(chrome.MARGIN, top, width - button_w - 16, box_h)
         bx = self.field.rect.right + 16
@@ -126,7 +127,11 @@ class AttemptScene(DebriefScene):
         if self.menu.focused not in (NOTE, "save", "back"):
             self.menu.focus(NOTE)
         view = self.view.rect
-        self.view.rect = pygame.Rect(view.x, view.y, view.width, self._label_y - 14 - view.y)
+        top = view.y
+        if fonts.scale >= 1.5:  # large text: the page needs the summary line's room
+            self._sub = ""
+            top = chrome.TOP + max(self._header.get_height(), self._score_rect.height) + 18
+        self.view.rect = pygame.Rect(view.x, top, view.width, self._label_y - 14 - top)
         self.view.set_content(self.view.content_height)
 
     def _build_page(self, width: int) -> None:
@@ -291,19 +296,21 @@ class AttemptScene(DebriefScene):
         app, fonts, theme = self.app, self.app.fonts, self.app.theme
         trainee = self.detail.attempt.trainee_name
         label = f"COACHING NOTE FOR {trainee.upper()} · SIGNED {self.desk.author.upper()}"
-        x = chrome.MARGIN
-        surface.blit(
-            fonts.render(fonts.fit_line(label, "caption", 700), "caption", theme.text_faint),
-            (x, self._label_y),
-        )
         near = len(self.field.text) >= NOTE_MAX * 0.9
         image = fonts.render(
             self.field.counter, "caption", theme.warn if near else theme.text_faint
         )
         counter = image.get_rect(topright=(self.field.rect.right, self._label_y))
         surface.blit(image, counter)
+        room = counter.x - 24 - chrome.MARGIN
+        if self.saved:
+            room = room // 2
+        label = fonts.fit_line(label, "caption", room)
+        surface.blit(
+            fonts.render(label, "caption", theme.text_faint), (chrome.MARGIN, self._label_y)
+        )
         if self.saved:
             tone = theme.good if self.saved.startswith("Saved") else theme.warn
-            msg = fonts.render(fonts.fit_line(self.saved, "caption", 520), "caption", tone)
+            msg = fonts.render(fonts.fit_line(self.saved, "caption", room - 24), "caption", tone)
             surface.blit(msg, msg.get_rect(topright=(counter.x - 24, self._label_y)))
         self.field.draw(surface, fonts, theme, self.menu.focused == NOTE, app.clock)

@@ -133,9 +133,10 @@ class PassphraseScene(Scene):
     def layout(self) -> None:
         app, fonts, theme = self.app, self.app.fonts, self.app.theme
         caption, title, self._help, primary = self._texts()
-        card_w = 640
+        wide = fonts.scale >= 1.5  # large text: explanation left, fields right, to fit
+        card_w = 1280 - 2 * chrome.MARGIN if wide else 640
         x = (1280 - card_w) // 2
-        inner = card_w - 64
+        inner = (card_w - 96) // 2 if wide else card_w - 64
         self._header = chrome.header(app, caption, title, inner - 60)
         self._hints = chrome.hints(
             app,
@@ -147,6 +148,11 @@ class PassphraseScene(Scene):
         y += max(self._header.get_height(), 48) + 14
         self._help_y = y
         y += fonts.block_height(self._help, "body", inner) + 18
+        self._help_x = x + 32
+        left_bottom = y
+        if wide:
+            x += inner + 32
+            y = chrome.TOP + 8
         self._label_ys: dict[str, int] = {}
         for key, field in self.fields.items():
             self._label_ys[key] = y
@@ -159,7 +165,8 @@ class PassphraseScene(Scene):
         y = go.place(fonts, x + 32, y, inner) + 10
         back = Button("back", "Back to the desk" if self.desk else "Back", "ghost")
         y = back.place(fonts, x + 32, y, inner) + 28
-        self.card = pygame.Rect(x, chrome.TOP - 12, card_w, y - chrome.TOP + 12)
+        y = max(y, left_bottom)
+        self.card = pygame.Rect((1280 - card_w) // 2, chrome.TOP - 12, card_w, y - chrome.TOP + 12)
         self._card_x, self._inner = x + 32, inner
         keep = self.menu.focused is not None
         self.menu.set_buttons([go, back], keep=keep, order=[*self.fields, "go", "back"])
@@ -316,12 +323,13 @@ class PassphraseScene(Scene):
         app, fonts, theme = self.app, self.app.fonts, self.app.theme
         surface.blit(app.backdrop, (0, 0))
         panel(surface, self.card, theme)
-        x, inner = self._card_x, self._inner
+        x, inner = self._help_x, self._inner
         lock = pygame.Rect(x + inner - 44, self._header_y + 6, 44, 44)
         pygame.draw.rect(surface, theme.accent_soft, lock, border_radius=12)
         icon_lock(surface, lock.inflate(-16, -14), theme.accent)
         surface.blit(self._header, (x, self._header_y))
         fonts.draw_block(surface, self._help, "body", theme.text_dim, x, self._help_y, inner)
+        x = self._card_x
         focused = self.menu.focused
         for key, field in self.fields.items():
             fonts.draw_block(

@@ -110,7 +110,6 @@ class OverviewScene(Scene):
     def layout(self) -> None:
         app, fonts, theme = self.app, self.app.fonts, self.app.theme
         width = 1280 - 2 * chrome.MARGIN
-        self._header = chrome.header(app, "Supervisor's desk", "Your trainees", 520)
         self._hints = chrome.hints(
             app,
             [
@@ -139,8 +138,12 @@ class OverviewScene(Scene):
             button.place(fonts, x, chrome.TOP + 4, w)
             button.rect.height = bh
             x -= 10
+        self._header = chrome.header(
+            app, "Supervisor's desk", "Your trainees", x - chrome.MARGIN - 10
+        )  # beside the toolbar, wrapped if need be
         top = max(chrome.TOP + self._header.get_height(), chrome.TOP + 4 + bh) + 18
-        self.search.rect = pygame.Rect(chrome.MARGIN, top, 420, self.search.height(fonts))
+        search_w = min(420, (1280 - 2 * chrome.MARGIN - widths[0] - 20) // 2)
+        self.search.rect = pygame.Rect(chrome.MARGIN, top, search_w, self.search.height(fonts))
         sort = buttons[0]
         sort.place(fonts, 1280 - chrome.MARGIN - widths[0], top, widths[0])
         sort.rect.height = self.search.rect.height
@@ -432,6 +435,8 @@ class OverviewScene(Scene):
         else:
             count = "No trainees"
         x = self.search.rect.right + 20
+        if fonts.width(count, "small") > self._count_w:  # large text: the numbers only
+            count = count.removeprefix("Trainees ")
         count = fonts.fit_line(count, "small", self._count_w)
         surface.blit(fonts.render(count, "small", theme.text_dim), (x, self._count_y))
         panel(surface, self.card, theme)
