@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pygame
 
+from game.engine.progress import next_level, unlocked
 from game.engine.session import ChoicePrompt
 from game.ui.intents import Act, InputMapper
-from game.engine.progress import next_level, unlocked
 from game.ui.scenes.call import CallScene
 from game.ui.scenes.levels import LevelsScene
 from game.ui.scenes.profile import ProfileScene

@@ -17,12 +17,12 @@ import pygame
 
 from game.engine.bands import BANDS, band_for
 from game.engine.catalog import Catalog
+from game.engine.progress import following, unlocked
 from game.engine.scoring import Debrief, TurnReview
 from game.scenario.model import Rating
 from game.ui import chrome
 from game.ui.draw import aa_circle, icon_check, icon_cross, panel, thick_polyline
 from game.ui.intents import Act, Intent
-from game.engine.progress import following, unlocked
 from game.ui.scene import Scene
 from game.ui.theme import Color, blend
 from game.ui.widgets import Button, Menu, ScrollView

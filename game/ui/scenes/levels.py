@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from game.engine.progress import next_level, unlocked
 from game.ui import chrome
 from game.ui.draw import aa_circle, icon_channel, icon_check, icon_lock, panel
 from game.ui.intents import Act, Intent
 from game.ui.portrait import Portrait
-from game.engine.progress import next_level, unlocked
 from game.ui.scene import Scene
 from game.ui.widgets import Button, Menu, ScrollView
 
