@@ -470,3 +470,56 @@ class TextField:
             )
         if focused:
             focus_ring(surface, self.rect, theme, 10)
+
+
+class ScoreBars:
+    """Labelled 0..100 bars (competencies), drawn one way everywhere.
+
+    Labels are never cut: they sit beside the bars when the widest fits with a usable bar,
+    and above them when it doesn't (large text sizes, narrow columns).
+    """
+
+    MIN_BAR = 120
+    NUMBER_W = 56
+
+    def __init__(self, fonts: Typography, labels: Sequence[str], width: int) -> None:
+        self.fonts = fonts
+        self.width = width
+        self.label_w = max((fonts.width(label, "small_bold") for label in labels), default=0)
+        self.stacked = self.label_w > width - self.NUMBER_W - 10 - self.MIN_BAR
+        line = fonts.line_height("small_bold")
+        self.row_h = line + 14 + (line if self.stacked else 0)
+        self.count = len(labels)
+
+    @property
+    def height(self) -> int:
+        return self.row_h * max(1, self.count)
+
+    def draw(
+        self,
+        surface: pygame.Surface,
+        theme: Theme,
+        rows: Sequence[tuple[str, float | None]],
+        x: int,
+        y: int,
+    ) -> int:
+        """Draw the rows from (x, y); returns the y below them."""
+        fonts = self.fonts
+        line = fonts.line_height("small_bold")
+        bar_x = x if self.stacked else x + self.label_w + 10
+        bar_w = self.width - self.NUMBER_W - (0 if self.stacked else self.label_w + 10)
+        for label, value in rows:
+            tone = theme.text if value is not None else theme.text_faint
+            surface.blit(fonts.render(label, "small_bold", tone), (x, y))
+            bar = pygame.Rect(bar_x, y + line // 2 - 5 + (line if self.stacked else 0), bar_w, 10)
+            pygame.draw.rect(surface, theme.panel_sunken, bar, border_radius=5)
+            if value is None:
+                text = fonts.render("—", "small", theme.text_faint)
+            else:
+                fill = theme.good if value >= 75 else theme.warn if value >= 50 else theme.bad
+                filled = pygame.Rect(bar.x, bar.y, max(6, round(bar.width * value / 100)), 10)
+                pygame.draw.rect(surface, fill, filled, border_radius=5)
+                text = fonts.render(f"{value:.0f}", "small_bold", theme.text)
+            surface.blit(text, text.get_rect(midright=(x + self.width, bar.centery)))
+            y += self.row_h
+        return y

@@ -25,7 +25,7 @@ from game.ui.draw import aa_circle, icon_check, icon_cross, panel, thick_polylin
 from game.ui.intents import Act, Intent
 from game.ui.scene import Scene
 from game.ui.theme import Color, blend
-from game.ui.widgets import Button, Menu, ScrollView
+from game.ui.widgets import Button, Menu, ScoreBars, ScrollView
 
 if TYPE_CHECKING:
     from game.scenario.campaign import Level
@@ -276,48 +276,14 @@ class DebriefScene(Scene):
 
     def _competency_card(self, page: pygame.Surface | None, y: int, width: int) -> int:
         fonts, theme = self.app.fonts, self.app.theme
-        rows = self.report.competencies
-        label_w = width - 40
-        row_h = fonts.line_height("small_bold") + 16
-        height = 20 + fonts.line_height("caption") + 12 + row_h * len(rows) + 12
+        rows = [(comp.label, comp.score) for comp in self.report.competencies]
+        bars = ScoreBars(fonts, [label for label, _ in rows], width - 40)
+        height = 20 + fonts.line_height("caption") + 12 + bars.height + 12
         if page is None:
             return height
         self._card(page, y, 0, width, height)
         page.blit(fonts.render("COMPETENCIES", "caption", theme.text_faint), (20, y + 20))
-        yy = y + 20 + fonts.line_height("caption") + 12
-        bar_w = max(60, (label_w) // 2 - 10)
-        name_w = label_w - bar_w - 56
-        for comp in rows:
-            label = fonts.fit_line(comp.label, "small_bold", name_w)
-            page.blit(
-                fonts.render(
-                    label, "small_bold", theme.text if comp.score is not None else theme.text_faint
-                ),
-                (20, yy),
-            )
-            bar = pygame.Rect(
-                20 + name_w + 10, yy + fonts.line_height("small_bold") // 2 - 5, bar_w, 10
-            )
-            pygame.draw.rect(page, theme.panel_sunken, bar, border_radius=5)
-            if comp.score is None:
-                text = fonts.render("—", "small", theme.text_faint)
-            else:
-                color = (
-                    theme.good
-                    if comp.score >= 75
-                    else theme.warn
-                    if comp.score >= 50
-                    else theme.bad
-                )
-                pygame.draw.rect(
-                    page,
-                    color,
-                    pygame.Rect(bar.x, bar.y, max(6, round(bar.width * comp.score / 100)), 10),
-                    border_radius=5,
-                )
-                text = fonts.render(str(comp.score), "small_bold", theme.text)
-            page.blit(text, text.get_rect(midright=(width - 20, bar.centery)))
-            yy += row_h
+        bars.draw(page, theme, rows, 20, y + 20 + fonts.line_height("caption") + 12)
         return height
 
     def _steps_card(self, page: pygame.Surface | None, y: int, width: int) -> int:

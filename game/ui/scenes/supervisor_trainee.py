@@ -18,7 +18,7 @@ from game.ui.draw import panel
 from game.ui.intents import Act, Intent
 from game.ui.scene import Scene
 from game.ui.scenes.supervisor import Desk, when
-from game.ui.widgets import Button, Menu, ScrollView
+from game.ui.widgets import Button, Menu, ScoreBars, ScrollView
 
 if TYPE_CHECKING:
     from game.ui.app import App
@@ -167,13 +167,12 @@ class TraineeScene(Scene):
         fonts, theme, catalog = self.app.fonts, self.app.theme, self.desk.catalog
         inner = width - 40
         finished = sum(1 for a in self.attempts if a.status is AttemptStatus.COMPLETED)
-        # measure
-        row_h = fonts.line_height("small_bold") + 14
         comp_title = (
             f"COMPETENCIES · AVERAGE OF {finished} FINISHED CALL{'S' if finished != 1 else ''}"
         )
         comp_h = 20 + fonts.block_height(comp_title, "caption", inner) + 12
-        comp_h += row_h * max(1, len(catalog.competencies)) + 12
+        bars = ScoreBars(fonts, list(catalog.competencies.values()), inner)
+        comp_h += bars.height + 12
         blocks: list[tuple[str, str]] = []  # (id · title, "N turns")
         for tally in self.weakest:
             principle = catalog.principles.get(tally.principle)
@@ -192,28 +191,8 @@ class TraineeScene(Scene):
         # competencies, as the debrief draws them
         panel(side, pygame.Rect(0, 0, width, comp_h), theme, shadow=False)
         y = fonts.draw_block(side, comp_title, "caption", theme.text_faint, 20, 20, inner) + 12
-        bar_w = max(60, inner // 2 - 10)
-        name_w = inner - bar_w - 56
-        for cid, label in catalog.competencies.items():
-            value = self.averages.get(cid)
-            side.blit(
-                fonts.render(fonts.fit_line(label, "small_bold", name_w), "small_bold",
-                             theme.text if value is not None else theme.text_faint),
-                (20, y),
-            )  # fmt: skip
-            bar = pygame.Rect(
-                20 + name_w + 10, y + fonts.line_height("small_bold") // 2 - 5, bar_w, 10
-            )
-            pygame.draw.rect(side, theme.panel_sunken, bar, border_radius=5)
-            if value is None:
-                text = fonts.render("—", "small", theme.text_faint)
-            else:
-                tone = theme.good if value >= 75 else theme.warn if value >= 50 else theme.bad
-                fill = pygame.Rect(bar.x, bar.y, max(6, round(bar.width * value / 100)), 10)
-                pygame.draw.rect(side, tone, fill, border_radius=5)
-                text = fonts.render(f"{value:.0f}", "small_bold", theme.text)
-            side.blit(text, text.get_rect(midright=(width - 20, bar.centery)))
-            y += row_h
+        rows = [(label, self.averages.get(cid)) for cid, label in catalog.competencies.items()]
+        bars.draw(side, theme, rows, 20, y)
         # weakest principles
         top = comp_h + GAP
         panel(side, pygame.Rect(0, top, width, weak_h), theme, shadow=False)
