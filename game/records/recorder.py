@@ -174,22 +174,36 @@ class Recorder:
         ended = state if state.phase is Phase.ENDED else proceed(self.scenario, state)
         report = debrief(self.scenario, ended, self.pass_score)
         timeout = state.events[-1].silence if state.outcome.cause == "dead_air" else None
-        self.store.finish_attempt(
-            self.attempt_id,
-            ended_at=datetime.now(UTC),
-            outcome=report.outcome,
-            rating=report.rating.value,
-            cause=report.cause,
-            score=report.score,
-            grade=report.grade,
-            passed=report.passed,
-            final_anger=report.final_anger,
-            anger_trace=report.anger_trace,
-            closing_effects=report.closing_effects,
-            competencies={c.id: c.score for c in report.competencies},
-            timeout_silence=timeout,
+        finish_from_debrief(
+            self.store, self.attempt_id, report, ended_at=datetime.now(UTC), timeout_silence=timeout
         )
         self._debrief = report
+
+
+def finish_from_debrief(
+    store: Store,
+    attempt_id: int,
+    report: Debrief,
+    *,
+    ended_at: datetime,
+    timeout_silence: float | None = None,
+) -> None:
+    """Finish an attempt with what its debrief says, so every writer stores the same fields."""
+    store.finish_attempt(
+        attempt_id,
+        ended_at=ended_at,
+        outcome=report.outcome,
+        rating=report.rating.value,
+        cause=report.cause,
+        score=report.score,
+        grade=report.grade,
+        passed=report.passed,
+        final_anger=report.final_anger,
+        anger_trace=report.anger_trace,
+        closing_effects=report.closing_effects,
+        competencies={c.id: c.score for c in report.competencies},
+        timeout_silence=timeout_silence,
+    )
 
 
 def replay_attempt(detail: AttemptDetail, scenario: Scenario) -> SessionState:

@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from game.engine.scoring import debrief
 from game.engine.session import Phase, TimerMode, play_choices
 from game.records.api import AttemptStart
-from game.records.recorder import Recorder
+from game.records.recorder import Recorder, finish_from_debrief
 from game.records.store import open_store
 from tests.records.play import bad_choices, good_choices, play, scenario
 
@@ -132,20 +132,7 @@ def bulk(url: str, count: int, seed: int, trainee_ids: list[int]) -> None:
         )
         for turn, event in zip(state.turns, state.events, strict=True):
             store.record_turn(attempt_id, turn, event, rng.uniform(0.5, 9.0))
-        store.finish_attempt(
-            attempt_id,
-            ended_at=datetime.now(UTC),
-            outcome=report.outcome,
-            rating=report.rating.value,
-            cause=report.cause,
-            score=report.score,
-            grade=report.grade,
-            passed=report.passed,
-            final_anger=report.final_anger,
-            anger_trace=report.anger_trace,
-            closing_effects=report.closing_effects,
-            competencies={c.id: c.score for c in report.competencies},
-        )
+        finish_from_debrief(store, attempt_id, report, ended_at=datetime.now(UTC))
     store.close()
     say(f"ok {count}")
 

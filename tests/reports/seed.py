@@ -17,6 +17,7 @@ import yaml
 from game.engine.scoring import debrief
 from game.engine.session import Phase, TimerMode, play_choices, proceed, replay
 from game.records.api import AttemptStart, Store
+from game.records.recorder import finish_from_debrief
 from game.scenario.campaign import Campaign, Level, load_campaign
 from tests.conftest import PLANS, SCENARIOS
 
@@ -101,20 +102,7 @@ def record(
         while state.phase is Phase.SPEAKING:
             state = proceed(scenario, state)
         result = debrief(scenario, state, plan.level.pass_score)
-        store.finish_attempt(
-            attempt_id,
-            ended_at=ended_at,
-            outcome=result.outcome,
-            rating=result.rating.value,
-            cause=result.cause,
-            score=result.score,
-            grade=result.grade,
-            passed=result.passed,
-            final_anger=result.final_anger,
-            anger_trace=result.anger_trace,
-            closing_effects=result.closing_effects,
-            competencies={c.id: c.score for c in result.competencies},
-        )
+        finish_from_debrief(store, attempt_id, result, ended_at=ended_at)
     for text in notes:
         store.add_note(attempt_id, "Supervisor Kim", text)
     return attempt_id
