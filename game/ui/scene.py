@@ -15,6 +15,7 @@ from game.ui.intents import Intent
 
 if TYPE_CHECKING:
     from game.ui.app import App
+    from game.ui.widgets import Menu
 
 
 class Scene:
@@ -47,6 +48,13 @@ class Scene:
     # per frame --------------------------------------------------------------------------
     def handle(self, intent: Intent) -> None:
         """React to one intent."""
+
+    def navigate(self, menu: Menu, intent: Intent) -> str | None:
+        """Pass an intent to a menu; a focus move clicks, a pressed button's key comes back."""
+        moved, key = menu.handle(intent)
+        if moved:
+            self.app.play("move")
+        return key
 
     def update(self, dt: float) -> None:
         """Advance animations by `dt` seconds (a fixed step)."""

@@ -595,9 +595,7 @@ class CallScene(Scene):
         if self.phase == "choosing" and act is Act.PICK:
             self.choose(intent.number - 1)
             return
-        moved, key = self.menu.handle(intent)
-        if moved:
-            self.app.play("move")
+        key = self.navigate(self.menu, intent)
         if key is None:
             return
         if key == "answer":

@@ -480,9 +480,7 @@ class DebriefScene(Scene):
             return
         if self.view.handle(intent):
             return
-        moved, key = self.menu.handle(intent)
-        if moved:
-            self.app.play("move")
+        key = self.navigate(self.menu, intent)
         if key is not None:
             self.activate(key)
 

@@ -409,9 +409,7 @@ class LevelsScene(Scene):
         if act in (Act.CONFIRM, Act.SKIP) and self.menu.focused == LIST_FOCUS:
             self.activate("play")
             return
-        moved, key = self.menu.handle(intent)
-        if moved:
-            self.app.play("move")
+        key = self.navigate(self.menu, intent)
         if key is not None:
             self.activate(key)
 

@@ -79,9 +79,7 @@ class PauseScene(Scene):
         if intent.act is Act.BACK:
             self.resume_call()
             return
-        moved, key = self.menu.handle(intent)
-        if moved:
-            self.app.play("move")
+        key = self.navigate(self.menu, intent)
         if key == "resume":
             self.resume_call()
         elif key == "restart":

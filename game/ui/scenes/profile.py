@@ -170,9 +170,7 @@ class ProfileScene(Scene):
         if focused == FIELD and intent.act is Act.CONFIRM:
             self.create()
             return
-        moved, key = self.menu.handle(intent)
-        if moved:
-            self.app.play("move")
+        key = self.navigate(self.menu, intent)
         if key is None:
             return
         if key == "create":

@@ -206,9 +206,7 @@ class PassphraseScene(Scene):
                 else:
                     self.submit()
                 return
-        moved, pressed = self.menu.handle(intent)
-        if moved:
-            self.app.play("move")
+        pressed = self.navigate(self.menu, intent)
         if pressed == "go":
             self.submit()
         elif pressed == "back":

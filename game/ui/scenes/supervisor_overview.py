@@ -354,9 +354,7 @@ class OverviewScene(Scene):
                 self.zone = TABLE
                 self.app.play("move")
                 return
-            moved, key = self.menu.handle(intent)
-            if moved:
-                self.app.play("move")
+            key = self.navigate(self.menu, intent)
             if key is not None:
                 self.activate(key)
             return

@@ -226,9 +226,7 @@ class TraineeScene(Scene):
             return
         if self.view.handle(intent):
             return
-        moved, key = self.menu.handle(intent)
-        if moved:
-            self.app.play("move")
+        key = self.navigate(self.menu, intent)
         if key is not None and key.startswith("attempt:"):
             self.open(int(key.split(":", 1)[1]))
 

@@ -248,9 +248,7 @@ class TitleScene(Scene):
             self.menu.focus("quit")
             self.app.play("move")
             return
-        moved, key = self.menu.handle(intent)
-        if moved:
-            self.app.play("move")
+        key = self.navigate(self.menu, intent)
         if key is not None:
             self.activate(key)
 
