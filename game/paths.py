@@ -9,10 +9,19 @@ import platformdirs
 
 APP_NAME = "hold-the-line"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+BUNDLED = Path(__file__).resolve().parent / "bundled"  # where an installed wheel keeps them
+
+
+def _shipped(name: str) -> Path:
+    """In a checkout the files trainers edit; in an installed wheel the copy it carries."""
+    checkout = PROJECT_ROOT / name
+    if (PROJECT_ROOT / "pyproject.toml").is_file() and checkout.is_dir():
+        return checkout
+    return BUNDLED / name
 
 
 def scenarios_dir() -> Path:
-    return PROJECT_ROOT / "scenarios"
+    return _shipped("scenarios")
 
 
 def default_campaign() -> Path:
@@ -20,7 +29,7 @@ def default_campaign() -> Path:
 
 
 def assets_dir() -> Path:
-    return PROJECT_ROOT / "assets"
+    return _shipped("assets")
 
 
 def data_dir() -> Path:
