@@ -54,6 +54,7 @@ TICK = 0.25  # how often silence is handed to the engine (and always right befor
 BLINK = 0.16
 PANEL_CACHE = 8
 REGIONS = ("top", "face", "meter", "talk", "reveal", "replies", "timer")
+RIGHT_COLUMN = frozenset({"talk", "reveal", "replies", "timer"})
 CPS = MappingProxyType({"phone": 42.0, "in_person": 42.0, "chat": 70.0, "email": 140.0})
 RINGING = MappingProxyType(
     {
@@ -319,6 +320,7 @@ class CallScene(Scene):
         panel_h = self._panel_height(header_h, y + 4)
         top = BOTTOM - panel_h
         self._panel_image(pygame.Rect(RIGHT_X, top, RIGHT_W, panel_h), theme.panel, shadow=True)
+        yield
         talk = pygame.Rect(RIGHT_X, TOP, RIGHT_W, top - 14 - TOP)
         self._panel_image(talk, theme.panel_sunken, shadow=False)
         yield
@@ -742,7 +744,9 @@ class CallScene(Scene):
             self._stamps["all"] = self.app.frames
         big = 0  # at most one large card per step: the rest follow a frame later
         for region in REGIONS:
-            signature = (self._layout_id, self._signature(region))
+            # the right column's shape only matters to the regions in it
+            shape = self._layout_id if region in RIGHT_COLUMN else 0
+            signature = (shape, self._signature(region))
             if self._painted.get(region) == signature:
                 continue
             if region in ("talk", "replies") and region in self._painted:
