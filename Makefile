@@ -12,9 +12,11 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Hold the Line needs Python 3.11 or newer on PATH."; exit 1; }
+	@echo "Setting up $(VENV) (the first time only: a minute or two)"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@# -qq: errors still show; setuptools' notes about editable installs do not
+	$(BIN)/python -m pip install -qq --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install -qq --disable-pip-version-check -e '.[dev]'
 	@touch $(STAMP)
 
 play: $(STAMP)
