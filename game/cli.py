@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -150,6 +151,7 @@ def _write_crash_log() -> Path | None:
 def _dispatch(args: argparse.Namespace) -> int:
     command = args.command or "play"
     if command == "play":
+        os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")  # before pygame is imported
         from game.ui.app import run_game
 
         return run_game(

@@ -8,7 +8,6 @@ the error scene: no traceback ever reaches the player.
 
 from __future__ import annotations
 
-import os
 import random
 import threading
 import warnings
@@ -384,7 +383,6 @@ class App:
 
 def run_game(campaign: Path | None, db: str | None, fullscreen: bool, lang: str) -> int:
     """Open the game window and play until the player quits; returns the exit code."""
-    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     config = AppConfig(
         campaign=campaign or default_campaign(), db=db, fullscreen=fullscreen, lang=lang
     )
