@@ -322,6 +322,17 @@ class Menu:
             button.draw(surface, fonts, theme, button.key == focused)
 
 
+def text_input(on: bool) -> None:
+    """Ask the platform for typed text (IME included) while a field is on screen."""
+    try:
+        if on:
+            pygame.key.start_text_input()
+        else:
+            pygame.key.stop_text_input()
+    except pygame.error:
+        pass
+
+
 class ScrollView:
     """A vertical viewport over taller content, with eased scrolling and a scrollbar."""
 
@@ -384,9 +395,13 @@ class ScrollView:
     def to_content(self, pos: tuple[int, int]) -> tuple[int, int]:
         return (pos[0] - self.rect.x, pos[1] - self.rect.y + self.top)
 
-    def handle(self, intent: Intent) -> bool:
+    def handle(self, intent: Intent, *, arrows: bool = False) -> bool:
+        """Wheel, Home and End; with `arrows`, ↑↓ scroll three lines (pages of reading)."""
         if intent.act is Act.SCROLL:
             self.scroll_by(intent.number * self.line)
+            return True
+        if arrows and intent.act in (Act.UP, Act.DOWN):
+            self.scroll_by((-3 if intent.act is Act.UP else 3) * self.line)
             return True
         if intent.act is Act.HOME:
             self.scroll_to(0)

@@ -472,13 +472,7 @@ class DebriefScene(Scene):
         if act is Act.BACK:
             self.activate("back")
             return
-        if act is Act.UP:
-            self.view.scroll_by(-3 * self.view.line)
-            return
-        if act is Act.DOWN:
-            self.view.scroll_by(3 * self.view.line)
-            return
-        if self.view.handle(intent):
+        if self.view.handle(intent, arrows=True):
             return
         key = self.navigate(self.menu, intent)
         if key is not None:

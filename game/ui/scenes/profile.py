@@ -11,7 +11,7 @@ from game.ui import chrome
 from game.ui.draw import panel
 from game.ui.intents import Act, Intent
 from game.ui.scene import Scene
-from game.ui.widgets import Button, Menu, ScrollView, TextField
+from game.ui.widgets import Button, Menu, ScrollView, TextField, text_input
 
 if TYPE_CHECKING:
     from game.records.api import OverviewRow, Trainee
@@ -60,19 +60,10 @@ class ProfileScene(Scene):
         self._load()
         self.layout()
         self.menu.focus(FIELD if not self.rows else self.menu.ring.keys[0])
-        self._text_input(True)
+        text_input(True)
 
     def exit(self) -> None:
-        self._text_input(False)
-
-    def _text_input(self, on: bool) -> None:
-        try:
-            if on:
-                pygame.key.start_text_input()
-            else:
-                pygame.key.stop_text_input()
-        except pygame.error:
-            pass
+        text_input(False)
 
     def _load(self) -> None:
         store = self.app.world().store

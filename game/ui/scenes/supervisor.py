@@ -62,17 +62,6 @@ def when(moment: datetime | None) -> str:
     return "—" if moment is None else moment.astimezone().strftime("%d %b %Y, %H:%M")
 
 
-def text_input(on: bool) -> None:
-    """Ask the platform for typed text (IME included) while a field is on screen."""
-    try:
-        if on:
-            pygame.key.start_text_input()
-        else:
-            pygame.key.stop_text_input()
-    except pygame.error:
-        pass
-
-
 # ---- fields -----------------------------------------------------------------------------------
 
 

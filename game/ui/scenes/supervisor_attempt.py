@@ -18,10 +18,10 @@ from game.records.api import AttemptDetail, Note
 from game.ui import chrome
 from game.ui.intents import Act, Intent
 from game.ui.scenes.debrief import GAP, LEFT_W, DebriefScene
-from game.ui.scenes.supervisor import NOTE_MAX, Desk, NoteField, conversation, text_input, when
+from game.ui.scenes.supervisor import NOTE_MAX, Desk, NoteField, conversation, when
 from game.ui.transcript import PAD_X as BUBBLE_PAD_X
 from game.ui.transcript import PAD_Y as BUBBLE_PAD_Y
-from game.ui.widgets import Button
+from game.ui.widgets import Button, text_input
 
 if TYPE_CHECKING:
     from game.scenario.campaign import Level
@@ -246,13 +246,7 @@ class AttemptScene(DebriefScene):
             self.field.handle(intent)
             self.saved, self.warned = "", False
             return
-        if act is Act.UP:
-            self.view.scroll_by(-3 * self.view.line)
-            return
-        if act is Act.DOWN:
-            self.view.scroll_by(3 * self.view.line)
-            return
-        if self.view.handle(intent):
+        if self.view.handle(intent, arrows=True):
             return
         key = self.navigate(self.menu, intent)
         if key is not None:

@@ -19,8 +19,8 @@ from game.ui import chrome
 from game.ui.draw import icon_lock, panel
 from game.ui.intents import Act, Intent
 from game.ui.scene import Scene
-from game.ui.scenes.supervisor import DEFAULT_AUTHOR, Desk, SecretField, text_input
-from game.ui.widgets import Button, Menu, TextField
+from game.ui.scenes.supervisor import DEFAULT_AUTHOR, Desk, SecretField
+from game.ui.widgets import Button, Menu, TextField, text_input
 
 if TYPE_CHECKING:
     from game.records.api import Store

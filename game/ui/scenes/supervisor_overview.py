@@ -22,9 +22,9 @@ from game.ui import chrome
 from game.ui.draw import focus_ring, panel
 from game.ui.intents import PAGE_LINES, Act, Intent
 from game.ui.scene import Scene
-from game.ui.scenes.supervisor import Desk, text_input
+from game.ui.scenes.supervisor import Desk
 from game.ui.theme import blend
-from game.ui.widgets import Button, Menu, TextField
+from game.ui.widgets import Button, Menu, TextField, text_input
 
 if TYPE_CHECKING:
     from game.ui.app import App
