@@ -403,7 +403,9 @@ class SqlStore:
                     "anger_after": turn.anger_after,
                     "silence": turn.silence,
                     "effects": _dumps(data["effects"]),
-                    "quality": turn.quality,
+                    # SQLite drops the sign of a zero; store every zero as 0.0 on both
+                    # databases so they read back the same (the sign of zero means nothing)
+                    "quality": turn.quality + 0.0,
                     "feedback": None if data["feedback"] is None else _dumps(data["feedback"]),
                     "response_time": response_time,
                     "recorded_at": now,
