@@ -17,9 +17,9 @@ import yaml
 from numpy.typing import NDArray
 
 try:
-    _Loader: type = yaml.CSafeLoader
+    _SafeLoader: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover
-    _Loader = yaml.SafeLoader
+    _SafeLoader = yaml.SafeLoader
 
 # Case fields that change the customer's state, in the column order of Catalog.case_table.
 CASE_FIELDS = ("anger", "heard", "trust", "vent", "debt", "quality")
@@ -161,7 +161,7 @@ class Catalog:
 
 def _read(name: str) -> Any:
     text = resources.files("game.engine").joinpath(name).read_text(encoding="utf-8")
-    return yaml.load(text, Loader=_Loader)
+    return yaml.load(text, Loader=_SafeLoader)
 
 
 def _case(name: str, raw: dict[str, Any]) -> Case:
