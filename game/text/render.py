@@ -167,9 +167,9 @@ def _pace_of(turn: Turn) -> Pace:
 
 def pace_line(turn: Turn) -> str | None:
     """One line for the transcript when the trainee took time over a reply."""
-    if turn.silence <= 0:
-        return None
     pace = _pace_of(turn)
+    if pace.seconds < 0.5 and not pace.anger:
+        return None
     cost = f"cost {pace.anger:+d} anger" if pace.anger else "no cost"
     cite = f" ({pace.principle})" if pace.principle else ""
     return f"  ⏱ {pace.seconds:.0f} s before this reply: {cost}{cite}"
