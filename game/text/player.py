@@ -208,6 +208,15 @@ def _ask(
 ) -> int | None:
     """Wait for a reply while the clock runs. Returns the authoring number, None to leave,
     or GAVE_UP when the customer ended the call first."""
+    try:
+        return _reply(call, prompt, terminal, clock)
+    finally:
+        terminal.close_prompt()
+
+
+def _reply(
+    call: Call, prompt: ChoicePrompt, terminal: Terminal, clock: Callable[[], float]
+) -> int | None:
     count = len(prompt.options)
     question = f"Your reply (1-{count}, q to leave the call): "
     timed = dead_air_rule(call.scenario, call.state.timer) is not None

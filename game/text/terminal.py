@@ -40,6 +40,9 @@ class Terminal(Protocol):
     def read(self, timeout: float) -> str | None:
         """A typed line, or None when `timeout` seconds pass first; EOFError at the end."""
 
+    def close_prompt(self) -> None:
+        """The question is over without an answer (they left, or the customer did)."""
+
 
 class TtyTerminal:
     """A POSIX terminal read a key at a time; the prompt line is redrawn in place."""
@@ -93,6 +96,13 @@ class TtyTerminal:
         self._redraw()
         return None
 
+    def close_prompt(self) -> None:
+        if self.prompt is not None:
+            self.out.write("\n")
+            self.out.flush()
+        self.prompt = None
+        self.buffer = ""
+
     def _redraw(self) -> None:
         if self.prompt is not None:
             self.out.write(ERASE_LINE + clean(self.prompt + self.buffer))
@@ -142,6 +152,9 @@ class PipeTerminal:
             raise EOFError
         return None
 
+    def close_prompt(self) -> None:
+        self._asked = None
+
 
 class BlockingTerminal:
     """`input()` where the keyboard cannot be polled: time is counted after the answer."""
@@ -163,6 +176,9 @@ class BlockingTerminal:
         self.out.write(clean(self._prompt))
         self.out.flush()
         return input()
+
+    def close_prompt(self) -> None:
+        pass
 
 
 @contextlib.contextmanager
