@@ -268,7 +268,7 @@ def _text(args: argparse.Namespace) -> int:
     except ScenarioError as error:
         for problem in error.problems:
             print(clean(str(problem)), file=sys.stderr)
-        print(f"hold-the-line: {args.scenario} cannot be played", file=sys.stderr)
+        print(f"hold-the-line: {clean(str(args.scenario))} cannot be played", file=sys.stderr)
         return EXIT_USAGE
     campaign = find_campaign_for(args.scenario)
     level = campaign.level(scenario.id) if campaign else None

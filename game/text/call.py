@@ -79,6 +79,9 @@ def open_recording(db: str | None, trainee_name: str, *, create: bool) -> Record
     from game.records.api import DuplicateTrainee
     from game.records.store import open_store
 
+    name = " ".join(trainee_name.split())
+    if not name:
+        raise RecordingError("--trainee needs a name: the trainee's profile name, as in the game")
     where = "the local records" if db is None else "the database given by --db"
     try:
         store = open_store(db)
@@ -88,9 +91,8 @@ def open_recording(db: str | None, trainee_name: str, *, create: bool) -> Record
             "Check --db (sqlite:///PATH or postgresql://USER@HOST/DB) and that the server is up."
         ) from error
     try:
-        name = " ".join(trainee_name.split())
-        trainee = store.find_trainee(name) if name else None
-        if trainee is None and create and name:
+        trainee = store.find_trainee(name)
+        if trainee is None and create:
             try:
                 trainee = store.add_trainee(name)
             except DuplicateTrainee:  # another machine added them a moment ago

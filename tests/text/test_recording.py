@@ -130,6 +130,8 @@ def test_a_script_that_does_not_fit_records_nothing(db_url: str, records: SqlSto
 def test_recording_options_need_a_trainee_and_a_reachable_database() -> None:
     result = cli("text", LATE, "--choices", "1", "--db", "sqlite:///x.db")
     assert result.returncode == 2 and "need --trainee NAME" in result.stderr
+    result = cli("text", LATE, "--choices", "1", "--trainee", "  ", "--create-trainee")
+    assert result.returncode == 2 and "--trainee needs a name" in result.stderr
     result = cli(
         "text", LATE, "--choices", ",".join(GOOD), "--trainee", "A",
         "--db", "postgresql://nobody:s3cret@127.0.0.1:1/none",
