@@ -113,11 +113,12 @@ def test_the_customer_asks_if_you_are_still_there_while_you_are_choosing(
     before = termios.tcgetattr(game_fd)
     outcome: list[int] = []
     with os.fdopen(os.dup(game_fd), "r") as game_in, os.fdopen(os.dup(game_fd), "w") as game_out:
+        clock = FastClock(step=2.0)
 
         def game() -> None:
             with open_terminal(game_in, game_out) as terminal:
                 assert isinstance(terminal, TtyTerminal)
-                outcome.append(play_interactive(setup(), terminal, clock=FastClock()))
+                outcome.append(play_interactive(setup(), terminal, clock=clock))
 
         thread = threading.Thread(target=game, daemon=True)
         thread.start()
@@ -126,6 +127,7 @@ def test_the_customer_asks_if_you_are_still_there_while_you_are_choosing(
         nudge_at = len(seen)
         # The prompt is redrawn under the customer's line, and the meter is rising.
         read_until(main_fd, b"dead air: anger", seen)
+        clock.step = 0.0  # time stands still from here: the customer waits for the answer
         os.write(main_fd, b"1\n")
         read_until(main_fd, b"before this reply: cost +", seen)
         assert seen.index(b"before this reply") > nudge_at

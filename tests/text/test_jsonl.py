@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from game.engine.session import TimerMode
+from game.scenario.loader import load_scenario
+from game.text.call import CallSetup
+from game.text.jsonl import play_jsonl
 from tests.conftest import PLANS, SCENARIOS
 from tests.text.door import LATE, Door, cli
 
@@ -183,3 +190,38 @@ def test_jsonl_text_is_in_the_chosen_language(open_door: OpenDoor) -> None:
 def test_jsonl_refuses_scripted_options() -> None:
     result = cli("text", LATE, "--jsonl", "--choices", "1")
     assert result.returncode == 2 and "--jsonl plays from standard input" in result.stderr
+
+
+LINES = st.one_of(
+    st.text(max_size=12).map(lambda s: s.replace("\n", " ")),
+    st.builds(
+        lambda n, s: f"{n} {s}",
+        st.integers(-2, 6),
+        st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-5, 400)),
+    ),
+    st.integers(0, 5).map(str),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(LINES, max_size=14), st.integers(0, 2**31 - 1))
+def test_any_input_gives_valid_events_and_never_a_crash(lines: list[str], seed: int) -> None:
+    """Played in-process on random input: every output line is one JSON event, every bad
+    line gets an error and the same choice again, and the call ends or is abandoned."""
+    setup = CallSetup(load_scenario(LATE), None, 1, 70, "en", TimerMode.NORMAL, seed)
+    out = io.StringIO()
+    code = play_jsonl(setup, io.StringIO("".join(line + "\n" for line in lines)), out)
+    events = [json.loads(line) for line in out.getvalue().splitlines()]
+    kinds = [e["event"] for e in events]
+    assert set(kinds) <= {"customer", "choose", "turn", "error", "end"}
+    assert code == (0 if kinds[-1] == "end" else 1)
+    assert code == 0 or kinds[-1] == "choose"  # input ran out while a reply was wanted
+    for index, kind in enumerate(kinds):
+        if kind == "error":
+            assert events[index - 1]["event"] == "choose" and events[index + 1] == events[index - 1]
+    # Each `choose` reads exactly one line: at the end of input, one more is left waiting.
+    if code == 1:
+        assert kinds.count("choose") == len(lines) + 1
+    else:
+        assert kinds.count("choose") <= len(lines)
+        assert kinds.count("turn") == len(events[-1]["turns"])
