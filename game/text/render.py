@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import textwrap
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from game.engine.bands import band_for
@@ -137,32 +137,26 @@ class Pace:
 
     seconds: float  # silence on the clock when the reply was chosen
     anger: int  # what the silence added to the meter
-    principle: str | None
-    reason: str | None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "seconds": round(self.seconds, 2),
-            "anger": self.anger,
-            "principle": self.principle,
-            "reason": self.reason,
-        }
 
 
 def _pace_of(turn: Turn) -> Pace:
     """The one place the terminal player learns what pace cost on a turn.
 
-    TODO(issue 11): call the engine's `pace_cost(turn)` (game.engine.pace_cost) once the
-    judge's rework lands; until then it is read from the turn's silence and the dead-air
-    effects the engine puts on it today, so no rule about silence is written here.
+    TODO(issue 11): return the engine's `pace_cost(turn)` once the judge's rework lands
+    (it has these fields and more: the reading allowance, the points lost); until then it
+    is read from the turn's silence and the dead-air effects the engine puts on it today,
+    so no rule about silence is written here.
     """
-    silence = [e for e in turn.effects if e.source == "silence"]
     return Pace(
         seconds=turn.silence,
-        anger=sum(e.anger for e in silence),
-        principle=silence[0].principle if silence else None,
-        reason=silence[0].reason if silence else None,
+        anger=sum(e.anger for e in turn.effects if e.source == "silence"),
     )
+
+
+def pace_json(turn: Turn) -> dict[str, Any]:
+    """The `pace` object of a turn in `--json` and `--jsonl`: every field `_pace_of` has."""
+    pace = asdict(_pace_of(turn))
+    return {k: round(v, 2) if isinstance(v, float) else v for k, v in pace.items()}
 
 
 def pace_line(turn: Turn) -> str | None:
@@ -171,8 +165,7 @@ def pace_line(turn: Turn) -> str | None:
     if pace.seconds < 0.5 and not pace.anger:
         return None
     cost = f"cost {pace.anger:+d} anger" if pace.anger else "no cost"
-    cite = f" ({pace.principle})" if pace.principle else ""
-    return f"  ⏱ {pace.seconds:.0f} s before this reply: {cost}{cite}"
+    return f"  ⏱ {pace.seconds:.0f} s before this reply: {cost}"
 
 
 def review_so_far(scenario: Scenario, state: SessionState) -> TurnReview:
@@ -207,7 +200,7 @@ def turn_json(review: TurnReview, lang: str = "en") -> dict[str, Any]:
             for e in turn.effects
         ],
         "skipped_steps": list(review.skipped),
-        "pace": _pace_of(turn).to_json(),
+        "pace": pace_json(turn),
     }
 
 

@@ -88,3 +88,41 @@ class Door:
         for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
             if stream is not None:
                 stream.close()
+
+
+def silence_thresholds(scenario_path: str, choices: list[int]) -> list[tuple[float, float]]:
+    """For each decision on the path: (seconds of silence at which it starts to cost, at
+    which the customer asks if you are there), found by asking the engine, so the tests
+    follow the engine's clock rules (grace, reading allowance) rather than copy them."""
+    from game.engine.session import (
+        ChoicePrompt,
+        Phase,
+        TimerMode,
+        choose,
+        current,
+        live_anger,
+        proceed,
+        start,
+        tick,
+    )
+    from game.scenario.loader import load_scenario
+
+    scenario = load_scenario(scenario_path)
+    state = start(scenario, timer=TimerMode.NORMAL)
+    found: list[tuple[float, float]] = []
+    for number in choices:
+        while state.phase is Phase.SPEAKING:
+            state = proceed(scenario, state)
+        costs = nudge = 0.0
+        waited = state
+        while not nudge:
+            waited = tick(scenario, waited, 0.25)
+            moment = current(scenario, waited)
+            assert isinstance(moment, ChoicePrompt), "the customer gave up before asking"
+            if not costs and live_anger(scenario, waited) > state.anger:
+                costs = waited.silence
+            if moment.nudge:
+                nudge = waited.silence
+        found.append((costs, nudge))
+        state, _ = choose(scenario, state, number)
+    return found

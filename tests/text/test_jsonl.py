@@ -17,7 +17,7 @@ from game.scenario.loader import load_scenario
 from game.text.call import CallSetup
 from game.text.jsonl import play_jsonl
 from tests.conftest import PLANS, SCENARIOS
-from tests.text.door import LATE, Door, cli
+from tests.text.door import LATE, Door, cli, silence_thresholds
 
 OpenDoor = Callable[..., Door]
 
@@ -145,19 +145,20 @@ def test_end_of_input_abandons_the_call_cleanly(open_door: OpenDoor) -> None:
 def test_seconds_before_a_reply_run_the_clock_and_the_customer_asks_if_you_are_there(
     open_door: OpenDoor,
 ) -> None:
+    (_, asks), _ = silence_thresholds(LATE, [1, 1])
     door = open_door(LATE, "--seed", "1")
     door.until("choose")
-    door.send("1 20")  # phone: the customer asks after 15 s of silence
+    door.send(f"1 {asks + 1:g}")  # a little longer than the customer waits before asking
     nudge = door.next_event()
     assert nudge["event"] == "customer" and nudge["text"] == "Hello? Are you still there?"
     assert nudge["node"] == "opening" and nudge["anger"] > 65
     turn = door.next_event()
     assert turn["event"] == "turn"
-    assert turn["pace"]["seconds"] == 20 and turn["pace"]["anger"] > 0
-    assert turn["anger_before"] == 65 + turn["pace"]["anger"]
+    assert turn["pace"]["seconds"] == asks + 1 and turn["pace"]["anger"] > 0
+    assert turn["anger_before"] >= 65 + turn["pace"]["anger"]
     # A reply that takes long enough ends the call: the customer hangs up, and that's the end.
     door.until("choose")
-    door.send("1 300")
+    door.send("1 3600")
     lines = [door.next_event() for _ in range(3)]
     assert [e["event"] for e in lines] == ["customer", "customer", "end"]
     assert lines[1]["text"].startswith("Hello? ... Hello?!")
@@ -170,12 +171,8 @@ def test_no_timer_means_silence_costs_nothing(open_door: OpenDoor) -> None:
     door.until("choose")
     door.send("1 120")
     turn = door.next_event()
-    assert turn["event"] == "turn" and turn["pace"] == {
-        "seconds": 120,
-        "anger": 0,
-        "principle": None,
-        "reason": None,
-    }
+    assert turn["event"] == "turn"
+    assert turn["pace"]["seconds"] == 120 and turn["pace"]["anger"] == 0
     door.close_input()
 
 
