@@ -41,8 +41,8 @@ def plan(name: str) -> dict[str, Any]:
     return data
 
 
-def scripted(scenario: str, choices: list[int]) -> dict[str, Any]:
-    result = cli("text", scenario, "--choices", ",".join(map(str, choices)), "--json")
+def scripted(scenario: str, choices: list[int], *args: str) -> dict[str, Any]:
+    result = cli("text", scenario, "--choices", ",".join(map(str, choices)), "--json", *args)
     assert result.returncode == 0, result.stderr
     data: dict[str, Any] = json.loads(result.stdout)
     return data
@@ -72,7 +72,8 @@ def test_a_bot_plays_the_guide_path_and_gets_the_scripted_result(
     door = open_door(scenario, "--seed", "7")
     end = play_plan(door, level["choices"])
     assert end["passed"] is True and end["outcome"] == level["expect"]["outcome"]
-    expected = scripted(scenario, level["choices"])
+    # Replies sent without seconds took none: the clock runs, as with `--think 0`.
+    expected = scripted(scenario, level["choices"], "--think", "0")
     assert {k: v for k, v in end.items() if k != "event"} == expected
     # Each live `turn` event is the same turn the final result shows.
     turns = [e for e in door.events if e["event"] == "turn"]
