@@ -125,6 +125,16 @@ def build_parser() -> argparse.ArgumentParser:
     curriculum = sub.add_parser("curriculum", help="levels × principles taught, as Markdown")
     curriculum.add_argument("--campaign", type=Path)
     curriculum.add_argument("--out", type=Path)
+
+    plan = sub.add_parser("plan", help="replay transcript plans and check what they expect")
+    plan.add_argument("plans", nargs="+", type=Path, metavar="PLAN")
+    plan.add_argument(
+        "--scenario", type=Path, help="play every plan against this scenario file instead"
+    )
+
+    new = sub.add_parser("new", help="write a small, valid, commented starter level and plans")
+    new.add_argument("id", help="the new scenario's id, e.g. cracked-teapot")
+    new.add_argument("--dir", type=Path, default=Path("."), help="folder to write into")
     return parser
 
 
@@ -208,6 +218,14 @@ def _dispatch(args: argparse.Namespace) -> int:
         from game.analysis.curriculum import curriculum_command
 
         return curriculum_command(args.campaign or _repo_scenarios(), args.out)
+    if command == "plan":
+        from game.analysis.plans import plan_command
+
+        return plan_command(args.plans, args.scenario)
+    if command == "new":
+        from game.analysis.starter import new_command
+
+        return new_command(args.id, args.dir)
     if command == "report":
         from game.records.report import report_command
 

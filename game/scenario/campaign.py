@@ -144,3 +144,17 @@ def find_campaign_for(scenario_path: Path) -> Campaign | None:
     if any(level.file.resolve() == resolved for level in campaign.levels):
         return campaign
     return None
+
+
+def play_settings_for(scenario_path: Path, scenario: Scenario) -> tuple[Policy, int]:
+    """The company policy and pass score a scenario file is played under outside the game.
+
+    The campaign beside the file decides both when it lists the file; otherwise the default
+    policy and pass score apply. One rule for `text`, `plan` and anything else that plays a
+    file by path.
+    """
+    campaign = find_campaign_for(scenario_path)
+    if campaign is None:
+        return Policy(), DEFAULT_PASS
+    level = campaign.level(scenario.id)
+    return campaign.policy, level.pass_score if level is not None else DEFAULT_PASS
