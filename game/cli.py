@@ -253,9 +253,8 @@ def _validate(paths: list[Path]) -> int:
 def _text(args: argparse.Namespace) -> int:
     import secrets
 
-    from game.engine.scoring import DEFAULT_PASS_SCORE
     from game.engine.session import TimerMode
-    from game.scenario.campaign import find_campaign_for
+    from game.scenario.campaign import find_campaign_for, play_settings_for
     from game.scenario.loader import load_scenario
     from game.scenario.model import LANGUAGES
     from game.scenario.problems import ScenarioError
@@ -288,11 +287,11 @@ def _text(args: argparse.Namespace) -> int:
             print(clean(str(problem)), file=sys.stderr)
         print(f"hold-the-line: {clean(str(args.scenario))} cannot be played", file=sys.stderr)
         return EXIT_USAGE
+    policy, pass_score = play_settings_for(args.scenario, scenario)
+    if args.pass_score is not None:
+        pass_score = args.pass_score
     campaign = find_campaign_for(args.scenario)
-    level = campaign.level(scenario.id) if campaign else None
-    pass_score = args.pass_score
-    if pass_score is None:
-        pass_score = level.pass_score if level else DEFAULT_PASS_SCORE
+    level = campaign.level(scenario.id) if campaign else None  # recorded with the attempt
     if scripted:
         # Scripted play runs the clock only when told how long each reply took.
         timer = TimerMode.NORMAL if think is not None and not args.no_timer else TimerMode.OFF
@@ -302,7 +301,7 @@ def _text(args: argparse.Namespace) -> int:
         seed = secrets.randbelow(2**31) if args.seed is None else args.seed
     setup = CallSetup(
         scenario=scenario,
-        policy=campaign.policy if campaign else None,
+        policy=policy,
         level=level.number if level else None,
         pass_score=pass_score,
         lang=args.lang,
