@@ -332,6 +332,7 @@ def _play_text(
     from game.text.player import ScriptError, play_interactive, play_scripted
     from game.text.terminal import open_terminal
 
+    _leave_on_hangup()
     if args.jsonl:
         # A machine protocol: UTF-8 both ways whatever the locale, bad bytes never a crash.
         _reconfigure(sys.stdin, encoding="utf-8", errors="replace")
@@ -353,6 +354,20 @@ def _play_text(
             raise UsageError(str(error)) from error
     with open_terminal(sys.stdin, sys.stdout) as terminal:
         return play_interactive(setup, terminal, recording=recording)
+
+
+def _leave_on_hangup() -> None:
+    """A closed terminal or a `kill` leaves the call like Ctrl-C does: the player's cleanup
+    runs (a recorded attempt is kept as abandoned, the terminal's mode is restored)."""
+    import signal
+
+    def leave(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None:
+            signal.signal(number, leave)
 
 
 def _reconfigure(stream: object, **options: str) -> None:

@@ -4,7 +4,9 @@ supervisor's desk, the report and the exports see it (through the same records A
 from __future__ import annotations
 
 import json
+import signal
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -13,7 +15,7 @@ from game.records.api import AttemptStatus
 from game.records.recorder import replay_attempt
 from game.records.store import SqlStore, open_store
 from game.scenario.loader import load_scenario
-from tests.text.door import LATE, Door, cli
+from tests.text.door import LATE, WAIT, Door, cli
 
 GOOD = ["1"] * 8  # the guide path of late-delivery
 
@@ -138,3 +140,23 @@ def test_recording_options_need_a_trainee_and_a_reachable_database() -> None:
     )  # fmt: skip
     assert result.returncode == 2 and "cannot open the database given by --db" in result.stderr
     assert "s3cret" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_killed_call_is_kept_as_abandoned(tmp_path: Path) -> None:
+    db_url = f"sqlite:///{tmp_path / 'records.db'}"
+    door = Door(LATE, "--trainee", "Bot", "--create-trainee", "--db", db_url)
+    try:
+        door.until("choose")
+        door.send("1")
+        door.until("turn")
+        door.until("choose")
+        door.proc.send_signal(signal.SIGTERM)
+        assert door.proc.wait(timeout=WAIT) == 128 + signal.SIGTERM
+    finally:
+        door.kill()
+    store = open_store(db_url)
+    try:
+        (attempt,) = store.attempts()
+        assert attempt.status is AttemptStatus.ABANDONED and attempt.turn_count == 1
+    finally:
+        store.close()
