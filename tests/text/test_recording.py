@@ -3,6 +3,8 @@ supervisor's desk, the report and the exports see it (through the same records A
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import signal
 from collections.abc import Iterator
@@ -54,6 +56,12 @@ def test_a_scripted_call_is_recorded_for_the_desk(db_url: str, records: SqlStore
     scenario = load_scenario(LATE)
     replayed = replay_attempt(detail, scenario)
     assert [turn_to_json(t) for t in replayed.turns] == [turn_to_json(t) for t in detail.turns]
+    # The exports see it like any attempt from the window.
+    export = cli("export", "--format", "csv", "--db", db_url)
+    assert export.returncode == 0, export.stderr
+    (fields,) = csv.DictReader(io.StringIO(export.stdout))
+    assert fields["trainee"] == "Ana Reyes" and fields["scenario_id"] == "late-delivery"
+    assert fields["score"] == str(played["score"]) and fields["status"] == "completed"
 
 
 def test_a_jsonl_call_is_recorded_and_end_of_input_keeps_it_as_abandoned(
