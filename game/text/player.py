@@ -2,30 +2,39 @@
 
 from __future__ import annotations
 
-import json
-import secrets
-import sys
+import math
 import time
 from collections.abc import Callable
 from typing import TextIO
 
-from game.engine.scoring import debrief
 from game.engine.session import (
     ChoicePrompt,
     CustomerLine,
     Finished,
     InvalidChoice,
-    Session,
+    Phase,
     SessionError,
-    TimerMode,
-    play_choices,
+    dead_air_rule,
+    line_text,
 )
-from game.scenario.model import Policy, Scenario
-from game.text.render import debrief_text, header, meter, result_json, turn_feedback, wrap
+from game.text.call import TICK, Call, CallSetup, Recording, VirtualClock
+from game.text.render import (
+    debrief_text,
+    header,
+    meter,
+    pace_line,
+    result_json,
+    turn_feedback,
+    wrap,
+)
+from game.text.safe import clean, json_text
+from game.text.terminal import Terminal
+
+MAX_THINK = 3600.0  # seconds; longer than any customer waits
 
 
 class ScriptError(Exception):
-    """The scripted choices do not fit the scenario."""
+    """The scripted choices (or thinking times) do not fit the scenario."""
 
 
 def parse_choices(text: str) -> list[int]:
@@ -38,111 +47,217 @@ def parse_choices(text: str) -> list[int]:
     return numbers
 
 
+def parse_think(text: str, count: int) -> list[float]:
+    """`--think 12` (the same before every reply) or `--think 12,8,15` (one per reply)."""
+    parts = [part for part in text.replace(" ", "").split(",") if part]
+    try:
+        seconds = [float(part) for part in parts]
+    except ValueError as error:
+        raise ScriptError(
+            f"--think must be seconds, e.g. 12 or 12,8,15 (one per reply), not {text!r}"
+        ) from error
+    if not seconds:
+        raise ScriptError("--think is empty: give seconds, e.g. --think 12")
+    bad = [s for s in seconds if not (math.isfinite(s) and 0 <= s <= MAX_THINK)]
+    if bad:
+        raise ScriptError(f"--think: {bad[0]:g} is not a time from 0 to {MAX_THINK:.0f} seconds")
+    if len(seconds) == 1:
+        return seconds * count
+    if len(seconds) != count:
+        raise ScriptError(
+            f"--think gives {len(seconds)} times for {count} choices: give one time for every"
+            " choice, or a single time for all of them"
+        )
+    return seconds
+
+
+# ---- scripted play -------------------------------------------------------------------------
+
+
+def _run_script(call: Call, choices: list[int], think: list[float] | None) -> int:
+    """Play the script on `call`; returns how many choices were played (fewer only when the
+    customer gave up waiting). Raises ScriptError when the script does not fit."""
+    for index, number in enumerate(choices):
+        call.to_prompt()
+        if call.phase is Phase.ENDED:
+            raise ScriptError(
+                f"the conversation ended after {index} choices; {len(choices)} were given"
+            )
+        if think is not None and not call.wait(think[index]):
+            call.to_prompt()
+            return index  # the silence ran too long: the customer gave up
+        try:
+            call.choose(number)
+        except InvalidChoice as error:
+            raise ScriptError(f"choice {index + 1} of the script: {error}") from None
+        except SessionError as error:  # pragma: no cover - the phase is checked above
+            raise ScriptError(str(error)) from error
+    call.to_prompt()
+    if call.phase is not Phase.ENDED:
+        raise ScriptError(
+            f"the choices ran out at node '{call.state.node}' before the conversation ended"
+        )
+    return len(choices)
+
+
 def play_scripted(
-    scenario: Scenario,
+    setup: CallSetup,
     choices: list[int],
     *,
-    policy: Policy | None,
-    pass_score: int,
+    think: list[float] | None,
     as_json: bool,
-    lang: str,
     out: TextIO,
-) -> None:
-    try:
-        state = play_choices(scenario, choices, policy=policy)
-    except InvalidChoice as error:
-        raise ScriptError(str(error)) from error
-    except SessionError as error:
-        raise ScriptError(str(error)) from error
-    if len(state.events) < len(choices):
-        raise ScriptError(
-            f"the conversation ended after {len(state.events)} choices; {len(choices)} were given"
+    warn: TextIO,
+    recording: Recording | None = None,
+) -> int:
+    """Play the choices (authoring numbers) to the end; with `think`, that many seconds of
+    silence pass before each reply. The script is checked on an unrecorded run first, so a
+    script that doesn't fit records nothing."""
+    _run_script(Call(setup, clock=VirtualClock()), choices, think)
+    call = Call(setup, recording, clock=VirtualClock())
+    played = _run_script(call, choices, think)
+    if played < len(choices):
+        warn.write(
+            f"hold-the-line: the customer gave up waiting before choice {played + 1};"
+            f" {len(choices) - played} of the {len(choices)} choices were not played\n"
         )
-    report = debrief(scenario, state, pass_score)
+    scenario, lang, state = setup.scenario, setup.lang, call.state
+    report = call.report()
     if as_json:
-        out.write(
-            json.dumps(result_json(scenario, state, report, lang), ensure_ascii=False, indent=2)
-        )
-        out.write("\n")
-        return
-    out.write(header(scenario, lang) + "\n\n")
+        result = result_json(scenario, state, report, lang)
+        if call.attempt_id is not None:
+            result["attempt"] = call.attempt_id
+        out.write(json_text(result, indent=2) + "\n")
+        return 0
+    lines = [header(scenario, lang), ""]
     name = scenario.customer.name.get(lang)
     for turn in state.turns:
-        out.write(wrap(f'{name}: "{_line(scenario, turn.node, lang)}"') + "\n")
-        out.write(wrap(f'You: "{turn.say.get(lang)}"') + "\n")
-        out.write(turn_feedback(turn, lang) + "\n")
-        out.write(meter(turn.anger_after) + "\n\n")
+        lines.append(wrap(f'{name}: "{line_text(scenario, turn.node, lang)}"'))
+        pace = pace_line(turn)
+        if pace is not None:
+            lines.append(pace)
+        lines.append(wrap(f'You: "{turn.say.get(lang)}"'))
+        lines.append(turn_feedback(turn, lang))
+        lines.append(meter(turn.anger_after))
+        lines.append("")
     assert state.outcome is not None
-    out.write(wrap(f'{name}: "{_line(scenario, state.outcome.node, lang)}"') + "\n")
-    out.write(debrief_text(scenario, report, lang) + "\n")
+    lines.append(wrap(f'{name}: "{line_text(scenario, state.outcome.node, lang)}"'))
+    lines.append(debrief_text(scenario, report, lang))
+    out.write(clean("\n".join(lines)) + "\n")
+    return 0
 
 
-def _line(scenario: Scenario, node: str, lang: str) -> str:
-    from game.engine.session import line_text
+# ---- interactive play ----------------------------------------------------------------------
 
-    return line_text(scenario, node, lang)
+GAVE_UP = -1  # the customer ended the call while the trainee was still deciding
+
+
+def clock_text(call: Call, prompt: ChoicePrompt) -> str:
+    """The dead-air clock: silence so far, and the meter while the silence costs."""
+    text = f"⏱ {int(prompt.silence):>2d} s"
+    if prompt.live_anger > call.state.anger:
+        text += f" · dead air: anger {round(prompt.live_anger)} ↑"
+    return text
 
 
 def play_interactive(
-    scenario: Scenario,
+    setup: CallSetup,
+    terminal: Terminal,
     *,
-    policy: Policy | None,
-    pass_score: int,
-    lang: str,
-    timer: TimerMode,
-    seed: int | None = None,
-    read: Callable[[str], str] = input,
-    out: TextIO = sys.stdout,
+    recording: Recording | None = None,
     clock: Callable[[], float] = time.monotonic,
 ) -> int:
-    """Play in the terminal; the dead-air clock runs between the prompt and the answer."""
-    session = Session(
-        scenario,
-        policy=policy,
-        seed=secrets.randbelow(2**31) if seed is None else seed,
-        timer=timer,
-    )
+    """Play in the terminal; the dead-air clock and the customer's prompts show as they
+    happen, while the trainee is still choosing."""
+    call = Call(setup, recording, clock=clock)
+    scenario, lang = setup.scenario, setup.lang
     name = scenario.customer.name.get(lang)
-    out.write(header(scenario, lang) + "\n\n")
-    while True:
-        moment = session.current(lang)
-        if isinstance(moment, CustomerLine):
-            out.write(wrap(f'{name}: "{moment.text}"') + "\n")
-            if not moment.final:
-                out.write(meter(session.live_anger) + "\n")
-            session.proceed()
-            continue
-        if isinstance(moment, Finished):
-            report = debrief(scenario, session.state, pass_score)
-            out.write(debrief_text(scenario, report, lang) + "\n")
-            return 0
-        assert isinstance(moment, ChoicePrompt)
-        out.write("\n")
-        for position, option in enumerate(moment.options, start=1):
-            out.write(wrap(option.text, indent="     ", first=f"  {position}) ") + "\n")
-        asked = clock()
-        number = _ask(read, out, len(moment.options))
-        if number is None:
-            out.write("\nCall abandoned. Nothing was scored.\n")
-            return 1
-        session.tick(clock() - asked)
-        after_wait = session.current(lang)
-        if isinstance(after_wait, ChoicePrompt) and after_wait.nudge:
-            out.write(wrap(f'{name}: "{after_wait.nudge}"') + "\n")
-        if not isinstance(after_wait, ChoicePrompt):
-            continue  # they gave up waiting: the next moment is their parting line
-        turn = session.choose(moment.options[number - 1].number)
-        out.write(turn_feedback(turn, lang) + "\n")
+    try:
+        terminal.say(header(scenario, lang) + "\n")
+        while True:
+            moment = call.current()
+            if isinstance(moment, CustomerLine):
+                terminal.say(wrap(f'{name}: "{moment.text}"'))
+                if not moment.final:
+                    terminal.say(meter(call.live_anger))
+                call.proceed()
+                continue
+            if isinstance(moment, Finished):
+                terminal.say(debrief_text(scenario, call.report(), lang))
+                return 0
+            terminal.say("")
+            for position, option in enumerate(moment.options, start=1):
+                terminal.say(wrap(option.text, indent="     ", first=f"  {position}) "))
+            number = _ask(call, moment, terminal, clock)
+            if number is None:
+                call.abandon()
+                kept = " It is kept in the records as abandoned." if call.recorder else ""
+                terminal.say(f"\nCall abandoned. Nothing was scored.{kept}")
+                return 1
+            if number == GAVE_UP:
+                continue  # their parting line comes next
+            turn = call.choose(number)
+            pace = pace_line(turn)
+            terminal.say((pace + "\n" if pace else "") + turn_feedback(turn, lang))
+    finally:
+        call.abandon()  # only an unfinished recorded call: Ctrl-C, a crash
 
 
-def _ask(read: Callable[[str], str], out: TextIO, count: int) -> int | None:
+def _ask(
+    call: Call, prompt: ChoicePrompt, terminal: Terminal, clock: Callable[[], float]
+) -> int | None:
+    """Wait for a reply while the clock runs. Returns the authoring number, None to leave,
+    or GAVE_UP when the customer ended the call first."""
+    try:
+        return _reply(call, prompt, terminal, clock)
+    finally:
+        terminal.close_prompt()
+
+
+def _reply(
+    call: Call, prompt: ChoicePrompt, terminal: Terminal, clock: Callable[[], float]
+) -> int | None:
+    count = len(prompt.options)
+    question = f"Your reply (1-{count}, q to leave the call): "
+    timed = dead_air_rule(call.scenario, call.state.timer) is not None
+    nudged = prompt.nudge is not None
+    shown = -1  # the whole seconds last shown on the clock
+    costing = False
+    last = clock()
+    current = prompt
     while True:
+        if timed and terminal.live:
+            terminal.ask(f"{clock_text(call, current)}  {question}")
+        else:
+            terminal.ask(question)
         try:
-            answer = read(f"Your reply (1-{count}, q to leave the call): ").strip().lower()
+            line = terminal.read(TICK)
         except EOFError:
             return None
+        now = clock()
+        call.tick(max(0.0, now - last))
+        last = now
+        moment = call.current()
+        if not isinstance(moment, ChoicePrompt):
+            return GAVE_UP
+        current = moment
+        if moment.nudge and not nudged:
+            nudged = True
+            terminal.say(
+                wrap(f'{call.scenario.customer.name.get(call.setup.lang)}: "{moment.nudge}"')
+            )
+        seconds = int(moment.silence)
+        if timed and not terminal.live and seconds != shown:
+            starts_costing = moment.live_anger > call.state.anger and not costing
+            if starts_costing or (seconds and seconds % 5 == 0):
+                terminal.say("  " + clock_text(call, moment))
+            costing = costing or starts_costing
+            shown = seconds
+        if line is None:
+            continue
+        answer = line.strip().lower()
         if answer in ("q", "quit", "exit"):
             return None
         if answer.isdigit() and 1 <= int(answer) <= count:
-            return int(answer)
-        out.write(f"  Please type a number from 1 to {count}.\n")
+            return moment.options[int(answer) - 1].number
+        terminal.say(f"  Please type a number from 1 to {count}.")

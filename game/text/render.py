@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import shutil
 import textwrap
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from game.engine.bands import band_for
 from game.engine.catalog import load_catalog
-from game.engine.scoring import Debrief
+from game.engine.scoring import Debrief, TurnReview
 from game.engine.session import SessionState, Turn
 from game.scenario.model import Scenario
 
@@ -130,10 +131,84 @@ def debrief_text(scenario: Scenario, report: Debrief, lang: str = "en") -> str:
     return "\n".join(lines)
 
 
+@dataclass(frozen=True, slots=True)
+class Pace:
+    """What the time taken before one reply cost, as the engine reported it."""
+
+    seconds: float  # silence on the clock when the reply was chosen
+    anger: int  # what the silence added to the meter
+
+
+def _pace_of(turn: Turn) -> Pace:
+    """The one place the terminal player learns what pace cost on a turn.
+
+    TODO(issue 11): return the engine's `pace_cost(turn)` once the judge's rework lands
+    (it has these fields and more: the reading allowance, the points lost); until then it
+    is read from the turn's silence and the dead-air effects the engine puts on it today,
+    so no rule about silence is written here.
+    """
+    return Pace(
+        seconds=turn.silence,
+        anger=sum(e.anger for e in turn.effects if e.source == "silence"),
+    )
+
+
+def pace_json(turn: Turn) -> dict[str, Any]:
+    """The `pace` object of a turn in `--json` and `--jsonl`: every field `_pace_of` has."""
+    pace = asdict(_pace_of(turn))
+    return {k: round(v, 2) if isinstance(v, float) else v for k, v in pace.items()}
+
+
+def pace_line(turn: Turn) -> str | None:
+    """One line for the transcript when the trainee took time over a reply."""
+    pace = _pace_of(turn)
+    if pace.seconds < 0.5 and not pace.anger:
+        return None
+    cost = f"cost {pace.anger:+d} anger" if pace.anger else "no cost"
+    return f"  ⏱ {pace.seconds:.0f} s before this reply: {cost}"
+
+
+def review_so_far(scenario: Scenario, state: SessionState) -> TurnReview:
+    """The debrief's review of the latest turn, while the call is still going.
+
+    The engine's `debrief` scores only a finished call; the step-order review it uses is
+    called here as it is, so a live `turn` event and the final result agree.
+    TODO(issue 11): use the engine's public per-turn review once the judge's rework has one.
+    """
+    from game.engine import scoring
+
+    weights = [scoring.turn_weight(t.anger_before, t.tags, t.quality) for t in state.turns]
+    required = scoring._required_steps(scenario, state)
+    return scoring._order_reviews(state, weights, required)[-1]
+
+
+def turn_json(review: TurnReview, lang: str = "en") -> dict[str, Any]:
+    """One turn as `--json` shows it (and the `turn` event of `--jsonl`)."""
+    turn = review.turn
+    return {
+        "number": turn.number,
+        "node": turn.node,
+        "choice": turn.choice,
+        "say": turn.say.get(lang),
+        "techniques": list(turn.techniques),
+        "anger_before": turn.anger_before,
+        "anger_after": turn.anger_after,
+        "verdict": review.verdict,
+        "feedback": turn.feedback_text(lang),
+        "effects": [
+            {"source": e.source, "anger": e.anger, "principle": e.principle, "reason": e.reason}
+            for e in turn.effects
+        ],
+        "skipped_steps": list(review.skipped),
+        "pace": pace_json(turn),
+    }
+
+
 def result_json(
     scenario: Scenario, state: SessionState, report: Debrief, lang: str = "en"
 ) -> dict[str, Any]:
-    """The scripted-play result described in DESIGN.md, plus the breakdown."""
+    """The scripted-play result described in DESIGN.md, plus the breakdown and the pace."""
+    paces = [_pace_of(review.turn) for review in report.turns]
     return {
         "scenario": scenario.id,
         "outcome": report.outcome,
@@ -146,30 +221,11 @@ def result_json(
         "final_anger": report.final_anger,
         "ending": state.outcome.node if state.outcome else None,
         "anger": list(report.anger_trace),
-        "turns": [
-            {
-                "number": review.turn.number,
-                "node": review.turn.node,
-                "choice": review.turn.choice,
-                "say": review.turn.say.get(lang),
-                "techniques": list(review.turn.techniques),
-                "anger_before": review.turn.anger_before,
-                "anger_after": review.turn.anger_after,
-                "verdict": review.verdict,
-                "feedback": review.turn.feedback_text(lang),
-                "effects": [
-                    {
-                        "source": e.source,
-                        "anger": e.anger,
-                        "principle": e.principle,
-                        "reason": e.reason,
-                    }
-                    for e in review.turn.effects
-                ],
-                "skipped_steps": list(review.skipped),
-            }
-            for review in report.turns
-        ],
+        "turns": [turn_json(review, lang) for review in report.turns],
+        "pace": {
+            "seconds": round(sum(p.seconds for p in paces), 2),
+            "anger": sum(p.anger for p in paces),
+        },
         "competencies": {c.id: c.score for c in report.competencies},
         "closing_effects": [
             {"source": e.source, "anger": e.anger, "principle": e.principle, "reason": e.reason}
