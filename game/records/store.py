@@ -63,6 +63,7 @@ from game.records.api import (
     Trainee,
     broken_principles,
 )
+from game.records.names import NAME_MAX, lookalike_key, lookup_key, normal_name
 from game.records.schema import (
     REVISION_LOCK,
     SchemaVersionError,
@@ -78,12 +79,19 @@ from game.records.schema import (
 )
 from game.scenario.model import AbusivePolicy, Policy, SupervisorPolicy
 
-__all__ = ["DEFAULT_DB_NAME", "SchemaVersionError", "SqlStore", "open_store"]
+__all__ = [
+    "DEFAULT_DB_NAME",
+    "NAME_MAX",
+    "NOTE_MAX",
+    "SchemaVersionError",
+    "SqlStore",
+    "open_store",
+]
 
 DEFAULT_DB_NAME = "hold-the-line.db"
 BUSY_TIMEOUT_MS = 10_000  # how long a SQLite writer waits for another writer before failing
 STALE_AFTER = timedelta(hours=12)  # an in-progress attempt untouched this long is abandoned
-NAME_MAX = 100
+NOTE_MAX = 10_000  # characters in one coaching note (a long page of text)
 TIMERS = frozenset({"normal", "relaxed", "off"})
 # The keys of the engine's turn_to_json that have their own column; the rest go to `extra`.
 TURN_COLUMNS = frozenset(
@@ -209,14 +217,26 @@ def _effects_from_json(text: str) -> tuple[Effect, ...]:
 
 
 def _clean_name(name: str, what: str) -> str:
-    clean = " ".join(name.split())
-    if not clean:
-        raise ValueError(f"{what} is empty")
-    if len(clean) > NAME_MAX:
-        raise ValueError(f"{what} is longer than {NAME_MAX} characters")
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in clean):
-        raise ValueError(f"{what} contains control characters")
-    return clean
+    return normal_name(name, what)
+
+
+def _clean_note(text: str) -> str:
+    """A note as stored: trimmed, not empty, no NUL, at most NOTE_MAX characters.
+
+    Checked before anything is written, so a pasted megabyte is refused in words instead of
+    freezing the desk that would have to lay it out.
+    """
+    body = text.strip()
+    if not body:
+        raise ValueError("the note is empty")
+    if len(body) > NOTE_MAX:
+        raise ValueError(
+            f"the note is {len(body):,} characters long; a note can have at most"
+            f" {NOTE_MAX:,}. Shorten it, or split it over several notes."
+        )
+    if "\x00" in body:
+        raise ValueError("the note contains a NUL character")
+    return body
 
 
 def _pid_alive(pid: int) -> bool:
@@ -295,12 +315,21 @@ class SqlStore:
     def add_trainee(self, name: str) -> Trainee:
         clean = _clean_name(name, "the trainee's name")
         now = _now()
+        look = lookalike_key(clean)
         try:
             with self._writing(revises=True) as conn:
+                # In the same transaction as the insert (writers take turns), so two
+                # look-alikes added at once cannot both get in.
+                for (other,) in conn.execute(select(trainees.c.name)):
+                    if lookalike_key(str(other)) == look:
+                        raise DuplicateTrainee(
+                            f"a trainee called {other!r} already exists, and {clean!r} would"
+                            " look the same on screen: add a surname or an initial"
+                        )
                 result = conn.execute(
                     trainees.insert().values(
                         name=clean,
-                        name_key=clean.casefold(),
+                        name_key=lookup_key(clean),
                         created_at=now,
                         attempt_count=0,
                         revision=_next_revision(),
@@ -324,7 +353,7 @@ class SqlStore:
         return None if row is None else _trainee(row)
 
     def find_trainee(self, name: str) -> Trainee | None:
-        key = " ".join(name.split()).casefold()
+        key = lookup_key(name)
         with self._reading() as conn:
             row = conn.execute(_trainee_select().where(trainees.c.name_key == key)).first()
         return None if row is None else _trainee(row)
@@ -731,7 +760,7 @@ class SqlStore:
             raise ValueError(f"offset must be >= 0 and limit 1..{PAGE_MAX}, not {offset}, {limit}")
         t = trainees.c
         where: list[Any] = []
-        term = " ".join((search or "").split()).casefold()
+        term = lookup_key(search or "")
         if term:
             escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             where.append(t.name_key.like(f"%{escaped}%", escape="\\"))
@@ -809,11 +838,7 @@ class SqlStore:
 
     def add_note(self, attempt_id: int, author: str, text: str) -> Note:
         who = _clean_name(author, "the note's author")
-        body = text.strip()
-        if not body:
-            raise ValueError("the note is empty")
-        if "\x00" in body:
-            raise ValueError("the note contains a NUL character")
+        body = _clean_note(text)
         now = _now()
         with self._writing() as conn:
             trainee_id = conn.execute(
