@@ -128,8 +128,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return EXIT_OK
     except Exception as error:  # the last line of defence: never a raw traceback
+        from game.records.redact import public_message
+
         log = _write_crash_log()
-        print(f"hold-the-line: internal error: {error}", file=sys.stderr)
+        print(f"hold-the-line: internal error: {public_message(error)}", file=sys.stderr)
         if log is not None:
             print(f"hold-the-line: details were written to {log}", file=sys.stderr)
         return EXIT_INTERNAL
@@ -138,11 +140,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _write_crash_log() -> Path | None:
     try:
         from game.paths import log_dir
+        from game.records.private import make_private_dir, open_private
+        from game.records.redact import redact
 
         path = log_dir() / "cli-error.log"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as handle:
-            handle.write(traceback.format_exc() + "\n")
+        make_private_dir(path.parent)
+        with open_private(path) as handle:
+            handle.write(redact(traceback.format_exc()) + "\n")
         return path
     except OSError:
         return None

@@ -10,6 +10,7 @@ of failing when a read transaction tries to upgrade. On PostgreSQL the counters 
 from __future__ import annotations
 
 import json
+import math
 import os
 import socket
 import sqlite3
@@ -20,6 +21,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -39,8 +41,8 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, IntegrityError
 from sqlalchemy.sql.expression import Executable
 
 from game.engine.session import Effect, Event, Turn, turn_from_json, turn_to_json
@@ -64,6 +66,8 @@ from game.records.api import (
     broken_principles,
 )
 from game.records.names import NAME_MAX, lookalike_key, lookup_key, normal_name
+from game.records.private import make_private_dir
+from game.records.redact import redact_url
 from game.records.schema import (
     REVISION_LOCK,
     SchemaVersionError,
@@ -83,6 +87,7 @@ __all__ = [
     "DEFAULT_DB_NAME",
     "NAME_MAX",
     "NOTE_MAX",
+    "DbTimeouts",
     "SchemaVersionError",
     "SqlStore",
     "open_store",
@@ -100,17 +105,53 @@ TURN_COLUMNS = frozenset(
 )  # fmt: skip
 
 
-def open_store(url: str | None = None) -> SqlStore:
+@dataclass(frozen=True, slots=True)
+class DbTimeouts:
+    """How long a PostgreSQL connection may take to open, and one statement to run.
+
+    A server that accepts connections and never answers must not freeze the game or a
+    command: the connection gives up after `connect` seconds, a statement after `statement`
+    seconds (enforced by the server), and a dead peer is noticed by TCP keepalives and the
+    kernel's user timeout within about the same time. Environment variables
+    HOLD_THE_LINE_DB_CONNECT_TIMEOUT and HOLD_THE_LINE_DB_STATEMENT_TIMEOUT (seconds) change
+    them; a `connect_timeout` or `options` in the URL itself wins.
+    """
+
+    connect: float = 5.0
+    statement: float = 15.0
+
+    @staticmethod
+    def from_env() -> DbTimeouts:
+        found: dict[str, float] = {}
+        for field, variable in (
+            ("connect", "HOLD_THE_LINE_DB_CONNECT_TIMEOUT"),
+            ("statement", "HOLD_THE_LINE_DB_STATEMENT_TIMEOUT"),
+        ):
+            raw = os.environ.get(variable)
+            if raw is None or not raw.strip():
+                continue
+            try:
+                value = float(raw)
+            except ValueError:
+                raise ValueError(f"{variable}={raw!r} is not a number of seconds") from None
+            if not 0 < value <= 3600:
+                raise ValueError(f"{variable}={raw!r} must be between 0 and 3600 seconds")
+            found[field] = value
+        return DbTimeouts(**found)
+
+
+def open_store(url: str | None = None, *, timeouts: DbTimeouts | None = None) -> SqlStore:
     """Open (creating and migrating as needed) the records database.
 
     `None` is the SQLite file in the user data directory; `sqlite:///path` another file;
-    `postgresql://…` a shared server (through psycopg 3).
+    `postgresql://…` a shared server (through psycopg 3). Folders and files this creates are
+    private to the user (0700 and 0600).
     """
     if url is None:
         folder = data_dir()
-        folder.mkdir(parents=True, exist_ok=True)
+        make_private_dir(folder)
         url = f"sqlite:///{folder / DEFAULT_DB_NAME}"
-    engine = _create_engine(url)
+    engine = _create_engine(url, timeouts or DbTimeouts.from_env())
     try:
         with _writer(engine).begin() as conn:
             migrate(conn)
@@ -120,18 +161,71 @@ def open_store(url: str | None = None) -> SqlStore:
     return SqlStore(url, engine)
 
 
-def _create_engine(url: str) -> Engine:
-    parsed = make_url(url)
+def _create_private_file(path: str) -> None:
+    """Create an empty database file 0600 before SQLite does (it would use the umask, 0644).
+
+    SQLite gives its -wal and -shm files the database file's permissions, so they follow.
+    """
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return
+    os.close(fd)
+
+
+def _pg_connect_args(parsed: URL, timeouts: DbTimeouts) -> dict[str, Any]:
+    """libpq settings that bound every wait on the server (see DbTimeouts)."""
+    query = parsed.query
+    args: dict[str, Any] = {}
+    if "connect_timeout" not in query:
+        args["connect_timeout"] = max(1, math.ceil(timeouts.connect))
+    statement_ms = int(timeouts.statement * 1000)
+    if "options" not in query:
+        args["options"] = (
+            f"-c statement_timeout={statement_ms} -c lock_timeout={statement_ms}"
+            f" -c idle_in_transaction_session_timeout={max(statement_ms, 60_000)}"
+        )
+    for key, value in (
+        ("keepalives", 1),
+        ("keepalives_idle", max(1, math.ceil(timeouts.statement / 3))),
+        ("keepalives_interval", max(1, math.ceil(timeouts.statement / 9))),
+        ("keepalives_count", 3),
+        ("tcp_user_timeout", statement_ms),
+    ):
+        if key not in query:
+            args[key] = value
+    return args
+
+
+def _create_engine(url: str, timeouts: DbTimeouts | None = None) -> Engine:
+    timeouts = timeouts or DbTimeouts()
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ValueError(
+            f"{redact_url(url)!r} is not a database URL: use sqlite:///PATH or"
+            " postgresql://USER@HOST/DATABASE"
+        ) from None
     backend = parsed.get_backend_name()
     if backend in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
-        return create_engine(parsed, pool_pre_ping=True)
+        return create_engine(
+            parsed,
+            pool_pre_ping=True,
+            pool_timeout=timeouts.connect + timeouts.statement,
+            connect_args=_pg_connect_args(parsed, timeouts),
+        )
     if backend != "sqlite":
-        raise ValueError(f"unsupported database URL {url!r}: use sqlite:///… or postgresql://…")
+        raise ValueError(
+            f"unsupported database URL {redact_url(url)!r}: use sqlite:///… or postgresql://…"
+        )
     if not parsed.database or parsed.database == ":memory:" or "mode=memory" in url:
         # Each pooled connection would get its own empty database, and all of it vanishes.
-        raise ValueError(f"{url!r} is an in-memory database; records need a file: sqlite:///PATH")
-    os.makedirs(os.path.dirname(os.path.abspath(parsed.database)), exist_ok=True)
+        raise ValueError(
+            f"{redact_url(url)!r} is an in-memory database; records need a file: sqlite:///PATH"
+        )
+    make_private_dir(Path(os.path.dirname(os.path.abspath(parsed.database))))
+    _create_private_file(os.path.abspath(parsed.database))
     engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
