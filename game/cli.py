@@ -99,6 +99,10 @@ def build_parser() -> argparse.ArgumentParser:
     curriculum = sub.add_parser("curriculum", help="levels × principles taught, as Markdown")
     curriculum.add_argument("--campaign", type=Path)
     curriculum.add_argument("--out", type=Path)
+
+    from game.records.room_cli import add_parsers as room_parsers
+
+    room_parsers(sub)
     return parser
 
 
@@ -186,6 +190,12 @@ def _dispatch(args: argparse.Namespace) -> int:
         from game.analysis.curriculum import curriculum_command
 
         return curriculum_command(args.campaign or _repo_scenarios(), args.out)
+    if command in ("room", "supervisor"):
+        from game.records.room_cli import run
+
+        return run(args)
+    if command in ("report", "export") and _not_a_supervisor(args.db):
+        return EXIT_PROBLEMS
     if command == "report":
         from game.records.report import report_command
 
@@ -195,6 +205,29 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         return export_command(args)
     raise UsageError(f"unknown command {command!r}")  # pragma: no cover - argparse guards
+
+
+def _not_a_supervisor(db: str | None) -> bool:
+    """On a PostgreSQL room, reports need a supervisor's login; the server itself says no."""
+    if db is None or not db.lower().startswith(("postgresql", "postgres:")):
+        return False
+    from game.records.api import AccessRefused
+    from game.records.room import require_supervisor
+    from game.records.store import open_store
+
+    try:
+        with open_store(db) as store:
+            require_supervisor(store)
+    except AccessRefused:
+        print(
+            "hold-the-line: this database login is a trainee's: reports and exports show"
+            " everyone's records and need a supervisor's login",
+            file=sys.stderr,
+        )
+        return True
+    except Exception:
+        return False
+    return False
 
 
 def _validate(paths: list[Path]) -> int:

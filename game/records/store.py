@@ -30,19 +30,22 @@ from sqlalchemy import (
     Connection,
     Engine,
     Float,
+    Integer,
     Row,
     Select,
     and_,
     bindparam,
     case,
+    cast,
     create_engine,
     event,
     func,
     select,
 )
+from sqlalchemy import Text as TextType
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, IntegrityError
+from sqlalchemy.exc import ArgumentError, IntegrityError, ProgrammingError
 from sqlalchemy.sql.expression import Executable
 
 from game.engine.session import Effect, Event, Turn, turn_from_json, turn_to_json
@@ -50,6 +53,7 @@ from game.paths import data_dir
 from game.records.api import (
     PAGE_MAX,
     STUCK_AFTER_FAILS,
+    AccessRefused,
     Attempt,
     AttemptDetail,
     AttemptStart,
@@ -69,6 +73,7 @@ from game.records.names import NAME_MAX, lookalike_key, lookup_key, normal_name
 from game.records.private import make_private_dir
 from game.records.redact import redact_url
 from game.records.schema import (
+    NEXT_REVISION_FUNCTION,
     REVISION_LOCK,
     SchemaVersionError,
     UtcDateTime,
@@ -384,7 +389,7 @@ class SqlStore:
         Revisions must be taken in commit order: SQLite's BEGIN IMMEDIATE already makes
         writers take turns; PostgreSQL writers take a transaction-scoped advisory lock first.
         """
-        with self._write.begin() as conn:
+        with _refusals(), self._write.begin() as conn:
             if revises and self._pg:
                 conn.execute(self._sql.revision_lock)
             yield conn
@@ -396,7 +401,7 @@ class SqlStore:
         SQLite's BEGIN already reads one snapshot; PostgreSQL's default READ COMMITTED takes
         a new one per statement, so multi-query reads ask for REPEATABLE READ.
         """
-        with self._engine.connect() as conn, conn.begin():
+        with _refusals(), self._engine.connect() as conn, conn.begin():
             if snapshot and self._pg:
                 conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             yield conn
@@ -426,7 +431,7 @@ class SqlStore:
                         name_key=lookup_key(clean),
                         created_at=now,
                         attempt_count=0,
-                        revision=_next_revision(),
+                        revision=_next_revision(self._pg),
                     )
                 )
                 pk = result.inserted_primary_key
@@ -975,6 +980,65 @@ class SqlStore:
 
     # ---- settings ---------------------------------------------------------------------------
 
+    def increment_setting(self, key: str) -> int:
+        """One atomic upsert: two windows counting at once both count."""
+        stmt = self._insert(settings).values(key=key, value="1")
+        current = func.coalesce(cast(settings.c.value, Integer), 0)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[settings.c.key], set_={"value": cast(current + 1, TextType)}
+        ).returning(settings.c.value)
+        with self._writing() as conn:
+            return int(conn.execute(stmt).scalar_one())
+
+    # ---- sign-in ------------------------------------------------------------------------------
+
+    def trainee_pin(self, trainee_id: int) -> tuple[str | None, int]:
+        with self._reading() as conn:
+            row = conn.execute(
+                select(trainees.c.pin_hash, trainees.c.pin_failures).where(
+                    trainees.c.id == trainee_id
+                )
+            ).first()
+        if row is None:
+            raise RecordNotFound(f"no trainee with id {trainee_id}")
+        return (None if row.pin_hash is None else str(row.pin_hash)), int(row.pin_failures)
+
+    def set_trainee_pin(self, trainee_id: int, pin_hash: str | None) -> None:
+        self._update_trainee(trainee_id, pin_hash=pin_hash, pin_failures=0)
+
+    def count_pin_failure(self, trainee_id: int) -> int:
+        with self._writing() as conn:
+            found = conn.execute(
+                trainees.update()
+                .where(trainees.c.id == trainee_id)
+                .values(pin_failures=trainees.c.pin_failures + 1)
+                .returning(trainees.c.pin_failures)
+            ).scalar()
+        if found is None:
+            raise RecordNotFound(f"no trainee with id {trainee_id}")
+        return int(found)
+
+    def clear_pin_failures(self, trainee_id: int) -> None:
+        self._update_trainee(trainee_id, pin_failures=0)
+
+    def set_trainee_login(self, trainee_id: int, login: str | None) -> None:
+        """Which database login is this trainee (PostgreSQL rooms; see game.records.room)."""
+        self._update_trainee(trainee_id, login=login)
+
+    def trainee_login(self, trainee_id: int) -> str | None:
+        with self._reading() as conn:
+            return conn.execute(
+                select(trainees.c.login).where(trainees.c.id == trainee_id)
+            ).scalar()
+
+    def _update_trainee(self, trainee_id: int, **values: Any) -> None:
+        with self._writing() as conn:
+            done = conn.execute(
+                trainees.update().where(trainees.c.id == trainee_id).values(**values)
+            )
+            if done.rowcount != 1:
+                raise RecordNotFound(f"no trainee with id {trainee_id}")
+
     def get_setting(self, key: str) -> str | None:
         with self._reading() as conn:
             value = conn.execute(select(settings.c.value).where(settings.c.key == key)).scalar()
@@ -1057,11 +1121,11 @@ class _Statements:
             .values(
                 attempt_count=trainees.c.attempt_count + 1,
                 last_active=_later(trainees.c.last_active, when),
-                revision=_next_revision(),
+                revision=_next_revision(pg),
             ),
             touch_trainee_end=trainees.update()
             .where(trainees.c.id == bindparam("b_tid"))
-            .values(last_active=_later(trainees.c.last_active, when), revision=_next_revision()),
+            .values(last_active=_later(trainees.c.last_active, when), revision=_next_revision(pg)),
             insert_attempt=attempts.insert(),
             advance_turn=attempts.update()
             .where(a.id == aid, in_progress, a.turn_count == bindparam("b_prev"))
@@ -1103,8 +1167,28 @@ class _Statements:
 # ---- row mapping --------------------------------------------------------------------------
 
 
-def _next_revision() -> Any:
-    """(SELECT MAX(revision) + 1 FROM trainees), through an alias so it never correlates."""
+@contextmanager
+def _refusals() -> Iterator[None]:
+    """PostgreSQL's "permission denied" (a trainee's login on a room) as AccessRefused."""
+    try:
+        yield
+    except ProgrammingError as error:
+        code = getattr(error.orig, "sqlstate", None)
+        if code in ("42501", "42883"):  # insufficient_privilege; a function it may not see
+            raise AccessRefused(
+                "this database login may not do that (the room gives each login only its"
+                " own records): ask the room's administrator"
+            ) from error
+        raise
+
+
+def _next_revision(pg: bool) -> Any:
+    """(SELECT MAX(revision) + 1 FROM trainees), through an alias so it never correlates.
+
+    On PostgreSQL the schema's function computes it as the tables' owner (see schema v6).
+    """
+    if pg:
+        return getattr(func, NEXT_REVISION_FUNCTION)()
     other = trainees.alias("rev")
     return select(func.coalesce(func.max(other.c.revision), 0) + 1).scalar_subquery()
 
