@@ -76,8 +76,9 @@ def _read_secret(
     return None if prompt == "" else ask(prompt)
 
 
-def run(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
+def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     """Run a `room` or `supervisor` command; expected failures are words and exit 1 or 2."""
+    out = out or sys.stdout
     from sqlalchemy.exc import SQLAlchemyError
 
     from game.records.redact import public_message
