@@ -211,6 +211,8 @@ def _not_a_supervisor(db: str | None) -> bool:
     """On a PostgreSQL room, reports need a supervisor's login; the server itself says no."""
     if db is None or not db.lower().startswith(("postgresql", "postgres:")):
         return False
+    from sqlalchemy.exc import SQLAlchemyError
+
     from game.records.api import AccessRefused
     from game.records.room import require_supervisor
     from game.records.store import open_store
@@ -225,8 +227,14 @@ def _not_a_supervisor(db: str | None) -> bool:
             file=sys.stderr,
         )
         return True
-    except Exception:
-        return False
+    except SQLAlchemyError as error:  # unreachable, refused, timed out: said once, in words
+        from game.records.redact import public_message
+
+        print(
+            f"hold-the-line: the records database could not be opened: {public_message(error)}",
+            file=sys.stderr,
+        )
+        return True
     return False
 
 

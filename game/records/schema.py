@@ -553,6 +553,9 @@ def migrate(conn: Connection, *, target: int = SCHEMA_VERSION) -> int:
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
     found = database_version(conn)
+    if conn.dialect.name == "postgresql" and found < target:
+        # back-filling a big database can take longer than an everyday statement may
+        conn.execute(text("SET LOCAL statement_timeout = 0"))
     if found > SCHEMA_VERSION:
         raise SchemaVersionError(
             f"this database is at records schema version {found}, but this version of"

@@ -17,6 +17,7 @@ import sqlite3
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
@@ -145,6 +146,118 @@ class DbTimeouts:
         return DbTimeouts(**found)
 
 
+DEADLINE_GRACE = 5.0  # the server's own statement timeout should fire first
+SLOW_DEADLINE = 600.0  # migrations may rewrite a whole database: generous, never endless
+
+
+class _Watchdog:
+    """Cuts the connection of a PostgreSQL call that has outlived its deadline.
+
+    The server's statement_timeout ends slow statements, and keepalives notice a peer that
+    has gone; neither ends a call to a server that is up but has stopped answering (its
+    kernel still acknowledges every packet, so TCP sees nothing wrong). One daemon thread
+    shuts the socket of any call still running past its deadline; psycopg then fails that
+    call with "server closed the connection", and the pool drops the connection.
+    """
+
+    def __init__(self, limit: float) -> None:
+        self.limit = limit
+        self._cond = threading.Condition()
+        self._armed: dict[int, tuple[float, weakref.ref[Any]]] = {}
+        self._thread: threading.Thread | None = None
+
+    def arm(self, dbapi_connection: Any, limit: float | None = None) -> None:
+        if dbapi_connection is None:
+            return
+        deadline = time.monotonic() + (self.limit if limit is None else limit)
+        with self._cond:
+            self._armed[id(dbapi_connection)] = (deadline, weakref.ref(dbapi_connection))
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="db-deadline", daemon=True)
+                self._thread.start()
+            self._cond.notify()
+
+    def disarm(self, dbapi_connection: Any) -> None:
+        if dbapi_connection is None:
+            return
+        with self._cond:
+            self._armed.pop(id(dbapi_connection), None)
+
+    def _run(self) -> None:
+        with self._cond:
+            while True:
+                now = time.monotonic()
+                for key in [k for k, (due, _) in self._armed.items() if due <= now]:
+                    _, ref = self._armed.pop(key)
+                    _cut(ref())
+                upcoming = min((due for due, _ in self._armed.values()), default=None)
+                self._cond.wait(None if upcoming is None else max(0.01, upcoming - now))
+
+
+def _cut(dbapi_connection: Any) -> None:
+    """Shut a psycopg connection's socket (from another thread: its blocked call returns)."""
+    if dbapi_connection is None or getattr(dbapi_connection, "closed", True):
+        return
+    try:
+        fd = int(dbapi_connection.pgconn.socket)
+        with socket.fromfd(fd, socket.AF_INET, socket.SOCK_STREAM) as duplicate:
+            duplicate.shutdown(socket.SHUT_RDWR)
+    except Exception:
+        pass
+
+
+def _guard_with_deadlines(engine: Engine, watchdog: _Watchdog) -> None:
+    """Every statement, commit, rollback and pool ping of this engine runs under `watchdog`."""
+
+    def limit_for(conn: Connection) -> float | None:
+        return SLOW_DEADLINE if conn.get_execution_options().get("htl_slow") else None
+
+    def dbapi(conn: Connection | None) -> Any:
+        """The driver connection, or None once SQLAlchemy has given it up (invalidated)."""
+        if conn is None or conn.closed or conn.invalidated:
+            return None
+        return conn.connection.dbapi_connection
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _arm(conn: Connection, *_args: Any) -> None:
+        watchdog.arm(dbapi(conn), limit_for(conn))
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def _disarm(conn: Connection, *_args: Any) -> None:
+        watchdog.disarm(dbapi(conn))
+
+    @event.listens_for(engine, "handle_error")
+    def _failed(context: Any) -> None:
+        watchdog.disarm(dbapi(context.connection))
+
+    @event.listens_for(engine, "commit")
+    def _committing(conn: Connection) -> None:
+        watchdog.arm(dbapi(conn), limit_for(conn))
+
+    @event.listens_for(engine, "rollback")
+    def _rolling_back(conn: Connection) -> None:
+        watchdog.arm(dbapi(conn), limit_for(conn))
+
+    @event.listens_for(engine, "checkin")
+    def _returned(dbapi_connection: Any, _record: Any) -> None:
+        watchdog.disarm(dbapi_connection)
+
+    @event.listens_for(engine, "reset")
+    def _reset(dbapi_connection: Any, _record: Any, _state: Any = None) -> None:
+        watchdog.arm(dbapi_connection)  # the pool's rollback on return; checkin disarms
+
+    ping = engine.dialect.do_ping
+
+    def do_ping(dbapi_connection: Any) -> bool:
+        watchdog.arm(dbapi_connection)
+        try:
+            return bool(ping(dbapi_connection))
+        finally:
+            watchdog.disarm(dbapi_connection)
+
+    setattr(engine.dialect, "do_ping", do_ping)  # noqa: B010 - an instance's own ping
+
+
 def open_store(url: str | None = None, *, timeouts: DbTimeouts | None = None) -> SqlStore:
     """Open (creating and migrating as needed) the records database.
 
@@ -158,7 +271,7 @@ def open_store(url: str | None = None, *, timeouts: DbTimeouts | None = None) ->
         url = f"sqlite:///{folder / DEFAULT_DB_NAME}"
     engine = _create_engine(url, timeouts or DbTimeouts.from_env())
     try:
-        with _writer(engine).begin() as conn:
+        with _writer(engine).execution_options(htl_slow=True).begin() as conn:
             migrate(conn)
     except BaseException:
         engine.dispose()
@@ -214,12 +327,14 @@ def _create_engine(url: str, timeouts: DbTimeouts | None = None) -> Engine:
     backend = parsed.get_backend_name()
     if backend in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
-        return create_engine(
+        engine = create_engine(
             parsed,
             pool_pre_ping=True,
             pool_timeout=timeouts.connect + timeouts.statement,
             connect_args=_pg_connect_args(parsed, timeouts),
         )
+        _guard_with_deadlines(engine, _Watchdog(timeouts.statement + DEADLINE_GRACE))
+        return engine
     if backend != "sqlite":
         raise ValueError(
             f"unsupported database URL {redact_url(url)!r}: use sqlite:///… or postgresql://…"

@@ -97,3 +97,31 @@ def test_a_command_on_a_stalled_server_ends_within_the_timeout(
     assert stalled_pg.accepted >= 1
     assert elapsed - floor < CONNECT + 2.0, (floor, elapsed)
     assert "Hunter2-SECRET" not in stalled.stdout + stalled.stderr
+
+
+def test_a_server_that_stops_answering_mid_session_is_given_up_on(pg_url: str) -> None:
+    """Connected, then silent: neither the server's statement timeout nor TCP can notice;
+    the store's own deadline does, and the next call works again once the server is back."""
+    from sqlalchemy.engine import make_url
+
+    from game.records.store import DEADLINE_GRACE
+    from tests.stall import FreezableProxy
+
+    real = make_url(pg_url)
+    proxy = FreezableProxy(real.host or "127.0.0.1", int(real.port or 5432))
+    try:
+        via = real.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+        with open_store(via, timeouts=DbTimeouts(connect=2, statement=1)) as store:
+            ana = store.add_trainee("Ana")
+            proxy.frozen.set()
+            started = time.monotonic()
+            with pytest.raises(OperationalError):
+                store.trainees()
+            elapsed = time.monotonic() - started
+            # the pool's ping is cut at its deadline, then one reconnection is tried (and
+            # times out): statement + grace + connect, and some slack for a busy machine
+            assert elapsed < 1 + DEADLINE_GRACE + 2 + 3, elapsed
+            proxy.frozen.clear()
+            assert [t.id for t in store.trainees()] == [ana.id]  # a fresh connection
+    finally:
+        proxy.close()
