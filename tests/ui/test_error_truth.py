@@ -162,3 +162,10 @@ def test_the_records_file_and_folder_are_private(isolated_home: Path) -> None:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
     assert stat.S_IMODE(isolated_home.stat().st_mode) & 0o077 == 0
     assert os.stat(isolated_home).st_uid == os.getuid()
+
+
+def test_the_settings_file_is_private(isolated_home: Path) -> None:
+    from game.ui.settings import Settings, save_settings, settings_path
+
+    save_settings(Settings(last_trainee="Ana"))
+    assert stat.S_IMODE(settings_path().stat().st_mode) == 0o600
