@@ -38,7 +38,13 @@ def test_a_stalled_server_never_freezes_the_window(
     try:
         slowest = 0.0
         started = time.monotonic()
+        pressed = False
         while not app.ready:  # real time: the loader is really waiting on the socket
+            if not pressed and stalled_pg.accepted:  # the first key press, mid-connect
+                pygame.event.post(
+                    pygame.event.Event(pygame.KEYDOWN, key=pygame.K_RETURN, mod=0, unicode="")
+                )
+                pressed = True
             before = time.monotonic()
             app.step(1 / 60)
             slowest = max(slowest, time.monotonic() - before)
@@ -46,7 +52,7 @@ def test_a_stalled_server_never_freezes_the_window(
             # loading the campaign and sounds takes a few seconds of its own on a busy machine
             assert time.monotonic() - started < CONNECT + 20, "the records never gave up"
         waited = time.monotonic() - started
-        assert stalled_pg.accepted >= 1
+        assert pressed and stalled_pg.accepted >= 1
         assert slowest < FRAME_LIMIT, f"a frame took {slowest:.2f} s"
         assert waited >= CONNECT - 0.5  # it did wait for the server, off the main thread
         world = app.world()

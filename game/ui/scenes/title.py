@@ -297,6 +297,8 @@ class TitleScene(Scene):
 
     def _records_ok(self) -> bool:
         """The records must be open to play; if not, say why on the error scene."""
+        if not self.app.ready:
+            return False  # still loading (a slow database?): the panel says so; never wait
         world = self.app.world()
         if world.store is not None and world.campaign is not None:
             return True
