@@ -34,7 +34,7 @@ from game.engine.session import (
 from game.records.api import AttemptDetail, AttemptStart, Store
 from game.scenario.model import Policy, Scenario
 
-ABANDON_WAIT = 3.0  # seconds leaving a call waits for the records before giving up on them
+ABANDON_WAIT = 2.0  # seconds leaving a call waits for the records before giving up on them
 
 
 class RecorderClosed(SessionError):
