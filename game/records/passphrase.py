@@ -22,6 +22,7 @@ import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from game.records.api import Store
 
@@ -221,20 +222,36 @@ def has_pin(store: Store, trainee_id: int) -> bool:
     return store.trainee_pin(trainee_id)[0] is not None
 
 
-def check_pin(store: Store, trainee_id: int, candidate: str) -> Verdict:
-    """One sign-in try; wrong tries are counted on the trainee's row and make the next wait.
+def pin_wait_left(store: Store, trainee_id: int, now: Callable[[], float] = time.time) -> float:
+    """Seconds before this trainee's PIN is checked again (shared by every window)."""
+    _, count, failed_at = store.trainee_pin(trainee_id)
+    return _left(count, failed_at.timestamp() if failed_at else 0.0, now())
+
+
+def _left(count: int, failed_at: float, now: float) -> float:
+    return max(0.0, min(wait_after(count), failed_at + wait_after(count) - now))
+
+
+def check_pin(
+    store: Store, trainee_id: int, candidate: str, now: Callable[[], float] = time.time
+) -> Verdict:
+    """One sign-in try; wrong tries are counted on the trainee's row, with the time of the
+    last, and while the wait after them runs a try is not even checked.
 
     A trainee without a PIN is always let in (the room has not given them one)."""
-    stored, count = store.trainee_pin(trainee_id)
+    stored, count, failed_at = store.trainee_pin(trainee_id)
     if stored is None:
         return Verdict(True, 0, 0.0)
+    left = _left(count, failed_at.timestamp() if failed_at else 0.0, now())
+    if left > 0:
+        return Verdict(False, count, left, checked=False)
     if stored.startswith("!"):  # closed by the administrator (room remove): nothing matches
         raise ProfileClosed("this profile was closed by the training room's administrator")
     if check_passphrase(stored, candidate.strip()):
         if count:
             store.clear_pin_failures(trainee_id)
         return Verdict(True, 0, 0.0)
-    count = store.count_pin_failure(trainee_id)
+    count = store.count_pin_failure(trainee_id, datetime.fromtimestamp(now(), UTC))
     return Verdict(False, count, wait_after(count))
 
 

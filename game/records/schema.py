@@ -110,10 +110,12 @@ trainees = Table(
     # supervisor overview shows for this trainee, so readers can refresh only what moved.
     Column("revision", BigInteger, nullable=False, server_default="0"),
     # v6: sign-in. A salted scrypt hash of the trainee's PIN (NULL: no PIN), wrong PINs in a
-    # row (the wait before the next try grows with it), and on a PostgreSQL room the
+    # row and when the last one was typed (the wait before the next try, shared by every
+    # window, grows with the count), and on a PostgreSQL room the
     # database login that is this trainee (row-level security keys on it; see room.py).
     Column("pin_hash", Text),
     Column("pin_failures", Integer, nullable=False, server_default="0"),
+    Column("pin_failed_at", UtcDateTime),
     Column("login", String(63)),
 )
 Index("ix_trainees_revision", trainees.c.revision)
@@ -497,9 +499,11 @@ NEXT_REVISION_FUNCTION = "htl_next_revision"
 
 def _migrate_v6(conn: Connection) -> None:
     """Trainee sign-in (PIN hash, failures, database login) and the revision function."""
+    stamp = "TIMESTAMP WITH TIME ZONE" if conn.dialect.name == "postgresql" else "VARCHAR(26)"
     for ddl in (
         "ALTER TABLE trainees ADD COLUMN pin_hash TEXT",
         "ALTER TABLE trainees ADD COLUMN pin_failures INTEGER NOT NULL DEFAULT 0",
+        f"ALTER TABLE trainees ADD COLUMN pin_failed_at {stamp}",
         "ALTER TABLE trainees ADD COLUMN login VARCHAR(63)",
         "CREATE UNIQUE INDEX trainees_login_key ON trainees (login)",
     ):

@@ -1107,26 +1107,26 @@ class SqlStore:
 
     # ---- sign-in ------------------------------------------------------------------------------
 
-    def trainee_pin(self, trainee_id: int) -> tuple[str | None, int]:
+    def trainee_pin(self, trainee_id: int) -> tuple[str | None, int, datetime | None]:
+        t = trainees.c
         with self._reading() as conn:
             row = conn.execute(
-                select(trainees.c.pin_hash, trainees.c.pin_failures).where(
-                    trainees.c.id == trainee_id
-                )
+                select(t.pin_hash, t.pin_failures, t.pin_failed_at).where(t.id == trainee_id)
             ).first()
         if row is None:
             raise RecordNotFound(f"no trainee with id {trainee_id}")
-        return (None if row.pin_hash is None else str(row.pin_hash)), int(row.pin_failures)
+        stored = None if row.pin_hash is None else str(row.pin_hash)
+        return stored, int(row.pin_failures), row.pin_failed_at
 
     def set_trainee_pin(self, trainee_id: int, pin_hash: str | None) -> None:
-        self._update_trainee(trainee_id, pin_hash=pin_hash, pin_failures=0)
+        self._update_trainee(trainee_id, pin_hash=pin_hash, pin_failures=0, pin_failed_at=None)
 
-    def count_pin_failure(self, trainee_id: int) -> int:
+    def count_pin_failure(self, trainee_id: int, when: datetime) -> int:
         with self._writing() as conn:
             found = conn.execute(
                 trainees.update()
                 .where(trainees.c.id == trainee_id)
-                .values(pin_failures=trainees.c.pin_failures + 1)
+                .values(pin_failures=trainees.c.pin_failures + 1, pin_failed_at=when)
                 .returning(trainees.c.pin_failures)
             ).scalar()
         if found is None:
@@ -1134,7 +1134,7 @@ class SqlStore:
         return int(found)
 
     def clear_pin_failures(self, trainee_id: int) -> None:
-        self._update_trainee(trainee_id, pin_failures=0)
+        self._update_trainee(trainee_id, pin_failures=0, pin_failed_at=None)
 
     def set_trainee_login(self, trainee_id: int, login: str | None) -> None:
         """Which database login is this trainee (PostgreSQL rooms; see game.records.room)."""

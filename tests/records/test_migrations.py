@@ -244,7 +244,7 @@ def test_concurrent_first_opens_migrate_once(store_url: str) -> None:
 def undo_v6(conn: Connection) -> None:
     """Take a database back from version 6 to 5 (for tests of earlier migrations)."""
     conn.execute(text("DROP INDEX trainees_login_key"))
-    for column in ("login", "pin_failures", "pin_hash"):
+    for column in ("login", "pin_failed_at", "pin_failures", "pin_hash"):
         conn.execute(text(f"ALTER TABLE trainees DROP COLUMN {column}"))
     if conn.dialect.name == "postgresql":
         conn.execute(text("DROP FUNCTION htl_next_revision()"))

@@ -8,6 +8,7 @@ import pytest
 from game.records import passphrase, room
 from game.records.store import SqlStore
 from game.ui.autopilot import Autopilot
+from game.ui.scenes import sign_in
 from game.ui.scenes.levels import LevelsScene
 from game.ui.scenes.profile import ProfileScene
 from game.ui.scenes.sign_in import SignInScene
@@ -19,6 +20,12 @@ from tests.ui.conftest import MakeApp
 PIN = "4821"
 
 
+@pytest.fixture(autouse=True)
+def _game_time_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shared wait runs in wall-clock time; these tests run the game faster than that."""
+    monkeypatch.setattr(sign_in, "wall_clock", sign_in.wall_clock)
+
+
 def _store(pilot: Autopilot) -> SqlStore:
     store = pilot.app.world().store
     assert isinstance(store, SqlStore)
@@ -26,6 +33,7 @@ def _store(pilot: Autopilot) -> SqlStore:
 
 
 def _pick(pilot: Autopilot, trainee_id: int) -> None:
+    sign_in.wall_clock = lambda: pilot.app.clock  # restored by the fixture above
     title = pilot.scene(TitleScene)
     pilot.until(lambda: title.menu.focused == "switch", "the switch button", 20, pygame.K_DOWN)
     pilot.key(pygame.K_RETURN, frames=2)
@@ -62,6 +70,19 @@ def test_a_profile_with_a_pin_asks_for_it_before_anything_is_shown(make_app: Mak
     assert store.trainee_pin(ana.id)[1] == 0
 
 
+def test_two_windows_share_the_wait_after_wrong_pins(make_app: MakeApp) -> None:
+    """A wait each window kept for itself would let a second window guess on at once."""
+    pilot = make_app()
+    store = _store(pilot)
+    ana = room.add_trainee(store, "Ana Cruz", secret=PIN).trainee
+    assert ana is not None
+    for step in range(3):  # three wrong PINs, each after the previous wait
+        assert not passphrase.check_pin(store, ana.id, "0000", lambda s=step: 1000.0 + 60 * s).ok
+    soon = passphrase.check_pin(store, ana.id, PIN, lambda: 1120.0 + 1)  # another window
+    assert not soon.ok and not soon.checked and soon.wait == pytest.approx(3.0)
+    assert passphrase.check_pin(store, ana.id, PIN, lambda: 1120.0 + 4).ok
+
+
 def test_continue_on_the_title_asks_too_and_hides_unread_notes(make_app: MakeApp) -> None:
     pilot = make_app(settings=Settings(last_trainee="Ana Cruz"))
     store = _store(pilot)
@@ -74,6 +95,7 @@ def test_continue_on_the_title_asks_too_and_hides_unread_notes(make_app: MakeApp
     assert title.last is not None and title.last.id == ana.id
     assert title.notes == ()  # not shown to whoever sits down at the computer
     pilot.until(lambda: title.menu.focused == "continue", "continue", 12, pygame.K_UP)
+    sign_in.wall_clock = lambda: pilot.app.clock
     pilot.key(pygame.K_RETURN, frames=2)
     _type_pin(pilot, PIN)
     pilot.scene(LevelsScene)

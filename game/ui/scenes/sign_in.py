@@ -14,6 +14,7 @@ a login nothing of anyone else's); a PIN there is an extra lock on a shared comp
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from game.ui.app import App
 
 FIELD = "pin"
+wall_clock = time.time  # the shared wait is in real time (tests follow the app's clock)
 _cleared: dict[int, int] = {}  # id(app) → the trainee who just signed in there (used once)
 
 
@@ -69,7 +71,7 @@ class SignInScene(Scene):
         assert store is not None
         self.store = store
         self.failures = store.trainee_pin(trainee.id)[1]
-        self.wait = passphrase.wait_after(self.failures)
+        self.wait = passphrase.pin_wait_left(store, trainee.id, wall_clock)
         self.checking = False
         self._result: tuple[passphrase.Verdict | None, str] | None = None
         self._worker: threading.Thread | None = None
@@ -172,7 +174,7 @@ class SignInScene(Scene):
             from game.records.redact import public_message
 
             try:
-                self._result = (passphrase.check_pin(store, trainee_id, typed), "")
+                self._result = (passphrase.check_pin(store, trainee_id, typed, wall_clock), "")
             except passphrase.ProfileClosed as closed:
                 self._result = (None, f"{closed}.")
             except Exception as error:  # shown on the card, not raised into the loop
@@ -198,7 +200,11 @@ class SignInScene(Scene):
         if not verdict.ok:
             self.failures = verdict.failures
             self.wait = verdict.wait
-            self._refuse("That PIN is not right.")
+            self._refuse(
+                "That PIN is not right."
+                if verdict.checked
+                else "Too many wrong PINs for this profile."
+            )
             return
         self.app.play("select")
         _cleared[id(self.app)] = self.trainee.id
