@@ -135,6 +135,10 @@ def build_parser() -> argparse.ArgumentParser:
     new = sub.add_parser("new", help="write a small, valid, commented starter level and plans")
     new.add_argument("id", help="the new scenario's id, e.g. cracked-teapot")
     new.add_argument("--dir", type=Path, default=Path("."), help="folder to write into")
+
+    from game.records.room_cli import add_parsers as room_parsers
+
+    room_parsers(sub)
     return parser
 
 
@@ -164,8 +168,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return EXIT_OK
     except Exception as error:  # the last line of defence: never a raw traceback
+        from game.records.redact import public_message
+
         log = _write_crash_log()
-        print(f"hold-the-line: internal error: {error}", file=sys.stderr)
+        print(f"hold-the-line: internal error: {public_message(error)}", file=sys.stderr)
         if log is not None:
             print(f"hold-the-line: details were written to {log}", file=sys.stderr)
         return EXIT_INTERNAL
@@ -174,11 +180,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _write_crash_log() -> Path | None:
     try:
         from game.paths import log_dir
+        from game.records.private import make_private_dir, open_private
+        from game.records.redact import redact
 
         path = log_dir() / "cli-error.log"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as handle:
-            handle.write(traceback.format_exc() + "\n")
+        make_private_dir(path.parent)
+        with open_private(path) as handle:
+            handle.write(redact(traceback.format_exc()) + "\n")
         return path
     except OSError:
         return None
@@ -226,6 +234,12 @@ def _dispatch(args: argparse.Namespace) -> int:
         from game.analysis.starter import new_command
 
         return new_command(args.id, args.dir)
+    if command in ("room", "supervisor"):
+        from game.records.room_cli import run
+
+        return run(args)
+    if command in ("report", "export") and _not_a_supervisor(args.db):
+        return EXIT_PROBLEMS
     if command == "report":
         from game.records.report import report_command
 
@@ -235,6 +249,37 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         return export_command(args)
     raise UsageError(f"unknown command {command!r}")  # pragma: no cover - argparse guards
+
+
+def _not_a_supervisor(db: str | None) -> bool:
+    """On a PostgreSQL room, reports need a supervisor's login; the server itself says no."""
+    if db is None or not db.lower().startswith(("postgresql", "postgres:")):
+        return False
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from game.records.api import AccessRefused
+    from game.records.room import require_supervisor
+    from game.records.store import open_store
+
+    try:
+        with open_store(db) as store:
+            require_supervisor(store)
+    except AccessRefused:
+        print(
+            "hold-the-line: this database login is a trainee's: reports and exports show"
+            " everyone's records and need a supervisor's login",
+            file=sys.stderr,
+        )
+        return True
+    except SQLAlchemyError as error:  # unreachable, refused, timed out: said once, in words
+        from game.records.redact import public_message
+
+        print(
+            f"hold-the-line: the records database could not be opened: {public_message(error)}",
+            file=sys.stderr,
+        )
+        return True
+    return False
 
 
 def _validate(paths: list[Path]) -> int:

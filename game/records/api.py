@@ -30,6 +30,10 @@ class DuplicateTrainee(ValueError):
     """A trainee with that name (case-insensitively) already exists."""
 
 
+class AccessRefused(ValueError):
+    """The database refused this login the read or write (a trainee's login on a room)."""
+
+
 class RecordNotFound(LookupError):
     """No trainee, attempt or note with that id."""
 
@@ -244,3 +248,12 @@ class Store(Protocol):
     # small settings shared by everyone on this database (e.g. the supervisor passphrase hash)
     def get_setting(self, key: str) -> str | None: ...
     def set_setting(self, key: str, value: str) -> None: ...
+    # add one to a counting setting (missing counts as 0) in one statement; the new count
+    def increment_setting(self, key: str) -> int: ...
+
+    # sign-in: a trainee's PIN hash (None: no PIN) and wrong PINs in a row
+    # (PIN hash or None, wrong PINs in a row, when the last wrong one was typed)
+    def trainee_pin(self, trainee_id: int) -> tuple[str | None, int, datetime | None]: ...
+    def set_trainee_pin(self, trainee_id: int, pin_hash: str | None) -> None: ...
+    def count_pin_failure(self, trainee_id: int, when: datetime) -> int: ...
+    def clear_pin_failures(self, trainee_id: int) -> None: ...

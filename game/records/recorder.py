@@ -9,9 +9,14 @@ conversation's outcome is known the debrief is computed and the attempt is finis
 
 from __future__ import annotations
 
+import contextlib
+import queue
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from datetime import UTC, datetime
+from typing import Any
 
 from game.engine.scoring import Debrief, debrief
 from game.engine.session import (
@@ -29,9 +34,66 @@ from game.engine.session import (
 from game.records.api import AttemptDetail, AttemptStart, Store
 from game.scenario.model import Policy, Scenario
 
+ABANDON_WAIT = 2.0  # seconds leaving a call waits for the records before giving up on them
+
 
 class RecorderClosed(SessionError):
     """The attempt was finished or abandoned; nothing more can be played or recorded."""
+
+
+class WriteQueue:
+    """One daemon thread running writes in the order given, for a window that must not wait.
+
+    Unlike a ThreadPoolExecutor, its thread never keeps the process alive: a write stuck on
+    a server that stopped answering cannot stop the game from quitting. Jobs are Futures.
+    """
+
+    def __init__(self, name: str = "recorder") -> None:
+        self._jobs: queue.SimpleQueue[
+            tuple[Future[Any], Callable[..., Any], tuple[Any, ...]] | None
+        ]
+        self._jobs = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._thread.start()
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
+        job: Future[Any] = Future()
+        self._jobs.put((job, fn, args))
+        return job
+
+    def _run(self) -> None:
+        while (item := self._jobs.get()) is not None:
+            job, fn, args = item
+            if not job.set_running_or_notify_cancel():
+                continue
+            try:
+                job.set_result(fn(*args))
+            except BaseException as error:  # handed to whoever asks the Future
+                job.set_exception(error)
+
+    def shutdown(self, timeout: float = 0.0) -> bool:
+        """Stop after the jobs already queued; wait up to `timeout`. True if it stopped."""
+        self._jobs.put(None)
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+
+def run_with_deadline(fn: Callable[[], Any], seconds: float) -> Future[Any]:
+    """Run `fn` on a daemon thread and wait at most `seconds`; the Future says how it went
+    (still running when the deadline passed: not done)."""
+    job: Future[Any] = Future()
+    job.set_running_or_notify_cancel()
+
+    def work() -> None:
+        try:
+            job.set_result(fn())
+        except BaseException as error:
+            job.set_exception(error)
+
+    threading.Thread(target=work, name="records-deadline", daemon=True).start()
+    with contextlib.suppress(TimeoutError):
+        job.exception(timeout=seconds)
+    return job
 
 
 class Recorder:
@@ -54,6 +116,8 @@ class Recorder:
         self._asked_at: float | None = None
         self._debrief: Debrief | None = None
         self._abandoned = False
+        self.lost_reply: int | None = None  # a reply played but not saved: the write failed
+        self.close_problem: str | None = None  # why the attempt could not be closed, if so
 
     @classmethod
     def begin(
@@ -143,20 +207,72 @@ class Recorder:
         answered_at = self._clock()
         asked_at = answered_at if self._asked_at is None else self._asked_at
         state, turn = choose(self.scenario, self.session.state, number)
-        self.store.record_turn(
-            self.attempt_id, turn, state.events[-1], max(0.0, answered_at - asked_at)
-        )
+        try:
+            self.store.record_turn(
+                self.attempt_id, turn, state.events[-1], max(0.0, answered_at - asked_at)
+            )
+        except Exception:
+            # The reply is lost; close the attempt at once rather than leave it in progress.
+            self.lost_reply = turn.number
+            self._close_after_failure()
+            raise
         self.session.state = state
         self._asked_at = None
         self._finish_if_over()
         return turn
 
-    def abandon(self) -> None:
-        """The trainee left mid-call: the attempt is kept, with its turns, as abandoned."""
+    def abandon(self, wait: float = ABANDON_WAIT) -> None:
+        """The trainee left mid-call: the attempt is kept, with its turns, as abandoned.
+
+        Waits at most `wait` seconds for the records: leaving must work while the database
+        is stuck. If it cannot be marked, `close_problem` says why (the game, when it next
+        opens the records, marks it as left: see `Store.abandon_stale`).
+        """
         if self._debrief is not None or self._abandoned:
             return
-        self.store.abandon_attempt(self.attempt_id, datetime.now(UTC))
+        attempt_id = self.attempt_id
+        job = run_with_deadline(
+            lambda: self.store.abandon_attempt(attempt_id, datetime.now(UTC)), wait
+        )
+        if not job.done():
+            self.close_problem = f"the records did not answer within {wait:g} seconds"
+            raise TimeoutError(f"attempt {attempt_id}: {self.close_problem}")
+        error = job.exception()
+        if error is not None:
+            from game.records.redact import public_message
+
+            self.close_problem = public_message(error)
+            raise error
         self._abandoned = True
+        self.close_problem = None
+
+    def _close_after_failure(self) -> None:
+        # why it failed is kept in close_problem; the first error is the one raised
+        with contextlib.suppress(Exception):
+            self.abandon()
+
+    def fate(self) -> str:
+        """What happened to this attempt, in words for the trainee (for the error screen)."""
+        played = self.session.state.turn_count
+        replies = f"{played} repl{'y' if played == 1 else 'ies'}"
+        lost = (
+            " The reply you had just chosen could not be saved."
+            if self.lost_reply is not None
+            else ""
+        )
+        if self._debrief is not None:
+            return "The call you were on had ended, and it is saved."
+        if self._abandoned:
+            return (
+                f"The call in progress is saved as left, with the {replies} recorded before"
+                f" the problem.{lost}"
+            )
+        return (
+            "The call in progress could not be closed in the records"
+            f" ({self.close_problem or 'they did not answer'}). Its {replies} already recorded"
+            f" are kept, and it will be marked as left the next time the game opens the"
+            f" records.{lost}"
+        )
 
     # ---- internals --------------------------------------------------------------------------
 
@@ -174,9 +290,17 @@ class Recorder:
         ended = state if state.phase is Phase.ENDED else proceed(self.scenario, state)
         report = debrief(self.scenario, ended, self.pass_score)
         timeout = state.events[-1].silence if state.outcome.cause == "dead_air" else None
-        finish_from_debrief(
-            self.store, self.attempt_id, report, ended_at=datetime.now(UTC), timeout_silence=timeout
-        )
+        try:
+            finish_from_debrief(
+                self.store,
+                self.attempt_id,
+                report,
+                ended_at=datetime.now(UTC),
+                timeout_silence=timeout,
+            )
+        except Exception:
+            self._close_after_failure()  # the result is lost; the attempt must not hang open
+            raise
         self._debrief = report
 
 

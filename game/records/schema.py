@@ -37,7 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.types import TypeEngine
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 MIGRATION_LOCK = 0x48544C  # PostgreSQL advisory lock key ("HTL"): one migrator at a time
 REVISION_LOCK = 0x48544C01  # ... and one writer at a time taking the next trainee revision
 
@@ -109,8 +109,17 @@ trainees = Table(
     # v3: bumped, from one commit-ordered counter, by every write that changes what the
     # supervisor overview shows for this trainee, so readers can refresh only what moved.
     Column("revision", BigInteger, nullable=False, server_default="0"),
+    # v6: sign-in. A salted scrypt hash of the trainee's PIN (NULL: no PIN), wrong PINs in a
+    # row and when the last one was typed (the wait before the next try, shared by every
+    # window, grows with the count), and on a PostgreSQL room the
+    # database login that is this trainee (row-level security keys on it; see room.py).
+    Column("pin_hash", Text),
+    Column("pin_failures", Integer, nullable=False, server_default="0"),
+    Column("pin_failed_at", UtcDateTime),
+    Column("login", String(63)),
 )
 Index("ix_trainees_revision", trainees.c.revision)
+Index("trainees_login_key", trainees.c.login, unique=True)
 
 attempts = Table(
     "attempts",
@@ -482,12 +491,40 @@ def backfill_summaries(conn: Connection) -> None:
         )
 
 
+# The next trainee revision. On PostgreSQL a function that runs as the tables' owner: under
+# row-level security a trainee's login sees only its own row, and MAX(revision) over that
+# row alone would hand out numbers the supervisor's overview has already passed.
+NEXT_REVISION_FUNCTION = "htl_next_revision"
+
+
+def _migrate_v6(conn: Connection) -> None:
+    """Trainee sign-in (PIN hash, failures, database login) and the revision function."""
+    stamp = "TIMESTAMP WITH TIME ZONE" if conn.dialect.name == "postgresql" else "VARCHAR(26)"
+    for ddl in (
+        "ALTER TABLE trainees ADD COLUMN pin_hash TEXT",
+        "ALTER TABLE trainees ADD COLUMN pin_failures INTEGER NOT NULL DEFAULT 0",
+        f"ALTER TABLE trainees ADD COLUMN pin_failed_at {stamp}",
+        "ALTER TABLE trainees ADD COLUMN login VARCHAR(63)",
+        "CREATE UNIQUE INDEX trainees_login_key ON trainees (login)",
+    ):
+        conn.execute(text(ddl))
+    if conn.dialect.name == "postgresql":
+        conn.execute(
+            text(
+                f"""CREATE FUNCTION {NEXT_REVISION_FUNCTION}() RETURNS BIGINT
+                LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path FROM CURRENT
+                AS 'SELECT COALESCE(MAX(revision), 0) + 1 FROM trainees'"""
+            )
+        )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "trainees, attempts, turns, notes, settings", _migrate_v1),
     Migration(2, "level summaries, liveness columns, supervisor indexes", _migrate_v2),
     Migration(3, "trainee revisions for an incremental supervisor overview", _migrate_v3),
     Migration(4, "turns.extra for turn fields newer than the columns", _migrate_v4),
     Migration(5, "per-trainee principle tallies for the supervisor's desk", _migrate_v5),
+    Migration(6, "trainee sign-in: PIN hash, failures, database login", _migrate_v6),
 )
 assert [m.version for m in MIGRATIONS] == list(range(1, SCHEMA_VERSION + 1))
 
@@ -520,6 +557,9 @@ def migrate(conn: Connection, *, target: int = SCHEMA_VERSION) -> int:
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
     found = database_version(conn)
+    if conn.dialect.name == "postgresql" and found < target:
+        # back-filling a big database can take longer than an everyday statement may
+        conn.execute(text("SET LOCAL statement_timeout = 0"))
     if found > SCHEMA_VERSION:
         raise SchemaVersionError(
             f"this database is at records schema version {found}, but this version of"

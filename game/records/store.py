@@ -10,16 +10,19 @@ of failing when a read transaction tries to upgrade. On PostgreSQL the counters 
 from __future__ import annotations
 
 import json
+import math
 import os
 import socket
 import sqlite3
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -28,19 +31,22 @@ from sqlalchemy import (
     Connection,
     Engine,
     Float,
+    Integer,
     Row,
     Select,
     and_,
     bindparam,
     case,
+    cast,
     create_engine,
     event,
     func,
     select,
 )
+from sqlalchemy import Text as TextType
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, IntegrityError, ProgrammingError
 from sqlalchemy.sql.expression import Executable
 
 from game.engine.session import Effect, Event, Turn, turn_from_json, turn_to_json
@@ -48,6 +54,7 @@ from game.paths import data_dir
 from game.records.api import (
     PAGE_MAX,
     STUCK_AFTER_FAILS,
+    AccessRefused,
     Attempt,
     AttemptDetail,
     AttemptStart,
@@ -63,7 +70,11 @@ from game.records.api import (
     Trainee,
     broken_principles,
 )
+from game.records.names import NAME_MAX, lookalike_key, lookup_key, normal_name
+from game.records.private import make_private_dir
+from game.records.redact import redact_url
 from game.records.schema import (
+    NEXT_REVISION_FUNCTION,
     REVISION_LOCK,
     SchemaVersionError,
     UtcDateTime,
@@ -78,12 +89,20 @@ from game.records.schema import (
 )
 from game.scenario.model import AbusivePolicy, Policy, SupervisorPolicy
 
-__all__ = ["DEFAULT_DB_NAME", "SchemaVersionError", "SqlStore", "open_store"]
+__all__ = [
+    "DEFAULT_DB_NAME",
+    "NAME_MAX",
+    "NOTE_MAX",
+    "DbTimeouts",
+    "SchemaVersionError",
+    "SqlStore",
+    "open_store",
+]
 
 DEFAULT_DB_NAME = "hold-the-line.db"
 BUSY_TIMEOUT_MS = 10_000  # how long a SQLite writer waits for another writer before failing
 STALE_AFTER = timedelta(hours=12)  # an in-progress attempt untouched this long is abandoned
-NAME_MAX = 100
+NOTE_MAX = 10_000  # characters in one coaching note (a long page of text)
 TIMERS = frozenset({"normal", "relaxed", "off"})
 # The keys of the engine's turn_to_json that have their own column; the rest go to `extra`.
 TURN_COLUMNS = frozenset(
@@ -92,19 +111,167 @@ TURN_COLUMNS = frozenset(
 )  # fmt: skip
 
 
-def open_store(url: str | None = None) -> SqlStore:
+@dataclass(frozen=True, slots=True)
+class DbTimeouts:
+    """How long a PostgreSQL connection may take to open, and one statement to run.
+
+    A server that accepts connections and never answers must not freeze the game or a
+    command: the connection gives up after `connect` seconds, a statement after `statement`
+    seconds (enforced by the server), and a dead peer is noticed by TCP keepalives and the
+    kernel's user timeout within about the same time. Environment variables
+    HOLD_THE_LINE_DB_CONNECT_TIMEOUT and HOLD_THE_LINE_DB_STATEMENT_TIMEOUT (seconds) change
+    them; a `connect_timeout` or `options` in the URL itself wins.
+    """
+
+    connect: float = 5.0
+    statement: float = 15.0
+
+    @staticmethod
+    def from_env() -> DbTimeouts:
+        found: dict[str, float] = {}
+        for field, variable in (
+            ("connect", "HOLD_THE_LINE_DB_CONNECT_TIMEOUT"),
+            ("statement", "HOLD_THE_LINE_DB_STATEMENT_TIMEOUT"),
+        ):
+            raw = os.environ.get(variable)
+            if raw is None or not raw.strip():
+                continue
+            try:
+                value = float(raw)
+            except ValueError:
+                raise ValueError(f"{variable}={raw!r} is not a number of seconds") from None
+            if not 0 < value <= 3600:
+                raise ValueError(f"{variable}={raw!r} must be between 0 and 3600 seconds")
+            found[field] = value
+        return DbTimeouts(**found)
+
+
+DEADLINE_GRACE = 5.0  # the server's own statement timeout should fire first
+SLOW_DEADLINE = 600.0  # migrations may rewrite a whole database: generous, never endless
+
+
+class _Watchdog:
+    """Cuts the connection of a PostgreSQL call that has outlived its deadline.
+
+    The server's statement_timeout ends slow statements, and keepalives notice a peer that
+    has gone; neither ends a call to a server that is up but has stopped answering (its
+    kernel still acknowledges every packet, so TCP sees nothing wrong). One daemon thread
+    shuts the socket of any call still running past its deadline; psycopg then fails that
+    call with "server closed the connection", and the pool drops the connection.
+    """
+
+    def __init__(self, limit: float) -> None:
+        self.limit = limit
+        self._cond = threading.Condition()
+        self._armed: dict[int, tuple[float, weakref.ref[Any]]] = {}
+        self._thread: threading.Thread | None = None
+
+    def arm(self, dbapi_connection: Any, limit: float | None = None) -> None:
+        if dbapi_connection is None:
+            return
+        deadline = time.monotonic() + (self.limit if limit is None else limit)
+        with self._cond:
+            self._armed[id(dbapi_connection)] = (deadline, weakref.ref(dbapi_connection))
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="db-deadline", daemon=True)
+                self._thread.start()
+            self._cond.notify()
+
+    def disarm(self, dbapi_connection: Any) -> None:
+        if dbapi_connection is None:
+            return
+        with self._cond:
+            self._armed.pop(id(dbapi_connection), None)
+
+    def _run(self) -> None:
+        with self._cond:
+            while True:
+                now = time.monotonic()
+                for key in [k for k, (due, _) in self._armed.items() if due <= now]:
+                    _, ref = self._armed.pop(key)
+                    _cut(ref())
+                upcoming = min((due for due, _ in self._armed.values()), default=None)
+                self._cond.wait(None if upcoming is None else max(0.01, upcoming - now))
+
+
+def _cut(dbapi_connection: Any) -> None:
+    """Shut a psycopg connection's socket (from another thread: its blocked call returns)."""
+    if dbapi_connection is None or getattr(dbapi_connection, "closed", True):
+        return
+    try:
+        fd = int(dbapi_connection.pgconn.socket)
+        with socket.fromfd(fd, socket.AF_INET, socket.SOCK_STREAM) as duplicate:
+            duplicate.shutdown(socket.SHUT_RDWR)
+    except Exception:
+        pass
+
+
+def _guard_with_deadlines(engine: Engine, watchdog: _Watchdog) -> None:
+    """Every statement, commit, rollback and pool ping of this engine runs under `watchdog`."""
+
+    def limit_for(conn: Connection) -> float | None:
+        return SLOW_DEADLINE if conn.get_execution_options().get("htl_slow") else None
+
+    def dbapi(conn: Connection | None) -> Any:
+        """The driver connection, or None once SQLAlchemy has given it up (invalidated)."""
+        if conn is None or conn.closed or conn.invalidated:
+            return None
+        return conn.connection.dbapi_connection
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _arm(conn: Connection, *_args: Any) -> None:
+        watchdog.arm(dbapi(conn), limit_for(conn))
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def _disarm(conn: Connection, *_args: Any) -> None:
+        watchdog.disarm(dbapi(conn))
+
+    @event.listens_for(engine, "handle_error")
+    def _failed(context: Any) -> None:
+        watchdog.disarm(dbapi(context.connection))
+
+    @event.listens_for(engine, "commit")
+    def _committing(conn: Connection) -> None:
+        watchdog.arm(dbapi(conn), limit_for(conn))
+
+    @event.listens_for(engine, "rollback")
+    def _rolling_back(conn: Connection) -> None:
+        watchdog.arm(dbapi(conn), limit_for(conn))
+
+    @event.listens_for(engine, "checkin")
+    def _returned(dbapi_connection: Any, _record: Any) -> None:
+        watchdog.disarm(dbapi_connection)
+
+    @event.listens_for(engine, "reset")
+    def _reset(dbapi_connection: Any, _record: Any, _state: Any = None) -> None:
+        watchdog.arm(dbapi_connection)  # the pool's rollback on return; checkin disarms
+
+    ping = engine.dialect.do_ping
+
+    def do_ping(dbapi_connection: Any) -> bool:
+        watchdog.arm(dbapi_connection)
+        try:
+            return bool(ping(dbapi_connection))
+        finally:
+            watchdog.disarm(dbapi_connection)
+
+    setattr(engine.dialect, "do_ping", do_ping)  # noqa: B010 - an instance's own ping
+
+
+def open_store(url: str | None = None, *, timeouts: DbTimeouts | None = None) -> SqlStore:
     """Open (creating and migrating as needed) the records database.
 
     `None` is the SQLite file in the user data directory; `sqlite:///path` another file;
-    `postgresql://…` a shared server (through psycopg 3).
+    `postgresql://…` a shared server (through psycopg 3). Folders and files this creates are
+    private to the user (0700 and 0600).
     """
     if url is None:
         folder = data_dir()
-        folder.mkdir(parents=True, exist_ok=True)
+        make_private_dir(folder)
         url = f"sqlite:///{folder / DEFAULT_DB_NAME}"
-    engine = _create_engine(url)
+    engine = _create_engine(url, timeouts or DbTimeouts.from_env())
     try:
-        with _writer(engine).begin() as conn:
+        with _writer(engine).execution_options(htl_slow=True).begin() as conn:
             migrate(conn)
     except BaseException:
         engine.dispose()
@@ -112,18 +279,73 @@ def open_store(url: str | None = None) -> SqlStore:
     return SqlStore(url, engine)
 
 
-def _create_engine(url: str) -> Engine:
-    parsed = make_url(url)
+def _create_private_file(path: str) -> None:
+    """Create an empty database file 0600 before SQLite does (it would use the umask, 0644).
+
+    SQLite gives its -wal and -shm files the database file's permissions, so they follow.
+    """
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return
+    os.close(fd)
+
+
+def _pg_connect_args(parsed: URL, timeouts: DbTimeouts) -> dict[str, Any]:
+    """libpq settings that bound every wait on the server (see DbTimeouts)."""
+    query = parsed.query
+    args: dict[str, Any] = {}
+    if "connect_timeout" not in query:
+        args["connect_timeout"] = max(1, math.ceil(timeouts.connect))
+    statement_ms = int(timeouts.statement * 1000)
+    if "options" not in query:
+        args["options"] = (
+            f"-c statement_timeout={statement_ms} -c lock_timeout={statement_ms}"
+            f" -c idle_in_transaction_session_timeout={max(statement_ms, 60_000)}"
+        )
+    for key, value in (
+        ("keepalives", 1),
+        ("keepalives_idle", max(1, math.ceil(timeouts.statement / 3))),
+        ("keepalives_interval", max(1, math.ceil(timeouts.statement / 9))),
+        ("keepalives_count", 3),
+        ("tcp_user_timeout", statement_ms),
+    ):
+        if key not in query:
+            args[key] = value
+    return args
+
+
+def _create_engine(url: str, timeouts: DbTimeouts | None = None) -> Engine:
+    timeouts = timeouts or DbTimeouts()
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ValueError(
+            f"{redact_url(url)!r} is not a database URL: use sqlite:///PATH or"
+            " postgresql://USER@HOST/DATABASE"
+        ) from None
     backend = parsed.get_backend_name()
     if backend in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
-        return create_engine(parsed, pool_pre_ping=True)
+        engine = create_engine(
+            parsed,
+            pool_pre_ping=True,
+            pool_timeout=timeouts.connect + timeouts.statement,
+            connect_args=_pg_connect_args(parsed, timeouts),
+        )
+        _guard_with_deadlines(engine, _Watchdog(timeouts.statement + DEADLINE_GRACE))
+        return engine
     if backend != "sqlite":
-        raise ValueError(f"unsupported database URL {url!r}: use sqlite:///… or postgresql://…")
+        raise ValueError(
+            f"unsupported database URL {redact_url(url)!r}: use sqlite:///… or postgresql://…"
+        )
     if not parsed.database or parsed.database == ":memory:" or "mode=memory" in url:
         # Each pooled connection would get its own empty database, and all of it vanishes.
-        raise ValueError(f"{url!r} is an in-memory database; records need a file: sqlite:///PATH")
-    os.makedirs(os.path.dirname(os.path.abspath(parsed.database)), exist_ok=True)
+        raise ValueError(
+            f"{redact_url(url)!r} is an in-memory database; records need a file: sqlite:///PATH"
+        )
+    make_private_dir(Path(os.path.dirname(os.path.abspath(parsed.database))))
+    _create_private_file(os.path.abspath(parsed.database))
     engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
@@ -209,14 +431,26 @@ def _effects_from_json(text: str) -> tuple[Effect, ...]:
 
 
 def _clean_name(name: str, what: str) -> str:
-    clean = " ".join(name.split())
-    if not clean:
-        raise ValueError(f"{what} is empty")
-    if len(clean) > NAME_MAX:
-        raise ValueError(f"{what} is longer than {NAME_MAX} characters")
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in clean):
-        raise ValueError(f"{what} contains control characters")
-    return clean
+    return normal_name(name, what)
+
+
+def _clean_note(text: str) -> str:
+    """A note as stored: trimmed, not empty, no NUL, at most NOTE_MAX characters.
+
+    Checked before anything is written, so a pasted megabyte is refused in words instead of
+    freezing the desk that would have to lay it out.
+    """
+    body = text.strip()
+    if not body:
+        raise ValueError("the note is empty")
+    if len(body) > NOTE_MAX:
+        raise ValueError(
+            f"the note is {len(body):,} characters long; a note can have at most"
+            f" {NOTE_MAX:,}. Shorten it, or split it over several notes."
+        )
+    if "\x00" in body:
+        raise ValueError("the note contains a NUL character")
+    return body
 
 
 def _pid_alive(pid: int) -> bool:
@@ -270,7 +504,7 @@ class SqlStore:
         Revisions must be taken in commit order: SQLite's BEGIN IMMEDIATE already makes
         writers take turns; PostgreSQL writers take a transaction-scoped advisory lock first.
         """
-        with self._write.begin() as conn:
+        with _refusals(), self._write.begin() as conn:
             if revises and self._pg:
                 conn.execute(self._sql.revision_lock)
             yield conn
@@ -282,7 +516,7 @@ class SqlStore:
         SQLite's BEGIN already reads one snapshot; PostgreSQL's default READ COMMITTED takes
         a new one per statement, so multi-query reads ask for REPEATABLE READ.
         """
-        with self._engine.connect() as conn, conn.begin():
+        with _refusals(), self._engine.connect() as conn, conn.begin():
             if snapshot and self._pg:
                 conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             yield conn
@@ -295,15 +529,24 @@ class SqlStore:
     def add_trainee(self, name: str) -> Trainee:
         clean = _clean_name(name, "the trainee's name")
         now = _now()
+        look = lookalike_key(clean)
         try:
             with self._writing(revises=True) as conn:
+                # In the same transaction as the insert (writers take turns), so two
+                # look-alikes added at once cannot both get in.
+                for (other,) in conn.execute(select(trainees.c.name)):
+                    if lookalike_key(str(other)) == look:
+                        raise DuplicateTrainee(
+                            f"a trainee called {other!r} already exists, and {clean!r} would"
+                            " look the same on screen: add a surname or an initial"
+                        )
                 result = conn.execute(
                     trainees.insert().values(
                         name=clean,
-                        name_key=clean.casefold(),
+                        name_key=lookup_key(clean),
                         created_at=now,
                         attempt_count=0,
-                        revision=_next_revision(),
+                        revision=_next_revision(self._pg),
                     )
                 )
                 pk = result.inserted_primary_key
@@ -324,7 +567,7 @@ class SqlStore:
         return None if row is None else _trainee(row)
 
     def find_trainee(self, name: str) -> Trainee | None:
-        key = " ".join(name.split()).casefold()
+        key = lookup_key(name)
         with self._reading() as conn:
             row = conn.execute(_trainee_select().where(trainees.c.name_key == key)).first()
         return None if row is None else _trainee(row)
@@ -731,7 +974,7 @@ class SqlStore:
             raise ValueError(f"offset must be >= 0 and limit 1..{PAGE_MAX}, not {offset}, {limit}")
         t = trainees.c
         where: list[Any] = []
-        term = " ".join((search or "").split()).casefold()
+        term = lookup_key(search or "")
         if term:
             escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             where.append(t.name_key.like(f"%{escaped}%", escape="\\"))
@@ -809,11 +1052,7 @@ class SqlStore:
 
     def add_note(self, attempt_id: int, author: str, text: str) -> Note:
         who = _clean_name(author, "the note's author")
-        body = text.strip()
-        if not body:
-            raise ValueError("the note is empty")
-        if "\x00" in body:
-            raise ValueError("the note contains a NUL character")
+        body = _clean_note(text)
         now = _now()
         with self._writing() as conn:
             trainee_id = conn.execute(
@@ -855,6 +1094,65 @@ class SqlStore:
                     raise RecordNotFound(f"no note with id {note_id}")
 
     # ---- settings ---------------------------------------------------------------------------
+
+    def increment_setting(self, key: str) -> int:
+        """One atomic upsert: two windows counting at once both count."""
+        stmt = self._insert(settings).values(key=key, value="1")
+        current = func.coalesce(cast(settings.c.value, Integer), 0)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[settings.c.key], set_={"value": cast(current + 1, TextType)}
+        ).returning(settings.c.value)
+        with self._writing() as conn:
+            return int(conn.execute(stmt).scalar_one())
+
+    # ---- sign-in ------------------------------------------------------------------------------
+
+    def trainee_pin(self, trainee_id: int) -> tuple[str | None, int, datetime | None]:
+        t = trainees.c
+        with self._reading() as conn:
+            row = conn.execute(
+                select(t.pin_hash, t.pin_failures, t.pin_failed_at).where(t.id == trainee_id)
+            ).first()
+        if row is None:
+            raise RecordNotFound(f"no trainee with id {trainee_id}")
+        stored = None if row.pin_hash is None else str(row.pin_hash)
+        return stored, int(row.pin_failures), row.pin_failed_at
+
+    def set_trainee_pin(self, trainee_id: int, pin_hash: str | None) -> None:
+        self._update_trainee(trainee_id, pin_hash=pin_hash, pin_failures=0, pin_failed_at=None)
+
+    def count_pin_failure(self, trainee_id: int, when: datetime) -> int:
+        with self._writing() as conn:
+            found = conn.execute(
+                trainees.update()
+                .where(trainees.c.id == trainee_id)
+                .values(pin_failures=trainees.c.pin_failures + 1, pin_failed_at=when)
+                .returning(trainees.c.pin_failures)
+            ).scalar()
+        if found is None:
+            raise RecordNotFound(f"no trainee with id {trainee_id}")
+        return int(found)
+
+    def clear_pin_failures(self, trainee_id: int) -> None:
+        self._update_trainee(trainee_id, pin_failures=0, pin_failed_at=None)
+
+    def set_trainee_login(self, trainee_id: int, login: str | None) -> None:
+        """Which database login is this trainee (PostgreSQL rooms; see game.records.room)."""
+        self._update_trainee(trainee_id, login=login)
+
+    def trainee_login(self, trainee_id: int) -> str | None:
+        with self._reading() as conn:
+            return conn.execute(
+                select(trainees.c.login).where(trainees.c.id == trainee_id)
+            ).scalar()
+
+    def _update_trainee(self, trainee_id: int, **values: Any) -> None:
+        with self._writing() as conn:
+            done = conn.execute(
+                trainees.update().where(trainees.c.id == trainee_id).values(**values)
+            )
+            if done.rowcount != 1:
+                raise RecordNotFound(f"no trainee with id {trainee_id}")
 
     def get_setting(self, key: str) -> str | None:
         with self._reading() as conn:
@@ -938,11 +1236,11 @@ class _Statements:
             .values(
                 attempt_count=trainees.c.attempt_count + 1,
                 last_active=_later(trainees.c.last_active, when),
-                revision=_next_revision(),
+                revision=_next_revision(pg),
             ),
             touch_trainee_end=trainees.update()
             .where(trainees.c.id == bindparam("b_tid"))
-            .values(last_active=_later(trainees.c.last_active, when), revision=_next_revision()),
+            .values(last_active=_later(trainees.c.last_active, when), revision=_next_revision(pg)),
             insert_attempt=attempts.insert(),
             advance_turn=attempts.update()
             .where(a.id == aid, in_progress, a.turn_count == bindparam("b_prev"))
@@ -984,8 +1282,28 @@ class _Statements:
 # ---- row mapping --------------------------------------------------------------------------
 
 
-def _next_revision() -> Any:
-    """(SELECT MAX(revision) + 1 FROM trainees), through an alias so it never correlates."""
+@contextmanager
+def _refusals() -> Iterator[None]:
+    """PostgreSQL's "permission denied" (a trainee's login on a room) as AccessRefused."""
+    try:
+        yield
+    except ProgrammingError as error:
+        code = getattr(error.orig, "sqlstate", None)
+        if code in ("42501", "42883"):  # insufficient_privilege; a function it may not see
+            raise AccessRefused(
+                "this database login may not do that (the room gives each login only its"
+                " own records): ask the room's administrator"
+            ) from error
+        raise
+
+
+def _next_revision(pg: bool) -> Any:
+    """(SELECT MAX(revision) + 1 FROM trainees), through an alias so it never correlates.
+
+    On PostgreSQL the schema's function computes it as the tables' owner (see schema v6).
+    """
+    if pg:
+        return getattr(func, NEXT_REVISION_FUNCTION)()
     other = trainees.alias("rev")
     return select(func.coalesce(func.max(other.c.revision), 0) + 1).scalar_subquery()
 

@@ -356,7 +356,7 @@ class App:
                     scene.exit()  # e.g. a call in progress is recorded as abandoned
                 except Exception as exit_error:
                     log_exception(exit_error, "leaving a broken scene")
-            self.push(ErrorScene.for_exception(self, error, path))
+            self.push(ErrorScene.for_exception(self, error, path, broken))
         finally:
             self._failing = False
 
@@ -386,6 +386,9 @@ def run_game(campaign: Path | None, db: str | None, fullscreen: bool, lang: str)
     config = AppConfig(
         campaign=campaign or default_campaign(), db=db, fullscreen=fullscreen, lang=lang
     )
+    from game.ui.shutdown import end_on_sigterm
+
+    end_on_sigterm()
     try:
         app = App(config)
     except Exception as error:

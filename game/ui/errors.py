@@ -17,12 +17,15 @@ def log_exception(error: BaseException, context: str = "") -> Path | None:
     import traceback  # here, not at the top: the game's start-up should not pay for it
     from datetime import UTC, datetime
 
+    from game.records.private import make_private_dir, open_private
+    from game.records.redact import redact
+
     try:
         path = log_dir() / LOG_NAME
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dir(path.parent)
         stamp = datetime.now(UTC).isoformat(timespec="seconds")
-        text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
-        with path.open("a", encoding="utf-8") as handle:
+        text = redact("".join(traceback.format_exception(type(error), error, error.__traceback__)))
+        with open_private(path) as handle:
             handle.write(f"=== {stamp} {context}\n{text}\n")
         return path
     except OSError:

@@ -53,7 +53,9 @@ def load_world(campaign_path: Path, db: str | None, sample_rate: int | None) -> 
         store = open_store(db)
         store.abandon_stale()
     except Exception as error:  # any driver or migration failure is shown, not raised
-        store, store_error = None, f"{type(error).__name__}: {error}"
+        from game.records.redact import public_message
+
+        store, store_error = None, public_message(error)
 
     waves: Mapping[str, Wave] = {}
     if sample_rate:

@@ -342,10 +342,13 @@ def _desk_journey(shots: Photographer) -> None:
         _desk_history(app)
         title = pilot.scene(TitleScene)
         pilot.until(lambda: title.menu.focused == "desk", "the desk button", 10, pygame.K_DOWN)
+        store = app.world().store
+        if store is not None:  # what the installer's `supervisor set-passphrase` does
+            from game.records.passphrase import set_passphrase
+
+            set_passphrase(store, DESK_PASSPHRASE)
         pilot.key(pygame.K_RETURN, frames=2)
         gate = pilot.scene(PassphraseScene)
-        pilot.type_text(DESK_PASSPHRASE)
-        pilot.key(pygame.K_RETURN)
         pilot.type_text(DESK_PASSPHRASE)
         pilot.key(pygame.K_TAB)
         pilot.type_text("Sam Okafor")

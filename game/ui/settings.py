@@ -93,8 +93,12 @@ def load_settings(path: Path | None = None) -> Settings:
 
 def save_settings(settings: Settings, path: Path | None = None) -> None:
     """Write atomically: a crash mid-write leaves the old file, never half a file."""
+    from game.records.private import make_private_dir
+
     path = path or settings_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dir(path.parent)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(settings.to_json() + "\n", encoding="utf-8")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # private, like the records
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(settings.to_json() + "\n")
     os.replace(tmp, path)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Connection, Engine, inspect, text
 
 from game.engine.session import play_choices, turn_to_json
 from game.records.api import AttemptStatus
@@ -239,3 +239,13 @@ def test_concurrent_first_opens_migrate_once(store_url: str) -> None:
     engine = _create_engine(store_url)
     assert _versions(engine) == [m.version for m in MIGRATIONS]
     engine.dispose()
+
+
+def undo_v6(conn: Connection) -> None:
+    """Take a database back from version 6 to 5 (for tests of earlier migrations)."""
+    conn.execute(text("DROP INDEX trainees_login_key"))
+    for column in ("login", "pin_failed_at", "pin_failures", "pin_hash"):
+        conn.execute(text(f"ALTER TABLE trainees DROP COLUMN {column}"))
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("DROP FUNCTION htl_next_revision()"))
+    conn.execute(text("DELETE FROM schema_version WHERE version >= 6"))

@@ -20,6 +20,7 @@ from game.records.export import (
     csv_time,
     safe_cell,
 )
+from game.records.names import normal_name
 from game.records.store import SqlStore
 from tests.reports.seed import Demo, plan_for, record
 
@@ -95,7 +96,10 @@ def test_formula_injection_is_neutralised(store: SqlStore, tmp_path: Path, db_ur
     out = tmp_path / "attempts.csv"
     assert main(["export", "--db", db_url, "--format", "csv", "--out", str(out)]) == 0
     rows = read(out)
-    assert sorted(r["trainee"] for r in rows) == sorted("'" + name for name in INJECTIONS)
+    # names are stored in NFKC (the fullwidth ＝ becomes =), and every one is still neutralised
+    assert sorted(r["trainee"] for r in rows) == sorted(
+        "'" + normal_name(name) for name in INJECTIONS
+    )
     assert {r["notes"] for r in rows} == {"Supervisor Kim: =cmd|' /C calc'!A0"}  # not at the start
     turns = tmp_path / "turns.csv"
     assert main(["export", "--db", db_url, "--format", "csv", "--turns", "--out", str(turns)]) == 0

@@ -18,10 +18,11 @@ from game.records import passphrase
 from game.records.api import STUCK_AFTER_FAILS, AttemptStart, Store
 from game.scenario.campaign import Level
 from game.ui.autopilot import Autopilot
+from game.ui.scenes import supervisor_gate
 from game.ui.scenes.history import HistoryScene
 from game.ui.scenes.levels import LevelsScene
 from game.ui.scenes.supervisor_attempt import AttemptScene
-from game.ui.scenes.supervisor_gate import FAILURES_KEY, PassphraseScene, wait_after
+from game.ui.scenes.supervisor_gate import FAILURES_KEY, SET_COMMAND, PassphraseScene, wait_after
 from game.ui.scenes.supervisor_overview import SORTS, OverviewScene
 from game.ui.scenes.supervisor_trainee import TraineeScene
 from game.ui.scenes.title import TitleScene
@@ -40,8 +41,23 @@ def desk_scenes(pilot: Autopilot) -> list[str]:
     return [type(s).__name__ for s in pilot.app.stack if isinstance(s, kinds)]
 
 
+@pytest.fixture(autouse=True)
+def _game_time_throttle(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shared wait runs in wall-clock time; these tests run the game faster than that."""
+    monkeypatch.setattr(supervisor_gate, "wall_clock", supervisor_gate.wall_clock)
+
+
+def install_passphrase(pilot: Autopilot) -> Store:
+    """What the installer's `hold-the-line supervisor set-passphrase` does."""
+    store = pilot.app.world().store
+    assert store is not None
+    passphrase.set_passphrase(store, PHRASE)
+    return store
+
+
 def open_gate(pilot: Autopilot) -> PassphraseScene:
     """From the title: the Supervisor's desk button."""
+    supervisor_gate.wall_clock = lambda: pilot.app.clock  # restored by the fixture above
     title = pilot.scene(TitleScene)
     pilot.until(lambda: title.menu.focused == "desk", "the desk button", 12, pygame.K_DOWN)
     pilot.key(pygame.K_RETURN, frames=2)
@@ -61,11 +77,10 @@ def answer(pilot: Autopilot, gate: PassphraseScene) -> None:
 
 
 def set_passphrase(pilot: Autopilot, author: str | None = None) -> OverviewScene:
+    """The passphrase installed, then the desk opened with it (and the author's name)."""
+    install_passphrase(pilot)
     gate = open_gate(pilot)
-    assert gate.mode == "set"
-    pilot.type_text(PHRASE)
-    pilot.key(pygame.K_RETURN)  # on to the second field
-    assert gate.menu.focused == "again"
+    assert gate.mode == "check"
     pilot.type_text(PHRASE)
     if author is not None:
         pilot.key(pygame.K_TAB)
@@ -109,36 +124,56 @@ def test_the_desk_is_on_the_title_and_keyboard_reachable(make_app: MakeApp) -> N
     assert title.menu.button("desk") is not None
     assert "desk" in title.menu.ring.keys
     gate = open_gate(pilot)
-    assert gate.mode == "set"
+    assert gate.mode == "unset"
     assert desk_scenes(pilot) == []
     pilot.key(pygame.K_ESCAPE, frames=2)
     pilot.scene(TitleScene)
 
 
-def test_first_use_refuses_short_or_mismatched_passphrases(make_app: MakeApp) -> None:
+def test_the_first_visitor_cannot_claim_the_desk(make_app: MakeApp) -> None:
+    """No passphrase yet: the gate names the installer's command and opens nothing."""
     pilot = make_app()
     store = pilot.app.world().store
     assert store is not None
     gate = open_gate(pilot)
-    pilot.type_text("short")
-    pilot.key(pygame.K_RETURN)
-    pilot.type_text("short")
+    assert gate.mode == "unset" and gate.fields == {}
+    assert SET_COMMAND in gate._help
+    pilot.type_text("i am the supervisor now")
     pilot.key(pygame.K_RETURN, frames=2)
-    assert "at least" in gate.error and not gate.checking
-    gate.fields["new"].text = PHRASE
-    gate.fields["again"].text = PHRASE + "!"
+    assert pilot.top is gate and desk_scenes(pilot) == []
+    assert "Still no passphrase" in gate.error
+    assert not passphrase.has_passphrase(store)
+    passphrase.set_passphrase(store, PHRASE)  # the installer runs the command meanwhile
     gate.menu.focus("go")
     pilot.key(pygame.K_RETURN, frames=2)
-    assert "not the same" in gate.error
-    assert pilot.top is gate and desk_scenes(pilot) == []
-    assert not passphrase.has_passphrase(store)
+    checking = pilot.scene(PassphraseScene)
+    assert checking.mode == "check" and desk_scenes(pilot) == []
+
+
+def test_two_windows_share_one_count_of_wrong_tries(make_app: MakeApp) -> None:
+    """A count each window kept for itself would let two windows reset each other."""
+    first, second = make_app(), make_app()
+    store = install_passphrase(first)
+    now = 1000.0
+    for step in range(3):
+        at = now + 60 * step
+        assert not passphrase.check_supervisor(store, "guess", lambda at=at: at).ok
+    now += 60 * 3
+    other = second.app.world().store
+    assert other is not None and other is not store
+    assert passphrase.failures(other) == 3
+    verdict = passphrase.check_supervisor(other, PHRASE, lambda: now - 60 + 1)
+    assert not verdict.ok and not verdict.checked and verdict.wait == pytest.approx(3.0)
+    assert passphrase.check_supervisor(other, PHRASE, lambda: now).ok
+    assert passphrase.failures(store) == 0
 
 
 def test_the_passphrase_is_shown_masked(make_app: MakeApp) -> None:
     pilot = make_app()
+    install_passphrase(pilot)
     gate = open_gate(pilot)
     pilot.type_text("swordfish-42")
-    field = gate.fields["new"]
+    field = gate.fields["phrase"]
     assert field.text == "swordfish-42"
     app = pilot.app
 
@@ -184,7 +219,7 @@ def test_wrong_passphrases_wait_longer_each_time_and_the_loop_runs(make_app: Mak
     assert waits == [1, 2, 4]
     assert store.get_setting(FAILURES_KEY) == "3"
     gate = open_gate(pilot)
-    assert gate.wait == pytest.approx(4.0, abs=0.1)  # coming back still waits
+    assert 3.0 < gate.wait < 4.0  # coming back still waits, counted from the last failure
     pilot.until(lambda: gate.wait == 0, "the countdown", 400)
     pilot.type_text(PHRASE)
     answer(pilot, gate)
@@ -457,6 +492,7 @@ def test_every_desk_screen_fits(make_app: MakeApp, scale: int) -> None:
 
     pilot = make_app(settings=Settings(text_scale=scale))
     play_level(pilot, "Maximiliano Alessandro Villanueva-Bartholomew", bad_choices(LEVEL))
+    install_passphrase(pilot)
     gate = open_gate(pilot)
     problems = audit(gate)
     set_passphrase_from(pilot, gate, author="Sam Okafor")
@@ -472,8 +508,6 @@ def test_every_desk_screen_fits(make_app: MakeApp, scale: int) -> None:
 
 
 def set_passphrase_from(pilot: Autopilot, gate: PassphraseScene, author: str) -> None:
-    pilot.type_text(PHRASE)
-    pilot.key(pygame.K_RETURN)
     pilot.type_text(PHRASE)
     pilot.key(pygame.K_TAB)
     pilot.type_text(author)

@@ -75,7 +75,7 @@ def test_the_passphrase_screen_masks_what_is_typed(shots: dict[str, Path]) -> No
 
     theme = load_themes()["default"]
     image = pygame.image.load(str(shots["desk-passphrase"]))
-    field = pygame.Rect(360, 280, 560, 40)  # NEW PASSPHRASE, at 100 % text
+    field = pygame.Rect(360, 200, 560, 40)  # SUPERVISOR PASSPHRASE, at 100 % text
     fonts = Typography(assets_dir() / "fonts", 100)
 
     def solid(text: str) -> int:

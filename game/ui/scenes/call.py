@@ -19,14 +19,14 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import pygame
 
 from game.engine.session import ChoicePrompt, CustomerLine, Moment, Phase, Turn, dead_air_rule
-from game.records.recorder import Recorder
+from game.records.recorder import ABANDON_WAIT, Recorder, WriteQueue
 from game.ui import chrome
 from game.ui.draw import icon_channel, panel
 from game.ui.intents import Act, Intent
@@ -130,7 +130,7 @@ class CallScene(Scene):
         self._blink = 0.0
         self._silence = 0.0  # seconds of silence not yet handed to the engine
         self._rule: DeadAirRule | None = None
-        self._worker: ThreadPoolExecutor | None = None
+        self._worker: WriteQueue | None = None
         self._job: Future[Any] | None = None
         self._job_kind = ""
         self._portrait: Portrait | None = None
@@ -179,7 +179,7 @@ class CallScene(Scene):
         if self.recorder is not None and not self.recorder.finished:
             self.recorder.abandon()
         if self._worker is not None:
-            self._worker.shutdown(wait=True)
+            self._worker.shutdown()  # never waits: a write stuck on the server stays behind
             self._worker = None
 
     def _settle(self) -> None:
@@ -187,8 +187,8 @@ class CallScene(Scene):
         job, self._job = self._job, None
         if job is not None:
             try:
-                result = job.result()
-            except Exception:
+                result = job.result(timeout=ABANDON_WAIT)
+            except Exception:  # failed, or stuck on the database: leaving goes on
                 return
             if self._job_kind == "begin":
                 self.recorder = result
@@ -203,7 +203,7 @@ class CallScene(Scene):
 
     def _submit(self, kind: str, fn: Any, *args: Any) -> None:
         if self._worker is None:
-            self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="recorder")
+            self._worker = WriteQueue()
         self._job_kind = kind
         self._job = self._worker.submit(fn, *args)
 

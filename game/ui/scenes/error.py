@@ -48,18 +48,35 @@ class ErrorScene(Scene):
         self._details: pygame.Surface | None = None
 
     @classmethod
-    def for_exception(cls, app: App, error: BaseException, log_path: Path | None) -> ErrorScene:
+    def for_exception(
+        cls,
+        app: App,
+        error: BaseException,
+        log_path: Path | None,
+        left: Sequence[object] = (),
+    ) -> ErrorScene:
+        """The error screen for an unexpected failure; `left` are the scenes it broke, whose
+        exits have run: what became of a call among them is said as it really is."""
+        from game.records.recorder import Recorder
+        from game.records.redact import public_message
+
         where = (
             f"The details were written to {log_path}."
             if log_path
             else "The details could not be written to the log."
         )
+        fates = [
+            recorder.fate()
+            for scene in left
+            if isinstance(recorder := getattr(scene, "recorder", None), Recorder)
+        ]
+        calls = " ".join(fates) if fates else "Calls you finished are saved."
         return cls(
             app,
             "Something went wrong",
             "The game ran into a problem it did not expect. It was not anything you did. "
-            "Calls you finished are saved; a call in progress was saved as left. " + where,
-            (f"{type(error).__name__}: {error}",),
+            f"{calls} {where}",
+            (public_message(error),),  # no SQL, no parameters, no passwords
             log_path,
             unexpected=True,
         )

@@ -200,6 +200,10 @@ class ProfileScene(Scene):
         self.menu.focus(FIELD)
 
     def choose(self, trainee: Trainee) -> None:
+        from game.ui.scenes.sign_in import sign_in_first
+
+        if sign_in_first(self.app, trainee, self.choose):
+            return  # a PIN first; its scene calls choose again once signed in
         self.app.play("select")
         self.app.select_trainee(trainee)
         from game.ui.scenes.levels import LevelsScene

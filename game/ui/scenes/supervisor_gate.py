@@ -1,15 +1,19 @@
-"""The supervisor passphrase: set on first use, asked every time, changeable from the desk.
+"""The supervisor passphrase: asked every time, changeable from the desk, never set here.
 
+Whoever installs the game sets it (`hold-the-line supervisor set-passphrase`); until then
+the gate says so and opens nothing, so the first person to reach the desk cannot claim it.
 Only a salted scrypt hash is stored (`game.records.passphrase`). Checking it takes a tenth
 of a second or so, so it runs on a worker thread and the window keeps drawing. Every wrong
-passphrase makes the next try wait longer (1, 2, 4 … 60 seconds), counted down on the fixed
-step; the count of failures is kept in the database, so leaving and coming back, or
-restarting the game, does not skip the wait.
+passphrase makes the next try wait longer (1, 2, 4 … 60 seconds); the count and the time of
+the last failure are kept in the database with an atomic update, so every window and every
+restart shares one wait (`passphrase.check_supervisor`). On a PostgreSQL room a trainee's
+login may not read the passphrase at all: the gate says the desk needs a supervisor login.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from typing import TYPE_CHECKING
 
 import pygame
@@ -23,30 +27,19 @@ from game.ui.scenes.supervisor import DEFAULT_AUTHOR, Desk, SecretField
 from game.ui.widgets import Button, Menu, TextField, text_input
 
 if TYPE_CHECKING:
-    from game.records.api import Store
     from game.ui.app import App
 
-FAILURES_KEY = "supervisor_passphrase_failures"
-MAX_WAIT = 60.0
-
-
-def wait_after(failures: int) -> float:
-    """Seconds before the next try after this many wrong passphrases in a row."""
-    if failures <= 0:
-        return 0.0
-    return min(MAX_WAIT, 2.0 ** (failures - 1))
-
-
-def failures(store: Store) -> int:
-    raw = store.get_setting(FAILURES_KEY)
-    try:
-        return max(0, int(raw or 0))
-    except ValueError:
-        return 0
+FAILURES_KEY = passphrase.FAILURES_KEY
+MAX_WAIT = passphrase.MAX_WAIT
+wait_after = passphrase.wait_after
+failures = passphrase.failures
+SET_COMMAND = "hold-the-line supervisor set-passphrase"
+wall_clock = time.time  # the shared wait is in real time (tests follow the app's clock)
 
 
 class PassphraseScene(Scene):
-    """Modes: "set" (first use), "check" (to open the desk), "change" (from the desk)."""
+    """Modes: "check" (to open the desk), "change" (from the desk), "unset" (none set yet:
+    the installer's command is named), "refused" (this database login is not a supervisor's)."""
 
     name = "supervisor-gate"
 
@@ -56,21 +49,16 @@ class PassphraseScene(Scene):
         assert world.store is not None and world.campaign is not None
         self.store = world.store
         self.desk = desk
-        if desk is not None:
-            self.mode = "change"
-        elif passphrase.has_passphrase(self.store):
-            self.mode = "check"
-        else:
-            self.mode = "set"
+        self.mode = "change" if desk is not None else self._mode()
         self.fields: dict[str, TextField] = {}
         if self.mode == "check":
             self.fields["phrase"] = SecretField("Passphrase", 200)
         if self.mode == "change":
             self.fields["old"] = SecretField("Current passphrase", 200)
-        if self.mode in ("set", "change"):
+        if self.mode == "change":
             self.fields["new"] = SecretField(f"At least {passphrase.MIN_LENGTH} characters", 200)
             self.fields["again"] = SecretField("The same again", 200)
-        if self.mode != "change":
+        if self.mode == "check":
             self.fields["author"] = TextField(DEFAULT_AUTHOR, 100)
         self.labels = {
             "phrase": "SUPERVISOR PASSPHRASE",
@@ -82,17 +70,28 @@ class PassphraseScene(Scene):
         self.menu = Menu()
         self.error = ""
         self.message = ""
-        self.failures = failures(self.store) if self.mode != "set" else 0
-        self.wait = wait_after(self.failures)  # seconds left before another try
+        self.failures = 0
+        self.wait = 0.0  # seconds left before another try
+        if self.mode == "check":
+            self.failures = passphrase.failures(self.store)
+            self.wait = passphrase.wait_left(self.store, wall_clock)
         self.checking = False
-        self._result: tuple[bool, str] | None = None  # set by the worker thread
+        self._result: tuple[passphrase.Verdict, str] | None = None  # set by the worker
         self._worker: threading.Thread | None = None
+
+    def _mode(self) -> str:
+        from game.records.api import AccessRefused
+
+        try:
+            return "check" if passphrase.has_passphrase(self.store) else "unset"
+        except AccessRefused:
+            return "refused"
 
     # ---- life cycle ---------------------------------------------------------------------------
 
     def enter(self) -> None:
         self.layout()
-        self.menu.focus(next(iter(self.fields)))
+        self.menu.focus(next(iter(self.fields), "go"))
         text_input(True)
 
     def exit(self) -> None:
@@ -105,15 +104,24 @@ class PassphraseScene(Scene):
 
     def _texts(self) -> tuple[str, str, str, str]:
         """(caption, title, explanation, primary button)."""
-        if self.mode == "set":
+        if self.mode == "unset":
             return (
-                "Supervisor's desk · first use",
-                "Choose a supervisor passphrase",
-                "The desk shows every trainee's records, so it is locked. Choose a passphrase"
-                f" of at least {passphrase.MIN_LENGTH} characters and type it twice. Only a"
-                " salted hash of it is kept. Share it with the other supervisors, not with"
-                " trainees.",
-                "Set the passphrase and open the desk",
+                "Supervisor's desk",
+                "The desk is not set up yet",
+                "The desk shows every trainee's records, so it is locked with a supervisor"
+                " passphrase, and none has been set. Whoever installed the game sets it, on"
+                f" this computer, with the command `{SET_COMMAND}` (see the supervisors'"
+                " guide). The desk opens once it is set.",
+                "Check again",
+            )
+        if self.mode == "refused":
+            return (
+                "Supervisor's desk",
+                "Supervisors only",
+                "This game is signed in to the training room with a trainee's database login,"
+                " and the room does not let a trainee's login see other people's records."
+                " Supervisors open the desk with their own supervisor login.",
+                "Back",
             )
         if self.mode == "change":
             return (
@@ -224,7 +232,16 @@ class PassphraseScene(Scene):
             self.app.play("back")
             return
         self.error = self.message = ""
-        if self.mode in ("set", "change"):
+        if self.mode == "refused":
+            self.leave()
+            return
+        if self.mode == "unset":
+            if self._mode() == "check":
+                self.app.replace(PassphraseScene(self.app))
+            else:
+                self._refuse_quietly("Still no passphrase: run the command first.")
+            return
+        if self.mode == "change":
             new, again = self.fields["new"].text, self.fields["again"].text
             if len(new.strip()) < passphrase.MIN_LENGTH:
                 self._refuse(
@@ -244,19 +261,21 @@ class PassphraseScene(Scene):
         store, mode = self.store, self.mode
 
         def work() -> None:
+            from game.records.redact import public_message
+
             try:
-                if mode == "set":
-                    passphrase.set_passphrase(store, typed["new"])
-                    self._result = (True, "")
-                elif mode == "change":
-                    passphrase.set_passphrase(store, typed["new"], old=typed["old"])
-                    self._result = (True, "")
+                if mode == "change":
+                    verdict = passphrase.check_supervisor(store, typed["old"], wall_clock)
+                    if verdict.ok:
+                        passphrase.set_passphrase(store, typed["new"], old=typed["old"])
+                    self._result = (verdict, "")
                 else:
-                    self._result = (passphrase.verify_passphrase(store, typed["phrase"]), "")
-            except passphrase.WrongPassphrase:
-                self._result = (False, "")
+                    self._result = (
+                        passphrase.check_supervisor(store, typed["phrase"], wall_clock),
+                        "",
+                    )
             except Exception as error:  # shown on the card, not raised into the loop
-                self._result = (False, f"{type(error).__name__}: {error}")
+                self._result = (passphrase.Verdict(False, 0, 0.0), public_message(error))
 
         self._worker = threading.Thread(target=work, name="passphrase", daemon=True)
         self._worker.start()
@@ -268,22 +287,27 @@ class PassphraseScene(Scene):
         self.layout()
         self.menu.focus(key)
 
-    def _finish(self, ok: bool, problem: str) -> None:
+    def _refuse_quietly(self, why: str) -> None:
+        self.error = why
+        self.app.play("back")
+        self.layout()
+
+    def _finish(self, verdict: passphrase.Verdict, problem: str) -> None:
         self.checking = False
         self._worker = None
         if problem:
             self._refuse(next(iter(self.fields)), f"The passphrase could not be checked: {problem}")
             return
-        if not ok:
-            self.failures += 1
-            self.store.set_setting(FAILURES_KEY, str(self.failures))
-            self.wait = wait_after(self.failures)
+        if not verdict.ok:
+            self.failures = verdict.failures
+            self.wait = verdict.wait
             secret = "old" if self.mode == "change" else "phrase"
             self.fields[secret].text = ""
-            self._refuse(secret, "That passphrase is not right.")
+            if verdict.checked:
+                self._refuse(secret, "That passphrase is not right.")
+            else:  # another window's wrong try started a wait: this one was not checked
+                self._refuse(secret, "Too many wrong tries on this database.")
             return
-        if self.failures:
-            self.store.set_setting(FAILURES_KEY, "0")
         self.failures = 0
         self.app.play("select")
         if self.mode == "change":
@@ -309,8 +333,8 @@ class PassphraseScene(Scene):
 
     def update(self, dt: float) -> None:
         if self.checking and self._result is not None:
-            ok, problem = self._result
-            self._finish(ok, problem)
+            verdict, problem = self._result
+            self._finish(verdict, problem)
         if self.wait > 0:
             before = int(self.wait + 0.999)
             self.wait = max(0.0, self.wait - dt)

@@ -62,7 +62,9 @@ class TitleScene(Scene):
         name = self.app.settings.last_trainee
         trainee = self.app.trainee or (store.find_trainee(name) if name else None)
         self.last = trainee
-        if trainee is not None:
+        from game.ui.scenes.sign_in import shows_private
+
+        if trainee is not None and shows_private(self.app, trainee):  # no notes before a PIN
             self.notes = store.notes_for_trainee(trainee.id, unread_only=True)
             if self.notes:
                 titles = {}
@@ -263,6 +265,10 @@ class TitleScene(Scene):
                 return
             if not self._records_ok():
                 return
+            from game.ui.scenes.sign_in import sign_in_first
+
+            if sign_in_first(app, self.last, lambda _signed: self.activate("continue")):
+                return
             app.select_trainee(self.last)
             from game.ui.scenes.levels import LevelsScene
 
@@ -291,6 +297,8 @@ class TitleScene(Scene):
 
     def _records_ok(self) -> bool:
         """The records must be open to play; if not, say why on the error scene."""
+        if not self.app.ready:
+            return False  # still loading (a slow database?): the panel says so; never wait
         world = self.app.world()
         if world.store is not None and world.campaign is not None:
             return True

@@ -1,0 +1,249 @@
+"""Sign-in: a trainee with a PIN types it before anything of theirs is shown.
+
+Profiles given a PIN by the room's administrator (`hold-the-line room add-trainee`, `room
+reset`) ask for it whenever they are picked, from the profile list or "Continue" on the
+title; nothing of theirs (levels, history, unread notes) is read before. The PIN is checked
+against its salted scrypt hash on a worker thread (it is slow on purpose), and every wrong
+PIN makes the next try wait longer; the count is kept on the trainee's row, so leaving and
+coming back, or another window, does not reset it. Profiles without a PIN go straight in.
+
+On a PostgreSQL room the real sign-in is the trainee's own database login (the server shows
+a login nothing of anyone else's); a PIN there is an extra lock on a shared computer.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import pygame
+
+from game.records import passphrase
+from game.ui import chrome
+from game.ui.draw import icon_lock, panel
+from game.ui.intents import Act, Intent
+from game.ui.scene import Scene
+from game.ui.scenes.supervisor import SecretField
+from game.ui.widgets import Button, Menu, text_input
+
+if TYPE_CHECKING:
+    from game.records.api import Trainee
+    from game.ui.app import App
+
+FIELD = "pin"
+wall_clock = time.time  # the shared wait is in real time (tests follow the app's clock)
+_cleared: dict[int, int] = {}  # id(app) → the trainee who just signed in there (used once)
+
+
+def needs_pin(app: App, trainee: Trainee) -> bool:
+    store = app.world().store
+    return store is not None and passphrase.has_pin(store, trainee.id)
+
+
+def shows_private(app: App, trainee: Trainee) -> bool:
+    """May this trainee's own things (unread notes) be shown before anyone signs in?"""
+    signed = app.trainee
+    return (signed is not None and signed.id == trainee.id) or not needs_pin(app, trainee)
+
+
+def sign_in_first(app: App, trainee: Trainee, then: Callable[[Trainee], None]) -> bool:
+    """Push the sign-in for a trainee with a PIN and return True (`then(trainee)` runs once
+    they are in); False when there is nothing to ask and the caller carries on."""
+    if _cleared.pop(id(app), None) == trainee.id or not needs_pin(app, trainee):
+        return False
+    app.push(SignInScene(app, trainee, then))
+    return True
+
+
+class SignInScene(Scene):
+    name = "sign-in"
+
+    def __init__(self, app: App, trainee: Trainee, then: Callable[[Trainee], None]) -> None:
+        super().__init__(app)
+        self.trainee = trainee
+        self.then = then
+        self.field = SecretField("PIN or password", passphrase.PIN_MAX)
+        self.menu = Menu()
+        self.error = ""
+        store = app.world().store
+        assert store is not None
+        self.store = store
+        self.failures = store.trainee_pin(trainee.id)[1]
+        self.wait = passphrase.pin_wait_left(store, trainee.id, wall_clock)
+        self.checking = False
+        self._result: tuple[passphrase.Verdict | None, str] | None = None
+        self._worker: threading.Thread | None = None
+
+    # ---- life cycle ---------------------------------------------------------------------------
+
+    def enter(self) -> None:
+        self.layout()
+        self.menu.focus(FIELD)
+        text_input(True)
+
+    def exit(self) -> None:
+        if self._worker is not None:
+            self._worker.join(timeout=10)
+
+    # ---- layout -------------------------------------------------------------------------------
+
+    def layout(self) -> None:
+        app, fonts, theme = self.app, self.app.fonts, self.app.theme
+        card_w = 640
+        x = (1280 - card_w) // 2
+        inner = card_w - 64
+        self._header = chrome.header(app, "Sign in", self.trainee.name, inner - 60)
+        self._help = (
+            f"Type the PIN or password your trainer gave {self.trainee.name}. Your scores,"
+            " history and your supervisor's notes open after it."
+        )
+        self._hints = chrome.hints(
+            app, [("Enter", "Sign in"), ("Esc", "Back")], 1280 - 2 * chrome.MARGIN
+        )
+        y = chrome.TOP + 8
+        self._header_y = y
+        y += max(self._header.get_height(), 48) + 14
+        self._help_y = y
+        y += fonts.block_height(self._help, "body", inner) + 18
+        self._label_y = y
+        y += fonts.line_height("caption") + 6
+        self.field.rect = pygame.Rect(x + 32, y, inner, self.field.height(fonts))
+        y = self.field.rect.bottom + 14
+        self._status_y = y
+        y += fonts.block_height(self._status() or " ", "small_bold", inner) + 12
+        go = Button("go", "Sign in", "primary")
+        y = go.place(fonts, x + 32, y, inner) + 10
+        back = Button("back", "Back", "ghost")
+        y = back.place(fonts, x + 32, y, inner) + 28
+        self.card = pygame.Rect(x, chrome.TOP - 12, card_w, y - chrome.TOP + 12)
+        self._x, self._inner = x + 32, inner
+        keep = self.menu.focused is not None
+        self.menu.set_buttons([go, back], keep=keep, order=[FIELD, "go", "back"])
+        self.menu.render(fonts, theme)
+
+    def _status(self) -> str:
+        if self.checking:
+            return "Checking…"
+        if self.wait > 0:
+            return f"{self.error} Try again in {int(self.wait + 0.999)} s.".strip()
+        return self.error
+
+    # ---- input --------------------------------------------------------------------------------
+
+    def handle(self, intent: Intent) -> None:
+        if intent.act is Act.BACK:
+            self.leave()
+            return
+        if intent.act is Act.CLICK and self.field.rect.collidepoint(intent.pos):
+            self.menu.focus(FIELD)
+            return
+        if self.menu.focused == FIELD:
+            if self.field.handle(intent):
+                return
+            if intent.act in (Act.SKIP, Act.PICK):
+                return  # a space or digit typed into the field arrives as text too
+            if intent.act is Act.CONFIRM:
+                self.submit()
+                return
+        pressed = self.navigate(self.menu, intent)
+        if pressed == "go":
+            self.submit()
+        elif pressed == "back":
+            self.leave()
+
+    def leave(self) -> None:
+        if self.checking:
+            return
+        self.app.play("back")
+        self.app.pop()
+
+    def submit(self) -> None:
+        if self.checking or self.wait > 0:
+            self.app.play("back")
+            return
+        if not self.field.text:
+            self._refuse("Type the PIN first.")
+            return
+        self.checking = True
+        self._result = None
+        store, trainee_id, typed = self.store, self.trainee.id, self.field.text
+
+        def work() -> None:
+            from game.records.redact import public_message
+
+            try:
+                self._result = (passphrase.check_pin(store, trainee_id, typed, wall_clock), "")
+            except passphrase.ProfileClosed as closed:
+                self._result = (None, f"{closed}.")
+            except Exception as error:  # shown on the card, not raised into the loop
+                self._result = (None, f"The PIN could not be checked: {public_message(error)}")
+
+        self._worker = threading.Thread(target=work, name="sign-in", daemon=True)
+        self._worker.start()
+        self.layout()
+
+    def _refuse(self, why: str) -> None:
+        self.error = why
+        self.field.text = ""
+        self.app.play("back")
+        self.layout()
+        self.menu.focus(FIELD)
+
+    def _finish(self, verdict: passphrase.Verdict | None, problem: str) -> None:
+        self.checking = False
+        self._worker = None
+        if verdict is None:
+            self._refuse(problem)
+            return
+        if not verdict.ok:
+            self.failures = verdict.failures
+            self.wait = verdict.wait
+            self._refuse(
+                "That PIN is not right."
+                if verdict.checked
+                else "Too many wrong PINs for this profile."
+            )
+            return
+        self.app.play("select")
+        _cleared[id(self.app)] = self.trainee.id
+        self.app.pop()
+        self.then(self.trainee)
+
+    def wait_for_check(self, timeout: float = 60.0) -> None:
+        """Block until the check in flight (if any) has an answer (tests)."""
+        worker = self._worker
+        if worker is not None:
+            worker.join(timeout)
+
+    # ---- per frame ----------------------------------------------------------------------------
+
+    def update(self, dt: float) -> None:
+        if self.checking and self._result is not None:
+            verdict, problem = self._result
+            self._finish(verdict, problem)
+        if self.wait > 0:
+            before = int(self.wait + 0.999)
+            self.wait = max(0.0, self.wait - dt)
+            if int(self.wait + 0.999) != before:
+                self.layout()
+
+    def draw(self, surface: pygame.Surface) -> None:
+        app, fonts, theme = self.app, self.app.fonts, self.app.theme
+        surface.blit(app.backdrop, (0, 0))
+        panel(surface, self.card, theme)
+        x, inner = self._x, self._inner
+        lock = pygame.Rect(x + inner - 44, self._header_y + 6, 44, 44)
+        pygame.draw.rect(surface, theme.accent_soft, lock, border_radius=12)
+        icon_lock(surface, lock.inflate(-16, -14), theme.accent)
+        surface.blit(self._header, (x, self._header_y))
+        fonts.draw_block(surface, self._help, "body", theme.text_dim, x, self._help_y, inner)
+        fonts.draw_block(surface, "PIN", "caption", theme.text_faint, x, self._label_y, inner)
+        self.field.draw(surface, fonts, theme, self.menu.focused == FIELD, app.clock)
+        status = self._status()
+        if status:
+            tone = theme.bad if self.error else theme.text_dim
+            fonts.draw_block(surface, status, "small_bold", tone, x, self._status_y, inner)
+        self.menu.draw(surface, fonts, theme)
+        surface.blit(self._hints, (chrome.MARGIN, chrome.footer_y(app, self._hints)))
