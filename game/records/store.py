@@ -18,7 +18,7 @@ import threading
 import time
 import uuid
 import weakref
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
@@ -94,6 +94,7 @@ __all__ = [
     "NAME_MAX",
     "NOTE_MAX",
     "DbTimeouts",
+    "NulInText",
     "SchemaVersionError",
     "SqlStore",
     "open_store",
@@ -104,6 +105,41 @@ BUSY_TIMEOUT_MS = 10_000  # how long a SQLite writer waits for another writer be
 STALE_AFTER = timedelta(hours=12)  # an in-progress attempt untouched this long is abandoned
 NOTE_MAX = 10_000  # characters in one coaching note (a long page of text)
 TIMERS = frozenset({"normal", "relaxed", "off"})
+
+
+class NulInText(ValueError):
+    """A value to be stored as text holds a NUL character (\\x00).
+
+    PostgreSQL text cannot hold NUL at all, and SQLite would keep what PostgreSQL refuses; so
+    the records refuse it on both, before the statement reaches the database, and the
+    transaction it belongs to stores nothing. Scenario text with control characters is refused
+    by the loader, so NUL can only come from a caller's own data. Values the store keeps as
+    JSON (what a turn said, its effects, feedback) are not affected: JSON writes NUL as the
+    escape `\\u0000`, so they keep it exactly.
+    """
+
+
+def _refuse_nul_in_text(
+    _conn: Connection,
+    _cursor: Any,
+    _statement: str,
+    parameters: Any,
+    context: Any,
+    executemany: bool,
+) -> None:
+    """The one rule for NUL in stored text, run before every statement on both databases."""
+    rows = parameters if executemany else [parameters]
+    names = getattr(getattr(context, "compiled", None), "positiontup", None) or []
+    for row in rows:
+        pairs = row.items() if isinstance(row, Mapping) else enumerate(row or ())
+        for key, value in pairs:
+            if isinstance(value, str) and "\x00" in value:
+                name = names[key] if isinstance(key, int) and key < len(names) else key
+                field = str(name).removeprefix("b_")
+                raise NulInText(
+                    f"the {field!r} text contains a NUL character (\\x00), which the records"
+                    " cannot store; nothing was saved. Remove the character and try again."
+                )
 # The keys of the engine's turn_to_json that have their own column; the rest go to `extra`.
 TURN_COLUMNS = frozenset(
     {"number", "node", "choice", "say", "techniques", "tags", "anger_before", "anger_after",
@@ -334,6 +370,7 @@ def _create_engine(url: str, timeouts: DbTimeouts | None = None) -> Engine:
             connect_args=_pg_connect_args(parsed, timeouts),
         )
         _guard_with_deadlines(engine, _Watchdog(timeouts.statement + DEADLINE_GRACE))
+        event.listen(engine, "before_cursor_execute", _refuse_nul_in_text)
         return engine
     if backend != "sqlite":
         raise ValueError(
@@ -347,6 +384,7 @@ def _create_engine(url: str, timeouts: DbTimeouts | None = None) -> Engine:
     make_private_dir(Path(os.path.dirname(os.path.abspath(parsed.database))))
     _create_private_file(os.path.abspath(parsed.database))
     engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    event.listen(engine, "before_cursor_execute", _refuse_nul_in_text)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -435,7 +473,7 @@ def _clean_name(name: str, what: str) -> str:
 
 
 def _clean_note(text: str) -> str:
-    """A note as stored: trimmed, not empty, no NUL, at most NOTE_MAX characters.
+    """A note as stored: trimmed, not empty, at most NOTE_MAX characters.
 
     Checked before anything is written, so a pasted megabyte is refused in words instead of
     freezing the desk that would have to lay it out.
@@ -448,9 +486,7 @@ def _clean_note(text: str) -> str:
             f"the note is {len(body):,} characters long; a note can have at most"
             f" {NOTE_MAX:,}. Shorten it, or split it over several notes."
         )
-    if "\x00" in body:
-        raise ValueError("the note contains a NUL character")
-    return body
+    return body  # a NUL in it is refused with every other stored text (NulInText)
 
 
 def _pid_alive(pid: int) -> bool:
