@@ -52,6 +52,7 @@ from sqlalchemy.sql.expression import Executable
 from game.engine.session import Effect, Event, Turn, turn_from_json, turn_to_json
 from game.paths import data_dir
 from game.records.api import (
+    NOTE_MAX,
     PAGE_MAX,
     STUCK_AFTER_FAILS,
     AccessRefused,
@@ -103,7 +104,6 @@ __all__ = [
 DEFAULT_DB_NAME = "hold-the-line.db"
 BUSY_TIMEOUT_MS = 10_000  # how long a SQLite writer waits for another writer before failing
 STALE_AFTER = timedelta(hours=12)  # an in-progress attempt untouched this long is abandoned
-NOTE_MAX = 10_000  # characters in one coaching note (a long page of text)
 TIMERS = frozenset({"normal", "relaxed", "off"})
 
 
