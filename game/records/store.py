@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import socket
 import sqlite3
 import threading
@@ -140,6 +141,8 @@ def _refuse_nul_in_text(
                     f"the {field!r} text contains a NUL character (\\x00), which the records"
                     " cannot store; nothing was saved. Remove the character and try again."
                 )
+
+
 # The keys of the engine's turn_to_json that have their own column; the rest go to `extra`.
 TURN_COLUMNS = frozenset(
     {"number", "node", "choice", "say", "techniques", "tags", "anger_before", "anger_after",
@@ -313,6 +316,50 @@ def open_store(url: str | None = None, *, timeouts: DbTimeouts | None = None) ->
         engine.dispose()
         raise
     return SqlStore(url, engine)
+
+
+# How PostgreSQL (libpq) words a refused login: wrong or missing password, unknown login.
+_LOGIN_REFUSED = re.compile(
+    r"password authentication failed|no password supplied|authentication failed"
+    r'|role "[^"]*" does not exist',
+    re.IGNORECASE,
+)
+_LOGIN_REFUSED_STATES = frozenset({"28P01", "28000"})  # invalid_password, invalid authorization
+
+
+def is_postgresql_url(url: str | None) -> bool:
+    """Does this database URL name PostgreSQL (where each person may have their own login)?"""
+    if not url:
+        return False
+    try:
+        return make_url(url).get_backend_name() in ("postgresql", "postgres")
+    except ArgumentError:
+        return False
+
+
+def login_refused(error: BaseException) -> bool:
+    """Did PostgreSQL refuse the connection because the login or its password is wrong or
+    missing (rather than being unreachable or broken)?"""
+    original = getattr(error, "orig", None)
+    source = original if isinstance(original, BaseException) else error
+    if getattr(source, "sqlstate", None) in _LOGIN_REFUSED_STATES:
+        return True
+    return bool(_LOGIN_REFUSED.search(str(source)))
+
+
+def url_login(url: str | None) -> str:
+    """The login a PostgreSQL URL names, or "" (none, or not a URL)."""
+    try:
+        return (make_url(url).username or "") if url else ""
+    except ArgumentError:
+        return ""
+
+
+def url_with_login(url: str, login: str, password: str) -> str:
+    """`url` signed in as `login` with `password`: kept in memory to connect, never shown
+    (every message about it goes through `redact_url`)."""
+    parsed = make_url(url).set(username=login or None, password=password or None)
+    return parsed.render_as_string(hide_password=False)
 
 
 def _create_private_file(path: str) -> None:
