@@ -114,6 +114,10 @@ def _submit(pilot: Autopilot, password: str) -> LoginScene:
     return scene
 
 
+def _signed_in(app: App) -> int | None:
+    return app.trainee.id if app.trainee is not None else None
+
+
 def _logs(home: Path) -> str:
     return "".join(p.read_text(errors="replace") for p in home.rglob("*") if p.is_file())
 
@@ -213,7 +217,7 @@ def test_a_profile_with_its_own_login_asks_for_it_on_a_shared_connection(
         profile.menu.focus(f"trainee:{ana.trainee.id}")
         pilot.key(pygame.K_RETURN, frames=2)
         scene = pilot.scene(LoginScene)
-        assert scene.login.text == ana.login and app.trainee is None
+        assert scene.login.text == ana.login and _signed_in(app) is None
 
         scene = _submit(pilot, WRONG)
         assert scene.error == REFUSED
@@ -222,7 +226,7 @@ def test_a_profile_with_its_own_login_asks_for_it_on_a_shared_connection(
         pilot.frames(2)  # the time kept on her row is rounded to microseconds
         _submit(pilot, ana.secret)
         pilot.scene(LevelsScene)
-        assert app.trainee is not None and app.trainee.id == ana.trainee.id
+        assert _signed_in(app) == ana.trainee.id
         store = app.world().store
         assert isinstance(store, SqlStore) and room.session_login(store) == ana.login
         assert admin.trainee_pin(ana.trainee.id)[1] == 0
