@@ -232,3 +232,42 @@ def test_a_profile_with_its_own_login_asks_for_it_on_a_shared_connection(
         assert admin.trainee_pin(ana.trainee.id)[1] == 0
     finally:
         _stop(pilot)
+
+
+def test_quitting_while_connecting_does_not_wait_and_leaves_no_connection(
+    passwords_asked: Room, no_saved_passwords: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    admin = passwords_asked.admin
+    ana = room.add_trainee(admin, "Ana Cruz")
+    assert ana.login and ana.secret
+    url = make_url(passwords_asked.url).set(username=ana.login, password=None)
+    pilot = _start(url.render_as_string(hide_password=False))
+    release = threading.Event()
+    real_open = sign_in.open_as
+
+    def held_open(target: str) -> Store:
+        release.wait(30)
+        return real_open(target)
+
+    monkeypatch.setattr(sign_in, "open_as", held_open)
+    try:
+        _switch(pilot)
+        scene = pilot.scene(LoginScene)
+        pilot.type_text(ana.secret)
+        pilot.key(pygame.K_RETURN)
+        worker = scene._worker
+        assert worker is not None and scene.checking
+        pilot.app.quit()  # returns at once: the connection in flight is not waited for
+        assert worker.is_alive() and not pilot.app.running
+        release.set()
+        worker.join(30)
+        assert not worker.is_alive() and scene._result is None
+    finally:
+        release.set()
+        _stop(pilot)
+    with psycopg.connect(_libpq(passwords_asked.url), autocommit=True) as conn:
+        count = "SELECT count(*) FROM pg_stat_activity WHERE usename = %s"
+        deadline = time.monotonic() + 10
+        while (found := conn.execute(count, (ana.login,)).fetchone()) and found[0]:
+            assert time.monotonic() < deadline, "the late connection was left open"
+            time.sleep(0.1)

@@ -342,6 +342,8 @@ class LoginScene(Scene):
         self.checking = False
         self._result: tuple[Store | None, str] | None = None
         self._worker: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._gone = False  # left (Back is refused while connecting; quitting is not)
         self.wait = self._wait_left(self.login.text)
 
     # ---- the wait after wrong passwords (the PIN's schedule) -----------------------------------
@@ -395,9 +397,15 @@ class LoginScene(Scene):
         text_input(True)
 
     def exit(self) -> None:
-        if self._worker is not None:
-            self._worker.join(timeout=10)
+        # Never wait for a connection in flight (quitting always works): a connection that
+        # arrives after the scene is gone is closed by its worker.
         self.password.text = ""
+        with self._lock:
+            self._gone = True
+            late = self._result if self.checking else None
+            self._result = None
+        if late is not None and late[0] is not None:
+            late[0].close()
 
     # ---- layout -------------------------------------------------------------------------------
 
@@ -511,16 +519,21 @@ class LoginScene(Scene):
             from game.records.redact import public_message
             from game.records.store import login_refused
 
+            result: tuple[Store | None, str]
             try:
-                self._result = (open_as(url), "")
+                result = (open_as(url), "")
             except Exception as error:  # said on the card, never raised into the loop
                 if login_refused(error):
-                    self._result = (None, REFUSED)
+                    result = (None, REFUSED)
                 else:
-                    self._result = (
-                        None,
-                        f"The training records could not be opened: {public_message(error)}",
-                    )
+                    why = public_message(error)
+                    result = (None, f"The training records could not be opened: {why}")
+            with self._lock:
+                if not self._gone:
+                    self._result = result
+                    return
+            if result[0] is not None:
+                result[0].close()
 
         self._worker = threading.Thread(target=work, name="sign-in-login", daemon=True)
         self._worker.start()
