@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from game import __version__
+from game.records.failures import CommandFailure, redact
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -85,8 +86,20 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", type=Path, help="file to write (default: standard output)")
     export.add_argument("--turns", action="store_true", help="CSV: one row per turn")
     export.add_argument("--lrs", help="xAPI: send to this Learning Record Store endpoint")
-    export.add_argument("--lrs-user")
-    export.add_argument("--lrs-password")
+    export.add_argument("--lrs-user", help="LRS key (or HOLD_THE_LINE_LRS_USER)")
+    export.add_argument(
+        "--lrs-password",
+        help="LRS secret; visible to other users in the process list: prefer "
+        "HOLD_THE_LINE_LRS_PASSWORD or --lrs-credentials",
+    )
+    export.add_argument(
+        "--lrs-credentials", type=Path, metavar="FILE", help="a file with one line KEY:SECRET"
+    )
+    export.add_argument(
+        "--lrs-allow-http",
+        action="store_true",
+        help="allow sending credentials over plain http:// (loopback addresses need no flag)",
+    )
     export.add_argument(
         "--homepage", default="https://hold-the-line.example", help="xAPI account home page"
     )
@@ -122,6 +135,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         print(f"hold-the-line: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except CommandFailure as error:  # expected: named in words, with its own exit status
+        print(f"hold-the-line: {redact(str(error))}", file=sys.stderr)
+        return error.exit_status
     except KeyboardInterrupt:
         print("\nhold-the-line: interrupted", file=sys.stderr)
         return 130
@@ -129,7 +145,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except Exception as error:  # the last line of defence: never a raw traceback
         log = _write_crash_log()
-        print(f"hold-the-line: internal error: {error}", file=sys.stderr)
+        print(f"hold-the-line: internal error: {redact(str(error))}", file=sys.stderr)
         if log is not None:
             print(f"hold-the-line: details were written to {log}", file=sys.stderr)
         return EXIT_INTERNAL
@@ -142,7 +158,7 @@ def _write_crash_log() -> Path | None:
         path = log_dir() / "cli-error.log"
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("a", encoding="utf-8") as handle:
-            handle.write(traceback.format_exc() + "\n")
+            handle.write(redact(traceback.format_exc()) + "\n")
         return path
     except OSError:
         return None

@@ -63,6 +63,7 @@ from game.records.api import (
     Trainee,
     broken_principles,
 )
+from game.records.namespace import ensure_xapi_namespace
 from game.records.schema import (
     REVISION_LOCK,
     SchemaVersionError,
@@ -106,6 +107,7 @@ def open_store(url: str | None = None) -> SqlStore:
     try:
         with _writer(engine).begin() as conn:
             migrate(conn)
+            ensure_xapi_namespace(conn)  # records side (w-records): atomic, so exports only read
     except BaseException:
         engine.dispose()
         raise
