@@ -131,12 +131,8 @@ def open_records(db: str | None) -> Store:
     return open_readonly(db)
 
 
-@contextmanager
-def output_file(out: Path, *, encoding: str = "utf-8") -> Iterator[TextIO]:
-    """A text file written beside `out` and moved onto it once complete.
-
-    No folder is ever created, and a failure half-way leaves any earlier `out` as it was.
-    """
+def check_output(out: Path) -> Path:
+    """Fail before any work if `out` cannot be written; returns its folder."""
     from game.records.failures import OutputUnwritable
 
     folder = out.parent if str(out.parent) else Path(".")
@@ -147,6 +143,22 @@ def output_file(out: Path, *, encoding: str = "utf-8") -> Iterator[TextIO]:
         )
     if out.is_dir():
         raise OutputUnwritable(f"cannot write {out}: it is a folder; give a file name with --out")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputUnwritable(
+            f"cannot write {out}: no permission to write in {folder}; choose another --out"
+        )
+    return folder
+
+
+@contextmanager
+def output_file(out: Path, *, encoding: str = "utf-8") -> Iterator[TextIO]:
+    """A text file written beside `out` and moved onto it once complete.
+
+    No folder is ever created, and a failure half-way leaves any earlier `out` as it was.
+    """
+    from game.records.failures import OutputUnwritable
+
+    folder = check_output(out)
     try:
         handle = tempfile.NamedTemporaryFile(  # noqa: SIM115  (closed below, then renamed)
             "w", encoding=encoding, newline="", dir=folder, prefix=f".{out.name}.",
@@ -396,6 +408,8 @@ def export_command(args: argparse.Namespace) -> int:
         except LrsAddressError as error:
             raise UsageError(str(error)) from None
 
+    if args.out is not None:
+        check_output(args.out)
     library = load_library()
     store = open_records(args.db)
     try:

@@ -598,7 +598,7 @@ def write_report(
     stream: TextIO | None = None,
     now: datetime | None = None,
 ) -> ReportModel:
-    from game.records.export import details, find_trainee_id, load_library
+    from game.records.export import details, find_trainee_id, load_library, output_file
 
     library = library or load_library()
     trainee_id = find_trainee_id(store, trainee)
@@ -616,8 +616,8 @@ def write_report(
         progress=progress,
     )
     html = render_html(model)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(html, encoding="utf-8")
+    with output_file(out) as handle:
+        handle.write(html)
     size = len(html.encode("utf-8"))
     people = len(model.trainees)
     progress.finish(
@@ -628,9 +628,10 @@ def write_report(
 
 
 def report_command(*, db: str | None, out: Path, trainee: str | None, since: str | None) -> int:
-    from game.records.export import open_records, parse_since
+    from game.records.export import check_output, open_records, parse_since
 
     window = parse_since(since)
+    check_output(out)
     store = open_records(db)
     try:
         write_report(store, out, trainee=trainee, since=window)
