@@ -79,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", type=Path, required=True)
     report.add_argument("--trainee", help="only this trainee")
     report.add_argument("--since", help="only attempts since this date (YYYY-MM-DD)")
+    report.add_argument("--until", help="only attempts before this date (YYYY-MM-DD)")
 
     export = sub.add_parser("export", help="attempts as CSV or xAPI statements")
     export.add_argument("--db", help="database URL (default: the local SQLite file)")
@@ -201,7 +202,9 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "report":
         from game.records.report import report_command
 
-        return report_command(db=args.db, out=args.out, trainee=args.trainee, since=args.since)
+        return report_command(
+            db=args.db, out=args.out, trainee=args.trainee, since=args.since, until=args.until
+        )
     if command == "export":
         from game.records.export import export_command
 

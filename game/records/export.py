@@ -18,17 +18,17 @@ import os
 import sys
 import tempfile
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Generator, Iterable, Iterator, Sequence
+from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, TextIO, cast
+from typing import TYPE_CHECKING, Any, Protocol, TextIO, cast
 
 from game.engine.scoring import verdict_for
 from game.engine.session import Turn
-from game.records.api import AttemptDetail
+from game.records.api import Attempt, AttemptDetail, Note
 from game.scenario.model import Scenario, Text
 
 if TYPE_CHECKING:
@@ -109,8 +109,8 @@ def load_library(campaign: Path | None = None) -> Library:
 # ---- reading the store ----------------------------------------------------------------------
 
 
-def parse_since(text: str | None) -> datetime | None:
-    """`--since YYYY-MM-DD` (or a full ISO time): midnight UTC of that day."""
+def parse_since(text: str | None, *, option: str = "--since") -> datetime | None:
+    """`--since YYYY-MM-DD` (or a full ISO time): midnight UTC of that day (also `--until`)."""
     from game.cli import UsageError
 
     if not text:
@@ -120,7 +120,7 @@ def parse_since(text: str | None) -> datetime | None:
             return datetime.combine(date.fromisoformat(text), time(), tzinfo=UTC)
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise UsageError(f"--since must be a date like 2026-11-01, not {text!r}") from None
+        raise UsageError(f"{option} must be a date like 2026-11-01, not {text!r}") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
@@ -193,16 +193,24 @@ def find_trainee_id(store: Store, name: str | None) -> int | None:
 
 
 def details(
-    store: Store, *, trainee_id: int | None = None, since: datetime | None = None
-) -> Iterator[AttemptDetail]:
-    """Every attempt with its turns and notes, oldest first."""
-    attempts = sorted(
-        store.attempts(trainee_id=trainee_id, since=since), key=lambda a: (a.started_at, a.id)
+    store: Store,
+    *,
+    trainee_id: int | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    with_turns: bool = True,
+) -> Generator[AttemptDetail, None, None]:
+    """Every attempt with its turns and notes, oldest first, read in chunks (a stream).
+
+    Close it (`contextlib.closing`) when not reading to the end: it holds a read transaction.
+    """
+    from game.records.bulk import iter_details
+    from game.records.store import SqlStore
+
+    assert isinstance(store, SqlStore), "bulk reads need the SQL store"
+    return iter_details(
+        store, trainee_id=trainee_id, since=since, until=until, with_turns=with_turns
     )
-    for attempt in attempts:
-        detail = store.attempt_detail(attempt.id)
-        if detail is not None:
-            yield detail
 
 
 # ---- CSV -------------------------------------------------------------------------------------
@@ -246,7 +254,18 @@ def csv_time(moment: datetime | None) -> str:
     return aware.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def attempt_rows(items: Iterable[AttemptDetail], library: Library) -> Iterator[tuple[Cell, ...]]:
+class AttemptWithTrace(Protocol):
+    """What an attempt row needs: an AttemptDetail, or the lighter bulk AttemptLine."""
+
+    @property
+    def attempt(self) -> Attempt: ...
+    @property
+    def anger_trace(self) -> tuple[int, ...]: ...
+    @property
+    def notes(self) -> tuple[Note, ...]: ...
+
+
+def attempt_rows(items: Iterable[AttemptWithTrace], library: Library) -> Iterator[tuple[Cell, ...]]:
     for detail in items:
         a = detail.attempt
         duration = a.duration_seconds
@@ -384,6 +403,7 @@ def lrs_credentials(args: argparse.Namespace) -> LrsCredentials:
 
 def export_command(args: argparse.Namespace) -> int:
     from game.cli import UsageError
+    from game.records.store import SqlStore
     from game.records.xapi import LrsAddressError, LrsClient
 
     if args.format == "csv" and args.lrs:
@@ -413,21 +433,28 @@ def export_command(args: argparse.Namespace) -> int:
     library = load_library()
     store = open_records(args.db)
     try:
+        if args.format == "csv" and args.turns:
+            with closing(details(store)) as items:
+                return _export_csv(items, library, args.out, turns=True)
         if args.format == "csv":
-            return _export_csv(details(store), library, args.out, turns=args.turns)
+            from game.records.bulk import iter_lines
+
+            assert isinstance(store, SqlStore)
+            with closing(iter_lines(store)) as lines:
+                return _export_csv(lines, library, args.out, turns=False)
         settings = xapi_settings(store, library, args.homepage)
         if args.out is not None or client is None:
-            _write_xapi(details(store), settings, args.out)
+            with closing(details(store)) as items:
+                _write_xapi(items, settings, args.out)
         if client is not None:
-            _send_xapi(details(store), settings, client)
+            with closing(details(store)) as items:
+                _send_xapi(items, settings, client)
         return EXIT_OK
     finally:
         store.close()
 
 
-def _export_csv(
-    items: Iterable[AttemptDetail], library: Library, out: Path | None, *, turns: bool
-) -> int:
+def _export_csv(items: Iterable[Any], library: Library, out: Path | None, *, turns: bool) -> int:
     header, rows = (
         (TURN_COLUMNS, turn_rows(items))
         if turns

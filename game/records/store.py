@@ -602,16 +602,7 @@ class SqlStore:
 
     def attempt_detail(self, attempt_id: int) -> AttemptDetail | None:
         with self._reading(snapshot=True) as conn:
-            row = conn.execute(
-                _attempt_select()
-                .add_columns(
-                    attempts.c.anger_trace,
-                    attempts.c.closing_effects,
-                    attempts.c.competencies,
-                    attempts.c.timeout_silence,
-                )
-                .where(attempts.c.id == attempt_id)
-            ).first()
+            row = conn.execute(detail_select().where(attempts.c.id == attempt_id)).first()
             if row is None:
                 return None
             turn_rows = conn.execute(
@@ -620,29 +611,7 @@ class SqlStore:
             note_rows = conn.execute(
                 select(notes).where(notes.c.attempt_id == attempt_id).order_by(notes.c.id)
             ).all()
-        restored = tuple(_turn(r) for r in turn_rows)
-        events = [Event(t.choice, t.silence) for t in restored]
-        if row.timeout_silence is not None:
-            events.append(Event(None, float(row.timeout_silence)))
-        if row.anger_trace is not None:
-            trace = tuple(int(a) for a in json.loads(row.anger_trace))
-        else:
-            trace = _partial_trace(restored)
-        competencies: dict[str, int | None] = (
-            {} if row.competencies is None else dict(json.loads(row.competencies))
-        )
-        return AttemptDetail(
-            attempt=_attempt(row),
-            turns=restored,
-            events=tuple(events),
-            response_times=tuple(float(r.response_time) for r in turn_rows),
-            anger_trace=trace,
-            closing_effects=()
-            if row.closing_effects is None
-            else _effects_from_json(row.closing_effects),
-            competencies=MappingProxyType(competencies),
-            notes=tuple(_note(n) for n in note_rows),
-        )
+        return detail_from_rows(row, turn_rows, note_rows)
 
     def level_bests(self, trainee_id: int) -> MappingProxyType[str, LevelBest]:
         with self._reading() as conn:
@@ -1075,6 +1044,45 @@ def _turn(row: Row[Any]) -> Turn:
             "quality": row.quality,
             "feedback": None if row.feedback is None else json.loads(row.feedback),
         }
+    )
+
+
+def detail_select() -> Select[Any]:
+    """An attempt with everything `detail_from_rows` needs (read side, also for bulk reads)."""
+    return _attempt_select().add_columns(
+        attempts.c.anger_trace,
+        attempts.c.closing_effects,
+        attempts.c.competencies,
+        attempts.c.timeout_silence,
+    )
+
+
+def detail_from_rows(
+    row: Row[Any], turn_rows: Sequence[Row[Any]], note_rows: Sequence[Row[Any]]
+) -> AttemptDetail:
+    """One attempt's detail from its row (`detail_select`), its turns and its notes, in order."""
+    restored = tuple(_turn(r) for r in turn_rows)
+    events = [Event(t.choice, t.silence) for t in restored]
+    if row.timeout_silence is not None:
+        events.append(Event(None, float(row.timeout_silence)))
+    if row.anger_trace is not None:
+        trace = tuple(int(a) for a in json.loads(row.anger_trace))
+    else:
+        trace = _partial_trace(restored)
+    competencies: dict[str, int | None] = (
+        {} if row.competencies is None else dict(json.loads(row.competencies))
+    )
+    return AttemptDetail(
+        attempt=_attempt(row),
+        turns=restored,
+        events=tuple(events),
+        response_times=tuple(float(r.response_time) for r in turn_rows),
+        anger_trace=trace,
+        closing_effects=()
+        if row.closing_effects is None
+        else _effects_from_json(row.closing_effects),
+        competencies=MappingProxyType(competencies),
+        notes=tuple(_note(n) for n in note_rows),
     )
 
 

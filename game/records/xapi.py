@@ -165,9 +165,11 @@ def statements_for(detail: AttemptDetail, settings: XapiSettings) -> tuple[State
     if attempt.level is not None:
         context_ext[extension("level")] = attempt.level
 
+    registered = registration(ns, attempt.id)
+
     def context(parent: list[dict[str, Any]]) -> dict[str, Any]:
         body: dict[str, Any] = {
-            "registration": registration(ns, attempt.id),
+            "registration": registered,
             "platform": f"Hold the Line {__version__}",
             "language": attempt.lang,
             "extensions": context_ext,
