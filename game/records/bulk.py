@@ -186,9 +186,15 @@ def iter_lines(
             for row in rows:
                 ident = int(row.id)
                 if row.anger_trace is not None:
-                    trace = tuple(int(a) for a in json.loads(row.anger_trace))
-                else:
-                    trace = _partial_trace(tuple(_turn(t) for t in by_turns.pop(ident, ())))
+                    trace = tuple(json.loads(row.anger_trace))  # stored by us: a list of ints
+                else:  # the store's rule for the start, read off the first turn only
+                    played = by_turns.pop(ident, [])
+                    trace = (
+                        _partial_trace((_turn(played[0]),))
+                        + tuple(int(t.anger_after) for t in played[1:])
+                        if played
+                        else ()
+                    )
                 yield AttemptLine(_attempt(row), trace, tuple(by_notes.pop(ident, ())))
     finally:
         transaction.rollback()

@@ -235,23 +235,35 @@ def safe_cell(value: Cell) -> str | int | float:
 
     Numbers we produced ourselves stay numbers (a -5 anger change is not a formula).
     """
+    kind = value.__class__
+    if kind is str:  # the common case first: a row is mostly text
+        text: str = value  # type: ignore[assignment]
+        if text[:1] in _FORMULA_FIRST or (
+            text[:1] == " " and text.lstrip(" ")[:1] in _FORMULA_FIRST
+        ):
+            return "'" + text
+        return text
     if value is None:
         return ""
-    if isinstance(value, bool):
+    if kind is bool:
         return "yes" if value else "no"
     if isinstance(value, int | float):
         return value
-    if value.lstrip(" ").startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    return safe_cell(str(value))  # a str subclass
+
+
+_FORMULA_FIRST = frozenset(FORMULA_STARTS)
+assert all(len(start) == 1 for start in FORMULA_STARTS)
 
 
 def csv_time(moment: datetime | None) -> str:
     """ISO 8601 in UTC, e.g. 2026-11-22T09:30:00Z: unambiguous across a training room."""
     if moment is None:
         return ""
-    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-    return aware.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if moment.tzinfo is not UTC:
+        aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+        moment = aware.astimezone(UTC)
+    return moment.replace(microsecond=0, tzinfo=None).isoformat() + "Z"
 
 
 class AttemptWithTrace(Protocol):
@@ -274,7 +286,7 @@ def attempt_rows(items: Iterable[AttemptWithTrace], library: Library) -> Iterato
             library.title(a.scenario_id), a.status.value, csv_time(a.started_at),
             csv_time(a.ended_at), None if duration is None else round(duration, 1),
             a.outcome, a.rating, a.score, a.grade, a.pass_score, _yes_no(a.passed),
-            a.final_anger, a.turn_count, " ".join(str(v) for v in detail.anger_trace),
+            a.final_anger, a.turn_count, " ".join(map(str, detail.anger_trace)),
             a.timer, a.lang, "\n".join(f"{n.author}: {n.text}" for n in detail.notes),
         )  # fmt: skip
 
@@ -313,8 +325,9 @@ def write_csv(header: Sequence[str], rows: Iterable[Sequence[Cell]], out: TextIO
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
     count = 0
+    safe = safe_cell
     for row in rows:
-        writer.writerow([safe_cell(v) for v in row])
+        writer.writerow([safe(v) for v in row])
         count += 1
     return count
 

@@ -1001,29 +1001,43 @@ def _attempt_select() -> Select[Any]:
     ).join_from(attempts, trainees, attempts.c.trainee_id == trainees.c.id)
 
 
+_STATUSES = {status.value: status for status in AttemptStatus}
+_POLICIES: dict[tuple[str, str], Policy] = {}
+
+
 def _attempt(row: Row[Any]) -> Attempt:
+    """Positional, in `_attempt_select`'s column order: exports map tens of thousands of these,
+    and Row attribute access and Enum lookups are most of the cost (read side, w-records)."""
+    values: Any = row[:22]
+    (ident, trainee_id, trainee_name, scenario_id, content_hash, level, status, started_at,
+     ended_at, outcome, rating, score, grade, passed, final_anger, pass_score, turn_count, seed,
+     abusive, supervisor, timer, lang) = values  # fmt: skip
+    policy = _POLICIES.get((abusive, supervisor))
+    if policy is None:
+        policy = Policy(AbusivePolicy(abusive), SupervisorPolicy(supervisor))
+        _POLICIES[abusive, supervisor] = policy
     return Attempt(
-        id=int(row.id),
-        trainee_id=int(row.trainee_id),
-        trainee_name=str(row.trainee_name),
-        scenario_id=str(row.scenario_id),
-        content_hash=str(row.content_hash),
-        level=row.level,
-        status=AttemptStatus(row.status),
-        started_at=row.started_at,
-        ended_at=row.ended_at,
-        outcome=row.outcome,
-        rating=row.rating,
-        score=row.score,
-        grade=row.grade,
-        passed=None if row.passed is None else bool(row.passed),
-        final_anger=row.final_anger,
-        pass_score=int(row.pass_score),
-        turn_count=int(row.turn_count),
-        seed=int(row.seed),
-        policy=Policy(AbusivePolicy(row.abusive_caller), SupervisorPolicy(row.supervisor_request)),
-        timer=str(row.timer),
-        lang=str(row.lang),
+        id=int(ident),
+        trainee_id=int(trainee_id),
+        trainee_name=str(trainee_name),
+        scenario_id=str(scenario_id),
+        content_hash=str(content_hash),
+        level=level,
+        status=_STATUSES[status],
+        started_at=started_at,
+        ended_at=ended_at,
+        outcome=outcome,
+        rating=rating,
+        score=score,
+        grade=grade,
+        passed=None if passed is None else bool(passed),
+        final_anger=final_anger,
+        pass_score=int(pass_score),
+        turn_count=int(turn_count),
+        seed=int(seed),
+        policy=policy,
+        timer=str(timer),
+        lang=str(lang),
     )
 
 
