@@ -262,3 +262,21 @@ def test_redact_hides_passwords_in_urls_and_pairs() -> None:
     assert redact(f"postgresql://u:{SECRET}@h/db") == "postgresql://u:***@h/db"
     assert SECRET not in redact(f"connect password={SECRET} host=h")
     assert SECRET not in redact(f"the secret is {SECRET}", SECRET)
+
+
+def test_an_internal_error_never_shows_or_logs_a_password(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken(**_kwargs: object) -> int:
+        raise RuntimeError(
+            f"lost connection to postgresql://kim:{SECRET}@db/room password={SECRET}"
+        )
+
+    monkeypatch.setattr("game.records.report.report_command", broken)
+    code = main(["report", "--db", f"postgresql://kim:{SECRET}@db/room", "--out", "x.html"])
+    err = capsys.readouterr().err
+    assert code == 3 and "internal error" in err
+    assert SECRET not in err
+    logs = list((Path(os.environ["HOLD_THE_LINE_HOME"]) / "logs").glob("*.log"))
+    assert logs and all(SECRET not in log.read_text(encoding="utf-8") for log in logs)
+    assert "kim:***@db" in logs[0].read_text(encoding="utf-8")
