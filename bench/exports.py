@@ -17,8 +17,8 @@ Targets (issue 15): CSV and xAPI ≤ 3× their floors; both under 250 MiB at 50 
 flat (≤ 1.25×) from 5 × 1,000 to 50 × 1,000; the room report under 10 s, 300 MiB and 20 MB
 of HTML at 50 × 1,000; PostgreSQL ≤ 1.5× SQLite for the same export. Exit status 1 when
 any is missed.
-Usage: python bench/exports.py [--rebuild] [--no-pg] [--code DIR]   (--code: measure the
-`game` package found in DIR instead, e.g. an older checkout, for before/after numbers)
+Usage: python bench/exports.py [--rebuild] [--no-pg] [--code DIR --before]   (--code: measure
+the `game` package found in DIR instead, e.g. an older checkout; --before: its commands only)
 """
 
 from __future__ import annotations
@@ -101,6 +101,7 @@ def floor_xapi(url: str, out: Path) -> int:
     from game.records.store import detail_from_rows, detail_select
     from game.records.xapi import statements_for
 
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # the cheapest
     store = open_readonly(url)
     settings = xapi_settings(store, load_library(), "https://hold-the-line.example")
     turn_columns = [c.label(f"t_{c.name}") for c in turns.c]
@@ -115,7 +116,7 @@ def floor_xapi(url: str, out: Path) -> int:
     def emit(row: Any, turn_rows: list[Any]) -> None:
         nonlocal count
         for statement in statements_for(detail_from_rows(row, turn_rows, ()), settings):
-            handle.write(json.dumps(statement, ensure_ascii=False))
+            handle.write(dumps(statement))
             handle.write(",\n")
             count += 1
 
@@ -232,6 +233,11 @@ def main() -> int:
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--no-pg", action="store_true", help="skip the PostgreSQL comparison")
     parser.add_argument("--code", type=Path, default=ROOT, help="where the measured `game` is")
+    parser.add_argument(
+        "--before",
+        action="store_true",
+        help="only the commands, no floors, no verdict: numbers of another --code to compare",
+    )
     parser.add_argument("--child", nargs=3, metavar=("KIND", "URL", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -249,7 +255,9 @@ def main() -> int:
             build(trainees, path)
             print(f"  built in {time.perf_counter() - started:.1f} s", flush=True)
         url = f"sqlite:///{path}"
-        kinds = ("floor_csv", "floor_xapi", "csv", "xapi")
+        kinds: tuple[str, ...] = ("floor_csv", "floor_xapi", "csv", "xapi")
+        if args.before:
+            kinds = kinds[2:]
         if trainees == SIZES[-1]:
             kinds += ("report",)
         for kind in kinds:
@@ -262,6 +270,8 @@ def main() -> int:
                 flush=True,
             )
 
+    if args.before:
+        return 0
     big = SIZES[-1]
     pg: dict[str, dict[str, float]] = {}
     if not args.no_pg:

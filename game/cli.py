@@ -134,7 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _dispatch(args)
     except UsageError as error:
-        print(f"hold-the-line: {error}", file=sys.stderr)
+        print(f"hold-the-line: {redact(str(error))}", file=sys.stderr)
         return EXIT_USAGE
     except CommandFailure as error:  # expected: named in words, with its own exit status
         print(f"hold-the-line: {redact(str(error))}", file=sys.stderr)
