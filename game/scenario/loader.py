@@ -27,7 +27,15 @@ from game.scenario.model import (
     Text,
 )
 from game.scenario.problems import Position, ProblemSink, ScenarioError
-from game.scenario.reader import KEBAB_ID, SNAKE_ID, Reader
+from game.scenario.reader import (
+    KEBAB_ID,
+    MAX_ID,
+    MAX_NAME,
+    MAX_SUMMARY,
+    MAX_TITLE,
+    SNAKE_ID,
+    Reader,
+)
 from game.scenario.source import YMap, YNode, YScalar, decode, parse_text, read_bytes
 
 SCENARIO_KEYS_REQUIRED = (
@@ -75,14 +83,14 @@ class _ScenarioBuilder:
             )
             return None
         scenario_id = self.read.ident(top.get("id"), "scenario id", KEBAB_ID, "kebab-case")
-        title = self.read.text(top.get("title"), "`title`")
-        summary = self.read.text(top.get("summary"), "`summary`")
+        title = self.read.text(top.get("title"), "`title`", MAX_TITLE)
+        summary = self.read.text(top.get("summary"), "`summary`", MAX_SUMMARY)
         channel = self.read.enum(top.get("channel"), Channel, "SC004", "channel")
         difficulty = self.read.integer(top.get("difficulty"), "`difficulty`", 1, 5)
         customer = self._customer(top.get("customer"))
         policy = self._policy(top.get("policy"))
         start_node = top.get("start")
-        start = self.read.string(start_node, "`start`")
+        start = self.read.string(start_node, "`start`", MAX_ID)
         nodes = self._nodes(top.get("nodes"))
         if start is not None and start_node is not None:
             self.targets.append((start, start_node.pos, "`start`"))
@@ -123,7 +131,7 @@ class _ScenarioBuilder:
         )
         if data is None:
             return None
-        name = self.read.text(data.get("name"), "customer `name`")
+        name = self.read.text(data.get("name"), "customer `name`", MAX_NAME)
         persona = self.read.enum(data.get("persona"), Persona, "SC003", "persona")
         anger = self.read.integer(data.get("anger"), "customer `anger`", 0, 100)
         vent_node = data.get("vent")
@@ -158,7 +166,10 @@ class _ScenarioBuilder:
             self.sink.add(node.pos, "SC025", "`nodes` is empty")
         built: list[Node] = []
         for node_id, key_pos, value in node.items:
-            if not SNAKE_ID.match(node_id):
+            if len(node_id) > MAX_ID:
+                self.read.too_long(key_pos, "a node id", len(node_id), MAX_ID)
+                continue
+            if not SNAKE_ID.fullmatch(node_id):
                 self.sink.add(key_pos, "SC021", f"node id '{node_id}' must be snake_case")
                 continue
             item = self._node(node_id, key_pos, value)

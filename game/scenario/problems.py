@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -36,6 +37,8 @@ CODES: dict[str, str] = {
     "SC026": "unknown moment tag",
     "SC027": "file cannot be read",
     "SC028": "unknown outcome rating",
+    "SC029": "control character in the file (NUL, ESC, ...; raw or written as an escape)",
+    "SC030": "text or id longer than its limit",
 }
 
 LINT_CODES: dict[str, str] = {
@@ -53,6 +56,17 @@ LINT_CODES: dict[str, str] = {
     "LN012": "a choice's `feedback` cites no guide principle id",
     "LN013": "feedback cites an unknown guide principle id",
 }
+
+
+# Control characters an author's text could smuggle into a message (an unknown key written
+# as "\x1b[2J" would otherwise clear the terminal that prints the problem; a newline could
+# forge a line of output that looks like another problem, or like none).
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """One line safe to print: control characters shown as escapes, never sent as themselves."""
+    return _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +117,11 @@ class ProblemSink:
         self.items: list[Problem] = []
 
     def add(self, pos: Position, code: str, message: str, suggestion: str | None = None) -> None:
-        self.items.append(Problem(self.path, pos.line, pos.col, code, message, suggestion))
+        if suggestion is not None:
+            suggestion = printable(suggestion)
+        self.items.append(
+            Problem(self.path, pos.line, pos.col, code, printable(message), suggestion)
+        )
 
     def unknown(
         self,

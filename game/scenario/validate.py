@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +12,7 @@ from game.scenario.campaign import Campaign, load_campaign
 from game.scenario.loader import load_scenario
 from game.scenario.model import Scenario
 from game.scenario.problems import Position, Problem, ScenarioError
+from game.scenario.source import inside, not_regular, os_reason
 
 CAMPAIGN_FILE = "campaign.yaml"
 
@@ -21,34 +24,67 @@ class Report:
 
 
 def yaml_files(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
-    """Expand directories to their YAML files; a missing path is a problem, not a crash."""
+    """Expand folders to their YAML files; what cannot be read is a problem, not a crash.
+
+    Nothing is opened here. A named pipe, device or socket is refused by name (opening a
+    FIFO would wait for ever); so is a file in a folder that links outside that folder.
+    """
     files: list[Path] = []
     problems: list[Problem] = []
+
+    def refuse(path: Path, message: str) -> None:
+        problems.append(Problem(str(path), 1, 1, "SC027", message))
+
     for path in paths:
-        if path.is_dir():
-            files.extend(
-                sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
-            )
-        elif path.is_file():
+        try:
+            mode = os.stat(path).st_mode
+        except OSError as error:
+            refuse(path, os_reason(error))
+            continue
+        if stat.S_ISREG(mode):
             files.append(path)
-        else:
-            problems.append(Problem(str(path), 1, 1, "SC027", "no such file or directory"))
+            continue
+        if not stat.S_ISDIR(mode):
+            refuse(path, f"{not_regular(mode)}, not a scenario file; nothing was read")
+            continue
+        try:
+            names = sorted(os.listdir(path))
+        except OSError as error:
+            refuse(path, f"cannot list this folder: {os_reason(error)}")
+            continue
+        for name in names:
+            file = path / name
+            if file.suffix not in (".yaml", ".yml"):
+                continue
+            try:
+                mode = os.stat(file).st_mode
+            except OSError as error:
+                refuse(file, os_reason(error))
+                continue
+            if stat.S_ISDIR(mode):
+                continue
+            if not stat.S_ISREG(mode):
+                refuse(file, f"{not_regular(mode)}, not a scenario file; nothing was read")
+            elif not inside(path, file):
+                refuse(file, "a link to a file outside this folder; it was not read")
+            else:
+                files.append(file)
     return files, problems
 
 
 def validate(paths: list[Path]) -> Report:
     files, problems = yaml_files(paths)
+    checked = {_resolved(f) for f in files}
     for file in files:
         try:
             if file.name == CAMPAIGN_FILE:
                 campaign = load_campaign(file)
                 for level in campaign.levels:
-                    if not level.file.is_file():
-                        problems.extend(level.problems)
-                    elif level.file.resolve() not in {f.resolve() for f in files}:
-                        problems.extend(level.problems)  # a level outside the checked set
-                    elif any(p.code == "SC009" and p.path == str(file) for p in level.problems):
-                        problems.extend(level.problems)
+                    own = [p for p in level.problems if p.path == str(file)]
+                    if own:  # located in the campaign file: a duplicate id, a level outside
+                        problems.extend(own)
+                    elif _resolved(level.file) not in checked:
+                        problems.extend(level.problems)  # not reported as a file of its own
             else:
                 load_scenario(file)
         except ScenarioError as error:
@@ -57,6 +93,13 @@ def validate(paths: list[Path]) -> Report:
             problems.append(Problem(str(file), 1, 1, "SC018", "nested too deeply"))
     unique = sorted(set(problems), key=lambda p: (p.path, p.line, p.col, p.code, p.message))
     return Report(len(files), tuple(unique))
+
+
+def _resolved(path: Path) -> Path | None:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a loop of links
+        return None
 
 
 def load_for_command(path: Path) -> Scenario | None:
