@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from collections import deque
+from collections import OrderedDict, deque
 from pathlib import Path
 
-from game.engine.catalog import load_catalog
 from game.scenario.model import (
     BLOWUP_NODE,
     FORMAT_VERSION,
@@ -36,7 +35,8 @@ from game.scenario.reader import (
     SNAKE_ID,
     Reader,
 )
-from game.scenario.source import YMap, YNode, YScalar, decode, parse_text, read_bytes
+from game.scenario.source import YMap, YNode, YScalar, decode, loading, parse_text, read_bytes
+from game.scenario.vocabulary import vocabulary
 
 SCENARIO_KEYS_REQUIRED = (
     "format", "id", "title", "summary", "channel", "difficulty", "customer", "start", "nodes",
@@ -59,9 +59,9 @@ class _ScenarioBuilder:
         self.path = path
         self.sink = sink
         self.read = Reader(sink)
-        catalog = load_catalog()
-        self.techniques = catalog.techniques
-        self.tags = catalog.tags
+        names = vocabulary()  # ids only: checking a file needs no numpy tables
+        self.techniques = names.techniques
+        self.tags = names.tags
         # Branch targets to check once every node id is known.
         self.targets: list[tuple[str, Position, str]] = []
 
@@ -344,7 +344,7 @@ class _ScenarioBuilder:
         )
 
     def _reported_at(self, pos: Position) -> bool:
-        return any(p.line == pos.line and p.col == pos.col for p in self.sink.items)
+        return self.sink.reported_at(pos)
 
     def _check_graph(self, start: str, nodes: list[Node]) -> None:
         index = {node.id: node for node in nodes}
@@ -382,11 +382,36 @@ def _reach(roots: list[str], edges: dict[str, list[str]]) -> set[str]:
     return seen
 
 
+# What each file's bytes gave, by path and content: a command that meets a file twice (a
+# campaign and its levels, a level and the campaign beside it) parses it once. Keyed by the
+# content's hash, so an edited file is always parsed again. Results are immutable.
+_PARSED: OrderedDict[tuple[str, str], Scenario | ScenarioError] = OrderedDict()
+_PARSED_LIMIT = 64
+
+
 def parse_scenario(data: bytes, path: str = "<scenario>") -> Scenario:
     """Build a validated scenario from a file's bytes."""
+    digest = hashlib.sha256(data).hexdigest()
+    key = (path, digest)
+    result = _PARSED.get(key)
+    if result is None:
+        result = _parse(data, path, digest)
+        _PARSED[key] = result
+        if len(_PARSED) > _PARSED_LIMIT:
+            _PARSED.popitem(last=False)
+    else:
+        _PARSED.move_to_end(key)
+    if isinstance(result, ScenarioError):
+        raise ScenarioError(result.problems)
+    return result
+
+
+def _parse(data: bytes, path: str, digest: str) -> Scenario | ScenarioError:
     sink = ProblemSink(path)
-    scenario = _build(decode(data, sink), path, hashlib.sha256(data).hexdigest(), sink)
-    sink.raise_if_any()
+    with loading():
+        scenario = _build(decode(data, sink), path, digest, sink)
+    if sink.items:
+        return ScenarioError(sink.items)
     assert scenario is not None  # every failure path reports a problem
     return scenario
 

@@ -7,11 +7,14 @@ expand without bound, and duplicate keys are caught instead of silently overwrit
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import re
 import stat
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 
@@ -35,6 +38,10 @@ _RAW_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _VALUE_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # One escape in a double-quoted YAML scalar, for locating an escaped control character.
 _ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.DOTALL)
+# Something that may be an anchor (`&name` after a space, a bracket, a comma or at the start
+# of a line); "Q&A" is not. Aliases need an anchor, and only aliases can expand a document.
+# (Written to start with the literal "&", which the regex engine scans for at C speed.)
+_ANCHOR = re.compile(r"(?<![^\s\[{,])&[^\s\[\]{},]")
 _SIMPLE_ESCAPES = {
     "0": "\x00", "a": "\x07", "b": "\x08", "v": "\x0b", "f": "\x0c", "r": "\r", "e": "\x1b",
     "N": "\x85",
@@ -53,23 +60,22 @@ _SEQ_TAG = "tag:yaml.org,2002:seq"
 Scalar = str | int | float | bool | None
 
 
-@dataclass(frozen=True, slots=True)
-class YScalar:
+# Named tuples, not frozen dataclasses: a file has tens of thousands of values, and a tuple is
+# made several times faster. Immutable all the same.
+class YScalar(NamedTuple):
     pos: Position
     value: Scalar
 
 
-@dataclass(frozen=True, slots=True)
-class YSeq:
+class YSeq(NamedTuple):
     pos: Position
     items: tuple[YNode, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class YMap:
+class YMap(NamedTuple):
     pos: Position
     items: tuple[tuple[str, Position, YNode], ...]
-    keys: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+    keys: dict[str, int]  # key -> index in items; never changed after the map is built
 
     def get(self, key: str) -> YNode | None:
         index = self.keys.get(key)
@@ -146,14 +152,21 @@ class _BudgetExceededError(Exception):
 
 
 class _Converter:
-    def __init__(self, sink: ProblemSink, text: str) -> None:
+    def __init__(self, sink: ProblemSink, text: str, aliases: bool) -> None:
         self.sink = sink
         self.text = text
         self.count = 0
+        self.aliases = aliases  # without any, no node can be its own ancestor
         self.active: set[int] = set()
 
     def _check_controls(self, node: yaml.ScalarNode, value: str, pos: Position) -> None:
-        """Refuse an escaped control character, pointing at its escape where we can."""
+        """Refuse an escaped control character, pointing at its escape where we can.
+
+        Only a double-quoted scalar has escapes; raw control characters were refused before
+        parsing, so the others need no look.
+        """
+        if node.style != '"':
+            return
         match = _VALUE_CONTROL.search(value)
         if match is None:
             return
@@ -170,30 +183,36 @@ class _Converter:
 
     def convert(self, node: yaml.Node, depth: int = 0) -> YNode:
         self.count += 1
-        pos = _pos(node.start_mark)
+        mark = node.start_mark
+        pos = Position(mark.line + 1, mark.column + 1)
         if self.count > MAX_NODES:
             self.sink.add(pos, "SC018", f"document expands to more than {MAX_NODES} values")
             raise _BudgetExceededError
         if depth > MAX_DEPTH:
             self.sink.add(pos, "SC018", f"nested more than {MAX_DEPTH} levels deep")
             raise _BudgetExceededError
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node, pos)
+        if not self.aliases:
+            return self._collection(node, pos, depth)
         if id(node) in self.active:
             self.sink.add(pos, "SC018", "an alias refers to itself (recursive structure)")
             raise _BudgetExceededError
-        if isinstance(node, yaml.ScalarNode):
-            return self._scalar(node, pos)
         self.active.add(id(node))
         try:
-            if isinstance(node, yaml.SequenceNode):
-                if node.tag != _SEQ_TAG:
-                    self._bad_tag(node.tag, pos)
-                return YSeq(pos, tuple(self.convert(item, depth + 1) for item in node.value))
-            if isinstance(node, yaml.MappingNode):
-                if node.tag != _MAP_TAG:
-                    self._bad_tag(node.tag, pos)
-                return self._mapping(node, pos, depth)
+            return self._collection(node, pos, depth)
         finally:
             self.active.discard(id(node))
+
+    def _collection(self, node: yaml.Node, pos: Position, depth: int) -> YNode:
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ_TAG:
+                self._bad_tag(node.tag, pos)
+            return YSeq(pos, tuple([self.convert(item, depth + 1) for item in node.value]))
+        if isinstance(node, yaml.MappingNode):
+            if node.tag != _MAP_TAG:
+                self._bad_tag(node.tag, pos)
+            return self._mapping(node, pos, depth)
         raise AssertionError(f"unexpected YAML node {type(node).__name__}")  # pragma: no cover
 
     def _bad_tag(self, tag: str, pos: Position) -> None:
@@ -224,7 +243,8 @@ class _Converter:
         items: list[tuple[str, Position, YNode]] = []
         keys: dict[str, int] = {}
         for key_node, value_node in node.value:
-            key_pos = _pos(key_node.start_mark)
+            mark = key_node.start_mark
+            key_pos = Position(mark.line + 1, mark.column + 1)
             if (
                 not isinstance(key_node, yaml.ScalarNode)
                 or key_node.tag == "tag:yaml.org,2002:merge"
@@ -260,6 +280,23 @@ def _parse_int(text: str, sink: ProblemSink, pos: Position) -> int | str:
         return text
 
 
+@contextlib.contextmanager
+def loading() -> Iterator[None]:
+    """Garbage collection paused while a file is parsed and built.
+
+    Loading allocates many small objects and frees none, so every collection the allocations
+    trigger finds nothing to free, yet the full ones walk everything allocated so far: most
+    of the time of a large file went there, growing faster than the file. Nested use is fine.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def parse_text(text: str, sink: ProblemSink) -> YNode | None:
     """Parse one YAML document; problems go to the sink, None when nothing usable came out."""
     if _find_raw_controls(text, sink):
@@ -282,6 +319,8 @@ def parse_text(text: str, sink: ProblemSink) -> YNode | None:
     if root is None:
         sink.add(Position(1, 1), "SC007", "the file is empty")
         return None
+    if not _ANCHOR.search(text):  # no anchor, no alias: the converter's own limits suffice
+        return _convert(root, sink, text, aliases=False)
     size = _expanded_size(root)
     if size is None:
         sink.add(_pos(root.start_mark), "SC018", "an alias refers to itself (recursive structure)")
@@ -293,8 +332,12 @@ def parse_text(text: str, sink: ProblemSink) -> YNode | None:
             f"aliases expand the document to {size:,} values; the limit is {MAX_NODES:,}",
         )
         return None
+    return _convert(root, sink, text, aliases=True)
+
+
+def _convert(root: yaml.Node, sink: ProblemSink, text: str, *, aliases: bool) -> YNode | None:
     try:
-        return _Converter(sink, text).convert(root)
+        return _Converter(sink, text, aliases).convert(root)
     except _BudgetExceededError:
         return None
 
@@ -413,9 +456,13 @@ def os_reason(error: OSError) -> str:
 def inside(folder: Path, path: Path) -> bool | None:
     """Whether `path`, once every link is resolved, lies in `folder` (also resolved).
 
-    None when it cannot be resolved at all (a loop of links).
+    None when it cannot be resolved at all (a loop of links). A plain name in the folder
+    that is not a link is inside without resolving anything (the common case, and resolving
+    costs a system call per folder on the way).
     """
     try:
+        if path.parent == folder and path.name not in ("", ".", "..") and not path.is_symlink():
+            return True
         return path.resolve().is_relative_to(folder.resolve())
     except (OSError, RuntimeError):  # RuntimeError: a symlink loop, before Python 3.13
         return None

@@ -73,20 +73,37 @@ def yaml_files(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
 
 
 def validate(paths: list[Path]) -> Report:
+    """Every problem in the given files and folders, each file read and parsed once."""
     files, problems = yaml_files(paths)
-    checked = {_resolved(f) for f in files}
+    checked = {_identity(file) for file in files}
+    from_campaigns: dict[str, tuple[Problem, ...]] = {}  # a level's problems, by its path
     for file in files:
+        if file.name != CAMPAIGN_FILE:
+            continue
         try:
-            if file.name == CAMPAIGN_FILE:
-                campaign = load_campaign(file)
-                for level in campaign.levels:
-                    own = [p for p in level.problems if p.path == str(file)]
-                    if own:  # located in the campaign file: a duplicate id, a level outside
-                        problems.extend(own)
-                    elif _resolved(level.file) not in checked:
-                        problems.extend(level.problems)  # not reported as a file of its own
+            campaign = load_campaign(file)
+        except ScenarioError as error:
+            problems.extend(error.problems)
+            continue
+        except RecursionError:
+            problems.append(Problem(str(file), 1, 1, "SC018", "nested too deeply"))
+            continue
+        for level in campaign.levels:
+            own = [p for p in level.problems if p.path == str(file)]
+            if own:  # located in the campaign file: a duplicate id, a level outside
+                problems.extend(own)
+            elif _identity(level.file) in checked:
+                from_campaigns[str(level.file)] = level.problems  # reported as its own file
             else:
-                load_scenario(file)
+                problems.extend(level.problems)  # not among the files checked
+    for file in files:
+        if file.name == CAMPAIGN_FILE:
+            continue
+        if str(file) in from_campaigns:  # already read, as a level: not read again
+            problems.extend(from_campaigns[str(file)])
+            continue
+        try:
+            load_scenario(file)
         except ScenarioError as error:
             problems.extend(error.problems)
         except RecursionError:
@@ -95,11 +112,13 @@ def validate(paths: list[Path]) -> Report:
     return Report(len(files), tuple(unique))
 
 
-def _resolved(path: Path) -> Path | None:
+def _identity(path: Path) -> tuple[int, int] | None:
+    """Which file a path names (device, inode), whatever links or `..` lead there."""
     try:
-        return path.resolve()
-    except (OSError, RuntimeError):  # a loop of links
+        status = os.stat(path)
+    except OSError:  # missing, unreadable, a loop of links
         return None
+    return (status.st_dev, status.st_ino)
 
 
 def load_for_command(path: Path) -> Scenario | None:
