@@ -10,6 +10,11 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 
 .PHONY: play test lint typecheck unit screenshots bench docs clean
 
+# Tests run in parallel, one worker per core; `--dist loadfile` keeps each test file in one
+# worker, so a module's fixtures (a wheel, a browser, an LRS) are made once. Serial, for
+# comparison or debugging: `make test PARALLEL=`.
+PARALLEL ?= -n auto --dist loadfile
+
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Hold the Line needs Python 3.11 or newer on PATH."; exit 1; }
 	@echo "Setting up $(VENV) (the first time only: a minute or two)"
@@ -26,7 +31,7 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PARALLEL)
 
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
@@ -34,8 +39,10 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# Everything that needs no server, browser, process kill or full window (see `slow` in
+# tests/conftest.py): under a minute, for the edit-test loop.
 unit: $(STAMP)
-	$(BIN)/python -m pytest -x -q
+	$(BIN)/python -m pytest -x -q -m "not slow" $(PARALLEL)
 
 screenshots: $(STAMP)
 	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(BIN)/python -m game.ui.screenshots docs/screenshots

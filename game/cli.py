@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from game import __version__
+from game.records.failures import CommandFailure, redact
 
 if TYPE_CHECKING:
     from game.text.call import CallSetup, Recording
@@ -104,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", type=Path, required=True)
     report.add_argument("--trainee", help="only this trainee")
     report.add_argument("--since", help="only attempts since this date (YYYY-MM-DD)")
+    report.add_argument("--until", help="only attempts before this date (YYYY-MM-DD)")
 
     export = sub.add_parser("export", help="attempts as CSV or xAPI statements")
     export.add_argument("--db", help="database URL (default: the local SQLite file)")
@@ -111,8 +113,20 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", type=Path, help="file to write (default: standard output)")
     export.add_argument("--turns", action="store_true", help="CSV: one row per turn")
     export.add_argument("--lrs", help="xAPI: send to this Learning Record Store endpoint")
-    export.add_argument("--lrs-user")
-    export.add_argument("--lrs-password")
+    export.add_argument("--lrs-user", help="LRS key (or HOLD_THE_LINE_LRS_USER)")
+    export.add_argument(
+        "--lrs-password",
+        help="LRS secret; visible to other users in the process list: prefer "
+        "HOLD_THE_LINE_LRS_PASSWORD or --lrs-credentials",
+    )
+    export.add_argument(
+        "--lrs-credentials", type=Path, metavar="FILE", help="a file with one line KEY:SECRET"
+    )
+    export.add_argument(
+        "--lrs-allow-http",
+        action="store_true",
+        help="allow sending credentials over plain http:// (loopback addresses need no flag)",
+    )
     export.add_argument(
         "--homepage", default="https://hold-the-line.example", help="xAPI account home page"
     )
@@ -160,8 +174,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _dispatch(args)
     except UsageError as error:
-        print(f"hold-the-line: {error}", file=sys.stderr)
+        print(f"hold-the-line: {redact(str(error))}", file=sys.stderr)
         return EXIT_USAGE
+    except CommandFailure as error:  # expected: named in words, with its own exit status
+        print(f"hold-the-line: {redact(str(error))}", file=sys.stderr)
+        return error.exit_status
     except KeyboardInterrupt:
         print("\nhold-the-line: interrupted", file=sys.stderr)
         return 130
@@ -238,48 +255,17 @@ def _dispatch(args: argparse.Namespace) -> int:
         from game.records.room_cli import run
 
         return run(args)
-    if command in ("report", "export") and _not_a_supervisor(args.db):
-        return EXIT_PROBLEMS
     if command == "report":
         from game.records.report import report_command
 
-        return report_command(db=args.db, out=args.out, trainee=args.trainee, since=args.since)
+        return report_command(
+            db=args.db, out=args.out, trainee=args.trainee, since=args.since, until=args.until
+        )
     if command == "export":
         from game.records.export import export_command
 
         return export_command(args)
     raise UsageError(f"unknown command {command!r}")  # pragma: no cover - argparse guards
-
-
-def _not_a_supervisor(db: str | None) -> bool:
-    """On a PostgreSQL room, reports need a supervisor's login; the server itself says no."""
-    if db is None or not db.lower().startswith(("postgresql", "postgres:")):
-        return False
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from game.records.api import AccessRefused
-    from game.records.room import require_supervisor
-    from game.records.store import open_store
-
-    try:
-        with open_store(db) as store:
-            require_supervisor(store)
-    except AccessRefused:
-        print(
-            "hold-the-line: this database login is a trainee's: reports and exports show"
-            " everyone's records and need a supervisor's login",
-            file=sys.stderr,
-        )
-        return True
-    except SQLAlchemyError as error:  # unreachable, refused, timed out: said once, in words
-        from game.records.redact import public_message
-
-        print(
-            f"hold-the-line: the records database could not be opened: {public_message(error)}",
-            file=sys.stderr,
-        )
-        return True
-    return False
 
 
 def _validate(paths: list[Path]) -> int:

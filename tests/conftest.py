@@ -16,6 +16,24 @@ ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
 PLANS = Path(__file__).resolve().parent / "plans"
 
+# What makes a test slow is what it starts: a PostgreSQL server, a full game window, a
+# browser, a real LRS, whole-screen photographs. A test using any of these fixtures (or the
+# PostgreSQL side of a backend-parametrised one) is marked `slow` here, in one place, so a
+# new fixture of that kind needs one line. Tests that spawn and kill processes carry the mark
+# themselves. `make unit` runs what is not slow; `make test` runs everything.
+SLOW_FIXTURES = frozenset({"pg_server", "pg_url", "make_app", "browser", "ralph", "shots"})
+SLOW_PARAMS = {"store_url": "postgresql"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        params = callspec.params if callspec is not None else {}
+        if SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ())) or any(
+            params.get(name) == value for name, value in SLOW_PARAMS.items()
+        ):
+            item.add_marker(pytest.mark.slow)
+
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """In CI (HTL_NO_SKIPS=1) a skipped test is a failure: CI provides everything tests need."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -12,6 +13,9 @@ from pathlib import Path
 import pytest
 
 from game.paths import PROJECT_ROOT
+
+# Building a wheel runs processes and takes seconds: not part of `make unit`.
+pytestmark = pytest.mark.slow
 
 PYPROJECT = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 SETUPTOOLS = PYPROJECT["tool"]["setuptools"]
@@ -29,12 +33,26 @@ def test_every_package_on_disk_is_listed() -> None:
         assert (PROJECT_ROOT / folder).is_dir(), package
 
 
+def _source_copy(into: Path) -> Path:
+    """The files a wheel is built from, copied: setuptools writes `build/` and `*.egg-info`
+    beside its sources, which must not happen in the checkout while other tests read it."""
+    source = into / "source"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(PROJECT_ROOT / name, source / name)
+    skip = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for folder in ("game", "scenarios", "assets"):
+        shutil.copytree(PROJECT_ROOT / folder, source / folder, ignore=skip)
+    return source
+
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
+    source = _source_copy(tmp_path_factory.mktemp("build"))
     built = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-         "--disable-pip-version-check", "--wheel-dir", str(out), str(PROJECT_ROOT)],
+         "--disable-pip-version-check", "--wheel-dir", str(out), str(source)],
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert built.returncode == 0, built.stderr

@@ -28,8 +28,11 @@ _SQL_TAIL = re.compile(r"\s*\[(?:SQL|parameters|generated in)[:\s].*", re.DOTALL
 _BACKGROUND = re.compile(r"\s*\(Background on this error at:[^)]*\)", re.DOTALL)
 
 
-def redact(text: str) -> str:
-    """`text` with every password, key or token replaced by ***."""
+def redact(text: str, *secrets: str | None) -> str:
+    """`text` with every password, key or token replaced by ***, and any `secrets` given
+    (a password exactly as typed) wherever they appear."""
+    for secret in sorted((s for s in secrets if s), key=len, reverse=True):
+        text = text.replace(secret, HIDDEN)
     text = _URL_PASSWORD.sub(lambda m: m.group("head") + HIDDEN, text)
     text = _KEY_VALUE.sub(lambda m: m.group("head") + HIDDEN, text)
     return _AUTH_HEADER.sub(lambda m: m.group("head") + HIDDEN, text)

@@ -14,8 +14,9 @@ import base64
 import hashlib
 import sys
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,6 +32,7 @@ from game.scenario.model import Scenario
 
 if TYPE_CHECKING:
     from game.records.api import Store
+    from game.records.bulk import AttemptSummary
 
 EXIT_OK = 0
 
@@ -263,6 +265,21 @@ class Cell:
 
 
 @dataclass(frozen=True, slots=True)
+class RecentRow:
+    """One line of an attempt in a room summary: no transcript."""
+
+    id: int
+    title: str
+    level: int | None
+    started: str
+    duration: str
+    status: str
+    score: int | None
+    grade: str | None
+    passed: bool | None
+
+
+@dataclass(frozen=True, slots=True)
 class TraineeView:
     trainee: Trainee
     anchor: str
@@ -273,6 +290,20 @@ class TraineeView:
     passed_levels: int
     competencies: BarChart
     attempts: tuple[AttemptView, ...]  # newest first, within the report's window
+    listed: int = 0  # attempts of theirs in the window
+    recent: tuple[RecentRow, ...] = ()  # a room summary: their latest attempts, one line each
+
+
+@dataclass(frozen=True, slots=True)
+class CohortLevel:
+    """One level across the room: who played it, passed it, is stuck on it."""
+
+    number: str
+    title: str
+    played: int
+    passed: int
+    stuck: int
+    mean_best: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,6 +325,10 @@ class ReportModel:
     stuck_count: int
     pass_rate: str
     data: Mapping[str, Any]  # a machine-readable summary, embedded as JSON
+    cohort: tuple[CohortLevel, ...] = ()
+    cohort_competencies: BarChart | None = None
+    summary_only: bool = False  # a room too big for transcripts: each trainee's latest lines
+    transcript_limit: int = 0
 
 
 def local_time(moment: datetime | None) -> str:
@@ -428,21 +463,40 @@ def attempt_view(detail: AttemptDetail, library: Library, catalog: Catalog) -> A
     )
 
 
+class CompetencyTally:
+    """Running sums of competency scores over completed attempts: constant memory."""
+
+    def __init__(self) -> None:
+        self.sums: dict[str, int] = defaultdict(int)
+        self.counts: dict[str, int] = defaultdict(int)
+
+    def add(self, status: AttemptStatus, competencies: Mapping[str, int | None]) -> None:
+        if status is not AttemptStatus.COMPLETED:
+            return
+        for cid, score in competencies.items():
+            if score is not None:
+                self.sums[cid] += score
+                self.counts[cid] += 1
+
+    def chart(self, catalog: Catalog) -> BarChart:
+        return competency_chart(
+            [
+                (
+                    label,
+                    round(self.sums[cid] / self.counts[cid]) if self.counts[cid] else None,
+                    self.counts[cid],
+                )
+                for cid, label in catalog.competencies.items()
+            ]
+        )
+
+
 def _competency_profile(items: Sequence[AttemptDetail], catalog: Catalog) -> BarChart:
     """Each competency's mean over the completed attempts that called on it."""
-    sums: dict[str, list[int]] = defaultdict(list)
+    tally = CompetencyTally()
     for detail in items:
-        if detail.attempt.status is not AttemptStatus.COMPLETED:
-            continue
-        for cid, score in detail.competencies.items():
-            if score is not None:
-                sums[cid].append(score)
-    return competency_chart(
-        [
-            (label, round(sum(sums[cid]) / len(sums[cid])) if sums[cid] else None, len(sums[cid]))
-            for cid, label in catalog.competencies.items()
-        ]
-    )
+        tally.add(detail.attempt.status, detail.competencies)
+    return tally.chart(catalog)
 
 
 def build_report(
@@ -452,6 +506,7 @@ def build_report(
     *,
     generated: datetime,
     since: datetime | None = None,
+    until: datetime | None = None,
     progress: Progress | None = None,
 ) -> ReportModel:
     """Everything the page shows, as values: the store's overview plus attempt details."""
@@ -463,13 +518,9 @@ def build_report(
         listed += 1
         if progress is not None:
             progress.advance()
-    played = {sid for row in rows for sid in row.levels}
-    order = library.order([*library.scenarios, *played])
-    columns = tuple(
-        Column(sid, str(library.ref(sid).level or "·"), library.title(sid)) for sid in order
-    )
+    order, columns, ordered = _frame(rows, library)
     trainees = []
-    for row in sorted(rows, key=lambda r: (r.trainee.name.casefold(), r.trainee.id)):
+    for row in ordered:
         own = by_trainee.get(row.trainee.id, [])
         stuck = row.stuck_levels
         cells = tuple(Cell(sid, row.levels.get(sid), sid in stuck) for sid in order)
@@ -488,13 +539,149 @@ def build_report(
                 passed_levels=sum(1 for best in row.levels.values() if best.passed),
                 competencies=_competency_profile(own, catalog),
                 attempts=attempts,
+                listed=len(attempts),
             )
         )
     finished = [d.attempt for ds in by_trainee.values() for d in ds if d.attempt.passed is not None]
-    passed = sum(1 for a in finished if a.passed)
+    return _model(
+        tuple(trainees), columns, generated=generated, since=since, until=until, listed=listed,
+        finished=len(finished), passed=sum(1 for a in finished if a.passed),
+        cohort=_cohort(rows, columns) if len(ordered) > 1 else (),
+    )  # fmt: skip
+
+
+RECENT_PER_TRAINEE = 10
+
+
+def _cohort(rows: Sequence[OverviewRow], columns: Sequence[Column]) -> tuple[CohortLevel, ...]:
+    out = []
+    for column in columns:
+        bests = [r.levels[column.scenario_id] for r in rows if column.scenario_id in r.levels]
+        played = [b for b in bests if b.attempts]
+        scores = [b.best_score for b in played if b.best_score is not None]
+        out.append(
+            CohortLevel(
+                column.number,
+                column.title,
+                len(played),
+                sum(1 for b in played if b.passed),
+                sum(1 for r in rows if column.scenario_id in r.stuck_levels),
+                f"{round(sum(scores) / len(scores))}" if scores else "—",
+            )
+        )
+    return tuple(out)
+
+
+def build_room_summary(
+    rows: Sequence[OverviewRow],
+    summaries: Iterable[AttemptSummary],
+    library: Library,
+    *,
+    generated: datetime,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    progress: Progress | None = None,
+    transcript_limit: int = 0,
+) -> ReportModel:
+    """A room report without transcripts, read in one pass of constant memory per trainee.
+
+    Each trainee keeps running competency sums and their latest few attempts as one line
+    each; the transcripts are a `--trainee` report (or a narrower `--since`/`--until`) away.
+    """
+    catalog = load_catalog()
+    tallies: dict[int, CompetencyTally] = defaultdict(CompetencyTally)
+    cohort_tally = CompetencyTally()
+    recent: dict[int, deque[RecentRow]] = defaultdict(lambda: deque(maxlen=RECENT_PER_TRAINEE))
+    listed_by: dict[int, int] = defaultdict(int)
+    listed = finished = passed = 0
+    for summary in summaries:
+        attempt = summary.attempt
+        tallies[attempt.trainee_id].add(attempt.status, summary.competencies)
+        cohort_tally.add(attempt.status, summary.competencies)
+        ref = library.ref(attempt.scenario_id)
+        recent[attempt.trainee_id].append(
+            RecentRow(
+                attempt.id, ref.title.en,
+                attempt.level if attempt.level is not None else ref.level,
+                local_time(attempt.started_at), human_duration(attempt.duration_seconds),
+                attempt.status.value, attempt.score, attempt.grade, attempt.passed,
+            )
+        )  # fmt: skip
+        listed_by[attempt.trainee_id] += 1
+        listed += 1
+        if attempt.passed is not None:
+            finished += 1
+            passed += attempt.passed
+        if progress is not None:
+            progress.advance()
+    order, columns, ordered = _frame(rows, library)
+    trainees = tuple(
+        TraineeView(
+            trainee=row.trainee,
+            anchor=f"trainee-{row.trainee.id}",
+            cells=tuple(Cell(sid, row.levels.get(sid), sid in row.stuck_levels) for sid in order),
+            attempts_total=row.attempts,
+            last_activity=local_time(row.last_activity),
+            stuck=tuple(library.title(sid) for sid in row.stuck_levels),
+            passed_levels=sum(1 for best in row.levels.values() if best.passed),
+            competencies=tallies[row.trainee.id].chart(catalog),
+            attempts=(),
+            listed=listed_by.get(row.trainee.id, 0),
+            recent=tuple(reversed(recent.get(row.trainee.id, ()))),
+        )
+        for row in ordered
+    )
+    return _model(
+        trainees, columns, generated=generated, since=since, until=until, listed=listed,
+        finished=finished, passed=passed, cohort=_cohort(rows, columns),
+        cohort_competencies=cohort_tally.chart(catalog), summary_only=True,
+        transcript_limit=transcript_limit,
+    )  # fmt: skip
+
+
+def _frame(
+    rows: Sequence[OverviewRow], library: Library
+) -> tuple[tuple[str, ...], tuple[Column, ...], list[OverviewRow]]:
+    """The level columns (campaign order, then anything played) and the trainees in name order."""
+    played = {sid for row in rows for sid in row.levels}
+    order = library.order([*library.scenarios, *played])
+    columns = tuple(
+        Column(sid, str(library.ref(sid).level or "·"), library.title(sid)) for sid in order
+    )
+    ordered = sorted(rows, key=lambda r: (r.trainee.name.casefold(), r.trainee.id))
+    return order, columns, ordered
+
+
+def _window_words(since: datetime | None, until: datetime | None) -> str:
+    if since is None and until is None:
+        return "all attempts"
+    if until is None:
+        assert since is not None
+        return f"attempts since {since.date().isoformat()}"
+    if since is None:
+        return f"attempts before {until.date().isoformat()}"
+    return f"attempts from {since.date().isoformat()} to before {until.date().isoformat()}"
+
+
+def _model(
+    trainees: tuple[TraineeView, ...],
+    columns: tuple[Column, ...],
+    *,
+    generated: datetime,
+    since: datetime | None,
+    until: datetime | None,
+    listed: int,
+    finished: int,
+    passed: int,
+    cohort: tuple[CohortLevel, ...] = (),
+    cohort_competencies: BarChart | None = None,
+    summary_only: bool = False,
+    transcript_limit: int = 0,
+) -> ReportModel:
     data = {
         "generated": generated.astimezone(UTC).isoformat(timespec="seconds"),
         "since": None if since is None else since.date().isoformat(),
+        "until": None if until is None else until.date().isoformat(),
         "trainees": [
             {
                 "id": t.trainee.id,
@@ -511,13 +698,17 @@ def build_report(
         title="Hold the Line · Supervisor report",
         generated=local_time(generated),
         timezone=f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC",
-        window="all attempts" if since is None else f"attempts since {since.date().isoformat()}",
+        window=_window_words(since, until),
         columns=columns,
-        trainees=tuple(trainees),
+        trainees=trainees,
         attempts_listed=listed,
         stuck_count=sum(1 for t in trainees if t.stuck),
-        pass_rate=f"{round(100 * passed / len(finished))} %" if finished else "—",
+        pass_rate=f"{round(100 * passed / finished)} %" if finished else "—",
         data=data,
+        cohort=cohort,
+        cohort_competencies=cohort_competencies,
+        summary_only=summary_only,
+        transcript_limit=transcript_limit,
     )
 
 
@@ -538,15 +729,30 @@ def _environment() -> Any:
     return env
 
 
-def render_html(model: ReportModel) -> str:
+def _template_args(model: ReportModel) -> tuple[Any, dict[str, Any]]:
     from markupsafe import Markup
 
     env = _environment()
     script, _, _ = env.loader.get_source(env, "report-script.html")
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
     template = env.get_template("report.html")
-    html: str = template.render(report=model, script=Markup(script), script_hash=f"sha256-{digest}")
+    return template, {"report": model, "script": Markup(script), "script_hash": f"sha256-{digest}"}
+
+
+def render_html(model: ReportModel) -> str:
+    template, args = _template_args(model)
+    html: str = template.render(**args)
     return html
+
+
+def render_to(model: ReportModel, out: TextIO) -> int:
+    """Render straight into a file, piece by piece (no second copy of the page in memory)."""
+    template, args = _template_args(model)
+    size = 0
+    for piece in template.generate(**args):
+        out.write(piece)
+        size += len(piece.encode("utf-8"))
+    return size
 
 
 # ---- progress on the terminal ---------------------------------------------------------------
@@ -588,52 +794,80 @@ class Progress:
 # ---- the command ----------------------------------------------------------------------------
 
 
+TRANSCRIPT_LIMIT = 300  # a room report lists transcripts inline up to this many attempts
+
+
 def write_report(
     store: Store,
     out: Path,
     *,
     trainee: str | None = None,
     since: datetime | None = None,
+    until: datetime | None = None,
     library: Library | None = None,
     stream: TextIO | None = None,
     now: datetime | None = None,
+    transcript_limit: int = TRANSCRIPT_LIMIT,
 ) -> ReportModel:
-    from game.records.export import details, find_trainee_id, load_library
+    """The page for one trainee (every transcript) or the room.
 
+    A room whose window holds more than `transcript_limit` attempts gets a summary:
+    overview, cohort and each trainee's profile and latest attempts, with the way to each
+    trainee's transcripts. That keeps the page one a browser opens (issue 15: the first
+    edition wrote 606 MB for 50 trainees × 1,000 attempts).
+    """
+    from game.records.bulk import count_attempts, iter_summaries
+    from game.records.export import details, find_trainee_id, load_library, output_file
+    from game.records.store import SqlStore
+
+    assert isinstance(store, SqlStore), "reports read the SQL store in bulk"
     library = library or load_library()
     trainee_id = find_trainee_id(store, trainee)
     rows = store.overview()
     if trainee_id is not None:
         rows = tuple(r for r in rows if r.trainee.id == trainee_id)
-    total = len(store.attempts(trainee_id=trainee_id, since=since))
+    total = count_attempts(store, trainee_id=trainee_id, since=since, until=until)
     progress = Progress(total, stream)
-    model = build_report(
-        rows,
-        details(store, trainee_id=trainee_id, since=since),
-        library,
-        generated=now or datetime.now(UTC),
-        since=since,
-        progress=progress,
-    )
-    html = render_html(model)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(html, encoding="utf-8")
-    size = len(html.encode("utf-8"))
+    generated = now or datetime.now(UTC)
+    if trainee_id is None and total > transcript_limit:
+        with closing(iter_summaries(store, since=since, until=until)) as summaries:
+            model = build_room_summary(
+                rows, summaries, library, generated=generated, since=since, until=until,
+                progress=progress, transcript_limit=transcript_limit,
+            )  # fmt: skip
+    else:
+        with closing(details(store, trainee_id=trainee_id, since=since, until=until)) as items:
+            model = build_report(
+                rows, items, library, generated=generated, since=since, until=until,
+                progress=progress,
+            )  # fmt: skip
+    with output_file(out) as handle:
+        size = render_to(model, handle)
     people = len(model.trainees)
     progress.finish(
         f"{people} trainee{'s' if people != 1 else ''}, {model.attempts_listed} "
         f"attempt{'s' if model.attempts_listed != 1 else ''} → {out} ({size / 1024:.0f} KiB)"
+        + (", a summary: transcripts per trainee with --trainee" if model.summary_only else "")
     )
     return model
 
 
-def report_command(*, db: str | None, out: Path, trainee: str | None, since: str | None) -> int:
-    from game.records.export import open_records, parse_since
+def report_command(
+    *,
+    db: str | None,
+    out: Path,
+    trainee: str | None,
+    since: str | None,
+    until: str | None = None,
+) -> int:
+    from game.records.export import check_output, open_records, parse_since
 
     window = parse_since(since)
+    end = parse_since(until, option="--until")
+    check_output(out)
     store = open_records(db)
     try:
-        write_report(store, out, trainee=trainee, since=window)
+        write_report(store, out, trainee=trainee, since=window, until=end)
     finally:
         store.close()
     return EXIT_OK

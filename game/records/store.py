@@ -73,11 +73,13 @@ from game.records.api import (
     broken_principles,
 )
 from game.records.names import NAME_MAX, lookalike_key, lookup_key, normal_name
+from game.records.namespace import ensure_xapi_namespace
 from game.records.private import make_private_dir
 from game.records.redact import redact_url
 from game.records.schema import (
     NEXT_REVISION_FUNCTION,
     REVISION_LOCK,
+    SCHEMA_VERSION,
     SchemaVersionError,
     UtcDateTime,
     attempts,
@@ -311,7 +313,10 @@ def open_store(url: str | None = None, *, timeouts: DbTimeouts | None = None) ->
     engine = _create_engine(url, timeouts or DbTimeouts.from_env())
     try:
         with _writer(engine).execution_options(htl_slow=True).begin() as conn:
-            migrate(conn)
+            if migrate(conn) < SCHEMA_VERSION:
+                # Made by whoever creates or upgrades the tables (never a trainee's login, which
+                # may not touch settings): atomic, so exports only ever read it.
+                ensure_xapi_namespace(conn)
     except BaseException:
         engine.dispose()
         raise
@@ -926,16 +931,7 @@ class SqlStore:
 
     def attempt_detail(self, attempt_id: int) -> AttemptDetail | None:
         with self._reading(snapshot=True) as conn:
-            row = conn.execute(
-                _attempt_select()
-                .add_columns(
-                    attempts.c.anger_trace,
-                    attempts.c.closing_effects,
-                    attempts.c.competencies,
-                    attempts.c.timeout_silence,
-                )
-                .where(attempts.c.id == attempt_id)
-            ).first()
+            row = conn.execute(detail_select().where(attempts.c.id == attempt_id)).first()
             if row is None:
                 return None
             turn_rows = conn.execute(
@@ -944,29 +940,7 @@ class SqlStore:
             note_rows = conn.execute(
                 select(notes).where(notes.c.attempt_id == attempt_id).order_by(notes.c.id)
             ).all()
-        restored = tuple(_turn(r) for r in turn_rows)
-        events = [Event(t.choice, t.silence) for t in restored]
-        if row.timeout_silence is not None:
-            events.append(Event(None, float(row.timeout_silence)))
-        if row.anger_trace is not None:
-            trace = tuple(int(a) for a in json.loads(row.anger_trace))
-        else:
-            trace = _partial_trace(restored)
-        competencies: dict[str, int | None] = (
-            {} if row.competencies is None else dict(json.loads(row.competencies))
-        )
-        return AttemptDetail(
-            attempt=_attempt(row),
-            turns=restored,
-            events=tuple(events),
-            response_times=tuple(float(r.response_time) for r in turn_rows),
-            anger_trace=trace,
-            closing_effects=()
-            if row.closing_effects is None
-            else _effects_from_json(row.closing_effects),
-            competencies=MappingProxyType(competencies),
-            notes=tuple(_note(n) for n in note_rows),
-        )
+        return detail_from_rows(row, turn_rows, note_rows)
 
     def level_bests(self, trainee_id: int) -> MappingProxyType[str, LevelBest]:
         with self._reading() as conn:
@@ -1431,29 +1405,43 @@ def _attempt_select() -> Select[Any]:
     ).join_from(attempts, trainees, attempts.c.trainee_id == trainees.c.id)
 
 
+_STATUSES = {status.value: status for status in AttemptStatus}
+_POLICIES: dict[tuple[str, str], Policy] = {}
+
+
 def _attempt(row: Row[Any]) -> Attempt:
+    """Positional, in `_attempt_select`'s column order: exports map tens of thousands of these,
+    and Row attribute access and Enum lookups are most of the cost (read side, w-records)."""
+    values: Any = row[:22]
+    (ident, trainee_id, trainee_name, scenario_id, content_hash, level, status, started_at,
+     ended_at, outcome, rating, score, grade, passed, final_anger, pass_score, turn_count, seed,
+     abusive, supervisor, timer, lang) = values  # fmt: skip
+    policy = _POLICIES.get((abusive, supervisor))
+    if policy is None:
+        policy = Policy(AbusivePolicy(abusive), SupervisorPolicy(supervisor))
+        _POLICIES[abusive, supervisor] = policy
     return Attempt(
-        id=int(row.id),
-        trainee_id=int(row.trainee_id),
-        trainee_name=str(row.trainee_name),
-        scenario_id=str(row.scenario_id),
-        content_hash=str(row.content_hash),
-        level=row.level,
-        status=AttemptStatus(row.status),
-        started_at=row.started_at,
-        ended_at=row.ended_at,
-        outcome=row.outcome,
-        rating=row.rating,
-        score=row.score,
-        grade=row.grade,
-        passed=None if row.passed is None else bool(row.passed),
-        final_anger=row.final_anger,
-        pass_score=int(row.pass_score),
-        turn_count=int(row.turn_count),
-        seed=int(row.seed),
-        policy=Policy(AbusivePolicy(row.abusive_caller), SupervisorPolicy(row.supervisor_request)),
-        timer=str(row.timer),
-        lang=str(row.lang),
+        id=int(ident),
+        trainee_id=int(trainee_id),
+        trainee_name=str(trainee_name),
+        scenario_id=str(scenario_id),
+        content_hash=str(content_hash),
+        level=level,
+        status=_STATUSES[status],
+        started_at=started_at,
+        ended_at=ended_at,
+        outcome=outcome,
+        rating=rating,
+        score=score,
+        grade=grade,
+        passed=None if passed is None else bool(passed),
+        final_anger=final_anger,
+        pass_score=int(pass_score),
+        turn_count=int(turn_count),
+        seed=int(seed),
+        policy=policy,
+        timer=str(timer),
+        lang=str(lang),
     )
 
 
@@ -1474,6 +1462,45 @@ def _turn(row: Row[Any]) -> Turn:
             "quality": row.quality,
             "feedback": None if row.feedback is None else json.loads(row.feedback),
         }
+    )
+
+
+def detail_select() -> Select[Any]:
+    """An attempt with everything `detail_from_rows` needs (read side, also for bulk reads)."""
+    return _attempt_select().add_columns(
+        attempts.c.anger_trace,
+        attempts.c.closing_effects,
+        attempts.c.competencies,
+        attempts.c.timeout_silence,
+    )
+
+
+def detail_from_rows(
+    row: Row[Any], turn_rows: Sequence[Row[Any]], note_rows: Sequence[Row[Any]]
+) -> AttemptDetail:
+    """One attempt's detail from its row (`detail_select`), its turns and its notes, in order."""
+    restored = tuple(_turn(r) for r in turn_rows)
+    events = [Event(t.choice, t.silence) for t in restored]
+    if row.timeout_silence is not None:
+        events.append(Event(None, float(row.timeout_silence)))
+    if row.anger_trace is not None:
+        trace = tuple(int(a) for a in json.loads(row.anger_trace))
+    else:
+        trace = _partial_trace(restored)
+    competencies: dict[str, int | None] = (
+        {} if row.competencies is None else dict(json.loads(row.competencies))
+    )
+    return AttemptDetail(
+        attempt=_attempt(row),
+        turns=restored,
+        events=tuple(events),
+        response_times=tuple(float(r.response_time) for r in turn_rows),
+        anger_trace=trace,
+        closing_effects=()
+        if row.closing_effects is None
+        else _effects_from_json(row.closing_effects),
+        competencies=MappingProxyType(competencies),
+        notes=tuple(_note(n) for n in note_rows),
     )
 
 

@@ -9,15 +9,10 @@ duplicates anything in the LRS. Sending uses only the standard library (urllib).
 
 from __future__ import annotations
 
-import base64
-import http.client
 import json
-import time
-import urllib.error
 import urllib.parse
-import urllib.request
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -25,9 +20,20 @@ from typing import Any
 from game import __version__
 from game.engine.scoring import verdict_for
 from game.records.api import AttemptDetail, AttemptStatus
+from game.records.lrs import (
+    DEFAULT_BATCH,
+    XAPI_VERSION,
+    LrsAddressError,
+    LrsClient,
+    LrsError,
+    RetryPolicy,
+    SendReport,
+    Statement,
+    statements_url,
+)
+from game.records.namespace import NAMESPACE_SETTING
 from game.scenario.model import Text
 
-XAPI_VERSION = "1.0.3"
 # The project's own IRIs: activity ids and extension keys live under this base, independent
 # of any installation, so the same scenario is the same activity in every LMS.
 BASE_IRI = "https://hold-the-line.example/xapi"
@@ -35,10 +41,6 @@ ADL_VERBS = "http://adlnet.gov/expapi/verbs"
 SIMULATION = "http://adlnet.gov/expapi/activities/simulation"
 INTERACTION = "http://adlnet.gov/expapi/activities/cmi.interaction"
 COURSE = "http://adlnet.gov/expapi/activities/course"
-NAMESPACE_SETTING = "xapi.namespace"  # the per-database uuid namespace, in the store's settings
-DEFAULT_BATCH = 100
-
-Statement = dict[str, Any]
 
 
 def extension(name: str) -> str:
@@ -163,9 +165,11 @@ def statements_for(detail: AttemptDetail, settings: XapiSettings) -> tuple[State
     if attempt.level is not None:
         context_ext[extension("level")] = attempt.level
 
+    registered = registration(ns, attempt.id)
+
     def context(parent: list[dict[str, Any]]) -> dict[str, Any]:
         body: dict[str, Any] = {
-            "registration": registration(ns, attempt.id),
+            "registration": registered,
             "platform": f"Hold the Line {__version__}",
             "language": attempt.lang,
             "extensions": context_ext,
@@ -278,192 +282,29 @@ def all_statements(
 
 def dumps(statements: Sequence[Statement]) -> str:
     """The statements as one JSON array, the body an LRS takes on POST."""
-    return json.dumps(list(statements), ensure_ascii=False, indent=2) + "\n"
+    return "".join(json_array_chunks(statements))
 
 
-# ---- sending --------------------------------------------------------------------------------
+def json_array_chunks(statements: Iterable[Statement]) -> Iterator[str]:
+    """One JSON array, one statement a line, produced as the statements come (a stream)."""
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    first = True
+    for statement in statements:
+        yield ("[\n" if first else ",\n") + encode(statement)
+        first = False
+    yield "[]\n" if first else "\n]\n"
 
 
-class LrsError(Exception):
-    """The LRS refused the statements, or could not be reached after every retry."""
+# ---- sending: see game.records.lrs ----------------------------------------------------------
 
-
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    """Connection errors, 5xx and 429 are retried with exponential backoff."""
-
-    attempts: int = 5
-    first_delay: float = 0.5
-    factor: float = 2.0
-    max_delay: float = 30.0
-    timeout: float = 30.0
-
-
-@dataclass(frozen=True, slots=True)
-class SendReport:
-    url: str
-    statements: int
-    batches: int
-    stored: int  # ids the LRS reported as newly stored (or, for a per-statement PUT, 204)
-    already_there: int  # statements the LRS already had (409, or a batch answered 204)
-    retries: int
-
-    def line(self) -> str:
-        return (
-            f"sent {self.statements} statement{'s' if self.statements != 1 else ''} "
-            f"in {self.batches} batch{'es' if self.batches != 1 else ''} to {self.url}: "
-            f"{self.stored} stored, {self.already_there} already there"
-            + (
-                f", {self.retries} retr{'ies' if self.retries != 1 else 'y'}"
-                if self.retries
-                else ""
-            )
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class _Response:
-    status: int
-    body: bytes
-
-
-def statements_url(endpoint: str) -> str:
-    """The statements resource under an LRS endpoint given with or without a trailing slash."""
-    return endpoint.rstrip("/") + "/statements"
-
-
-class LrsClient:
-    """POSTs statements in batches with Basic auth, retrying what is worth retrying."""
-
-    def __init__(
-        self,
-        endpoint: str,
-        *,
-        user: str | None = None,
-        password: str | None = None,
-        retry: RetryPolicy | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self.url = statements_url(endpoint)
-        scheme = urllib.parse.urlsplit(self.url).scheme
-        if scheme not in ("http", "https"):
-            raise LrsError(f"the LRS address must start with http:// or https://, not {endpoint!r}")
-        self.retry = retry or RetryPolicy()
-        self._sleep = sleep
-        self._headers = {
-            "X-Experience-API-Version": XAPI_VERSION,
-            "Content-Type": "application/json; charset=utf-8",
-            "Accept": "application/json",
-            "User-Agent": f"hold-the-line/{__version__}",
-        }
-        if user is not None or password is not None:
-            token = f"{user or ''}:{password or ''}".encode()
-            self._headers["Authorization"] = "Basic " + base64.b64encode(token).decode("ascii")
-        self.retries = 0
-
-    def _request(self, method: str, url: str, body: bytes | None = None) -> _Response:
-        delay = self.retry.first_delay
-        last_problem = ""
-        for attempt in range(1, self.retry.attempts + 1):
-            request = urllib.request.Request(url, data=body, method=method, headers=self._headers)
-            wait: float | None = None
-            try:
-                with urllib.request.urlopen(request, timeout=self.retry.timeout) as response:
-                    return _Response(response.status, response.read())
-            except urllib.error.HTTPError as error:
-                payload = error.read()
-                if error.code != 429 and error.code < 500:
-                    return _Response(error.code, payload)
-                last_problem = f"HTTP {error.code} {_snippet(payload)}".strip()
-                wait = _retry_after(error.headers.get("Retry-After"))
-            except (urllib.error.URLError, http.client.HTTPException, OSError) as error:
-                reason = getattr(error, "reason", error)
-                last_problem = f"cannot reach the LRS ({reason})"
-            if attempt == self.retry.attempts:
-                break
-            self.retries += 1
-            pause = min(self.retry.max_delay, wait if wait is not None else delay)
-            self._sleep(pause)
-            delay *= self.retry.factor
-        raise LrsError(f"{method} {url}: {last_problem} after {self.retry.attempts} attempts")
-
-    def send(self, statements: Sequence[Statement], batch: int = DEFAULT_BATCH) -> SendReport:
-        stored = already = batches = 0
-        for start in range(0, len(statements), batch):
-            chunk = statements[start : start + batch]
-            batches += 1
-            body = json.dumps(list(chunk), ensure_ascii=False).encode("utf-8")
-            response = self._request("POST", self.url, body)
-            if response.status == 200:
-                stored += _count_ids(response.body, len(chunk))
-            elif response.status == 204:
-                already += len(chunk)  # nothing new: the LRS had them all
-            elif response.status == 409:
-                # Some of the batch was already there, so the LRS refused all of it:
-                # put them one by one, each with its own id, so the new ones still land.
-                for item in chunk:
-                    status = self._put(item)
-                    if status == 409:
-                        already += 1
-                    else:
-                        stored += 1
-            else:
-                raise LrsError(_refusal("POST", self.url, response))
-        return SendReport(self.url, len(statements), batches, stored, already, self.retries)
-
-    def _put(self, statement: Statement) -> int:
-        query = urllib.parse.urlencode({"statementId": statement["id"]})
-        body = json.dumps(statement, ensure_ascii=False).encode("utf-8")
-        response = self._request("PUT", f"{self.url}?{query}", body)
-        if response.status in (200, 204, 409):
-            return response.status
-        raise LrsError(_refusal("PUT", self.url, response))
-
-    def fetch_all(self, *, limit: int = 0, **filters: str) -> tuple[Statement, ...]:
-        """GET statements (following `more` links): to check what the LRS holds."""
-        query = dict(filters)
-        if limit:
-            query["limit"] = str(limit)
-        url = self.url + ("?" + urllib.parse.urlencode(query) if query else "")
-        found: list[Statement] = []
-        while url:
-            response = self._request("GET", url)
-            if response.status != 200:
-                raise LrsError(_refusal("GET", url, response))
-            page = json.loads(response.body)
-            found.extend(page.get("statements", []))
-            more = page.get("more") or ""
-            url = urllib.parse.urljoin(self.url, more) if more else ""
-        return tuple(found)
-
-
-def _count_ids(body: bytes, default: int) -> int:
-    try:
-        ids = json.loads(body)
-    except ValueError:
-        return default
-    return len(ids) if isinstance(ids, list) else default
-
-
-def _retry_after(value: str | None) -> float | None:
-    if value is None:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        return None  # an HTTP date: fall back to our own backoff
-
-
-def _snippet(body: bytes, limit: int = 300) -> str:
-    text = body.decode("utf-8", "replace").strip()
-    return text if len(text) <= limit else text[:limit] + "…"
-
-
-def _refusal(method: str, url: str, response: _Response) -> str:
-    hint = {
-        400: "the LRS rejected the statements as invalid",
-        401: "the LRS did not accept the user name or password",
-        403: "this LRS account may not write statements",
-        404: "no xAPI statements resource there: check the endpoint address",
-    }.get(response.status, "the LRS refused the request")
-    return f"{method} {url}: HTTP {response.status}: {hint}. {_snippet(response.body)}".strip()
+__all__ = [
+    "DEFAULT_BATCH",
+    "NAMESPACE_SETTING",
+    "XAPI_VERSION",
+    "LrsAddressError",
+    "LrsClient",
+    "LrsError",
+    "RetryPolicy",
+    "SendReport",
+    "statements_url",
+]

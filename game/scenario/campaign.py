@@ -1,7 +1,9 @@
 """The onboarding campaign: levels in order, each with a pass score and its scenario.
 
 A level whose scenario fails to load keeps its problems instead of a scenario, so the
-rest of the campaign still plays.
+rest of the campaign still plays. Levels live in the campaign's folder: a level whose file
+resolves (through `..`, an absolute path or a symbolic link) anywhere else is never read, so a
+campaign cannot put another file's contents (say, a link to /etc/shadow) on a level card.
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ from pathlib import Path
 from game.scenario.loader import load_scenario
 from game.scenario.model import FORMAT_VERSION, AbusivePolicy, Policy, Scenario, SupervisorPolicy
 from game.scenario.problems import Position, Problem, ProblemSink, ScenarioError
-from game.scenario.reader import Reader
-from game.scenario.source import decode, parse_text, read_bytes
+from game.scenario.reader import MAX_TITLE, Reader
+from game.scenario.source import decode, inside, parse_text, read_bytes
 
 DEFAULT_PASS = 70
 
@@ -75,7 +77,7 @@ def load_campaign(path: str | Path) -> Campaign:
     fmt_node = top.get("format")
     if fmt is not None and fmt != FORMAT_VERSION and fmt_node is not None:
         sink.add(fmt_node.pos, "SC020", f"format {fmt} is not supported (this game reads format 1)")
-    title = read.string(top.get("title"), "`title`") or "Onboarding"
+    title = read.string(top.get("title"), "`title`", MAX_TITLE) or "Onboarding"
     policy = Policy()
     policy_node = read.mapping(
         top.get("policy"), "`policy`", optional=("abusive_caller", "supervisor_request")
@@ -110,17 +112,24 @@ def load_campaign(path: str | Path) -> Campaign:
         )
         if file is None or pass_score is None:
             continue
-        entries.append((path.parent / file, pass_score, item.pos))
+        file_node = entry.get("scenario")
+        where = item.pos if file_node is None else file_node.pos
+        entries.append((path.parent / file, pass_score, where))
     sink.raise_if_any()
 
     levels: list[Level] = []
     seen: dict[str, int] = {}
     for number, (level_file, level_pass, pos) in enumerate(entries, start=1):
-        try:
-            scenario: Scenario | None = load_scenario(level_file)
-            problems: tuple[Problem, ...] = ()
-        except ScenarioError as error:
-            scenario, problems = None, error.problems
+        scenario: Scenario | None = None
+        problems: tuple[Problem, ...] = ()
+        confined = inside(path.parent, level_file)
+        if not confined:
+            problems = (Problem(str(path), pos.line, pos.col, "SC027", _outside(confined)),)
+        else:
+            try:
+                scenario = load_scenario(level_file)
+            except ScenarioError as error:
+                problems = error.problems
         if scenario is not None and scenario.id in seen:
             message = f"scenario id '{scenario.id}' is already level {seen[scenario.id]}"
             problems = (Problem(str(path), pos.line, pos.col, "SC009", message),)
@@ -129,6 +138,15 @@ def load_campaign(path: str | Path) -> Campaign:
             seen[scenario.id] = number
         levels.append(Level(number, level_file, level_pass, scenario, problems))
     return Campaign(path, title, policy, tuple(levels))
+
+
+def _outside(confined: bool | None) -> str:
+    if confined is None:
+        return "this level's file cannot be resolved (a loop of links); it was not read"
+    return (
+        "this level's file is outside the campaign's folder once links are resolved, so it"
+        " was not read; levels must live in the campaign file's folder: move or copy it there"
+    )
 
 
 def find_campaign_for(scenario_path: Path) -> Campaign | None:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from collections import deque
+from collections import OrderedDict, deque
 from pathlib import Path
 
-from game.engine.catalog import load_catalog
 from game.scenario.model import (
     BLOWUP_NODE,
     FORMAT_VERSION,
@@ -27,8 +26,17 @@ from game.scenario.model import (
     Text,
 )
 from game.scenario.problems import Position, ProblemSink, ScenarioError
-from game.scenario.reader import KEBAB_ID, SNAKE_ID, Reader
-from game.scenario.source import YMap, YNode, YScalar, decode, parse_text, read_bytes
+from game.scenario.reader import (
+    KEBAB_ID,
+    MAX_ID,
+    MAX_NAME,
+    MAX_SUMMARY,
+    MAX_TITLE,
+    SNAKE_ID,
+    Reader,
+)
+from game.scenario.source import YMap, YNode, YScalar, decode, loading, parse_text, read_bytes
+from game.scenario.vocabulary import vocabulary
 
 SCENARIO_KEYS_REQUIRED = (
     "format", "id", "title", "summary", "channel", "difficulty", "customer", "start", "nodes",
@@ -51,9 +59,9 @@ class _ScenarioBuilder:
         self.path = path
         self.sink = sink
         self.read = Reader(sink)
-        catalog = load_catalog()
-        self.techniques = catalog.techniques
-        self.tags = catalog.tags
+        names = vocabulary()  # ids only: checking a file needs no numpy tables
+        self.techniques = names.techniques
+        self.tags = names.tags
         # Branch targets to check once every node id is known.
         self.targets: list[tuple[str, Position, str]] = []
 
@@ -75,14 +83,14 @@ class _ScenarioBuilder:
             )
             return None
         scenario_id = self.read.ident(top.get("id"), "scenario id", KEBAB_ID, "kebab-case")
-        title = self.read.text(top.get("title"), "`title`")
-        summary = self.read.text(top.get("summary"), "`summary`")
+        title = self.read.text(top.get("title"), "`title`", MAX_TITLE)
+        summary = self.read.text(top.get("summary"), "`summary`", MAX_SUMMARY)
         channel = self.read.enum(top.get("channel"), Channel, "SC004", "channel")
         difficulty = self.read.integer(top.get("difficulty"), "`difficulty`", 1, 5)
         customer = self._customer(top.get("customer"))
         policy = self._policy(top.get("policy"))
         start_node = top.get("start")
-        start = self.read.string(start_node, "`start`")
+        start = self.read.string(start_node, "`start`", MAX_ID)
         nodes = self._nodes(top.get("nodes"))
         if start is not None and start_node is not None:
             self.targets.append((start, start_node.pos, "`start`"))
@@ -123,7 +131,7 @@ class _ScenarioBuilder:
         )
         if data is None:
             return None
-        name = self.read.text(data.get("name"), "customer `name`")
+        name = self.read.text(data.get("name"), "customer `name`", MAX_NAME)
         persona = self.read.enum(data.get("persona"), Persona, "SC003", "persona")
         anger = self.read.integer(data.get("anger"), "customer `anger`", 0, 100)
         vent_node = data.get("vent")
@@ -158,7 +166,10 @@ class _ScenarioBuilder:
             self.sink.add(node.pos, "SC025", "`nodes` is empty")
         built: list[Node] = []
         for node_id, key_pos, value in node.items:
-            if not SNAKE_ID.match(node_id):
+            if len(node_id) > MAX_ID:
+                self.read.too_long(key_pos, "a node id", len(node_id), MAX_ID)
+                continue
+            if not SNAKE_ID.fullmatch(node_id):
                 self.sink.add(key_pos, "SC021", f"node id '{node_id}' must be snake_case")
                 continue
             item = self._node(node_id, key_pos, value)
@@ -333,7 +344,7 @@ class _ScenarioBuilder:
         )
 
     def _reported_at(self, pos: Position) -> bool:
-        return any(p.line == pos.line and p.col == pos.col for p in self.sink.items)
+        return self.sink.reported_at(pos)
 
     def _check_graph(self, start: str, nodes: list[Node]) -> None:
         index = {node.id: node for node in nodes}
@@ -371,11 +382,36 @@ def _reach(roots: list[str], edges: dict[str, list[str]]) -> set[str]:
     return seen
 
 
+# What each file's bytes gave, by path and content: a command that meets a file twice (a
+# campaign and its levels, a level and the campaign beside it) parses it once. Keyed by the
+# content's hash, so an edited file is always parsed again. Results are immutable.
+_PARSED: OrderedDict[tuple[str, str], Scenario | ScenarioError] = OrderedDict()
+_PARSED_LIMIT = 64
+
+
 def parse_scenario(data: bytes, path: str = "<scenario>") -> Scenario:
     """Build a validated scenario from a file's bytes."""
+    digest = hashlib.sha256(data).hexdigest()
+    key = (path, digest)
+    result = _PARSED.get(key)
+    if result is None:
+        result = _parse(data, path, digest)
+        _PARSED[key] = result
+        if len(_PARSED) > _PARSED_LIMIT:
+            _PARSED.popitem(last=False)
+    else:
+        _PARSED.move_to_end(key)
+    if isinstance(result, ScenarioError):
+        raise ScenarioError(result.problems)
+    return result
+
+
+def _parse(data: bytes, path: str, digest: str) -> Scenario | ScenarioError:
     sink = ProblemSink(path)
-    scenario = _build(decode(data, sink), path, hashlib.sha256(data).hexdigest(), sink)
-    sink.raise_if_any()
+    with loading():
+        scenario = _build(decode(data, sink), path, digest, sink)
+    if sink.items:
+        return ScenarioError(sink.items)
     assert scenario is not None  # every failure path reports a problem
     return scenario
 

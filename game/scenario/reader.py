@@ -13,8 +13,20 @@ from game.scenario.source import YMap, YNode, YScalar, YSeq
 
 E = TypeVar("E", bound=StrEnum)
 
+# Matched whole (`fullmatch`): with `match`, "$" also matches before a final newline, so an id
+# ending in "\n" passed. The anchors stay for the JSON Schema, whose patterns search.
 SNAKE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 KEBAB_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+# Longest text each field may hold, in characters. Generous (the longest shipped line is under
+# 500), but bounded: a 10,000-character title froze the call screen, and every later step
+# (layout, records, reports) pays for length.
+MAX_ID = 64
+MAX_TITLE = 100
+MAX_NAME = 80
+MAX_SUMMARY = 600
+MAX_LINE = 2_000
+MAX_TEXT = 2_000  # anything else that is text (tags, targets, file names, ...)
 
 
 def kind_name(node: YNode) -> str:
@@ -65,16 +77,22 @@ class Reader:
                 self.sink.add(at or node.pos, "SC007", f"{what} is missing `{key}`")
         return node
 
-    def string(self, node: YNode | None, what: str) -> str | None:
+    def string(self, node: YNode | None, what: str, limit: int = MAX_TEXT) -> str | None:
         if node is None:
             return None
         if isinstance(node, YScalar) and isinstance(node.value, str):
             if not node.value.strip():
                 self.sink.add(node.pos, "SC008", f"{what} must not be empty")
                 return None
+            if len(node.value) > limit:
+                self.too_long(node.pos, what, len(node.value), limit)
+                return None
             return node.value
         self.sink.add(node.pos, "SC008", f"{what} must be text, not {kind_name(node)}")
         return None
+
+    def too_long(self, pos: Position, what: str, length: int, limit: int) -> None:
+        self.sink.add(pos, "SC030", f"{what} is {length:,} characters long; the limit is {limit:,}")
 
     def integer(self, node: YNode | None, what: str, low: int, high: int) -> int | None:
         if node is None:
@@ -103,15 +121,15 @@ class Reader:
     def ident(
         self, node: YNode | None, what: str, pattern: re.Pattern[str], style: str
     ) -> str | None:
-        text = self.string(node, what)
+        text = self.string(node, what, MAX_ID)
         if text is None or node is None:
             return None
-        if not pattern.match(text):
+        if not pattern.fullmatch(text):
             self.sink.add(node.pos, "SC021", f"{what} '{text}' must be {style}")
             return None
         return text
 
-    def text(self, node: YNode | None, what: str) -> Text | None:
+    def text(self, node: YNode | None, what: str, limit: int = MAX_LINE) -> Text | None:
         """A string, or a mapping of language code to string with English required."""
         if node is None:
             return None
@@ -122,7 +140,7 @@ class Reader:
                 if code not in LANGUAGES:
                     self.sink.unknown(key_pos, "SC024", "language code", code, LANGUAGES)
                     continue
-                text = self.string(value, f"{what} ({code})")
+                text = self.string(value, f"{what} ({code})", limit)
                 if text is None:
                     continue
                 if code == "en":
@@ -134,7 +152,7 @@ class Reader:
                     self.sink.add(node.pos, "SC015", f"{what} has no English (`en`) text")
                 return None
             return Text(english, tuple(others))
-        text = self.string(node, what)
+        text = self.string(node, what, limit)
         return None if text is None else Text(text)
 
     def sequence(

@@ -10,6 +10,7 @@ scale less than body text so a 200 % screen still has room for what matters.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -118,12 +119,7 @@ class Typography:
                     continue
                 if line:
                     lines.append(line)
-                line = ""
-                while font.size(word)[0] > width and len(word) > 1:
-                    cut = _fit(font, word, width)
-                    lines.append(word[:cut])
-                    word = word[cut:]
-                line = word
+                line = _split_long_word(font, word, width, lines)
             lines.append(line)
         result = tuple(lines)
         self._wraps[key] = result
@@ -159,22 +155,59 @@ class Typography:
         return y
 
     def fit_line(self, text: str, style: str, width: int) -> str:
-        """The text, shortened with an ellipsis if one line cannot hold it."""
+        """The text, shortened with an ellipsis if one line cannot hold it.
+
+        Measures O(log n) prefixes no longer than about twice what fits, so a 1 MB title
+        costs what a 100-character one does (it used to drop one character at a time).
+        """
         font = self.font(style)
-        if font.size(text)[0] <= width:
+        if _longest_fitting(lambda n: font.size(text[:n])[0] <= width, len(text)) == len(text):
             return text
-        while text and font.size(text + "…")[0] > width:
-            text = text[:-1]
-        return text.rstrip() + "…"
+        keep = _longest_fitting(lambda n: font.size(text[:n] + "…")[0] <= width, len(text))
+        return text[:keep].rstrip() + "…"
 
 
-def _fit(font: pygame.font.Font, word: str, width: int) -> int:
-    """How many leading characters of `word` fit in `width` (at least one)."""
-    low, high = 1, len(word)
+def _longest_fitting(fits: Callable[[int], bool], length: int) -> int:
+    """The largest n in 0..length with fits(n), for a test that holds up to some n and no further.
+
+    Galloping from the short end, then bisecting: about 2·log2(answer) calls, none of them on
+    a prefix much longer than twice the answer, whatever `length` is.
+    """
+    low, probe = 0, 16  # fits(0) holds: the empty prefix
+    while probe < length:
+        if not fits(probe):
+            high = probe - 1
+            break
+        low, probe = probe, probe * 2
+    else:
+        if fits(length):
+            return length
+        high = length - 1
     while low < high:
         mid = (low + high + 1) // 2
-        if font.size(word[:mid])[0] <= width:
+        if fits(mid):
             low = mid
         else:
             high = mid - 1
     return low
+
+
+def _split_long_word(font: pygame.font.Font, word: str, width: int, lines: list[str]) -> str:
+    """Append full-width pieces of `word` to `lines`; return the last piece, which fits.
+
+    Each piece is measured from an offset (no copy of the rest of the word per piece), so a
+    word of n characters costs O(n log n), not O(n²).
+    """
+    start = 0
+    while True:
+        rest = len(word) - start
+
+        def fits(n: int, start: int = start) -> bool:
+            return font.size(word[start : start + n])[0] <= width
+
+        cut = _longest_fitting(fits, rest)
+        if cut >= rest or rest <= 1:
+            return word[start:]
+        cut = max(cut, 1)  # a glyph wider than the line still gets a line of its own
+        lines.append(word[start : start + cut])
+        start += cut

@@ -228,8 +228,9 @@ def test_report_needs_a_supervisor_login(cohort: Cohort, tmp_path: Path) -> None
     ana = room.reset(admin, "Ana Cruz")
     assert ana.login is not None and ana.secret is not None
     refused = _report(cohort.room.url_for(ana.login, ana.secret), tmp_path / "a.html", tmp_path)
-    assert refused.returncode == 1
-    assert "supervisor" in refused.stderr and not (tmp_path / "a.html").exists()
+    assert refused.returncode == 4  # the records cannot be read (docs/supervisors.md)
+    assert "a trainee's" in refused.stderr and "supervisor" in refused.stderr
+    assert not (tmp_path / "a.html").exists()
     assert ana.secret not in refused.stderr + refused.stdout
     allowed = _report(cohort.supervisor_url, tmp_path / "b.html", tmp_path)
     assert allowed.returncode == 0, allowed.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import update
 
 from game.engine.session import Phase
@@ -46,6 +47,7 @@ def test_a_store_keeps_its_own_live_call(store: SqlStore) -> None:
     assert (attempt.status, attempt.turn_count) == (AttemptStatus.IN_PROGRESS, 3)
 
 
+@pytest.mark.slow  # starts a process and kills it
 def test_a_live_call_in_another_process_is_left_alone_until_it_dies(store: SqlStore) -> None:
     ana = store.add_trainee("Ana")
     with spawn("hold", store.url, ana.id, 2, stdin=True) as worker:

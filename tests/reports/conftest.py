@@ -7,11 +7,15 @@ so every test still gets its own file to read and write.
 from __future__ import annotations
 
 import shutil
+import sqlite3
+import uuid
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
+from game.records.namespace import NAMESPACE_SETTING
 from game.records.store import SqlStore, open_store
 from tests.pg import pg_server, pg_url  # noqa: F401  (PostgreSQL fixtures for the tests here)
 from tests.reports.seed import Demo, fill_demo
@@ -42,6 +46,12 @@ def demo(demo_template: tuple[Path, Demo], tmp_path: Path) -> Demo:
         source = template.with_name(DB_NAME + suffix)
         if source.exists():
             shutil.copyfile(source, target.with_name(DB_NAME + suffix))
+    # A copy is a room of its own: its own statement-id namespace, as a new database gets,
+    # so tests sharing one LRS do not see each other's statements as already there.
+    with closing(sqlite3.connect(target)) as conn, conn:
+        conn.execute(
+            "UPDATE settings SET value = ? WHERE key = ?", (str(uuid.uuid4()), NAMESPACE_SETTING)
+        )
     return made
 
 

@@ -192,7 +192,7 @@ def test_export_command_writes_a_json_array(
         (["--format", "csv", "--lrs", "http://127.0.0.1:9/xAPI"], "--lrs sends xAPI"),
         (["--format", "xapi", "--turns"], "--turns is for CSV"),
         (["--format", "xapi", "--lrs", "http://127.0.0.1:9/xAPI", "--lrs-user", "u"],
-         "give both --lrs-user and --lrs-password"),
+         "give both the LRS user and password"),
     ],
 )  # fmt: skip
 def test_export_usage_errors(

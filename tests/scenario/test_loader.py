@@ -173,6 +173,8 @@ CASES = [
         "SC028",
         "great",
     ),
+    ("escaped control character", ('customer: "Bye."', 'customer: "By\\x1be."'), "SC029", "\\x1b"),
+    ("text too long", ("title: Tiny", "title: " + "T" * 101), "SC030", "TTT"),
 ]
 
 
