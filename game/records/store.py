@@ -321,7 +321,7 @@ def _pg_connect_args(parsed: URL, timeouts: DbTimeouts) -> dict[str, Any]:
 
 
 def _create_engine(url: str, timeouts: DbTimeouts | None = None) -> Engine:
-    timeouts = timeouts or DbTimeouts()
+    timeouts = timeouts or DbTimeouts.from_env()  # every opening, read-only ones too
     try:
         parsed = make_url(url)
     except ArgumentError:
