@@ -93,9 +93,11 @@ class Persona:
 
 @dataclass(frozen=True, slots=True)
 class DeadAirRule:
-    grace: float
-    rate: float
-    nudge_after: float
+    grace: float  # seconds past the reading time before silence costs
+    rate: float  # anger per second of silence past that
+    nudge_after: float  # "are you still there?" this long after the reading time
+    cap: float  # the most anger silence adds at one decision
+    give_up: float  # seconds of silence past the allowance after which the customer leaves
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +128,7 @@ class ModelParams:
     hollow_thanks_at: float
     debt_rating: str
     threat_floor: int
+    reading_wpm: float  # words per minute a second-language reader gets to read the screen
 
 
 @dataclass(frozen=True, slots=True)

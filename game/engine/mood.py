@@ -268,6 +268,8 @@ def apply(catalog: Catalog, mood: Mood, ctx: Context, judgement: Judgement) -> A
     return Applied(after, relax, blown)
 
 
-def dead_air_anger(seconds: float, grace: float, rate: float) -> float:
-    """Anger added by silence: nothing during the grace period, then a steady climb."""
-    return max(0.0, seconds - grace) * rate
+def dead_air_anger(
+    seconds: float, allowance: float, rate: float, cap: float = float("inf")
+) -> float:
+    """Anger added by silence: nothing within the allowance, then a steady climb to `cap`."""
+    return min(cap, max(0.0, seconds - allowance) * rate)

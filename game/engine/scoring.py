@@ -10,7 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from game.engine.catalog import load_catalog
-from game.engine.session import Effect, Phase, SessionState, Turn
+from game.engine.session import (
+    PACE_POINTS_MAX,
+    Effect,
+    Phase,
+    SessionState,
+    Turn,
+    pace_cost,
+)
 from game.scenario.model import Persona, Rating, Scenario
 
 PRACTICE_POINTS = 60
@@ -66,6 +73,7 @@ class Debrief:
     practice_points: float
     outcome_points: float
     calm_points: float
+    pace_points: float  # zero or negative: what silence past the reading allowance cost
     turns: tuple[TurnReview, ...]
     competencies: tuple[CompetencyScore, ...]
     first_step_turn: tuple[tuple[str, int | None], ...]  # step -> first turn that served it
@@ -96,8 +104,17 @@ def practice_fraction(weights: list[int], qualities: list[float]) -> float:
     return numerator / denominator if denominator else 0.0
 
 
-def total_score(practice_points: float, outcome_points: float, calm_points: float) -> int:
-    return max(0, min(100, round(practice_points + outcome_points + calm_points)))
+def total_score(
+    practice_points: float, outcome_points: float, calm_points: float, pace_points: float = 0.0
+) -> int:
+    return max(0, min(100, round(practice_points + outcome_points + calm_points + pace_points)))
+
+
+def pace_points(turns: tuple[Turn, ...]) -> float:
+    """The Pace line: silence past each screen's reading allowance costs points of its own
+    (`PACE_POINTS_PER_ANGER` per point of anger it added, at most `PACE_POINTS_MAX`)."""
+    lost = sum(pace_cost(t).points for t in turns)
+    return -min(float(PACE_POINTS_MAX), lost)
 
 
 def is_pass(score: int, pass_score: int, rating: Rating, promise_broken: bool) -> bool:
@@ -133,7 +150,8 @@ def debrief(
     practice_points = PRACTICE_POINTS * practice
     outcome_points = OUTCOME_POINTS * OUTCOME_VALUE[outcome.rating]
     calm_points = CALM_POINTS * (100 - outcome.final_anger) / 100
-    score = total_score(practice_points, outcome_points, calm_points)
+    pace = pace_points(state.turns)
+    score = total_score(practice_points, outcome_points, calm_points, pace)
     promise_broken = any(e.source == "debt" for e in outcome.effects)
 
     required = _required_steps(scenario, state)
@@ -184,6 +202,7 @@ def debrief(
         practice_points=round(practice_points, 1),
         outcome_points=round(outcome_points, 1),
         calm_points=round(calm_points, 1),
+        pace_points=round(pace, 1),
         turns=reviews,
         competencies=competencies,
         first_step_turn=tuple(first_step.items()),

@@ -111,6 +111,8 @@ class Turn:
     effects: tuple[Effect, ...]
     quality: float
     feedback: Text | None  # the scenario author's override, if any
+    reading: float = 0.0  # seconds allowed to read the screen before the silence clock started
+    allowance: float = 0.0  # reading plus the channel's grace: silence up to this was free
 
     @property
     def delta(self) -> int:
@@ -293,17 +295,19 @@ def proceed(scenario: Scenario, state: SessionState) -> SessionState:
 
 
 def tick(scenario: Scenario, state: SessionState, seconds: float) -> SessionState:
-    """Time passes while the trainee decides; on a live channel, silence costs."""
+    """Time passes while the trainee decides; on a live channel, silence past the reading
+    allowance costs."""
     if state.phase is not Phase.CHOOSING or seconds <= 0:
         return state
     silence = state.silence + seconds
     rule = dead_air_rule(scenario, state.timer)
     if rule is None:
         return replace(state, silence=silence)
-    added = int(np.rint(dead_air_anger(silence, rule.grace, rule.rate)))
-    nudged = state.nudged or silence >= rule.nudge_after
-    if state.anger + added >= 100:
-        effect = _silence_effect(added, silence)
+    allowance = reading_allowance(scenario, state.node, state.timer)
+    added = silence_anger(scenario, state.node, state.timer, silence)
+    nudged = state.nudged or silence >= allowance + rule.nudge_after - rule.grace
+    if state.anger + added >= 100 or silence - allowance >= rule.give_up:
+        effect = _silence_effect(max(0, 100 - state.anger), silence, allowance)
         timed_out = replace(
             state,
             silence=silence,
@@ -326,11 +330,11 @@ def choose(scenario: Scenario, state: SessionState, number: int) -> tuple[Sessio
         )
     catalog = load_catalog()
     choice = node.choices[number - 1]
-    rule = dead_air_rule(scenario, state.timer)
-    silence_added = 0
-    if rule is not None:
-        silence_added = int(np.rint(dead_air_anger(state.silence, rule.grace, rule.rate)))
-    anger_before = min(100, state.anger + silence_added)
+    rule_on = dead_air_rule(scenario, state.timer) is not None
+    silence_added = silence_anger(scenario, state.node, state.timer, state.silence)
+    allowance = reading_allowance(scenario, state.node, state.timer)
+    lookup_silence = _lookup_silence(scenario, state, node, choice.techniques)
+    anger_before = min(100, state.anger + silence_added + lookup_silence)
 
     mood = _mood(catalog, state, anger_before)
     ctx = _context(catalog, scenario, state.policy, node)
@@ -341,8 +345,10 @@ def choose(scenario: Scenario, state: SessionState, number: int) -> tuple[Sessio
     applied = apply(catalog, mood, ctx, verdict)
 
     effects: list[Effect] = []
+    if lookup_silence > 0:
+        effects.append(_lookup_silence_effect(lookup_silence, state.silence))
     if silence_added > 0:
-        effects.append(_silence_effect(silence_added, state.silence))
+        effects.append(_silence_effect(silence_added, state.silence, allowance))
     for tid in choice.techniques:
         technique = catalog.techniques[tid]
         case = technique.cases[int(verdict.case[0, technique.index])]
@@ -400,6 +406,8 @@ def choose(scenario: Scenario, state: SessionState, number: int) -> tuple[Sessio
         effects=tuple(effects),
         quality=turn_quality(effects),
         feedback=choice.feedback,
+        reading=reading_seconds(scenario, node.id, state.timer) if rule_on else 0.0,
+        allowance=allowance if rule_on else 0.0,
     )
     uses = dict(state.uses)
     for tid in choice.techniques:
@@ -496,8 +504,46 @@ def dead_air_rule(scenario: Scenario, timer: TimerMode) -> DeadAirRule | None:
     if rule is None or timer is TimerMode.OFF:
         return None
     if timer is TimerMode.RELAXED:
-        return DeadAirRule(rule.grace * 2, rule.rate / 2, rule.nudge_after * 2)
+        return DeadAirRule(
+            rule.grace * 2, rule.rate / 2, rule.nudge_after * 2, rule.cap, rule.give_up * 2
+        )
     return rule
+
+
+def screen_words(scenario: Scenario, node_id: str) -> int:
+    """Words on screen at a decision: the customer's line and every reply, in English, so
+    that an attempt is timed (and replays) the same in every language."""
+    node = scenario.node(node_id)
+    return len(node.customer.en.split()) + sum(len(c.say.en.split()) for c in node.choices)
+
+
+def reading_seconds(scenario: Scenario, node_id: str, timer: TimerMode = TimerMode.NORMAL) -> float:
+    """How long reading the screen takes at the catalog's reading speed (half speed relaxed)."""
+    wpm = load_catalog().params.reading_wpm
+    if timer is TimerMode.RELAXED:
+        wpm /= 2
+    return 60.0 * screen_words(scenario, node_id) / wpm
+
+
+def reading_allowance(
+    scenario: Scenario, node_id: str, timer: TimerMode = TimerMode.NORMAL
+) -> float:
+    """Seconds of silence that cost nothing at this decision: the time to read what is on
+    screen (customer line and all replies, at `reading_wpm`) plus the channel's grace.
+    The silence clock starts when this runs out; without a timer it never does."""
+    rule = dead_air_rule(scenario, timer)
+    if rule is None:
+        return float("inf")
+    return reading_seconds(scenario, node_id, timer) + rule.grace
+
+
+def silence_anger(scenario: Scenario, node_id: str, timer: TimerMode, silence: float) -> int:
+    """Anger that `silence` seconds add at this decision, past the reading allowance."""
+    rule = dead_air_rule(scenario, timer)
+    if rule is None:
+        return 0
+    allowance = reading_allowance(scenario, node_id, timer)
+    return int(np.rint(dead_air_anger(silence, allowance, rule.rate, rule.cap)))
 
 
 def live_anger(scenario: Scenario, state: SessionState) -> float:
@@ -505,7 +551,37 @@ def live_anger(scenario: Scenario, state: SessionState) -> float:
     rule = dead_air_rule(scenario, state.timer)
     if state.phase is not Phase.CHOOSING or rule is None:
         return float(state.anger)
-    return min(100.0, state.anger + dead_air_anger(state.silence, rule.grace, rule.rate))
+    allowance = reading_allowance(scenario, state.node, state.timer)
+    return min(100.0, state.anger + dead_air_anger(state.silence, allowance, rule.rate, rule.cap))
+
+
+@dataclass(frozen=True, slots=True)
+class PaceCost:
+    """What the pace of one turn cost: its own lesson, never part of the reply's verdict."""
+
+    seconds: float  # silence before the reply
+    reading: float  # seconds allowed for reading the screen
+    allowance: float  # reading plus the channel's grace: silence up to this was free
+    anger: int  # anger the silence added past the allowance
+    points: float  # score points the Pace line lost for it
+    lookup: bool  # silent at a lookup without keeping them informed (a G-RESOLVE-7 mistake)
+
+
+PACE_POINTS_PER_ANGER = 0.25  # the Pace line loses this many points per point of silence anger
+PACE_POINTS_MAX = 10  # ... and never more than this over a whole call
+
+
+def pace_cost(turn: Turn) -> PaceCost:
+    """What pace cost on `turn`: seconds taken, reading allowance, anger added, points lost."""
+    anger = sum(e.anger for e in turn.effects if e.source == "silence")
+    return PaceCost(
+        seconds=turn.silence,
+        reading=turn.reading,
+        allowance=turn.allowance,
+        anger=anger,
+        points=round(PACE_POINTS_PER_ANGER * anger, 2),
+        lookup=any(e.source == "lookup_silence" for e in turn.effects),
+    )
 
 
 def line_text(scenario: Scenario, node_id: str, lang: str = "en") -> str:
@@ -565,18 +641,47 @@ def _threat_effect(added: int) -> Effect:
     )
 
 
-def _silence_effect(added: int, silence: float) -> Effect:
-    """Dead air is judged: a slow answer makes the turn a poor one (G-RESOLVE-7)."""
-    return replace(
-        _side_effect(
-            "silence",
-            "dead_air",
-            added,
-            "G-RESOLVE-7",
-            "dead air",
-            f"{silence:.0f} seconds of silence before you answered. Dead air feels like being ignored.",
-        ),
-        quality=-0.5,
+def _silence_effect(added: int, silence: float, allowance: float) -> Effect:
+    """Pace is its own lesson: silence past the reading allowance costs anger and Pace points,
+    never the verdict on the reply that followed."""
+    return _side_effect(
+        "silence",
+        "slow",
+        added,
+        "G-RESOLVE-7",
+        "slow answer",
+        f"{silence:.0f} seconds before you answered, {max(0.0, silence - allowance):.0f} past the "
+        "time to read the screen: the customer heard only silence. Answer a little sooner; "
+        "a short holding phrase buys time.",
+    )
+
+
+def _lookup_silence(
+    scenario: Scenario, state: SessionState, node: Node, techniques: tuple[str, ...]
+) -> int:
+    """At a lookup the customer waits on you: silence past the channel's grace (no reading
+    allowance: they cannot see you read) without keeping them informed is dead air, the
+    G-RESOLVE-7 mistake. Returns the anger it adds beyond the ordinary pace cost."""
+    rule = dead_air_rule(scenario, state.timer)
+    if rule is None or "lookup" not in node.tags or "keep_informed" in techniques:
+        return 0
+    if state.silence <= rule.grace:
+        return 0
+    total = int(np.rint(dead_air_anger(state.silence, rule.grace, rule.rate, rule.cap)))
+    return max(1, total - silence_anger(scenario, node.id, state.timer, state.silence))
+
+
+def _lookup_silence_effect(added: int, silence: float) -> Effect:
+    """Silent during a lookup without keeping them informed: a mistake in its own right."""
+    return Effect(
+        "lookup_silence",
+        "dead_air",
+        added,
+        "G-RESOLVE-7",
+        "dead air",
+        f"{silence:.0f} seconds of silence while they waited on your lookup, and no word to say "
+        "what you were doing. Talk them through it: dead air feels like being ignored.",
+        quality=-1.0,
     )
 
 
@@ -715,6 +820,8 @@ def turn_to_json(t: Turn) -> dict[str, Any]:
         "effects": [_effect_to_json(e) for e in t.effects],
         "quality": t.quality,
         "feedback": None if t.feedback is None else _text_to_json(t.feedback),
+        "reading": t.reading,
+        "allowance": t.allowance,
     }
 
 
@@ -732,6 +839,8 @@ def turn_from_json(d: dict[str, Any]) -> Turn:
         effects=tuple(_effect_from_json(e) for e in d["effects"]),
         quality=float(d["quality"]),
         feedback=None if d["feedback"] is None else _text_from_json(d["feedback"]),
+        reading=float(d.get("reading", 0.0)),
+        allowance=float(d.get("allowance", 0.0)),
     )
 
 
