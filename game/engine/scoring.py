@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from game.engine.catalog import load_catalog
 from game.engine.session import (
     PACE_POINTS_MAX,
@@ -18,18 +20,33 @@ from game.engine.session import (
     Turn,
     pace_cost,
 )
+from game.engine.step import (
+    CALM_POINTS,
+    CRITICAL_TAGS,
+    DEFAULT_PASS_SCORE,
+    MISTAKE_WEIGHT,
+    OUTCOME_POINTS,
+    OUTCOME_VALUE,
+    PRACTICE_POINTS,
+    RATINGS,
+    practice_share,
+    quality_steps,
+    score_points,
+)
+from game.engine.step import turn_weight as step_weight
 from game.scenario.model import Persona, Rating, Scenario
 
-PRACTICE_POINTS = 60
-OUTCOME_POINTS = 25
-CALM_POINTS = 15
-DEFAULT_PASS_SCORE = 70
+__all__ = [
+    "CALM_POINTS",
+    "CRITICAL_TAGS",
+    "DEFAULT_PASS_SCORE",
+    "MISTAKE_WEIGHT",
+    "OUTCOME_POINTS",
+    "OUTCOME_VALUE",
+    "PRACTICE_POINTS",
+]
+
 GRADES = ((90, "A"), (80, "B"), (70, "C"), (60, "D"), (0, "F"))
-OUTCOME_VALUE = {Rating.GOOD: 1.0, Rating.PARTIAL: 0.5, Rating.BAD: 0.0}
-# Moments where judgement matters most weigh double.
-CRITICAL_TAGS = frozenset(
-    {"abusive", "threat", "requests_supervisor", "beyond_authority", "refund_history"}
-)
 ORDERED_STEPS = ("listen", "recap", "apologise", "resolve")
 
 
@@ -87,27 +104,22 @@ class Debrief:
         return not any(review.skipped for review in self.turns)
 
 
-MISTAKE_WEIGHT = 2  # a turn that broke a guide counts double: one argument can lose a customer
-
-
 def turn_weight(anger_before: int, tags: frozenset[str], quality: float = 1.0) -> int:
-    """How much a turn counts, in hundredths: angrier and critical moments count more, and
-    a mistake counts more than a good move earns."""
-    weight = 100 + anger_before + (100 if tags & CRITICAL_TAGS else 0)
-    return weight * MISTAKE_WEIGHT if quality < 0 else weight
+    """How much a turn counts, in hundredths (the turn step's rule, for one turn)."""
+    return int(
+        step_weight(
+            np.array([anger_before]),
+            np.array([bool(tags & CRITICAL_TAGS)]),
+            quality_steps(np.array([quality])),
+        )[0]
+    )
 
 
 def practice_fraction(weights: list[int], qualities: list[float]) -> float:
     """Weighted share of guide-following, computed in integers so every path agrees exactly."""
-    numerator = sum(w * (round(2 * q) + 2) for w, q in zip(weights, qualities, strict=True))
-    denominator = 4 * sum(weights)
-    return numerator / denominator if denominator else 0.0
-
-
-def total_score(
-    practice_points: float, outcome_points: float, calm_points: float, pace_points: float = 0.0
-) -> int:
-    return max(0, min(100, round(practice_points + outcome_points + calm_points + pace_points)))
+    steps = quality_steps(np.array(qualities, dtype=np.float64))
+    numerator = int((np.array(weights, dtype=np.int64) * (steps + 2)).sum())
+    return float(practice_share(np.array([numerator]), np.array([sum(weights)]))[0])
 
 
 def pace_points(turns: tuple[Turn, ...]) -> float:
@@ -147,11 +159,15 @@ def debrief(
 
     weights = [turn_weight(t.anger_before, t.tags, t.quality) for t in state.turns]
     practice = practice_fraction(weights, [t.quality for t in state.turns])
-    practice_points = PRACTICE_POINTS * practice
-    outcome_points = OUTCOME_POINTS * OUTCOME_VALUE[outcome.rating]
-    calm_points = CALM_POINTS * (100 - outcome.final_anger) / 100
     pace = pace_points(state.turns)
-    score = total_score(practice_points, outcome_points, calm_points, pace)
+    parts = score_points(
+        np.array([practice]),
+        np.array([RATINGS.index(outcome.rating)]),
+        np.array([outcome.final_anger]),
+        np.array([pace]),
+    )
+    practice_points, outcome_points, calm_points = (float(p[0]) for p in parts[:3])
+    score = int(parts[3][0])
     promise_broken = any(e.source == "debt" for e in outcome.effects)
 
     required = _required_steps(scenario, state)

@@ -18,9 +18,22 @@ from typing import Any
 import numpy as np
 
 from game.engine.catalog import Catalog, DeadAirRule, load_catalog
-from game.engine.mood import Context, Mood, apply, dead_air_anger, judge
+from game.engine.mood import Mood, dead_air_anger
+from game.engine.step import (
+    BLOWUP,
+    ENDING,
+    RATINGS,
+    RUNNING,
+    Batch,
+    Compiled,
+    advance,
+    compiled_for,
+    finish,
+)
+from game.engine.step import ENDS_DESPITE_BLOWUP as ENDS_DESPITE_BLOWUP
+from game.engine.step import JUDGED_ENDINGS as JUDGED_ENDINGS
+from game.engine.step import MAX_TURNS as MAX_TURNS
 from game.scenario.model import (
-    BLOWUP_NODE,
     AbusivePolicy,
     EndingKind,
     Node,
@@ -32,7 +45,6 @@ from game.scenario.model import (
 )
 
 STATE_VERSION = 1
-MAX_TURNS = 50  # a conversation that long is going in circles; the customer gives up
 
 # Built-in endings: the customer blew up (no `blowup` node), timed out on dead air, or gave up.
 BLOWUP_LINE = "(blowup)"
@@ -49,10 +61,6 @@ NUDGE_LINES: dict[str, str] = {
     "chat": "Hello?? Is anyone there?",
     "email": "",
 }
-JUDGED_ENDINGS = ("escalate", "hang_up", "call_security")  # these decide their ending's rating
-# Endings that stand even when anger hits 100 on the way there: the agent or the customer
-# ended it. A blown-up customer never reaches "resolved" or "escalated".
-ENDS_DESPITE_BLOWUP = (EndingKind.CUSTOMER_LEFT, EndingKind.CALL_ENDED, EndingKind.SECURITY)
 
 
 class Phase(StrEnum):
@@ -336,13 +344,11 @@ def choose(scenario: Scenario, state: SessionState, number: int) -> tuple[Sessio
     lookup_silence = _lookup_silence(scenario, state, node, choice.techniques)
     anger_before = min(100, state.anger + silence_added + lookup_silence)
 
-    mood = _mood(catalog, state, anger_before)
-    ctx = _context(catalog, scenario, state.policy, node)
-    chosen = np.zeros((1, len(catalog.technique_order)), dtype=bool)
-    for tid in choice.techniques:
-        chosen[0, catalog.techniques[tid].index] = True
-    verdict = judge(catalog, mood, ctx, chosen)
-    applied = apply(catalog, mood, ctx, verdict)
+    compiled = compiled_for(scenario, state.policy, catalog)
+    batch = _batch_of_one(compiled, catalog, state, anger_before)
+    flat = int(compiled.choice_offset[compiled.node_index[node.id]]) + number - 1
+    lookup_quality = np.array([-1.0]) if lookup_silence else None
+    step = advance(compiled, catalog, batch, np.array([flat], dtype=np.int64), lookup_quality)
 
     effects: list[Effect] = []
     if lookup_silence > 0:
@@ -351,12 +357,12 @@ def choose(scenario: Scenario, state: SessionState, number: int) -> tuple[Sessio
         effects.append(_silence_effect(silence_added, state.silence, allowance))
     for tid in choice.techniques:
         technique = catalog.techniques[tid]
-        case = technique.cases[int(verdict.case[0, technique.index])]
+        case = technique.cases[int(step.verdict.case[0, technique.index])]
         effects.append(
             Effect(
                 source=tid,
                 case=case.name,
-                anger=int(verdict.anger[0, technique.index]),
+                anger=int(step.verdict.anger[0, technique.index]),
                 principle=case.principle,
                 short=case.short,
                 reason=case.reason,
@@ -364,7 +370,7 @@ def choose(scenario: Scenario, state: SessionState, number: int) -> tuple[Sessio
                 also=case.also,
             )
         )
-    relax = int(applied.relax[0])
+    relax = int(step.applied.relax[0])
     if relax:
         effects.append(
             _side_effect(
@@ -376,25 +382,14 @@ def choose(scenario: Scenario, state: SessionState, number: int) -> tuple[Sessio
                 "Feeling heard, they eased off a little.",
             )
         )
-    after = applied.mood
-    flags = state.flags | frozenset(choice.sets)
-    turn_number = state.turn_count + 1
-    blown = bool(applied.blown[0])
-    anger_after = 100 if blown else int(after.anger[0])
-    target = choice.next_node(anger_after, flags, turn_number)
-    ending = scenario.node(target).ending
-    target_node = scenario.node(target)
-    if not blown and ending is None and target_node.flare:
-        flared = min(99, anger_after + target_node.flare)
-        if flared > anger_after:
-            effects.append(_flare_effect(flared - anger_after))
-            anger_after = flared
-    floor = catalog.params.threat_floor
-    if not blown and ending is None and "threat" in target_node.tags and anger_after < floor:
-        effects.append(_threat_effect(floor - anger_after))
-        anger_after = floor
+    if int(step.flared[0]):
+        effects.append(_flare_effect(int(step.flared[0])))
+    if int(step.lifted[0]):
+        effects.append(_threat_effect(int(step.lifted[0])))
+    after = batch.mood
+    anger_after = int(after.anger[0])
     turn = Turn(
-        number=turn_number,
+        number=state.turn_count + 1,
         node=node.id,
         choice=number,
         say=choice.say,
@@ -404,7 +399,7 @@ def choose(scenario: Scenario, state: SessionState, number: int) -> tuple[Sessio
         anger_after=anger_after,
         silence=state.silence,
         effects=tuple(effects),
-        quality=turn_quality(effects),
+        quality=float(step.quality[0]),
         feedback=choice.feedback,
         reading=reading_seconds(scenario, node.id, state.timer) if rule_on else 0.0,
         allowance=allowance if rule_on else 0.0,
@@ -421,24 +416,28 @@ def choose(scenario: Scenario, state: SessionState, number: int) -> tuple[Sessio
         debt=int(after.debt[0]),
         helped=int(after.helped[0]),
         boundary=bool(after.boundary[0]),
-        policy_broken=state.policy_broken or bool(verdict.breaks_policy[0]),
+        policy_broken=bool(batch.policy_broken[0]),
         uses=tuple(sorted(uses.items())),
-        flags=flags,
+        flags=state.flags | frozenset(choice.sets),
         turns=(*state.turns, turn),
         events=(*state.events, Event(number, state.silence)),
         silence=0.0,
         nudged=False,
     )
-    target_is_end = ending is not None
-    if blown and (ending is None or ending.kind not in ENDS_DESPITE_BLOWUP):
-        if scenario.has_blowup:
-            return _enter_ending(scenario, played, BLOWUP_NODE, "blowup"), turn
+    cause = int(batch.cause[0])
+    if cause == RUNNING:
+        return replace(
+            played, node=compiled.node_ids[int(step.target[0])], phase=Phase.SPEAKING
+        ), turn
+    if cause == BLOWUP and not scenario.has_blowup:
         return _enter_builtin(played, BLOWUP_LINE, "blowup", ()), turn
-    if target_is_end:
-        return _enter_ending(scenario, played, target, "ending"), turn
-    if turn_number >= MAX_TURNS:
-        return _enter_builtin(played, TURN_LIMIT_LINE, "turn_limit", ()), turn
-    return replace(played, node=target, phase=Phase.SPEAKING), turn
+    if cause in (BLOWUP, ENDING):
+        ending_node = compiled.node_ids[int(batch.node[0])]
+        rating, final, _ = finish(compiled, catalog, batch)
+        how = "ending" if cause == ENDING else "blowup"
+        rated = RATINGS[int(rating[0])]
+        return _enter_ending(scenario, played, ending_node, how, rated, int(final[0])), turn
+    return _enter_builtin(played, TURN_LIMIT_LINE, "turn_limit", ()), turn
 
 
 def replay(
@@ -599,15 +598,6 @@ def shuffled(node: Node, seed: int, turn: int) -> tuple[Any, ...]:
     return tuple(sorted(node.choices, key=lambda c: key(c.number)))
 
 
-def turn_quality(effects: Iterable[Effect]) -> float:
-    """A turn is as good as its best part, unless any part broke a guide: then its worst."""
-    qualities = [e.quality for e in effects if e.quality is not None]
-    if not qualities:
-        return 0.0
-    worst = min(qualities)
-    return worst if worst < 0 else max(qualities)
-
-
 def _is_final(scenario: Scenario, node_id: str) -> bool:
     return node_id in BUILTIN_LINES or scenario.node(node_id).is_end
 
@@ -685,11 +675,13 @@ def _lookup_silence_effect(added: int, silence: float) -> Effect:
     )
 
 
-def _mood(catalog: Catalog, state: SessionState, anger: int) -> Mood:
+def _batch_of_one(c: Compiled, catalog: Catalog, state: SessionState, anger: int) -> Batch:
+    """The session's state as a batch of one row, for the one turn step."""
     uses = np.zeros((1, len(catalog.technique_order)), dtype=np.int64)
     for tid, count in state.uses:
         uses[0, catalog.techniques[tid].index] = count
-    return Mood(
+    batch = Batch(c, catalog, 1, trace=False)
+    batch.mood = Mood(
         anger=np.array([anger], dtype=np.int64),
         heard=np.array([state.heard]),
         trust=np.array([state.trust]),
@@ -699,16 +691,12 @@ def _mood(catalog: Catalog, state: SessionState, anger: int) -> Mood:
         boundary=np.array([state.boundary]),
         uses=uses,
     )
-
-
-def _context(catalog: Catalog, scenario: Scenario, policy: Policy, node: Node) -> Context:
-    tags = np.array([[t in node.tags for t in catalog.tag_order]])
-    return Context(
-        persona=np.array([catalog.personas[scenario.customer.persona.value].index]),
-        transfer_policy=np.array([policy.abusive_caller is AbusivePolicy.TRANSFER]),
-        help_first=np.array([policy.supervisor_request is SupervisorPolicy.HELP_FIRST]),
-        tags=tags,
-    )
+    batch.node[0] = c.node_index[state.node]
+    batch.cause[0] = RUNNING
+    batch.flags[0] = c.flags_mask(state.flags)
+    batch.turns[0] = state.turn_count
+    batch.policy_broken[0] = state.policy_broken
+    return batch
 
 
 def _enter_builtin(
@@ -728,21 +716,13 @@ def _enter_builtin(
 
 
 def _enter_ending(
-    scenario: Scenario, state: SessionState, node_id: str, cause: str
+    scenario: Scenario, state: SessionState, node_id: str, cause: str, rating: Rating, final: int
 ) -> SessionState:
-    catalog = load_catalog()
+    """An authored ending (or the `blowup` node), rated by the turn step's `finish`."""
     ending = scenario.node(node_id).ending
     assert ending is not None
-    rating = (
-        ending.rating
-        or (Rating.BAD if state.policy_broken else None)
-        or _judged_rating(state)
-        or Rating(catalog.endings[ending.kind.value].rating)
-    )
     effects: tuple[Effect, ...] = ()
-    final = state.anger
     if state.debt > 0 and cause == "ending":
-        final = min(100, state.anger + state.debt)
         effects = (
             _side_effect(
                 "debt",
@@ -753,20 +733,8 @@ def _enter_ending(
                 "The promise you couldn't keep came due after the call, and they are angrier than ever.",
             ),
         )
-        if rating is Rating.GOOD and ending.rating is None:
-            rating = Rating(catalog.params.debt_rating)
     outcome = Outcome(ending.kind, rating, node_id, cause, effects, final)
     return replace(state, node=node_id, phase=Phase.SPEAKING, outcome=outcome)
-
-
-def _judged_rating(state: SessionState) -> Rating | None:
-    """Escalating, hanging up and calling security only end well when that last turn was right."""
-    if not state.turns:
-        return None
-    last = state.turns[-1]
-    if any(t in JUDGED_ENDINGS for t in last.techniques):
-        return Rating.GOOD if last.quality > 0 else Rating.BAD
-    return None
 
 
 # ---- JSON ---------------------------------------------------------------------------------
