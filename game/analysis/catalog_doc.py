@@ -15,8 +15,11 @@ CASE_WHEN: dict[str, str] = {
     "done": "the customer has finished venting",
     "repeated": "the moment is tagged `repeated`",
     "at_fault": "the moment is tagged `customer_at_fault`",
-    "ready": "the customer feels heard (heard ≥ 0.5) and has finished venting",
-    "early": "before the customer feels heard",
+    "ready": "the customer asked for a fix (`asks_for_fix`), or has finished venting and the "
+    "problem was recapped or the feeling acknowledged (a `recap` or `empathize` that landed)",
+    "early": "the customer is still venting (`vent` > 0) and didn't ask for a fix",
+    "unacknowledged": "venting is over, but nothing was recapped or acknowledged yet",
+    "nothing_owed": "no promise is standing",
     "abusive": "the moment is tagged `abusive`",
     "unneeded": "nothing abusive, venting over",
     "too_soon": "`requests_supervisor` under `help_first` policy with no honest attempt yet",
@@ -36,7 +39,7 @@ CASE_WHEN: dict[str, str] = {
     "allowed": "`warn_then_end` policy, an abusive moment, and a boundary was set earlier",
     "no_warning": "abusive, but no boundary was set first",
     "not_abusive": "the moment is not abusive",
-    "correction": "an earlier overpromise is still standing: this walks it back",
+    "correction": "an earlier overpromise is still standing: this walks it back and clears it",
     "default": "otherwise",
 }
 

@@ -67,6 +67,7 @@ class Technique:
     deescalates: bool
     diminishes: bool
     trust_scaled: bool
+    acknowledges: bool  # landing it (quality > 0) recaps the problem or acknowledges the feeling
 
     def case_index(self, name: str) -> int:
         for index, case in enumerate(self.cases):
@@ -87,7 +88,6 @@ class Persona:
     index: int
     label: str
     floor: float
-    heard_ready: float  # how heard they must feel before a fix lands
     handling: str
 
 
@@ -116,7 +116,6 @@ class EndingKind:
 
 @dataclass(frozen=True, slots=True)
 class ModelParams:
-    heard_ready: float
     relax_rate: float
     trust_start: float
     trust_scaled_base: float
@@ -149,7 +148,7 @@ class Catalog:
     case_table: NDArray[np.float64]
     persona_multipliers: NDArray[np.float64]
     persona_floors: NDArray[np.float64]
-    persona_heard_ready: NDArray[np.float64]
+    acknowledges: NDArray[np.bool_]
     diminishes: NDArray[np.bool_]
     trust_scaled: NDArray[np.bool_]
     deescalates: NDArray[np.bool_]
@@ -217,6 +216,7 @@ def load_catalog() -> Catalog:
             deescalates=bool(raw.get("deescalates", False)),
             diminishes=bool(raw.get("diminishes", False)),
             trust_scaled=bool(raw.get("trust_scaled", False)),
+            acknowledges=bool(raw.get("acknowledges", False)),
         )
     order = tuple(techniques)
 
@@ -226,7 +226,6 @@ def load_catalog() -> Catalog:
             index,
             raw["label"],
             float(raw["floor"]),
-            float(raw.get("heard_ready", data["model"]["heard_ready"])),
             raw["handling"],
         )
         for index, (pid, raw) in enumerate(data["personas"].items())
@@ -265,7 +264,7 @@ def load_catalog() -> Catalog:
         np.array([techniques[t].trust_scaled for t in order]),
         np.array([techniques[t].deescalates for t in order]),
         breaks,
-        np.array([p.heard_ready for p in personas.values()]),
+        np.array([techniques[t].acknowledges for t in order]),
     ]
     for table in tables:
         table.setflags(write=False)  # shared by every session: nobody may change them
@@ -289,5 +288,5 @@ def load_catalog() -> Catalog:
         trust_scaled=tables[4],
         deescalates=tables[5],
         breaks_policy=tables[6],
-        persona_heard_ready=tables[7],
+        acknowledges=tables[7],
     )

@@ -121,6 +121,7 @@ class Turn:
     feedback: Text | None  # the scenario author's override, if any
     reading: float = 0.0  # seconds allowed to read the screen before the silence clock started
     allowance: float = 0.0  # reading plus the channel's grace: silence up to this was free
+    facts: tuple[str, ...] = ()  # what was true of the conversation when the reply was chosen
 
     @property
     def delta(self) -> int:
@@ -175,6 +176,7 @@ class SessionState:
     events: tuple[Event, ...]
     outcome: Outcome | None
     start_anger: int
+    acknowledged: bool = False  # the problem has been recapped or the feeling acknowledged
     version: int = STATE_VERSION
 
     @property
@@ -259,6 +261,7 @@ def start(
         debt=0,
         helped=0,
         boundary=False,
+        acknowledged=False,
         policy_broken=False,
         uses=(),
         flags=frozenset(),
@@ -403,6 +406,7 @@ def choose(scenario: Scenario, state: SessionState, number: int) -> tuple[Sessio
         feedback=choice.feedback,
         reading=reading_seconds(scenario, node.id, state.timer) if rule_on else 0.0,
         allowance=allowance if rule_on else 0.0,
+        facts=conversation_facts(state, node),
     )
     uses = dict(state.uses)
     for tid in choice.techniques:
@@ -416,6 +420,7 @@ def choose(scenario: Scenario, state: SessionState, number: int) -> tuple[Sessio
         debt=int(after.debt[0]),
         helped=int(after.helped[0]),
         boundary=bool(after.boundary[0]),
+        acknowledged=bool(after.acknowledged[0]),
         policy_broken=bool(batch.policy_broken[0]),
         uses=tuple(sorted(uses.items())),
         flags=state.flags | frozenset(choice.sets),
@@ -598,6 +603,27 @@ def shuffled(node: Node, seed: int, turn: int) -> tuple[Any, ...]:
     return tuple(sorted(node.choices, key=lambda c: key(c.number)))
 
 
+FACT_LABELS: dict[str, str] = {
+    "still_venting": "still venting",
+    "vented": "had finished venting",
+    "acknowledged": "problem recapped or feeling acknowledged",
+    "not_acknowledged": "not yet recapped or acknowledged",
+    "asked_for_fix": "asked what you will do about it",
+    "promise_standing": "a promise you can't keep is standing",
+}
+
+
+def conversation_facts(state: SessionState, node: Node) -> tuple[str, ...]:
+    """The facts a fix is judged by, as they stood before the reply (see FACT_LABELS)."""
+    facts = ["still_venting" if state.vent > 0 else "vented"]
+    facts.append("acknowledged" if state.acknowledged else "not_acknowledged")
+    if "asks_for_fix" in node.tags:
+        facts.append("asked_for_fix")
+    if state.debt > 0:
+        facts.append("promise_standing")
+    return tuple(facts)
+
+
 def _is_final(scenario: Scenario, node_id: str) -> bool:
     return node_id in BUILTIN_LINES or scenario.node(node_id).is_end
 
@@ -690,6 +716,7 @@ def _batch_of_one(c: Compiled, catalog: Catalog, state: SessionState, anger: int
         helped=np.array([state.helped], dtype=np.int64),
         boundary=np.array([state.boundary]),
         uses=uses,
+        acknowledged=np.array([state.acknowledged]),
     )
     batch.node[0] = c.node_index[state.node]
     batch.cause[0] = RUNNING
@@ -790,6 +817,7 @@ def turn_to_json(t: Turn) -> dict[str, Any]:
         "feedback": None if t.feedback is None else _text_to_json(t.feedback),
         "reading": t.reading,
         "allowance": t.allowance,
+        "facts": list(t.facts),
     }
 
 
@@ -809,6 +837,7 @@ def turn_from_json(d: dict[str, Any]) -> Turn:
         feedback=None if d["feedback"] is None else _text_from_json(d["feedback"]),
         reading=float(d.get("reading", 0.0)),
         allowance=float(d.get("allowance", 0.0)),
+        facts=tuple(str(f) for f in d.get("facts", ())),
     )
 
 
@@ -834,6 +863,7 @@ def _state_to_dict(s: SessionState) -> dict[str, Any]:
         "debt": s.debt,
         "helped": s.helped,
         "boundary": s.boundary,
+        "acknowledged": s.acknowledged,
         "policy_broken": s.policy_broken,
         "uses": dict(s.uses),
         "flags": sorted(s.flags),
@@ -890,6 +920,7 @@ def _state_from_dict(d: dict[str, Any]) -> SessionState:
         debt=int(d["debt"]),
         helped=int(d["helped"]),
         boundary=bool(d["boundary"]),
+        acknowledged=bool(d.get("acknowledged", False)),
         policy_broken=bool(d.get("policy_broken", False)),
         uses=tuple(sorted((str(k), int(v)) for k, v in d["uses"].items())),
         flags=frozenset(str(f) for f in d["flags"]),

@@ -33,7 +33,8 @@ Bools = NDArray[np.bool_]
 Floats = NDArray[np.float64]
 
 MAX_TURNS = 50  # a conversation that long is going in circles; the customer gives up
-JUDGED_ENDINGS = ("escalate", "hang_up", "call_security")  # these decide their ending's rating
+# These decide the rating of the ending they lead to.
+JUDGED_ENDINGS = ("escalate", "hang_up", "call_security", "pass_the_buck")
 # Endings that stand even when anger hits 100 on the way there: the agent or the customer
 # ended it. A blown-up customer never reaches "resolved" or "escalated".
 ENDS_DESPITE_BLOWUP = (EndingKind.CUSTOMER_LEFT, EndingKind.CALL_ENDED, EndingKind.SECURITY)
