@@ -139,6 +139,10 @@ class Tree:
     visited: frozenset[int]  # node indices where a choice was made or an ending reached
     taken: frozenset[tuple[int, int, int]]  # (node, choice number, branch index)
     quality_range: tuple[tuple[tuple[int, int], tuple[float, float]], ...]
+    # (node, choice number) -> {2 × turn quality: an example path (choices up to and including
+    # this one)}, over the paths that reach the choice with the fewest earlier mistakes
+    # (none, unless only a mistake leads there): what `lint` checks `expect` against
+    clean_verdicts: tuple[tuple[tuple[int, int], tuple[tuple[int, tuple[int, ...]], ...]], ...]
     cases: frozenset[tuple[int, int, int]]  # (flattened choice, technique, case) seen in play
 
 
@@ -159,6 +163,8 @@ def explore_tree(
     c = compiled
     frontier = Batch(c, catalog, 1, trace=False)
     visits = np.zeros((1, len(c.node_ids)), dtype=np.int16)
+    mistakes = np.zeros(1, dtype=np.int64)  # turns so far that broke a guide
+    verdicts: dict[tuple[int, int], tuple[int, dict[int, tuple[int, ...]]]] = {}
     paths: list[tuple[int, ...]] = [()]
     done: list[tuple[Batch, list[tuple[int, ...]]]] = []
     visited: set[int] = set()
@@ -195,6 +201,7 @@ def explore_tree(
         at = batch.node.copy()
         visited.update(int(n) for n in np.unique(at))
         visits = visits[parent]
+        mistakes = mistakes[parent]
         visits[np.arange(parent.size), at] += 1
         choice = c.choice_offset[at] + local
         step = advance(c, catalog, batch, choice)
@@ -215,6 +222,16 @@ def explore_tree(
             old = quality.get(key)
             quality[key] = (low, high) if old is None else (min(old[0], low), max(old[1], high))
         paths = [(*paths[p], n) for p, n in zip(parent.tolist(), (local + 1).tolist(), strict=True)]
+        steps2 = np.rint(2 * step.quality).astype(np.int64)
+        for row, before in enumerate(mistakes.tolist()):
+            key = (int(at[row]), int(local[row]) + 1)
+            fewest, seen = verdicts.get(key, (before, {}))
+            if before < fewest:
+                fewest, seen = before, {}
+            if before == fewest:
+                seen.setdefault(int(steps2[row]), paths[row])
+                verdicts[key] = (fewest, seen)
+        mistakes = mistakes + (step.quality < 0)
         frontier = batch
     choices: list[tuple[int, ...]] = []
     parts = []
@@ -224,7 +241,8 @@ def explore_tree(
     if not parts:
         empty = np.zeros(0, dtype=np.int64)
         return Tree((), empty, empty, empty, empty, empty, empty, empty, empty.astype(bool),
-                    truncated, pruned, frozenset(visited), frozenset(taken), (), frozenset(cases))  # fmt: skip
+                    truncated, pruned, frozenset(visited), frozenset(taken), (), (),
+                    frozenset(cases))  # fmt: skip
     order = sorted(range(len(choices)), key=lambda i: choices[i])
 
     def gather(values: list[Ints]) -> Ints:
@@ -250,6 +268,9 @@ def explore_tree(
         visited=frozenset(visited),
         taken=frozenset(taken),
         quality_range=tuple(sorted(quality.items())),
+        clean_verdicts=tuple(
+            sorted((key, tuple(sorted(found.items()))) for key, (_, found) in verdicts.items())
+        ),
         cases=frozenset(cases),
     )
 

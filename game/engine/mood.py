@@ -108,7 +108,7 @@ class _Facts:
         params = catalog.params
         self._catalog = catalog
         self._ctx = ctx
-        self.venting = mood.vent > 0
+        self.venting = (mood.vent > 0) | self.tag("venting_again")
         self.acknowledged = mood.acknowledged
         self.asked = self.tag("asks_for_fix")
         self.boundary = mood.boundary

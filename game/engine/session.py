@@ -35,6 +35,7 @@ from game.engine.step import JUDGED_ENDINGS as JUDGED_ENDINGS
 from game.engine.step import MAX_TURNS as MAX_TURNS
 from game.scenario.model import (
     AbusivePolicy,
+    Choice,
     EndingKind,
     Node,
     Policy,
@@ -403,7 +404,7 @@ def choose(scenario: Scenario, state: SessionState, number: int) -> tuple[Sessio
         silence=state.silence,
         effects=tuple(effects),
         quality=float(step.quality[0]),
-        feedback=choice.feedback,
+        feedback=authored_feedback(choice, float(step.quality[0])),
         reading=reading_seconds(scenario, node.id, state.timer) if rule_on else 0.0,
         allowance=allowance if rule_on else 0.0,
         facts=conversation_facts(state, node),
@@ -601,6 +602,15 @@ def shuffled(node: Node, seed: int, turn: int) -> tuple[Any, ...]:
         return hashlib.sha256(f"{seed}:{node.id}:{turn}:{number}".encode()).hexdigest()
 
     return tuple(sorted(node.choices, key=lambda c: key(c.number)))
+
+
+def authored_feedback(choice: Choice, quality: float) -> Text | None:
+    """The author's `feedback`, unless the engine's verdict contradicts the `expect` it was
+    written for (then the engine's own explanation is shown): it never says the opposite."""
+    if choice.feedback is None or choice.expect is None:
+        return choice.feedback
+    meant_well = choice.expect.value in ("good", "fair")
+    return choice.feedback if (quality > 0) == meant_well else None
 
 
 FACT_LABELS: dict[str, str] = {

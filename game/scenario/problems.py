@@ -36,6 +36,7 @@ CODES: dict[str, str] = {
     "SC026": "unknown moment tag",
     "SC027": "file cannot be read",
     "SC028": "unknown outcome rating",
+    "SC029": "unknown `expect` verdict (good, fair, poor or bad)",
 }
 
 LINT_CODES: dict[str, str] = {

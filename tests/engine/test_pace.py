@@ -28,7 +28,7 @@ from game.engine.session import (
     tick,
 )
 from game.scenario.campaign import load_campaign
-from game.scenario.model import Scenario
+from game.scenario.model import Scenario, Verdict
 from tests.conftest import PLANS, SCENARIOS
 from tests.engine.helpers import make
 
@@ -69,6 +69,27 @@ def play(
     return state
 
 
+def play_guide(
+    scenario: Scenario, think: Think, timer: TimerMode = TimerMode.NORMAL
+) -> SessionState:
+    """The guide path: the `*-good` plan's choice at each of its moments and, where pace or an
+    anger branch leads elsewhere, the first reply its author declared `expect: good`."""
+    untimed = play(scenario, guide_choices(scenario), lambda s, n: 0.0, TimerMode.OFF)
+    route = {turn.node: turn.choice for turn in untimed.turns}
+    state = start(scenario, policy=CAMPAIGN.policy, timer=timer)
+    while state.phase is not Phase.ENDED:
+        if state.phase is Phase.SPEAKING:
+            state = proceed(scenario, state)
+            continue
+        node = scenario.node(state.node)
+        good = [c.number for c in node.choices if c.expect is Verdict.GOOD]
+        number = route.get(node.id) or good[0]
+        state = tick(scenario, state, think(scenario, state.node))
+        assert state.phase is Phase.CHOOSING, "the customer gave up waiting"
+        state, _ = choose(scenario, state, number)
+    return state
+
+
 def verdicts(report: Debrief) -> list[tuple[str, str]]:
     return [(r.turn.node, r.verdict) for r in report.turns]
 
@@ -77,12 +98,9 @@ def verdicts(report: Debrief) -> list[tuple[str, str]]:
 def test_reading_at_150_wpm_plus_3_s_scores_as_without_a_timer(
     scenario: Scenario, pass_score: int
 ) -> None:
-    choices = guide_choices(scenario)
-    untimed = debrief(
-        scenario, play(scenario, choices, lambda s, n: 0.0, TimerMode.OFF), pass_score
-    )
+    untimed = debrief(scenario, play_guide(scenario, lambda s, n: 0.0, TimerMode.OFF), pass_score)
     timed = debrief(
-        scenario, play(scenario, choices, lambda s, n: reading_seconds(s, n) + 3.0), pass_score
+        scenario, play_guide(scenario, lambda s, n: reading_seconds(s, n) + 3.0), pass_score
     )
     assert untimed.passed
     assert timed.score == untimed.score
@@ -94,11 +112,8 @@ def test_reading_at_150_wpm_plus_3_s_scores_as_without_a_timer(
 def test_half_reading_speed_plus_10_s_still_passes_and_keeps_every_verdict(
     scenario: Scenario, pass_score: int
 ) -> None:
-    choices = guide_choices(scenario)
-    untimed = debrief(
-        scenario, play(scenario, choices, lambda s, n: 0.0, TimerMode.OFF), pass_score
-    )
-    state = play(scenario, choices, lambda s, n: 2 * reading_seconds(s, n) + 10.0)
+    untimed = debrief(scenario, play_guide(scenario, lambda s, n: 0.0, TimerMode.OFF), pass_score)
+    state = play_guide(scenario, lambda s, n: 2 * reading_seconds(s, n) + 10.0)
     slow = debrief(scenario, state, pass_score)
     assert slow.passed, (slow.score, slow.rating)
     # silence never rewrites a reply's verdict (an anger branch may take another, as good, road)
@@ -111,7 +126,7 @@ def test_half_reading_speed_plus_10_s_still_passes_and_keeps_every_verdict(
 def test_a_whole_guide_path_at_10_s_a_reply_passes_on_the_phone() -> None:
     """The first edition failed the best path of 7 of 13 levels at 10 s a reply."""
     for scenario, pass_score in LEVELS:
-        state = play(scenario, guide_choices(scenario), lambda s, n: 10.0)
+        state = play_guide(scenario, lambda s, n: 10.0)
         assert debrief(scenario, state, pass_score).passed, scenario.id
 
 
