@@ -173,6 +173,12 @@ CASES = [
         "SC028",
         "great",
     ),
+    (
+        "unknown expect",
+        ("        technique: listen", "        technique: listen\n        expect: great"),
+        "SC029",
+        "great",
+    ),
 ]
 
 
