@@ -25,29 +25,37 @@ from game.engine.step import (
     CRITICAL_TAGS,
     DEFAULT_PASS_SCORE,
     MISTAKE_WEIGHT,
+    ORDER_POINTS,
+    ORDER_POINTS_MAX,
+    ORDERED_STEPS,
     OUTCOME_POINTS,
     OUTCOME_VALUE,
     PRACTICE_POINTS,
     RATINGS,
+    compiled_for,
+    order_points,
     practice_share,
     quality_steps,
+    required_steps,
     score_points,
 )
 from game.engine.step import turn_weight as step_weight
-from game.scenario.model import Persona, Rating, Scenario
+from game.scenario.model import Rating, Scenario
 
 __all__ = [
     "CALM_POINTS",
     "CRITICAL_TAGS",
     "DEFAULT_PASS_SCORE",
     "MISTAKE_WEIGHT",
+    "ORDERED_STEPS",
+    "ORDER_POINTS",
+    "ORDER_POINTS_MAX",
     "OUTCOME_POINTS",
     "OUTCOME_VALUE",
     "PRACTICE_POINTS",
 ]
 
 GRADES = ((90, "A"), (80, "B"), (70, "C"), (60, "D"), (0, "F"))
-ORDERED_STEPS = ("listen", "recap", "apologise", "resolve")
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +99,7 @@ class Debrief:
     outcome_points: float
     calm_points: float
     pace_points: float  # zero or negative: what silence past the reading allowance cost
+    order_points: float  # zero or negative: practice points lost for jumping ahead (included)
     turns: tuple[TurnReview, ...]
     competencies: tuple[CompetencyScore, ...]
     first_step_turn: tuple[tuple[str, int | None], ...]  # step -> first turn that served it
@@ -160,11 +169,13 @@ def debrief(
     weights = [turn_weight(t.anger_before, t.tags, t.quality) for t in state.turns]
     practice = practice_fraction(weights, [t.quality for t in state.turns])
     pace = pace_points(state.turns)
+    order = _order_points(scenario, state)
     parts = score_points(
         np.array([practice]),
         np.array([RATINGS.index(outcome.rating)]),
         np.array([outcome.final_anger]),
         np.array([pace]),
+        np.array([order]),
     )
     practice_points, outcome_points, calm_points = (float(p[0]) for p in parts[:3])
     score = int(parts[3][0])
@@ -219,6 +230,7 @@ def debrief(
         outcome_points=round(outcome_points, 1),
         calm_points=round(calm_points, 1),
         pace_points=round(pace, 1),
+        order_points=-round(order, 1),
         turns=reviews,
         competencies=competencies,
         first_step_turn=tuple(first_step.items()),
@@ -230,50 +242,46 @@ def debrief(
 
 
 def _required_steps(scenario: Scenario, state: SessionState) -> tuple[str, ...]:
-    """The ordered steps this call called for: no Listen step for a customer with nothing
-    pent up, no Apologise step when the company did nothing wrong (G-APOLOGY-3)."""
-    required = list(ORDERED_STEPS)
-    if scenario.customer.vent == 0:
-        required.remove("listen")
-    visited_at_fault = any("customer_at_fault" in t.tags for t in state.turns)
-    if visited_at_fault or scenario.customer.persona in (Persona.INDECISIVE, Persona.TALKATIVE):
-        required.remove("apologise")
-    return tuple(required)
+    """The ordered steps this call called for (the turn step's rule, see `required_steps`)."""
+    mask = _required_mask(scenario, state)
+    return tuple(step for i, step in enumerate(ORDERED_STEPS) if mask >> i & 1)
+
+
+def _required_mask(scenario: Scenario, state: SessionState) -> int:
+    compiled = compiled_for(scenario, state.policy, load_catalog())
+    at_fault = any("customer_at_fault" in t.tags for t in state.turns)
+    return int(required_steps(compiled.base_required, np.array([at_fault]))[0])
+
+
+def _order_points(scenario: Scenario, state: SessionState) -> float:
+    jumps = np.zeros((1, 16), dtype=np.int64)
+    for turn in state.turns:
+        if turn.jumped:
+            jumps[0, turn.jumped] += 1
+    return float(order_points(jumps, np.array([_required_mask(scenario, state)]))[0])
 
 
 def _order_reviews(
     state: SessionState, weights: list[int], required: tuple[str, ...]
 ) -> tuple[TurnReview, ...]:
-    """Which step of Listen, Recap, Apologise, Resolve each turn served, and where it jumped."""
+    """Which step each turn served (only moves that followed the guides fulfil one) and
+    which required earlier steps it jumped over (recorded by the turn step)."""
     catalog = load_catalog()
-    done: set[str] = set()
     reviews: list[TurnReview] = []
     for turn, weight in zip(state.turns, weights, strict=True):
         steps: list[str] = []
-        skipped: list[str] = []
         for effect in turn.effects:
-            if effect.source not in catalog.techniques:
+            if effect.source not in catalog.techniques or (effect.quality or 0) <= 0:
                 continue
             step = catalog.techniques[effect.source].step
-            if step not in catalog.steps:
-                continue
-            if step not in steps:
+            if step in catalog.steps and step not in steps:
                 steps.append(step)
-            if step in ORDERED_STEPS and step not in done:
-                position = ORDERED_STEPS.index(step)
-                own_lower = {
-                    catalog.techniques[e.source].step
-                    for e in turn.effects
-                    if e.source in catalog.techniques and (e.quality or 0) > 0
-                }
-                for earlier in ORDERED_STEPS[:position]:
-                    missing = earlier in required and earlier not in done | own_lower
-                    if missing and earlier not in skipped:
-                        skipped.append(earlier)
-        for effect in turn.effects:
-            if effect.source in catalog.techniques and (effect.quality or 0) > 0:
-                done.add(catalog.techniques[effect.source].step)
+        skipped = tuple(
+            step
+            for i, step in enumerate(ORDERED_STEPS)
+            if turn.jumped >> i & 1 and step in required
+        )
         reviews.append(
-            TurnReview(turn, verdict_for(turn.quality), weight / 100, tuple(steps), tuple(skipped))
+            TurnReview(turn, verdict_for(turn.quality), weight / 100, tuple(steps), skipped)
         )
     return tuple(reviews)

@@ -123,6 +123,7 @@ class Turn:
     reading: float = 0.0  # seconds allowed to read the screen before the silence clock started
     allowance: float = 0.0  # reading plus the channel's grace: silence up to this was free
     facts: tuple[str, ...] = ()  # what was true of the conversation when the reply was chosen
+    jumped: int = 0  # bit mask (step.ORDERED_STEPS) of undone earlier steps this turn skipped
 
     @property
     def delta(self) -> int:
@@ -408,6 +409,7 @@ def choose(scenario: Scenario, state: SessionState, number: int) -> tuple[Sessio
         reading=reading_seconds(scenario, node.id, state.timer) if rule_on else 0.0,
         allowance=allowance if rule_on else 0.0,
         facts=conversation_facts(state, node),
+        jumped=int(step.jumped[0]),
     )
     uses = dict(state.uses)
     for tid in choice.techniques:
@@ -733,7 +735,21 @@ def _batch_of_one(c: Compiled, catalog: Catalog, state: SessionState, anger: int
     batch.flags[0] = c.flags_mask(state.flags)
     batch.turns[0] = state.turn_count
     batch.policy_broken[0] = state.policy_broken
+    for turn in state.turns:
+        batch.done_steps[0] |= _fulfilled_mask(c, catalog, turn)
+        batch.at_fault[0] |= "customer_at_fault" in turn.tags
+        if turn.jumped:
+            batch.jumps[0, turn.jumped] += 1
     return batch
+
+
+def _fulfilled_mask(c: Compiled, catalog: Catalog, turn: Turn) -> int:
+    """The ordered steps a played turn fulfilled: its moves that followed the guides."""
+    mask = 0
+    for effect in turn.effects:
+        if effect.source in catalog.techniques and (effect.quality or 0) > 0:
+            mask |= int(c.step_bit[catalog.techniques[effect.source].index])
+    return mask
 
 
 def _enter_builtin(
@@ -828,6 +844,7 @@ def turn_to_json(t: Turn) -> dict[str, Any]:
         "reading": t.reading,
         "allowance": t.allowance,
         "facts": list(t.facts),
+        "jumped": t.jumped,
     }
 
 
@@ -848,6 +865,7 @@ def turn_from_json(d: dict[str, Any]) -> Turn:
         reading=float(d.get("reading", 0.0)),
         allowance=float(d.get("allowance", 0.0)),
         facts=tuple(str(f) for f in d.get("facts", ())),
+        jumped=int(d.get("jumped", 0)),
     )
 
 

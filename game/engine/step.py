@@ -51,6 +51,14 @@ CRITICAL_TAGS = frozenset(
     {"abusive", "threat", "requests_supervisor", "beyond_authority", "refund_history"}
 )
 MISTAKE_WEIGHT = 2  # a turn that broke a guide counts double: one argument can lose a customer
+# Listen → Recap → Apologise → Resolve (004). A turn that makes a move of a later step while
+# a step the call calls for is still undone jumps ahead: it costs practice points.
+ORDERED_STEPS = ("listen", "recap", "apologise", "resolve")
+ORDER_POINTS = 2  # practice points lost per turn that jumped ahead ...
+ORDER_POINTS_MAX = 6  # ... and no more than this over a call
+_NO_APOLOGY_PERSONAS = ("indecisive", "talkative")  # their trouble isn't the company's fault
+# At these moments the order gives way: abuse, threats and a demand for a supervisor come first.
+ORDER_EXEMPT_TAGS = frozenset({"abusive", "threat", "requests_supervisor"})
 
 RUNNING, ENDING, BLOWUP, TURN_LIMIT = 0, 1, 2, 3
 RATINGS = (Rating.GOOD, Rating.PARTIAL, Rating.BAD)
@@ -90,6 +98,10 @@ class Compiled:
     vent: int
     transfer_policy: bool
     help_first: bool
+    step_bit: Ints  # (techniques,) bit of the ordered step a technique serves, 0 for none
+    at_fault: Bools  # (nodes,) moments tagged `customer_at_fault`
+    order_exempt: Bools  # (nodes,) moments where jumping ahead is no jump (ORDER_EXEMPT_TAGS)
+    base_required: int  # bit mask of the ordered steps the call calls for, before at-fault
 
     def flags_mask(self, flags: frozenset[str]) -> int:
         return sum(self.flag_bits[f] for f in flags)
@@ -175,6 +187,11 @@ def compile_scenario(
         ],
         dtype=np.int64,
     )
+    required_mask = (1 << len(ORDERED_STEPS)) - 1
+    if scenario.customer.vent == 0:
+        required_mask &= ~(1 << ORDERED_STEPS.index("listen"))
+    if scenario.customer.persona.value in _NO_APOLOGY_PERSONAS:
+        required_mask &= ~(1 << ORDERED_STEPS.index("apologise"))
     return Compiled(
         node_ids=ids,
         node_index=index,
@@ -211,6 +228,18 @@ def compile_scenario(
         vent=scenario.customer.vent,
         transfer_policy=effective.abusive_caller is AbusivePolicy.TRANSFER,
         help_first=effective.supervisor_request is SupervisorPolicy.HELP_FIRST,
+        step_bit=np.array(
+            [
+                1 << ORDERED_STEPS.index(catalog.techniques[t].step)
+                if catalog.techniques[t].step in ORDERED_STEPS
+                else 0
+                for t in catalog.technique_order
+            ],
+            dtype=np.int64,
+        ),
+        at_fault=np.array(["customer_at_fault" in node.tags for node in scenario.nodes]),
+        order_exempt=np.array([bool(node.tags & ORDER_EXEMPT_TAGS) for node in scenario.nodes]),
+        base_required=required_mask,
     )
 
 
@@ -235,7 +264,7 @@ class Batch:
 
     _FIELDS = (
         "node", "cause", "flags", "turns", "numerator", "weight_sum", "quality2", "judged",
-        "policy_broken",
+        "policy_broken", "done_steps", "jumps", "at_fault",
     )  # fmt: skip
 
     def __init__(self, c: Compiled, catalog: Catalog, rows: int, trace: bool) -> None:
@@ -249,6 +278,9 @@ class Batch:
         self.quality2 = np.zeros(rows, dtype=np.int64)  # sum of 2 × turn quality
         self.judged = np.full(rows, -1, dtype=np.int64)
         self.policy_broken = np.zeros(rows, dtype=bool)
+        self.done_steps = np.zeros(rows, dtype=np.int64)  # ordered steps fulfilled so far
+        self.jumps = np.zeros((rows, 16), dtype=np.int64)  # turns that jumped, by missing steps
+        self.at_fault = np.zeros(rows, dtype=bool)  # a `customer_at_fault` moment was reached
         self.trace: Ints | None = None
         if trace:
             self.trace = np.full((rows, MAX_TURNS + 1), -1, dtype=np.int64)
@@ -284,6 +316,8 @@ class Step:
     quality: Floats  # turn quality
     flared: Ints  # anger a flare-up at the target added
     lifted: Ints  # anger the threat floor added
+    fulfilled: Ints  # bit mask of the ordered steps this turn's landed moves fulfilled
+    jumped: Ints  # bit mask of the undone earlier steps this turn jumped over
 
     @property
     def verdict_case(self) -> Ints:
@@ -321,6 +355,45 @@ def quality_steps(quality: Floats) -> Ints:
     return result
 
 
+def step_masks(step_bit: Ints, chosen: Bools, quality: Floats) -> tuple[Ints, Ints]:
+    """(attempted, fulfilled): the ordered steps a turn's moves belong to, and those its
+    moves fulfilled (a move fulfils its step only when it followed the guides)."""
+    bits = np.where(chosen, step_bit[None, :], 0)
+    landed = np.where(chosen & (np.nan_to_num(quality) > 0), step_bit[None, :], 0)
+    return np.bitwise_or.reduce(bits, axis=1), np.bitwise_or.reduce(landed, axis=1)
+
+
+def jumped_over(done: Ints, attempted: Ints, fulfilled: Ints) -> Ints:
+    """The undone earlier steps a turn skipped: for each Apologise or Resolve move (of a step
+    not done yet), every earlier step neither done before nor fulfilled by this turn. (Recap
+    and empathy while they still vent are acknowledgements, not a jump.)"""
+    missing = np.zeros_like(done)
+    have = done | fulfilled
+    for index in range(ORDERED_STEPS.index("apologise"), len(ORDERED_STEPS)):
+        moved = ((attempted >> index) & 1).astype(bool) & ~((done >> index) & 1).astype(bool)
+        earlier = (1 << index) - 1
+        missing = np.where(moved, missing | (earlier & ~have), missing)
+    return missing
+
+
+def required_steps(base_required: int, at_fault: Bools) -> Ints:
+    """The ordered steps the call calls for: no Listen step for a customer with nothing
+    pent up, no Apologise step when the company did nothing wrong (G-APOLOGY-3)."""
+    result: Ints = np.where(
+        at_fault, base_required & ~(1 << ORDERED_STEPS.index("apologise")), base_required
+    ).astype(np.int64)
+    return result
+
+
+def order_points(jumps: Ints, required: Ints) -> Floats:
+    """Practice points lost for jumping ahead of Listen → Recap → Apologise → Resolve."""
+    masks = np.arange(jumps.shape[1])
+    counted = (masks[None, :] & required[:, None]) != 0
+    turns = (jumps * counted).sum(axis=1)
+    result: Floats = np.minimum(ORDER_POINTS_MAX, ORDER_POINTS * turns).astype(np.float64)
+    return result
+
+
 def advance(
     c: Compiled, catalog: Catalog, b: Batch, choice: Ints, extra_quality: Floats | None = None
 ) -> Step:
@@ -337,6 +410,12 @@ def advance(
     chosen = c.techniques[choice]
     verdict = judge(catalog, b.mood, ctx, chosen)
     applied = apply(catalog, b.mood, ctx, verdict)
+
+    attempted, fulfilled = step_masks(c.step_bit, chosen, verdict.quality)
+    jumped = np.where(c.order_exempt[at], 0, jumped_over(b.done_steps, attempted, fulfilled))
+    b.jumps[np.arange(rows), jumped] += jumped != 0
+    b.done_steps = b.done_steps | fulfilled
+    b.at_fault = b.at_fault | c.at_fault[at]
 
     quality = turn_quality(verdict.quality, chosen, extra_quality)
     quality2 = quality_steps(quality)
@@ -383,6 +462,8 @@ def advance(
         quality=quality,
         flared=(flared - anger_after).astype(np.int64),
         lifted=(lifted_to - flared).astype(np.int64),
+        fulfilled=fulfilled,
+        jumped=jumped,
     )
 
 
@@ -399,11 +480,18 @@ def practice_share(numerator: Ints, weight_sum: Ints) -> Floats:
 
 
 def score_points(
-    practice: Floats, rating: Ints, final: Ints, pace: Floats | None = None
+    practice: Floats,
+    rating: Ints,
+    final: Ints,
+    pace: Floats | None = None,
+    order: Floats | None = None,
 ) -> tuple[Floats, Floats, Floats, Ints]:
-    """Practice, outcome and calm points and the total score: the one score assembly."""
+    """Practice, outcome and calm points and the total score: the one score assembly.
+    `order` is the practice points lost for jumping ahead (see `order_points`)."""
     outcome_value = np.array([OUTCOME_VALUE[r] for r in RATINGS])[rating]
-    practice_points = PRACTICE_POINTS * practice
+    practice_points = np.maximum(
+        0.0, PRACTICE_POINTS * practice - (0.0 if order is None else order)
+    )
     outcome_points = OUTCOME_POINTS * outcome_value
     calm_points = CALM_POINTS * (100 - final) / 100
     raw = practice_points + outcome_points + calm_points + (0.0 if pace is None else pace)
@@ -432,7 +520,10 @@ def finish(c: Compiled, catalog: Catalog, b: Batch) -> tuple[Ints, Ints, Ints]:
     )
     final = np.where(ended, np.minimum(100, final + np.maximum(debt, 0)), final)
     final = np.where(b.cause == BLOWUP, 100, final)
-    _, _, _, score = score_points(practice_share(b.numerator, b.weight_sum), rating, final)
+    order = order_points(b.jumps, required_steps(c.base_required, b.at_fault))
+    _, _, _, score = score_points(
+        practice_share(b.numerator, b.weight_sum), rating, final, order=order
+    )
     return rating, final.astype(np.int64), score
 
 

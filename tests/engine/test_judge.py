@@ -7,7 +7,7 @@ taught a wrong lesson, played through the engine, now judged as the guides say.
 from __future__ import annotations
 
 from game.analysis.paths import explore
-from game.engine.scoring import debrief
+from game.engine.scoring import ORDER_POINTS, ORDER_POINTS_MAX, debrief
 from game.engine.session import Turn, play_choices
 from game.scenario.campaign import load_campaign
 from game.scenario.model import Rating, Scenario
@@ -211,3 +211,30 @@ def test_the_right_move_done_badly_has_its_own_lesson() -> None:
         )
         turn = play_choices(scenario, [1]).turns[0]
         assert turn.effects[0].principle == principle and turn.quality < 0, technique
+
+
+# ---- the order was shown but not scored ----------------------------------------------------
+
+
+def test_jumping_ahead_of_the_four_steps_costs_practice_points() -> None:
+    """An excuse first still scored 86 B, and the step strip credited it as Apologise."""
+    scenario, pass_score = level("late-delivery")
+    excuse_first = debrief(
+        scenario,
+        play_choices(scenario, [4, 1, 1, 1, 1, 1, 1, 1, 1], policy=CAMPAIGN.policy),
+        pass_score,
+    )
+    first = excuse_first.turns[0]
+    assert "excuse" in first.turn.techniques
+    assert first.steps == ()  # an excuse fulfils no step
+    assert first.skipped == ("listen", "recap")
+    assert excuse_first.order_points == -2 * ORDER_POINTS  # the excuse, then an apology
+    assert excuse_first.score < 86
+    guided = debrief(scenario, play_choices(scenario, [1] * 8), pass_score)
+    assert guided.order_points == 0 and guided.in_order
+    assert excuse_first.score < guided.score
+
+
+def test_order_points_are_documented() -> None:
+    text = (SCENARIOS.parent / "docs" / "techniques.md").read_text(encoding="utf-8")
+    assert f"{ORDER_POINTS} practice points" in text and f"at most {ORDER_POINTS_MAX}" in text

@@ -331,6 +331,13 @@ class DebriefScene(Scene):
             ("How the call ended", f"{r.outcome_points:.0f} / 25"),
             ("How calm the customer was at the end", f"{r.calm_points:.0f} / 15"),
         ]
+        if r.order_points < 0:
+            rows.append(
+                (
+                    "of which: jumped ahead of Listen → Recap → Apologise → Resolve",
+                    f"{r.order_points:.0f}",
+                )
+            )
         if r.pace_points < 0:
             rows.append(("Pace: silence past the time to read", f"{r.pace_points:.0f}"))
         inner = width - 40
