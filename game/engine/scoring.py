@@ -7,7 +7,7 @@ customer was at the end.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -16,9 +16,14 @@ from game.engine.session import (
     PACE_POINTS_MAX,
     Effect,
     Phase,
+    SessionError,
     SessionState,
     Turn,
+    choose,
     pace_cost,
+    proceed,
+    start,
+    tick,
 )
 from game.engine.step import (
     CALM_POINTS,
@@ -40,7 +45,7 @@ from game.engine.step import (
     score_points,
 )
 from game.engine.step import turn_weight as step_weight
-from game.scenario.model import Rating, Scenario
+from game.scenario.model import Rating, Scenario, Text, Verdict
 
 __all__ = [
     "CALM_POINTS",
@@ -59,12 +64,23 @@ GRADES = ((90, "A"), (80, "B"), (70, "C"), (60, "D"), (0, "F"))
 
 
 @dataclass(frozen=True, slots=True)
+class BetterReply:
+    """A reply that was on screen at that moment and would have been judged good."""
+
+    number: int  # authoring order
+    say: Text
+    principle: str | None
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class TurnReview:
     turn: Turn
     verdict: str  # good | fair | poor | bad
     weight: float
     steps: tuple[str, ...]  # which of Listen/Recap/Apologise/Resolve/Close it served
     skipped: tuple[str, ...]  # earlier steps it jumped over (empty when in order)
+    instead: BetterReply | None = None  # for a turn that was not good: what would have been
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +173,41 @@ def verdict_for(quality: float) -> str:
     return "bad"
 
 
+def better_replies(scenario: Scenario, state: SessionState) -> tuple[BetterReply | None, ...]:
+    """For every turn that was not good, a reply available at that moment that would have
+    been good (those its author declared `expect: good` first), played through the engine
+    from the recorded events. Empty when the attempt no longer replays on this scenario."""
+    try:
+        live = start(scenario, policy=state.policy, seed=state.seed, timer=state.timer)
+        found: list[BetterReply | None] = []
+        for event, turn in zip(state.events, state.turns, strict=False):
+            while live.phase is Phase.SPEAKING:
+                live = proceed(scenario, live)
+            live = tick(scenario, live, event.silence)
+            if event.choice is None:
+                break
+            found.append(None if turn.quality >= 0.75 else _better(scenario, live, event.choice))
+            live, _ = choose(scenario, live, event.choice)
+        return tuple(found)
+    except (SessionError, KeyError, IndexError):
+        return ()
+
+
+def _better(scenario: Scenario, live: SessionState, chosen: int) -> BetterReply | None:
+    node = scenario.node(live.node)
+    others = sorted(
+        (c for c in node.choices if c.number != chosen),
+        key=lambda c: (c.expect is not Verdict.GOOD, c.number),
+    )
+    for choice in others:
+        _, turn = choose(scenario, live, choice.number)
+        if turn.quality < 0.75:
+            continue
+        best = next(e for e in turn.effects if e.quality is not None and e.quality >= 0.75)
+        return BetterReply(choice.number, choice.say, best.principle, best.reason)
+    return None
+
+
 def debrief(
     scenario: Scenario, state: SessionState, pass_score: int = DEFAULT_PASS_SCORE
 ) -> Debrief:
@@ -183,6 +234,11 @@ def debrief(
 
     required = _required_steps(scenario, state)
     reviews = _order_reviews(state, weights, required)
+    instead = better_replies(scenario, state)
+    if len(instead) == len(reviews):
+        reviews = tuple(
+            replace(review, instead=better) for review, better in zip(reviews, instead, strict=True)
+        )
 
     per_competency: dict[str, list[float]] = {c: [] for c in catalog.competencies}
     tallies: dict[str, list[int]] = {}

@@ -238,3 +238,28 @@ def test_jumping_ahead_of_the_four_steps_costs_practice_points() -> None:
 def test_order_points_are_documented() -> None:
     text = (SCENARIOS.parent / "docs" / "techniques.md").read_text(encoding="utf-8")
     assert f"{ORDER_POINTS} practice points" in text and f"at most {ORDER_POINTS_MAX}" in text
+
+
+# ---- the debrief says what to do instead ---------------------------------------------------
+
+
+def test_every_turn_that_was_not_good_shows_a_good_reply_that_was_on_screen() -> None:
+    scenario, pass_score = level("late-delivery")
+    report = debrief(
+        scenario,
+        play_choices(scenario, [4, 1, 1, 1, 1, 1, 1, 1, 1], policy=CAMPAIGN.policy),
+        pass_score,
+    )
+    for review in report.turns:
+        if review.verdict == "good":
+            assert review.instead is None
+            continue
+        better = review.instead
+        assert better is not None, review.turn.node
+        node = scenario.node(review.turn.node)
+        assert better.number != review.turn.choice
+        assert node.choices[better.number - 1].say == better.say
+        assert better.principle is not None and better.principle.startswith("G-")
+    first = report.turns[0]
+    assert first.verdict == "bad" and first.instead is not None
+    assert first.instead.principle == "G-LISTEN-3"
