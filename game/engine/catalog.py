@@ -7,6 +7,7 @@ this module turns them into frozen dataclasses and the numpy tables the mood mod
 from __future__ import annotations
 
 import functools
+import hashlib
 from dataclasses import dataclass
 from importlib import resources
 from types import MappingProxyType
@@ -153,6 +154,7 @@ class Catalog:
     trust_scaled: NDArray[np.bool_]
     deescalates: NDArray[np.bool_]
     breaks_policy: NDArray[np.bool_]  # (techniques, max cases)
+    content_hash: str = ""  # sha256 of guides.yaml and techniques.yaml: what scored an attempt
 
     def technique(self, technique_id: str) -> Technique:
         return self.techniques[technique_id]
@@ -161,9 +163,12 @@ class Catalog:
         return self.principles[principle_id]
 
 
+def _text(name: str) -> str:
+    return resources.files("game.engine").joinpath(name).read_text(encoding="utf-8")
+
+
 def _read(name: str) -> Any:
-    text = resources.files("game.engine").joinpath(name).read_text(encoding="utf-8")
-    return yaml.load(text, Loader=_SafeLoader)
+    return yaml.load(_text(name), Loader=_SafeLoader)
 
 
 def _case(name: str, raw: dict[str, Any]) -> Case:
@@ -289,4 +294,7 @@ def load_catalog() -> Catalog:
         deescalates=tables[5],
         breaks_policy=tables[6],
         acknowledges=tables[7],
+        content_hash=hashlib.sha256(
+            (_text("guides.yaml") + "\0" + _text("techniques.yaml")).encode("utf-8")
+        ).hexdigest(),
     )

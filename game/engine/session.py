@@ -179,6 +179,7 @@ class SessionState:
     outcome: Outcome | None
     start_anger: int
     acknowledged: bool = False  # the problem has been recapped or the feeling acknowledged
+    catalog_hash: str = ""  # the technique catalog that scores this call ("" before it was kept)
     version: int = STATE_VERSION
 
     @property
@@ -245,8 +246,11 @@ def start(
     policy: Policy | None = None,
     seed: int = 0,
     timer: TimerMode = TimerMode.NORMAL,
+    catalog: Catalog | None = None,
 ) -> SessionState:
-    catalog = load_catalog()
+    """A new call. `catalog` is the technique catalog that will score it (default: this
+    installation's); its content hash is kept in the state."""
+    catalog = catalog or load_catalog()
     effective = scenario.policy.over(policy or Policy())
     return SessionState(
         scenario_id=scenario.id,
@@ -273,6 +277,7 @@ def start(
         events=(),
         outcome=None,
         start_anger=scenario.customer.anger,
+        catalog_hash=catalog.content_hash,
     )
 
 
@@ -332,8 +337,11 @@ def tick(scenario: Scenario, state: SessionState, seconds: float) -> SessionStat
     return replace(state, silence=silence, nudged=nudged)
 
 
-def choose(scenario: Scenario, state: SessionState, number: int) -> tuple[SessionState, Turn]:
-    """Play the trainee's reply (authoring number) and move the conversation on."""
+def choose(
+    scenario: Scenario, state: SessionState, number: int, catalog: Catalog | None = None
+) -> tuple[SessionState, Turn]:
+    """Play the trainee's reply (authoring number) and move the conversation on, judged by
+    `catalog` (default: this installation's)."""
     if state.phase is not Phase.CHOOSING:
         raise SessionError(f"choose() needs a choice prompt, not {state.phase}")
     node = scenario.node(state.node)
@@ -341,7 +349,7 @@ def choose(scenario: Scenario, state: SessionState, number: int) -> tuple[Sessio
         raise InvalidChoice(
             f"node '{node.id}' has choices 1..{len(node.choices)}; {number} is not one of them"
         )
-    catalog = load_catalog()
+    catalog = catalog or load_catalog()
     choice = node.choices[number - 1]
     rule_on = dead_air_rule(scenario, state.timer) is not None
     silence_added = silence_anger(scenario, state.node, state.timer, state.silence)
@@ -892,6 +900,7 @@ def _state_to_dict(s: SessionState) -> dict[str, Any]:
         "helped": s.helped,
         "boundary": s.boundary,
         "acknowledged": s.acknowledged,
+        "catalog_hash": s.catalog_hash,
         "policy_broken": s.policy_broken,
         "uses": dict(s.uses),
         "flags": sorted(s.flags),
@@ -949,6 +958,7 @@ def _state_from_dict(d: dict[str, Any]) -> SessionState:
         helped=int(d["helped"]),
         boundary=bool(d["boundary"]),
         acknowledged=bool(d.get("acknowledged", False)),
+        catalog_hash=str(d.get("catalog_hash", "")),
         policy_broken=bool(d.get("policy_broken", False)),
         uses=tuple(sorted((str(k), int(v)) for k, v in d["uses"].items())),
         flags=frozenset(str(f) for f in d["flags"]),

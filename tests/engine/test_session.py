@@ -259,3 +259,14 @@ def test_scripted_play_rejects_bad_scripts() -> None:
         play_choices(LATE, [9])
     with pytest.raises(SessionError, match="ended"):
         replay(LATE, [Event(1, 0.0)] * 30)
+
+
+def test_a_call_keeps_the_hash_of_the_catalog_that_scores_it() -> None:
+    from game.engine.catalog import load_catalog
+
+    state = start(LATE)
+    assert len(state.catalog_hash) == 64 and state.catalog_hash == load_catalog().content_hash
+    assert SessionState.from_json(state.to_json()).catalog_hash == state.catalog_hash
+    old = json.loads(state.to_json())
+    del old["catalog_hash"]  # a state saved before the hash was kept
+    assert SessionState.from_json(json.dumps(old)).catalog_hash == ""
