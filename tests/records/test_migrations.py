@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -126,7 +127,10 @@ def test_a_version_1_database_migrates_forward(store_url: str) -> None:
         # old rows read back whole, and new writes work on them
         detail = store.attempt_detail(written["ids"][3])
         assert detail is not None
-        assert detail.turns == written["turns"]
+        # a version 1 row has no place for what the engine learned to record later
+        # (reading allowance, conversation facts, steps jumped): those read back as defaults
+        later = {"reading": 0.0, "allowance": 0.0, "facts": (), "jumped": 0}
+        assert detail.turns == tuple(replace(t, **later) for t in written["turns"])
         assert store.get_setting("lang") == "fi"
         # an old in-progress attempt has no owner: the game is gone, so it is abandoned
         assert store.abandon_stale() == 1
