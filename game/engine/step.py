@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -279,7 +280,7 @@ class Batch:
         self.judged = np.full(rows, -1, dtype=np.int64)
         self.policy_broken = np.zeros(rows, dtype=bool)
         self.done_steps = np.zeros(rows, dtype=np.int64)  # ordered steps fulfilled so far
-        self.jumps = np.zeros((rows, 16), dtype=np.int64)  # turns that jumped, by missing steps
+        self.jumps = np.zeros((rows, 16), dtype=np.int16)  # turns that jumped, by missing steps
         self.at_fault = np.zeros(rows, dtype=bool)  # a `customer_at_fault` moment was reached
         self.trace: Ints | None = None
         if trace:
@@ -385,7 +386,7 @@ def required_steps(base_required: int, at_fault: Bools) -> Ints:
     return result
 
 
-def order_points(jumps: Ints, required: Ints) -> Floats:
+def order_points(jumps: NDArray[np.integer[Any]], required: Ints) -> Floats:
     """Practice points lost for jumping ahead of Listen → Recap → Apologise → Resolve."""
     masks = np.arange(jumps.shape[1])
     counted = (masks[None, :] & required[:, None]) != 0

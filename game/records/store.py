@@ -358,6 +358,7 @@ class SqlStore:
                     "lang": start.lang,
                     "status": AttemptStatus.IN_PROGRESS.value,
                     "started_at": start.started_at,
+                    "catalog_hash": start.catalog_hash,
                     "turn_count": 0,
                     "owner": self._owner,
                     "host": self._host,
@@ -1027,6 +1028,7 @@ def _attempt_select() -> Select[Any]:
         attempts.c.supervisor_request,
         attempts.c.timer,
         attempts.c.lang,
+        attempts.c.catalog_hash,
     ).join_from(attempts, trainees, attempts.c.trainee_id == trainees.c.id)
 
 
@@ -1053,6 +1055,7 @@ def _attempt(row: Row[Any]) -> Attempt:
         policy=Policy(AbusivePolicy(row.abusive_caller), SupervisorPolicy(row.supervisor_request)),
         timer=str(row.timer),
         lang=str(row.lang),
+        catalog_hash=row.catalog_hash,
     )
 
 

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import Engine, inspect, text
 
 from game.engine.session import play_choices, turn_to_json
-from game.records.api import AttemptStatus
+from game.records.api import AttemptStart, AttemptStatus
 from game.records.schema import (
     METADATA,
     MIGRATIONS,
@@ -24,6 +24,8 @@ from game.records.schema import (
     migrate,
 )
 from game.records.store import _create_engine, _writer, open_store
+from game.scenario.model import Policy
+from tests.conftest import SCENARIOS
 from tests.records.play import bad_choices, good_choices, scenario
 
 T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
@@ -243,3 +245,24 @@ def test_concurrent_first_opens_migrate_once(store_url: str) -> None:
     engine = _create_engine(store_url)
     assert _versions(engine) == [m.version for m in MIGRATIONS]
     engine.dispose()
+
+
+def test_attempts_record_the_catalog_that_scored_them(store_url: str) -> None:
+    """v6: an attempt keeps its catalog's hash; one recorded before is never re-scored."""
+    from game.engine.catalog import load_catalog
+    from game.records.recorder import replay_attempt
+    from game.scenario.loader import load_scenario
+
+    written = _write_v1_database(store_url)
+    scenario = load_scenario(SCENARIOS / "late-delivery.yaml")
+    with open_store(store_url) as store:
+        old = store.attempt_detail(written["ids"][0])
+        assert old is not None and old.attempt.catalog_hash is None
+        with pytest.raises(ValueError, match="another technique catalog"):
+            replay_attempt(old, scenario)
+        start = AttemptStart(
+            old.attempt.trainee_id, scenario.id, scenario.content_hash, 1, 70, 0, Policy(),
+            "off", "en", T0, catalog_hash=load_catalog().content_hash,
+        )  # fmt: skip
+        new = store.attempt_detail(store.start_attempt(start))
+        assert new is not None and new.attempt.catalog_hash == load_catalog().content_hash
