@@ -256,10 +256,11 @@ def judge(catalog: Catalog, mood: Mood, ctx: Context, chosen: Bools) -> Judgemen
     boundary_index = catalog.techniques["set_boundary"].index
     abusive_case = catalog.techniques["set_boundary"].case_index("abusive")
     sets_boundary = chosen[:, boundary_index] & (cases[:, boundary_index] == abusive_case)
-    landed = chosen & (np.nan_to_num(quality) > 0)
+    scored = np.where(chosen, table[..., _QUALITY], 0.0)  # quality, zero where not chosen
+    landed = chosen & (scored > 0)
     deescalated = np.asarray((landed & catalog.deescalates[None, :]).any(axis=1))
     acknowledges = np.asarray((landed & catalog.acknowledges[None, :]).any(axis=1))
-    harmful = np.asarray((chosen & (np.nan_to_num(quality) < 0)).any(axis=1))
+    harmful = np.asarray((scored < 0).any(axis=1))
     return Judgement(
         chosen=chosen,
         case=cases,

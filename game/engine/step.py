@@ -360,7 +360,7 @@ def step_masks(step_bit: Ints, chosen: Bools, quality: Floats) -> tuple[Ints, In
     """(attempted, fulfilled): the ordered steps a turn's moves belong to, and those its
     moves fulfilled (a move fulfils its step only when it followed the guides)."""
     bits = np.where(chosen, step_bit[None, :], 0)
-    landed = np.where(chosen & (np.nan_to_num(quality) > 0), step_bit[None, :], 0)
+    landed = np.where(chosen & (np.where(chosen, quality, 0.0) > 0), step_bit[None, :], 0)
     return np.bitwise_or.reduce(bits, axis=1), np.bitwise_or.reduce(landed, axis=1)
 
 
