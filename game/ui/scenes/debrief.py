@@ -19,6 +19,7 @@ from game.engine.bands import BANDS, band_for
 from game.engine.catalog import Catalog
 from game.engine.progress import following, unlocked
 from game.engine.scoring import Debrief, TurnReview
+from game.engine.session import FACT_LABELS
 from game.scenario.model import Rating
 from game.ui import chrome
 from game.ui.draw import aa_circle, icon_check, icon_cross, panel, thick_polyline
@@ -331,6 +332,15 @@ class DebriefScene(Scene):
             ("How the call ended", f"{r.outcome_points:.0f} / 25"),
             ("How calm the customer was at the end", f"{r.calm_points:.0f} / 15"),
         ]
+        if r.order_points < 0:
+            rows.append(
+                (
+                    "of which: jumped ahead of Listen → Recap → Apologise → Resolve",
+                    f"{r.order_points:.0f}",
+                )
+            )
+        if r.pace_points < 0:
+            rows.append(("Pace: silence past the time to read", f"{r.pace_points:.0f}"))
         inner = width - 40
         value_w = fonts.width("60 / 60", "small_bold") + 10
         heights = [
@@ -389,6 +399,14 @@ class DebriefScene(Scene):
         if review.skipped:
             names = ", ".join(self.catalog.steps.get(s, s) for s in review.skipped)
             lines.append((f"⚠ Jumped ahead: {names} not done yet.", "small_bold", theme.warn, 0))
+        if turn.facts:
+            facts = " · ".join(FACT_LABELS.get(f, f) for f in turn.facts)
+            lines.append((f"When you replied: {facts}", "small", theme.text_faint, 12))
+        if review.instead is not None:
+            better = review.instead
+            cite = f" ({better.principle})" if better.principle else ""
+            text = f"Better here: “{better.say.get(lang)}”{cite}"
+            lines.append((text, "small", theme.good, 12))
         return lines
 
     def _turns_card(self, page: pygame.Surface | None, y: int, width: int) -> int:
