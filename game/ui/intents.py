@@ -23,7 +23,7 @@ class Act(StrEnum):
     PREV = "prev"  # Shift+Tab
     CONFIRM = "confirm"  # Enter, controller A
     BACK = "back"  # Esc, controller B / Start
-    SKIP = "skip"  # Space: finish the line being revealed, or press the focused button
+    SKIP = "skip"  # Space: finish the line being revealed (elsewhere: press the focused button)
     PICK = "pick"  # number keys 1-9
     TEXT = "text"  # typed characters
     ERASE = "erase"  # Backspace

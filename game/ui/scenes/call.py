@@ -578,8 +578,11 @@ class CallScene(Scene):
 
             self.app.push(PauseScene(self.app, self))
             return
+        if act is Act.SKIP:  # Space skips the customer's line; it never presses a button
+            self.skip()
+            return
         if self.phase in ("speaking", "waiting", "connecting"):
-            if act in (Act.SKIP, Act.CONFIRM) or (
+            if act is Act.CONFIRM or (
                 act is Act.CLICK and self.transcript_panel.collidepoint(intent.pos)
             ):
                 self.skip()

@@ -26,6 +26,7 @@ from game.ui.intents import Act, Intent
 from game.ui.scene import Scene
 from game.ui.theme import Color, blend
 from game.ui.widgets import Button, Menu, ScoreBars, ScrollView
+from game.ui.words import name_principles
 
 if TYPE_CHECKING:
     from game.scenario.campaign import Level
@@ -44,8 +45,49 @@ def is_hard(report: Debrief) -> bool:
     return report.rating is Rating.BAD or report.final_anger >= HARD_ANGER
 
 
+def headline(catalog: Catalog, report: Debrief) -> str:
+    """How the call ended, in words that agree with the pass or fail beside them."""
+    ending = catalog.endings[report.outcome].label
+    ended = {"good": "ended well", "partial": "ended partly well", "bad": "ended badly"}[
+        report.rating.value
+    ]
+    if report.passed:
+        return f"{ending}: the call {ended} and you passed"
+    if report.rating is Rating.BAD:
+        return f"{ending}: the call {ended}"
+    return f"{ending}: the call {ended}, but the turns kept the score under the pass mark"
+
+
+def turn_heading(catalog: Catalog, review: TurnReview, *, codes: bool) -> str:
+    """What happened on a turn, named for what the reply did.
+
+    Trainees read technique and principle names ("Broke a guide: Make excuses, against
+    Apologise without excuses"); supervisors also get the code ("Make excuses — broke
+    G-APOLOGY-1"). A good or fair turn names the step it served."""
+    turn = review.turn
+    verdict = VERDICT_WORD[review.verdict]
+    done = ", ".join(
+        catalog.techniques[t].label for t in turn.techniques if t in catalog.techniques
+    )
+    head = f"Turn {turn.number} · {verdict}"
+    if review.verdict in ("good", "fair"):
+        steps = ", ".join(catalog.steps.get(s, s) for s in review.steps)
+        what = done or steps
+        return f"{head}: {what}" + (f" ({steps})" if steps and done else "")
+    broken = [e.principle for e in turn.effects if e.principle and e.anger > 0]
+    if not broken or review.verdict != "bad":
+        return f"{head}: {done}" if done else head
+    pid = broken[0]
+    if codes:
+        return f"{head}: {done or 'reply'} — broke {pid}"
+    principle = catalog.principles.get(pid)
+    name = principle.title if principle is not None else ""
+    return f"{head}: {done}" + (f" — against “{name}”" if name else "")
+
+
 class DebriefScene(Scene):
     name = "debrief"
+    supervisor = False  # trainee screens speak in principle names; supervisors see codes too
 
     def __init__(
         self,
@@ -87,17 +129,19 @@ class DebriefScene(Scene):
     # ---- texts ----------------------------------------------------------------------------------
 
     def _headline(self) -> str:
-        ending = self.catalog.endings[self.report.outcome].label
-        rating = {"good": "a good ending", "partial": "a partial ending", "bad": "a bad ending"}[
-            self.report.rating.value
-        ]
-        return f"{ending}: {rating}"
+        return headline(self.catalog, self.report)
 
     def _principle(self, pid: str | None) -> str:
+        """A cited principle: its name and rule (supervisors also see its code)."""
         if pid is None or pid not in self.catalog.principles:
             return ""
         principle = self.catalog.principles[pid]
-        return f"{pid} · {principle.title}: {principle.rule}"
+        code = f"{pid} · " if self.supervisor else ""
+        return f"{code}{principle.title}: {principle.rule}"
+
+    def _words(self, text: str) -> str:
+        """Scenario text as this reader should see it: codes for supervisors only."""
+        return text if self.supervisor else name_principles(text, self.catalog.principles)
 
     # ---- layout ---------------------------------------------------------------------------------
 
@@ -293,7 +337,9 @@ class DebriefScene(Scene):
         ]
         lines = [f"{name}: turn {turn}" if turn else f"{name}: not done" for name, turn in steps]
         text = "   →   ".join(lines)
-        framing = "Customers want to hear, in this order, that you listened, understood, are sorry and will put it right (G-LISTEN-5, G-RECAP-1, G-APOLOGY-1, G-RESOLVE-1)."
+        framing = "Customers want to hear, in this order, that you listened, understood, are sorry and will put it right."
+        if self.supervisor:
+            framing = framing[:-1] + " (G-LISTEN-5, G-RECAP-1, G-APOLOGY-1, G-RESOLVE-1)."
         inner = width - 40
         height = (
             20
@@ -359,11 +405,8 @@ class DebriefScene(Scene):
         """(text, style, colour, indent) lines that describe one turn."""
         theme, lang = self.app.theme, self.app.lang
         turn = review.turn
-        steps = ", ".join(self.catalog.steps.get(s, s) for s in review.steps)
         delta = turn.delta
-        head = f"Turn {turn.number} · {VERDICT_WORD[review.verdict]}" + (
-            f" · {steps}" if steps else ""
-        )
+        head = turn_heading(self.catalog, review, codes=self.supervisor)
         change = f"{turn.anger_before} → {turn.anger_after}  ({'±0' if delta == 0 else f'{delta:+d}'.replace('-', '−')})"
         lines: list[tuple[str, str, Color, int]] = [
             (head, "body_bold", theme.verdict(review.verdict), 0),
@@ -380,12 +423,14 @@ class DebriefScene(Scene):
                 if effect.anger < 0
                 else theme.text_dim
             )
-            lines.append((f"{sign}  {effect.reason}", "small", tone, 12))
+            lines.append((f"{sign}  {self._words(effect.reason)}", "small", tone, 12))
             if effect.principle and effect.principle not in cited:
                 cited.add(effect.principle)
                 lines.append((self._principle(effect.principle), "small", theme.text_faint, 12))
         if turn.feedback is not None:
-            lines.append(("» " + turn.feedback.get(lang), "small_bold", theme.accent, 0))
+            lines.append(
+                ("» " + self._words(turn.feedback.get(lang)), "small_bold", theme.accent, 0)
+            )
         if review.skipped:
             names = ", ".join(self.catalog.steps.get(s, s) for s in review.skipped)
             lines.append((f"⚠ Jumped ahead: {names} not done yet.", "small_bold", theme.warn, 0))
@@ -396,8 +441,8 @@ class DebriefScene(Scene):
         x0 = getattr(self, "_turns_x", 0)
         inner = width - 40
         intro = (
-            "Every complaint is a chance to win the customer back (G-CALM-4). Read each turn "
-            "the way a supervisor listening in would hear it (G-CALM-6)." + ("")
+            "Every complaint is a chance to win the customer back. Read each turn "
+            "the way a supervisor listening in would hear it."
         )
         outro = self._principle("G-CLOSE-5")
         blocks: list[list[tuple[str, str, Color, int]]] = [
@@ -407,7 +452,12 @@ class DebriefScene(Scene):
         for effect in self.report.closing_effects:
             sign = f"{effect.anger:+d}".replace("-", "−")
             closing.append(
-                (f"After the call ({sign}): {effect.reason}", "small_bold", theme.bad, 0)
+                (
+                    f"After the call ({sign}): {self._words(effect.reason)}",
+                    "small_bold",
+                    theme.bad,
+                    0,
+                )
             )
             if effect.principle:
                 closing.append((self._principle(effect.principle), "small", theme.text_faint, 12))

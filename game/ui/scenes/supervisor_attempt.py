@@ -61,6 +61,7 @@ def open_attempt(app: App, desk: Desk, attempt_id: int) -> None:
 
 class AttemptScene(DebriefScene):
     name = "supervisor-attempt"
+    supervisor = True
 
     def __init__(
         self,

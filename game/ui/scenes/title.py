@@ -209,12 +209,14 @@ class TitleScene(Scene):
             return []
         principle = principles[date.today().toordinal() % len(principles)]
         section = catalog.sections.get(principle.section, "")
-        return [
+        parts = [
             ("PRINCIPLE OF THE DAY", "caption", theme.accent),
             (principle.title, "h2", theme.text),
             (principle.rule, "body", theme.text_dim),
-            (f"{principle.id}" + (f" · {section}" if section else ""), "small", theme.text_faint),
         ]
+        if section:  # trainee screens name principles; codes stay on the supervisor's desk
+            parts.append((f"From the guides: {section}", "small", theme.text_faint))
+        return parts
 
     def _note_lines(self, note: Note) -> tuple[str, str]:
         level = self.note_levels.get(note.attempt_id)
