@@ -17,7 +17,7 @@ from game.engine.scoring import Debrief
 from game.records.api import AttemptDetail, Note
 from game.ui import chrome
 from game.ui.intents import Act, Intent
-from game.ui.scenes.debrief import GAP, LEFT_W, DebriefScene
+from game.ui.scenes.debrief import DebriefScene
 from game.ui.scenes.supervisor import NOTE_MAX, Desk, NoteField, conversation, when
 from game.ui.transcript import PAD_X as BUBBLE_PAD_X
 from game.ui.transcript import PAD_Y as BUBBLE_PAD_Y
@@ -62,6 +62,7 @@ def open_attempt(app: App, desk: Desk, attempt_id: int) -> None:
 class AttemptScene(DebriefScene):
     name = "supervisor-attempt"
     supervisor = True
+    note_ring = True
 
     def __init__(
         self,
@@ -127,31 +128,19 @@ class AttemptScene(DebriefScene):
         self.menu.render(fonts, theme)
         if self.menu.focused not in (NOTE, "save", "back"):
             self.menu.focus(NOTE)
-        view = self.view.rect
-        top = view.y
+        top = self.view.rect.y
         if fonts.scale >= 1.5:  # large text: the page needs the summary line's room
             self._sub = ""
             top = chrome.TOP + max(self._header.get_height(), self._score_rect.height) + 18
-        self.view.rect = pygame.Rect(view.x, top, view.width, self._label_y - 14 - top)
-        self.view.set_content(self.view.content_height)
+        self.place_panes(top, self._label_y - 14)
 
-    def _build_page(self, width: int) -> None:
-        right_w = width - LEFT_W - GAP - 14
-        left = [self._curve_card, self._conversation_card, self._notes_card,
-                self._competency_card, self._steps_card, self._points_card]  # fmt: skip
-        heights = [card(None, 0, LEFT_W) for card in left]
-        turn_h = self._turns_card(None, 0, right_w)
-        used = [(c, h) for c, h in zip(left, heights, strict=True) if h > 0]
-        height = max(sum(h for _, h in used) + GAP * (len(used) - 1), turn_h) + 8
-        page = pygame.Surface((width, height), pygame.SRCALPHA)
-        y = 0
-        for card, h in used:
-            card(page, y, LEFT_W)
-            y += h + GAP
-        self._turns_x = LEFT_W + GAP
-        self._turns_card(page, 0, right_w)
-        self._page = page
-        self.view.set_content(height)
+    def left_cards(self) -> list[DebriefScene.Card]:
+        """The chart, then the notes already written on this call, then the scores."""
+        return [self._curve_card, self._notes_card, *super().left_cards()[1:]]
+
+    def right_cards(self) -> list[DebriefScene.Card]:
+        """The turns as the trainee saw them, then the whole conversation: one column to read."""
+        return [self._turns_card, self._conversation_card]
 
     def _conversation_card(self, page: pygame.Surface | None, y: int, width: int) -> int:
         """Every line of the call, as bubbles: the customer on the left, the trainee right."""
@@ -247,7 +236,7 @@ class AttemptScene(DebriefScene):
             self.field.handle(intent)
             self.saved, self.warned = "", False
             return
-        if self.view.handle(intent, arrows=True):
+        if self.scroll(intent):
             return
         key = self.navigate(self.menu, intent)
         if key is not None:
