@@ -9,6 +9,7 @@ the error scene: no traceback ever reaches the player.
 from __future__ import annotations
 
 import random
+import sys
 import threading
 import warnings
 from dataclasses import dataclass
@@ -41,6 +42,14 @@ REPAINT_EVENTS = frozenset(
 )
 EXIT_OK = 0
 EXIT_ERROR = 3
+EXIT_NO_DISPLAY = 4
+HEADLESS = frozenset({"dummy", "offscreen"})
+NO_DISPLAY = (
+    "hold-the-line: there is no display to open the game window on (no DISPLAY or "
+    "WAYLAND_DISPLAY). Run it from a desktop session, or play in this terminal with "
+    "`hold-the-line text scenarios/<level>.yaml`."
+)
+SCREEN_SHARE = (0.94, 0.88)  # of the desktop: room for a taskbar and the title bar
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +69,43 @@ def display_flags(fullscreen: bool) -> int:
         return 0
     flags = pygame.SCALED | pygame.RESIZABLE
     return flags | pygame.FULLSCREEN if fullscreen else flags
+
+
+def window_size(desktop: tuple[int, int], logical: tuple[int, int] = SIZE) -> tuple[int, int]:
+    """The window's first size: the whole layout, as large as fits the desktop.
+
+    The layout is drawn at 1280×720 and scaled (SDL's SCALED renderer), so a 1024×600
+    netbook or a 1080p screen at 150 % scaling gets a smaller window with everything in it,
+    and a 4K screen a larger one."""
+    width, height = logical
+    room_w, room_h = desktop[0] * SCREEN_SHARE[0], desktop[1] * SCREEN_SHARE[1]
+    scale = min(room_w / width, room_h / height)
+    if scale >= 1:
+        scale = max(1.0, float(int(scale * 4)) / 4)  # quarter steps keep text crisp
+    return (max(1, int(width * scale)), max(1, int(height * scale)))
+
+
+def fit_window(fullscreen: bool) -> None:
+    """Size a scaled window to the desktop it opens on (windowed mode only)."""
+    if fullscreen or pygame.display.get_driver() in HEADLESS:
+        return
+    try:
+        desktops = pygame.display.get_desktop_sizes()
+        window = pygame.Window.from_display_module()
+        window.minimum_size = (SIZE[0] // 4, SIZE[1] // 4)
+        if desktops:
+            window.size = window_size(desktops[0])
+            window.position = pygame.WINDOWPOS_CENTERED
+    except (pygame.error, AttributeError, ValueError) as error:
+        log_exception(error, "sizing the window")
+
+
+def no_display() -> bool:
+    """True when SDL found no screen and fell back to drawing nowhere, unasked."""
+    import os
+
+    asked = os.environ.get("SDL_VIDEODRIVER", "")
+    return pygame.display.get_driver() in HEADLESS and asked not in HEADLESS
 
 
 def _window_icon(theme: Theme) -> pygame.Surface:
@@ -89,6 +135,7 @@ class App:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # SDL's "no fast renderer" notice on odd drivers
             self.screen = pygame.display.set_mode(SIZE, display_flags(fullscreen))
+        fit_window(fullscreen)
         self.fonts = Typography(assets_dir() / "fonts", self.settings.text_scale)
         self.backdrop = backdrop(SIZE, self.theme)
         pygame.key.set_repeat(380, 40)
@@ -386,6 +433,15 @@ def run_game(campaign: Path | None, db: str | None, fullscreen: bool, lang: str)
     config = AppConfig(
         campaign=campaign or default_campaign(), db=db, fullscreen=fullscreen, lang=lang
     )
+    try:
+        pygame.display.init()
+    except pygame.error as error:
+        print(f"{NO_DISPLAY} ({error})", file=sys.stderr)
+        return EXIT_NO_DISPLAY
+    if no_display():
+        pygame.display.quit()
+        print(NO_DISPLAY, file=sys.stderr)
+        return EXIT_NO_DISPLAY
     try:
         app = App(config)
     except Exception as error:

@@ -38,7 +38,7 @@ from game.ui.transcript import Bubble, Transcript
 from game.ui.widgets import Button, Menu, ScrollView
 
 if TYPE_CHECKING:
-    from game.engine.catalog import DeadAirRule
+    from game.engine.catalog import Catalog, DeadAirRule
     from game.scenario.campaign import Level
     from game.scenario.model import Scenario
     from game.ui.app import App
@@ -92,6 +92,13 @@ def delta_reason(turn: Turn) -> str:
         if len(shorts) == 2:
             break
     return ", ".join(shorts)
+
+
+def widest_reason(catalog: Catalog) -> str:
+    """The longest few words the meter can show under "Last reply" (two shorts, joined)."""
+    shorts = {case.short for t in catalog.techniques.values() for case in t.cases if case.short}
+    longest = sorted(shorts, key=lambda short: (-len(short), short))[:2]
+    return "−12 " + ", ".join(longest)
 
 
 class CallScene(Scene):
@@ -384,9 +391,9 @@ class CallScene(Scene):
         name_h = fonts.block_height(self.customer, "h3", inner)
         sub = f"{persona} customer · {channel}"
         sub_h = fonts.block_height(sub, "small", inner)
-        meter_h = self.meter.measure(fonts, LEFT_W)
+        meter_h = self.meter.measure(fonts, LEFT_W, widest_reason(self.catalog))
         text_h = 16 + 14 + max(name_h + 2 + sub_h, 34) + 16
-        portrait_h = max(120, min(320, BOTTOM - TOP - 14 - meter_h - text_h))
+        portrait_h = max(96, min(320, BOTTOM - TOP - 14 - meter_h - text_h))
         self._portrait = Portrait(
             self.customer, self.channel, (LEFT_W - 32, portrait_h), theme, theme.panel
         )
@@ -540,17 +547,30 @@ class CallScene(Scene):
         self._ring_w = width
         headline, _ = RINGING[self.channel]
         persona = self.catalog.personas[self.scenario.customer.persona.value].label
-        self._ring_lines = [
+        summary = self.scenario.summary.get(self.app.lang)
+        button_w = min(RIGHT_W - 80, max(320, fonts.width(self.answer.label, "body_bold") + 160))
+        button_h = self.answer.measure(fonts, button_w)
+        room = BOTTOM - TOP - 48
+        # Large text gives way step by step, so the summary is never cut: the icon goes,
+        # then the name gets smaller, then the persona line joins the headline.
+        full = [
             (headline.upper(), "caption"),
             (self.customer, "h1"),
             (f"{persona} customer", "body_bold"),
-            (self.scenario.summary.get(self.app.lang), "body"),
+            (summary, "body"),
         ]
-        button_w = min(RIGHT_W - 80, max(320, fonts.width(self.answer.label, "body_bold") + 160))
-        button_h = self.answer.measure(fonts, button_w)
-        text_h = sum(fonts.block_height(t, s, width) + 10 for t, s in self._ring_lines)
-        room = BOTTOM - TOP - 48
-        self._ring_icon = 64 + 18 + text_h + 20 + button_h <= room  # large text: no icon
+        smaller = [full[0], (self.customer, "h2"), full[2], full[3]]
+        joined = [(f"{headline} · {persona} customer".upper(), "caption"), smaller[1], full[3]]
+        wide = min(RIGHT_W - 48, width + 160)
+        options = [(full, width, True), (full, width, False), (smaller, width, False)]
+        compact = [joined[0], joined[1], (summary, "small")]
+        options += [(joined, width, False), (joined, wide, False), (compact, wide, False)]
+        for lines, w, icon in options:
+            text_h = sum(fonts.block_height(t, st, w) + 10 for t, st in lines)
+            if (82 if icon else 0) + text_h + 20 + button_h <= room:
+                break
+        self._ring_lines, width, self._ring_icon = lines, w, icon
+        self._ring_w = width
         height = (82 if self._ring_icon else 0) + text_h + 20 + button_h
         top = TOP + max(24, (BOTTOM - TOP - height) // 2)
         self._ring_top = top
@@ -1023,8 +1043,10 @@ class CallScene(Scene):
         colors = {
             "caption": theme.accent,
             "h1": theme.text,
+            "h2": theme.text,
             "body_bold": theme.text_dim,
             "body": theme.text,
+            "small": theme.text,
         }
         clip = surface.get_clip()
         surface.set_clip(self._ring_clip.clip(clip))  # what cannot fit stays inside the panel

@@ -186,23 +186,30 @@ class LevelsScene(Scene):
         )
         self._build_detail()
 
+    def _has_score(self, level: Level) -> bool:
+        best = self.bests.get(level.key)
+        return best is not None and best.best_score is not None
+
     def _build_list(self) -> None:
         fonts, theme = self.app.fonts, self.app.theme
         width = self.list_w - 14
         icon = max(30, fonts.line_height("body_bold") + 8)
         text_x = 16 + icon + 14
+        # the title has the row's width; the best-score chip shares the second line
         chip_w = fonts.width("A · 100", "small_bold") + 22
-        text_w = width - text_x - chip_w - 20
+        title_w = width - text_x - 20
+        sub_ws = {
+            lvl.key: title_w - (chip_w + 10 if self._has_score(lvl) else 0) for lvl in self.levels
+        }
         rects: list[pygame.Rect] = []
         y = 0
         for level in self.levels:
             title = f"{level.number}. {self._title(level)}"
             sub = " · ".join(self._labels(level)[1:]) if level.playable else "This level has errors"
-            h = (
-                fonts.block_height(title, "body_bold", text_w)
-                + 2
-                + fonts.block_height(sub, "small", text_w)
-            )
+            sub_h = fonts.block_height(sub, "small", sub_ws[level.key])
+            if self._has_score(level):
+                sub_h = max(sub_h, fonts.line_height("small_bold") + 8)
+            h = fonts.block_height(title, "body_bold", title_w) + 2 + sub_h
             rects.append(pygame.Rect(0, y, width, max(h, icon) + 22))
             y += rects[-1].height + 8
         content = pygame.Surface((width, max(1, y)), pygame.SRCALPHA)
@@ -237,7 +244,7 @@ class LevelsScene(Scene):
             title = f"{level.number}. {self._title(level)}"
             sub = " · ".join(self._labels(level)[1:]) if level.playable else "This level has errors"
             color = theme.text if is_open or not level.playable else theme.text_faint
-            y = fonts.draw_block(content, title, "body_bold", color, text_x, rect.y + 11, text_w)
+            y = fonts.draw_block(content, title, "body_bold", color, text_x, rect.y + 11, title_w)
             fonts.draw_block(
                 content,
                 sub,
@@ -245,7 +252,7 @@ class LevelsScene(Scene):
                 theme.text_dim if is_open else theme.text_faint,
                 text_x,
                 y + 2,
-                text_w,
+                sub_ws[key],
             )
             if best is not None and best.best_score is not None:
                 chip = fonts.render(
@@ -254,7 +261,7 @@ class LevelsScene(Scene):
                     theme.good if best.passed else theme.text_dim,
                 )
                 box = pygame.Rect(0, 0, chip.get_width() + 18, chip.get_height() + 8)
-                box.midright = (rect.right - 14, rect.centery)
+                box.topright = (rect.right - 14, y + 2)
                 pygame.draw.rect(
                     content,
                     theme.good_soft if best.passed else theme.panel_raised,

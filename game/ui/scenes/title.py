@@ -352,7 +352,10 @@ class TitleScene(Scene):
         self.menu.draw(surface, fonts, theme)
         y = chrome.footer_y(app, self._hints)
         surface.blit(self._hints, (chrome.MARGIN, y))
-        version = fonts.render("Onboarding edition", "small", theme.text_faint)
+        edition = app.audio.off_reason or "Onboarding edition"  # no sound device: say so
+        tone = theme.warn if app.audio.off_reason else theme.text_faint
+        room = 1280 - 2 * chrome.MARGIN - self._hints.get_width() - 24
+        version = fonts.render(fonts.fit_line(edition, "small", room), "small", tone)
         surface.blit(
             version,
             version.get_rect(bottomright=(1280 - chrome.MARGIN, y + self._hints.get_height())),
