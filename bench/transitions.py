@@ -69,7 +69,9 @@ class Stopwatch:
             self.worst[label] = max(self.worst.get(label, 0.0), worst * 1000)
 
     def press(self, key: int, label: str | None, frames: int = SETTLE) -> None:
-        pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, mod=0, unicode="", scancode=0))
+        pygame.event.post(
+            pygame.event.Event(pygame.KEYDOWN, key=key, mod=0, unicode="", scancode=0)
+        )
         self.frames(frames, label)
 
     def until(self, done: Callable[[], bool], label: str, limit: int = 3000) -> None:
