@@ -252,9 +252,11 @@ class App:
         return self.stack[-1] if self.stack else None
 
     def push(self, scene: Scene) -> None:
+        """Enter first, then lay out: a scene that loads its data in `enter` is laid out
+        once, with the data (scenes whose `enter` needs the layout call `sync` there)."""
         self.stack.append(scene)
-        scene.sync()
         scene.enter()
+        scene.sync()
 
     def pop(self) -> None:
         if self.stack:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import pygame
 import pygame.gfxdraw
 
-from game.ui.draw import aa_circle, aa_ellipse, aa_polygon, thick_line, thick_polyline
+from game.ui.draw import aa_circle, aa_ellipse, aa_polygon, opaque, thick_line, thick_polyline
 from game.ui.theme import Color, Theme, blend
 
 SKINS: tuple[Color, ...] = (
@@ -414,7 +414,7 @@ class Portrait:
         """Everything behind the face, drawn once."""
         w, h = self.size
         t = self.theme
-        stage = pygame.Surface(self.size).convert()
+        stage = opaque(self.size)
         stage.fill(self.backing)
         local = pygame.Rect(0, 0, w, h)
         if self.channel == "phone":

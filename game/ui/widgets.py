@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pygame
 
-from game.ui.draw import focus_ring, panel
+from game.ui.draw import focus_ring, opaque, panel
 from game.ui.intents import Act, Intent
 from game.ui.theme import Theme, blend
 from game.ui.typography import Typography
@@ -122,7 +122,7 @@ class Button:
     def _paint(self, fonts: Typography, theme: Theme, focused: bool) -> pygame.Surface:
         w, h = self.rect.size
         if self.backing is not None:
-            image = pygame.Surface((w, h)).convert()
+            image = opaque((w, h))
             image.fill(self.backing)
         else:
             image = pygame.Surface((w, h), pygame.SRCALPHA)

@@ -28,7 +28,7 @@ import pygame
 from game.engine.session import ChoicePrompt, CustomerLine, Moment, Phase, Turn, dead_air_rule
 from game.records.recorder import Recorder
 from game.ui import chrome
-from game.ui.draw import icon_channel, panel
+from game.ui.draw import icon_channel, opaque, panel
 from game.ui.intents import Act, Intent
 from game.ui.meter import DELTA_SECONDS, AngerMeter, Delta
 from game.ui.portrait import FaceFade, Portrait
@@ -96,9 +96,16 @@ def delta_reason(turn: Turn) -> str:
 
 def widest_reason(catalog: Catalog) -> str:
     """The longest few words the meter can show under "Last reply" (two shorts, joined)."""
+    known = _WIDEST.get(id(catalog))
+    if known is not None and known[0] is catalog:
+        return known[1]
     shorts = {case.short for t in catalog.techniques.values() for case in t.cases if case.short}
     longest = sorted(shorts, key=lambda short: (-len(short), short))[:2]
-    return "−12 " + ", ".join(longest)
+    _WIDEST[id(catalog)] = (catalog, "−12 " + ", ".join(longest))
+    return _WIDEST[id(catalog)][1]
+
+
+_WIDEST: dict[int, tuple[Catalog, str]] = {}
 
 
 class CallScene(Scene):
@@ -173,7 +180,7 @@ class CallScene(Scene):
 
     def enter(self) -> None:
         self.meter.reset(self.anger)
-        self.layout()
+        self.sync()  # laid out once, here or by App.push after enter
         _, sound = RINGING[self.channel]
         if self.channel == "phone":
             self.app.audio.loop(sound)
@@ -221,7 +228,7 @@ class CallScene(Scene):
         app.play("pickup")
         world = app.world()
         assert world.store is not None and app.trainee is not None
-        self.transcript = Transcript()
+        self.transcript.clear()
         self.anger = float(self.scenario.customer.anger)
         self.meter.reset(self.anger)
         self.call_time = 0.0
@@ -248,7 +255,9 @@ class CallScene(Scene):
             app.settings.timer,
             app.lang,
         )
-        self.layout()
+        # the page, the card and the portrait stay as they are: only the right column moves
+        self._layout_choices()
+        self._repaint(full=True)
 
     def restart(self) -> None:
         self._settle()
@@ -316,7 +325,7 @@ class CallScene(Scene):
             if index == 0:  # the first reply is focused when they appear
                 button.image(fonts, theme, focused=True)
                 yield
-        content = pygame.Surface((RIGHT_W - 40, max(1, y + 4))).convert()
+        content = opaque((RIGHT_W - 40, max(1, y + 4)))
         content.fill(theme.panel)
         for button in buttons:
             content.blit(button.image(fonts, theme), button.rect)
@@ -420,9 +429,9 @@ class CallScene(Scene):
         self._hint_pause = chrome.keycap(app, "Esc")
         self._static = static
         self._panel_h = 0
-        self._canvas = pygame.Surface((1280, 720)).convert()
+        self._canvas = opaque((1280, 720))
         self._layout_choices()
-        self.transcript.build(fonts, theme)  # the fonts or colours may have changed
+        self.transcript.ensure_built(fonts, theme)  # the fonts or colours may have changed
         self.transcript.view.to_end(instant=True)
         self._repaint(full=True)
 
@@ -511,7 +520,7 @@ class CallScene(Scene):
             self._choices_content = prebuilt
         elif self.phase == "choosing" and self.menu.buttons:
             view = self.choice_view
-            content = pygame.Surface((view.rect.width, max(1, view.content_height))).convert()
+            content = opaque((view.rect.width, max(1, view.content_height)))
             content.fill(theme.panel)
             for button in self.menu.buttons:
                 content.blit(button.image(self.app.fonts, theme), button.rect)
@@ -928,7 +937,7 @@ class CallScene(Scene):
             area = pygame.Rect(rect.x, rect.y, rect.width, rect.height + 8).clip(
                 pygame.Rect(0, 0, 1280, 720)
             )
-            image = pygame.Surface(area.size).convert()
+            image = opaque(area.size)
             image.blit(self.app.backdrop, (0, 0), area)
             local = pygame.Rect(0, 0, rect.width, rect.height)
             panel(image, local, self.app.theme, fill, shadow=shadow)

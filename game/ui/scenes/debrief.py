@@ -10,7 +10,7 @@ as the guides ask, as a chance to win the customer back and learn (G-CALM-4, G-C
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from types import MappingProxyType
 from typing import TYPE_CHECKING
@@ -122,6 +122,7 @@ class DebriefScene(Scene):
         self.next_index = self._next_level() if review_of is None else None
         self._page: pygame.Surface | None = None
         self._side_page: pygame.Surface | None = None
+        self._building: Iterator[None] = iter(())
         self._chart_h = CHART_H
         self.summary: dict[str, str] = {}
         self._score_w = 360
@@ -294,13 +295,32 @@ class DebriefScene(Scene):
         if spare < 0:
             self._chart_h = max(CHART_MIN, CHART_H + spare)
             left, left_h = self._stack(self.left_cards(), LEFT_W)
-        self._side_page = self._paint_stack(left, left_h, LEFT_W)
         self.side.set_content(left_h)
         right, right_h = self._stack(self.right_cards(), right_w)
-        self._page = self._paint_stack(right, right_h + 8, right_w)
         self.view.set_content(right_h + 8)
         if not self.side.scrollable:
             self.pane = "turns"
+        self._building = self._paint_columns(left, left_h, right, right_h, right_w)
+
+    def _paint_columns(
+        self,
+        left: list[tuple[Card, int]],
+        left_h: int,
+        right: list[tuple[Card, int]],
+        right_h: int,
+        right_w: int,
+    ) -> Iterator[None]:
+        """Paint the two columns on the update steps after the layout, one per step: no
+        frame pays for the whole page (the header and the score show at once)."""
+        yield  # the frame that laid out has had its share
+        self._side_page = self._paint_stack(left, left_h, LEFT_W)
+        yield
+        self._page = self._paint_stack(right, right_h + 8, right_w)
+
+    def finish_building(self) -> None:
+        """Paint whatever is still waiting (scripted use: tests, screenshots)."""
+        for _ in self._building:
+            pass
 
     # Each card function measures when `page` is None and paints otherwise; returns its height.
 
@@ -658,6 +678,7 @@ class DebriefScene(Scene):
             app.push(BreatherScene(app, then=app.pop))
 
     def update(self, dt: float) -> None:
+        next(self._building, None)
         self.age += dt
         self.view.update(dt, not self.app.motion)
         self.side.update(dt, not self.app.motion)

@@ -54,7 +54,7 @@ class HistoryScene(Scene):
 
     def enter(self) -> None:
         self.attempts = self.store.attempts(trainee_id=self.trainee.id)
-        self.layout()
+        self.sync()  # laid out once, here or by App.push after enter
         if self.menu.ring.keys:
             self.menu.focus(self.menu.ring.keys[0])
 

@@ -97,7 +97,7 @@ class LevelsScene(Scene):
 
     def enter(self) -> None:
         self._load()
-        self.layout()
+        self.sync()  # laid out once, here or by App.push after enter
         self.menu.focus(LIST_FOCUS)
         self._reveal_row()
 

@@ -69,7 +69,7 @@ class ProfileScene(Scene):
         self._count_text = ""
 
     def enter(self) -> None:
-        self.layout()
+        self.sync()  # laid out once, here or by App.push after enter
         self.menu.focus(FIELD if not self.rows else self.menu.ring.keys[0])
         text_input(True)
 

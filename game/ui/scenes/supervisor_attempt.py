@@ -87,7 +87,7 @@ class AttemptScene(DebriefScene):
 
     def enter(self) -> None:
         text_input(True)
-        self.layout()
+        self.sync()  # laid out once, here or by App.push after enter
         self.menu.focus(NOTE)
 
     # ---- layout: the debrief's, with the conversation and the note box ------------------------

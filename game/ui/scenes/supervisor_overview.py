@@ -100,7 +100,7 @@ class OverviewScene(Scene):
 
     def enter(self) -> None:
         text_input(True)
-        self.layout()
+        self.sync()  # laid out once, here or by App.push after enter
 
     def resume(self) -> None:
         self.refresh()  # a note written or a call played since: show it

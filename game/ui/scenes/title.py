@@ -74,7 +74,7 @@ class TitleScene(Scene):
                     )
 
     def enter(self) -> None:
-        self.layout()
+        self.sync()  # laid out once, here or by App.push after enter
 
     def resume(self) -> None:
         if self.app.ready:
