@@ -31,6 +31,8 @@ class Bubble:
     rect: pygame.Rect = field(default_factory=lambda: pygame.Rect(0, 0, 0, 0))
     lines: tuple[str, ...] = ()
     text_top: int = 0  # y of the first text line, in content coordinates
+    top: int = 0  # y of its caption: where the bubble begins, in content coordinates
+    line_h: int = 0  # the height of one of its text lines
 
 
 class Transcript:
@@ -77,7 +79,7 @@ class Transcript:
             self.view.set_content(self._bottom)
             self.version += 1
             self._built = self._build_key(fonts, theme)
-        self.view.to_end()
+        self.to_end()
 
     @property
     def last(self) -> Bubble | None:
@@ -99,7 +101,7 @@ class Transcript:
                 self.build(fonts, theme)
             else:
                 self.view.set_content(self._bottom)
-            self.view.to_end(instant=True)
+            self.to_end(instant=True)
 
     def colors(self, bubble: Bubble, theme: Theme) -> tuple[Color, Color, Color]:
         """(fill, text, caption) for a bubble."""
@@ -123,11 +125,28 @@ class Transcript:
         text_w = max((fonts.width(line, style) for line in bubble.lines), default=0)
         w = min(max_w, text_w + 2 * PAD_X)
         h = len(bubble.lines) * fonts.line_height(style) + 2 * PAD_Y
+        bubble.top = self._bottom
+        bubble.line_h = fonts.line_height(style)
         y = self._bottom + fonts.line_height("caption") + 4
         x = width - w - 8 if bubble.speaker == "agent" else 8
         bubble.rect = pygame.Rect(x, y, w, h)
         bubble.text_top = y + PAD_Y
         self._bottom = y + h + GAP
+
+    def to_end(self, instant: bool = False) -> None:
+        """Show the newest bubble, with the column's top edge on a line boundary (a caption,
+        a line of text, a bubble's end), so no line is cut in half at the top; the few
+        pixels left over stay empty at the bottom."""
+        view = self.view
+        end = max(0, self._bottom - view.rect.height)
+        starts = []
+        for b in self.bubbles:
+            starts.append(b.top)
+            starts.extend(b.text_top + i * b.line_h for i in range(len(b.lines)))
+            starts.append(b.rect.bottom)
+        top = min((y for y in starts if y >= end), default=end)
+        view.set_content(max(self._bottom, top + view.rect.height))
+        view.scroll_to(top, instant=instant)
 
     def _grow(self, theme: Theme, fresh: bool = False) -> pygame.Surface:
         """Make the picture tall enough, with room to spare so it is rarely reallocated."""

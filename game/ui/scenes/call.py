@@ -158,6 +158,7 @@ class CallScene(Scene):
         self._prebuilt: pygame.Surface | None = None
         self._talk_frame: tuple[int, bool] = (-1, False)
         self._panel_h = 0
+        self._steady: tuple[object, int] = (None, 0)
         self._shape: tuple[tuple[int, ...], tuple[int, ...]] = ((), ())
         self._replies_version = 0
         self._stamps: dict[str, int] = {}  # region -> the frame it was last repainted in
@@ -432,7 +433,7 @@ class CallScene(Scene):
         self._canvas = opaque((1280, 720))
         self._layout_choices()
         self.transcript.ensure_built(fonts, theme)  # the fonts or colours may have changed
-        self.transcript.view.to_end(instant=True)
+        self.transcript.to_end(instant=True)
         self._repaint(full=True)
 
     def _layout_choices(self, prepared: list[Button] | None = None) -> None:
@@ -467,9 +468,8 @@ class CallScene(Scene):
         else:
             content_h = fonts.line_height("body") + 8
         panel_h = self._panel_height(header_h, content_h)
-        if panel_h:  # fits the replies; between them it keeps its size, so nothing jumps
-            if self.phase != "choosing":
-                panel_h = max(panel_h, self._panel_h)
+        if panel_h:  # one height for the whole call: the tallest set of replies it can offer
+            panel_h = max(panel_h, self._panel_height(header_h, self._steady_content_h()))
             self._panel_h = panel_h
         self._choices_top = BOTTOM - panel_h
         self.choice_panel = pygame.Rect(RIGHT_X, self._choices_top, RIGHT_W, panel_h)
@@ -501,6 +501,24 @@ class CallScene(Scene):
         if self.phase == "ringing":
             self._layout_ringing()
         self._prepare()
+
+    def _steady_content_h(self) -> int:
+        """The tallest the replies can be in this scenario, measured once per font size."""
+        fonts = self.app.fonts
+        key = (id(fonts), self.app.lang)
+        if self._steady[0] == key:
+            return self._steady[1]
+        inner_w = RIGHT_W - 40 - 16
+        tallest = 0
+        probe = Button("probe", "", "choice", badge="9")
+        for node in self.scenario.nodes:
+            y = 0
+            for choice in node.choices:
+                probe.label = choice.say.get(self.app.lang)
+                y += probe.measure(fonts, inner_w) + 10
+            tallest = max(tallest, y + 4)
+        self._steady = (key, tallest)
+        return tallest
 
     @staticmethod
     def _panel_height(header_h: int, content_h: int) -> int:
@@ -914,7 +932,8 @@ class CallScene(Scene):
         if self.phase == "connecting":
             who = "Connecting…"
         hint = "Space to read it all now" if self.phase == "speaking" else ""
-        y = self.choice_view.rect.y
+        view = self.choice_view.rect
+        y = view.y
         surface.blit(
             fonts.render(fonts.fit_line(who, "body", RIGHT_W - 60), "body", theme.text_dim),
             (RIGHT_X + 24, y + 2),
@@ -922,6 +941,18 @@ class CallScene(Scene):
         image = fonts.render(hint, "small", theme.text_faint)
         if hint and fonts.width(who, "body") + image.get_width() + 80 < RIGHT_W:
             surface.blit(image, image.get_rect(topright=(RIGHT_X + RIGHT_W - 24, y + 6)))
+        # the calm placeholder: where the replies will be, and when
+        calm = "Listen first. Your replies appear here when they have finished."
+        if self.phase == "waiting":
+            calm = "Your reply is on its way. Listen for how it lands."
+        y += fonts.line_height("body") + 14
+        if y + fonts.line_height("small") <= view.bottom:
+            for offset in range(3):
+                dot = (RIGHT_X + 30 + offset * 14, y + fonts.line_height("small") // 2)
+                pygame.draw.circle(surface, theme.border, dot, 4)
+            fonts.draw_block(
+                surface, calm, "small", theme.text_faint, RIGHT_X + 24 + 48, y, RIGHT_W - 100
+            )
 
     @staticmethod
     def _panel_key(
