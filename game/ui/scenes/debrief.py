@@ -86,8 +86,8 @@ def turn_heading(catalog: Catalog, review: TurnReview, *, codes: bool) -> str:
     if not broken or review.verdict != "bad":
         return f"{head}: {done}" if done else head
     pid = broken[0]
-    if codes:
-        return f"{head}: {done or 'reply'} — broke {pid}"
+    if codes:  # "Turn 2 · Make excuses — broke G-APOLOGY-1"
+        return f"Turn {turn.number} · {done or 'The reply'} — broke {pid}"
     principle = catalog.principles.get(pid)
     name = principle.title if principle is not None else ""
     return f"{head}: {done}" + (f" — against “{name}”" if name else "")
