@@ -174,9 +174,7 @@ class HistoryScene(Scene):
                 bar = pygame.Rect(x, chart.bottom - 8 - h, bar_w, h)
                 pygame.draw.rect(image, tone, bar, border_radius=3)
                 mark_y = chart.bottom - 8 - round((chart.height - 16) * attempt.pass_score / 100)
-                pygame.draw.line(
-                    image, theme.text, (x - 3, mark_y), (x + bar_w + 2, mark_y), 2
-                )
+                pygame.draw.line(image, theme.text, (x - 3, mark_y), (x + bar_w + 2, mark_y), 2)
         else:
             fonts.draw_block(image, "Your scores will show here.", "small", theme.text_faint,
                              chart.x + 12, chart.y + 12, chart.width - 24)  # fmt: skip

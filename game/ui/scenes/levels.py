@@ -495,7 +495,7 @@ class LevelsScene(Scene):
             if self._blink:
                 box = self._portrait.face_box().move(x, y)
                 self._portrait.face.eyelids(surface, box, self._portrait_anger)
-            badge = pygame.Rect(x + 12, y + PORTRAIT[1] - 44, 32, 32)
+            badge = pygame.Rect(x + 12, y + 12, 32, 32)  # top left: the agent sits bottom left
             pygame.draw.rect(surface, theme.accent, badge, border_radius=8)
             icon_channel(
                 surface, self._channel, badge.inflate(-10, -10), theme.accent_text, theme.accent
