@@ -12,9 +12,11 @@ import random
 import sys
 import threading
 import warnings
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pygame
 
@@ -32,6 +34,7 @@ from game.ui.typography import Typography
 if TYPE_CHECKING:
     from game.records.api import Trainee
 
+T = TypeVar("T")
 SIZE = (1280, 720)
 FPS = 60
 STEP = 1 / FPS
@@ -155,6 +158,8 @@ class App:
         self._loaded: World | BaseException | None = None  # set by the loader thread
         self._world: World | None = None
         self._failing = False
+        self._background: ThreadPoolExecutor | None = None
+        self._pending: list[tuple[Future[Any], Callable[[Any], None]]] = []
         from game.ui.scenes.title import TitleScene
 
         self.push(TitleScene(self))
@@ -187,6 +192,7 @@ class App:
         if self.frames == 1:
             self._start_loading()
         self._poll_loading()
+        self._poll_background()
         for event in pygame.event.get():
             if event.type in REPAINT_EVENTS:
                 self._last_visible = ()  # the window may have lost its picture: paint it all
@@ -321,6 +327,34 @@ class App:
         self.audio.load(loaded.waves)
         self._world = loaded
 
+    # ---- work off the frame ------------------------------------------------------------------
+
+    def later(self, work: Callable[[], T], then: Callable[[T], None]) -> None:
+        """Run `work` on a worker thread (reading records, replaying a call) and hand its
+        result to `then` on the main thread at the start of a later frame: no frame waits
+        for it. An error in `work` is raised in `then`'s place, so the error scene shows it."""
+        if self._background is None:
+            self._background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="later")
+        self._pending.append((self._background.submit(work), then))
+
+    @property
+    def busy(self) -> bool:
+        """Work handed to `later` is still running (scenes ignore a second press meanwhile)."""
+        return bool(self._pending)
+
+    def wait_for_background(self, timeout: float = 30.0) -> None:
+        """Block until work handed to `later` is done (scripted play: tests, screenshots)."""
+        for future, _ in list(self._pending):
+            future.exception(timeout=timeout)
+
+    def _poll_background(self) -> None:
+        done = [(f, then) for f, then in self._pending if f.done()]
+        if not done:
+            return
+        self._pending = [(f, then) for f, then in self._pending if not f.done()]
+        for future, then in done:
+            then(future.result())
+
     @property
     def ready(self) -> bool:
         return self._world is not None
@@ -422,6 +456,9 @@ class App:
 
     def close(self) -> None:
         self.audio.close()
+        if self._background is not None:
+            self._background.shutdown(wait=True)
+            self._background = None
         if self._loader is not None:
             self._loader.join(timeout=30)
         world = self._world or (self._loaded if isinstance(self._loaded, World) else None)

@@ -20,7 +20,8 @@ PROGRESS_W = 400  # the progress card beside the list
 MAX_BARS = 40  # the most recent scored calls in its chart
 
 if TYPE_CHECKING:
-    from game.records.api import Attempt
+    from game.engine.scoring import Debrief
+    from game.records.api import Attempt, AttemptDetail
     from game.scenario.campaign import Level
     from game.ui.app import App
 
@@ -194,9 +195,26 @@ class HistoryScene(Scene):
             self.open(int(key.split(":", 1)[1]))
 
     def open(self, attempt_id: int) -> None:
-        detail = self.store.attempt_detail(attempt_id)
-        if detail is None:
+        """Read and replay the attempt off the frame (`App.later`), then show its debrief."""
+        if self.app.busy:
             return
+        from game.ui.review import rebuild
+
+        def prepare() -> tuple[AttemptDetail, tuple[Debrief, str | None] | None] | None:
+            detail = self.store.attempt_detail(attempt_id)
+            if detail is None:
+                return None
+            level = self.campaign.level(detail.attempt.scenario_id)
+            if level is None or level.scenario is None:
+                return (detail, None)
+            return (detail, rebuild(detail, level.scenario))
+
+        self.app.later(prepare, self._show)
+
+    def _show(self, ready: tuple[AttemptDetail, tuple[Debrief, str | None] | None] | None) -> None:
+        if ready is None:
+            return
+        detail, rebuilt = ready
         level: Level | None = self.campaign.level(detail.attempt.scenario_id)
         if level is None or level.scenario is None:
             from game.ui.scenes.error import ErrorScene
@@ -210,10 +228,11 @@ class HistoryScene(Scene):
                 )
             )
             return
-        from game.ui.review import rebuild
         from game.ui.scenes.debrief import DebriefScene
 
-        report, note = rebuild(detail, level.scenario)
+        if rebuilt is None:
+            return
+        report, note = rebuilt
         self.app.play("select")
         self.app.push(
             DebriefScene(self.app, level, report, review_of=detail.attempt.started_at, note=note)

@@ -32,10 +32,42 @@ NOTE_LINES = 3  # lines of the note box on screen
 
 
 def open_attempt(app: App, desk: Desk, attempt_id: int) -> None:
-    """Push the attempt's page, or the error scene if its level cannot be loaded."""
-    detail = desk.store.attempt_detail(attempt_id)
-    if detail is None:
+    """Push the attempt's page, or the error scene if its level cannot be loaded.
+
+    Reading the attempt and replaying it (twice: the debrief and the conversation) runs off
+    the frame (`App.later`); the page appears a frame or two after the key press."""
+    if app.busy:
         return
+
+    def prepare() -> Prepared | None:
+        detail = desk.store.attempt_detail(attempt_id)
+        if detail is None:
+            return None
+        level = desk.campaign.level(detail.attempt.scenario_id)
+        if level is None or level.scenario is None:
+            return (detail, None, None)
+        from game.ui.review import rebuild
+
+        try:
+            rebuilt = rebuild(detail, level.scenario)
+        except ValueError:
+            return None  # not finished: nothing to debrief (the list does not offer these)
+        lines = conversation(level.scenario, detail, detail.attempt.lang)
+        return (detail, rebuilt, lines)
+
+    app.later(prepare, lambda ready: _show_attempt(app, desk, ready))
+
+
+# the attempt, its rebuilt debrief (None: its level is gone) and the conversation's lines
+Prepared = tuple[
+    AttemptDetail, tuple[Debrief, str | None] | None, tuple[tuple[str, str], ...] | None
+]
+
+
+def _show_attempt(app: App, desk: Desk, ready: Prepared | None) -> None:
+    if ready is None:
+        return
+    detail, rebuilt, lines = ready
     level = desk.campaign.level(detail.attempt.scenario_id)
     if level is None or level.scenario is None:
         from game.ui.scenes.error import ErrorScene
@@ -49,14 +81,11 @@ def open_attempt(app: App, desk: Desk, attempt_id: int) -> None:
             )
         )
         return
-    from game.ui.review import rebuild
-
-    try:
-        report, changed = rebuild(detail, level.scenario)
-    except ValueError:
-        return  # not finished: nothing to debrief (the list does not offer these)
+    if rebuilt is None or lines is None:
+        return
+    report, changed = rebuilt
     app.play("select")
-    app.push(AttemptScene(app, desk, level, report, detail, changed))
+    app.push(AttemptScene(app, desk, level, report, detail, changed, lines))
 
 
 class AttemptScene(DebriefScene):
@@ -72,12 +101,17 @@ class AttemptScene(DebriefScene):
         report: Debrief,
         detail: AttemptDetail,
         changed: str | None,
+        lines: tuple[tuple[str, str], ...] | None = None,
     ) -> None:
         super().__init__(app, level, report, review_of=detail.attempt.started_at, note=changed)
         assert level.scenario is not None
         self.desk = desk
         self.detail = detail
-        self.lines = conversation(level.scenario, detail, detail.attempt.lang)
+        self.lines = (
+            lines
+            if lines is not None
+            else conversation(level.scenario, detail, detail.attempt.lang)
+        )
         self.notes: tuple[Note, ...] = detail.notes
         self.field = NoteField("Write a coaching note…", NOTE_MAX)
         self.saved = ""  # the confirmation after saving
