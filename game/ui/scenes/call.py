@@ -33,7 +33,7 @@ from game.ui.intents import Act, Intent
 from game.ui.meter import DELTA_SECONDS, AngerMeter, Delta
 from game.ui.portrait import FaceFade, Portrait
 from game.ui.scene import Scene
-from game.ui.theme import Color
+from game.ui.theme import Color, Theme
 from game.ui.transcript import Bubble, Transcript
 from game.ui.widgets import Button, Menu, ScrollView
 
@@ -149,6 +149,8 @@ class CallScene(Scene):
         self._job_kind = ""
         self._portrait: Portrait | None = None
         self._face: FaceFade | None = None
+        self._portrait_dims = (0, 0)
+        self._drawing_face: Iterator[None] = iter(())
         self._static: pygame.Surface | None = None
         self._canvas: pygame.Surface | None = None
         self._painted: dict[str, object] = {}
@@ -404,10 +406,10 @@ class CallScene(Scene):
         meter_h = self.meter.measure(fonts, LEFT_W, widest_reason(self.catalog))
         text_h = 16 + 14 + max(name_h + 2 + sub_h, 34) + 16
         portrait_h = max(96, min(320, BOTTOM - TOP - 14 - meter_h - text_h))
-        self._portrait = Portrait(
-            self.customer, self.channel, (LEFT_W - 32, portrait_h), theme, theme.panel
-        )
-        self._face = FaceFade(self._portrait, self.anger)
+        # the portrait is drawn on the next update steps: entering the call stays one frame
+        self._portrait, self._face = None, None
+        self._portrait_dims = (LEFT_W - 32, portrait_h)
+        self._drawing_face = self._draw_portrait(self._portrait_dims, theme)
         self._panels.clear()
         self.customer_card = pygame.Rect(LEFT_X, TOP, LEFT_W, text_h + portrait_h)
         card = self.customer_card
@@ -566,7 +568,19 @@ class CallScene(Scene):
                 self._repaint_right()
 
     def _portrait_size(self) -> tuple[int, int]:
-        return self._portrait.size if self._portrait is not None else (0, 0)
+        return self._portrait_dims
+
+    def _draw_portrait(self, size: tuple[int, int], theme: Theme) -> Iterator[None]:
+        """Stage the customer, then render the face at the current anger: one step each."""
+        yield
+        portrait = Portrait(self.customer, self.channel, size, theme, theme.panel)
+        yield
+        self._portrait, self._face = portrait, FaceFade(portrait, self.anger)
+
+    def finish_portrait(self) -> None:
+        """Draw the portrait now (scripted use)."""
+        for _ in self._drawing_face:
+            pass
 
     def _layout_ringing(self) -> None:
         fonts = self.app.fonts
@@ -681,6 +695,7 @@ class CallScene(Scene):
             self._pull()
         elif self._job is not None and self._job.done():
             self._job_done()
+        next(self._drawing_face, None)
         self._animate_blink(dt)
         if self.phase == "ringing":
             self.ring_time += dt
@@ -762,7 +777,7 @@ class CallScene(Scene):
             # a cross-fade in six steps: smooth to the eye, a fraction of the repaints
             steps = FaceFade.STEPS
             fading = round(face.t * steps) if face is not None and face.previous is not None else -1
-            level = face.level if face is not None else 0
+            level = face.level if face is not None else -1
             return (level, fading, self.blink_amount() > 0.5, self._face_offset())
         if region == "meter":
             delta = self.meter.delta

@@ -76,6 +76,8 @@ class LevelsScene(Scene):
         self.open: dict[str, bool] = {}
         self._portraits: dict[str, Portrait] = {}
         self._portrait: Portrait | None = None
+        self._drawing: tuple[str, str, str, float] | None = None
+        self._drawing_fresh = False
         self._portrait_image = pygame.Surface((1, 1))
         self._portrait_anger = 0
         self.list_w = LIST_W
@@ -346,15 +348,18 @@ class LevelsScene(Scene):
                     4 if style != "h2" else 8
                 )
             fonts.draw_block(content, summary, "body", theme.text, 0, summary_y, inner)
-            portrait = self._portraits.get(level.key)
-            if portrait is None:
-                portrait = Portrait(name, scenario.channel.value, PORTRAIT, theme, theme.panel)
-                self._portraits[level.key] = portrait
             self._portrait_at = (0, 0)
-            self._portrait = portrait
             self._portrait_anger = scenario.customer.anger
-            self._portrait_image = portrait.render(scenario.customer.anger, 0.0)
             self._channel = scenario.channel.value
+            portrait = self._portraits.get(level.key)
+            if portrait is None:  # drawn on the next update step: moving down the list stays smooth
+                self._portrait = None
+                self._drawing = (level.key, name, scenario.channel.value, scenario.customer.anger)
+                self._drawing_fresh = True
+            else:
+                self._portrait = portrait
+                self._drawing = None
+                self._portrait_image = portrait.render(scenario.customer.anger, 0.0)
         else:
             lines = [(f"LEVEL {level.number}", "caption", theme.bad), ("This level can't be played yet", "h2", theme.text),
                      ("Its scenario file has problems. The other levels still play; a trainer can fix it with `hold-the-line validate`.", "body", theme.text_dim)]  # fmt: skip
@@ -367,6 +372,7 @@ class LevelsScene(Scene):
             for text, style, color in lines:
                 y = fonts.draw_block(content, text, style, color, 0, y, inner) + 8
             self._portrait = None
+            self._drawing = None
         self._detail = content
         self.detail_view.set_content(content.get_height())
 
@@ -445,7 +451,23 @@ class LevelsScene(Scene):
             app.play("back")
             app.pop()
 
+    def _draw_portrait(self) -> None:
+        """The selected level's customer, staged and rendered off the frame that selected it."""
+        if self._drawing is None:
+            return
+        if self._drawing_fresh:  # the frame that selected the level has had its share
+            self._drawing_fresh = False
+            return
+        key, name, channel, anger = self._drawing
+        self._drawing = None
+        theme = self.app.theme
+        portrait = Portrait(name, channel, PORTRAIT, theme, theme.panel)
+        self._portraits[key] = portrait
+        self._portrait = portrait
+        self._portrait_image = portrait.render(anger, 0.0)
+
     def update(self, dt: float) -> None:
+        self._draw_portrait()
         self.list_view.update(dt, not self.app.motion)
         self.detail_view.update(dt, not self.app.motion)
         clock = self.app.clock % 4.2
