@@ -3,6 +3,7 @@ SHELL := /bin/bash
 VENV  := .venv
 BIN   := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+PLAY_STAMP := $(VENV)/.play-stamp
 # The first Python 3.11+ on PATH.
 PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 && { echo $$p; break; }; \
@@ -24,7 +25,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -qq --disable-pip-version-check -e '.[dev]'
 	@touch $(STAMP)
 
-play: $(STAMP)
+# `make play` installs what playing needs; the developer tools come with the targets below.
+$(PLAY_STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Hold the Line needs Python 3.11 or newer on PATH."; exit 1; }
+	@echo "Setting up $(VENV) (the first time only: a minute or two)"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -qq --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install -qq --disable-pip-version-check -e .
+	@touch $(PLAY_STAMP)
+
+play: $(PLAY_STAMP)
+	@echo "The hold-the-line command is in $(BIN); 'source $(BIN)/activate' puts it on PATH."
 	$(BIN)/hold-the-line play
 
 test: $(STAMP)

@@ -8,6 +8,18 @@ from __future__ import annotations
 
 from game.engine.catalog import load_catalog
 from game.engine.mood import RULES
+from game.engine.session import PACE_POINTS_MAX, PACE_POINTS_PER_ANGER
+from game.engine.step import (
+    CALM_POINTS,
+    CRITICAL_TAGS,
+    DEFAULT_PASS_SCORE,
+    MISTAKE_WEIGHT,
+    ORDER_EXEMPT_TAGS,
+    ORDER_POINTS,
+    ORDER_POINTS_MAX,
+    OUTCOME_POINTS,
+    PRACTICE_POINTS,
+)
 
 # When each case applies, in words (the context rules in game/engine/mood.py).
 CASE_WHEN: dict[str, str] = {
@@ -15,8 +27,11 @@ CASE_WHEN: dict[str, str] = {
     "done": "the customer has finished venting",
     "repeated": "the moment is tagged `repeated`",
     "at_fault": "the moment is tagged `customer_at_fault`",
-    "ready": "the customer feels heard (heard ≥ 0.5) and has finished venting",
-    "early": "before the customer feels heard",
+    "ready": "the customer asked for a fix (`asks_for_fix`), or has finished venting and the "
+    "problem was recapped or the feeling acknowledged (a `recap` or `empathize` that landed)",
+    "early": "the customer is still venting (`vent` > 0) and didn't ask for a fix",
+    "unacknowledged": "venting is over, but nothing was recapped or acknowledged yet",
+    "nothing_owed": "no promise is standing",
     "abusive": "the moment is tagged `abusive`",
     "unneeded": "nothing abusive, venting over",
     "too_soon": "`requests_supervisor` under `help_first` policy with no honest attempt yet",
@@ -36,9 +51,80 @@ CASE_WHEN: dict[str, str] = {
     "allowed": "`warn_then_end` policy, an abusive moment, and a boundary was set earlier",
     "no_warning": "abusive, but no boundary was set first",
     "not_abusive": "the moment is not abusive",
-    "correction": "an earlier overpromise is still standing: this walks it back",
+    "correction": "an earlier overpromise is still standing: this walks it back and clears it",
     "default": "otherwise",
 }
+
+
+def thresholds_markdown() -> list[str]:
+    """Every number an author needs to predict a verdict or a score, in one place."""
+    catalog = load_catalog()
+    p = catalog.params
+    lines = [
+        "## Thresholds",
+        "",
+        "Every number that decides a verdict or a score, generated from the engine.",
+        "",
+        "**A fix** (`solve`, `offer_alternative`) lands when the moment is tagged `asks_for_fix`, "
+        "or once the customer has finished venting and the problem was recapped or the feeling "
+        "acknowledged (a `recap`, `empathize` or `ask` that followed the guides). The customer "
+        "starts with `vent` turns of venting; every turn that breaks no guide wears one off "
+        "(listening counts the same), a moment tagged `venting_again` counts as venting. The "
+        "debrief shows these facts on every turn.",
+        "",
+        f"- Escalating is right when stuck: anger ≥ {p.escalate_stuck_anger:g} after "
+        f"{p.escalate_stuck_attempts} honest de-escalation turns (an author marks an escalation "
+        "that passes the buck with `pass_the_buck`, which no rule overrides).",
+        f"- An offer (`upsell`) is welcome below anger {p.upsell_below:g}; an offer that does "
+        "not fit this customer is `irrelevant_offer`.",
+        f"- Thanking sounds hollow at anger ≥ {p.hollow_thanks_at:g}.",
+        f"- Reaching a `threat` moment lifts anger to at least {p.threat_floor}.",
+        f"- Feeling heard eases anger toward the persona's floor by {p.relax_rate:g} × heard "
+        "per turn, never on a turn that broke a guide.",
+        f"- Kind words repeated land at 1 / (1 + {p.diminish:g} × times used); fixes land at "
+        f"({p.trust_scaled_base:g} + {p.trust_scaled_span:g} × trust) strength, trust starting "
+        f"at {p.trust_start:g}.",
+        f"- A promise that can't be kept (`overpromise`) lands after the call unless "
+        "`walk_back` takes that promise back; a resolved ending on a broken promise is "
+        f"{p.debt_rating}, and never a pass.",
+        "- Verdicts: good ≥ 0.75 > fair > 0 ≥ poor > -0.75 ≥ bad (turn quality: the best "
+        "part of a turn, or its worst if any part broke a guide).",
+        "",
+        f"**The score** (pass mark {DEFAULT_PASS_SCORE} unless the campaign says otherwise): "
+        f"{PRACTICE_POINTS} points for practice (each turn weighted 100 + anger before, +100 at "
+        f"{', '.join(f'`{t}`' for t in sorted(CRITICAL_TAGS))} moments, × {MISTAKE_WEIGHT} for "
+        f"a mistake), {OUTCOME_POINTS} for the outcome (good 1, partial ½, bad 0), "
+        f"{CALM_POINTS} × (100 − final anger) / 100 for calm.",
+        "",
+        f"- **Order.** Each turn that makes an Apologise or Resolve move while an earlier step "
+        f"the call calls for (Listen → Recap → Apologise → Resolve) is undone costs "
+        f"{ORDER_POINTS} practice points, at most {ORDER_POINTS_MAX} per call. Listen is not "
+        "called for when `vent` is 0; Apologise not for indecisive or talkative customers nor "
+        "after a `customer_at_fault` moment; at "
+        f"{', '.join(f'`{t}`' for t in sorted(ORDER_EXEMPT_TAGS))} moments the order gives way. "
+        "Only a move that followed the guides fulfils its step.",
+        f"- **Pace.** The silence clock starts after a reading allowance: the words on screen "
+        f"(customer line and every reply, in English) at {p.reading_wpm:g} words per minute, "
+        "plus the channel's grace. Past it, anger climbs at the channel's rate up to its cap "
+        f"for that turn, and the Pace line loses {PACE_POINTS_PER_ANGER:g} points per point of "
+        f"that anger, at most {PACE_POINTS_MAX} per call. Silence never changes the reply's "
+        "verdict, except at a `lookup`: silence past the grace alone without `keep_informed` "
+        "is a G-RESOLVE-7 mistake. The relaxed timer doubles the reading time, the grace and "
+        "the time before they give up, and halves the rate.",
+        "",
+        "| channel | grace (s) | anger/s | cap per turn | nudge after grace + (s) | gives up after (s) |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for channel in catalog.channels.values():
+        rule = channel.dead_air
+        if rule is None:
+            lines.append(f"| {channel.label} | no timer | | | | |")
+            continue
+        lines.append(
+            f"| {channel.label} | {rule.grace:g} | {rule.rate:g} | {rule.cap:g} | "
+            f"{rule.nudge_after - rule.grace:g} | {rule.give_up:g} |"
+        )
+    return lines
 
 
 def techniques_markdown() -> str:
@@ -80,6 +166,7 @@ def techniques_markdown() -> str:
         lines.append(
             f"- **{persona.id}** (floor {persona.floor:g}): {', '.join(special) or '—'}. {persona.handling}"
         )
+    lines += ["", *thresholds_markdown()]
     lines += ["", "## Moment tags", ""]
     lines += [f"- `{tag}`: {text}" for tag, text in catalog.tags.items()]
     lines += ["", "## Guide principles", ""]

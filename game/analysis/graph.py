@@ -81,7 +81,7 @@ def dot(scenario: Scenario) -> str:
         '  node [shape=box, style=rounded, fontname="DejaVu Sans"];',
     ]
     for node in scenario.nodes:
-        label = esc(f"{node.id}\\n{_short(node.customer.en)}")
+        label = esc(node.id) + "\\n" + esc(_short(node.customer.en))  # a DOT line break
         if node.is_end:
             colour = _RATING_COLOUR[_ending_rating(node)]
             lines.append(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -47,6 +47,31 @@ def _judged(node_id: str, choice: Choice, exploration: Exploration | None) -> tu
     catalog = load_catalog()
     helpful = all(catalog.techniques[t].helpful for t in choice.techniques)
     return helpful, helpful
+
+
+def _check_expect(
+    node_id: str,
+    choice: Choice,
+    exploration: Exploration | None,
+    warn: Callable[[Position, str, str], None],
+) -> None:
+    """LN014: a path on which the engine's verdict differs from the author's `expect`;
+    LN015: a choice that declares none. Checked on every path that reaches the choice with
+    the fewest earlier mistakes: none, unless only a mistake leads there (after a further
+    mistake it is another moment than the one authored)."""
+    if choice.expect is None:
+        warn(choice.pos, "LN015", f"choice {choice.number} of '{node_id}' declares no `expect`")
+        return
+    if exploration is None:
+        return
+    for verdict, path in exploration.verdicts_of(node_id, choice.number).items():
+        if verdict != choice.expect.value:
+            warn(
+                choice.pos,
+                "LN014",
+                f"choice {choice.number} of '{node_id}' expects {choice.expect.value}, but is "
+                f"judged {verdict} on the path {','.join(str(n) for n in path)}",
+            )
 
 
 def lint_scenario(
@@ -106,6 +131,7 @@ def lint_scenario(
             longest = max(node.choices, key=lambda c: len(c.say.en))
             longest_is_best += longest is helpful[0]
         for choice in node.choices:
+            _check_expect(node.id, choice, exploration, warn)
             if choice.feedback is None:
                 continue
             cited = PRINCIPLE_ID.findall(choice.feedback.en)

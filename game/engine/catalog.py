@@ -7,6 +7,7 @@ this module turns them into frozen dataclasses and the numpy tables the mood mod
 from __future__ import annotations
 
 import functools
+import hashlib
 from dataclasses import dataclass
 from importlib import resources
 from types import MappingProxyType
@@ -67,6 +68,7 @@ class Technique:
     deescalates: bool
     diminishes: bool
     trust_scaled: bool
+    acknowledges: bool  # landing it (quality > 0) recaps the problem or acknowledges the feeling
 
     def case_index(self, name: str) -> int:
         for index, case in enumerate(self.cases):
@@ -87,15 +89,16 @@ class Persona:
     index: int
     label: str
     floor: float
-    heard_ready: float  # how heard they must feel before a fix lands
     handling: str
 
 
 @dataclass(frozen=True, slots=True)
 class DeadAirRule:
-    grace: float
-    rate: float
-    nudge_after: float
+    grace: float  # seconds past the reading time before silence costs
+    rate: float  # anger per second of silence past that
+    nudge_after: float  # "are you still there?" this long after the reading time
+    cap: float  # the most anger silence adds at one decision
+    give_up: float  # seconds of silence past the allowance after which the customer leaves
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +117,6 @@ class EndingKind:
 
 @dataclass(frozen=True, slots=True)
 class ModelParams:
-    heard_ready: float
     relax_rate: float
     trust_start: float
     trust_scaled_base: float
@@ -126,6 +128,7 @@ class ModelParams:
     hollow_thanks_at: float
     debt_rating: str
     threat_floor: int
+    reading_wpm: float  # words per minute a second-language reader gets to read the screen
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,11 +149,12 @@ class Catalog:
     case_table: NDArray[np.float64]
     persona_multipliers: NDArray[np.float64]
     persona_floors: NDArray[np.float64]
-    persona_heard_ready: NDArray[np.float64]
+    acknowledges: NDArray[np.bool_]
     diminishes: NDArray[np.bool_]
     trust_scaled: NDArray[np.bool_]
     deescalates: NDArray[np.bool_]
     breaks_policy: NDArray[np.bool_]  # (techniques, max cases)
+    content_hash: str = ""  # sha256 of guides.yaml and techniques.yaml: what scored an attempt
 
     def technique(self, technique_id: str) -> Technique:
         return self.techniques[technique_id]
@@ -159,9 +163,12 @@ class Catalog:
         return self.principles[principle_id]
 
 
+def _text(name: str) -> str:
+    return resources.files("game.engine").joinpath(name).read_text(encoding="utf-8")
+
+
 def _read(name: str) -> Any:
-    text = resources.files("game.engine").joinpath(name).read_text(encoding="utf-8")
-    return yaml.load(text, Loader=_SafeLoader)
+    return yaml.load(_text(name), Loader=_SafeLoader)
 
 
 def _case(name: str, raw: dict[str, Any]) -> Case:
@@ -214,6 +221,7 @@ def load_catalog() -> Catalog:
             deescalates=bool(raw.get("deescalates", False)),
             diminishes=bool(raw.get("diminishes", False)),
             trust_scaled=bool(raw.get("trust_scaled", False)),
+            acknowledges=bool(raw.get("acknowledges", False)),
         )
     order = tuple(techniques)
 
@@ -223,7 +231,6 @@ def load_catalog() -> Catalog:
             index,
             raw["label"],
             float(raw["floor"]),
-            float(raw.get("heard_ready", data["model"]["heard_ready"])),
             raw["handling"],
         )
         for index, (pid, raw) in enumerate(data["personas"].items())
@@ -262,7 +269,7 @@ def load_catalog() -> Catalog:
         np.array([techniques[t].trust_scaled for t in order]),
         np.array([techniques[t].deescalates for t in order]),
         breaks,
-        np.array([p.heard_ready for p in personas.values()]),
+        np.array([techniques[t].acknowledges for t in order]),
     ]
     for table in tables:
         table.setflags(write=False)  # shared by every session: nobody may change them
@@ -286,5 +293,8 @@ def load_catalog() -> Catalog:
         trust_scaled=tables[4],
         deescalates=tables[5],
         breaks_policy=tables[6],
-        persona_heard_ready=tables[7],
+        acknowledges=tables[7],
+        content_hash=hashlib.sha256(
+            (_text("guides.yaml") + "\0" + _text("techniques.yaml")).encode("utf-8")
+        ).hexdigest(),
     )

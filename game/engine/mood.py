@@ -36,6 +36,7 @@ class Mood:
     helped: Ints  # turns with an honest de-escalation attempt
     boundary: Bools  # a boundary was set on an abusive moment
     uses: Ints  # (rows, techniques): how often each technique was used
+    acknowledged: Bools  # the problem has been recapped or the feeling acknowledged
 
     @property
     def rows(self) -> int:
@@ -67,6 +68,8 @@ class Judgement:
     breaks_policy: Bools
     sets_boundary: Bools
     deescalated: Bools
+    acknowledges: Bools  # a recap or an acknowledgement of the feeling landed
+    harmful: Bools  # some part of the turn broke a guide
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,19 +91,26 @@ def initial_mood(
         helped=np.zeros(rows, dtype=np.int64),
         boundary=np.zeros(rows, dtype=bool),
         uses=np.zeros((rows, len(catalog.technique_order)), dtype=np.int64),
+        acknowledged=np.zeros(rows, dtype=bool),
     )
 
 
 class _Facts:
-    """Named boolean facts about each row; the vocabulary the context rules are written in."""
+    """Named boolean facts about each row; the vocabulary the context rules are written in.
+
+    A fix is judged by what happened in the conversation, facts the trainee can check in the
+    debrief: have they finished venting (every turn wears the venting down; listening wears
+    it faster), has the problem been recapped or the feeling acknowledged, and has the
+    customer asked for a solution (a moment tagged `asks_for_fix`).
+    """
 
     def __init__(self, catalog: Catalog, mood: Mood, ctx: Context) -> None:
         params = catalog.params
         self._catalog = catalog
         self._ctx = ctx
-        self.venting = mood.vent > 0
-        ready_at = catalog.persona_heard_ready[ctx.persona]
-        self.ready = (mood.heard >= ready_at - 1e-9) & ~self.venting
+        self.venting = (mood.vent > 0) | self.tag("venting_again")
+        self.acknowledged = mood.acknowledged
+        self.asked = self.tag("asks_for_fix")
         self.boundary = mood.boundary
         self.talkative = ctx.persona == catalog.personas["talkative"].index
         self.transfer_policy = ctx.transfer_policy
@@ -133,10 +143,28 @@ RULES: dict[str, Rule] = {
     ],
     "apologize": lambda f: [(f.threat, "threat"), (f.tag("customer_at_fault"), "at_fault")],
     "ask": lambda f: [(f.threat, "threat"), (f.venting, "venting"), (f.talkative, "talkative")],
-    "solve": lambda f: [(f.threat, "threat"), (f.ready, "ready"), (~f.ready, "early")],
-    "offer_alternative": lambda f: [(f.threat, "threat"), (f.ready, "ready"), (~f.ready, "early")],
+    # A fix lands when they asked for one, or once they have vented and been understood;
+    # a premature one names the step that was missing.
+    "solve": lambda f: [
+        (f.threat, "threat"),
+        (f.asked, "ready"),
+        (f.venting, "early"),
+        (~f.acknowledged, "unacknowledged"),
+        (f.acknowledged, "ready"),
+    ],
+    "offer_alternative": lambda f: [
+        (f.threat, "threat"),
+        (f.asked, "ready"),
+        (f.venting, "early"),
+        (~f.acknowledged, "unacknowledged"),
+        (f.acknowledged, "ready"),
+    ],
     "positive_language": lambda f: [(f.threat, "threat")],
-    "realistic_promise": lambda f: [(f.threat, "threat"), (f.owes, "correction")],
+    "realistic_promise": lambda f: [(f.threat, "threat")],
+    # Only the walk-back of a standing promise clears it (G-RESOLVE-3).
+    "walk_back": lambda f: [(f.owes, "correction"), (~f.owes, "nothing_owed")],
+    "use_name": lambda f: [(f.threat, "threat")],
+    "follow_up": lambda f: [(f.threat, "threat")],
     "set_boundary": lambda f: [
         (f.threat, "threat"),
         (f.tag("abusive"), "abusive"),
@@ -228,9 +256,11 @@ def judge(catalog: Catalog, mood: Mood, ctx: Context, chosen: Bools) -> Judgemen
     boundary_index = catalog.techniques["set_boundary"].index
     abusive_case = catalog.techniques["set_boundary"].case_index("abusive")
     sets_boundary = chosen[:, boundary_index] & (cases[:, boundary_index] == abusive_case)
-    deescalated = np.asarray(
-        (chosen & catalog.deescalates[None, :] & (np.nan_to_num(quality) > 0)).any(axis=1)
-    )
+    scored = np.where(chosen, table[..., _QUALITY], 0.0)  # quality, zero where not chosen
+    landed = chosen & (scored > 0)
+    deescalated = np.asarray((landed & catalog.deescalates[None, :]).any(axis=1))
+    acknowledges = np.asarray((landed & catalog.acknowledges[None, :]).any(axis=1))
+    harmful = np.asarray((scored < 0).any(axis=1))
     return Judgement(
         chosen=chosen,
         case=cases,
@@ -243,31 +273,40 @@ def judge(catalog: Catalog, mood: Mood, ctx: Context, chosen: Bools) -> Judgemen
         breaks_policy=breaks,
         sets_boundary=sets_boundary,
         deescalated=deescalated,
+        acknowledges=acknowledges,
+        harmful=harmful,
     )
 
 
 def apply(catalog: Catalog, mood: Mood, ctx: Context, judgement: Judgement) -> Applied:
-    """The customer after the turn; customers who feel heard ease off toward their floor."""
+    """The customer after the turn; customers who feel heard ease off toward their floor,
+    but never on a turn that broke a guide. Venting wears off by at least one every turn
+    that broke no guide (an agent who cuts in or argues leaves them with more to say)."""
     raw = mood.anger + judgement.anger.sum(axis=1)
     blown = raw >= 100
     anger = np.clip(raw, 0, 100)
     heard = np.clip(mood.heard + judgement.heard, 0.0, 1.0)
     floor = catalog.persona_floors[ctx.persona]
     relax = -np.rint(catalog.params.relax_rate * heard * np.maximum(0, anger - floor))
-    relax = np.where(blown, 0, relax).astype(np.int64)
+    relax = np.where(blown | judgement.harmful, 0, relax).astype(np.int64)
     after = Mood(
         anger=(anger + relax).astype(np.int64),
         heard=heard,
         trust=np.clip(mood.trust + judgement.trust, 0.0, 1.0),
-        vent=np.maximum(0, mood.vent + judgement.vent),
+        vent=np.maximum(
+            0, mood.vent + np.minimum(judgement.vent, np.where(judgement.harmful, 0, -1))
+        ),
         debt=np.maximum(0, mood.debt + judgement.debt),
         helped=mood.helped + judgement.deescalated.astype(np.int64),
         boundary=mood.boundary | judgement.sets_boundary,
         uses=mood.uses + judgement.chosen.astype(np.int64),
+        acknowledged=mood.acknowledged | judgement.acknowledges,
     )
     return Applied(after, relax, blown)
 
 
-def dead_air_anger(seconds: float, grace: float, rate: float) -> float:
-    """Anger added by silence: nothing during the grace period, then a steady climb."""
-    return max(0.0, seconds - grace) * rate
+def dead_air_anger(
+    seconds: float, allowance: float, rate: float, cap: float = float("inf")
+) -> float:
+    """Anger added by silence: nothing within the allowance, then a steady climb to `cap`."""
+    return min(cap, max(0.0, seconds - allowance) * rate)

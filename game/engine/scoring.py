@@ -7,23 +7,70 @@ customer was at the end.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+import numpy as np
 
 from game.engine.catalog import load_catalog
-from game.engine.session import Effect, Phase, SessionState, Turn
-from game.scenario.model import Persona, Rating, Scenario
-
-PRACTICE_POINTS = 60
-OUTCOME_POINTS = 25
-CALM_POINTS = 15
-DEFAULT_PASS_SCORE = 70
-GRADES = ((90, "A"), (80, "B"), (70, "C"), (60, "D"), (0, "F"))
-OUTCOME_VALUE = {Rating.GOOD: 1.0, Rating.PARTIAL: 0.5, Rating.BAD: 0.0}
-# Moments where judgement matters most weigh double.
-CRITICAL_TAGS = frozenset(
-    {"abusive", "threat", "requests_supervisor", "beyond_authority", "refund_history"}
+from game.engine.session import (
+    PACE_POINTS_MAX,
+    Effect,
+    Phase,
+    SessionError,
+    SessionState,
+    Turn,
+    choose,
+    pace_cost,
+    proceed,
+    start,
+    tick,
 )
-ORDERED_STEPS = ("listen", "recap", "apologise", "resolve")
+from game.engine.step import (
+    CALM_POINTS,
+    CRITICAL_TAGS,
+    DEFAULT_PASS_SCORE,
+    MISTAKE_WEIGHT,
+    ORDER_POINTS,
+    ORDER_POINTS_MAX,
+    ORDERED_STEPS,
+    OUTCOME_POINTS,
+    OUTCOME_VALUE,
+    PRACTICE_POINTS,
+    RATINGS,
+    compiled_for,
+    order_points,
+    practice_share,
+    quality_steps,
+    required_steps,
+    score_points,
+)
+from game.engine.step import turn_weight as step_weight
+from game.scenario.model import Rating, Scenario, Text, Verdict
+
+__all__ = [
+    "CALM_POINTS",
+    "CRITICAL_TAGS",
+    "DEFAULT_PASS_SCORE",
+    "MISTAKE_WEIGHT",
+    "ORDERED_STEPS",
+    "ORDER_POINTS",
+    "ORDER_POINTS_MAX",
+    "OUTCOME_POINTS",
+    "OUTCOME_VALUE",
+    "PRACTICE_POINTS",
+]
+
+GRADES = ((90, "A"), (80, "B"), (70, "C"), (60, "D"), (0, "F"))
+
+
+@dataclass(frozen=True, slots=True)
+class BetterReply:
+    """A reply that was on screen at that moment and would have been judged good."""
+
+    number: int  # authoring order
+    say: Text
+    principle: str | None
+    reason: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +80,7 @@ class TurnReview:
     weight: float
     steps: tuple[str, ...]  # which of Listen/Recap/Apologise/Resolve/Close it served
     skipped: tuple[str, ...]  # earlier steps it jumped over (empty when in order)
+    instead: BetterReply | None = None  # for a turn that was not good: what would have been
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +114,8 @@ class Debrief:
     practice_points: float
     outcome_points: float
     calm_points: float
+    pace_points: float  # zero or negative: what silence past the reading allowance cost
+    order_points: float  # zero or negative: practice points lost for jumping ahead (included)
     turns: tuple[TurnReview, ...]
     competencies: tuple[CompetencyScore, ...]
     first_step_turn: tuple[tuple[str, int | None], ...]  # step -> first turn that served it
@@ -79,25 +129,29 @@ class Debrief:
         return not any(review.skipped for review in self.turns)
 
 
-MISTAKE_WEIGHT = 2  # a turn that broke a guide counts double: one argument can lose a customer
-
-
 def turn_weight(anger_before: int, tags: frozenset[str], quality: float = 1.0) -> int:
-    """How much a turn counts, in hundredths: angrier and critical moments count more, and
-    a mistake counts more than a good move earns."""
-    weight = 100 + anger_before + (100 if tags & CRITICAL_TAGS else 0)
-    return weight * MISTAKE_WEIGHT if quality < 0 else weight
+    """How much a turn counts, in hundredths (the turn step's rule, for one turn)."""
+    return int(
+        step_weight(
+            np.array([anger_before]),
+            np.array([bool(tags & CRITICAL_TAGS)]),
+            quality_steps(np.array([quality])),
+        )[0]
+    )
 
 
 def practice_fraction(weights: list[int], qualities: list[float]) -> float:
     """Weighted share of guide-following, computed in integers so every path agrees exactly."""
-    numerator = sum(w * (round(2 * q) + 2) for w, q in zip(weights, qualities, strict=True))
-    denominator = 4 * sum(weights)
-    return numerator / denominator if denominator else 0.0
+    steps = quality_steps(np.array(qualities, dtype=np.float64))
+    numerator = int((np.array(weights, dtype=np.int64) * (steps + 2)).sum())
+    return float(practice_share(np.array([numerator]), np.array([sum(weights)]))[0])
 
 
-def total_score(practice_points: float, outcome_points: float, calm_points: float) -> int:
-    return max(0, min(100, round(practice_points + outcome_points + calm_points)))
+def pace_points(turns: tuple[Turn, ...]) -> float:
+    """The Pace line: silence past each screen's reading allowance costs points of its own
+    (`PACE_POINTS_PER_ANGER` per point of anger it added, at most `PACE_POINTS_MAX`)."""
+    lost = sum(pace_cost(t).points for t in turns)
+    return -min(float(PACE_POINTS_MAX), lost)
 
 
 def is_pass(score: int, pass_score: int, rating: Rating, promise_broken: bool) -> bool:
@@ -119,6 +173,41 @@ def verdict_for(quality: float) -> str:
     return "bad"
 
 
+def better_replies(scenario: Scenario, state: SessionState) -> tuple[BetterReply | None, ...]:
+    """For every turn that was not good, a reply available at that moment that would have
+    been good (those its author declared `expect: good` first), played through the engine
+    from the recorded events. Empty when the attempt no longer replays on this scenario."""
+    try:
+        live = start(scenario, policy=state.policy, seed=state.seed, timer=state.timer)
+        found: list[BetterReply | None] = []
+        for event, turn in zip(state.events, state.turns, strict=False):
+            while live.phase is Phase.SPEAKING:
+                live = proceed(scenario, live)
+            live = tick(scenario, live, event.silence)
+            if event.choice is None:
+                break
+            found.append(None if turn.quality >= 0.75 else _better(scenario, live, event.choice))
+            live, _ = choose(scenario, live, event.choice)
+        return tuple(found)
+    except (SessionError, KeyError, IndexError):
+        return ()
+
+
+def _better(scenario: Scenario, live: SessionState, chosen: int) -> BetterReply | None:
+    node = scenario.node(live.node)
+    others = sorted(
+        (c for c in node.choices if c.number != chosen),
+        key=lambda c: (c.expect is not Verdict.GOOD, c.number),
+    )
+    for choice in others:
+        _, turn = choose(scenario, live, choice.number)
+        if turn.quality < 0.75:
+            continue
+        best = next(e for e in turn.effects if e.quality is not None and e.quality >= 0.75)
+        return BetterReply(choice.number, choice.say, best.principle, best.reason)
+    return None
+
+
 def debrief(
     scenario: Scenario, state: SessionState, pass_score: int = DEFAULT_PASS_SCORE
 ) -> Debrief:
@@ -130,14 +219,26 @@ def debrief(
 
     weights = [turn_weight(t.anger_before, t.tags, t.quality) for t in state.turns]
     practice = practice_fraction(weights, [t.quality for t in state.turns])
-    practice_points = PRACTICE_POINTS * practice
-    outcome_points = OUTCOME_POINTS * OUTCOME_VALUE[outcome.rating]
-    calm_points = CALM_POINTS * (100 - outcome.final_anger) / 100
-    score = total_score(practice_points, outcome_points, calm_points)
+    pace = pace_points(state.turns)
+    order = _order_points(scenario, state)
+    parts = score_points(
+        np.array([practice]),
+        np.array([RATINGS.index(outcome.rating)]),
+        np.array([outcome.final_anger]),
+        np.array([pace]),
+        np.array([order]),
+    )
+    practice_points, outcome_points, calm_points = (float(p[0]) for p in parts[:3])
+    score = int(parts[3][0])
     promise_broken = any(e.source == "debt" for e in outcome.effects)
 
     required = _required_steps(scenario, state)
     reviews = _order_reviews(state, weights, required)
+    instead = better_replies(scenario, state)
+    if len(instead) == len(reviews):
+        reviews = tuple(
+            replace(review, instead=better) for review, better in zip(reviews, instead, strict=True)
+        )
 
     per_competency: dict[str, list[float]] = {c: [] for c in catalog.competencies}
     tallies: dict[str, list[int]] = {}
@@ -184,6 +285,8 @@ def debrief(
         practice_points=round(practice_points, 1),
         outcome_points=round(outcome_points, 1),
         calm_points=round(calm_points, 1),
+        pace_points=round(pace, 1),
+        order_points=-round(order, 1),
         turns=reviews,
         competencies=competencies,
         first_step_turn=tuple(first_step.items()),
@@ -195,50 +298,46 @@ def debrief(
 
 
 def _required_steps(scenario: Scenario, state: SessionState) -> tuple[str, ...]:
-    """The ordered steps this call called for: no Listen step for a customer with nothing
-    pent up, no Apologise step when the company did nothing wrong (G-APOLOGY-3)."""
-    required = list(ORDERED_STEPS)
-    if scenario.customer.vent == 0:
-        required.remove("listen")
-    visited_at_fault = any("customer_at_fault" in t.tags for t in state.turns)
-    if visited_at_fault or scenario.customer.persona in (Persona.INDECISIVE, Persona.TALKATIVE):
-        required.remove("apologise")
-    return tuple(required)
+    """The ordered steps this call called for (the turn step's rule, see `required_steps`)."""
+    mask = _required_mask(scenario, state)
+    return tuple(step for i, step in enumerate(ORDERED_STEPS) if mask >> i & 1)
+
+
+def _required_mask(scenario: Scenario, state: SessionState) -> int:
+    compiled = compiled_for(scenario, state.policy, load_catalog())
+    at_fault = any("customer_at_fault" in t.tags for t in state.turns)
+    return int(required_steps(compiled.base_required, np.array([at_fault]))[0])
+
+
+def _order_points(scenario: Scenario, state: SessionState) -> float:
+    jumps = np.zeros((1, 16), dtype=np.int64)
+    for turn in state.turns:
+        if turn.jumped:
+            jumps[0, turn.jumped] += 1
+    return float(order_points(jumps, np.array([_required_mask(scenario, state)]))[0])
 
 
 def _order_reviews(
     state: SessionState, weights: list[int], required: tuple[str, ...]
 ) -> tuple[TurnReview, ...]:
-    """Which step of Listen, Recap, Apologise, Resolve each turn served, and where it jumped."""
+    """Which step each turn served (only moves that followed the guides fulfil one) and
+    which required earlier steps it jumped over (recorded by the turn step)."""
     catalog = load_catalog()
-    done: set[str] = set()
     reviews: list[TurnReview] = []
     for turn, weight in zip(state.turns, weights, strict=True):
         steps: list[str] = []
-        skipped: list[str] = []
         for effect in turn.effects:
-            if effect.source not in catalog.techniques:
+            if effect.source not in catalog.techniques or (effect.quality or 0) <= 0:
                 continue
             step = catalog.techniques[effect.source].step
-            if step not in catalog.steps:
-                continue
-            if step not in steps:
+            if step in catalog.steps and step not in steps:
                 steps.append(step)
-            if step in ORDERED_STEPS and step not in done:
-                position = ORDERED_STEPS.index(step)
-                own_lower = {
-                    catalog.techniques[e.source].step
-                    for e in turn.effects
-                    if e.source in catalog.techniques and (e.quality or 0) > 0
-                }
-                for earlier in ORDERED_STEPS[:position]:
-                    missing = earlier in required and earlier not in done | own_lower
-                    if missing and earlier not in skipped:
-                        skipped.append(earlier)
-        for effect in turn.effects:
-            if effect.source in catalog.techniques and (effect.quality or 0) > 0:
-                done.add(catalog.techniques[effect.source].step)
+        skipped = tuple(
+            step
+            for i, step in enumerate(ORDERED_STEPS)
+            if turn.jumped >> i & 1 and step in required
+        )
         reviews.append(
-            TurnReview(turn, verdict_for(turn.quality), weight / 100, tuple(steps), tuple(skipped))
+            TurnReview(turn, verdict_for(turn.quality), weight / 100, tuple(steps), skipped)
         )
     return tuple(reviews)

@@ -18,10 +18,24 @@ from typing import Any
 import numpy as np
 
 from game.engine.catalog import Catalog, DeadAirRule, load_catalog
-from game.engine.mood import Context, Mood, apply, dead_air_anger, judge
+from game.engine.mood import Mood, dead_air_anger
+from game.engine.step import (
+    BLOWUP,
+    ENDING,
+    RATINGS,
+    RUNNING,
+    Batch,
+    Compiled,
+    advance,
+    compiled_for,
+    finish,
+)
+from game.engine.step import ENDS_DESPITE_BLOWUP as ENDS_DESPITE_BLOWUP
+from game.engine.step import JUDGED_ENDINGS as JUDGED_ENDINGS
+from game.engine.step import MAX_TURNS as MAX_TURNS
 from game.scenario.model import (
-    BLOWUP_NODE,
     AbusivePolicy,
+    Choice,
     EndingKind,
     Node,
     Policy,
@@ -32,7 +46,6 @@ from game.scenario.model import (
 )
 
 STATE_VERSION = 1
-MAX_TURNS = 50  # a conversation that long is going in circles; the customer gives up
 
 # Built-in endings: the customer blew up (no `blowup` node), timed out on dead air, or gave up.
 BLOWUP_LINE = "(blowup)"
@@ -49,10 +62,6 @@ NUDGE_LINES: dict[str, str] = {
     "chat": "Hello?? Is anyone there?",
     "email": "",
 }
-JUDGED_ENDINGS = ("escalate", "hang_up", "call_security")  # these decide their ending's rating
-# Endings that stand even when anger hits 100 on the way there: the agent or the customer
-# ended it. A blown-up customer never reaches "resolved" or "escalated".
-ENDS_DESPITE_BLOWUP = (EndingKind.CUSTOMER_LEFT, EndingKind.CALL_ENDED, EndingKind.SECURITY)
 
 
 class Phase(StrEnum):
@@ -111,6 +120,10 @@ class Turn:
     effects: tuple[Effect, ...]
     quality: float
     feedback: Text | None  # the scenario author's override, if any
+    reading: float = 0.0  # seconds allowed to read the screen before the silence clock started
+    allowance: float = 0.0  # reading plus the channel's grace: silence up to this was free
+    facts: tuple[str, ...] = ()  # what was true of the conversation when the reply was chosen
+    jumped: int = 0  # bit mask (step.ORDERED_STEPS) of undone earlier steps this turn skipped
 
     @property
     def delta(self) -> int:
@@ -165,6 +178,8 @@ class SessionState:
     events: tuple[Event, ...]
     outcome: Outcome | None
     start_anger: int
+    acknowledged: bool = False  # the problem has been recapped or the feeling acknowledged
+    catalog_hash: str = ""  # the technique catalog that scores this call ("" before it was kept)
     version: int = STATE_VERSION
 
     @property
@@ -231,8 +246,11 @@ def start(
     policy: Policy | None = None,
     seed: int = 0,
     timer: TimerMode = TimerMode.NORMAL,
+    catalog: Catalog | None = None,
 ) -> SessionState:
-    catalog = load_catalog()
+    """A new call. `catalog` is the technique catalog that will score it (default: this
+    installation's); its content hash is kept in the state."""
+    catalog = catalog or load_catalog()
     effective = scenario.policy.over(policy or Policy())
     return SessionState(
         scenario_id=scenario.id,
@@ -249,6 +267,7 @@ def start(
         debt=0,
         helped=0,
         boundary=False,
+        acknowledged=False,
         policy_broken=False,
         uses=(),
         flags=frozenset(),
@@ -258,6 +277,7 @@ def start(
         events=(),
         outcome=None,
         start_anger=scenario.customer.anger,
+        catalog_hash=catalog.content_hash,
     )
 
 
@@ -293,17 +313,19 @@ def proceed(scenario: Scenario, state: SessionState) -> SessionState:
 
 
 def tick(scenario: Scenario, state: SessionState, seconds: float) -> SessionState:
-    """Time passes while the trainee decides; on a live channel, silence costs."""
+    """Time passes while the trainee decides; on a live channel, silence past the reading
+    allowance costs."""
     if state.phase is not Phase.CHOOSING or seconds <= 0:
         return state
     silence = state.silence + seconds
     rule = dead_air_rule(scenario, state.timer)
     if rule is None:
         return replace(state, silence=silence)
-    added = int(np.rint(dead_air_anger(silence, rule.grace, rule.rate)))
-    nudged = state.nudged or silence >= rule.nudge_after
-    if state.anger + added >= 100:
-        effect = _silence_effect(added, silence)
+    allowance = reading_allowance(scenario, state.node, state.timer)
+    added = silence_anger(scenario, state.node, state.timer, silence)
+    nudged = state.nudged or silence >= allowance + rule.nudge_after - rule.grace
+    if state.anger + added >= 100 or silence - allowance >= rule.give_up:
+        effect = _silence_effect(max(0, 100 - state.anger), silence, allowance)
         timed_out = replace(
             state,
             silence=silence,
@@ -315,8 +337,11 @@ def tick(scenario: Scenario, state: SessionState, seconds: float) -> SessionStat
     return replace(state, silence=silence, nudged=nudged)
 
 
-def choose(scenario: Scenario, state: SessionState, number: int) -> tuple[SessionState, Turn]:
-    """Play the trainee's reply (authoring number) and move the conversation on."""
+def choose(
+    scenario: Scenario, state: SessionState, number: int, catalog: Catalog | None = None
+) -> tuple[SessionState, Turn]:
+    """Play the trainee's reply (authoring number) and move the conversation on, judged by
+    `catalog` (default: this installation's)."""
     if state.phase is not Phase.CHOOSING:
         raise SessionError(f"choose() needs a choice prompt, not {state.phase}")
     node = scenario.node(state.node)
@@ -324,33 +349,33 @@ def choose(scenario: Scenario, state: SessionState, number: int) -> tuple[Sessio
         raise InvalidChoice(
             f"node '{node.id}' has choices 1..{len(node.choices)}; {number} is not one of them"
         )
-    catalog = load_catalog()
+    catalog = catalog or load_catalog()
     choice = node.choices[number - 1]
-    rule = dead_air_rule(scenario, state.timer)
-    silence_added = 0
-    if rule is not None:
-        silence_added = int(np.rint(dead_air_anger(state.silence, rule.grace, rule.rate)))
-    anger_before = min(100, state.anger + silence_added)
+    rule_on = dead_air_rule(scenario, state.timer) is not None
+    silence_added = silence_anger(scenario, state.node, state.timer, state.silence)
+    allowance = reading_allowance(scenario, state.node, state.timer)
+    lookup_silence = _lookup_silence(scenario, state, node, choice.techniques)
+    anger_before = min(100, state.anger + silence_added + lookup_silence)
 
-    mood = _mood(catalog, state, anger_before)
-    ctx = _context(catalog, scenario, state.policy, node)
-    chosen = np.zeros((1, len(catalog.technique_order)), dtype=bool)
-    for tid in choice.techniques:
-        chosen[0, catalog.techniques[tid].index] = True
-    verdict = judge(catalog, mood, ctx, chosen)
-    applied = apply(catalog, mood, ctx, verdict)
+    compiled = compiled_for(scenario, state.policy, catalog)
+    batch = _batch_of_one(compiled, catalog, state, anger_before)
+    flat = int(compiled.choice_offset[compiled.node_index[node.id]]) + number - 1
+    lookup_quality = np.array([-1.0]) if lookup_silence else None
+    step = advance(compiled, catalog, batch, np.array([flat], dtype=np.int64), lookup_quality)
 
     effects: list[Effect] = []
+    if lookup_silence > 0:
+        effects.append(_lookup_silence_effect(lookup_silence, state.silence))
     if silence_added > 0:
-        effects.append(_silence_effect(silence_added, state.silence))
+        effects.append(_silence_effect(silence_added, state.silence, allowance))
     for tid in choice.techniques:
         technique = catalog.techniques[tid]
-        case = technique.cases[int(verdict.case[0, technique.index])]
+        case = technique.cases[int(step.verdict.case[0, technique.index])]
         effects.append(
             Effect(
                 source=tid,
                 case=case.name,
-                anger=int(verdict.anger[0, technique.index]),
+                anger=int(step.verdict.anger[0, technique.index]),
                 principle=case.principle,
                 short=case.short,
                 reason=case.reason,
@@ -358,7 +383,7 @@ def choose(scenario: Scenario, state: SessionState, number: int) -> tuple[Sessio
                 also=case.also,
             )
         )
-    relax = int(applied.relax[0])
+    relax = int(step.applied.relax[0])
     if relax:
         effects.append(
             _side_effect(
@@ -370,25 +395,14 @@ def choose(scenario: Scenario, state: SessionState, number: int) -> tuple[Sessio
                 "Feeling heard, they eased off a little.",
             )
         )
-    after = applied.mood
-    flags = state.flags | frozenset(choice.sets)
-    turn_number = state.turn_count + 1
-    blown = bool(applied.blown[0])
-    anger_after = 100 if blown else int(after.anger[0])
-    target = choice.next_node(anger_after, flags, turn_number)
-    ending = scenario.node(target).ending
-    target_node = scenario.node(target)
-    if not blown and ending is None and target_node.flare:
-        flared = min(99, anger_after + target_node.flare)
-        if flared > anger_after:
-            effects.append(_flare_effect(flared - anger_after))
-            anger_after = flared
-    floor = catalog.params.threat_floor
-    if not blown and ending is None and "threat" in target_node.tags and anger_after < floor:
-        effects.append(_threat_effect(floor - anger_after))
-        anger_after = floor
+    if int(step.flared[0]):
+        effects.append(_flare_effect(int(step.flared[0])))
+    if int(step.lifted[0]):
+        effects.append(_threat_effect(int(step.lifted[0])))
+    after = batch.mood
+    anger_after = int(after.anger[0])
     turn = Turn(
-        number=turn_number,
+        number=state.turn_count + 1,
         node=node.id,
         choice=number,
         say=choice.say,
@@ -398,8 +412,12 @@ def choose(scenario: Scenario, state: SessionState, number: int) -> tuple[Sessio
         anger_after=anger_after,
         silence=state.silence,
         effects=tuple(effects),
-        quality=turn_quality(effects),
-        feedback=choice.feedback,
+        quality=float(step.quality[0]),
+        feedback=authored_feedback(choice, float(step.quality[0])),
+        reading=reading_seconds(scenario, node.id, state.timer) if rule_on else 0.0,
+        allowance=allowance if rule_on else 0.0,
+        facts=conversation_facts(state, node),
+        jumped=int(step.jumped[0]),
     )
     uses = dict(state.uses)
     for tid in choice.techniques:
@@ -413,24 +431,29 @@ def choose(scenario: Scenario, state: SessionState, number: int) -> tuple[Sessio
         debt=int(after.debt[0]),
         helped=int(after.helped[0]),
         boundary=bool(after.boundary[0]),
-        policy_broken=state.policy_broken or bool(verdict.breaks_policy[0]),
+        acknowledged=bool(after.acknowledged[0]),
+        policy_broken=bool(batch.policy_broken[0]),
         uses=tuple(sorted(uses.items())),
-        flags=flags,
+        flags=state.flags | frozenset(choice.sets),
         turns=(*state.turns, turn),
         events=(*state.events, Event(number, state.silence)),
         silence=0.0,
         nudged=False,
     )
-    target_is_end = ending is not None
-    if blown and (ending is None or ending.kind not in ENDS_DESPITE_BLOWUP):
-        if scenario.has_blowup:
-            return _enter_ending(scenario, played, BLOWUP_NODE, "blowup"), turn
+    cause = int(batch.cause[0])
+    if cause == RUNNING:
+        return replace(
+            played, node=compiled.node_ids[int(step.target[0])], phase=Phase.SPEAKING
+        ), turn
+    if cause == BLOWUP and not scenario.has_blowup:
         return _enter_builtin(played, BLOWUP_LINE, "blowup", ()), turn
-    if target_is_end:
-        return _enter_ending(scenario, played, target, "ending"), turn
-    if turn_number >= MAX_TURNS:
-        return _enter_builtin(played, TURN_LIMIT_LINE, "turn_limit", ()), turn
-    return replace(played, node=target, phase=Phase.SPEAKING), turn
+    if cause in (BLOWUP, ENDING):
+        ending_node = compiled.node_ids[int(batch.node[0])]
+        rating, final, _ = finish(compiled, catalog, batch)
+        how = "ending" if cause == ENDING else "blowup"
+        rated = RATINGS[int(rating[0])]
+        return _enter_ending(scenario, played, ending_node, how, rated, int(final[0])), turn
+    return _enter_builtin(played, TURN_LIMIT_LINE, "turn_limit", ()), turn
 
 
 def replay(
@@ -496,8 +519,46 @@ def dead_air_rule(scenario: Scenario, timer: TimerMode) -> DeadAirRule | None:
     if rule is None or timer is TimerMode.OFF:
         return None
     if timer is TimerMode.RELAXED:
-        return DeadAirRule(rule.grace * 2, rule.rate / 2, rule.nudge_after * 2)
+        return DeadAirRule(
+            rule.grace * 2, rule.rate / 2, rule.nudge_after * 2, rule.cap, rule.give_up * 2
+        )
     return rule
+
+
+def screen_words(scenario: Scenario, node_id: str) -> int:
+    """Words on screen at a decision: the customer's line and every reply, in English, so
+    that an attempt is timed (and replays) the same in every language."""
+    node = scenario.node(node_id)
+    return len(node.customer.en.split()) + sum(len(c.say.en.split()) for c in node.choices)
+
+
+def reading_seconds(scenario: Scenario, node_id: str, timer: TimerMode = TimerMode.NORMAL) -> float:
+    """How long reading the screen takes at the catalog's reading speed (half speed relaxed)."""
+    wpm = load_catalog().params.reading_wpm
+    if timer is TimerMode.RELAXED:
+        wpm /= 2
+    return 60.0 * screen_words(scenario, node_id) / wpm
+
+
+def reading_allowance(
+    scenario: Scenario, node_id: str, timer: TimerMode = TimerMode.NORMAL
+) -> float:
+    """Seconds of silence that cost nothing at this decision: the time to read what is on
+    screen (customer line and all replies, at `reading_wpm`) plus the channel's grace.
+    The silence clock starts when this runs out; without a timer it never does."""
+    rule = dead_air_rule(scenario, timer)
+    if rule is None:
+        return float("inf")
+    return reading_seconds(scenario, node_id, timer) + rule.grace
+
+
+def silence_anger(scenario: Scenario, node_id: str, timer: TimerMode, silence: float) -> int:
+    """Anger that `silence` seconds add at this decision, past the reading allowance."""
+    rule = dead_air_rule(scenario, timer)
+    if rule is None:
+        return 0
+    allowance = reading_allowance(scenario, node_id, timer)
+    return int(np.rint(dead_air_anger(silence, allowance, rule.rate, rule.cap)))
 
 
 def live_anger(scenario: Scenario, state: SessionState) -> float:
@@ -505,7 +566,37 @@ def live_anger(scenario: Scenario, state: SessionState) -> float:
     rule = dead_air_rule(scenario, state.timer)
     if state.phase is not Phase.CHOOSING or rule is None:
         return float(state.anger)
-    return min(100.0, state.anger + dead_air_anger(state.silence, rule.grace, rule.rate))
+    allowance = reading_allowance(scenario, state.node, state.timer)
+    return min(100.0, state.anger + dead_air_anger(state.silence, allowance, rule.rate, rule.cap))
+
+
+@dataclass(frozen=True, slots=True)
+class PaceCost:
+    """What the pace of one turn cost: its own lesson, never part of the reply's verdict."""
+
+    seconds: float  # silence before the reply
+    reading: float  # seconds allowed for reading the screen
+    allowance: float  # reading plus the channel's grace: silence up to this was free
+    anger: int  # anger the silence added past the allowance
+    points: float  # score points the Pace line lost for it
+    lookup: bool  # silent at a lookup without keeping them informed (a G-RESOLVE-7 mistake)
+
+
+PACE_POINTS_PER_ANGER = 0.25  # the Pace line loses this many points per point of silence anger
+PACE_POINTS_MAX = 10  # ... and never more than this over a whole call
+
+
+def pace_cost(turn: Turn) -> PaceCost:
+    """What pace cost on `turn`: seconds taken, reading allowance, anger added, points lost."""
+    anger = sum(e.anger for e in turn.effects if e.source == "silence")
+    return PaceCost(
+        seconds=turn.silence,
+        reading=turn.reading,
+        allowance=turn.allowance,
+        anger=anger,
+        points=round(PACE_POINTS_PER_ANGER * anger, 2),
+        lookup=any(e.source == "lookup_silence" for e in turn.effects),
+    )
 
 
 def line_text(scenario: Scenario, node_id: str, lang: str = "en") -> str:
@@ -523,13 +614,34 @@ def shuffled(node: Node, seed: int, turn: int) -> tuple[Any, ...]:
     return tuple(sorted(node.choices, key=lambda c: key(c.number)))
 
 
-def turn_quality(effects: Iterable[Effect]) -> float:
-    """A turn is as good as its best part, unless any part broke a guide: then its worst."""
-    qualities = [e.quality for e in effects if e.quality is not None]
-    if not qualities:
-        return 0.0
-    worst = min(qualities)
-    return worst if worst < 0 else max(qualities)
+def authored_feedback(choice: Choice, quality: float) -> Text | None:
+    """The author's `feedback`, unless the engine's verdict contradicts the `expect` it was
+    written for (then the engine's own explanation is shown): it never says the opposite."""
+    if choice.feedback is None or choice.expect is None:
+        return choice.feedback
+    meant_well = choice.expect.value in ("good", "fair")
+    return choice.feedback if (quality > 0) == meant_well else None
+
+
+FACT_LABELS: dict[str, str] = {
+    "still_venting": "still venting",
+    "vented": "had finished venting",
+    "acknowledged": "problem recapped or feeling acknowledged",
+    "not_acknowledged": "not yet recapped or acknowledged",
+    "asked_for_fix": "asked what you will do about it",
+    "promise_standing": "a promise you can't keep is standing",
+}
+
+
+def conversation_facts(state: SessionState, node: Node) -> tuple[str, ...]:
+    """The facts a fix is judged by, as they stood before the reply (see FACT_LABELS)."""
+    facts = ["still_venting" if state.vent > 0 else "vented"]
+    facts.append("acknowledged" if state.acknowledged else "not_acknowledged")
+    if "asks_for_fix" in node.tags:
+        facts.append("asked_for_fix")
+    if state.debt > 0:
+        facts.append("promise_standing")
+    return tuple(facts)
 
 
 def _is_final(scenario: Scenario, node_id: str) -> bool:
@@ -565,26 +677,57 @@ def _threat_effect(added: int) -> Effect:
     )
 
 
-def _silence_effect(added: int, silence: float) -> Effect:
-    """Dead air is judged: a slow answer makes the turn a poor one (G-RESOLVE-7)."""
-    return replace(
-        _side_effect(
-            "silence",
-            "dead_air",
-            added,
-            "G-RESOLVE-7",
-            "dead air",
-            f"{silence:.0f} seconds of silence before you answered. Dead air feels like being ignored.",
-        ),
-        quality=-0.5,
+def _silence_effect(added: int, silence: float, allowance: float) -> Effect:
+    """Pace is its own lesson: silence past the reading allowance costs anger and Pace points,
+    never the verdict on the reply that followed."""
+    return _side_effect(
+        "silence",
+        "slow",
+        added,
+        "G-RESOLVE-7",
+        "slow answer",
+        f"{silence:.0f} seconds before you answered, {max(0.0, silence - allowance):.0f} past the "
+        "time to read the screen: the customer heard only silence. Answer a little sooner; "
+        "a short holding phrase buys time.",
     )
 
 
-def _mood(catalog: Catalog, state: SessionState, anger: int) -> Mood:
+def _lookup_silence(
+    scenario: Scenario, state: SessionState, node: Node, techniques: tuple[str, ...]
+) -> int:
+    """At a lookup the customer waits on you: silence past the channel's grace (no reading
+    allowance: they cannot see you read) without keeping them informed is dead air, the
+    G-RESOLVE-7 mistake. Returns the anger it adds beyond the ordinary pace cost."""
+    rule = dead_air_rule(scenario, state.timer)
+    if rule is None or "lookup" not in node.tags or "keep_informed" in techniques:
+        return 0
+    if state.silence <= rule.grace:
+        return 0
+    total = int(np.rint(dead_air_anger(state.silence, rule.grace, rule.rate, rule.cap)))
+    return max(1, total - silence_anger(scenario, node.id, state.timer, state.silence))
+
+
+def _lookup_silence_effect(added: int, silence: float) -> Effect:
+    """Silent during a lookup without keeping them informed: a mistake in its own right."""
+    return Effect(
+        "lookup_silence",
+        "dead_air",
+        added,
+        "G-RESOLVE-7",
+        "dead air",
+        f"{silence:.0f} seconds of silence while they waited on your lookup, and no word to say "
+        "what you were doing. Talk them through it: dead air feels like being ignored.",
+        quality=-1.0,
+    )
+
+
+def _batch_of_one(c: Compiled, catalog: Catalog, state: SessionState, anger: int) -> Batch:
+    """The session's state as a batch of one row, for the one turn step."""
     uses = np.zeros((1, len(catalog.technique_order)), dtype=np.int64)
     for tid, count in state.uses:
         uses[0, catalog.techniques[tid].index] = count
-    return Mood(
+    batch = Batch(c, catalog, 1, trace=False)
+    batch.mood = Mood(
         anger=np.array([anger], dtype=np.int64),
         heard=np.array([state.heard]),
         trust=np.array([state.trust]),
@@ -593,17 +736,28 @@ def _mood(catalog: Catalog, state: SessionState, anger: int) -> Mood:
         helped=np.array([state.helped], dtype=np.int64),
         boundary=np.array([state.boundary]),
         uses=uses,
+        acknowledged=np.array([state.acknowledged]),
     )
+    batch.node[0] = c.node_index[state.node]
+    batch.cause[0] = RUNNING
+    batch.flags[0] = c.flags_mask(state.flags)
+    batch.turns[0] = state.turn_count
+    batch.policy_broken[0] = state.policy_broken
+    for turn in state.turns:
+        batch.done_steps[0] |= _fulfilled_mask(c, catalog, turn)
+        batch.at_fault[0] |= "customer_at_fault" in turn.tags
+        if turn.jumped:
+            batch.jumps[0, turn.jumped] += 1
+    return batch
 
 
-def _context(catalog: Catalog, scenario: Scenario, policy: Policy, node: Node) -> Context:
-    tags = np.array([[t in node.tags for t in catalog.tag_order]])
-    return Context(
-        persona=np.array([catalog.personas[scenario.customer.persona.value].index]),
-        transfer_policy=np.array([policy.abusive_caller is AbusivePolicy.TRANSFER]),
-        help_first=np.array([policy.supervisor_request is SupervisorPolicy.HELP_FIRST]),
-        tags=tags,
-    )
+def _fulfilled_mask(c: Compiled, catalog: Catalog, turn: Turn) -> int:
+    """The ordered steps a played turn fulfilled: its moves that followed the guides."""
+    mask = 0
+    for effect in turn.effects:
+        if effect.source in catalog.techniques and (effect.quality or 0) > 0:
+            mask |= int(c.step_bit[catalog.techniques[effect.source].index])
+    return mask
 
 
 def _enter_builtin(
@@ -623,21 +777,13 @@ def _enter_builtin(
 
 
 def _enter_ending(
-    scenario: Scenario, state: SessionState, node_id: str, cause: str
+    scenario: Scenario, state: SessionState, node_id: str, cause: str, rating: Rating, final: int
 ) -> SessionState:
-    catalog = load_catalog()
+    """An authored ending (or the `blowup` node), rated by the turn step's `finish`."""
     ending = scenario.node(node_id).ending
     assert ending is not None
-    rating = (
-        ending.rating
-        or (Rating.BAD if state.policy_broken else None)
-        or _judged_rating(state)
-        or Rating(catalog.endings[ending.kind.value].rating)
-    )
     effects: tuple[Effect, ...] = ()
-    final = state.anger
     if state.debt > 0 and cause == "ending":
-        final = min(100, state.anger + state.debt)
         effects = (
             _side_effect(
                 "debt",
@@ -648,20 +794,8 @@ def _enter_ending(
                 "The promise you couldn't keep came due after the call, and they are angrier than ever.",
             ),
         )
-        if rating is Rating.GOOD and ending.rating is None:
-            rating = Rating(catalog.params.debt_rating)
     outcome = Outcome(ending.kind, rating, node_id, cause, effects, final)
     return replace(state, node=node_id, phase=Phase.SPEAKING, outcome=outcome)
-
-
-def _judged_rating(state: SessionState) -> Rating | None:
-    """Escalating, hanging up and calling security only end well when that last turn was right."""
-    if not state.turns:
-        return None
-    last = state.turns[-1]
-    if any(t in JUDGED_ENDINGS for t in last.techniques):
-        return Rating.GOOD if last.quality > 0 else Rating.BAD
-    return None
 
 
 # ---- JSON ---------------------------------------------------------------------------------
@@ -715,6 +849,10 @@ def turn_to_json(t: Turn) -> dict[str, Any]:
         "effects": [_effect_to_json(e) for e in t.effects],
         "quality": t.quality,
         "feedback": None if t.feedback is None else _text_to_json(t.feedback),
+        "reading": t.reading,
+        "allowance": t.allowance,
+        "facts": list(t.facts),
+        "jumped": t.jumped,
     }
 
 
@@ -732,6 +870,10 @@ def turn_from_json(d: dict[str, Any]) -> Turn:
         effects=tuple(_effect_from_json(e) for e in d["effects"]),
         quality=float(d["quality"]),
         feedback=None if d["feedback"] is None else _text_from_json(d["feedback"]),
+        reading=float(d.get("reading", 0.0)),
+        allowance=float(d.get("allowance", 0.0)),
+        facts=tuple(str(f) for f in d.get("facts", ())),
+        jumped=int(d.get("jumped", 0)),
     )
 
 
@@ -757,6 +899,8 @@ def _state_to_dict(s: SessionState) -> dict[str, Any]:
         "debt": s.debt,
         "helped": s.helped,
         "boundary": s.boundary,
+        "acknowledged": s.acknowledged,
+        "catalog_hash": s.catalog_hash,
         "policy_broken": s.policy_broken,
         "uses": dict(s.uses),
         "flags": sorted(s.flags),
@@ -813,6 +957,8 @@ def _state_from_dict(d: dict[str, Any]) -> SessionState:
         debt=int(d["debt"]),
         helped=int(d["helped"]),
         boundary=bool(d["boundary"]),
+        acknowledged=bool(d.get("acknowledged", False)),
+        catalog_hash=str(d.get("catalog_hash", "")),
         policy_broken=bool(d.get("policy_broken", False)),
         uses=tuple(sorted((str(k), int(v)) for k, v in d["uses"].items())),
         flags=frozenset(str(f) for f in d["flags"]),

@@ -61,6 +61,7 @@ class AttemptStart:
     timer: str  # normal | relaxed | off
     lang: str
     started_at: datetime
+    catalog_hash: str | None = None  # the technique catalog that scores the call
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +87,7 @@ class Attempt:
     policy: Policy
     timer: str
     lang: str
+    catalog_hash: str | None = None  # the catalog that scored it; None: recorded before v6
 
     @property
     def duration_seconds(self) -> float | None:

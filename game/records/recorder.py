@@ -18,6 +18,7 @@ from concurrent.futures import Future
 from datetime import UTC, datetime
 from typing import Any
 
+from game.engine.catalog import load_catalog
 from game.engine.scoring import Debrief, debrief
 from game.engine.session import (
     Moment,
@@ -148,6 +149,7 @@ class Recorder:
                 timer=session.state.timer.value,
                 lang=lang,
                 started_at=datetime.now(UTC),
+                catalog_hash=session.state.catalog_hash,
             )
         )
         return cls(store, attempt_id, session, pass_score=pass_score, clock=clock)
@@ -331,8 +333,14 @@ def finish_from_debrief(
 
 
 def replay_attempt(detail: AttemptDetail, scenario: Scenario) -> SessionState:
-    """Play a recorded attempt again from its events; refuses a scenario that has changed."""
+    """Play a recorded attempt again from its events; refuses a scenario or a technique
+    catalog that has changed (an old attempt is never silently re-scored by new rules)."""
     attempt = detail.attempt
+    if attempt.catalog_hash != load_catalog().content_hash:
+        raise ValueError(
+            f"attempt {attempt.id} was scored by another technique catalog"
+            f" ({(attempt.catalog_hash or 'unrecorded')[:12]}); it is shown as recorded"
+        )
     if scenario.id != attempt.scenario_id or scenario.content_hash != attempt.content_hash:
         raise ValueError(
             f"attempt {attempt.id} was played on {attempt.scenario_id}"

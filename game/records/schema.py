@@ -37,7 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.types import TypeEngine
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 MIGRATION_LOCK = 0x48544C  # PostgreSQL advisory lock key ("HTL"): one migrator at a time
 REVISION_LOCK = 0x48544C01  # ... and one writer at a time taking the next trainee revision
 
@@ -154,6 +154,7 @@ attempts = Table(
     Column("host", String(255)),  # v2
     Column("pid", Integer),  # v2
     Column("updated_at", UtcDateTime),  # v2: last write (start, turn, end)
+    Column("catalog_hash", String(64)),  # v7: the technique catalog that scored it; NULL before
     CheckConstraint(
         "status IN ('in_progress', 'completed', 'abandoned')", name="attempts_status_valid"
     ),
@@ -406,6 +407,11 @@ def _migrate_v5(conn: Connection) -> None:
     backfill_principles(conn)
 
 
+def _migrate_v7(conn: Connection) -> None:
+    """Which technique catalog scored each attempt (older attempts: unknown, NULL)."""
+    conn.execute(text("ALTER TABLE attempts ADD COLUMN catalog_hash VARCHAR(64)"))
+
+
 def backfill_principles(conn: Connection) -> None:
     """Recount every trainee's broken principles from the recorded turns' effects.
 
@@ -525,6 +531,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "turns.extra for turn fields newer than the columns", _migrate_v4),
     Migration(5, "per-trainee principle tallies for the supervisor's desk", _migrate_v5),
     Migration(6, "trainee sign-in: PIN hash, failures, database login", _migrate_v6),
+    Migration(7, "attempts.catalog_hash: the catalog that scored an attempt", _migrate_v7),
 )
 assert [m.version for m in MIGRATIONS] == list(range(1, SCHEMA_VERSION + 1))
 

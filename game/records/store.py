@@ -404,7 +404,7 @@ def _pg_connect_args(parsed: URL, timeouts: DbTimeouts) -> dict[str, Any]:
 
 
 def _create_engine(url: str, timeouts: DbTimeouts | None = None) -> Engine:
-    timeouts = timeouts or DbTimeouts()
+    timeouts = timeouts or DbTimeouts.from_env()  # every opening, read-only ones too
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -689,6 +689,7 @@ class SqlStore:
                     "lang": start.lang,
                     "status": AttemptStatus.IN_PROGRESS.value,
                     "started_at": start.started_at,
+                    "catalog_hash": start.catalog_hash,
                     "turn_count": 0,
                     "owner": self._owner,
                     "host": self._host,
@@ -1402,6 +1403,7 @@ def _attempt_select() -> Select[Any]:
         attempts.c.supervisor_request,
         attempts.c.timer,
         attempts.c.lang,
+        attempts.c.catalog_hash,
     ).join_from(attempts, trainees, attempts.c.trainee_id == trainees.c.id)
 
 
@@ -1412,10 +1414,10 @@ _POLICIES: dict[tuple[str, str], Policy] = {}
 def _attempt(row: Row[Any]) -> Attempt:
     """Positional, in `_attempt_select`'s column order: exports map tens of thousands of these,
     and Row attribute access and Enum lookups are most of the cost (read side, w-records)."""
-    values: Any = row[:22]
+    values: Any = row[:23]
     (ident, trainee_id, trainee_name, scenario_id, content_hash, level, status, started_at,
      ended_at, outcome, rating, score, grade, passed, final_anger, pass_score, turn_count, seed,
-     abusive, supervisor, timer, lang) = values  # fmt: skip
+     abusive, supervisor, timer, lang, catalog_hash) = values  # fmt: skip
     policy = _POLICIES.get((abusive, supervisor))
     if policy is None:
         policy = Policy(AbusivePolicy(abusive), SupervisorPolicy(supervisor))
@@ -1442,6 +1444,7 @@ def _attempt(row: Row[Any]) -> Attempt:
         policy=policy,
         timer=str(timer),
         lang=str(lang),
+        catalog_hash=catalog_hash,
     )
 
 

@@ -24,6 +24,7 @@ from game.scenario.model import (
     Scenario,
     SupervisorPolicy,
     Text,
+    Verdict,
 )
 from game.scenario.problems import Position, ProblemSink, ScenarioError
 from game.scenario.reader import (
@@ -48,7 +49,7 @@ POLICY_KEYS = ("abusive_caller", "supervisor_request")
 NODE_KEYS = ("customer", "tags", "choices", "end", "rating", "flare")
 MAX_FLARE = 60
 CHOICE_KEYS_REQUIRED = ("say", "technique", "next")
-CHOICE_KEYS_OPTIONAL = ("set", "feedback")
+CHOICE_KEYS_OPTIONAL = ("set", "feedback", "expect")
 CONDITION_KEYS = ("anger_at_least", "anger_below", "flag", "not_flag", "turn_at_least")
 MAX_VENT = 10
 MAX_TURN_CONDITION = 100
@@ -251,12 +252,18 @@ class _ScenarioBuilder:
                 sets.append(flag)
         feedback_node = data.get("feedback")
         feedback = None if feedback_node is None else self.read.text(feedback_node, "`feedback`")
+        expect_node = data.get("expect")
+        expect = (
+            None
+            if expect_node is None
+            else self.read.enum(expect_node, Verdict, "SC031", "`expect` verdict")
+        )
         if not branches:
             return None
         # Keep a choice whose other parts are broken (already reported) so that the graph
         # checks still see where it leads, and don't report its targets as unreachable.
         return Choice(
-            number, say or Text(""), techniques, branches, tuple(sets), feedback, node.pos
+            number, say or Text(""), techniques, branches, tuple(sets), feedback, node.pos, expect
         )
 
     def _techniques(self, node: YNode | None, what: str) -> tuple[str, ...]:

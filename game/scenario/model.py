@@ -43,6 +43,15 @@ class Rating(StrEnum):
     BAD = "bad"
 
 
+class Verdict(StrEnum):
+    """How well a turn followed the guides, as the debrief names it."""
+
+    GOOD = "good"
+    FAIR = "fair"
+    POOR = "poor"
+    BAD = "bad"
+
+
 class AbusivePolicy(StrEnum):
     WARN_THEN_END = "warn_then_end"
     TRANSFER = "transfer_to_escalations"
@@ -126,6 +135,7 @@ class Choice:
     sets: tuple[str, ...]
     feedback: Text | None
     pos: Position
+    expect: Verdict | None = None  # the verdict its author means; `lint` checks every path
 
     def next_node(self, anger: float, flags: frozenset[str], turn: int) -> str:
         for branch in self.branches:

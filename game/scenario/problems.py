@@ -39,6 +39,7 @@ CODES: dict[str, str] = {
     "SC028": "unknown outcome rating",
     "SC029": "control character in the file (NUL, ESC, ...; raw or written as an escape)",
     "SC030": "text or id longer than its limit",
+    "SC031": "unknown `expect` verdict (good, fair, poor or bad)",
 }
 
 LINT_CODES: dict[str, str] = {

@@ -19,6 +19,7 @@ from game.scenario.model import (
     EndingKind,
     Rating,
     SupervisorPolicy,
+    Verdict,
 )
 from game.scenario.reader import KEBAB_ID, SNAKE_ID
 
@@ -120,6 +121,11 @@ def scenario_schema() -> dict[str, Any]:
             "feedback": _text(
                 "Replaces the engine's explanation of this turn in the debrief. Cite the guide (G-...)."
             ),
+            "expect": {
+                "enum": [v.value for v in Verdict],
+                "description": "The verdict you mean this reply to get. `lint` plays every path "
+                "and reports each one where the engine judges it otherwise (LN014).",
+            },
         },
     }
     node = {

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import sys
 import threading
 import warnings
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pygame
 
@@ -32,6 +35,7 @@ from game.ui.typography import Typography
 if TYPE_CHECKING:
     from game.records.api import Store, Trainee
 
+T = TypeVar("T")
 SIZE = (1280, 720)
 FPS = 60
 STEP = 1 / FPS
@@ -42,6 +46,14 @@ REPAINT_EVENTS = frozenset(
 )
 EXIT_OK = 0
 EXIT_ERROR = 3
+EXIT_NO_DISPLAY = 4
+HEADLESS = frozenset({"dummy", "offscreen"})
+NO_DISPLAY = (
+    "hold-the-line: there is no display to open the game window on (no DISPLAY or "
+    "WAYLAND_DISPLAY). Run it from a desktop session, or play in this terminal with "
+    "`hold-the-line text scenarios/<level>.yaml`."
+)
+SCREEN_SHARE = (0.94, 0.88)  # of the desktop: room for a taskbar and the title bar
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +73,43 @@ def display_flags(fullscreen: bool) -> int:
         return 0
     flags = pygame.SCALED | pygame.RESIZABLE
     return flags | pygame.FULLSCREEN if fullscreen else flags
+
+
+def window_size(desktop: tuple[int, int], logical: tuple[int, int] = SIZE) -> tuple[int, int]:
+    """The window's first size: the whole layout, as large as fits the desktop.
+
+    The layout is drawn at 1280×720 and scaled (SDL's SCALED renderer), so a 1024×600
+    netbook or a 1080p screen at 150 % scaling gets a smaller window with everything in it,
+    and a 4K screen a larger one."""
+    width, height = logical
+    room_w, room_h = desktop[0] * SCREEN_SHARE[0], desktop[1] * SCREEN_SHARE[1]
+    scale = min(room_w / width, room_h / height)
+    if scale >= 1:
+        scale = max(1.0, float(int(scale * 4)) / 4)  # quarter steps keep text crisp
+    return (max(1, int(width * scale)), max(1, int(height * scale)))
+
+
+def fit_window(fullscreen: bool) -> None:
+    """Size a scaled window to the desktop it opens on (windowed mode only)."""
+    if fullscreen or pygame.display.get_driver() in HEADLESS:
+        return
+    try:
+        desktops = pygame.display.get_desktop_sizes()
+        window = pygame.Window.from_display_module()
+        window.minimum_size = (SIZE[0] // 4, SIZE[1] // 4)
+        if desktops:
+            window.size = window_size(desktops[0])
+            window.position = pygame.WINDOWPOS_CENTERED
+    except (pygame.error, AttributeError, ValueError) as error:
+        log_exception(error, "sizing the window")
+
+
+def no_display() -> bool:
+    """True when SDL found no screen and fell back to drawing nowhere, unasked."""
+    import os
+
+    asked = os.environ.get("SDL_VIDEODRIVER", "")
+    return pygame.display.get_driver() in HEADLESS and asked not in HEADLESS
 
 
 def _window_icon(theme: Theme) -> pygame.Surface:
@@ -90,6 +139,7 @@ class App:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # SDL's "no fast renderer" notice on odd drivers
             self.screen = pygame.display.set_mode(SIZE, display_flags(fullscreen))
+        fit_window(fullscreen)
         self.fonts = Typography(assets_dir() / "fonts", self.settings.text_scale)
         self.backdrop = backdrop(SIZE, self.theme)
         pygame.key.set_repeat(380, 40)
@@ -109,6 +159,8 @@ class App:
         self._loaded: World | BaseException | None = None  # set by the loader thread
         self._world: World | None = None
         self._failing = False
+        self._background: ThreadPoolExecutor | None = None
+        self._pending: list[tuple[Future[Any], Callable[[Any], None]]] = []
         from game.ui.scenes.title import TitleScene
 
         self.push(TitleScene(self))
@@ -141,6 +193,7 @@ class App:
         if self.frames == 1:
             self._start_loading()
         self._poll_loading()
+        self._poll_background()
         for event in pygame.event.get():
             if event.type in REPAINT_EVENTS:
                 self._last_visible = ()  # the window may have lost its picture: paint it all
@@ -206,9 +259,11 @@ class App:
         return self.stack[-1] if self.stack else None
 
     def push(self, scene: Scene) -> None:
+        """Enter first, then lay out: a scene that loads its data in `enter` is laid out
+        once, with the data (scenes whose `enter` needs the layout call `sync` there)."""
         self.stack.append(scene)
-        scene.sync()
         scene.enter()
+        scene.sync()
 
     def pop(self) -> None:
         if self.stack:
@@ -272,6 +327,34 @@ class App:
         assert loaded is not None
         self.audio.load(loaded.waves)
         self._world = loaded
+
+    # ---- work off the frame ------------------------------------------------------------------
+
+    def later(self, work: Callable[[], T], then: Callable[[T], None]) -> None:
+        """Run `work` on a worker thread (reading records, replaying a call) and hand its
+        result to `then` on the main thread at the start of a later frame: no frame waits
+        for it. An error in `work` is raised in `then`'s place, so the error scene shows it."""
+        if self._background is None:
+            self._background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="later")
+        self._pending.append((self._background.submit(work), then))
+
+    @property
+    def busy(self) -> bool:
+        """Work handed to `later` is still running (scenes ignore a second press meanwhile)."""
+        return bool(self._pending)
+
+    def wait_for_background(self, timeout: float = 30.0) -> None:
+        """Block until work handed to `later` is done (scripted play: tests, screenshots)."""
+        for future, _ in list(self._pending):
+            future.exception(timeout=timeout)
+
+    def _poll_background(self) -> None:
+        done = [(f, then) for f, then in self._pending if f.done()]
+        if not done:
+            return
+        self._pending = [(f, then) for f, then in self._pending if not f.done()]
+        for future, then in done:
+            then(future.result())
 
     @property
     def ready(self) -> bool:
@@ -382,6 +465,9 @@ class App:
 
     def close(self) -> None:
         self.audio.close()
+        if self._background is not None:
+            self._background.shutdown(wait=True)
+            self._background = None
         if self._loader is not None:
             self._loader.join(timeout=30)
         world = self._world or (self._loaded if isinstance(self._loaded, World) else None)
@@ -398,6 +484,15 @@ def run_game(campaign: Path | None, db: str | None, fullscreen: bool, lang: str)
     from game.ui.shutdown import end_on_sigterm
 
     end_on_sigterm()
+    try:
+        pygame.display.init()
+    except pygame.error as error:
+        print(f"{NO_DISPLAY} ({error})", file=sys.stderr)
+        return EXIT_NO_DISPLAY
+    if no_display():
+        pygame.display.quit()
+        print(NO_DISPLAY, file=sys.stderr)
+        return EXIT_NO_DISPLAY
     try:
         app = App(config)
     except Exception as error:

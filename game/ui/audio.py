@@ -7,7 +7,9 @@ no-op then. numpy is imported only when the waves are converted, after the first
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping
+import os
+import sys
+from collections.abc import Iterator, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
@@ -45,16 +47,23 @@ class Audio:
         self._loop: pygame.mixer.Channel | None = None
         self.volume = volume
         self.available = False
+        self.off_reason = ""  # set when opening found no sound device: the game says so
 
     def open(self) -> int | None:
-        """Start the mixer; returns its sample rate, or None when there is no audio device."""
+        """Start the mixer; returns its sample rate, or None when there is no audio device.
+
+        Sound libraries (ALSA above all) print their failures straight to the terminal; they
+        are kept quiet here, and the game shows one calm note instead."""
         try:
-            if not pygame.mixer.get_init():
-                pygame.mixer.init(RATE, -16, 2, 512)
-            init = pygame.mixer.get_init()
+            with _quiet_stderr():
+                if not pygame.mixer.get_init():
+                    pygame.mixer.init(RATE, -16, 2, 512)
+                init = pygame.mixer.get_init()
         except (pygame.error, OSError):
+            self.off_reason = "Sound is off: no sound device was found."
             return None
         if not init:
+            self.off_reason = "Sound is off: no sound device was found."
             return None
         self.available = True
         return int(init[0])
@@ -127,3 +136,27 @@ class Audio:
             with contextlib.suppress(pygame.error):
                 pygame.mixer.quit()
         self.available = False
+
+
+@contextlib.contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """Send what C libraries write to file descriptor 2 to /dev/null for a moment."""
+    try:
+        fd = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):  # no real stderr (tests capture it)
+        fd = 2
+    try:
+        saved = os.dup(fd)
+    except OSError:
+        yield
+        return
+    try:
+        with open(os.devnull, "w") as devnull:
+            sys.stderr.flush()
+            os.dup2(devnull.fileno(), fd)
+            try:
+                yield
+            finally:
+                os.dup2(saved, fd)
+    finally:
+        os.close(saved)

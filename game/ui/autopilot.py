@@ -41,6 +41,7 @@ class Autopilot:
             top = self.app.top
             if isinstance(top, CallScene):
                 top.wait_for_recording()  # frames here take microseconds, not 1/60 s
+            self.app.wait_for_background()
             self.app.step(self.frame)
 
     def key(self, key: int, *, mod: int = 0, frames: int = 1) -> None:

@@ -23,7 +23,7 @@ class Act(StrEnum):
     PREV = "prev"  # Shift+Tab
     CONFIRM = "confirm"  # Enter, controller A
     BACK = "back"  # Esc, controller B / Start
-    SKIP = "skip"  # Space: finish the line being revealed, or press the focused button
+    SKIP = "skip"  # Space: finish the line being revealed (elsewhere: press the focused button)
     PICK = "pick"  # number keys 1-9
     TEXT = "text"  # typed characters
     ERASE = "erase"  # Backspace
@@ -67,6 +67,7 @@ NUMBER_KEYS: MappingProxyType[int, int] = MappingProxyType(
     }
 )
 PAGE_LINES = 8
+WHEEL = "wheel"  # the text of a SCROLL intent that came from a mouse wheel
 WHEEL_LINES = 3
 STICK_THRESHOLD = 0.6
 # Controller buttons (SDL joystick numbering on common pads): A, B, Back, Start.
@@ -100,7 +101,14 @@ class InputMapper:
                 return [Intent(Act.BACK)]
             return []
         if kind == pygame.MOUSEWHEEL:
-            return [Intent(Act.SCROLL, number=-int(event.y) * WHEEL_LINES)] if event.y else []
+            if not event.y:
+                return []
+            # a wheel scrolls what is under the pointer; PgUp/PgDn scroll what has the keys
+            try:
+                pointer = _pos(pygame.mouse.get_pos())
+            except pygame.error:  # no window (translating events without a display)
+                pointer = (0, 0)
+            return [Intent(Act.SCROLL, number=-int(event.y) * WHEEL_LINES, text=WHEEL, pos=pointer)]
         return self._pad(event)
 
     def _key(self, event: pygame.event.Event) -> list[Intent]:

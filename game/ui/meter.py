@@ -73,8 +73,14 @@ class AngerMeter:
         delta = fonts.width("−12", "h2")
         return number + 14 + name + 16 + delta <= width
 
-    def measure(self, fonts: Typography, width: int) -> int:
-        """The height the meter card needs at this width, room for the last reply included."""
+    def measure(
+        self,
+        fonts: Typography,
+        width: int,
+        reason: str = "−12 acknowledged the feeling, feeling heard",
+    ) -> int:
+        """The height the meter card needs at this width, room for the last reply included
+        (`reason`: the longest the call can show, so it is never cut)."""
         inner = width - 48
         height = 20 + fonts.line_height("caption") + 4 + fonts.line_height("number") + 8
         if not self._inline(fonts, inner):
@@ -82,8 +88,7 @@ class AngerMeter:
         height += 18 + 26 + 4 + 16
         if self._labels_fit(fonts, inner):
             height += fonts.line_height("caption") + 6
-        reason = "Last reply: −12 acknowledged the feeling, feeling heard"
-        return height + fonts.block_height(reason, "small", inner)
+        return height + fonts.block_height("Last reply: " + reason, "small", inner)
 
     @staticmethod
     def _labels_fit(fonts: Typography, width: int) -> bool:

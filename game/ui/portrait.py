@@ -2,9 +2,11 @@
 
 Skin flushes, brows knit and drop, eyes narrow, the mouth goes from a smile through a flat
 line and a frown to an open shout; creases and an anger mark appear near the top of the
-scale. The customer blinks. Each channel is staged differently: a headset on the phone, a
-shop counter in person, a chat window, an email client. Looks (skin tone, hair, shirt)
-come from a hash of the customer's name, so the same customer always looks the same.
+scale. The customer blinks. Each channel is staged differently: on the phone the customer
+holds a mobile to the ear and the trainee (with the agent's headset) shows in a corner; a
+shop counter in person; a chat window; an email client. Looks (age, skin tone, hair,
+clothes) come from a hash of the customer's name, so the same customer always looks the
+same. Everything is drawn at twice the size and scaled down smoothly: true anti-aliasing.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 import pygame
 import pygame.gfxdraw
 
-from game.ui.draw import aa_circle, aa_ellipse, aa_polygon, thick_line, thick_polyline
+from game.ui.draw import aa_circle, aa_ellipse, aa_polygon, opaque, thick_line, thick_polyline
 from game.ui.theme import Color, Theme, blend
 
 SKINS: tuple[Color, ...] = (
@@ -46,6 +48,11 @@ SHIRTS: tuple[Color, ...] = (
     (92, 104, 126),
 )
 IRISES: tuple[Color, ...] = ((74, 52, 38), (52, 88, 120), (64, 104, 70), (40, 34, 30))
+TOPS = ("collar", "tee", "jacket", "hoodie", "sweater")
+AGES = ("young", "middle", "older")
+GREY: Color = (206, 206, 210)
+SUPERSAMPLE = 2  # drawn at this multiple of the shown size, then smoothly scaled down
+AGENT_NAME = "You, the agent"
 FLUSH: Color = (226, 70, 58)
 CACHE_SIZE = 12
 Point = Callable[[float, float], tuple[float, float]]
@@ -59,6 +66,8 @@ class Looks:
     shirt: Color
     iris: Color
     glasses: bool
+    top: str = "collar"  # collar | tee | jacket | hoodie | sweater
+    age: str = "middle"  # young | middle | older
 
 
 def looks_for(name: str) -> Looks:
@@ -72,14 +81,26 @@ def looks_for(name: str) -> Looks:
         styles = ("long", "bun", "curly", "long")
     else:
         styles = ("short", "long", "bun", "curly", "bald")
+    age = AGES[digest[6] % len(AGES)]
+    hair = HAIRS[digest[1] % len(HAIRS)]
+    if age == "older":
+        hair = blend(hair, GREY, 0.7)
     return Looks(
         skin=SKINS[digest[0] % len(SKINS)],
-        hair=HAIRS[digest[1] % len(HAIRS)],
+        hair=hair,
         hair_style=styles[digest[2] % len(styles)],
         shirt=SHIRTS[digest[3] % len(SHIRTS)],
         iris=IRISES[digest[4] % len(IRISES)],
-        glasses=digest[5] % 4 == 0,
+        glasses=digest[5] % 4 == 0 or (age == "older" and digest[5] % 2 == 0),
+        top=TOPS[digest[7] % len(TOPS)],
+        age=age,
     )
+
+
+AGENT_LOOKS = Looks(
+    skin=SKINS[2], hair=HAIRS[0], hair_style="short", shirt=(58, 72, 104), iris=IRISES[0],
+    glasses=False, top="collar", age="young",
+)  # fmt: skip
 
 
 def smoothstep(low: float, high: float, x: float) -> float:
@@ -122,9 +143,12 @@ class Face:
         shade = blend(looks.skin, (60, 30, 30), 0.22)
         if looks.hair_style == "long":
             aa_ellipse(surface, looks.hair, p(self.CX, 0.52), 0.27 * s, 0.34 * s)
+        if looks.top == "hoodie":  # the hood, bunched behind the neck
+            aa_ellipse(
+                surface, blend(looks.shirt, (0, 0, 0), 0.2), p(self.CX, 0.8), 0.2 * s, 0.09 * s
+            )
         aa_ellipse(surface, looks.shirt, p(self.CX, 1.04), 0.44 * s, 0.3 * s)
-        collar = blend(looks.shirt, (255, 255, 255), 0.35)
-        aa_polygon(surface, collar, [p(0.41, 0.76), p(0.5, 0.86), p(0.59, 0.76), p(0.5, 0.8)])
+        self._neckline(surface, p, s)
         neck = pygame.Rect(
             round(box.x + 0.43 * s), round(box.y + 0.6 * s), round(0.14 * s), round(0.18 * s)
         )
@@ -132,6 +156,38 @@ class Face:
         aa_polygon(surface, shade, [p(0.42, 0.74), p(0.5, 0.82), p(0.58, 0.74)])
         for side in (-1, 1):
             aa_circle(surface, shade, p(self.CX + side * 0.212, 0.46), 0.042 * s)
+
+    def _neckline(self, surface: pygame.Surface, p: Point, s: int) -> None:
+        """What the clothes look like at the neck: a collar, a tee, lapels, a hood, ribbing."""
+        looks, top = self.looks, self.looks.top
+        light = blend(looks.shirt, (255, 255, 255), 0.35)
+        dark = blend(looks.shirt, (0, 0, 0), 0.3)
+        if top == "collar":
+            aa_polygon(surface, light, [p(0.41, 0.76), p(0.5, 0.86), p(0.59, 0.76), p(0.5, 0.8)])
+        elif top == "tee":
+            aa_ellipse(surface, dark, p(0.5, 0.775), 0.085 * s, 0.035 * s)
+        elif top == "jacket":
+            under = (236, 236, 232)
+            aa_polygon(surface, under, [p(0.42, 0.76), p(0.5, 0.95), p(0.58, 0.76)])
+            for side in (-1, 1):
+                aa_polygon(
+                    surface,
+                    dark,
+                    [p(0.5 + side * 0.08, 0.75), p(0.5 + side * 0.02, 0.95),
+                     p(0.5 + side * 0.2, 0.98), p(0.5 + side * 0.16, 0.78)],
+                )  # fmt: skip
+        elif top == "hoodie":
+            for side in (-1, 1):
+                thick_line(
+                    surface,
+                    light,
+                    p(0.5 + side * 0.04, 0.79),
+                    p(0.5 + side * 0.045, 0.93),
+                    0.01 * s,
+                )
+        else:  # a sweater's ribbed neck
+            aa_ellipse(surface, dark, p(0.5, 0.775), 0.095 * s, 0.04 * s)
+            aa_ellipse(surface, looks.shirt, p(0.5, 0.77), 0.075 * s, 0.028 * s)
 
     def hair(self, surface: pygame.Surface, box: pygame.Rect) -> None:
         self._hair(surface, self._mapper(box), box.width, self.CX, self.CY, self.RX, self.RY)
@@ -150,6 +206,18 @@ class Face:
             aa_ellipse(
                 surface, blend(skin, (255, 255, 255), 0.25), p(0.44, 0.25), 0.05 * s, 0.025 * s
             )
+        if self.looks.age == "older":  # smile lines and a line across the forehead
+            line = blend(skin, (90, 50, 40), 0.3)
+            for side in (-1, 1):
+                thick_polyline(
+                    surface, line,
+                    [p(cx + side * 0.07, 0.55), p(cx + side * 0.085, 0.6), p(cx + side * 0.075, 0.64)],
+                    max(1.0, 0.006 * s),
+                )  # fmt: skip
+            thick_polyline(
+                surface, line, [p(cx - 0.08, 0.27), p(cx, 0.262), p(cx + 0.08, 0.27)],
+                max(1.0, 0.006 * s),
+            )  # fmt: skip
         blush = blend(skin, (232, 86, 86), 0.05 + 0.45 * f)
         for side in (-1, 1):
             aa_ellipse(surface, blush, p(cx + side * 0.125, 0.535), 0.045 * s, 0.03 * s)
@@ -351,6 +419,25 @@ class Face:
         thick_polyline(surface, lip, top, max(2.0, 0.011 * s))
         thick_polyline(surface, lip, bottom, max(2.0, 0.011 * s))
 
+    def handset(self, surface: pygame.Surface, box: pygame.Rect) -> None:
+        """A mobile phone held to the ear, and the hand holding it (a caller, not an agent)."""
+        s, p = box.width, self._mapper(box)
+        cx = self.CX
+        phone = pygame.Rect(0, 0, round(0.07 * s), round(0.16 * s))
+        phone.center = (round(p(cx + 0.235, 0.47)[0]), round(p(0, 0.47)[1]))
+        pygame.draw.rect(surface, (30, 32, 40), phone, border_radius=round(0.02 * s))
+        pygame.draw.rect(
+            surface, (70, 76, 92), phone.inflate(-round(0.018 * s), -round(0.03 * s)),
+            border_radius=round(0.012 * s),
+        )  # fmt: skip
+        hand = blend(self.looks.skin, (60, 30, 30), 0.1)
+        aa_ellipse(surface, hand, p(cx + 0.265, 0.55), 0.05 * s, 0.07 * s)
+        sleeve = self.looks.shirt
+        aa_polygon(
+            surface, sleeve,
+            [p(cx + 0.22, 0.6), p(cx + 0.31, 0.6), p(cx + 0.36, 0.86), p(cx + 0.24, 0.86)],
+        )  # fmt: skip
+
     @staticmethod
     def _headset(
         surface: pygame.Surface, p: Point, s: int, cx: float, cy: float, rx: float, ry: float
@@ -377,8 +464,8 @@ class Face:
         aa_circle(surface, cup, p(cx - 0.07, 0.64), 0.02 * s)
 
 
-class Portrait:
-    """The customer staged for their channel, rendered to a surface and cached by state."""
+class _Staged:
+    """The customer staged for their channel at the drawing size (see `Portrait`)."""
 
     def __init__(
         self, name: str, channel: str, size: tuple[int, int], theme: Theme, backing: Color
@@ -390,6 +477,7 @@ class Portrait:
         self.backing = backing  # the colour around the rounded corners
         self._stage = self._build_stage()
         self._cache: OrderedDict[tuple[int, int], pygame.Surface] = OrderedDict()
+        self._inset: tuple[pygame.Surface, pygame.Rect] | None = None
         self._prepare()
 
     def head_rect(self) -> pygame.Rect:
@@ -414,7 +502,7 @@ class Portrait:
         """Everything behind the face, drawn once."""
         w, h = self.size
         t = self.theme
-        stage = pygame.Surface(self.size).convert()
+        stage = opaque(self.size)
         stage.fill(self.backing)
         local = pygame.Rect(0, 0, w, h)
         if self.channel == "phone":
@@ -530,7 +618,7 @@ class Portrait:
         box = self.face_box()
         self._back = self._layer(self.face.back)
         self._hair = self._layer(self.face.hair)
-        self._headset = self._layer(self.face.headset) if self.channel == "phone" else None
+        self._headset = self._layer(self.face.handset) if self.channel == "phone" else None
         self._fore = pygame.Surface(self.size, pygame.SRCALPHA)
         self._foreground(self._fore)
         if self.channel in ("chat", "email"):
@@ -546,6 +634,36 @@ class Portrait:
         else:
             self._mask = None
         self._stage.blit(self._back, box)
+        if self.channel == "phone":
+            self._agent_inset()
+
+    def _agent_inset(self) -> None:
+        """The trainee on the line: a small picture of the agent, headset on, in a corner."""
+        w, h = self.size
+        side = max(24, round(min(w, h) * 0.3))
+        box = pygame.Rect(round(w * 0.04), h - side - round(h * 0.04), side, side)
+        t = self.theme
+        agent = Face(AGENT_LOOKS)
+        disc = pygame.Surface((side, side), pygame.SRCALPHA)
+        local = pygame.Rect(0, 0, side, side)
+        pygame.draw.circle(
+            disc, blend(t.scene_phone, (255, 255, 255), 0.1), local.center, side // 2
+        )
+        face = pygame.Surface((side, side), pygame.SRCALPHA)
+        head = pygame.Rect(
+            round(-0.2 * side), round(-0.02 * side), round(1.4 * side), round(1.4 * side)
+        )
+        agent.back(face, head)
+        agent.skin(face, head, 0)
+        agent.hair(face, head)
+        agent.features(face, head, 0, 0)
+        agent.headset(face, head)
+        mask = pygame.Surface((side, side), pygame.SRCALPHA)
+        pygame.draw.circle(mask, (255, 255, 255, 255), local.center, side // 2 - 2)
+        face.blit(mask, (0, 0), special_flags=pygame.BLEND_RGBA_MIN)
+        disc.blit(face, (0, 0))
+        pygame.draw.circle(disc, t.accent, local.center, side // 2, width=max(2, side // 24))
+        self._inset = (disc, box)
 
     def _avatar_color(self) -> Color:
         t = self.theme
@@ -575,10 +693,53 @@ class Portrait:
             if self._headset is not None:
                 surface.blit(self._headset, box)
         surface.blit(self._fore, (0, 0))
+        if self._inset is not None:
+            surface.blit(*self._inset)
         self._cache[key] = surface
         if len(self._cache) > CACHE_SIZE:
             self._cache.popitem(last=False)
         return surface
+
+
+class Portrait:
+    """The customer staged for their channel, rendered to a surface and cached by state.
+
+    Drawn at SUPERSAMPLE times the size and scaled down smoothly, so every edge is truly
+    anti-aliased; the renders are cached by anger and blink like the drawing itself."""
+
+    def __init__(
+        self, name: str, channel: str, size: tuple[int, int], theme: Theme, backing: Color
+    ) -> None:
+        big = (size[0] * SUPERSAMPLE, size[1] * SUPERSAMPLE)
+        self._staged = _Staged(name, channel, big, theme, backing)
+        self.face = self._staged.face
+        self.channel = channel
+        self.size = size
+        self._cache: OrderedDict[tuple[int, int], pygame.Surface] = OrderedDict()
+
+    @staticmethod
+    def _shrink(rect: pygame.Rect) -> pygame.Rect:
+        k = SUPERSAMPLE
+        return pygame.Rect(rect.x // k, rect.y // k, rect.width // k, rect.height // k)
+
+    def face_box(self) -> pygame.Rect:
+        return self._shrink(self._staged.face_box())
+
+    def head_rect(self) -> pygame.Rect:
+        return self._shrink(self._staged.head_rect()).clip(pygame.Rect(0, 0, *self.size))
+
+    def render(self, anger: float, blink: float) -> pygame.Surface:
+        key = (round(anger / 2) * 2, round(max(0.0, min(1.0, blink)) * 2))
+        cached = self._cache.get(key)
+        if cached is not None:
+            self._cache.move_to_end(key)
+            return cached
+        big = self._staged.render(anger, blink)
+        small = pygame.transform.smoothscale(big, self.size)
+        self._cache[key] = small
+        if len(self._cache) > CACHE_SIZE:
+            self._cache.popitem(last=False)
+        return small
 
 
 class FaceFade:

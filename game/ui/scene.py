@@ -28,7 +28,8 @@ class Scene:
 
     # life cycle -------------------------------------------------------------------------
     def enter(self) -> None:
-        """Called once when pushed."""
+        """Called once when pushed, before the first layout (call `self.sync()` to lay out
+        here when the rest of `enter` needs it)."""
 
     def exit(self) -> None:
         """Called once when removed from the stack."""

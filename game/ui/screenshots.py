@@ -10,11 +10,15 @@ in `tests/plans/` (`make screenshots` runs from a checkout).
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import sys
 import tempfile
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 
 import pygame
@@ -29,6 +33,73 @@ from game.ui.settings import Settings, save_settings, settings_path
 
 PLANS = PROJECT_ROOT / "tests" / "plans"
 SEED = 3
+# Every screenshot is taken on this (made-up) morning, whatever the real date: an unchanged
+# screen gives an unchanged file. Each reading of the clock moves it on by a second.
+FIXED_NOW = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
+CLOCKED = (
+    "game.records.recorder",
+    "game.records.store",
+    "game.ui.scenes.profile",
+    "game.ui.scenes.title",
+    "game.ui.scenes.history",
+    "game.ui.scenes.supervisor",
+    "game.ui.screenshots",
+)
+
+
+class _Clock:
+    """A stand-in for the `datetime` and `date` classes of the modules that read the time."""
+
+    tick = timedelta(seconds=1)
+    now_at = FIXED_NOW
+
+    @classmethod
+    def advance(cls) -> datetime:
+        cls.now_at += cls.tick
+        return cls.now_at
+
+
+class _FrozenDatetime(datetime):
+    @classmethod
+    def now(cls, tz: tzinfo | None = None) -> _FrozenDatetime:
+        at = _Clock.advance()
+        at = at.astimezone(tz) if tz is not None else at.replace(tzinfo=None)  # TZ is UTC
+        return cls(at.year, at.month, at.day, at.hour, at.minute, at.second, 0, at.tzinfo)
+
+
+class _FrozenDate(date):
+    @classmethod
+    def today(cls) -> _FrozenDate:
+        day = _Clock.now_at.date()
+        return cls(day.year, day.month, day.day)
+
+
+@contextmanager
+def fixed_clock() -> Iterator[None]:
+    """Freeze the wall clock (and the time zone, UTC) for the modules that read it."""
+    import importlib
+
+    saved_tz = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    _Clock.now_at = FIXED_NOW
+    patched: list[tuple[object, str, object]] = []
+    try:
+        for name in CLOCKED:
+            module = importlib.import_module(name)
+            for attr, stand_in in (("datetime", _FrozenDatetime), ("date", _FrozenDate)):
+                if isinstance(getattr(module, attr, None), type):
+                    patched.append((module, attr, getattr(module, attr)))
+                    setattr(module, attr, stand_in)
+        yield
+    finally:
+        for owner, attr, original in reversed(patched):
+            setattr(owner, attr, original)
+        if saved_tz is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = saved_tz
+        time.tzset()
 
 
 @contextmanager
@@ -37,7 +108,11 @@ def _headless_home() -> Iterator[Path]:
     saved = {
         k: os.environ.get(k) for k in ("HOLD_THE_LINE_HOME", "SDL_VIDEODRIVER", "SDL_AUDIODRIVER")
     }
-    with tempfile.TemporaryDirectory(prefix="htl-shots-") as home:
+    # one fixed path (the error screen shows where its log went), emptied before and after
+    home = str(Path(tempfile.gettempdir()) / "hold-the-line-screenshots")
+    shutil.rmtree(home, ignore_errors=True)
+    with contextlib.ExitStack() as cleanup:
+        cleanup.callback(shutil.rmtree, home, True)
         os.environ["HOLD_THE_LINE_HOME"] = home
         os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
         os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
@@ -108,7 +183,7 @@ def capture(out: Path) -> list[Path]:
     """Write the screenshots into `out`; returns the files written."""
     out.mkdir(parents=True, exist_ok=True)
     shots = Photographer(out)
-    with _headless_home():
+    with _headless_home(), fixed_clock():
         _main_journey(shots)
         _variant(shots, Settings(text_scale=200), "call-text-200")
         _variant(shots, Settings(high_contrast=True), "call-high-contrast")
@@ -272,15 +347,13 @@ def capture_desk(out: Path) -> list[Path]:
     """The supervisor's desk: passphrase, overview, a trainee's page, an attempt with a note."""
     out.mkdir(parents=True, exist_ok=True)
     shots = Photographer(out)
-    with _headless_home():
+    with _headless_home(), fixed_clock():
         _desk_journey(shots)
     return shots.saved
 
 
 def _desk_history(app: App) -> None:
     """A training room's worth of results, so the overview has something to sort."""
-    from datetime import UTC, datetime, timedelta
-
     from game.engine.scoring import grade_for
     from game.records.api import AttemptStart
 

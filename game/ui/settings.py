@@ -17,7 +17,7 @@ from game.paths import data_dir
 
 TEXT_SCALE_MIN = 100
 TEXT_SCALE_MAX = 200
-TEXT_SCALE_STEP = 10
+TEXT_SCALES = (100, 125, 150, 200)  # quick steps: one key press each
 VOLUME_STEP = 10
 TIMER_MODES = ("normal", "relaxed", "off")  # the engine's TimerMode values, without importing it
 SETTINGS_VERSION = 1
@@ -50,7 +50,7 @@ def _clamp(value: object, low: int, high: int, default: int) -> int:
 def normalised(settings: Settings) -> Settings:
     """Clamp every field into its legal range, so a hand-edited file cannot break the UI."""
     scale = _clamp(settings.text_scale, TEXT_SCALE_MIN, TEXT_SCALE_MAX, 100)
-    scale = TEXT_SCALE_MIN + round((scale - TEXT_SCALE_MIN) / TEXT_SCALE_STEP) * TEXT_SCALE_STEP
+    scale = min(TEXT_SCALES, key=lambda step: (abs(step - scale), step))  # the nearest step
     name = settings.last_trainee
     return Settings(
         text_scale=scale,

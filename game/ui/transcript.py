@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import pygame
 
+from game.ui.draw import opaque
 from game.ui.theme import Color, Theme
 from game.ui.typography import Typography
 from game.ui.widgets import ScrollView
@@ -30,6 +31,8 @@ class Bubble:
     rect: pygame.Rect = field(default_factory=lambda: pygame.Rect(0, 0, 0, 0))
     lines: tuple[str, ...] = ()
     text_top: int = 0  # y of the first text line, in content coordinates
+    top: int = 0  # y of its caption: where the bubble begins, in content coordinates
+    line_h: int = 0  # the height of one of its text lines
 
 
 class Transcript:
@@ -41,6 +44,25 @@ class Transcript:
         self._content: pygame.Surface | None = None
         self._bottom = 8  # where the next bubble goes
         self._style = "body"
+        self._built: tuple[int, str, int, int] | None = None  # fonts, theme, width, bubbles
+
+    def clear(self) -> None:
+        """Start a new conversation, keeping the picture's memory for the next one."""
+        self.bubbles.clear()
+        self.reveal = 0.0
+        self._bottom = 8
+        self._built = None
+        self.view.set_content(0)
+        self.view.scroll_to(0, instant=True)
+        self.version += 1
+
+    def ensure_built(self, fonts: Typography, theme: Theme) -> None:
+        """Build again only if the fonts, colours, width or bubbles changed since the last."""
+        if self._built != self._build_key(fonts, theme):
+            self.build(fonts, theme)
+
+    def _build_key(self, fonts: Typography, theme: Theme) -> tuple[int, str, int, int]:
+        return (id(fonts), theme.name, self.view.rect.width, len(self.bubbles))
 
     # ---- building -------------------------------------------------------------------------------
 
@@ -48,14 +70,16 @@ class Transcript:
         """Append a bubble: only the new one is laid out and painted."""
         self.bubbles.append(bubble)
         self.reveal = 0.0 if reveal else float("inf")
-        if self._content is None or self._content.get_width() != self.view.rect.width:
-            self.build(fonts, theme)
+        content = self._content
+        if content is None or content.get_width() != self.view.rect.width or not self._built:
+            self.build(fonts, theme)  # also after `clear`: the old picture is painted over
         else:
             self._place(bubble, fonts)
             self._paint(self._grow(theme), bubble, fonts, theme)
             self.view.set_content(self._bottom)
             self.version += 1
-        self.view.to_end()
+            self._built = self._build_key(fonts, theme)
+        self.to_end()
 
     @property
     def last(self) -> Bubble | None:
@@ -77,7 +101,7 @@ class Transcript:
                 self.build(fonts, theme)
             else:
                 self.view.set_content(self._bottom)
-            self.view.to_end(instant=True)
+            self.to_end(instant=True)
 
     def colors(self, bubble: Bubble, theme: Theme) -> tuple[Color, Color, Color]:
         """(fill, text, caption) for a bubble."""
@@ -101,23 +125,44 @@ class Transcript:
         text_w = max((fonts.width(line, style) for line in bubble.lines), default=0)
         w = min(max_w, text_w + 2 * PAD_X)
         h = len(bubble.lines) * fonts.line_height(style) + 2 * PAD_Y
+        bubble.top = self._bottom
+        bubble.line_h = fonts.line_height(style)
         y = self._bottom + fonts.line_height("caption") + 4
         x = width - w - 8 if bubble.speaker == "agent" else 8
         bubble.rect = pygame.Rect(x, y, w, h)
         bubble.text_top = y + PAD_Y
         self._bottom = y + h + GAP
 
+    def to_end(self, instant: bool = False) -> None:
+        """Show the newest bubble, with the column's top edge on a line boundary (a caption,
+        a line of text, a bubble's end), so no line is cut in half at the top; the few
+        pixels left over stay empty at the bottom."""
+        view = self.view
+        end = max(0, self._bottom - view.rect.height)
+        starts = []
+        for b in self.bubbles:
+            starts.append(b.top)
+            starts.extend(b.text_top + i * b.line_h for i in range(len(b.lines)))
+            starts.append(b.rect.bottom)
+        top = min((y for y in starts if y >= end), default=end)
+        view.set_content(max(self._bottom, top + view.rect.height))
+        view.scroll_to(top, instant=instant)
+
     def _grow(self, theme: Theme, fresh: bool = False) -> pygame.Surface:
         """Make the picture tall enough, with room to spare so it is rarely reallocated."""
-        content = None if fresh else self._content
+        content = self._content
+        if fresh and content is not None and content.get_width() != self.view.rect.width:
+            content = None  # a new width: nothing on the old picture is of use
         if content is not None and content.get_height() >= self._bottom:
+            if fresh:
+                content.fill(theme.panel_sunken)
             return content
         width = self.view.rect.width
         # room for a whole call up front: growing mid-call would cost a frame its budget
         height = max(self._bottom, 2 * (content.get_height() if content else 0), 2400)
-        grown = pygame.Surface((width, height)).convert()  # opaque: cheap to blit
+        grown = opaque((width, height))  # opaque: cheap to blit
         grown.fill(theme.panel_sunken)
-        if content is not None:
+        if content is not None and not fresh:
             grown.blit(content, (0, 0))
         self._content = grown
         return grown
@@ -125,6 +170,11 @@ class Transcript:
     def build(self, fonts: Typography, theme: Theme) -> None:
         """Lay out and paint every bubble again (new width, fonts or colours)."""
         if self.view.rect.width <= 0:
+            return
+        if not self.bubbles and self._content is None:  # nothing said yet: no picture yet
+            self._bottom = 8
+            self.view.set_content(self._bottom)
+            self._built = self._build_key(fonts, theme)
             return
         self._bottom = 8
         for bubble in self.bubbles:
@@ -134,6 +184,7 @@ class Transcript:
             self._paint(content, bubble, fonts, theme)
         self.view.set_content(self._bottom)
         self.version += 1
+        self._built = self._build_key(fonts, theme)
 
     def _paint(
         self, content: pygame.Surface, bubble: Bubble, fonts: Typography, theme: Theme

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pygame
 
-from game.ui.draw import focus_ring, panel
+from game.ui.draw import focus_ring, opaque, panel
 from game.ui.intents import Act, Intent
 from game.ui.theme import Theme, blend
 from game.ui.typography import Typography
@@ -107,22 +107,20 @@ class Button:
         """Fill, border and text colours for the style and state."""
         if not self.enabled:
             return theme.panel_sunken, theme.border, theme.text_faint
-        if self.style == "primary":
-            fill = blend(theme.accent, (255, 255, 255), 0.15) if focused else theme.accent
-            return fill, theme.accent, theme.accent_text
         if self.style == "danger":
             fill = blend(theme.bad_soft, theme.bad, 0.25) if focused else theme.bad_soft
             return fill, theme.bad, theme.text
+        if focused:  # one focus style for every control: the accent, with the ring around it
+            return theme.accent, theme.accent, theme.accent_text
         if self.style == "ghost":
-            fill = theme.panel_raised if focused else theme.panel
-            return fill, theme.border if focused else theme.panel, theme.text_dim
-        fill = blend(theme.panel_raised, theme.accent, 0.12) if focused else theme.panel_raised
-        return fill, theme.accent if focused else theme.border, theme.text
+            return theme.panel, theme.panel, theme.text_dim
+        # idle, a primary button looks like any other: only the focus says what Enter does
+        return theme.panel_raised, theme.border, theme.text
 
     def _paint(self, fonts: Typography, theme: Theme, focused: bool) -> pygame.Surface:
         w, h = self.rect.size
         if self.backing is not None:
-            image = pygame.Surface((w, h)).convert()
+            image = opaque((w, h))
             image.fill(self.backing)
         else:
             image = pygame.Surface((w, h), pygame.SRCALPHA)
@@ -142,9 +140,9 @@ class Button:
             size = self._badge_size(fonts)
             badge_w = self._badge_width(fonts)
             badge = Rect(x, (h - size) // 2, badge_w, size)
-            if self.style == "choice" and focused:
-                pygame.draw.rect(image, theme.accent, badge, border_radius=8)
-                color = theme.accent_text
+            if focused:
+                pygame.draw.rect(image, theme.accent_text, badge, border_radius=8)
+                color = theme.accent
             else:
                 pygame.draw.rect(image, theme.accent_soft, badge, border_radius=8)
                 pygame.draw.rect(image, theme.accent, badge, width=1, border_radius=8)
@@ -172,15 +170,14 @@ class Button:
                 image,
                 self.detail,
                 "small",
-                theme.text_dim if self.style != "primary" else theme.accent_text,
+                theme.accent_text if focused else theme.text_dim,
                 x if align == "left" else 0,
                 y + 2,
                 text_w if align == "left" else w,
                 align,
             )
         if self.hint is not None:
-            quiet = theme.text_faint if self.style != "primary" else text
-            hint = fonts.render(self.hint, "caption", text if focused else quiet)
+            hint = fonts.render(self.hint, "caption", text if focused else theme.text_faint)
             image.blit(hint, hint.get_rect(midright=(w - PAD_X, h // 2)))
         return image
 

@@ -63,7 +63,10 @@ def explore(
         node = scenario.node(state.node)
         for choice in reversed(node.choices):
             after, turn = choose(scenario, state, choice.number)
-            index = _branch_taken(choice.branches, turn.anger_after, after, turn.number)
+            # branches test the anger the reply left, before a flare-up or threat at the target
+            lifted = sum(e.anger for e in turn.effects if e.source in ("flare", "threat"))
+            anger = turn.anger_after - lifted
+            index = _branch_taken(choice.branches, anger, after, turn.number)
             branches.add((node.id, choice.number, index))
             low, high = quality.get((node.id, choice.number), (turn.quality, turn.quality))
             quality[(node.id, choice.number)] = (min(low, turn.quality), max(high, turn.quality))

@@ -226,9 +226,9 @@ def test_breaking_refund_policy_makes_the_ending_bad() -> None:
 
 
 def test_an_honest_correction_walks_back_an_overpromise() -> None:
-    scenario = two_step("overpromise", "realistic_promise")
+    scenario = two_step("overpromise", "walk_back")
     state, turns = play(scenario, 1, 1)  # type: ignore[arg-type]
-    assert effect(turns[1], "realistic_promise")[0] == "correction"
+    assert effect(turns[1], "walk_back")[0] == "correction"
     assert state.debt == 0 and state.outcome is not None
     assert not state.outcome.effects and state.outcome.rating is Rating.GOOD
 

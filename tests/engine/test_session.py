@@ -23,6 +23,7 @@ from game.engine.session import (
     current,
     play_choices,
     proceed,
+    reading_allowance,
     replay,
     shuffled,
     start,
@@ -133,8 +134,11 @@ def test_replay_from_recorded_events_is_exact() -> None:
 
 
 def test_dead_air_on_the_phone_grows_anger_and_the_customer_prompts() -> None:
+    """The clock starts after the reading allowance; past it anger grows and they ask;
+    the reply that follows keeps its own verdict (pace is scored on its own line)."""
     state = proceed(LATE, start(LATE, timer=TimerMode.NORMAL))
-    state = tick(LATE, state, 7.0)
+    allowance = reading_allowance(LATE, state.node, TimerMode.NORMAL)
+    state = tick(LATE, state, allowance - 1.0)
     prompt = current(LATE, state)
     assert isinstance(prompt, ChoicePrompt) and prompt.live_anger == 65 and prompt.nudge is None
     state = tick(LATE, state, 9.0)
@@ -144,7 +148,7 @@ def test_dead_air_on_the_phone_grows_anger_and_the_customer_prompts() -> None:
     state, turn = choose(LATE, state, 1)
     silence = [e for e in turn.effects if e.source == "silence"]
     assert silence and silence[0].principle == "G-RESOLVE-7" and silence[0].anger > 0
-    assert turn.quality < 0  # slow answer: the turn counts as poor
+    assert silence[0].quality is None and turn.quality == 1.0  # a good reply stays good
 
 
 def test_dead_air_rules_per_channel_and_setting() -> None:
@@ -160,11 +164,11 @@ def test_dead_air_rules_per_channel_and_setting() -> None:
         assert isinstance(prompt, ChoicePrompt)
         assert (prompt.live_anger > 50) is expect_growth, channel
     phone = make(one_move("listen"))
-    normal = current(phone, tick(phone, proceed(phone, start(phone)), 20.0))
+    normal = current(phone, tick(phone, proceed(phone, start(phone)), 25.0))
     relaxed = current(
-        phone, tick(phone, proceed(phone, start(phone, timer=TimerMode.RELAXED)), 20.0)
+        phone, tick(phone, proceed(phone, start(phone, timer=TimerMode.RELAXED)), 25.0)
     )
-    off = current(phone, tick(phone, proceed(phone, start(phone, timer=TimerMode.OFF)), 20.0))
+    off = current(phone, tick(phone, proceed(phone, start(phone, timer=TimerMode.OFF)), 25.0))
     assert (
         isinstance(normal, ChoicePrompt)
         and isinstance(relaxed, ChoicePrompt)
@@ -255,3 +259,14 @@ def test_scripted_play_rejects_bad_scripts() -> None:
         play_choices(LATE, [9])
     with pytest.raises(SessionError, match="ended"):
         replay(LATE, [Event(1, 0.0)] * 30)
+
+
+def test_a_call_keeps_the_hash_of_the_catalog_that_scores_it() -> None:
+    from game.engine.catalog import load_catalog
+
+    state = start(LATE)
+    assert len(state.catalog_hash) == 64 and state.catalog_hash == load_catalog().content_hash
+    assert SessionState.from_json(state.to_json()).catalog_hash == state.catalog_hash
+    old = json.loads(state.to_json())
+    del old["catalog_hash"]  # a state saved before the hash was kept
+    assert SessionState.from_json(json.dumps(old)).catalog_hash == ""

@@ -175,6 +175,12 @@ CASES = [
     ),
     ("escaped control character", ('customer: "Bye."', 'customer: "By\\x1be."'), "SC029", "\\x1b"),
     ("text too long", ("title: Tiny", "title: " + "T" * 101), "SC030", "TTT"),
+    (
+        "unknown expect",
+        ("        technique: listen", "        technique: listen\n        expect: great"),
+        "SC031",
+        "great",
+    ),
 ]
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pygame
 import pytest
 
 from game.ui.screenshots import capture
+from tests.ui.conftest import MakeApp
 
 EXPECTED = {
     "title", "profile", "levels", "call-ringing", "call", "pause", "debrief",
@@ -58,3 +60,45 @@ def test_high_contrast_really_is_high_contrast(shots: dict[str, Path]) -> None:
     assert (dark.r, dark.g, dark.b) == (0, 0, 0)
     normal = pygame.image.load(str(shots["call"])).get_at((5, 5))
     assert (normal.r, normal.g, normal.b) != (0, 0, 0)
+
+
+def test_screenshots_come_from_a_fixed_clock(
+    shots: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A second run gives byte-identical files: unchanged screens, unchanged docs."""
+    again = {p.stem: p for p in capture(tmp_path_factory.mktemp("again"))}
+    changed = [name for name in EXPECTED if shots[name].read_bytes() != again[name].read_bytes()]
+    assert not changed, f"these screenshots differ between two runs: {changed}"
+
+
+def test_customers_wear_no_headset_and_the_agent_is_on_the_phone(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The phone portrait: the caller holds a mobile; the agent's headset is in the inset."""
+    from game.ui.portrait import AGENT_LOOKS, Face, Portrait, looks_for
+
+    theme = make_app().app.theme
+    drawn: list[tuple[str, object]] = []
+    for name in ("headset", "handset"):
+        original = getattr(Face, name)
+
+        def spy(self: Face, surface: pygame.Surface, box: pygame.Rect, _n: str = name,
+                _o: Callable[..., None] = original) -> None:  # fmt: skip
+            drawn.append((_n, self.looks))
+            _o(self, surface, box)
+
+        monkeypatch.setattr(Face, name, spy)
+    Portrait("Mr. Smith", "phone", (320, 300), theme, theme.panel).render(40, 0)
+    assert ("handset", looks_for("Mr. Smith")) in drawn
+    assert ("headset", AGENT_LOOKS) in drawn
+    assert ("headset", looks_for("Mr. Smith")) not in drawn
+
+
+def test_customers_look_different() -> None:
+    from game.ui.portrait import looks_for
+    from tests.ui.plans import playable
+
+    names = [lvl.scenario.customer.name.get("en") for lvl in playable() if lvl.scenario]
+    looks = {looks_for(n) for n in names}
+    assert len(looks) == len(set(names))
+    assert len({(lk.age, lk.top) for lk in looks}) >= 4  # ages and clothes vary too

@@ -48,7 +48,8 @@ def test_out_of_range_values_are_clamped() -> None:
     assert loaded.timer == "normal"
     assert loaded.volume == 0
     assert loaded.last_trainee is None
-    assert from_dict({"text_scale": 134}).text_scale == 130  # snapped to the 10 % steps
+    assert from_dict({"text_scale": 134}).text_scale == 125  # snapped to the nearest step
+    assert from_dict({"text_scale": 110}).text_scale == 100
     assert from_dict({"text_scale": True}).text_scale == 100
     assert from_dict(["not", "a", "mapping"]) == Settings()
 
@@ -62,8 +63,8 @@ def test_changing_settings_on_screen_applies_and_saves(make_app: MakeApp) -> Non
     scene = pilot.scene(SettingsScene)
     fonts_before, generation = app.fonts, app.generation
 
-    pilot.key(pygame.K_RIGHT)  # text size 100 → 110
-    assert app.settings.text_scale == 110
+    pilot.key(pygame.K_RIGHT)  # text size 100 → 125 (the quick steps)
+    assert app.settings.text_scale == 125
     assert app.fonts is not fonts_before and app.generation > generation
     pilot.key(pygame.K_DOWN)
     pilot.key(pygame.K_RIGHT)  # timer normal → relaxed
@@ -78,7 +79,7 @@ def test_changing_settings_on_screen_applies_and_saves(make_app: MakeApp) -> Non
 
     saved = load_settings(settings_path())
     assert (saved.text_scale, saved.timer, saved.high_contrast, saved.volume) == (
-        110, "relaxed", True, 60,
+        125, "relaxed", True, 60,
     )  # fmt: skip
     assert saved.reduced_motion and not app.motion
     pilot.key(pygame.K_ESCAPE, frames=2)
@@ -90,3 +91,17 @@ def test_settings_are_read_at_start(make_app: MakeApp) -> None:
     assert pilot.app.fonts.scale == 2.0
     assert pilot.app.theme.high_contrast
     assert pilot.app.settings.timer == "off"
+
+
+def test_text_size_has_quick_steps_to_200(make_app: MakeApp) -> None:
+    pilot = make_app()
+    app = pilot.app
+    app.push(SettingsScene(app))
+    pilot.frames(2)
+    seen = [app.settings.text_scale]
+    for _ in range(4):
+        pilot.key(pygame.K_RIGHT)
+        seen.append(app.settings.text_scale)
+    assert seen == [100, 125, 150, 200, 200]  # three presses reach 200 %
+    pilot.key(pygame.K_LEFT)
+    assert app.settings.text_scale == 150

@@ -64,7 +64,8 @@ def test_the_attempt_shows_the_conversation_and_a_note_being_written(
     assert count(image, theme.panel_raised, page) > 300, "no turn-by-turn feedback cards"
     note = pygame.Rect(56, 560, 900, 100)
     assert count(image, theme.text, note, 1) > 50, "no note text in the note box"
-    assert count(image, theme.accent, pygame.Rect(960, 560, 264, 100)) > 200, "no Save button"
+    save = pygame.Rect(960, 560, 264, 100)  # idle: focus is in the note box
+    assert count(image, theme.panel_raised, save) > 200, "no Save button"
 
 
 def test_the_passphrase_screen_masks_what_is_typed(shots: dict[str, Path]) -> None:

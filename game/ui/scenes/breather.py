@@ -51,7 +51,7 @@ class BreatherScene(Scene):
         principle = catalog.principles.get("G-CLOSE-4")
         self._title = "That was a hard one."
         self._body = "Before the next customer, take a moment. Follow the circle with your breath."
-        self._cite = f"G-CLOSE-4 · {principle.title}" if principle else ""
+        self._cite = f"From the guides: {principle.title}" if principle else ""
         width = 760
         y = 40 + fonts.block_height(self._title, "h1", width) + 8
         y += fonts.block_height(self._body, "body", width) + 6

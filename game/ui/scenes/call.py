@@ -28,17 +28,17 @@ import pygame
 from game.engine.session import ChoicePrompt, CustomerLine, Moment, Phase, Turn, dead_air_rule
 from game.records.recorder import ABANDON_WAIT, Recorder, WriteQueue
 from game.ui import chrome
-from game.ui.draw import icon_channel, panel
+from game.ui.draw import icon_channel, opaque, panel
 from game.ui.intents import Act, Intent
 from game.ui.meter import DELTA_SECONDS, AngerMeter, Delta
 from game.ui.portrait import FaceFade, Portrait
 from game.ui.scene import Scene
-from game.ui.theme import Color
+from game.ui.theme import Color, Theme
 from game.ui.transcript import Bubble, Transcript
 from game.ui.widgets import Button, Menu, ScrollView
 
 if TYPE_CHECKING:
-    from game.engine.catalog import DeadAirRule
+    from game.engine.catalog import Catalog, DeadAirRule
     from game.scenario.campaign import Level
     from game.scenario.model import Scenario
     from game.ui.app import App
@@ -94,6 +94,20 @@ def delta_reason(turn: Turn) -> str:
     return ", ".join(shorts)
 
 
+def widest_reason(catalog: Catalog) -> str:
+    """The longest few words the meter can show under "Last reply" (two shorts, joined)."""
+    known = _WIDEST.get(id(catalog))
+    if known is not None and known[0] is catalog:
+        return known[1]
+    shorts = {case.short for t in catalog.techniques.values() for case in t.cases if case.short}
+    longest = sorted(shorts, key=lambda short: (-len(short), short))[:2]
+    _WIDEST[id(catalog)] = (catalog, "−12 " + ", ".join(longest))
+    return _WIDEST[id(catalog)][1]
+
+
+_WIDEST: dict[int, tuple[Catalog, str]] = {}
+
+
 class CallScene(Scene):
     name = "call"
 
@@ -135,6 +149,8 @@ class CallScene(Scene):
         self._job_kind = ""
         self._portrait: Portrait | None = None
         self._face: FaceFade | None = None
+        self._portrait_dims = (0, 0)
+        self._drawing_face: Iterator[None] = iter(())
         self._static: pygame.Surface | None = None
         self._canvas: pygame.Surface | None = None
         self._painted: dict[str, object] = {}
@@ -144,6 +160,7 @@ class CallScene(Scene):
         self._prebuilt: pygame.Surface | None = None
         self._talk_frame: tuple[int, bool] = (-1, False)
         self._panel_h = 0
+        self._steady: tuple[object, int] = (None, 0)
         self._shape: tuple[tuple[int, ...], tuple[int, ...]] = ((), ())
         self._replies_version = 0
         self._stamps: dict[str, int] = {}  # region -> the frame it was last repainted in
@@ -166,7 +183,7 @@ class CallScene(Scene):
 
     def enter(self) -> None:
         self.meter.reset(self.anger)
-        self.layout()
+        self.sync()  # laid out once, here or by App.push after enter
         _, sound = RINGING[self.channel]
         if self.channel == "phone":
             self.app.audio.loop(sound)
@@ -214,7 +231,7 @@ class CallScene(Scene):
         app.play("pickup")
         world = app.world()
         assert world.store is not None and app.trainee is not None
-        self.transcript = Transcript()
+        self.transcript.clear()
         self.anger = float(self.scenario.customer.anger)
         self.meter.reset(self.anger)
         self.call_time = 0.0
@@ -241,7 +258,9 @@ class CallScene(Scene):
             app.settings.timer,
             app.lang,
         )
-        self.layout()
+        # the page, the card and the portrait stay as they are: only the right column moves
+        self._layout_choices()
+        self._repaint(full=True)
 
     def restart(self) -> None:
         self._settle()
@@ -309,7 +328,7 @@ class CallScene(Scene):
             if index == 0:  # the first reply is focused when they appear
                 button.image(fonts, theme, focused=True)
                 yield
-        content = pygame.Surface((RIGHT_W - 40, max(1, y + 4))).convert()
+        content = opaque((RIGHT_W - 40, max(1, y + 4)))
         content.fill(theme.panel)
         for button in buttons:
             content.blit(button.image(fonts, theme), button.rect)
@@ -384,13 +403,13 @@ class CallScene(Scene):
         name_h = fonts.block_height(self.customer, "h3", inner)
         sub = f"{persona} customer · {channel}"
         sub_h = fonts.block_height(sub, "small", inner)
-        meter_h = self.meter.measure(fonts, LEFT_W)
+        meter_h = self.meter.measure(fonts, LEFT_W, widest_reason(self.catalog))
         text_h = 16 + 14 + max(name_h + 2 + sub_h, 34) + 16
-        portrait_h = max(120, min(320, BOTTOM - TOP - 14 - meter_h - text_h))
-        self._portrait = Portrait(
-            self.customer, self.channel, (LEFT_W - 32, portrait_h), theme, theme.panel
-        )
-        self._face = FaceFade(self._portrait, self.anger)
+        portrait_h = max(96, min(320, BOTTOM - TOP - 14 - meter_h - text_h))
+        # the portrait is drawn on the next update steps: entering the call stays one frame
+        self._portrait, self._face = None, None
+        self._portrait_dims = (LEFT_W - 32, portrait_h)
+        self._drawing_face = self._draw_portrait(self._portrait_dims, theme)
         self._panels.clear()
         self.customer_card = pygame.Rect(LEFT_X, TOP, LEFT_W, text_h + portrait_h)
         card = self.customer_card
@@ -413,10 +432,10 @@ class CallScene(Scene):
         self._hint_pause = chrome.keycap(app, "Esc")
         self._static = static
         self._panel_h = 0
-        self._canvas = pygame.Surface((1280, 720)).convert()
+        self._canvas = opaque((1280, 720))
         self._layout_choices()
-        self.transcript.build(fonts, theme)  # the fonts or colours may have changed
-        self.transcript.view.to_end(instant=True)
+        self.transcript.ensure_built(fonts, theme)  # the fonts or colours may have changed
+        self.transcript.to_end(instant=True)
         self._repaint(full=True)
 
     def _layout_choices(self, prepared: list[Button] | None = None) -> None:
@@ -451,9 +470,8 @@ class CallScene(Scene):
         else:
             content_h = fonts.line_height("body") + 8
         panel_h = self._panel_height(header_h, content_h)
-        if panel_h:  # fits the replies; between them it keeps its size, so nothing jumps
-            if self.phase != "choosing":
-                panel_h = max(panel_h, self._panel_h)
+        if panel_h:  # one height for the whole call: the tallest set of replies it can offer
+            panel_h = max(panel_h, self._panel_height(header_h, self._steady_content_h()))
             self._panel_h = panel_h
         self._choices_top = BOTTOM - panel_h
         self.choice_panel = pygame.Rect(RIGHT_X, self._choices_top, RIGHT_W, panel_h)
@@ -486,6 +504,24 @@ class CallScene(Scene):
             self._layout_ringing()
         self._prepare()
 
+    def _steady_content_h(self) -> int:
+        """The tallest the replies can be in this scenario, measured once per font size."""
+        fonts = self.app.fonts
+        key = (id(fonts), self.app.lang)
+        if self._steady[0] == key:
+            return self._steady[1]
+        inner_w = RIGHT_W - 40 - 16
+        tallest = 0
+        probe = Button("probe", "", "choice", badge="9")
+        for node in self.scenario.nodes:
+            y = 0
+            for choice in node.choices:
+                probe.label = choice.say.get(self.app.lang)
+                y += probe.measure(fonts, inner_w) + 10
+            tallest = max(tallest, y + 4)
+        self._steady = (key, tallest)
+        return tallest
+
     @staticmethod
     def _panel_height(header_h: int, content_h: int) -> int:
         if not header_h:
@@ -504,7 +540,7 @@ class CallScene(Scene):
             self._choices_content = prebuilt
         elif self.phase == "choosing" and self.menu.buttons:
             view = self.choice_view
-            content = pygame.Surface((view.rect.width, max(1, view.content_height))).convert()
+            content = opaque((view.rect.width, max(1, view.content_height)))
             content.fill(theme.panel)
             for button in self.menu.buttons:
                 content.blit(button.image(self.app.fonts, theme), button.rect)
@@ -532,7 +568,19 @@ class CallScene(Scene):
                 self._repaint_right()
 
     def _portrait_size(self) -> tuple[int, int]:
-        return self._portrait.size if self._portrait is not None else (0, 0)
+        return self._portrait_dims
+
+    def _draw_portrait(self, size: tuple[int, int], theme: Theme) -> Iterator[None]:
+        """Stage the customer, then render the face at the current anger: one step each."""
+        yield
+        portrait = Portrait(self.customer, self.channel, size, theme, theme.panel)
+        yield
+        self._portrait, self._face = portrait, FaceFade(portrait, self.anger)
+
+    def finish_portrait(self) -> None:
+        """Draw the portrait now (scripted use)."""
+        for _ in self._drawing_face:
+            pass
 
     def _layout_ringing(self) -> None:
         fonts = self.app.fonts
@@ -540,17 +588,30 @@ class CallScene(Scene):
         self._ring_w = width
         headline, _ = RINGING[self.channel]
         persona = self.catalog.personas[self.scenario.customer.persona.value].label
-        self._ring_lines = [
+        summary = self.scenario.summary.get(self.app.lang)
+        button_w = min(RIGHT_W - 80, max(320, fonts.width(self.answer.label, "body_bold") + 160))
+        button_h = self.answer.measure(fonts, button_w)
+        room = BOTTOM - TOP - 48
+        # Large text gives way step by step, so the summary is never cut: the icon goes,
+        # then the name gets smaller, then the persona line joins the headline.
+        full = [
             (headline.upper(), "caption"),
             (self.customer, "h1"),
             (f"{persona} customer", "body_bold"),
-            (self.scenario.summary.get(self.app.lang), "body"),
+            (summary, "body"),
         ]
-        button_w = min(RIGHT_W - 80, max(320, fonts.width(self.answer.label, "body_bold") + 160))
-        button_h = self.answer.measure(fonts, button_w)
-        text_h = sum(fonts.block_height(t, s, width) + 10 for t, s in self._ring_lines)
-        room = BOTTOM - TOP - 48
-        self._ring_icon = 64 + 18 + text_h + 20 + button_h <= room  # large text: no icon
+        smaller = [full[0], (self.customer, "h2"), full[2], full[3]]
+        joined = [(f"{headline} · {persona} customer".upper(), "caption"), smaller[1], full[3]]
+        wide = min(RIGHT_W - 48, width + 160)
+        options = [(full, width, True), (full, width, False), (smaller, width, False)]
+        compact = [joined[0], joined[1], (summary, "small")]
+        options += [(joined, width, False), (joined, wide, False), (compact, wide, False)]
+        for lines, w, icon in options:
+            text_h = sum(fonts.block_height(t, st, w) + 10 for t, st in lines)
+            if (82 if icon else 0) + text_h + 20 + button_h <= room:
+                break
+        self._ring_lines, width, self._ring_icon = lines, w, icon
+        self._ring_w = width
         height = (82 if self._ring_icon else 0) + text_h + 20 + button_h
         top = TOP + max(24, (BOTTOM - TOP - height) // 2)
         self._ring_top = top
@@ -578,8 +639,11 @@ class CallScene(Scene):
 
             self.app.push(PauseScene(self.app, self))
             return
+        if act is Act.SKIP:  # Space skips the customer's line; it never presses a button
+            self.skip()
+            return
         if self.phase in ("speaking", "waiting", "connecting"):
-            if act in (Act.SKIP, Act.CONFIRM) or (
+            if act is Act.CONFIRM or (
                 act is Act.CLICK and self.transcript_panel.collidepoint(intent.pos)
             ):
                 self.skip()
@@ -631,6 +695,7 @@ class CallScene(Scene):
             self._pull()
         elif self._job is not None and self._job.done():
             self._job_done()
+        next(self._drawing_face, None)
         self._animate_blink(dt)
         if self.phase == "ringing":
             self.ring_time += dt
@@ -712,7 +777,7 @@ class CallScene(Scene):
             # a cross-fade in six steps: smooth to the eye, a fraction of the repaints
             steps = FaceFade.STEPS
             fading = round(face.t * steps) if face is not None and face.previous is not None else -1
-            level = face.level if face is not None else 0
+            level = face.level if face is not None else -1
             return (level, fading, self.blink_amount() > 0.5, self._face_offset())
         if region == "meter":
             delta = self.meter.delta
@@ -882,7 +947,8 @@ class CallScene(Scene):
         if self.phase == "connecting":
             who = "Connecting…"
         hint = "Space to read it all now" if self.phase == "speaking" else ""
-        y = self.choice_view.rect.y
+        view = self.choice_view.rect
+        y = view.y
         surface.blit(
             fonts.render(fonts.fit_line(who, "body", RIGHT_W - 60), "body", theme.text_dim),
             (RIGHT_X + 24, y + 2),
@@ -890,6 +956,18 @@ class CallScene(Scene):
         image = fonts.render(hint, "small", theme.text_faint)
         if hint and fonts.width(who, "body") + image.get_width() + 80 < RIGHT_W:
             surface.blit(image, image.get_rect(topright=(RIGHT_X + RIGHT_W - 24, y + 6)))
+        # the calm placeholder: where the replies will be, and when
+        calm = "Listen first. Your replies appear here when they have finished."
+        if self.phase == "waiting":
+            calm = "Your reply is on its way. Listen for how it lands."
+        y += fonts.line_height("body") + 14
+        if y + fonts.line_height("small") <= view.bottom:
+            for offset in range(3):
+                dot = (RIGHT_X + 30 + offset * 14, y + fonts.line_height("small") // 2)
+                pygame.draw.circle(surface, theme.border, dot, 4)
+            fonts.draw_block(
+                surface, calm, "small", theme.text_faint, RIGHT_X + 24 + 48, y, RIGHT_W - 100
+            )
 
     @staticmethod
     def _panel_key(
@@ -905,7 +983,7 @@ class CallScene(Scene):
             area = pygame.Rect(rect.x, rect.y, rect.width, rect.height + 8).clip(
                 pygame.Rect(0, 0, 1280, 720)
             )
-            image = pygame.Surface(area.size).convert()
+            image = opaque(area.size)
             image.blit(self.app.backdrop, (0, 0), area)
             local = pygame.Rect(0, 0, rect.width, rect.height)
             panel(image, local, self.app.theme, fill, shadow=shadow)
@@ -1020,8 +1098,10 @@ class CallScene(Scene):
         colors = {
             "caption": theme.accent,
             "h1": theme.text,
+            "h2": theme.text,
             "body_bold": theme.text_dim,
             "body": theme.text,
+            "small": theme.text,
         }
         clip = surface.get_clip()
         surface.set_clip(self._ring_clip.clip(clip))  # what cannot fit stays inside the panel

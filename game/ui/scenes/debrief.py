@@ -9,6 +9,8 @@ as the guides ask, as a chance to win the customer back and learn (G-CALM-4, G-C
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from types import MappingProxyType
 from typing import TYPE_CHECKING
@@ -19,21 +21,32 @@ from game.engine.bands import BANDS, band_for
 from game.engine.catalog import Catalog
 from game.engine.progress import following, unlocked
 from game.engine.scoring import Debrief, TurnReview
+from game.engine.session import FACT_LABELS
 from game.scenario.model import Rating
 from game.ui import chrome
 from game.ui.draw import aa_circle, icon_check, icon_cross, panel, thick_polyline
-from game.ui.intents import Act, Intent
+from game.ui.intents import WHEEL, Act, Intent
 from game.ui.scene import Scene
 from game.ui.theme import Color, blend
 from game.ui.widgets import Button, Menu, ScoreBars, ScrollView
+from game.ui.words import name_principles
 
 if TYPE_CHECKING:
     from game.scenario.campaign import Level
     from game.ui.app import App
 
+CHART_H = 170  # the anger chart's height when the left column has room for it
+CHART_MIN = 96
+MARK_R = 11  # a verdict marker's radius on the chart
 HARD_ANGER = 50  # a call that ends with the customer this angry (or badly) was a hard one
 LEFT_W = 470
 GAP = 24
+LEGEND = (
+    ("good", "followed the guides"),
+    ("fair", "partly"),
+    ("poor", "weakly"),
+    ("bad", "broke a guide"),
+)
 VERDICT_WORD = MappingProxyType(
     {"good": "Good", "fair": "Fair", "poor": "Poor", "bad": "Broke a guide"}
 )
@@ -44,8 +57,46 @@ def is_hard(report: Debrief) -> bool:
     return report.rating is Rating.BAD or report.final_anger >= HARD_ANGER
 
 
+def headline(catalog: Catalog, report: Debrief) -> str:
+    """How the call ended, in words that agree with the pass or fail beside them."""
+    ending = catalog.endings[report.outcome].label
+    ended = {"good": "ended well", "partial": "ended partly well", "bad": "ended badly"}[
+        report.rating.value
+    ]
+    if report.passed or report.rating is Rating.BAD:
+        return f"{ending}: the call {ended}"
+    return f"{ending}: the call {ended}, but the score is under the pass mark"
+
+
+def turn_heading(catalog: Catalog, review: TurnReview, *, codes: bool) -> str:
+    """What happened on a turn, named for what the reply did.
+
+    Trainees read technique and principle names ("Broke a guide: Make excuses, against
+    Apologise without excuses"); supervisors also get the code ("Make excuses — broke
+    G-APOLOGY-1"). A good or fair turn names the step it served."""
+    turn = review.turn
+    verdict = VERDICT_WORD[review.verdict]
+    done = ", ".join(
+        catalog.techniques[t].label for t in turn.techniques if t in catalog.techniques
+    )
+    head = f"Turn {turn.number} · {verdict}"
+    if review.verdict in ("good", "fair"):
+        what = done or ", ".join(catalog.steps.get(s, s) for s in review.steps)
+        return f"{head}: {what}" if what else head
+    broken = [e.principle for e in turn.effects if e.principle and e.anger > 0]
+    if not broken or review.verdict != "bad":
+        return f"{head}: {done}" if done else head
+    pid = broken[0]
+    if codes:  # "Turn 2 · Make excuses — broke G-APOLOGY-1"
+        return f"Turn {turn.number} · {done or 'The reply'} — broke {pid}"
+    principle = catalog.principles.get(pid)
+    name = principle.title if principle is not None else ""
+    return f"{head}: {done}" + (f" — against “{name}”" if name else "")
+
+
 class DebriefScene(Scene):
     name = "debrief"
+    supervisor = False  # trainee screens speak in principle names; supervisors see codes too
 
     def __init__(
         self,
@@ -63,14 +114,20 @@ class DebriefScene(Scene):
         self.review_of = review_of
         self.note = note
         self.catalog: Catalog = world.catalog
-        self.view = ScrollView()
+        self.view = ScrollView()  # the turn by turn column: ↑↓, PgUp/PgDn, the wheel
+        self.side = ScrollView()  # the left column (chart first); scrolls only if it must
+        self.pane = "turns"  # which column the keys scroll (Tab switches when both can)
         self.menu = Menu(horizontal=True)
         self.age = 0.0
         self.hard = is_hard(report) and review_of is None
         self.next_index = self._next_level() if review_of is None else None
         self._page: pygame.Surface | None = None
+        self._side_page: pygame.Surface | None = None
+        self._building: Iterator[None] = iter(())
+        self._chart_h = CHART_H
         self.summary: dict[str, str] = {}
         self._score_w = 360
+        self._sub = self._summary_line = ""
 
     def _next_level(self) -> int | None:
         world = self.app.world()
@@ -87,17 +144,19 @@ class DebriefScene(Scene):
     # ---- texts ----------------------------------------------------------------------------------
 
     def _headline(self) -> str:
-        ending = self.catalog.endings[self.report.outcome].label
-        rating = {"good": "a good ending", "partial": "a partial ending", "bad": "a bad ending"}[
-            self.report.rating.value
-        ]
-        return f"{ending}: {rating}"
+        return headline(self.catalog, self.report)
 
     def _principle(self, pid: str | None) -> str:
+        """A cited principle: its name and rule (supervisors also see its code)."""
         if pid is None or pid not in self.catalog.principles:
             return ""
         principle = self.catalog.principles[pid]
-        return f"{pid} · {principle.title}: {principle.rule}"
+        code = f"{pid} · " if self.supervisor else ""
+        return f"{code}{principle.title}: {principle.rule}"
+
+    def _words(self, text: str) -> str:
+        """Scenario text as this reader should see it: codes for supervisors only."""
+        return text if self.supervisor else name_principles(text, self.catalog.principles)
 
     # ---- layout ---------------------------------------------------------------------------------
 
@@ -131,8 +190,12 @@ class DebriefScene(Scene):
         else:
             order = f"You kept to {steps} as far as the call went."
         self._sub = f"The customer ended {band.lower()} ({report.final_anger}). {order}"
+        self._summary_line = self._sub
+        if fonts.scale >= 1.5:  # large text: the summary goes to the top of the turns column
+            self._sub = ""
         header_h = self._header.get_height() + 8
-        header_h += fonts.block_height(self._sub, "body", width - score_w - 24)
+        if self._sub:
+            header_h += fonts.block_height(self._sub, "body", width - score_w - 24)
         self._score_w = score_w
         _, score_h, _ = self._score_layout()
         self._score_rect = pygame.Rect(1280 - chrome.MARGIN - score_w, chrome.TOP, score_w, score_h)
@@ -185,25 +248,80 @@ class DebriefScene(Scene):
             self.menu.focus(buttons[0].key)
         self.menu.render(fonts, theme)
 
-        self.view.rect = pygame.Rect(chrome.MARGIN, top, width, y_buttons - 16 - top)
-        self.view.line = fonts.line_height("body")
+        self.place_panes(top, y_buttons - 16)
+        if self.side.scrollable:  # say how the keys reach the rest of the left column
+            keys = [("↑↓", "Read"), ("Tab", "Other column"), ("←→", "Buttons"), ("Enter", "Choose")]
+            self._hints = chrome.hints(app, [*keys, ("Esc", "Back")], width)
+
+    Card = Callable[[pygame.Surface | None, int, int], int]
+
+    def left_cards(self) -> list[Card]:
+        """The left column, most important first: it stays put while the turns scroll."""
+        return [self._curve_card, self._competency_card, self._steps_card, self._points_card]
+
+    def right_cards(self) -> list[Card]:
+        """The right column, which scrolls inside its own pane."""
+        return [self._turns_card]
+
+    def place_panes(self, top: int, bottom: int) -> None:
+        """Two columns, each scrolling on its own: the chart never leaves with the turns."""
+        width = 1280 - 2 * chrome.MARGIN
+        height = max(40, bottom - top)
+        self.side.rect = pygame.Rect(chrome.MARGIN, top, LEFT_W, height)
+        right_x = chrome.MARGIN + LEFT_W + GAP
+        self.view.rect = pygame.Rect(right_x, top, width - LEFT_W - GAP - 14, height)
+        self.view.line = self.side.line = self.app.fonts.line_height("body")
         self._build_page(width)
 
-    def _build_page(self, width: int) -> None:
-        right_w = width - LEFT_W - GAP - 14
-        left_cards = [self._curve_card, self._competency_card, self._steps_card, self._points_card]
-        heights_left = [card(None, 0, LEFT_W) for card in left_cards]
-        turn_h = self._turns_card(None, 0, right_w)
-        height = max(sum(heights_left) + GAP * (len(heights_left) - 1), turn_h) + 8
-        page = pygame.Surface((width, height), pygame.SRCALPHA)
+    @staticmethod
+    def _stack(cards: list[Card], width: int) -> tuple[list[tuple[Card, int]], int]:
+        used = [(card, h) for card in cards if (h := card(None, 0, width)) > 0]
+        return used, sum(h for _, h in used) + GAP * max(0, len(used) - 1)
+
+    def _paint_stack(self, used: list[tuple[Card, int]], total: int, width: int) -> pygame.Surface:
+        page = pygame.Surface((width, max(1, total)), pygame.SRCALPHA)
         y = 0
-        for card, h in zip(left_cards, heights_left, strict=True):
-            card(page, y, LEFT_W)
+        for card, h in used:
+            card(page, y, width)
             y += h + GAP
-        self._turns_x = LEFT_W + GAP
-        self._turns_card(page, 0, right_w)
-        self._page = page
-        self.view.set_content(height)
+        return page
+
+    def _build_page(self, width: int) -> None:
+        right_w = self.view.rect.width
+        self._turns_x = 0
+        # the chart gives up height before anything on the left has to scroll
+        self._chart_h = CHART_H
+        left, left_h = self._stack(self.left_cards(), LEFT_W)
+        spare = self.side.rect.height - left_h
+        if spare < 0:
+            self._chart_h = max(CHART_MIN, CHART_H + spare)
+            left, left_h = self._stack(self.left_cards(), LEFT_W)
+        self.side.set_content(left_h)
+        right, right_h = self._stack(self.right_cards(), right_w)
+        self.view.set_content(right_h + 8)
+        if not self.side.scrollable:
+            self.pane = "turns"
+        self._building = self._paint_columns(left, left_h, right, right_h, right_w)
+
+    def _paint_columns(
+        self,
+        left: list[tuple[Card, int]],
+        left_h: int,
+        right: list[tuple[Card, int]],
+        right_h: int,
+        right_w: int,
+    ) -> Iterator[None]:
+        """Paint the two columns on the update steps after the layout, one per step: no
+        frame pays for the whole page (the header and the score show at once)."""
+        yield  # the frame that laid out has had its share
+        self._side_page = self._paint_stack(left, left_h, LEFT_W)
+        yield
+        self._page = self._paint_stack(right, right_h + 8, right_w)
+
+    def finish_building(self) -> None:
+        """Paint whatever is still waiting (scripted use: tests, screenshots)."""
+        for _ in self._building:
+            pass
 
     # Each card function measures when `page` is None and paints otherwise; returns its height.
 
@@ -214,9 +332,9 @@ class DebriefScene(Scene):
     def _curve_card(self, page: pygame.Surface | None, y: int, width: int) -> int:
         fonts, theme = self.app.fonts, self.app.theme
         title_h = fonts.line_height("caption") + 10
-        legend = "✓ followed the guides   ~ partly   ✗ broke one"
-        legend_h = fonts.block_height(legend, "small", width - 40)
-        chart_h = 170
+        legend = self._legend(width - 40)
+        legend_h = legend[-1][2] + legend[-1][3] if legend else 0
+        chart_h = self._chart_h
         height = 20 + title_h + chart_h + 26 + legend_h + 18
         if page is None:
             return height
@@ -232,12 +350,18 @@ class DebriefScene(Scene):
                 blend(theme.panel, theme.band(band.name), 0.14),
                 pygame.Rect(chart.x, top, chart.width, bottom - top),
             )
-            name = fonts.render(band.name, "caption", theme.text_faint)
-            page.blit(name, name.get_rect(midright=(chart.x - 6, (top + bottom) // 2)))
+            if bottom - top >= fonts.line_height("caption") or band in (BANDS[0], BANDS[-1]):
+                name = fonts.render(band.name, "caption", theme.text_faint)
+                page.blit(name, name.get_rect(midright=(chart.x - 6, (top + bottom) // 2)))
         trace = self.report.anger_trace
         steps = max(1, len(trace) - 1)
+        inset = MARK_R + 4  # markers stay inside the chart, clear of the turn numbers
+        span = chart.height - 2 * inset
         points = [
-            (chart.x + 10 + (chart.width - 20) * i / steps, chart.bottom - chart.height * v / 100)
+            (
+                chart.x + inset + (chart.width - 2 * inset) * i / steps,
+                chart.bottom - inset - span * v / 100,
+            )
             for i, v in enumerate(trace)
         ]
         if len(points) >= 2:
@@ -248,13 +372,31 @@ class DebriefScene(Scene):
             if index >= len(points):
                 continue
             px, py = points[index]
-            self._verdict_mark(page, review.verdict, (px, py), 11)
+            self._verdict_mark(page, review.verdict, (px, py), MARK_R)
             number = fonts.render(str(index), "caption", theme.text_faint)
             page.blit(number, number.get_rect(midtop=(px, chart.bottom + 6)))
         if len(trace) > len(self.report.turns) + 1:
             aa_circle(page, theme.bad, points[-1], 6)
-        fonts.draw_block(page, legend, "small", theme.text_dim, 20, chart.bottom + 26, width - 40)
+        for verdict, x, dy, h, label in legend:
+            mid = chart.bottom + 26 + dy + h // 2
+            self._verdict_mark(page, verdict, (20 + x + 9, mid), 9)
+            image = fonts.render(label, "small", theme.text_dim)
+            page.blit(image, image.get_rect(midleft=(20 + x + 24, mid)))
         return height
+
+    def _legend(self, width: int) -> list[tuple[str, int, int, int, str]]:
+        """The chart's key, drawn with the very marks it explains: (verdict, x, y, h, label)."""
+        fonts = self.app.fonts
+        h = max(fonts.line_height("small"), 20)
+        items: list[tuple[str, int, int, int, str]] = []
+        x = y = 0
+        for verdict, label in LEGEND:
+            w = 24 + fonts.width(label, "small")
+            if x and x + w > width:
+                x, y = 0, y + h + 6
+            items.append((verdict, x, y, h, label))
+            x += w + 18
+        return items
 
     def _verdict_mark(
         self, page: pygame.Surface, verdict: str, at: tuple[float, float], r: int
@@ -271,6 +413,12 @@ class DebriefScene(Scene):
             pygame.draw.line(
                 page, theme.accent_text, (box.x + 3, box.centery), (box.right - 3, box.centery), 3
             )
+        elif verdict == "poor":  # a wave: partly, but weakly
+            wave = [
+                (box.x + 2 + (box.width - 4) * k / 8, box.centery - 3 * math.sin(k * math.pi / 4))
+                for k in range(9)
+            ]
+            thick_polyline(page, theme.accent_text, wave, 2)
         else:
             icon_cross(page, box.inflate(-2, -2), theme.accent_text)
 
@@ -293,7 +441,9 @@ class DebriefScene(Scene):
         ]
         lines = [f"{name}: turn {turn}" if turn else f"{name}: not done" for name, turn in steps]
         text = "   →   ".join(lines)
-        framing = "Customers want to hear, in this order, that you listened, understood, are sorry and will put it right (G-LISTEN-5, G-RECAP-1, G-APOLOGY-1, G-RESOLVE-1)."
+        framing = "Customers want to hear, in this order, that you listened, understood, are sorry and will put it right."
+        if self.supervisor:
+            framing = framing[:-1] + " (G-LISTEN-5, G-RECAP-1, G-APOLOGY-1, G-RESOLVE-1)."
         inner = width - 40
         height = (
             20
@@ -331,6 +481,15 @@ class DebriefScene(Scene):
             ("How the call ended", f"{r.outcome_points:.0f} / 25"),
             ("How calm the customer was at the end", f"{r.calm_points:.0f} / 15"),
         ]
+        if r.order_points < 0:
+            rows.append(
+                (
+                    "of which: jumped ahead of Listen → Recap → Apologise → Resolve",
+                    f"{r.order_points:.0f}",
+                )
+            )
+        if r.pace_points < 0:
+            rows.append(("Pace: silence past the time to read", f"{r.pace_points:.0f}"))
         inner = width - 40
         value_w = fonts.width("60 / 60", "small_bold") + 10
         heights = [
@@ -359,11 +518,8 @@ class DebriefScene(Scene):
         """(text, style, colour, indent) lines that describe one turn."""
         theme, lang = self.app.theme, self.app.lang
         turn = review.turn
-        steps = ", ".join(self.catalog.steps.get(s, s) for s in review.steps)
         delta = turn.delta
-        head = f"Turn {turn.number} · {VERDICT_WORD[review.verdict]}" + (
-            f" · {steps}" if steps else ""
-        )
+        head = turn_heading(self.catalog, review, codes=self.supervisor)
         change = f"{turn.anger_before} → {turn.anger_after}  ({'±0' if delta == 0 else f'{delta:+d}'.replace('-', '−')})"
         lines: list[tuple[str, str, Color, int]] = [
             (head, "body_bold", theme.verdict(review.verdict), 0),
@@ -380,15 +536,25 @@ class DebriefScene(Scene):
                 if effect.anger < 0
                 else theme.text_dim
             )
-            lines.append((f"{sign}  {effect.reason}", "small", tone, 12))
+            lines.append((f"{sign}  {self._words(effect.reason)}", "small", tone, 12))
             if effect.principle and effect.principle not in cited:
                 cited.add(effect.principle)
                 lines.append((self._principle(effect.principle), "small", theme.text_faint, 12))
         if turn.feedback is not None:
-            lines.append(("» " + turn.feedback.get(lang), "small_bold", theme.accent, 0))
+            lines.append(
+                ("» " + self._words(turn.feedback.get(lang)), "small_bold", theme.accent, 0)
+            )
         if review.skipped:
             names = ", ".join(self.catalog.steps.get(s, s) for s in review.skipped)
             lines.append((f"⚠ Jumped ahead: {names} not done yet.", "small_bold", theme.warn, 0))
+        if turn.facts:
+            facts = " · ".join(FACT_LABELS.get(f, f) for f in turn.facts)
+            lines.append((f"When you replied: {facts}", "small", theme.text_faint, 12))
+        if review.instead is not None:
+            better = review.instead
+            cite = f" ({better.principle})" if better.principle else ""
+            text = f"Better here: “{better.say.get(lang)}”{cite}"
+            lines.append((self._words(text), "small", theme.good, 12))
         return lines
 
     def _turns_card(self, page: pygame.Surface | None, y: int, width: int) -> int:
@@ -396,9 +562,11 @@ class DebriefScene(Scene):
         x0 = getattr(self, "_turns_x", 0)
         inner = width - 40
         intro = (
-            "Every complaint is a chance to win the customer back (G-CALM-4). Read each turn "
-            "the way a supervisor listening in would hear it (G-CALM-6)." + ("")
+            "Every complaint is a chance to win the customer back. Read each turn "
+            "the way a supervisor listening in would hear it."
         )
+        if not self._sub:
+            intro = f"{self._summary_line} {intro}"
         outro = self._principle("G-CLOSE-5")
         blocks: list[list[tuple[str, str, Color, int]]] = [
             self._turn_lines(r) for r in self.report.turns
@@ -407,7 +575,12 @@ class DebriefScene(Scene):
         for effect in self.report.closing_effects:
             sign = f"{effect.anger:+d}".replace("-", "−")
             closing.append(
-                (f"After the call ({sign}): {effect.reason}", "small_bold", theme.bad, 0)
+                (
+                    f"After the call ({sign}): {self._words(effect.reason)}",
+                    "small_bold",
+                    theme.bad,
+                    0,
+                )
             )
             if effect.principle:
                 closing.append((self._principle(effect.principle), "small", theme.text_faint, 12))
@@ -472,11 +645,25 @@ class DebriefScene(Scene):
         if act is Act.BACK:
             self.activate("back")
             return
-        if self.view.handle(intent, arrows=True):
+        if self.scroll(intent):
             return
         key = self.navigate(self.menu, intent)
         if key is not None:
             self.activate(key)
+
+    def scroll(self, intent: Intent) -> bool:
+        """The wheel scrolls the column under the pointer; keys scroll the chosen column."""
+        if intent.act is Act.SCROLL and intent.text == WHEEL:
+            view = self.side if self.side.contains(intent.pos) else self.view
+            return view.handle(intent)
+        if intent.act in (Act.NEXT, Act.PREV) and self.side.scrollable and not self.note_ring:
+            self.pane = "side" if self.pane == "turns" else "turns"
+            self.app.play("move")
+            return True
+        view = self.side if self.pane == "side" else self.view
+        return view.handle(intent, arrows=True)
+
+    note_ring = False  # True where Tab already moves between fields (the supervisor's note)
 
     def activate(self, key: str) -> None:
         app = self.app
@@ -509,8 +696,10 @@ class DebriefScene(Scene):
             app.push(BreatherScene(app, then=app.pop))
 
     def update(self, dt: float) -> None:
+        next(self._building, None)
         self.age += dt
         self.view.update(dt, not self.app.motion)
+        self.side.update(dt, not self.app.motion)
 
     # ---- drawing --------------------------------------------------------------------------------
 
@@ -529,11 +718,33 @@ class DebriefScene(Scene):
             width,
         )
         self._draw_score(surface)
+        if self._side_page is not None:
+            self.side.blit(surface, self._side_page)
+            self._draw_more_cue(surface)
         if self._page is not None:
             self.view.blit(surface, self._page)
             self.view.draw_scrollbar(surface, theme)
         self.menu.draw(surface, fonts, theme)
         surface.blit(self._hints, (chrome.MARGIN, chrome.footer_y(app, self._hints)))
+
+    def _draw_more_cue(self, surface: pygame.Surface) -> None:
+        """A cut left column says so: a fade, a scrollbar and a chip naming the key."""
+        side, fonts, theme = self.side, self.app.fonts, self.app.theme
+        if not side.scrollable:
+            return
+        side.draw_scrollbar(surface, theme)
+        if side.offset >= side.max_offset - 1:
+            return
+        label = (
+            "More below · Tab, then ↓"
+            if self.pane == "turns" and not self.note_ring
+            else "More below ↓"
+        )
+        image = fonts.render(label, "caption", theme.accent_text)
+        chip = image.get_rect().inflate(20, 10)
+        chip.midbottom = (side.rect.centerx, side.rect.bottom - 6)
+        pygame.draw.rect(surface, theme.accent, chip, border_radius=chip.height // 2)
+        surface.blit(image, image.get_rect(center=chip.center))
 
     def _score_layout(self) -> tuple[int, int, bool]:
         """(grade circle radius, card height, pass mark on its own line)."""

@@ -11,12 +11,17 @@ import pygame
 
 from game.records.api import AttemptStatus
 from game.ui import chrome
+from game.ui.draw import panel
 from game.ui.intents import Act, Intent
 from game.ui.scene import Scene
 from game.ui.widgets import Button, Menu, ScrollView
 
+PROGRESS_W = 400  # the progress card beside the list
+MAX_BARS = 40  # the most recent scored calls in its chart
+
 if TYPE_CHECKING:
-    from game.records.api import Attempt
+    from game.engine.scoring import Debrief
+    from game.records.api import Attempt, AttemptDetail
     from game.scenario.campaign import Level
     from game.ui.app import App
 
@@ -51,10 +56,12 @@ class HistoryScene(Scene):
         self.menu = Menu()
         self.attempts: tuple[Attempt, ...] = ()
         self._content: pygame.Surface | None = None
+        self._progress: pygame.Surface | None = None
+        self._card = pygame.Rect(0, 0, 0, 0)
 
     def enter(self) -> None:
         self.attempts = self.store.attempts(trainee_id=self.trainee.id)
-        self.layout()
+        self.sync()  # laid out once, here or by App.push after enter
         if self.menu.ring.keys:
             self.menu.focus(self.menu.ring.keys[0])
 
@@ -82,7 +89,11 @@ class HistoryScene(Scene):
             app, [("↑↓", "Move"), ("Enter", "Open the debrief"), ("Esc", "Back")], width
         )
         bottom = chrome.footer_y(app, self._hints) - 16
+        card_w = PROGRESS_W if fonts.scale < 1.5 else 0  # large text: the list takes it all
+        self._card = pygame.Rect(1280 - chrome.MARGIN - card_w, top, card_w, bottom - top)
+        width -= card_w + (24 if card_w else 0)
         self.view.rect = pygame.Rect(chrome.MARGIN, top, width - 14, bottom - top)
+        self._progress = self._paint_progress() if card_w else None
         self.view.line = fonts.line_height("body")
         heads: list[tuple[int, str]] = []
         buttons: list[Button] = []
@@ -124,6 +135,54 @@ class HistoryScene(Scene):
         self.menu.set_buttons(buttons)
         self.menu.render(fonts, theme)
 
+    def _paint_progress(self) -> pygame.Surface:
+        """The card beside the list: how many calls, how many levels passed, and every
+        scored call as a bar against its pass mark, oldest first."""
+        fonts, theme = self.app.fonts, self.app.theme
+        card = self._card
+        image = pygame.Surface(card.size, pygame.SRCALPHA)
+        panel(image, pygame.Rect(0, 0, *card.size), theme, shadow=False)
+        done = sorted(
+            (
+                a
+                for a in self.attempts
+                if a.status is AttemptStatus.COMPLETED and a.score is not None
+            ),
+            key=lambda a: a.started_at,
+        )
+        passed = {a.scenario_id for a in done if a.passed}
+        levels = sum(1 for lvl in self.campaign.levels if lvl.playable)
+        inner = card.width - 48
+        y = 24
+        y = fonts.draw_block(image, "YOUR PROGRESS", "caption", theme.text_faint, 24, y, inner) + 8
+        lines = [
+            (f"{len(passed)} of {levels} levels passed", "h3", theme.text),
+            (f"{len(done)} scored call{'s' if len(done) != 1 else ''}"
+             + (f" · best {max(a.score or 0 for a in done)}" if done else ""), "body", theme.text_dim),
+        ]  # fmt: skip
+        for text, style, color in lines:
+            y = fonts.draw_block(image, text, style, color, 24, y, inner) + 4
+        chart = pygame.Rect(24, y + 20, inner, max(40, card.height - y - 20 - 64))
+        pygame.draw.rect(image, theme.panel_sunken, chart, border_radius=8)
+        shown = done[-MAX_BARS:]
+        if shown:
+            step = chart.width / len(shown)
+            bar_w = max(3, min(28, round(step * 0.6)))
+            for i, attempt in enumerate(shown):
+                x = round(chart.x + step * i + (step - bar_w) / 2)
+                h = round((chart.height - 16) * (attempt.score or 0) / 100)
+                tone = theme.good if attempt.passed else theme.warn
+                bar = pygame.Rect(x, chart.bottom - 8 - h, bar_w, h)
+                pygame.draw.rect(image, tone, bar, border_radius=3)
+                mark_y = chart.bottom - 8 - round((chart.height - 16) * attempt.pass_score / 100)
+                pygame.draw.line(image, theme.text, (x - 3, mark_y), (x + bar_w + 2, mark_y), 2)
+        else:
+            fonts.draw_block(image, "Your scores will show here.", "small", theme.text_faint,
+                             chart.x + 12, chart.y + 12, chart.width - 24)  # fmt: skip
+        key = "Each bar is a call, oldest first; the line across it is the pass mark."
+        fonts.draw_block(image, key, "small", theme.text_faint, 24, chart.bottom + 10, inner)
+        return image
+
     def handle(self, intent: Intent) -> None:
         if intent.act is Act.BACK:
             self.app.play("back")
@@ -136,9 +195,26 @@ class HistoryScene(Scene):
             self.open(int(key.split(":", 1)[1]))
 
     def open(self, attempt_id: int) -> None:
-        detail = self.store.attempt_detail(attempt_id)
-        if detail is None:
+        """Read and replay the attempt off the frame (`App.later`), then show its debrief."""
+        if self.app.busy:
             return
+        from game.ui.review import rebuild
+
+        def prepare() -> tuple[AttemptDetail, tuple[Debrief, str | None] | None] | None:
+            detail = self.store.attempt_detail(attempt_id)
+            if detail is None:
+                return None
+            level = self.campaign.level(detail.attempt.scenario_id)
+            if level is None or level.scenario is None:
+                return (detail, None)
+            return (detail, rebuild(detail, level.scenario))
+
+        self.app.later(prepare, self._show)
+
+    def _show(self, ready: tuple[AttemptDetail, tuple[Debrief, str | None] | None] | None) -> None:
+        if ready is None:
+            return
+        detail, rebuilt = ready
         level: Level | None = self.campaign.level(detail.attempt.scenario_id)
         if level is None or level.scenario is None:
             from game.ui.scenes.error import ErrorScene
@@ -152,10 +228,11 @@ class HistoryScene(Scene):
                 )
             )
             return
-        from game.ui.review import rebuild
         from game.ui.scenes.debrief import DebriefScene
 
-        report, note = rebuild(detail, level.scenario)
+        if rebuilt is None:
+            return
+        report, note = rebuilt
         self.app.play("select")
         self.app.push(
             DebriefScene(self.app, level, report, review_of=detail.attempt.started_at, note=note)
@@ -168,6 +245,8 @@ class HistoryScene(Scene):
         app, fonts, theme = self.app, self.app.fonts, self.app.theme
         surface.blit(app.backdrop, (0, 0))
         surface.blit(self._header, (chrome.MARGIN, chrome.TOP))
+        if self._progress is not None:
+            surface.blit(self._progress, self._card)
         if self._content is not None:
             self.view.blit(surface, self._content)
             self.view.draw_scrollbar(surface, theme)

@@ -76,6 +76,8 @@ class LevelsScene(Scene):
         self.open: dict[str, bool] = {}
         self._portraits: dict[str, Portrait] = {}
         self._portrait: Portrait | None = None
+        self._drawing: tuple[str, str, str, float] | None = None
+        self._drawing_fresh = False
         self._portrait_image = pygame.Surface((1, 1))
         self._portrait_anger = 0
         self.list_w = LIST_W
@@ -97,7 +99,7 @@ class LevelsScene(Scene):
 
     def enter(self) -> None:
         self._load()
-        self.layout()
+        self.sync()  # laid out once, here or by App.push after enter
         self.menu.focus(LIST_FOCUS)
         self._reveal_row()
 
@@ -186,23 +188,30 @@ class LevelsScene(Scene):
         )
         self._build_detail()
 
+    def _has_score(self, level: Level) -> bool:
+        best = self.bests.get(level.key)
+        return best is not None and best.best_score is not None
+
     def _build_list(self) -> None:
         fonts, theme = self.app.fonts, self.app.theme
         width = self.list_w - 14
         icon = max(30, fonts.line_height("body_bold") + 8)
         text_x = 16 + icon + 14
+        # the title has the row's width; the best-score chip shares the second line
         chip_w = fonts.width("A · 100", "small_bold") + 22
-        text_w = width - text_x - chip_w - 20
+        title_w = width - text_x - 20
+        sub_ws = {
+            lvl.key: title_w - (chip_w + 10 if self._has_score(lvl) else 0) for lvl in self.levels
+        }
         rects: list[pygame.Rect] = []
         y = 0
         for level in self.levels:
             title = f"{level.number}. {self._title(level)}"
             sub = " · ".join(self._labels(level)[1:]) if level.playable else "This level has errors"
-            h = (
-                fonts.block_height(title, "body_bold", text_w)
-                + 2
-                + fonts.block_height(sub, "small", text_w)
-            )
+            sub_h = fonts.block_height(sub, "small", sub_ws[level.key])
+            if self._has_score(level):
+                sub_h = max(sub_h, fonts.line_height("small_bold") + 8)
+            h = fonts.block_height(title, "body_bold", title_w) + 2 + sub_h
             rects.append(pygame.Rect(0, y, width, max(h, icon) + 22))
             y += rects[-1].height + 8
         content = pygame.Surface((width, max(1, y)), pygame.SRCALPHA)
@@ -237,7 +246,7 @@ class LevelsScene(Scene):
             title = f"{level.number}. {self._title(level)}"
             sub = " · ".join(self._labels(level)[1:]) if level.playable else "This level has errors"
             color = theme.text if is_open or not level.playable else theme.text_faint
-            y = fonts.draw_block(content, title, "body_bold", color, text_x, rect.y + 11, text_w)
+            y = fonts.draw_block(content, title, "body_bold", color, text_x, rect.y + 11, title_w)
             fonts.draw_block(
                 content,
                 sub,
@@ -245,7 +254,7 @@ class LevelsScene(Scene):
                 theme.text_dim if is_open else theme.text_faint,
                 text_x,
                 y + 2,
-                text_w,
+                sub_ws[key],
             )
             if best is not None and best.best_score is not None:
                 chip = fonts.render(
@@ -254,7 +263,7 @@ class LevelsScene(Scene):
                     theme.good if best.passed else theme.text_dim,
                 )
                 box = pygame.Rect(0, 0, chip.get_width() + 18, chip.get_height() + 8)
-                box.midright = (rect.right - 14, rect.centery)
+                box.topright = (rect.right - 14, y + 2)
                 pygame.draw.rect(
                     content,
                     theme.good_soft if best.passed else theme.panel_raised,
@@ -339,15 +348,18 @@ class LevelsScene(Scene):
                     4 if style != "h2" else 8
                 )
             fonts.draw_block(content, summary, "body", theme.text, 0, summary_y, inner)
-            portrait = self._portraits.get(level.key)
-            if portrait is None:
-                portrait = Portrait(name, scenario.channel.value, PORTRAIT, theme, theme.panel)
-                self._portraits[level.key] = portrait
             self._portrait_at = (0, 0)
-            self._portrait = portrait
             self._portrait_anger = scenario.customer.anger
-            self._portrait_image = portrait.render(scenario.customer.anger, 0.0)
             self._channel = scenario.channel.value
+            portrait = self._portraits.get(level.key)
+            if portrait is None:  # drawn on the next update step: moving down the list stays smooth
+                self._portrait = None
+                self._drawing = (level.key, name, scenario.channel.value, scenario.customer.anger)
+                self._drawing_fresh = True
+            else:
+                self._portrait = portrait
+                self._drawing = None
+                self._portrait_image = portrait.render(scenario.customer.anger, 0.0)
         else:
             lines = [(f"LEVEL {level.number}", "caption", theme.bad), ("This level can't be played yet", "h2", theme.text),
                      ("Its scenario file has problems. The other levels still play; a trainer can fix it with `hold-the-line validate`.", "body", theme.text_dim)]  # fmt: skip
@@ -360,6 +372,7 @@ class LevelsScene(Scene):
             for text, style, color in lines:
                 y = fonts.draw_block(content, text, style, color, 0, y, inner) + 8
             self._portrait = None
+            self._drawing = None
         self._detail = content
         self.detail_view.set_content(content.get_height())
 
@@ -438,7 +451,23 @@ class LevelsScene(Scene):
             app.play("back")
             app.pop()
 
+    def _draw_portrait(self) -> None:
+        """The selected level's customer, staged and rendered off the frame that selected it."""
+        if self._drawing is None:
+            return
+        if self._drawing_fresh:  # the frame that selected the level has had its share
+            self._drawing_fresh = False
+            return
+        key, name, channel, anger = self._drawing
+        self._drawing = None
+        theme = self.app.theme
+        portrait = Portrait(name, channel, PORTRAIT, theme, theme.panel)
+        self._portraits[key] = portrait
+        self._portrait = portrait
+        self._portrait_image = portrait.render(anger, 0.0)
+
     def update(self, dt: float) -> None:
+        self._draw_portrait()
         self.list_view.update(dt, not self.app.motion)
         self.detail_view.update(dt, not self.app.motion)
         clock = self.app.clock % 4.2
@@ -488,7 +517,7 @@ class LevelsScene(Scene):
             if self._blink:
                 box = self._portrait.face_box().move(x, y)
                 self._portrait.face.eyelids(surface, box, self._portrait_anger)
-            badge = pygame.Rect(x + 12, y + PORTRAIT[1] - 44, 32, 32)
+            badge = pygame.Rect(x + 12, y + 12, 32, 32)  # top left: the agent sits bottom left
             pygame.draw.rect(surface, theme.accent, badge, border_radius=8)
             icon_channel(
                 surface, self._channel, badge.inflate(-10, -10), theme.accent_text, theme.accent

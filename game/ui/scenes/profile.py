@@ -1,4 +1,9 @@
-"""Trainee profiles: pick who is training, or create a new profile by typing a name."""
+"""Trainee profiles: pick who is training, or create a new profile by typing a name.
+
+The list is paged: it reads one screenful of trainees from the store (most recently active
+first), so a room with a thousand trainees opens as fast as one with ten. Typing a name
+narrows the list to the profiles that match it; ↑↓ run on across pages, PgUp/PgDn turn them.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ if TYPE_CHECKING:
 
 FIELD = "field"
 NAME_MAX = 40
+SORT = "activity"  # the store's overview order: most recently active first
 
 
 def initials(name: str) -> str:
@@ -53,12 +59,17 @@ class ProfileScene(Scene):
         self.field = TextField("Type your name", NAME_MAX)
         self.menu = Menu()
         self.view = ScrollView()
-        self.rows: tuple[OverviewRow, ...] = ()
+        self.rows: tuple[OverviewRow, ...] = ()  # the trainees on this page
+        self.offset = 0  # the page's first row, in the whole (filtered) list
+        self.total = 0  # how many trainees match the typed name
+        self.page_size = 1
+        self._row_h = 1
+        self._query: tuple[str, int, int] | None = None
         self._empty_text = ""
+        self._count_text = ""
 
     def enter(self) -> None:
-        self._load()
-        self.layout()
+        self.sync()  # laid out once, here or by App.push after enter
         self.menu.focus(FIELD if not self.rows else self.menu.ring.keys[0])
         text_input(True)
 
@@ -66,12 +77,34 @@ class ProfileScene(Scene):
         text_input(False)
 
     def _load(self) -> None:
+        """Read the current page (only when the page, its size or the filter changed)."""
+        search = " ".join(self.field.text.split())
+        query = (search, self.offset, self.page_size)
+        if query == self._query:
+            return
         store = self.app.world().store
         assert store is not None
-        rows = store.overview()
-        self.rows = tuple(
-            sorted(rows, key=lambda r: r.last_activity or r.trainee.created_at, reverse=True)
-        )
+        rows, total = store.overview_page(SORT, True, self.offset, self.page_size, search or None)
+        if not rows and self.offset > 0:  # the filter shrank the list under this page
+            self.offset = max(0, (total - 1) // self.page_size * self.page_size)
+            rows, total = store.overview_page(
+                SORT, True, self.offset, self.page_size, search or None
+            )
+        self._query = (search, self.offset, self.page_size)
+        self.rows, self.total = rows, total
+
+    def turn_page(self, step: int, focus: str = "first") -> bool:
+        """Show the page before (−1) or after (+1); False when there is none."""
+        offset = self.offset + step * self.page_size
+        if offset < 0 or offset >= self.total:
+            return False
+        self.offset = offset
+        self.layout()
+        keys = [b.key for b in self.menu.buttons if b.key.startswith("trainee:")]
+        if keys:
+            self.menu.focus(keys[0] if focus == "first" else keys[-1])
+        self.app.play("move")
+        return True
 
     # ---- layout -------------------------------------------------------------------------------
 
@@ -86,10 +119,16 @@ class ProfileScene(Scene):
             1280 - 2 * chrome.MARGIN,
         )
         bottom = chrome.footer_y(app, self._hints) - 20
-        self.view.rect = pygame.Rect(chrome.MARGIN, top, left_w, bottom - top)
+        count_h = fonts.line_height("small") + 10
+        self.view.rect = pygame.Rect(chrome.MARGIN, top, left_w, bottom - top - count_h)
         self.view.line = fonts.line_height("body")
+        sample = Button("sample", "Sample Name", "choice", badge="SN", detail="Active today · 1")
+        self._row_h = sample.measure(fonts, left_w - 24) + 12
+        self.page_size = max(1, self.view.rect.height // self._row_h)
+        self.offset = self.offset // self.page_size * self.page_size
+        self._load()
         buttons: list[Button] = []
-        y = 0
+        y = top
         for row in self.rows:
             passed = sum(1 for best in row.levels.values() if best.passed)
             detail = f"{ago(row.last_activity)} · {passed} level{'s' if passed != 1 else ''} passed"
@@ -99,14 +138,28 @@ class ProfileScene(Scene):
                 "choice",
                 badge=initials(row.trainee.name),
                 detail=detail,
-                view=self.view,
             )
-            y = button.place(fonts, 6, y + 6, left_w - 24) + 6
+            bottom_y = button.place(fonts, chrome.MARGIN + 6, y + 6, left_w - 24) + 6
+            if bottom_y > self.view.rect.bottom and buttons:
+                break  # a long name took two lines: the rest go to the next page
+            y = bottom_y
             buttons.append(button)
-        self.view.set_content(y + 6)
-        self._empty_text = (
-            "" if self.rows else "No profiles yet. Create the first one on the right."
-        )
+        searched = " ".join(self.field.text.split())
+        if self.rows:
+            last = self.offset + len(buttons)
+            self._count_text = (
+                f"{self.offset + 1}–{last} of {self.total}"
+                + (f" matching “{searched}”" if searched else "")
+                + (" · PgUp/PgDn for more" if self.total > len(buttons) else "")
+            )
+        else:
+            self._count_text = ""
+        if self.rows:
+            self._empty_text = ""
+        elif searched:
+            self._empty_text = f"No profile called “{searched}” yet: create it on the right."
+        else:
+            self._empty_text = "No profiles yet. Create the first one on the right."
 
         # the new-trainee card
         card_x = chrome.MARGIN + left_w + 48
@@ -137,13 +190,15 @@ class ProfileScene(Scene):
         self._card_inner = inner
         order = [b.key for b in buttons] + [FIELD, "create", "back"]
         self.menu.set_buttons([*buttons, create, back], order=order)
-        self.menu.render(fonts, theme)
+        create.render(fonts, theme)  # the rows are painted as they are first drawn
+        back.render(fonts, theme)
 
     # ---- input --------------------------------------------------------------------------------
 
     def handle(self, intent: Intent) -> None:
         focused = self.menu.focused
         if focused == FIELD and self.field.handle(intent):
+            self.offset = 0  # a new filter starts at its first page
             self.layout()
             return
         if intent.act is Act.BACK:
@@ -151,7 +206,12 @@ class ProfileScene(Scene):
             self.app.pop()
             return
         if intent.act is Act.SCROLL:
-            self.view.handle(intent)
+            self.turn_page(1 if intent.number > 0 else -1)
+            return
+        rows = [b.key for b in self.menu.buttons if b.key.startswith("trainee:")]
+        if rows and focused == rows[0] and intent.act is Act.UP and self.turn_page(-1, "last"):
+            return
+        if rows and focused == rows[-1] and intent.act is Act.DOWN and self.turn_page(1):
             return
         if intent.act is Act.CLICK and self.field.rect.collidepoint(intent.pos):
             self.menu.focus(FIELD)
@@ -229,7 +289,11 @@ class ProfileScene(Scene):
                 self.view.rect.y + 8,
                 self.view.rect.width,
             )
-        self.view.draw_scrollbar(surface, theme)
+        if self._count_text:
+            surface.blit(
+                fonts.render(self._count_text, "small", theme.text_faint),
+                (self.view.rect.x + 6, self.view.rect.bottom + 8),
+            )
         panel(surface, self.card, theme)
         x, inner = self.card.x + 28, self._card_inner
         fonts.draw_block(surface, self._card_title, "h2", theme.text, x, self.card.y + 28, inner)

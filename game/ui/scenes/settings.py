@@ -17,9 +17,7 @@ from game.ui.draw import focus_ring, panel
 from game.ui.intents import Act, Intent
 from game.ui.scene import Scene
 from game.ui.settings import (
-    TEXT_SCALE_MAX,
-    TEXT_SCALE_MIN,
-    TEXT_SCALE_STEP,
+    TEXT_SCALES,
     TIMER_MODES,
     VOLUME_STEP,
     Settings,
@@ -78,8 +76,9 @@ class SettingsScene(Scene):
         s = self.app.settings
         new: Settings
         if key == "text_scale":
-            value = s.text_scale + step * TEXT_SCALE_STEP
-            new = s.with_(text_scale=max(TEXT_SCALE_MIN, min(TEXT_SCALE_MAX, value)))
+            index = TEXT_SCALES.index(s.text_scale) if s.text_scale in TEXT_SCALES else 0
+            index = max(0, min(len(TEXT_SCALES) - 1, index + step))
+            new = s.with_(text_scale=TEXT_SCALES[index])
         elif key == "timer":
             index = (TIMER_MODES.index(s.timer) + step) % len(TIMER_MODES)
             new = s.with_(timer=TIMER_MODES[index])

@@ -17,7 +17,7 @@ from game.engine.scoring import Debrief
 from game.records.api import NOTE_MAX, AttemptDetail, Note
 from game.ui import chrome
 from game.ui.intents import Act, Intent
-from game.ui.scenes.debrief import GAP, LEFT_W, DebriefScene
+from game.ui.scenes.debrief import DebriefScene
 from game.ui.scenes.supervisor import Desk, NoteField, conversation, when
 from game.ui.transcript import PAD_X as BUBBLE_PAD_X
 from game.ui.transcript import PAD_Y as BUBBLE_PAD_Y
@@ -32,10 +32,42 @@ NOTE_LINES = 3  # lines of the note box on screen
 
 
 def open_attempt(app: App, desk: Desk, attempt_id: int) -> None:
-    """Push the attempt's page, or the error scene if its level cannot be loaded."""
-    detail = desk.store.attempt_detail(attempt_id)
-    if detail is None:
+    """Push the attempt's page, or the error scene if its level cannot be loaded.
+
+    Reading the attempt and replaying it (twice: the debrief and the conversation) runs off
+    the frame (`App.later`); the page appears a frame or two after the key press."""
+    if app.busy:
         return
+
+    def prepare() -> Prepared | None:
+        detail = desk.store.attempt_detail(attempt_id)
+        if detail is None:
+            return None
+        level = desk.campaign.level(detail.attempt.scenario_id)
+        if level is None or level.scenario is None:
+            return (detail, None, None)
+        from game.ui.review import rebuild
+
+        try:
+            rebuilt = rebuild(detail, level.scenario)
+        except ValueError:
+            return None  # not finished: nothing to debrief (the list does not offer these)
+        lines = conversation(level.scenario, detail, detail.attempt.lang)
+        return (detail, rebuilt, lines)
+
+    app.later(prepare, lambda ready: _show_attempt(app, desk, ready))
+
+
+# the attempt, its rebuilt debrief (None: its level is gone) and the conversation's lines
+Prepared = tuple[
+    AttemptDetail, tuple[Debrief, str | None] | None, tuple[tuple[str, str], ...] | None
+]
+
+
+def _show_attempt(app: App, desk: Desk, ready: Prepared | None) -> None:
+    if ready is None:
+        return
+    detail, rebuilt, lines = ready
     level = desk.campaign.level(detail.attempt.scenario_id)
     if level is None or level.scenario is None:
         from game.ui.scenes.error import ErrorScene
@@ -49,18 +81,17 @@ def open_attempt(app: App, desk: Desk, attempt_id: int) -> None:
             )
         )
         return
-    from game.ui.review import rebuild
-
-    try:
-        report, changed = rebuild(detail, level.scenario)
-    except ValueError:
-        return  # not finished: nothing to debrief (the list does not offer these)
+    if rebuilt is None or lines is None:
+        return
+    report, changed = rebuilt
     app.play("select")
-    app.push(AttemptScene(app, desk, level, report, detail, changed))
+    app.push(AttemptScene(app, desk, level, report, detail, changed, lines))
 
 
 class AttemptScene(DebriefScene):
     name = "supervisor-attempt"
+    supervisor = True
+    note_ring = True
 
     def __init__(
         self,
@@ -70,12 +101,17 @@ class AttemptScene(DebriefScene):
         report: Debrief,
         detail: AttemptDetail,
         changed: str | None,
+        lines: tuple[tuple[str, str], ...] | None = None,
     ) -> None:
         super().__init__(app, level, report, review_of=detail.attempt.started_at, note=changed)
         assert level.scenario is not None
         self.desk = desk
         self.detail = detail
-        self.lines = conversation(level.scenario, detail, detail.attempt.lang)
+        self.lines = (
+            lines
+            if lines is not None
+            else conversation(level.scenario, detail, detail.attempt.lang)
+        )
         self.notes: tuple[Note, ...] = detail.notes
         self.field = NoteField("Write a coaching note…", NOTE_MAX)
         self.saved = ""  # the confirmation after saving
@@ -85,7 +121,7 @@ class AttemptScene(DebriefScene):
 
     def enter(self) -> None:
         text_input(True)
-        self.layout()
+        self.sync()  # laid out once, here or by App.push after enter
         self.menu.focus(NOTE)
 
     # ---- layout: the debrief's, with the conversation and the note box ------------------------
@@ -126,31 +162,19 @@ class AttemptScene(DebriefScene):
         self.menu.render(fonts, theme)
         if self.menu.focused not in (NOTE, "save", "back"):
             self.menu.focus(NOTE)
-        view = self.view.rect
-        top = view.y
+        top = self.view.rect.y
         if fonts.scale >= 1.5:  # large text: the page needs the summary line's room
             self._sub = ""
             top = chrome.TOP + max(self._header.get_height(), self._score_rect.height) + 18
-        self.view.rect = pygame.Rect(view.x, top, view.width, self._label_y - 14 - top)
-        self.view.set_content(self.view.content_height)
+        self.place_panes(top, self._label_y - 14)
 
-    def _build_page(self, width: int) -> None:
-        right_w = width - LEFT_W - GAP - 14
-        left = [self._curve_card, self._conversation_card, self._notes_card,
-                self._competency_card, self._steps_card, self._points_card]  # fmt: skip
-        heights = [card(None, 0, LEFT_W) for card in left]
-        turn_h = self._turns_card(None, 0, right_w)
-        used = [(c, h) for c, h in zip(left, heights, strict=True) if h > 0]
-        height = max(sum(h for _, h in used) + GAP * (len(used) - 1), turn_h) + 8
-        page = pygame.Surface((width, height), pygame.SRCALPHA)
-        y = 0
-        for card, h in used:
-            card(page, y, LEFT_W)
-            y += h + GAP
-        self._turns_x = LEFT_W + GAP
-        self._turns_card(page, 0, right_w)
-        self._page = page
-        self.view.set_content(height)
+    def left_cards(self) -> list[DebriefScene.Card]:
+        """The chart, then the notes already written on this call, then the scores."""
+        return [self._curve_card, self._notes_card, *super().left_cards()[1:]]
+
+    def right_cards(self) -> list[DebriefScene.Card]:
+        """The turns as the trainee saw them, then the whole conversation: one column to read."""
+        return [self._turns_card, self._conversation_card]
 
     def _conversation_card(self, page: pygame.Surface | None, y: int, width: int) -> int:
         """Every line of the call, as bubbles: the customer on the left, the trainee right."""
@@ -246,7 +270,7 @@ class AttemptScene(DebriefScene):
             self.field.handle(intent)
             self.saved, self.warned = "", False
             return
-        if self.view.handle(intent, arrows=True):
+        if self.scroll(intent):
             return
         key = self.navigate(self.menu, intent)
         if key is not None:

@@ -90,7 +90,7 @@ class PassphraseScene(Scene):
     # ---- life cycle ---------------------------------------------------------------------------
 
     def enter(self) -> None:
-        self.layout()
+        self.sync()  # laid out once, here or by App.push after enter
         self.menu.focus(next(iter(self.fields), "go"))
         text_input(True)
 

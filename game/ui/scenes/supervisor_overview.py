@@ -48,6 +48,9 @@ STUCK_MARK = "⚠"
 VERDICT = MappingProxyType({True: "✓", False: ""})
 
 
+LEVEL_HEAD_MAX = 150  # the longest a level's column head may be (drawn upright)
+
+
 class OverviewScene(Scene):
     name = "supervisor-overview"
 
@@ -97,7 +100,7 @@ class OverviewScene(Scene):
 
     def enter(self) -> None:
         text_input(True)
-        self.layout()
+        self.sync()  # laid out once, here or by App.push after enter
 
     def resume(self) -> None:
         self.refresh()  # a note written or a call played since: show it
@@ -154,7 +157,12 @@ class OverviewScene(Scene):
         top = self.search.rect.bottom + 14
         bottom = chrome.footer_y(app, self._hints) - 14
         self.card = pygame.Rect(chrome.MARGIN, top, width, bottom - top)
-        self._head_h = fonts.line_height("caption") + 18
+        self._level_heads = [
+            fonts.fit_line(f"{lvl.number} · {lvl.title}", "caption", LEVEL_HEAD_MAX)
+            for lvl in self.desk.campaign.levels
+        ]  # drawn turned a quarter, so a name fits a narrow column
+        tallest = max((fonts.width(t, "caption") for t in self._level_heads), default=0)
+        self._head_h = max(fonts.line_height("caption"), tallest) + 18
         self.row_h = fonts.line_height("body_bold") + fonts.line_height("small") + 14
         levels = max(1, len(self.desk.campaign.levels))
         spare = width - 24 - NAME_W - ATTEMPTS_W - LAST_W
@@ -177,16 +185,18 @@ class OverviewScene(Scene):
         x0 = 12
         # column heads
         y = 12
+        base = self._head_h - 12 - fonts.line_height("caption")  # the heads sit on one line
         heads = [("TRAINEE", x0 + 10, self.name_w - 10, "left")]
         x = x0 + self.name_w
-        for level in levels:
-            heads.append((str(level.number), x, self.cell_w, "center"))
+        for head in self._level_heads[: len(levels)]:
+            label = pygame.transform.rotate(fonts.render(head, "caption", theme.text_faint), 90)
+            table.blit(label, label.get_rect(midbottom=(x + self.cell_w // 2, self._head_h - 10)))
             x += self.cell_w
         heads.append(("ATTEMPTS", x, ATTEMPTS_W, "center"))
         heads.append(("LAST ACTIVE", x + ATTEMPTS_W + 8, LAST_W - 8, "left"))
         for text, hx, hw, align in heads:
             fonts.draw_block(table, fonts.fit_line(text, "caption", hw), "caption",
-                             theme.text_faint, hx, y, hw, align)  # fmt: skip
+                             theme.text_faint, hx, base, hw, align)  # fmt: skip
         y = self._head_h
         pygame.draw.line(table, theme.border, (x0, y - 4), (card.width - 12, y - 4))
         if not self.rows:

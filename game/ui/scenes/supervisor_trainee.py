@@ -84,7 +84,7 @@ class TraineeScene(Scene):
 
     def enter(self) -> None:
         self.load()
-        self.layout()
+        self.sync()  # laid out once, here or by App.push after enter
         if self.menu.ring.keys:
             self.menu.focus(self.menu.ring.keys[0])
 

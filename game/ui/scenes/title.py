@@ -78,7 +78,7 @@ class TitleScene(Scene):
                     )
 
     def enter(self) -> None:
-        self.layout()
+        self.sync()  # laid out once, here or by App.push after enter
 
     def resume(self) -> None:
         if self.app.ready:
@@ -213,12 +213,14 @@ class TitleScene(Scene):
             return []
         principle = principles[date.today().toordinal() % len(principles)]
         section = catalog.sections.get(principle.section, "")
-        return [
+        parts = [
             ("PRINCIPLE OF THE DAY", "caption", theme.accent),
             (principle.title, "h2", theme.text),
             (principle.rule, "body", theme.text_dim),
-            (f"{principle.id}" + (f" · {section}" if section else ""), "small", theme.text_faint),
         ]
+        if section:  # trainee screens name principles; codes stay on the supervisor's desk
+            parts.append((f"From the guides: {section}", "small", theme.text_faint))
+        return parts
 
     def _note_lines(self, note: Note) -> tuple[str, str]:
         level = self.note_levels.get(note.attempt_id)
@@ -371,7 +373,10 @@ class TitleScene(Scene):
         self.menu.draw(surface, fonts, theme)
         y = chrome.footer_y(app, self._hints)
         surface.blit(self._hints, (chrome.MARGIN, y))
-        version = fonts.render("Onboarding edition", "small", theme.text_faint)
+        edition = app.audio.off_reason or "Onboarding edition"  # no sound device: say so
+        tone = theme.warn if app.audio.off_reason else theme.text_faint
+        room = 1280 - 2 * chrome.MARGIN - self._hints.get_width() - 24
+        version = fonts.render(fonts.fit_line(edition, "small", room), "small", tone)
         surface.blit(
             version,
             version.get_rect(bottomright=(1280 - chrome.MARGIN, y + self._hints.get_height())),

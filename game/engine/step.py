@@ -1,0 +1,547 @@
+"""The turn step: one implementation for a batch of one (the session runner) and a batch of
+thousands (path and Monte Carlo analysis).
+
+A scenario is compiled into arrays (choices × techniques, branch conditions, node tags); a
+`Batch` holds the live state of many conversations; `advance` moves every row one turn on
+(judge, apply, turn quality and weight, flags, branch, flare and threat floor, ending) and
+`finish` rates and scores the rows that ended. The session runner builds a batch of one from
+its state and reads the explanation of the turn off the `Step`; nothing here is written twice.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from game.engine.catalog import Catalog, load_catalog
+from game.engine.mood import Applied, Context, Judgement, Mood, apply, initial_mood, judge
+from game.scenario.model import (
+    BLOWUP_NODE,
+    AbusivePolicy,
+    EndingKind,
+    Policy,
+    Rating,
+    Scenario,
+    SupervisorPolicy,
+)
+
+Ints = NDArray[np.int64]
+Bools = NDArray[np.bool_]
+Floats = NDArray[np.float64]
+
+MAX_TURNS = 50  # a conversation that long is going in circles; the customer gives up
+# These decide the rating of the ending they lead to.
+JUDGED_ENDINGS = ("escalate", "hang_up", "call_security", "pass_the_buck")
+# Endings that stand even when anger hits 100 on the way there: the agent or the customer
+# ended it. A blown-up customer never reaches "resolved" or "escalated".
+ENDS_DESPITE_BLOWUP = (EndingKind.CUSTOMER_LEFT, EndingKind.CALL_ENDED, EndingKind.SECURITY)
+
+# The score: 60 points for how well each turn followed the guides (weighted by how much the
+# moment mattered), 25 for the outcome, 15 for how calm the customer was at the end.
+PRACTICE_POINTS = 60
+OUTCOME_POINTS = 25
+CALM_POINTS = 15
+DEFAULT_PASS_SCORE = 70
+OUTCOME_VALUE = {Rating.GOOD: 1.0, Rating.PARTIAL: 0.5, Rating.BAD: 0.0}
+# Moments where judgement matters most weigh double.
+CRITICAL_TAGS = frozenset(
+    {"abusive", "threat", "requests_supervisor", "beyond_authority", "refund_history"}
+)
+MISTAKE_WEIGHT = 2  # a turn that broke a guide counts double: one argument can lose a customer
+# Listen → Recap → Apologise → Resolve (004). A turn that makes a move of a later step while
+# a step the call calls for is still undone jumps ahead: it costs practice points.
+ORDERED_STEPS = ("listen", "recap", "apologise", "resolve")
+ORDER_POINTS = 2  # practice points lost per turn that jumped ahead ...
+ORDER_POINTS_MAX = 6  # ... and no more than this over a call
+_NO_APOLOGY_PERSONAS = ("indecisive", "talkative")  # their trouble isn't the company's fault
+# At these moments the order gives way: abuse, threats and a demand for a supervisor come first.
+ORDER_EXEMPT_TAGS = frozenset({"abusive", "threat", "requests_supervisor"})
+
+RUNNING, ENDING, BLOWUP, TURN_LIMIT = 0, 1, 2, 3
+RATINGS = (Rating.GOOD, Rating.PARTIAL, Rating.BAD)
+_NO_LIMIT_LOW, _NO_LIMIT_HIGH = -1, 1_000
+
+
+@dataclass(frozen=True, slots=True)
+class Compiled:
+    """A scenario as arrays, indexed by node and by flattened choice."""
+
+    node_ids: tuple[str, ...]
+    node_index: dict[str, int]
+    flag_bits: dict[str, int]
+    start: int
+    blowup: int  # index of the scenario's `blowup` node, or -1
+    is_end: Bools  # (nodes,)
+    holds_on_blowup: Bools  # (nodes,) endings that stand even when anger hits 100
+    node_tags: Bools  # (nodes, tags)
+    critical: Bools  # (nodes,)
+    threat: Bools  # (nodes,) moments tagged `threat`
+    flare: Ints  # (nodes,) anger added on reaching the node
+    explicit_rating: Ints  # (nodes,) index into RATINGS or -1
+    default_rating: Ints  # (nodes,)
+    choice_offset: Ints  # (nodes,) first flattened choice of each node
+    choice_count: Ints  # (nodes,)
+    techniques: Bools  # (choices, techniques)
+    judged_technique: Ints  # (choices,) the escalate/hang_up/call_security it uses, or -1
+    sets: Ints  # (choices,) flag bit mask
+    branch_target: Ints  # (choices, max branches), -1 where padded
+    anger_at_least: Ints
+    anger_below: Ints
+    flag_required: Ints  # bit masks, 0 = no test
+    flag_forbidden: Ints
+    turn_at_least: Ints
+    persona: int
+    start_anger: int
+    vent: int
+    transfer_policy: bool
+    help_first: bool
+    step_bit: Ints  # (techniques,) bit of the ordered step a technique serves, 0 for none
+    at_fault: Bools  # (nodes,) moments tagged `customer_at_fault`
+    order_exempt: Bools  # (nodes,) moments where jumping ahead is no jump (ORDER_EXEMPT_TAGS)
+    base_required: int  # bit mask of the ordered steps the call calls for, before at-fault
+
+    def flags_mask(self, flags: frozenset[str]) -> int:
+        return sum(self.flag_bits[f] for f in flags)
+
+
+def compile_scenario(
+    scenario: Scenario, policy: Policy | None = None, catalog: Catalog | None = None
+) -> Compiled:
+    catalog = catalog or load_catalog()
+    effective = scenario.policy.over(policy or Policy())
+    ids = tuple(node.id for node in scenario.nodes)
+    index = {node_id: i for i, node_id in enumerate(ids)}
+    flags = sorted(
+        {f for node in scenario.nodes for c in node.choices for f in c.sets}
+        | {
+            f
+            for node in scenario.nodes
+            for c in node.choices
+            for b in c.branches
+            if b.when is not None
+            for f in (b.when.flag, b.when.not_flag)
+            if f is not None
+        }
+    )
+    if len(flags) > 62:
+        raise ValueError("the simulation supports at most 62 distinct flags per scenario")
+    bit = {flag: 1 << i for i, flag in enumerate(flags)}
+    choices = [c for node in scenario.nodes for c in node.choices]
+    max_branches = max((len(c.branches) for c in choices), default=1)
+    shape = (len(choices), max_branches)
+    target = np.full(shape, -1, dtype=np.int64)
+    at_least = np.full(shape, _NO_LIMIT_LOW, dtype=np.int64)
+    below = np.full(shape, _NO_LIMIT_HIGH, dtype=np.int64)
+    required = np.zeros(shape, dtype=np.int64)
+    forbidden = np.zeros(shape, dtype=np.int64)
+    turn_min = np.full(shape, _NO_LIMIT_LOW, dtype=np.int64)
+    techniques = np.zeros((len(choices), len(catalog.technique_order)), dtype=bool)
+    judged = np.full(len(choices), -1, dtype=np.int64)
+    sets = np.zeros(len(choices), dtype=np.int64)
+    for ci, choice in enumerate(choices):
+        for tid in choice.techniques:
+            techniques[ci, catalog.techniques[tid].index] = True
+        judged_ids = [t for t in choice.techniques if t in JUDGED_ENDINGS]
+        if judged_ids:
+            judged[ci] = catalog.techniques[judged_ids[0]].index
+        sets[ci] = sum(bit[f] for f in set(choice.sets))
+        for bi, branch in enumerate(choice.branches):
+            target[ci, bi] = index[branch.goto]
+            when = branch.when
+            if when is None:
+                continue
+            if when.anger_at_least is not None:
+                at_least[ci, bi] = when.anger_at_least
+            if when.anger_below is not None:
+                below[ci, bi] = when.anger_below
+            if when.flag is not None:
+                required[ci, bi] = bit[when.flag]
+            if when.not_flag is not None:
+                forbidden[ci, bi] = bit[when.not_flag]
+            if when.turn_at_least is not None:
+                turn_min[ci, bi] = when.turn_at_least
+    counts = np.array([len(node.choices) for node in scenario.nodes], dtype=np.int64)
+    offsets = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+    tags = np.array(
+        [[t in node.tags for t in catalog.tag_order] for node in scenario.nodes], dtype=bool
+    ).reshape(len(ids), len(catalog.tag_order))
+    ratings = [r.value for r in RATINGS]
+    explicit = np.array(
+        [
+            ratings.index(node.ending.rating.value)
+            if node.ending is not None and node.ending.rating is not None
+            else -1
+            for node in scenario.nodes
+        ],
+        dtype=np.int64,
+    )
+    default = np.array(
+        [
+            ratings.index(catalog.endings[node.ending.kind.value].rating)
+            if node.ending is not None
+            else -1
+            for node in scenario.nodes
+        ],
+        dtype=np.int64,
+    )
+    required_mask = (1 << len(ORDERED_STEPS)) - 1
+    if scenario.customer.vent == 0:
+        required_mask &= ~(1 << ORDERED_STEPS.index("listen"))
+    if scenario.customer.persona.value in _NO_APOLOGY_PERSONAS:
+        required_mask &= ~(1 << ORDERED_STEPS.index("apologise"))
+    return Compiled(
+        node_ids=ids,
+        node_index=index,
+        flag_bits=bit,
+        start=index[scenario.start],
+        blowup=index.get(BLOWUP_NODE, -1),
+        is_end=np.array([node.is_end for node in scenario.nodes], dtype=bool),
+        holds_on_blowup=np.array(
+            [
+                node.ending is not None and node.ending.kind in ENDS_DESPITE_BLOWUP
+                for node in scenario.nodes
+            ],
+            dtype=bool,
+        ),
+        node_tags=tags,
+        critical=np.array([bool(node.tags & CRITICAL_TAGS) for node in scenario.nodes]),
+        threat=np.array(["threat" in node.tags for node in scenario.nodes], dtype=bool),
+        flare=np.array([node.flare for node in scenario.nodes], dtype=np.int64),
+        explicit_rating=explicit,
+        default_rating=default,
+        choice_offset=offsets,
+        choice_count=counts,
+        techniques=techniques,
+        judged_technique=judged,
+        sets=sets,
+        branch_target=target,
+        anger_at_least=at_least,
+        anger_below=below,
+        flag_required=required,
+        flag_forbidden=forbidden,
+        turn_at_least=turn_min,
+        persona=catalog.personas[scenario.customer.persona.value].index,
+        start_anger=scenario.customer.anger,
+        vent=scenario.customer.vent,
+        transfer_policy=effective.abusive_caller is AbusivePolicy.TRANSFER,
+        help_first=effective.supervisor_request is SupervisorPolicy.HELP_FIRST,
+        step_bit=np.array(
+            [
+                1 << ORDERED_STEPS.index(catalog.techniques[t].step)
+                if catalog.techniques[t].step in ORDERED_STEPS
+                else 0
+                for t in catalog.technique_order
+            ],
+            dtype=np.int64,
+        ),
+        at_fault=np.array(["customer_at_fault" in node.tags for node in scenario.nodes]),
+        order_exempt=np.array([bool(node.tags & ORDER_EXEMPT_TAGS) for node in scenario.nodes]),
+        base_required=required_mask,
+    )
+
+
+_COMPILED: dict[tuple[str, str, Policy, int], tuple[Catalog, Compiled]] = {}
+
+
+def compiled_for(scenario: Scenario, policy: Policy, catalog: Catalog) -> Compiled:
+    """The compiled scenario the session runner steps through (built once per content)."""
+    key = (scenario.path, scenario.content_hash, policy, id(catalog))
+    cached = _COMPILED.get(key)
+    if cached is not None and cached[0] is catalog:
+        return cached[1]
+    if len(_COMPILED) >= 64:
+        _COMPILED.clear()
+    compiled = compile_scenario(scenario, policy, catalog)
+    _COMPILED[key] = (catalog, compiled)
+    return compiled
+
+
+class Batch:
+    """The live state of many conversations; private to one run, so mutated in place."""
+
+    _FIELDS = (
+        "node", "cause", "flags", "turns", "numerator", "weight_sum", "quality2", "judged",
+        "policy_broken", "done_steps", "jumps", "at_fault",
+    )  # fmt: skip
+
+    def __init__(self, c: Compiled, catalog: Catalog, rows: int, trace: bool) -> None:
+        self.mood = initial_mood(catalog, rows, c.start_anger, c.vent)
+        self.node = np.full(rows, c.start, dtype=np.int64)
+        self.cause = np.full(rows, ENDING if c.is_end[c.start] else RUNNING, dtype=np.int64)
+        self.flags = np.zeros(rows, dtype=np.int64)
+        self.turns = np.zeros(rows, dtype=np.int64)
+        self.numerator = np.zeros(rows, dtype=np.int64)
+        self.weight_sum = np.zeros(rows, dtype=np.int64)
+        self.quality2 = np.zeros(rows, dtype=np.int64)  # sum of 2 × turn quality
+        self.judged = np.full(rows, -1, dtype=np.int64)
+        self.policy_broken = np.zeros(rows, dtype=bool)
+        self.done_steps = np.zeros(rows, dtype=np.int64)  # ordered steps fulfilled so far
+        self.jumps = np.zeros((rows, 16), dtype=np.int16)  # turns that jumped, by missing steps
+        self.at_fault = np.zeros(rows, dtype=bool)  # a `customer_at_fault` moment was reached
+        self.trace: Ints | None = None
+        if trace:
+            self.trace = np.full((rows, MAX_TURNS + 1), -1, dtype=np.int64)
+            self.trace[:, 0] = c.start_anger
+
+    def take(self, rows: Ints) -> Batch:
+        """A copy of some rows (repeated rows allowed: that is how exploration branches)."""
+        other = object.__new__(Batch)
+        other.mood = mood_rows(self.mood, rows)
+        for name in self._FIELDS:
+            setattr(other, name, getattr(self, name)[rows].copy())
+        other.trace = None if self.trace is None else self.trace[rows].copy()
+        return other
+
+    def put(self, rows: Ints, other: Batch) -> None:
+        for field in dataclasses.fields(Mood):
+            getattr(self.mood, field.name)[rows] = getattr(other.mood, field.name)
+        for name in self._FIELDS:
+            getattr(self, name)[rows] = getattr(other, name)
+        if self.trace is not None and other.trace is not None:
+            self.trace[rows] = other.trace
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """What one step did: the new state is in the batch; this is the explanation."""
+
+    anger_before: Ints
+    verdict: Judgement
+    applied: Applied
+    branch: Ints  # index of the branch taken
+    target: Ints  # node each row moved to (before a blow-up redirects it)
+    quality: Floats  # turn quality
+    flared: Ints  # anger a flare-up at the target added
+    lifted: Ints  # anger the threat floor added
+    fulfilled: Ints  # bit mask of the ordered steps this turn's landed moves fulfilled
+    jumped: Ints  # bit mask of the undone earlier steps this turn jumped over
+
+    @property
+    def verdict_case(self) -> Ints:
+        return self.verdict.case
+
+    @property
+    def chosen(self) -> Bools:
+        return self.verdict.chosen
+
+
+def turn_quality(quality: Floats, chosen: Bools, extra: Floats | None = None) -> Floats:
+    """A turn is as good as its best part, unless any part broke a guide: then its worst.
+    `extra` is a judged side lesson (dead air at a lookup), NaN where there is none."""
+    worst = np.where(chosen, quality, np.inf).min(axis=1)
+    best = np.where(chosen, quality, -np.inf).max(axis=1)
+    if extra is not None:
+        missing = np.isnan(extra)
+        worst = np.minimum(worst, np.where(missing, np.inf, extra))
+        best = np.maximum(best, np.where(missing, -np.inf, extra))
+    result: Floats = np.where(np.isinf(worst), 0.0, np.where(worst < 0, worst, best))
+    return result
+
+
+def turn_weight(anger_before: Ints, critical: Bools, quality2: Ints) -> Ints:
+    """How much a turn counts, in hundredths: angrier and critical moments count more, and a
+    mistake counts more than a good move earns."""
+    weight = 100 + anger_before + np.where(critical, 100, 0)
+    result: Ints = np.where(quality2 < 0, weight * MISTAKE_WEIGHT, weight).astype(np.int64)
+    return result
+
+
+def quality_steps(quality: Floats) -> Ints:
+    """Turn quality in half steps (-2..2), the integer form the score is summed in."""
+    result: Ints = np.rint(2 * quality).astype(np.int64)
+    return result
+
+
+def step_masks(step_bit: Ints, chosen: Bools, quality: Floats) -> tuple[Ints, Ints]:
+    """(attempted, fulfilled): the ordered steps a turn's moves belong to, and those its
+    moves fulfilled (a move fulfils its step only when it followed the guides)."""
+    bits = np.where(chosen, step_bit[None, :], 0)
+    landed = np.where(chosen & (np.where(chosen, quality, 0.0) > 0), step_bit[None, :], 0)
+    return np.bitwise_or.reduce(bits, axis=1), np.bitwise_or.reduce(landed, axis=1)
+
+
+def jumped_over(done: Ints, attempted: Ints, fulfilled: Ints) -> Ints:
+    """The undone earlier steps a turn skipped: for each Apologise or Resolve move (of a step
+    not done yet), every earlier step neither done before nor fulfilled by this turn. (Recap
+    and empathy while they still vent are acknowledgements, not a jump.)"""
+    missing = np.zeros_like(done)
+    have = done | fulfilled
+    for index in range(ORDERED_STEPS.index("apologise"), len(ORDERED_STEPS)):
+        moved = ((attempted >> index) & 1).astype(bool) & ~((done >> index) & 1).astype(bool)
+        earlier = (1 << index) - 1
+        missing = np.where(moved, missing | (earlier & ~have), missing)
+    return missing
+
+
+def required_steps(base_required: int, at_fault: Bools) -> Ints:
+    """The ordered steps the call calls for: no Listen step for a customer with nothing
+    pent up, no Apologise step when the company did nothing wrong (G-APOLOGY-3)."""
+    result: Ints = np.where(
+        at_fault, base_required & ~(1 << ORDERED_STEPS.index("apologise")), base_required
+    ).astype(np.int64)
+    return result
+
+
+def order_points(jumps: NDArray[np.integer[Any]], required: Ints) -> Floats:
+    """Practice points lost for jumping ahead of Listen → Recap → Apologise → Resolve."""
+    masks = np.arange(jumps.shape[1])
+    counted = (masks[None, :] & required[:, None]) != 0
+    turns = (jumps * counted).sum(axis=1)
+    result: Floats = np.minimum(ORDER_POINTS_MAX, ORDER_POINTS * turns).astype(np.float64)
+    return result
+
+
+def advance(
+    c: Compiled, catalog: Catalog, b: Batch, choice: Ints, extra_quality: Floats | None = None
+) -> Step:
+    """Every row makes its choice (flattened index); the batch moves one turn on."""
+    at = b.node
+    rows = at.size
+    ctx = Context(
+        persona=np.full(rows, c.persona, dtype=np.int64),
+        transfer_policy=np.full(rows, c.transfer_policy),
+        help_first=np.full(rows, c.help_first),
+        tags=c.node_tags[at],
+    )
+    anger_before = b.mood.anger.copy()
+    chosen = c.techniques[choice]
+    verdict = judge(catalog, b.mood, ctx, chosen)
+    applied = apply(catalog, b.mood, ctx, verdict)
+
+    attempted, fulfilled = step_masks(c.step_bit, chosen, verdict.quality)
+    jumped = np.where(c.order_exempt[at], 0, jumped_over(b.done_steps, attempted, fulfilled))
+    b.jumps[np.arange(rows), jumped] += jumped != 0
+    b.done_steps = b.done_steps | fulfilled
+    b.at_fault = b.at_fault | c.at_fault[at]
+
+    quality = turn_quality(verdict.quality, chosen, extra_quality)
+    quality2 = quality_steps(quality)
+    weight = turn_weight(anger_before, c.critical[at], quality2)
+    b.numerator += weight * (quality2 + 2)
+    b.weight_sum += weight
+    b.quality2 += quality2
+
+    b.judged = np.where(c.judged_technique[choice] >= 0, np.where(quality > 0, 0, 2), -1)
+    b.policy_broken = b.policy_broken | verdict.breaks_policy
+
+    anger_after = np.where(applied.blown, 100, applied.mood.anger).astype(np.int64)
+    b.mood = replace(applied.mood, anger=anger_after)
+    b.flags = b.flags | c.sets[choice]
+    b.turns = b.turns + 1
+
+    branch = branch_taken(c, choice, anger_after, b.flags, b.turns)
+    target = c.branch_target[choice, branch]
+    target_end = c.is_end[target]
+    blown = applied.blown & ~c.holds_on_blowup[target]
+    cause = np.where(
+        blown,
+        BLOWUP,
+        np.where(target_end, ENDING, np.where(b.turns >= MAX_TURNS, TURN_LIMIT, RUNNING)),
+    )
+    node = np.where(blown, c.blowup, target)
+    b.node = np.where(cause == TURN_LIMIT, -1, node)
+    b.cause = cause
+    continuing = ~applied.blown & ~target_end
+    floor = catalog.params.threat_floor
+    flared = np.where(continuing, np.minimum(99, anger_after + c.flare[target]), anger_after)
+    flared = np.maximum(flared, anger_after)
+    lifted = continuing & c.threat[target] & (flared < floor)
+    lifted_to = np.where(lifted, floor, flared)
+    b.mood = replace(b.mood, anger=lifted_to.astype(np.int64))
+    if b.trace is not None:
+        b.trace[np.arange(rows), b.turns] = lifted_to
+    return Step(
+        anger_before=anger_before,
+        verdict=verdict,
+        applied=applied,
+        branch=branch,
+        target=target,
+        quality=quality,
+        flared=(flared - anger_after).astype(np.int64),
+        lifted=(lifted_to - flared).astype(np.int64),
+        fulfilled=fulfilled,
+        jumped=jumped,
+    )
+
+
+def broken_promises(b: Batch) -> Bools:
+    """Rows whose call ended (at an authored ending) with a promise still to break."""
+    result: Bools = (b.cause == ENDING) & (b.mood.debt > 0)
+    return result
+
+
+def practice_share(numerator: Ints, weight_sum: Ints) -> Floats:
+    """Weighted share of guide-following, from integer sums so every path agrees exactly."""
+    result: Floats = np.where(weight_sum > 0, numerator / np.maximum(4 * weight_sum, 1), 0.0)
+    return result
+
+
+def score_points(
+    practice: Floats,
+    rating: Ints,
+    final: Ints,
+    pace: Floats | None = None,
+    order: Floats | None = None,
+) -> tuple[Floats, Floats, Floats, Ints]:
+    """Practice, outcome and calm points and the total score: the one score assembly.
+    `order` is the practice points lost for jumping ahead (see `order_points`)."""
+    outcome_value = np.array([OUTCOME_VALUE[r] for r in RATINGS])[rating]
+    practice_points = np.maximum(
+        0.0, PRACTICE_POINTS * practice - (0.0 if order is None else order)
+    )
+    outcome_points = OUTCOME_POINTS * outcome_value
+    calm_points = CALM_POINTS * (100 - final) / 100
+    raw = practice_points + outcome_points + calm_points + (0.0 if pace is None else pace)
+    score = np.clip(np.rint(raw), 0, 100).astype(np.int64)
+    return practice_points, outcome_points, calm_points, score
+
+
+def finish(c: Compiled, catalog: Catalog, b: Batch) -> tuple[Ints, Ints, Ints]:
+    """Rating, final anger and score of finished rows."""
+    rows = b.node.size
+    final = b.mood.anger.copy()
+    rating = np.full(rows, 2, dtype=np.int64)
+    at_node = (b.node >= 0) & (b.cause != RUNNING)
+    nodes = np.maximum(b.node, 0)
+    base = np.where(
+        c.explicit_rating[nodes] >= 0,
+        c.explicit_rating[nodes],
+        np.where(b.policy_broken, 2, np.where(b.judged >= 0, b.judged, c.default_rating[nodes])),
+    )
+    ended = at_node & (b.cause == ENDING)
+    partial = RATINGS.index(Rating(catalog.params.debt_rating))
+    debt = b.mood.debt
+    rating = np.where(at_node, base, rating)
+    rating = np.where(
+        ended & (debt > 0) & (base == 0) & (c.explicit_rating[nodes] < 0), partial, rating
+    )
+    final = np.where(ended, np.minimum(100, final + np.maximum(debt, 0)), final)
+    final = np.where(b.cause == BLOWUP, 100, final)
+    order = order_points(b.jumps, required_steps(c.base_required, b.at_fault))
+    _, _, _, score = score_points(
+        practice_share(b.numerator, b.weight_sum), rating, final, order=order
+    )
+    return rating, final.astype(np.int64), score
+
+
+def mood_rows(mood: Mood, rows: Ints) -> Mood:
+    return Mood(**{f.name: getattr(mood, f.name)[rows] for f in dataclasses.fields(Mood)})
+
+
+def branch_taken(c: Compiled, choice: Ints, anger: Ints, flags: Ints, turn: Ints) -> Ints:
+    """Index of the first branch whose `when` holds (the last branch has none), per row."""
+    targets = c.branch_target[choice]
+    holds = (
+        (targets >= 0)
+        & (anger[:, None] >= c.anger_at_least[choice])
+        & (anger[:, None] < c.anger_below[choice])
+        & ((flags[:, None] & c.flag_required[choice]) == c.flag_required[choice])
+        & ((flags[:, None] & c.flag_forbidden[choice]) == 0)
+        & (turn[:, None] >= c.turn_at_least[choice])
+    )
+    first: Ints = np.argmax(holds, axis=1)
+    return first

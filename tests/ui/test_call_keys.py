@@ -1,0 +1,79 @@
+"""Keys on the call screen, posted to the real window: Space only ever skips the customer."""
+
+from __future__ import annotations
+
+import pygame
+
+from game.ui.scenes.call import CallScene
+from tests.ui.conftest import MakeApp
+from tests.ui.plans import good_choices, playable
+
+
+def test_space_never_presses_a_reply(make_app: MakeApp) -> None:
+    level = playable()[0]
+    pilot = make_app()
+    pilot.create_trainee("Sam Space")
+    pilot.key(pygame.K_RETURN, frames=2)
+    call = pilot.scene(CallScene)
+    pilot.answer()
+    prompt = pilot.wait_for_choices()  # Space until the replies are up
+    assert call.phase == "choosing"
+    for _ in range(12):  # an impatient thumb, well after the line has finished
+        pilot.key(pygame.K_SPACE, frames=2)
+    assert call.phase == "choosing", "Space sent a reply"
+    assert call.moment is prompt
+    assert call.recorder is not None and call.recorder.state.turns == ()
+    # the number keys still answer
+    pilot.reply(good_choices(level)[0])
+    pilot.frames(2)
+    assert len(call.recorder.state.turns) == 1
+
+
+def test_space_neither_answers_nor_hangs_up(make_app: MakeApp) -> None:
+    level = playable()[0]
+    pilot = make_app()
+    pilot.create_trainee("Rue Ring")
+    pilot.key(pygame.K_RETURN, frames=2)
+    call = pilot.scene(CallScene)
+    pilot.key(pygame.K_SPACE, frames=2)
+    assert call.phase == "ringing", "Space answered the call"
+    pilot.answer()
+    for number in good_choices(level):
+        pilot.reply(number)
+    pilot.until(lambda: call.phase == "ended", "the end of the call", press=pygame.K_SPACE)
+    pilot.key(pygame.K_SPACE, frames=3)
+    assert pilot.scene(CallScene) is call, "Space hung up"
+
+
+def test_the_call_layout_holds_still(make_app: MakeApp) -> None:
+    """From answering to hanging up the replies panel keeps one height, and while the
+    customer speaks it shows the calm placeholder, not an empty box."""
+    level = playable()[0]
+    pilot = make_app()
+    pilot.create_trainee("Stella Still")
+    pilot.key(pygame.K_RETURN, frames=2)
+    call = pilot.scene(CallScene)
+    pilot.answer()
+    heights: set[int] = set()
+    placeholders = 0
+    seen_text: list[str] = []
+    fonts = pilot.app.fonts
+    render = fonts.render
+
+    def recording(text: str, style: str, color: tuple[int, int, int]) -> pygame.Surface:
+        seen_text.append(text)
+        return render(text, style, color)
+
+    fonts.render = recording  # type: ignore[method-assign]
+    for number in good_choices(level):
+        while call.phase != "choosing":
+            heights.add(call.choice_panel.height)
+            placeholders += call.phase == "speaking"
+            pilot.frames(1)
+        heights.add(call.choice_panel.height)
+        pilot.reply(number)
+    pilot.until(lambda: call.phase == "ended", "the end", press=pygame.K_SPACE)
+    heights.add(call.choice_panel.height)
+    assert len(heights) == 1, f"the replies panel changed height: {sorted(heights)}"
+    assert placeholders > 0
+    assert any(t.startswith("Listen first.") for t in seen_text)
