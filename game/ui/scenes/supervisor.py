@@ -25,7 +25,7 @@ from game.engine.session import (
     start,
     tick,
 )
-from game.records.api import AttemptDetail, Store
+from game.records.api import NOTE_MAX, AttemptDetail, Store
 from game.scenario.campaign import Campaign
 from game.scenario.model import Scenario
 from game.ui.draw import focus_ring, panel
@@ -35,7 +35,6 @@ from game.ui.typography import Typography
 from game.ui.widgets import PAD_X, PAD_Y, TextField
 
 DEFAULT_AUTHOR = "Supervisor"
-NOTE_MAX = 1000  # characters in one coaching note
 
 
 @dataclass
