@@ -92,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     analyze = sub.add_parser("analyze", help="every path and a Monte Carlo of random play")
     analyze.add_argument("scenario", type=Path)
-    analyze.add_argument("--runs", type=int, default=10_000)
+    analyze.add_argument("--runs", type=_positive_int, default=10_000)
     analyze.add_argument("--json", action="store_true")
     analyze.add_argument("--seed", type=int, default=1)
 
@@ -154,6 +154,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     room_parsers(sub)
     return parser
+
+
+def _positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1 (else a usage error, exit 2)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 def _play_args(parser: argparse.ArgumentParser) -> None:

@@ -172,3 +172,11 @@ def test_no_command_means_play_and_version_works() -> None:
     assert build_parser().parse_args(["play"]).command == "play"
     result = cli("--version")
     assert result.returncode == 0 and "hold-the-line" in result.stdout
+
+
+@pytest.mark.parametrize("runs", ["0", "-5", "many"])
+def test_analyze_wants_at_least_one_run(runs: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["analyze", str(SCENARIOS / "discount-bully.yaml"), "--runs", runs])
+    assert caught.value.code == 2
+    assert "--runs" in capsys.readouterr().err
