@@ -23,10 +23,28 @@ PLANS = Path(__file__).resolve().parent / "plans"
 # themselves. `make unit` runs what is not slow; `make test` runs everything.
 SLOW_FIXTURES = frozenset({"pg_server", "pg_url", "make_app", "browser", "ralph", "shots"})
 SLOW_PARAMS = {"store_url": "postgresql"}
+# Whole modules whose every test starts a server, a process or a real display of its own.
+SLOW_MODULES = {
+    "tests/reports/test_hostile_lrs.py": "HTTP servers that stall and drip on purpose",
+    "tests/reports/test_namespace.py": "several processes opening one database at once",
+    "tests/records/test_timeouts.py": "a PostgreSQL stand-in that never answers",
+    "tests/text/test_recording.py": "the CLI in subprocesses, on SQLite and PostgreSQL",
+    "tests/text/test_interactive.py": "the CLI on a pseudo-terminal and a pipe",
+    "tests/text/test_jsonl.py": "the machine door in a subprocess",
+    "tests/test_readme_commands.py": "the README's commands as subprocesses",
+    "tests/ui/test_no_hang.py": "the game killed with SIGTERM while its records are stuck",
+    "tests/ui/test_launch.py": "real Xvfb displays and the game as a process",
+}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
+        if (
+            item.path.is_relative_to(ROOT)
+            and item.path.relative_to(ROOT).as_posix() in SLOW_MODULES
+        ):
+            item.add_marker(pytest.mark.slow)
+            continue
         callspec = getattr(item, "callspec", None)
         params = callspec.params if callspec is not None else {}
         if SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ())) or any(
