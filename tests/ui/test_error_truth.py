@@ -169,3 +169,19 @@ def test_the_settings_file_is_private(isolated_home: Path) -> None:
 
     save_settings(Settings(last_trainee="Ana"))
     assert stat.S_IMODE(settings_path().stat().st_mode) == 0o600
+
+
+def test_an_existing_shared_folder_keeps_its_permissions(tmp_path: Path) -> None:
+    """Records put in a shared folder must not lock everyone else out of it (/tmp was)."""
+    shared = tmp_path / "team"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    with open_store(f"sqlite:///{shared / 'records.db'}") as store:
+        store.add_trainee("Ana")
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o1777
+    assert stat.S_IMODE((shared / "records.db").stat().st_mode) == 0o600
+    fresh = tmp_path / "new" / "deeper"
+    with open_store(f"sqlite:///{fresh / 'records.db'}"):
+        pass
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o700
+    assert stat.S_IMODE(fresh.parent.stat().st_mode) == 0o700
