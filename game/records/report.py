@@ -25,9 +25,10 @@ from typing import TYPE_CHECKING, Any, TextIO
 from game.engine.bands import BANDS
 from game.engine.catalog import Catalog, load_catalog
 from game.engine.scoring import verdict_for
-from game.engine.session import Effect, SessionError, TimerMode, Turn, line_text, replay
+from game.engine.session import Effect, Turn, line_text
 from game.records.api import AttemptDetail, AttemptStatus, LevelBest, OverviewRow, Trainee
 from game.records.export import Library, ScenarioRef
+from game.records.replayed import replay_recorded, scored_elsewhere
 from game.scenario.model import Scenario
 
 if TYPE_CHECKING:
@@ -247,6 +248,7 @@ class AttemptView:
     closing: tuple[EffectView, ...]
     notes: tuple[NoteView, ...]
     scenario_changed: bool
+    catalog_changed: bool  # scored under another edition of the rules: shown as stored
 
 
 @dataclass(frozen=True, slots=True)
@@ -377,8 +379,9 @@ def ending_node(scenario: Scenario, turns: Sequence[Turn]) -> str | None:
     return target if node is not None and node.is_end else None
 
 
-def _ending_line(detail: AttemptDetail, ref: ScenarioRef) -> str | None:
-    """The customer's last words, from the recorded turns or else a replay of the attempt."""
+def _ending_line(detail: AttemptDetail, ref: ScenarioRef, catalog: Catalog) -> str | None:
+    """The customer's last words, from the recorded turns or else the one replay of a
+    recorded attempt (`replay_recorded`)."""
     scenario = ref.scenario
     attempt = detail.attempt
     if scenario is None or scenario.content_hash != attempt.content_hash or not detail.events:
@@ -387,19 +390,7 @@ def _ending_line(detail: AttemptDetail, ref: ScenarioRef) -> str | None:
         node = ending_node(scenario, detail.turns)
         if node is not None:
             return line_text(scenario, node, attempt.lang)
-    try:
-        state = replay(
-            scenario,
-            detail.events,
-            policy=attempt.policy,
-            seed=attempt.seed,
-            timer=TimerMode(attempt.timer),
-        )
-    except (SessionError, KeyError, ValueError):
-        return None
-    if state.outcome is None:
-        return None
-    return line_text(scenario, state.outcome.node, attempt.lang)
+    return replay_recorded(detail, scenario, catalog).ending_line(scenario)
 
 
 def attempt_view(detail: AttemptDetail, library: Library, catalog: Catalog) -> AttemptView:
@@ -456,10 +447,13 @@ def attempt_view(detail: AttemptDetail, library: Library, catalog: Catalog) -> A
         final_anger=attempt.final_anger,
         chart=None if not trace else anger_chart(trace, detail.turns),
         turns=tuple(turns),
-        ending=_ending_line(detail, ref) if attempt.status is AttemptStatus.COMPLETED else None,
+        ending=_ending_line(detail, ref, catalog)
+        if attempt.status is AttemptStatus.COMPLETED
+        else None,
         closing=tuple(_effect_view(e, catalog) for e in detail.closing_effects),
         notes=notes,
         scenario_changed=scenario is not None and not same,
+        catalog_changed=scored_elsewhere(detail, catalog),
     )
 
 
