@@ -498,13 +498,13 @@ def build_report(
     items: Iterable[AttemptDetail],
     library: Library,
     *,
+    catalog: Catalog,
     generated: datetime,
     since: datetime | None = None,
     until: datetime | None = None,
     progress: Progress | None = None,
 ) -> ReportModel:
     """Everything the page shows, as values: the store's overview plus attempt details."""
-    catalog = load_catalog()
     by_trainee: dict[int, list[AttemptDetail]] = defaultdict(list)
     listed = 0
     for detail in items:
@@ -571,6 +571,7 @@ def build_room_summary(
     summaries: Iterable[AttemptSummary],
     library: Library,
     *,
+    catalog: Catalog,
     generated: datetime,
     since: datetime | None = None,
     until: datetime | None = None,
@@ -582,7 +583,6 @@ def build_room_summary(
     Each trainee keeps running competency sums and their latest few attempts as one line
     each; the transcripts are a `--trainee` report (or a narrower `--since`/`--until`) away.
     """
-    catalog = load_catalog()
     tallies: dict[int, CompetencyTally] = defaultdict(CompetencyTally)
     cohort_tally = CompetencyTally()
     recent: dict[int, deque[RecentRow]] = defaultdict(lambda: deque(maxlen=RECENT_PER_TRAINEE))
@@ -795,6 +795,7 @@ def write_report(
     store: Store,
     out: Path,
     *,
+    catalog: Catalog,
     trainee: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
@@ -826,14 +827,14 @@ def write_report(
     if trainee_id is None and total > transcript_limit:
         with closing(iter_summaries(store, since=since, until=until)) as summaries:
             model = build_room_summary(
-                rows, summaries, library, generated=generated, since=since, until=until,
-                progress=progress, transcript_limit=transcript_limit,
+                rows, summaries, library, catalog=catalog, generated=generated, since=since,
+                until=until, progress=progress, transcript_limit=transcript_limit,
             )  # fmt: skip
     else:
         with closing(details(store, trainee_id=trainee_id, since=since, until=until)) as items:
             model = build_report(
-                rows, items, library, generated=generated, since=since, until=until,
-                progress=progress,
+                rows, items, library, catalog=catalog, generated=generated, since=since,
+                until=until, progress=progress,
             )  # fmt: skip
     with output_file(out) as handle:
         size = render_to(model, handle)
@@ -861,7 +862,8 @@ def report_command(
     check_output(out)
     store = open_records(db)
     try:
-        write_report(store, out, trainee=trainee, since=window, until=end)
+        # a composition root: the running catalog is loaded here and passed in
+        write_report(store, out, catalog=load_catalog(), trainee=trainee, since=window, until=end)
     finally:
         store.close()
     return EXIT_OK

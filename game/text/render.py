@@ -8,7 +8,7 @@ from dataclasses import asdict
 from typing import Any
 
 from game.engine.bands import band_for
-from game.engine.catalog import load_catalog
+from game.engine.catalog import Catalog
 from game.engine.scoring import Debrief, TurnReview
 from game.engine.session import PaceCost, SessionState, Turn, pace_cost
 from game.scenario.model import Scenario
@@ -39,8 +39,7 @@ def sparkline(values: tuple[int, ...]) -> str:
     return "".join(SPARK[min(len(SPARK) - 1, v * len(SPARK) // 101)] for v in values)
 
 
-def header(scenario: Scenario, lang: str) -> str:
-    catalog = load_catalog()
+def header(scenario: Scenario, lang: str, catalog: Catalog) -> str:
     persona = catalog.personas[scenario.customer.persona.value].label
     channel = catalog.channels[scenario.channel.value].label
     stars = "●" * scenario.difficulty + "○" * (5 - scenario.difficulty)
@@ -64,8 +63,7 @@ def turn_feedback(turn: Turn, lang: str = "en") -> str:
     return text
 
 
-def debrief_text(scenario: Scenario, report: Debrief, lang: str = "en") -> str:
-    catalog = load_catalog()
+def debrief_text(scenario: Scenario, report: Debrief, catalog: Catalog, lang: str = "en") -> str:
     ending = catalog.endings[report.outcome].label
     verdict = "PASSED" if report.passed else "NOT PASSED"
     lines = [
