@@ -8,7 +8,7 @@ and scores.
 
 from __future__ import annotations
 
-from collections import Counter
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +35,7 @@ from game.scenario.model import Policy, Scenario
 
 Ints = NDArray[np.int64]
 Bools = NDArray[np.bool_]
+Floats = NDArray[np.float64]
 
 __all__ = ["BLOWUP", "ENDING", "RUNNING", "TURN_LIMIT", "Compiled", "compile_scenario"]
 
@@ -287,6 +288,79 @@ def _ranges(
     return result
 
 
+BATCH_ROWS = 8_192  # conversations played together: big enough to amortise numpy's per-call
+# cost, small enough that a turn's (rows × techniques × fields) tables stay a few MiB
+_SEED_BLOCK = 1_024  # runs that share one random stream (see `random_draws`)
+
+
+def random_draws(seed: int, first: int, rows: int) -> Floats:
+    """Uniform draws for runs `first … first + rows - 1`, one per run and turn.
+
+    Run r's draws come from the stream of its block of `_SEED_BLOCK` runs (seeded by the
+    seed and the block number), so they are the same whatever batch the run is played in.
+    """
+    out = np.empty((rows, MAX_TURNS), dtype=np.float64)
+    block = first // _SEED_BLOCK
+    while block * _SEED_BLOCK < first + rows:
+        low = block * _SEED_BLOCK
+        stream = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(block,)))
+        draws = stream.random((_SEED_BLOCK, MAX_TURNS))
+        begin, end = max(low, first), min(low + _SEED_BLOCK, first + rows)
+        out[begin - first : end - first] = draws[begin - low : end - low]
+        block += 1
+    return out
+
+
+@dataclass(slots=True)
+class _Tally:
+    """Running sums over finished runs: what `simulate` reports, in constant memory."""
+
+    passed: int = 0
+    score: int = 0
+    final_anger: int = 0
+    turns: int = 0
+    histogram: Ints = dataclasses.field(default_factory=lambda: np.zeros(10, dtype=np.int64))
+    endings: Ints = dataclasses.field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    first_seen: Ints = dataclasses.field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+
+
+def _play_random(
+    c: Compiled, catalog: Catalog, seed: int, first: int, rows: int, pass_score: int, tally: _Tally
+) -> None:
+    """Play runs `first … first + rows - 1` at random, dropping each run from the batch as
+    it ends (so no turn copies finished rows back and forth) and adding it to `tally`."""
+    draws = random_draws(seed, first, rows)
+    run = np.arange(first, first + rows, dtype=np.int64)  # global run number of each row
+    batch = Batch(c, catalog, rows, trace=False)
+    endings = len(c.node_ids) + 2  # authored endings, then blow-up and turn limit
+    for step in range(MAX_TURNS + 1):
+        ended = batch.cause != RUNNING
+        if ended.any():
+            done = np.flatnonzero(ended)
+            out = batch.take(done)
+            rating, final, score = finish(c, catalog, out)
+            passed = (score >= pass_score) & (rating != 2) & ~broken_promises(out)
+            tally.passed += int(passed.sum())
+            tally.score += int(score.sum())
+            tally.final_anger += int(final.sum())
+            tally.turns += int(out.turns.sum())
+            tally.histogram += np.bincount(np.minimum(score // 10, 9), minlength=10)
+            code = np.where(
+                out.node >= 0, out.node, np.where(out.cause == BLOWUP, endings - 2, endings - 1)
+            )
+            tally.endings += np.bincount(code, minlength=endings)
+            np.minimum.at(tally.first_seen, code, run[done])
+            if done.size == batch.node.size:
+                return
+            live = np.flatnonzero(~ended)
+            batch = batch.take(live)
+            run = run[live]
+        node = batch.node
+        local = (draws[run - first, step] * c.choice_count[node]).astype(np.int64)
+        advance(c, catalog, batch, c.choice_offset[node] + local)
+    raise AssertionError("every run ends by the turn limit")
+
+
 def simulate(
     scenario: Scenario,
     *,
@@ -294,24 +368,40 @@ def simulate(
     runs: int = 10_000,
     seed: int = 1,
     pass_score: int = DEFAULT_PASS_SCORE,
+    batch_rows: int = BATCH_ROWS,
+    catalog: Catalog | None = None,
 ) -> MonteCarlo:
-    """Random play: every choice equally likely at every node."""
-    rng = np.random.default_rng(seed)
-    compiled = compile_scenario(scenario, policy)
+    """Random play: every choice equally likely at every node.
 
-    def pick(step: int, rows: Ints, nodes: Ints, counts: Ints) -> Ints:
-        return (rng.random(nodes.size) * counts).astype(np.int64)
-
-    result = run_batch(compiled, pick, runs)
-    passed = (result.score >= pass_score) & (result.rating != 2) & ~result.broken_promise
-    endings = Counter(result.ending_name(i) for i in range(runs))
-    histogram = np.bincount(np.minimum(result.score // 10, 9), minlength=10)
+    Runs are played `batch_rows` at a time, so memory stays bounded however many there are,
+    and each run draws from its own seeded stream: the same seed gives the same result
+    whatever the batch size.
+    """
+    if runs < 1 or batch_rows < 1:
+        raise ValueError(f"runs and batch_rows must be at least 1 (got {runs}, {batch_rows})")
+    catalog = catalog or load_catalog()
+    compiled = compile_scenario(scenario, policy, catalog)
+    endings = len(compiled.node_ids) + 2
+    tally = _Tally(
+        endings=np.zeros(endings, dtype=np.int64),
+        first_seen=np.full(endings, runs, dtype=np.int64),
+    )
+    for first in range(0, runs, batch_rows):
+        _play_random(
+            compiled, catalog, seed, first, min(batch_rows, runs - first), pass_score, tally
+        )
+    names = (*compiled.node_ids, BLOWUP_LINE, TURN_LIMIT_LINE)
+    # most common first; ties in the order the runs first reached them (as Counter does)
+    seen = sorted(
+        np.flatnonzero(tally.endings).tolist(),
+        key=lambda e: (-tally.endings[e], tally.first_seen[e]),
+    )
     return MonteCarlo(
         runs=runs,
-        pass_rate=round(float(passed.mean()), 4),
-        mean_score=round(float(result.score.mean()), 2),
-        mean_final_anger=round(float(result.final_anger.mean()), 2),
-        mean_turns=round(float(result.turns.mean()), 2),
-        endings=tuple(endings.most_common()),
-        score_histogram=tuple(int(x) for x in histogram),
+        pass_rate=round(tally.passed / runs, 4),
+        mean_score=round(tally.score / runs, 2),
+        mean_final_anger=round(tally.final_anger / runs, 2),
+        mean_turns=round(tally.turns / runs, 2),
+        endings=tuple((names[e], int(tally.endings[e])) for e in seen),
+        score_histogram=tuple(int(x) for x in tally.histogram),
     )

@@ -359,9 +359,16 @@ def quality_steps(quality: Floats) -> Ints:
 def step_masks(step_bit: Ints, chosen: Bools, quality: Floats) -> tuple[Ints, Ints]:
     """(attempted, fulfilled): the ordered steps a turn's moves belong to, and those its
     moves fulfilled (a move fulfils its step only when it followed the guides)."""
-    bits = np.where(chosen, step_bit[None, :], 0)
-    landed = np.where(chosen & (np.where(chosen, quality, 0.0) > 0), step_bit[None, :], 0)
-    return np.bitwise_or.reduce(bits, axis=1), np.bitwise_or.reduce(landed, axis=1)
+    # Per step bit over its few technique columns: twice as fast as or-reducing every column
+    # (a hot spot of Monte Carlo), and the same masks.
+    landed = chosen & (np.where(chosen, quality, 0.0) > 0)
+    attempted = np.zeros(chosen.shape[0], dtype=np.int64)
+    fulfilled = np.zeros(chosen.shape[0], dtype=np.int64)
+    for bit in np.unique(step_bit[step_bit != 0]).tolist():
+        columns = np.flatnonzero(step_bit == bit)
+        attempted |= np.where(chosen[:, columns].any(axis=1), bit, 0)
+        fulfilled |= np.where(landed[:, columns].any(axis=1), bit, 0)
+    return attempted, fulfilled
 
 
 def jumped_over(done: Ints, attempted: Ints, fulfilled: Ints) -> Ints:

@@ -18,6 +18,7 @@ from game.scenario.model import Policy
 
 STUCK_AFTER_FAILS = 3  # failed attempts at one level, with no pass, that mark a trainee stuck
 PAGE_MAX = 500  # the most rows one overview page may ask for
+NOTE_MAX = 10_000  # characters in one coaching note: the store refuses more; the desk stops there
 
 
 class AttemptStatus(StrEnum):

@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 
 from game.records import passphrase
 from game.records.api import AccessRefused, Trainee
@@ -83,6 +83,14 @@ class Enrolled:
 
 def is_postgresql(store: SqlStore) -> bool:
     return store.engine.dialect.name == "postgresql"
+
+
+def session_login(store: SqlStore) -> str | None:
+    """The PostgreSQL login this store is connected as (None on SQLite)."""
+    if not is_postgresql(store):
+        return None
+    with store.engine.connect() as conn:
+        return str(conn.execute(text("SELECT current_user")).scalar_one())
 
 
 def groups_for(store: SqlStore) -> Groups:

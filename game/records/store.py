@@ -12,13 +12,14 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import socket
 import sqlite3
 import threading
 import time
 import uuid
 import weakref
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
@@ -52,6 +53,7 @@ from sqlalchemy.sql.expression import Executable
 from game.engine.session import Effect, Event, Turn, turn_from_json, turn_to_json
 from game.paths import data_dir
 from game.records.api import (
+    NOTE_MAX,
     PAGE_MAX,
     STUCK_AFTER_FAILS,
     AccessRefused,
@@ -96,6 +98,7 @@ __all__ = [
     "NAME_MAX",
     "NOTE_MAX",
     "DbTimeouts",
+    "NulInText",
     "SchemaVersionError",
     "SqlStore",
     "open_store",
@@ -104,8 +107,44 @@ __all__ = [
 DEFAULT_DB_NAME = "hold-the-line.db"
 BUSY_TIMEOUT_MS = 10_000  # how long a SQLite writer waits for another writer before failing
 STALE_AFTER = timedelta(hours=12)  # an in-progress attempt untouched this long is abandoned
-NOTE_MAX = 10_000  # characters in one coaching note (a long page of text)
 TIMERS = frozenset({"normal", "relaxed", "off"})
+
+
+class NulInText(ValueError):
+    """A value to be stored as text holds a NUL character (\\x00).
+
+    PostgreSQL text cannot hold NUL at all, and SQLite would keep what PostgreSQL refuses; so
+    the records refuse it on both, before the statement reaches the database, and the
+    transaction it belongs to stores nothing. Scenario text with control characters is refused
+    by the loader, so NUL can only come from a caller's own data. Values the store keeps as
+    JSON (what a turn said, its effects, feedback) are not affected: JSON writes NUL as the
+    escape `\\u0000`, so they keep it exactly.
+    """
+
+
+def _refuse_nul_in_text(
+    _conn: Connection,
+    _cursor: Any,
+    _statement: str,
+    parameters: Any,
+    context: Any,
+    executemany: bool,
+) -> None:
+    """The one rule for NUL in stored text, run before every statement on both databases."""
+    rows = parameters if executemany else [parameters]
+    names = getattr(getattr(context, "compiled", None), "positiontup", None) or []
+    for row in rows:
+        pairs = row.items() if isinstance(row, Mapping) else enumerate(row or ())
+        for key, value in pairs:
+            if isinstance(value, str) and "\x00" in value:
+                name = names[key] if isinstance(key, int) and key < len(names) else key
+                field = str(name).removeprefix("b_")
+                raise NulInText(
+                    f"the {field!r} text contains a NUL character (\\x00), which the records"
+                    " cannot store; nothing was saved. Remove the character and try again."
+                )
+
+
 # The keys of the engine's turn_to_json that have their own column; the rest go to `extra`.
 TURN_COLUMNS = frozenset(
     {"number", "node", "choice", "say", "techniques", "tags", "anger_before", "anger_after",
@@ -284,6 +323,50 @@ def open_store(url: str | None = None, *, timeouts: DbTimeouts | None = None) ->
     return SqlStore(url, engine)
 
 
+# How PostgreSQL (libpq) words a refused login: wrong or missing password, unknown login.
+_LOGIN_REFUSED = re.compile(
+    r"password authentication failed|no password supplied|authentication failed"
+    r'|role "[^"]*" does not exist',
+    re.IGNORECASE,
+)
+_LOGIN_REFUSED_STATES = frozenset({"28P01", "28000"})  # invalid_password, invalid authorization
+
+
+def is_postgresql_url(url: str | None) -> bool:
+    """Does this database URL name PostgreSQL (where each person may have their own login)?"""
+    if not url:
+        return False
+    try:
+        return make_url(url).get_backend_name() in ("postgresql", "postgres")
+    except ArgumentError:
+        return False
+
+
+def login_refused(error: BaseException) -> bool:
+    """Did PostgreSQL refuse the connection because the login or its password is wrong or
+    missing (rather than being unreachable or broken)?"""
+    original = getattr(error, "orig", None)
+    source = original if isinstance(original, BaseException) else error
+    if getattr(source, "sqlstate", None) in _LOGIN_REFUSED_STATES:
+        return True
+    return bool(_LOGIN_REFUSED.search(str(source)))
+
+
+def url_login(url: str | None) -> str:
+    """The login a PostgreSQL URL names, or "" (none, or not a URL)."""
+    try:
+        return (make_url(url).username or "") if url else ""
+    except ArgumentError:
+        return ""
+
+
+def url_with_login(url: str, login: str, password: str) -> str:
+    """`url` signed in as `login` with `password`: kept in memory to connect, never shown
+    (every message about it goes through `redact_url`)."""
+    parsed = make_url(url).set(username=login or None, password=password or None)
+    return parsed.render_as_string(hide_password=False)
+
+
 def _create_private_file(path: str) -> None:
     """Create an empty database file 0600 before SQLite does (it would use the umask, 0644).
 
@@ -339,6 +422,7 @@ def _create_engine(url: str, timeouts: DbTimeouts | None = None) -> Engine:
             connect_args=_pg_connect_args(parsed, timeouts),
         )
         _guard_with_deadlines(engine, _Watchdog(timeouts.statement + DEADLINE_GRACE))
+        event.listen(engine, "before_cursor_execute", _refuse_nul_in_text)
         return engine
     if backend != "sqlite":
         raise ValueError(
@@ -352,6 +436,7 @@ def _create_engine(url: str, timeouts: DbTimeouts | None = None) -> Engine:
     make_private_dir(Path(os.path.dirname(os.path.abspath(parsed.database))))
     _create_private_file(os.path.abspath(parsed.database))
     engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    event.listen(engine, "before_cursor_execute", _refuse_nul_in_text)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -440,7 +525,7 @@ def _clean_name(name: str, what: str) -> str:
 
 
 def _clean_note(text: str) -> str:
-    """A note as stored: trimmed, not empty, no NUL, at most NOTE_MAX characters.
+    """A note as stored: trimmed, not empty, at most NOTE_MAX characters.
 
     Checked before anything is written, so a pasted megabyte is refused in words instead of
     freezing the desk that would have to lay it out.
@@ -453,9 +538,7 @@ def _clean_note(text: str) -> str:
             f"the note is {len(body):,} characters long; a note can have at most"
             f" {NOTE_MAX:,}. Shorten it, or split it over several notes."
         )
-    if "\x00" in body:
-        raise ValueError("the note contains a NUL character")
-    return body
+    return body  # a NUL in it is refused with every other stored text (NulInText)
 
 
 def _pid_alive(pid: int) -> bool:

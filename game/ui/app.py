@@ -8,6 +8,7 @@ the error scene: no traceback ever reaches the player.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import sys
 import threading
@@ -32,7 +33,7 @@ from game.ui.theme import Theme, load_themes
 from game.ui.typography import Typography
 
 if TYPE_CHECKING:
-    from game.records.api import Trainee
+    from game.records.api import Store, Trainee
 
 T = TypeVar("T")
 SIZE = (1280, 720)
@@ -366,6 +367,14 @@ class App:
             self._finish_loading()
         assert self._world is not None
         return self._world
+
+    def use_store(self, store: Store) -> None:
+        """Records opened anew (a trainee signed in with their own database login): every
+        scene from now on reads and writes through `store`; the one it replaces is closed."""
+        world = self.world()
+        self._world = dataclasses.replace(world, store=store, store_error=None, login_needed=False)
+        if world.store is not None and world.store is not store:
+            world.store.close()
 
     # ---- settings and services ----------------------------------------------------------------
 

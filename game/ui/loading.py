@@ -27,6 +27,9 @@ class World:
     store: Store | None
     store_error: str | None
     waves: Mapping[str, Wave]
+    # PostgreSQL refused the login the URL gave (none, or a wrong password): the sign-in
+    # asks for one (game.ui.scenes.sign_in.LoginScene) instead of showing an error
+    login_needed: bool = False
 
 
 def load_world(campaign_path: Path, db: str | None, sample_rate: int | None) -> World:
@@ -47,6 +50,7 @@ def load_world(campaign_path: Path, db: str | None, sample_rate: int | None) -> 
 
     store: Store | None = None
     store_error: str | None = None
+    login_needed = False
     try:
         from game.records.store import open_store
 
@@ -54,12 +58,14 @@ def load_world(campaign_path: Path, db: str | None, sample_rate: int | None) -> 
         store.abandon_stale()
     except Exception as error:  # any driver or migration failure is shown, not raised
         from game.records.redact import public_message
+        from game.records.store import is_postgresql_url, login_refused
 
         store, store_error = None, public_message(error)
+        login_needed = is_postgresql_url(db) and login_refused(error)
 
     waves: Mapping[str, Wave] = {}
     if sample_rate:
         from game.ui.synth import synthesise
 
         waves = synthesise(sample_rate)
-    return World(campaign, problems, catalog, store, store_error, waves)
+    return World(campaign, problems, catalog, store, store_error, waves, login_needed)

@@ -1,22 +1,28 @@
-"""Whatever a turn holds comes back exactly: any text, any language, any float."""
+"""Whatever a turn holds comes back exactly: any text, any language, any float.
+
+The one exception is the store's rule for NUL (`NulInText`): text kept in a column of its own
+(a node id, a broken principle's id) cannot hold NUL on PostgreSQL, so both databases refuse
+such a turn whole, before anything of it is written; text kept as JSON keeps NUL exactly.
+"""
 
 from __future__ import annotations
 
 import math
 from datetime import UTC, datetime
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from game.engine.session import Effect, Event, Turn
-from game.records.api import AttemptStart
-from game.records.store import SqlStore
+from game.records.api import AttemptStart, broken_principles
+from game.records.store import NulInText, SqlStore
 from game.scenario.model import Policy, Text
 
 anything = st.text(max_size=40)  # JSON-stored: lone surrogates and NULs included
 plain = st.text(
-    st.characters(codec="utf-8", exclude_characters="\x00"), min_size=1, max_size=30
-)  # stored in its own column: what both databases accept as text
+    st.characters(codec="utf-8"), min_size=1, max_size=30
+)  # stored in its own column: NUL included, and refused by the store's rule
 finite = st.floats(allow_nan=False, allow_infinity=False)
 texts = st.builds(
     Text,
@@ -73,8 +79,18 @@ def test_turns_round_trip_exactly(store: SqlStore, played: list[Turn], times: li
             trainee.id, "prop", "f" * 64, None, 70, 0, Policy(), "off", "en", datetime.now(UTC)
         )
     )
+    kept: list[Turn] = []
     for turn, took in zip(played, times, strict=False):
-        store.record_turn(attempt_id, turn, Event(turn.choice, turn.silence), took)
+        event = Event(turn.choice, turn.silence)
+        if any("\x00" in text for text in (turn.node, *broken_principles(turn.effects))):
+            with pytest.raises(NulInText, match="NUL character"):
+                store.record_turn(attempt_id, turn, event, took)
+            refused = store.attempt_detail(attempt_id)
+            assert refused is not None and refused.turns == tuple(kept)  # nothing of it
+            break
+        store.record_turn(attempt_id, turn, event, took)
+        kept.append(turn)
+    played = kept
     detail = store.attempt_detail(attempt_id)
     assert detail is not None
     assert detail.turns == tuple(played)
@@ -95,3 +111,27 @@ def test_turns_round_trip_exactly(store: SqlStore, played: list[Turn], times: li
     assert finished is not None
     assert finished.closing_effects == closing
     assert dict(finished.competencies) == {"listening": None}
+
+
+def test_nul_is_refused_in_a_column_and_kept_in_json(store: SqlStore) -> None:
+    """Both databases: NUL in a node id is refused in words and stores nothing of the turn;
+    NUL in what was said (JSON) comes back exactly; a note with NUL is refused the same way."""
+    trainee = store.add_trainee("Nul")
+    attempt_id = store.start_attempt(
+        AttemptStart(
+            trainee.id, "prop", "f" * 64, None, 70, 0, Policy(), "off", "en", datetime.now(UTC)
+        )
+    )
+    said = Text("before\x00after", (("fi", "\x00"),))
+    kept = Turn(1, "start", 1, said, (), frozenset(), 50, 40, 0.0, (), 0.5, None)
+    store.record_turn(attempt_id, kept, Event(1, 0.0), 1.0)
+    bad = Turn(2, "no\x00de", 1, said, (), frozenset(), 40, 30, 0.0, (), 0.5, None)
+    with pytest.raises(NulInText, match=r"'node' text contains a NUL character"):
+        store.record_turn(attempt_id, bad, Event(1, 0.0), 1.0)
+    with pytest.raises(NulInText, match="nothing was saved"):
+        store.add_note(attempt_id, "Sam", "see\x00me")
+    detail = store.attempt_detail(attempt_id)
+    assert detail is not None
+    assert detail.turns == (kept,)
+    assert detail.turns[0].say == said
+    assert detail.notes == ()

@@ -15,7 +15,7 @@ import pytest
 from game.engine.scoring import Debrief, debrief
 from game.engine.session import TimerMode, replay
 from game.records import passphrase
-from game.records.api import STUCK_AFTER_FAILS, AttemptStart, Store
+from game.records.api import NOTE_MAX, STUCK_AFTER_FAILS, AttemptStart, Store
 from game.scenario.campaign import Level
 from game.ui.autopilot import Autopilot
 from game.ui.scenes import supervisor_gate
@@ -282,7 +282,7 @@ def test_a_supervisor_coaches_a_trainee_who_then_sees_the_note(make_app: MakeApp
         pilot.key(pygame.K_RETURN)  # Enter in the note starts a new line
     pilot.key(pygame.K_BACKSPACE)
     assert shown.field.text == text
-    assert shown.field.counter == f"{len(text)} / 1000"
+    assert shown.field.counter == f"{len(text)} / {NOTE_MAX}"
     pilot.key(pygame.K_TAB)
     assert shown.menu.focused == "save"
     pilot.key(pygame.K_RETURN, frames=2)
@@ -300,6 +300,31 @@ def test_a_supervisor_coaches_a_trainee_who_then_sees_the_note(make_app: MakeApp
     pilot.until(lambda: title.menu.focused == "continue", "continue", 12, pygame.K_UP)
     pilot.key(pygame.K_RETURN, frames=2)
     pilot.scene(LevelsScene)
+
+
+def test_the_note_box_holds_what_the_store_allows_and_no_more(make_app: MakeApp) -> None:
+    """One limit: a pasted page longer than the store's NOTE_MAX stops at it, and a note of
+    exactly that length is saved whole (the box used to stop at a tenth of it)."""
+    pilot = make_app()
+    store = pilot.app.world().store
+    assert store is not None
+    play_level(pilot, "Vic", good_choices(LEVEL))
+    set_passphrase(pilot)
+    pilot.key(pygame.K_RETURN, frames=2)
+    pilot.key(pygame.K_RETURN, frames=2)
+    shown = pilot.scene(AttemptScene)
+    page = "Keep the caller's name in every reply. " * 10
+    chunks = NOTE_MAX // len(page) + 2
+    for _ in range(chunks):  # pasted chunks, past the limit
+        pilot.type_text(page)
+    typed = (page * chunks)[:NOTE_MAX]
+    assert shown.field.text == typed
+    assert shown.field.counter == f"{NOTE_MAX} / {NOTE_MAX}"
+    pilot.key(pygame.K_TAB)
+    pilot.key(pygame.K_RETURN, frames=2)
+    assert shown.saved.startswith("Saved"), shown.saved
+    (note,) = store.notes_for_trainee(store.attempts()[0].trainee_id)
+    assert note.text == typed.strip()  # the store keeps it whole (trimmed, as every note)
 
 
 def test_leaving_a_note_unsaved_warns_once(make_app: MakeApp) -> None:

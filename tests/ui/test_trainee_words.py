@@ -64,7 +64,7 @@ def test_the_debrief_names_principles_and_agrees_with_the_verdict(make_app: Make
     pilot = make_app()
     pilot.create_trainee("Wren Words")
     seen = spy_text(pilot.app)
-    shown = play_plan(pilot, "two-weeks-no-parcel-late-recovery.yaml")
+    shown = play_plan(pilot, "cant-decide-hold.yaml")  # a good ending, not passed
     pilot.frames(2)
     report = shown.report
     assert not report.passed and report.rating.value == "good"

@@ -8,7 +8,14 @@ PIN makes the next try wait longer; the count is kept on the trainee's row, so l
 coming back, or another window, does not reset it. Profiles without a PIN go straight in.
 
 On a PostgreSQL room the real sign-in is the trainee's own database login (the server shows
-a login nothing of anyone else's); a PIN there is an extra lock on a shared computer.
+a login nothing of anyone else's); a PIN there is an extra lock on a shared computer. When the
+game's URL gives no usable password (nothing in ~/.pgpass or PGPASSWORD, or a wrong one), or
+a profile picked on a shared connection has a login of its own, `LoginScene` asks for the login
+name and password and connects as that login — on a worker thread, as the first connect does
+behind the title, so the window keeps drawing. A refused login is said in words; wrong tries
+wait longer each time (the PIN's schedule: on the trainee's row when there is a connection to
+keep it, otherwise in this process). The password is kept only in the field and the URL handed
+to the driver: it is never drawn (dots), logged or put in a message.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import pygame
@@ -26,10 +34,10 @@ from game.ui.draw import icon_lock, panel
 from game.ui.intents import Act, Intent
 from game.ui.scene import Scene
 from game.ui.scenes.supervisor import SecretField
-from game.ui.widgets import Button, Menu, text_input
+from game.ui.widgets import Button, Menu, TextField, text_input
 
 if TYPE_CHECKING:
-    from game.records.api import Trainee
+    from game.records.api import Store, Trainee
     from game.ui.app import App
 
 FIELD = "pin"
@@ -42,16 +50,45 @@ def needs_pin(app: App, trainee: Trainee) -> bool:
     return store is not None and passphrase.has_pin(store, trainee.id)
 
 
+def own_login(app: App, trainee: Trainee) -> str | None:
+    """The trainee's own database login when the game is connected as someone else (a shared
+    PostgreSQL connection): they must sign in as it. None on SQLite or when already them."""
+    from game.records import room
+    from game.records.store import SqlStore
+
+    store = app.world().store
+    if not isinstance(store, SqlStore) or not room.is_postgresql(store):
+        return None
+    login = store.trainee_login(trainee.id)
+    if not login or login == room.session_login(store):
+        return None
+    return login
+
+
 def shows_private(app: App, trainee: Trainee) -> bool:
     """May this trainee's own things (unread notes) be shown before anyone signs in?"""
     signed = app.trainee
-    return (signed is not None and signed.id == trainee.id) or not needs_pin(app, trainee)
+    if signed is not None and signed.id == trainee.id:
+        return True
+    return not needs_pin(app, trainee) and own_login(app, trainee) is None
 
 
 def sign_in_first(app: App, trainee: Trainee, then: Callable[[Trainee], None]) -> bool:
-    """Push the sign-in for a trainee with a PIN and return True (`then(trainee)` runs once
-    they are in); False when there is nothing to ask and the caller carries on."""
-    if _cleared.pop(id(app), None) == trainee.id or not needs_pin(app, trainee):
+    """Push the sign-in for a trainee with a PIN, or with a database login of their own that
+    the game is not connected as, and return True (`then(trainee)` runs once they are in);
+    False when there is nothing to ask and the caller carries on."""
+    if _cleared.pop(id(app), None) == trainee.id:
+        return False
+    login = own_login(app, trainee)
+    if login is not None:
+
+        def signed_in() -> None:
+            _cleared[id(app)] = trainee.id  # the password was asked: no PIN on top
+            then(trainee)
+
+        app.push(LoginScene(app, signed_in, login=login, trainee=trainee))
+        return True
+    if not needs_pin(app, trainee):
         return False
     app.push(SignInScene(app, trainee, then))
     return True
@@ -241,6 +278,322 @@ class SignInScene(Scene):
         fonts.draw_block(surface, self._help, "body", theme.text_dim, x, self._help_y, inner)
         fonts.draw_block(surface, "PIN", "caption", theme.text_faint, x, self._label_y, inner)
         self.field.draw(surface, fonts, theme, self.menu.focused == FIELD, app.clock)
+        status = self._status()
+        if status:
+            tone = theme.bad if self.error else theme.text_dim
+            fonts.draw_block(surface, status, "small_bold", tone, x, self._status_y, inner)
+        self.menu.draw(surface, fonts, theme)
+        surface.blit(self._hints, (chrome.MARGIN, chrome.footer_y(app, self._hints)))
+
+
+# ---- PostgreSQL: signing in with the trainee's own database login ----------------------------
+
+LOGIN_FIELD = "login"
+PASSWORD_FIELD = "password"
+PASSWORD_MAX = 200
+REFUSED = (
+    "That login name or password is not right. Type them exactly as your trainer gave them"
+    " (capital letters count)."
+)
+# Wrong passwords per (database URL without a login, login) when there is no connection to
+# keep the count on the trainee's row: (failures, wall-clock time of the last one).
+_login_failures: dict[tuple[str, str], tuple[int, float]] = {}
+
+
+def open_as(url: str) -> Store:
+    """Open the records as the login in `url` (the worker thread's job; tests may wrap it)."""
+    from game.records.store import open_store
+
+    store = open_store(url)
+    try:
+        store.abandon_stale()
+    except Exception:
+        store.close()
+        raise
+    return store
+
+
+class LoginScene(Scene):
+    """Login name and password for a PostgreSQL room; connects as that login, off the window's
+    thread, and hands the new connection to the app (`App.use_store`) before `then()`."""
+
+    name = "sign-in-login"
+
+    def __init__(
+        self,
+        app: App,
+        then: Callable[[], None],
+        *,
+        login: str = "",
+        trainee: Trainee | None = None,
+    ) -> None:
+        super().__init__(app)
+        from game.records.store import url_login, url_with_login
+
+        self.then = then
+        self.trainee = trainee
+        self.base_url = app.config.db or ""
+        self._room_key = url_with_login(self.base_url, "", "")  # the room, whoever signs in
+        self.login = TextField("Login name", 63)
+        self.login.text = login or url_login(self.base_url)
+        self.password = SecretField("Password", PASSWORD_MAX)
+        self.menu = Menu()
+        self.error = ""
+        self.checking = False
+        self._result: tuple[Store | None, str] | None = None
+        self._worker: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._gone = False  # left (Back is refused while connecting; quitting is not)
+        self.wait = self._wait_left(self.login.text)
+
+    # ---- the wait after wrong passwords (the PIN's schedule) -----------------------------------
+
+    def _shared_store(self) -> Store | None:
+        """A connection that may keep the count on the trainee's row, if there is one."""
+        store = self.app.world().store
+        return store if self.trainee is not None and store is not None else None
+
+    def _wait_left(self, login: str) -> float:
+        store = self._shared_store()
+        if store is not None and self.trainee is not None:
+            return passphrase.pin_wait_left(store, self.trainee.id, wall_clock)
+        count, at = _login_failures.get((self._room_key, login), (0, 0.0))
+        if count == 0:
+            return 0.0
+        return max(0.0, passphrase.wait_after(count) - (wall_clock() - at))
+
+    def _count_failure(self, login: str) -> None:
+        store = self._shared_store()
+        if store is not None and self.trainee is not None:
+            try:
+                store.count_pin_failure(self.trainee.id, datetime.fromtimestamp(wall_clock(), UTC))
+                self.wait = passphrase.pin_wait_left(store, self.trainee.id, wall_clock)
+                return
+            except Exception as error:  # counted here instead; the wait still applies
+                from game.ui.errors import log_exception
+
+                log_exception(error, "counting a refused sign-in")
+        key = (self._room_key, login)
+        count = _login_failures.get(key, (0, 0.0))[0] + 1
+        _login_failures[key] = (count, wall_clock())
+        self.wait = passphrase.wait_after(count)
+
+    def _clear_failures(self, login: str) -> None:
+        _login_failures.pop((self._room_key, login), None)
+        shared = self._shared_store()
+        if shared is not None and self.trainee is not None:
+            try:  # on the connection that counted them, before it is replaced
+                shared.clear_pin_failures(self.trainee.id)
+            except Exception as error:  # the count stays; signing in does not depend on it
+                from game.ui.errors import log_exception
+
+                log_exception(error, "clearing refused sign-ins")
+
+    # ---- life cycle ---------------------------------------------------------------------------
+
+    def enter(self) -> None:
+        self.layout()
+        self.menu.focus(PASSWORD_FIELD if self.login.text else LOGIN_FIELD)
+        text_input(True)
+
+    def exit(self) -> None:
+        # Never wait for a connection in flight (quitting always works): a connection that
+        # arrives after the scene is gone is closed by its worker.
+        self.password.text = ""
+        with self._lock:
+            self._gone = True
+            late = self._result if self.checking else None
+            self._result = None
+        if late is not None and late[0] is not None:
+            late[0].close()
+
+    # ---- layout -------------------------------------------------------------------------------
+
+    def layout(self) -> None:
+        app, fonts, theme = self.app, self.app.fonts, self.app.theme
+        card_w = 640
+        x = (1280 - card_w) // 2
+        inner = card_w - 64
+        who = self.trainee.name if self.trainee is not None else "Training records"
+        self._header = chrome.header(app, "Sign in", who, inner - 60)
+        self._help = (
+            "Type the login name and password your trainer gave you. Your scores, history and"
+            " your supervisor's notes open after it."
+        )
+        self._hints = chrome.hints(
+            app, [("Tab", "Next"), ("Enter", "Sign in"), ("Esc", "Back")],
+            1280 - 2 * chrome.MARGIN,
+        )  # fmt: skip
+        y = chrome.TOP + 8
+        self._header_y = y
+        y += max(self._header.get_height(), 48) + 14
+        self._help_y = y
+        y += fonts.block_height(self._help, "body", inner) + 18
+        self._labels: list[tuple[str, int]] = []
+        for label, field in (("Login name", self.login), ("Password", self.password)):
+            self._labels.append((label, y))
+            y += fonts.line_height("caption") + 6
+            field.rect = pygame.Rect(x + 32, y, inner, field.height(fonts))
+            y = field.rect.bottom + 12
+        self._status_y = y
+        y += fonts.block_height(self._status() or " ", "small_bold", inner) + 12
+        go = Button("go", "Sign in", "primary")
+        y = go.place(fonts, x + 32, y, inner) + 10
+        back = Button("back", "Back", "ghost")
+        y = back.place(fonts, x + 32, y, inner) + 28
+        self.card = pygame.Rect(x, chrome.TOP - 12, card_w, y - chrome.TOP + 12)
+        self._x, self._inner = x + 32, inner
+        keep = self.menu.focused is not None
+        order = [LOGIN_FIELD, PASSWORD_FIELD, "go", "back"]
+        self.menu.set_buttons([go, back], keep=keep, order=order)
+        self.menu.render(fonts, theme)
+
+    def _status(self) -> str:
+        if self.checking:
+            return "Connecting…"
+        if self.wait > 0:
+            return f"{self.error} Try again in {int(self.wait + 0.999)} s.".strip()
+        return self.error
+
+    # ---- input --------------------------------------------------------------------------------
+
+    def _field(self) -> TextField | None:
+        return {LOGIN_FIELD: self.login, PASSWORD_FIELD: self.password}.get(self.menu.focused or "")
+
+    def handle(self, intent: Intent) -> None:
+        if intent.act is Act.BACK:
+            self.leave()
+            return
+        if intent.act is Act.CLICK:
+            for key, box in ((LOGIN_FIELD, self.login), (PASSWORD_FIELD, self.password)):
+                if box.rect.collidepoint(intent.pos):
+                    self.menu.focus(key)
+                    return
+        field = self._field()
+        if field is not None:
+            if field.handle(intent):
+                return
+            if intent.act in (Act.SKIP, Act.PICK):
+                return  # a space or digit typed into the field arrives as text too
+            if intent.act is Act.CONFIRM:
+                if field is self.login:
+                    self.menu.focus(PASSWORD_FIELD)
+                else:
+                    self.submit()
+                return
+        pressed = self.navigate(self.menu, intent)
+        if pressed == "go":
+            self.submit()
+        elif pressed == "back":
+            self.leave()
+
+    def leave(self) -> None:
+        if self.checking:
+            return
+        self.app.play("back")
+        self.app.pop()
+
+    def submit(self) -> None:
+        if self.checking or self.wait > 0:
+            self.app.play("back")
+            return
+        login = self.login.text.strip()
+        if not login:
+            self._refuse("Type your login name first.", LOGIN_FIELD)
+            return
+        if not self.password.text:
+            self._refuse("Type your password first.", PASSWORD_FIELD)
+            return
+        self.wait = self._wait_left(login)
+        if self.wait > 0:
+            self._refuse("Wait a moment before the next try.", PASSWORD_FIELD)
+            return
+        from game.records.store import url_with_login
+
+        url = url_with_login(self.base_url, login, self.password.text)
+        self.checking = True
+        self._result = None
+        self._login = login
+
+        def work() -> None:
+            from game.records.redact import public_message
+            from game.records.store import login_refused
+
+            result: tuple[Store | None, str]
+            try:
+                result = (open_as(url), "")
+            except Exception as error:  # said on the card, never raised into the loop
+                if login_refused(error):
+                    result = (None, REFUSED)
+                else:
+                    why = public_message(error)
+                    result = (None, f"The training records could not be opened: {why}")
+            with self._lock:
+                if not self._gone:
+                    self._result = result
+                    return
+            if result[0] is not None:
+                result[0].close()
+
+        self._worker = threading.Thread(target=work, name="sign-in-login", daemon=True)
+        self._worker.start()
+        self.layout()
+
+    def _refuse(self, why: str, focus: str) -> None:
+        self.error = why
+        self.password.text = ""
+        self.app.play("back")
+        self.layout()
+        self.menu.focus(focus)
+
+    def _finish(self, store: Store | None, problem: str) -> None:
+        self.checking = False
+        self._worker = None
+        login = self._login
+        if store is None:
+            if problem == REFUSED:
+                self._count_failure(login)
+            self._refuse(problem, PASSWORD_FIELD)
+            return
+        self.password.text = ""
+        self._clear_failures(login)
+        self.app.use_store(store)
+        self.app.play("select")
+        self.app.pop()
+        self.then()
+
+    def wait_for_check(self, timeout: float = 60.0) -> None:
+        """Block until the connection in flight (if any) has an answer (tests)."""
+        worker = self._worker
+        if worker is not None:
+            worker.join(timeout)
+
+    # ---- per frame ----------------------------------------------------------------------------
+
+    def update(self, dt: float) -> None:
+        if self.checking and self._result is not None:
+            store, problem = self._result
+            self._finish(store, problem)
+        if self.wait > 0:
+            before = int(self.wait + 0.999)
+            self.wait = max(0.0, self.wait - dt)
+            if int(self.wait + 0.999) != before:
+                self.layout()
+
+    def draw(self, surface: pygame.Surface) -> None:
+        app, fonts, theme = self.app, self.app.fonts, self.app.theme
+        surface.blit(app.backdrop, (0, 0))
+        panel(surface, self.card, theme)
+        x, inner = self._x, self._inner
+        lock = pygame.Rect(x + inner - 44, self._header_y + 6, 44, 44)
+        pygame.draw.rect(surface, theme.accent_soft, lock, border_radius=12)
+        icon_lock(surface, lock.inflate(-16, -14), theme.accent)
+        surface.blit(self._header, (x, self._header_y))
+        fonts.draw_block(surface, self._help, "body", theme.text_dim, x, self._help_y, inner)
+        for label, y in self._labels:
+            fonts.draw_block(surface, label, "caption", theme.text_faint, x, y, inner)
+        self.login.draw(surface, fonts, theme, self.menu.focused == LOGIN_FIELD, app.clock)
+        self.password.draw(surface, fonts, theme, self.menu.focused == PASSWORD_FIELD, app.clock)
         status = self._status()
         if status:
             tone = theme.bad if self.error else theme.text_dim

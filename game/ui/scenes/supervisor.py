@@ -13,7 +13,7 @@ from datetime import datetime
 import pygame
 
 from game.engine.catalog import Catalog
-from game.records.api import AttemptDetail, Store
+from game.records.api import NOTE_MAX, AttemptDetail, Store
 from game.records.replayed import RecordedCall, replay_recorded
 from game.scenario.campaign import Campaign
 from game.scenario.model import Scenario
@@ -24,7 +24,6 @@ from game.ui.typography import Typography
 from game.ui.widgets import PAD_X, PAD_Y, TextField
 
 DEFAULT_AUTHOR = "Supervisor"
-NOTE_MAX = 1000  # characters in one coaching note
 
 
 @dataclass

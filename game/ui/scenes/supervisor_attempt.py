@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 import pygame
 
 from game.engine.scoring import Debrief
-from game.records.api import AttemptDetail, Note
+from game.records.api import NOTE_MAX, AttemptDetail, Note
 from game.ui import chrome
 from game.ui.intents import Act, Intent
 from game.ui.scenes.debrief import DebriefScene
-from game.ui.scenes.supervisor import NOTE_MAX, Desk, NoteField, conversation, lines_of, when
+from game.ui.scenes.supervisor import Desk, NoteField, conversation, lines_of, when
 from game.ui.transcript import PAD_X as BUBBLE_PAD_X
 from game.ui.transcript import PAD_Y as BUBBLE_PAD_Y
 from game.ui.widgets import Button, text_input

@@ -21,6 +21,8 @@ from game.ui.scene import Scene
 from game.ui.widgets import Button, Menu, ScrollView
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from game.records.api import Note, Trainee
     from game.ui.app import App
 
@@ -276,13 +278,13 @@ class TitleScene(Scene):
 
             app.push(LevelsScene(app))
         elif key == "switch":
-            if not self._records_ok():
+            if not self._records_ok(lambda: self.activate("switch")):
                 return
             from game.ui.scenes.profile import ProfileScene
 
             app.push(ProfileScene(app))
         elif key == "desk" and self._desk is not None:
-            if self._records_ok():
+            if self._records_ok(lambda: self.activate("desk")):
                 app.push(self._desk(app))
         elif key == "settings":
             from game.ui.scenes.settings import SettingsScene
@@ -297,13 +299,24 @@ class TitleScene(Scene):
             self._resolve()
             self.layout()
 
-    def _records_ok(self) -> bool:
-        """The records must be open to play; if not, say why on the error scene."""
+    def _records_ok(self, retry: Callable[[], None] | None = None) -> bool:
+        """The records must be open to play; if not, say why on the error scene (or, when
+        the room's database wants a login, ask for it and then `retry`)."""
         if not self.app.ready:
             return False  # still loading (a slow database?): the panel says so; never wait
         world = self.app.world()
         if world.store is not None and world.campaign is not None:
             return True
+        if world.login_needed and retry is not None:  # a PostgreSQL room: sign in first
+            from game.ui.scenes.sign_in import LoginScene
+
+            def signed_in() -> None:
+                self._resolve()
+                self.layout()
+                retry()
+
+            self.app.push(LoginScene(self.app, signed_in))
+            return False
         from game.ui.scenes.error import ErrorScene
 
         if world.store is None:
