@@ -62,7 +62,7 @@ screenshots: $(STAMP)
 docs: $(STAMP)
 	$(BIN)/hold-the-line schema > scenarios/schema.json
 	$(BIN)/hold-the-line schema --campaign > scenarios/campaign.schema.json
-	$(BIN)/python -c "from game.analysis.catalog_doc import techniques_markdown as t; open('docs/techniques.md', 'w').write(t())"
+	$(BIN)/python -c "from game.analysis.catalog_doc import techniques_markdown as t; from game.engine.catalog import load_catalog as c; open('docs/techniques.md', 'w').write(t(c()))"
 	$(BIN)/hold-the-line curriculum --out docs/curriculum.md
 
 # Every benchmark runs and prints its numbers; the exit status says whether all met their targets.

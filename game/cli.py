@@ -295,6 +295,7 @@ def _validate(paths: list[Path]) -> int:
 def _text(args: argparse.Namespace) -> int:
     import secrets
 
+    from game.engine.catalog import load_catalog
     from game.engine.session import TimerMode
     from game.scenario.campaign import find_campaign_for, play_settings_for
     from game.scenario.loader import load_scenario
@@ -349,6 +350,7 @@ def _text(args: argparse.Namespace) -> int:
         lang=args.lang,
         timer=timer,
         seed=seed,
+        catalog=load_catalog(),  # a composition root: the catalog is loaded here, passed in
     )
     recording: Recording | None = None
     if args.trainee is not None:

@@ -65,10 +65,11 @@ def test_make_play_installs_only_what_playing_needs() -> None:
 
 def test_graph_dot_labels_break_lines_for_graphviz() -> None:
     from game.analysis.graph import dot
+    from game.engine.catalog import load_catalog
     from game.scenario.loader import load_scenario
 
     scenario = load_scenario(PROJECT_ROOT / "scenarios" / "late-delivery.yaml")
-    text = dot(scenario)
+    text = dot(scenario, load_catalog())
     labels = re.findall(r'\[label="((?:[^"\\]|\\.)*)"', text)
     node_labels = [lbl for lbl in labels if lbl.startswith(scenario.nodes[0].id)]
     assert node_labels and all("\\n" in lbl for lbl in node_labels)

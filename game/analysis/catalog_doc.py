@@ -6,7 +6,7 @@ current (`hold-the-line curriculum` regenerates the curriculum the same way).
 
 from __future__ import annotations
 
-from game.engine.catalog import load_catalog
+from game.engine.catalog import Catalog
 from game.engine.mood import RULES
 from game.engine.session import PACE_POINTS_MAX, PACE_POINTS_PER_ANGER
 from game.engine.step import (
@@ -56,9 +56,8 @@ CASE_WHEN: dict[str, str] = {
 }
 
 
-def thresholds_markdown() -> list[str]:
+def thresholds_markdown(catalog: Catalog) -> list[str]:
     """Every number an author needs to predict a verdict or a score, in one place."""
-    catalog = load_catalog()
     p = catalog.params
     lines = [
         "## Thresholds",
@@ -127,8 +126,7 @@ def thresholds_markdown() -> list[str]:
     return lines
 
 
-def techniques_markdown() -> str:
-    catalog = load_catalog()
+def techniques_markdown(catalog: Catalog) -> str:
     lines = [
         "# Technique catalog",
         "",
@@ -166,7 +164,7 @@ def techniques_markdown() -> str:
         lines.append(
             f"- **{persona.id}** (floor {persona.floor:g}): {', '.join(special) or '—'}. {persona.handling}"
         )
-    lines += ["", *thresholds_markdown()]
+    lines += ["", *thresholds_markdown(catalog)]
     lines += ["", "## Moment tags", ""]
     lines += [f"- `{tag}`: {text}" for tag, text in catalog.tags.items()]
     lines += ["", "## Guide principles", ""]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from game.analysis.paths import explore
-from game.engine.catalog import load_catalog
+from game.engine.catalog import Catalog, load_catalog
 from game.scenario.campaign import Campaign
 from game.scenario.model import Policy, Scenario
 from game.scenario.validate import load_campaign_for_command
@@ -23,17 +23,15 @@ class Coverage:
     levels: tuple[tuple[int, str, str], ...]  # (number, scenario id, title)
     taught: tuple[tuple[str, frozenset[str]], ...]  # scenario id -> principle ids
     by_game: tuple[str, ...]
+    principles: tuple[str, ...]  # every principle of the catalog, in its order
 
     def levels_for(self, principle: str) -> tuple[str, ...]:
         return tuple(sid for sid, principles in self.taught if principle in principles)
 
     @property
     def uncovered(self) -> tuple[str, ...]:
-        catalog = load_catalog()
         return tuple(
-            pid
-            for pid in catalog.principles
-            if pid not in self.by_game and not self.levels_for(pid)
+            pid for pid in self.principles if pid not in self.by_game and not self.levels_for(pid)
         )
 
 
@@ -42,8 +40,7 @@ def principles_taught(scenario: Scenario, policy: Policy | None = None) -> froze
     return explore(scenario, policy=policy).principles_cited
 
 
-def coverage(campaign: Campaign) -> Coverage:
-    catalog = load_catalog()
+def coverage(campaign: Campaign, catalog: Catalog) -> Coverage:
     levels = []
     taught = []
     for level in campaign.levels:
@@ -52,12 +49,12 @@ def coverage(campaign: Campaign) -> Coverage:
         levels.append((level.number, level.scenario.id, level.scenario.title.en))
         taught.append((level.scenario.id, principles_taught(level.scenario, campaign.policy)))
     by_game = tuple(p.id for p in catalog.principles.values() if p.taught_by_game)
-    return Coverage(tuple(levels), tuple(taught), by_game)
+    return Coverage(tuple(levels), tuple(taught), by_game, tuple(catalog.principles))
 
 
-def curriculum_markdown(campaign: Campaign) -> str:
-    catalog = load_catalog()
-    cov = coverage(campaign)
+def curriculum_markdown(campaign: Campaign, catalog: Catalog) -> str:
+    cov = coverage(campaign, catalog)
+    order = list(catalog.principles)
     taught = dict(cov.taught)
     lines = [
         "# Curriculum",
@@ -79,7 +76,7 @@ def curriculum_markdown(campaign: Campaign) -> str:
         s = level.scenario
         persona = catalog.personas[s.customer.persona.value].label
         channel = catalog.channels[s.channel.value].label
-        principles = ", ".join(sorted(taught[s.id], key=_principle_order))
+        principles = ", ".join(sorted(taught[s.id], key=order.index))
         lines.append(f"| {level.number} | {s.title.en} | {persona} | {channel} | {principles} |")
     level_ids = [sid for _, sid, _ in cov.levels]
     lines += ["", "## Levels × principles", ""]
@@ -103,21 +100,18 @@ def curriculum_markdown(campaign: Campaign) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _principle_order(pid: str) -> int:
-    return list(load_catalog().principles).index(pid)
-
-
 def curriculum_command(campaign_path: Path, out: Path | None) -> int:
     campaign = load_campaign_for_command(campaign_path)
     if campaign is None:
         return 2
-    text = curriculum_markdown(campaign)
+    catalog = load_catalog()  # a composition root: the catalog is loaded here, passed in
+    text = curriculum_markdown(campaign, catalog)
     if out is None:
         sys.stdout.write(text)
     else:
         out.write_text(text, encoding="utf-8")
         print(f"wrote {out}", file=sys.stderr)
-    uncovered = coverage(campaign).uncovered
+    uncovered = coverage(campaign, catalog).uncovered
     if uncovered:
         print(f"not covered by any level: {', '.join(uncovered)}", file=sys.stderr)
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from game.engine.catalog import load_catalog
+from game.engine.catalog import Catalog, load_catalog
 from game.scenario.model import Branch, Choice, Node, Scenario
 from game.scenario.validate import load_for_command
 
@@ -41,14 +41,14 @@ def _edge_label(choice: Choice, branch: Branch) -> str:
     return f"{label} [{condition}]" if condition else label
 
 
-def _ending_rating(node: Node) -> str:
+def _ending_rating(node: Node, catalog: Catalog) -> str:
     assert node.ending is not None
     if node.ending.rating is not None:
         return node.ending.rating.value
-    return load_catalog().endings[node.ending.kind.value].rating
+    return catalog.endings[node.ending.kind.value].rating
 
 
-def mermaid(scenario: Scenario) -> str:
+def mermaid(scenario: Scenario, catalog: Catalog) -> str:
     def esc(text: str) -> str:
         return text.replace('"', "#quot;")
 
@@ -58,7 +58,7 @@ def mermaid(scenario: Scenario) -> str:
         if node.is_end:
             assert node.ending is not None
             lines.append(f'    {node.id}(["{node.id} · {node.ending.kind.value}<br/>{text}"])')
-            colour = _RATING_COLOUR[_ending_rating(node)]
+            colour = _RATING_COLOUR[_ending_rating(node, catalog)]
             lines.append(f"    style {node.id} stroke:{colour},stroke-width:3px")
         else:
             lines.append(f'    {node.id}["{node.id}<br/>{text}"]')
@@ -71,7 +71,7 @@ def mermaid(scenario: Scenario) -> str:
     return "\n".join(lines) + "\n"
 
 
-def dot(scenario: Scenario) -> str:
+def dot(scenario: Scenario, catalog: Catalog) -> str:
     def esc(text: str) -> str:
         return text.replace("\\", "\\\\").replace('"', '\\"')
 
@@ -83,7 +83,7 @@ def dot(scenario: Scenario) -> str:
     for node in scenario.nodes:
         label = esc(node.id) + "\\n" + esc(_short(node.customer.en))  # a DOT line break
         if node.is_end:
-            colour = _RATING_COLOUR[_ending_rating(node)]
+            colour = _RATING_COLOUR[_ending_rating(node, catalog)]
             lines.append(
                 f'  {node.id} [label="{label}", shape=oval, color="{colour}", penwidth=3];'
             )
@@ -103,5 +103,6 @@ def graph_command(path: Path, fmt: str) -> int:
     scenario = load_for_command(path)
     if scenario is None:
         return 2
-    sys.stdout.write(mermaid(scenario) if fmt == "mermaid" else dot(scenario))
+    catalog = load_catalog()  # a composition root: the catalog is loaded here, passed in
+    sys.stdout.write(mermaid(scenario, catalog) if fmt == "mermaid" else dot(scenario, catalog))
     return 0

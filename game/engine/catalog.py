@@ -190,7 +190,17 @@ def _case(name: str, raw: dict[str, Any]) -> Case:
 
 @functools.cache
 def load_catalog() -> Catalog:
-    """The one catalog of this installation; cached because it never changes at run time."""
+    """The one catalog of this installation; cached because it never changes at run time.
+
+    The catalog is passed in, not fetched: call this only at a composition root (a CLI
+    command in game/cli.py or the command function it calls, the window's `load_world`,
+    and test fixtures) and hand the value down as a `catalog: Catalog` parameter. Reached
+    that way today: the records' read model and report, the terminal player (`CallSetup`),
+    the desk and history scenes (`World.catalog`), the curriculum, the catalog doc and the
+    graph. Still fetching it here, to be moved the same way (issue 11, item 6): the engine's
+    session and scoring entry points, step.py, analysis/paths, lint and montecarlo, and the
+    scenario schema.
+    """
     guides = _read("guides.yaml")
     data = _read("techniques.yaml")
 

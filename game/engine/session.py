@@ -456,6 +456,52 @@ def choose(
     return _enter_builtin(played, TURN_LIMIT_LINE, "turn_limit", ()), turn
 
 
+@dataclass(frozen=True, slots=True)
+class Spoken:
+    """One line of a conversation as it was on screen: who said it, and the words."""
+
+    speaker: str  # "customer" or "agent"
+    text: str
+
+
+def replay_conversation(
+    scenario: Scenario,
+    events: Iterable[Event],
+    *,
+    policy: Policy | None = None,
+    seed: int = 0,
+    timer: TimerMode = TimerMode.NORMAL,
+    lang: str = "en",
+) -> tuple[SessionState, tuple[Spoken, ...]]:
+    """Play an attempt again from its recorded events, and collect every line spoken.
+
+    The one replay loop: `replay` and every host that shows a recorded call (the history,
+    the desk, the report) come through here, so they all see the same conversation."""
+    lines: list[Spoken] = []
+
+    def speak(state: SessionState) -> SessionState:
+        while state.phase is Phase.SPEAKING:
+            moment = current(scenario, state, lang)
+            if isinstance(moment, CustomerLine):
+                lines.append(Spoken("customer", moment.text))
+            state = proceed(scenario, state)
+        return state
+
+    state = start(scenario, policy=policy, seed=seed, timer=timer)
+    for event in events:
+        state = speak(state)
+        if state.phase is Phase.ENDED:
+            raise SessionError("the recorded attempt goes on after the conversation ended")
+        state = tick(scenario, state, event.silence)
+        if event.choice is None:
+            if state.phase is Phase.CHOOSING:
+                raise SessionError("a recorded timeout did not time out on replay")
+            continue
+        state, turn = choose(scenario, state, event.choice)
+        lines.append(Spoken("agent", turn.say.get(lang)))
+    return speak(state), tuple(lines)
+
+
 def replay(
     scenario: Scenario,
     events: Iterable[Event],
@@ -465,20 +511,7 @@ def replay(
     timer: TimerMode = TimerMode.NORMAL,
 ) -> SessionState:
     """Play an attempt again from its recorded events; the result is identical."""
-    state = start(scenario, policy=policy, seed=seed, timer=timer)
-    for event in events:
-        while state.phase is Phase.SPEAKING:
-            state = proceed(scenario, state)
-        if state.phase is Phase.ENDED:
-            raise SessionError("the recorded attempt goes on after the conversation ended")
-        state = tick(scenario, state, event.silence)
-        if event.choice is None:
-            if state.phase is Phase.CHOOSING:
-                raise SessionError("a recorded timeout did not time out on replay")
-            continue
-        state, _ = choose(scenario, state, event.choice)
-    while state.phase is Phase.SPEAKING:
-        state = proceed(scenario, state)
+    state, _ = replay_conversation(scenario, events, policy=policy, seed=seed, timer=timer)
     return state
 
 

@@ -18,7 +18,6 @@ from concurrent.futures import Future
 from datetime import UTC, datetime
 from typing import Any
 
-from game.engine.catalog import load_catalog
 from game.engine.scoring import Debrief, debrief
 from game.engine.session import (
     Moment,
@@ -30,9 +29,8 @@ from game.engine.session import (
     Turn,
     choose,
     proceed,
-    replay,
 )
-from game.records.api import AttemptDetail, AttemptStart, Store
+from game.records.api import AttemptStart, Store
 from game.scenario.model import Policy, Scenario
 
 ABANDON_WAIT = 2.0  # seconds leaving a call waits for the records before giving up on them
@@ -329,28 +327,4 @@ def finish_from_debrief(
         closing_effects=report.closing_effects,
         competencies={c.id: c.score for c in report.competencies},
         timeout_silence=timeout_silence,
-    )
-
-
-def replay_attempt(detail: AttemptDetail, scenario: Scenario) -> SessionState:
-    """Play a recorded attempt again from its events; refuses a scenario or a technique
-    catalog that has changed (an old attempt is never silently re-scored by new rules)."""
-    attempt = detail.attempt
-    if attempt.catalog_hash != load_catalog().content_hash:
-        raise ValueError(
-            f"attempt {attempt.id} was scored by another technique catalog"
-            f" ({(attempt.catalog_hash or 'unrecorded')[:12]}); it is shown as recorded"
-        )
-    if scenario.id != attempt.scenario_id or scenario.content_hash != attempt.content_hash:
-        raise ValueError(
-            f"attempt {attempt.id} was played on {attempt.scenario_id}"
-            f" ({attempt.content_hash[:12]}); this is {scenario.id}"
-            f" ({scenario.content_hash[:12]}): the scenario has changed since"
-        )
-    return replay(
-        scenario,
-        detail.events,
-        policy=attempt.policy,
-        seed=attempt.seed,
-        timer=TimerMode(attempt.timer),
     )

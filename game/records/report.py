@@ -25,9 +25,10 @@ from typing import TYPE_CHECKING, Any, TextIO
 from game.engine.bands import BANDS
 from game.engine.catalog import Catalog, load_catalog
 from game.engine.scoring import verdict_for
-from game.engine.session import Effect, SessionError, TimerMode, Turn, line_text, replay
+from game.engine.session import Effect, Turn, line_text
 from game.records.api import AttemptDetail, AttemptStatus, LevelBest, OverviewRow, Trainee
 from game.records.export import Library, ScenarioRef
+from game.records.replayed import replay_recorded, scored_elsewhere
 from game.scenario.model import Scenario
 
 if TYPE_CHECKING:
@@ -247,6 +248,7 @@ class AttemptView:
     closing: tuple[EffectView, ...]
     notes: tuple[NoteView, ...]
     scenario_changed: bool
+    catalog_changed: bool  # scored under another edition of the rules: shown as stored
 
 
 @dataclass(frozen=True, slots=True)
@@ -377,8 +379,9 @@ def ending_node(scenario: Scenario, turns: Sequence[Turn]) -> str | None:
     return target if node is not None and node.is_end else None
 
 
-def _ending_line(detail: AttemptDetail, ref: ScenarioRef) -> str | None:
-    """The customer's last words, from the recorded turns or else a replay of the attempt."""
+def _ending_line(detail: AttemptDetail, ref: ScenarioRef, catalog: Catalog) -> str | None:
+    """The customer's last words, from the recorded turns or else the one replay of a
+    recorded attempt (`replay_recorded`)."""
     scenario = ref.scenario
     attempt = detail.attempt
     if scenario is None or scenario.content_hash != attempt.content_hash or not detail.events:
@@ -387,19 +390,7 @@ def _ending_line(detail: AttemptDetail, ref: ScenarioRef) -> str | None:
         node = ending_node(scenario, detail.turns)
         if node is not None:
             return line_text(scenario, node, attempt.lang)
-    try:
-        state = replay(
-            scenario,
-            detail.events,
-            policy=attempt.policy,
-            seed=attempt.seed,
-            timer=TimerMode(attempt.timer),
-        )
-    except (SessionError, KeyError, ValueError):
-        return None
-    if state.outcome is None:
-        return None
-    return line_text(scenario, state.outcome.node, attempt.lang)
+    return replay_recorded(detail, scenario, catalog).ending_line(scenario)
 
 
 def attempt_view(detail: AttemptDetail, library: Library, catalog: Catalog) -> AttemptView:
@@ -456,10 +447,13 @@ def attempt_view(detail: AttemptDetail, library: Library, catalog: Catalog) -> A
         final_anger=attempt.final_anger,
         chart=None if not trace else anger_chart(trace, detail.turns),
         turns=tuple(turns),
-        ending=_ending_line(detail, ref) if attempt.status is AttemptStatus.COMPLETED else None,
+        ending=_ending_line(detail, ref, catalog)
+        if attempt.status is AttemptStatus.COMPLETED
+        else None,
         closing=tuple(_effect_view(e, catalog) for e in detail.closing_effects),
         notes=notes,
         scenario_changed=scenario is not None and not same,
+        catalog_changed=scored_elsewhere(detail, catalog),
     )
 
 
@@ -504,13 +498,13 @@ def build_report(
     items: Iterable[AttemptDetail],
     library: Library,
     *,
+    catalog: Catalog,
     generated: datetime,
     since: datetime | None = None,
     until: datetime | None = None,
     progress: Progress | None = None,
 ) -> ReportModel:
     """Everything the page shows, as values: the store's overview plus attempt details."""
-    catalog = load_catalog()
     by_trainee: dict[int, list[AttemptDetail]] = defaultdict(list)
     listed = 0
     for detail in items:
@@ -577,6 +571,7 @@ def build_room_summary(
     summaries: Iterable[AttemptSummary],
     library: Library,
     *,
+    catalog: Catalog,
     generated: datetime,
     since: datetime | None = None,
     until: datetime | None = None,
@@ -588,7 +583,6 @@ def build_room_summary(
     Each trainee keeps running competency sums and their latest few attempts as one line
     each; the transcripts are a `--trainee` report (or a narrower `--since`/`--until`) away.
     """
-    catalog = load_catalog()
     tallies: dict[int, CompetencyTally] = defaultdict(CompetencyTally)
     cohort_tally = CompetencyTally()
     recent: dict[int, deque[RecentRow]] = defaultdict(lambda: deque(maxlen=RECENT_PER_TRAINEE))
@@ -801,6 +795,7 @@ def write_report(
     store: Store,
     out: Path,
     *,
+    catalog: Catalog,
     trainee: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
@@ -832,14 +827,14 @@ def write_report(
     if trainee_id is None and total > transcript_limit:
         with closing(iter_summaries(store, since=since, until=until)) as summaries:
             model = build_room_summary(
-                rows, summaries, library, generated=generated, since=since, until=until,
-                progress=progress, transcript_limit=transcript_limit,
+                rows, summaries, library, catalog=catalog, generated=generated, since=since,
+                until=until, progress=progress, transcript_limit=transcript_limit,
             )  # fmt: skip
     else:
         with closing(details(store, trainee_id=trainee_id, since=since, until=until)) as items:
             model = build_report(
-                rows, items, library, generated=generated, since=since, until=until,
-                progress=progress,
+                rows, items, library, catalog=catalog, generated=generated, since=since,
+                until=until, progress=progress,
             )  # fmt: skip
     with output_file(out) as handle:
         size = render_to(model, handle)
@@ -867,7 +862,8 @@ def report_command(
     check_output(out)
     store = open_records(db)
     try:
-        write_report(store, out, trainee=trainee, since=window, until=end)
+        # a composition root: the running catalog is loaded here and passed in
+        write_report(store, out, catalog=load_catalog(), trainee=trainee, since=window, until=end)
     finally:
         store.close()
     return EXIT_OK

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from game.engine.catalog import Catalog
 from game.engine.scoring import Debrief, debrief
 from game.engine.session import (
     ChoicePrompt,
@@ -46,6 +47,7 @@ class CallSetup:
     lang: str
     timer: TimerMode
     seed: int
+    catalog: Catalog  # the running technique catalog, passed in by the composition root
 
 
 @dataclass(frozen=True, slots=True)

@@ -129,7 +129,7 @@ def play_scripted(
             result["attempt"] = call.attempt_id
         out.write(json_text(result, indent=2) + "\n")
         return 0
-    lines = [header(scenario, lang), ""]
+    lines = [header(scenario, lang, setup.catalog), ""]
     name = scenario.customer.name.get(lang)
     for turn in state.turns:
         lines.append(wrap(f'{name}: "{line_text(scenario, turn.node, lang)}"'))
@@ -142,7 +142,7 @@ def play_scripted(
         lines.append("")
     assert state.outcome is not None
     lines.append(wrap(f'{name}: "{line_text(scenario, state.outcome.node, lang)}"'))
-    lines.append(debrief_text(scenario, report, lang))
+    lines.append(debrief_text(scenario, report, setup.catalog, lang))
     out.write(clean("\n".join(lines)) + "\n")
     return 0
 
@@ -173,7 +173,7 @@ def play_interactive(
     scenario, lang = setup.scenario, setup.lang
     name = scenario.customer.name.get(lang)
     try:
-        terminal.say(header(scenario, lang) + "\n")
+        terminal.say(header(scenario, lang, setup.catalog) + "\n")
         while True:
             moment = call.current()
             if isinstance(moment, CustomerLine):
@@ -183,7 +183,7 @@ def play_interactive(
                 call.proceed()
                 continue
             if isinstance(moment, Finished):
-                terminal.say(debrief_text(scenario, call.report(), lang))
+                terminal.say(debrief_text(scenario, call.report(), setup.catalog, lang))
                 return 0
             terminal.say("")
             for position, option in enumerate(moment.options, start=1):

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import shutil
 import textwrap
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from typing import Any
 
 from game.engine.bands import band_for
-from game.engine.catalog import load_catalog
+from game.engine.catalog import Catalog
 from game.engine.scoring import Debrief, TurnReview
-from game.engine.session import SessionState, Turn
+from game.engine.session import PaceCost, SessionState, Turn, pace_cost
 from game.scenario.model import Scenario
 
 SPARK = "▁▂▃▄▅▆▇█"
@@ -39,8 +39,7 @@ def sparkline(values: tuple[int, ...]) -> str:
     return "".join(SPARK[min(len(SPARK) - 1, v * len(SPARK) // 101)] for v in values)
 
 
-def header(scenario: Scenario, lang: str) -> str:
-    catalog = load_catalog()
+def header(scenario: Scenario, lang: str, catalog: Catalog) -> str:
     persona = catalog.personas[scenario.customer.persona.value].label
     channel = catalog.channels[scenario.channel.value].label
     stars = "●" * scenario.difficulty + "○" * (5 - scenario.difficulty)
@@ -64,8 +63,7 @@ def turn_feedback(turn: Turn, lang: str = "en") -> str:
     return text
 
 
-def debrief_text(scenario: Scenario, report: Debrief, lang: str = "en") -> str:
-    catalog = load_catalog()
+def debrief_text(scenario: Scenario, report: Debrief, catalog: Catalog, lang: str = "en") -> str:
     ending = catalog.endings[report.outcome].label
     verdict = "PASSED" if report.passed else "NOT PASSED"
     lines = [
@@ -131,26 +129,10 @@ def debrief_text(scenario: Scenario, report: Debrief, lang: str = "en") -> str:
     return "\n".join(lines)
 
 
-@dataclass(frozen=True, slots=True)
-class Pace:
-    """What the time taken before one reply cost, as the engine reported it."""
-
-    seconds: float  # silence on the clock when the reply was chosen
-    anger: int  # what the silence added to the meter
-
-
-def _pace_of(turn: Turn) -> Pace:
-    """The one place the terminal player learns what pace cost on a turn.
-
-    TODO(issue 11): return the engine's `pace_cost(turn)` once the judge's rework lands
-    (it has these fields and more: the reading allowance, the points lost); until then it
-    is read from the turn's silence and the dead-air effects the engine puts on it today,
-    so no rule about silence is written here.
-    """
-    return Pace(
-        seconds=turn.silence,
-        anger=sum(e.anger for e in turn.effects if e.source == "silence"),
-    )
+def _pace_of(turn: Turn) -> PaceCost:
+    """The one place the terminal player learns what pace cost on a turn: the engine's
+    `pace_cost`, so no rule about silence is written here."""
+    return pace_cost(turn)
 
 
 def pace_json(turn: Turn) -> dict[str, Any]:
@@ -225,6 +207,7 @@ def result_json(
         "pace": {
             "seconds": round(sum(p.seconds for p in paces), 2),
             "anger": sum(p.anger for p in paces),
+            "points": round(-report.pace_points, 2),  # lost, capped over the call
         },
         "competencies": {c.id: c.score for c in report.competencies},
         "closing_effects": [

@@ -266,7 +266,7 @@ def undo_v6(conn: Connection) -> None:
 def test_attempts_record_the_catalog_that_scored_them(store_url: str) -> None:
     """v7: an attempt keeps its catalog's hash; one recorded before is never re-scored."""
     from game.engine.catalog import load_catalog
-    from game.records.recorder import replay_attempt
+    from game.records.replayed import replay_recorded, scored_elsewhere
     from game.scenario.loader import load_scenario
 
     written = _write_v1_database(store_url)
@@ -274,8 +274,12 @@ def test_attempts_record_the_catalog_that_scored_them(store_url: str) -> None:
     with open_store(store_url) as store:
         old = store.attempt_detail(written["ids"][0])
         assert old is not None and old.attempt.catalog_hash is None
-        with pytest.raises(ValueError, match="another technique catalog"):
-            replay_attempt(old, scenario)
+        shown = replay_recorded(old, scenario, load_catalog())
+        assert scored_elsewhere(old, load_catalog())
+        # a first-release row keeps no outcome: there is nothing to debrief, and nothing is
+        # re-scored; its stored score stays what every view shows
+        assert shown.report is None and shown.note is None
+        assert old.attempt.score == 30
         start = AttemptStart(
             old.attempt.trainee_id, scenario.id, scenario.content_hash, 1, 70, 0, Policy(),
             "off", "en", T0, catalog_hash=load_catalog().content_hash,

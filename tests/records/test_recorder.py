@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from game.engine.catalog import load_catalog
 from game.engine.session import (
     ChoicePrompt,
     CustomerLine,
@@ -15,7 +16,8 @@ from game.engine.session import (
     TimerMode,
 )
 from game.records.api import AttemptStatus
-from game.records.recorder import Recorder, RecorderClosed, replay_attempt
+from game.records.recorder import Recorder, RecorderClosed
+from game.records.replayed import replay_recorded
 from game.records.store import SqlStore
 from game.scenario.model import AbusivePolicy, Policy, SupervisorPolicy
 from tests.records.play import StepClock, bad_choices, good_choices, play, scenario
@@ -89,7 +91,8 @@ def test_a_dead_air_timeout_is_recorded_and_replays(store: SqlStore) -> None:
     assert detail.events[-1].choice is None
     assert detail.events[-1].silence == recorder.state.events[-1].silence
     assert detail.attempt.outcome == "customer_left"
-    replayed = replay_attempt(detail, sc)
+    replayed = replay_recorded(detail, sc, load_catalog()).state
+    assert replayed is not None
     assert replayed.outcome == recorder.state.outcome
     assert replayed.anger_trace() == detail.anger_trace
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from game.engine.catalog import load_catalog
 from game.records.report import write_report
 from game.records.store import SqlStore
 from tests.conftest import ROOT
@@ -76,7 +77,7 @@ def test_hostile_names_and_notes_stay_text(
             notes=[note],
         )
     out = tmp_path / "hostile.html"
-    write_report(store, out, stream=io.StringIO())
+    write_report(store, out, catalog=load_catalog(), stream=io.StringIO())
     browser.open(out)
 
     assert browser.evaluate("document.title") == TITLE
@@ -112,7 +113,13 @@ def test_screenshot_of_the_report(
     browser: Browser, demo: Demo, store: SqlStore, tmp_path: Path
 ) -> None:
     out = tmp_path / "report.html"
-    write_report(store, out, stream=io.StringIO(), now=datetime(2026, 11, 5, 8, 30, tzinfo=UTC))
+    write_report(
+        store,
+        out,
+        catalog=load_catalog(),
+        stream=io.StringIO(),
+        now=datetime(2026, 11, 5, 8, 30, tzinfo=UTC),
+    )
     browser.open(out, width=1280, height=900)
     assert browser.evaluate("document.title") == TITLE
     assert browser.dialogs == []
@@ -143,7 +150,7 @@ def test_screenshot_of_the_report(
 def test_printing_opens_every_attempt(browser: Browser, demo: Demo, store: SqlStore,
                                       tmp_path: Path) -> None:  # fmt: skip
     out = tmp_path / "report.html"
-    write_report(store, out, stream=io.StringIO())
+    write_report(store, out, catalog=load_catalog(), stream=io.StringIO())
     browser.open(out)
     total = browser.evaluate("document.querySelectorAll('details.attempt').length")
     assert total == len(demo.attempts) + 1

@@ -203,7 +203,7 @@ def test_hostile_names_and_notes_are_escaped_everywhere(store: SqlStore, tmp_pat
             notes=[f"Note: {note}"],
         )
     out = tmp_path / "report.html"
-    write_report(store, out, stream=io.StringIO())
+    write_report(store, out, catalog=load_catalog(), stream=io.StringIO())
     html = out.read_text(encoding="utf-8")
     page = parse(html)
     # no element or handler came from a name or a note
@@ -270,7 +270,7 @@ def test_report_usage_errors(
 
 def test_empty_database_gives_a_friendly_page(store: SqlStore, tmp_path: Path) -> None:
     out = tmp_path / "empty.html"
-    model = write_report(store, out, stream=io.StringIO())
+    model = write_report(store, out, catalog=load_catalog(), stream=io.StringIO())
     assert model.trainees == ()
     assert "No trainees yet" in out.read_text(encoding="utf-8")
 

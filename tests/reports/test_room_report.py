@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from game.cli import main
+from game.engine.catalog import load_catalog
 from game.records.readonly import open_readonly
 from game.records.report import write_report
 from tests.reports.seed import T0, Demo
@@ -24,7 +25,9 @@ def test_a_room_past_the_limit_gets_a_summary_without_transcripts(
     out = tmp_path / "room.html"
     store = open_readonly(db_url)
     try:
-        model = write_report(store, out, transcript_limit=5, stream=io.StringIO(), now=NOW)
+        model = write_report(
+            store, out, catalog=load_catalog(), transcript_limit=5, stream=io.StringIO(), now=NOW
+        )
     finally:
         store.close()
     html = out.read_text(encoding="utf-8")
@@ -55,7 +58,13 @@ def test_one_trainee_keeps_every_transcript_whatever_the_limit(
     store = open_readonly(db_url)
     try:
         model = write_report(
-            store, out, trainee=demo.stuck, transcript_limit=1, stream=io.StringIO(), now=NOW
+            store,
+            out,
+            catalog=load_catalog(),
+            trainee=demo.stuck,
+            transcript_limit=1,
+            stream=io.StringIO(),
+            now=NOW,
         )
     finally:
         store.close()

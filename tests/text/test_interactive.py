@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from game.engine.catalog import load_catalog
 from game.engine.session import TimerMode
 from game.scenario.loader import load_scenario
 from game.text.call import CallSetup
@@ -103,7 +104,7 @@ class FastClock:
 
 
 def setup(timer: TimerMode = TimerMode.NORMAL) -> CallSetup:
-    return CallSetup(load_scenario(LATE), None, 1, 70, "en", timer, seed=3)
+    return CallSetup(load_scenario(LATE), None, 1, 70, "en", timer, seed=3, catalog=load_catalog())
 
 
 def test_the_customer_asks_if_you_are_still_there_while_you_are_choosing(

@@ -12,6 +12,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from game.engine.catalog import load_catalog
 from game.engine.session import TimerMode
 from game.scenario.loader import load_scenario
 from game.text.call import CallSetup
@@ -206,7 +207,9 @@ LINES = st.one_of(
 def test_any_input_gives_valid_events_and_never_a_crash(lines: list[str], seed: int) -> None:
     """Played in-process on random input: every output line is one JSON event, every bad
     line gets an error and the same choice again, and the call ends or is abandoned."""
-    setup = CallSetup(load_scenario(LATE), None, 1, 70, "en", TimerMode.NORMAL, seed)
+    setup = CallSetup(
+        load_scenario(LATE), None, 1, 70, "en", TimerMode.NORMAL, seed, load_catalog()
+    )
     out = io.StringIO()
     code = play_jsonl(setup, io.StringIO("".join(line + "\n" for line in lines)), out)
     events = [json.loads(line) for line in out.getvalue().splitlines()]

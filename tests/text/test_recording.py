@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from game.engine.catalog import load_catalog
 from game.engine.session import turn_to_json
 from game.records.api import AttemptStatus
-from game.records.recorder import replay_attempt
+from game.records.replayed import replay_recorded
 from game.records.store import SqlStore, open_store
 from game.scenario.loader import load_scenario
 from tests.text.door import LATE, WAIT, Door, cli
@@ -54,7 +55,8 @@ def test_a_scripted_call_is_recorded_for_the_desk(db_url: str, records: SqlStore
     assert detail.response_times == (4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 3.0)
     # And the attempt replays to exactly what was played, as every recorded attempt must.
     scenario = load_scenario(LATE)
-    replayed = replay_attempt(detail, scenario)
+    replayed = replay_recorded(detail, scenario, load_catalog()).state
+    assert replayed is not None
     assert [turn_to_json(t) for t in replayed.turns] == [turn_to_json(t) for t in detail.turns]
     # The exports see it like any attempt from the window.
     export = cli("export", "--format", "csv", "--db", db_url)

@@ -53,9 +53,14 @@ def test_the_result_says_what_pace_cost_on_every_turn() -> None:
         assert pace["anger"] == sum(e["anger"] for e in silence)
     assert all(p["anger"] == 0 for p in paces[0::2])
     assert all(p["anger"] > 0 for p in paces[1::2])
+    # the engine's pace_cost, field for field: free up to the reading allowance, not past it
+    assert all(p["seconds"] <= p["allowance"] and p["points"] == 0 for p in paces[0::2])
+    assert all(p["seconds"] > p["allowance"] and p["points"] > 0 for p in paces[1::2])
+    assert all(0 < p["reading"] < p["allowance"] and p["lookup"] is False for p in paces)
     assert played["pace"] == {
         "seconds": round(sum(think), 2),
         "anger": sum(p["anger"] for p in paces),
+        "points": round(min(10, sum(p["points"] for p in paces)), 2),
     }
     # No time taken costs nothing, exactly as scripted play without a clock.
     instant, unclocked = result("--think", "0"), result()

@@ -77,3 +77,43 @@ def test_the_call_layout_holds_still(make_app: MakeApp) -> None:
     assert len(heights) == 1, f"the replies panel changed height: {sorted(heights)}"
     assert placeholders > 0
     assert any(t.startswith("Listen first.") for t in seen_text)
+
+
+def test_the_silence_bar_measures_the_engine_s_reading_allowance(make_app: MakeApp) -> None:
+    """The timer turns red when silence starts to cost (the engine's `reading_allowance`:
+    reading the screen plus the channel's grace), not at the grace alone."""
+    from game.engine.session import dead_air_rule, reading_allowance
+
+    level = playable()[0]
+    assert level.scenario is not None
+    pilot = make_app()
+    pilot.create_trainee("Tim Timer")
+    pilot.key(pygame.K_RETURN, frames=2)
+    call = pilot.scene(CallScene)
+    pilot.answer()
+    pilot.wait_for_choices()
+    assert call.recorder is not None
+    state = call.recorder.state
+    rule = dead_air_rule(level.scenario, state.timer)
+    assert rule is not None
+    allowance = reading_allowance(level.scenario, state.node, state.timer)
+    assert call.allowance() == allowance > rule.grace + 1
+    drawn: list[tuple[str, tuple[int, int, int]]] = []
+    render = pilot.app.fonts.render
+
+    def recording(text: str, style: str, color: tuple[int, int, int]) -> pygame.Surface:
+        drawn.append((text, color))
+        return render(text, style, color)
+
+    pilot.app.fonts.render = recording  # type: ignore[method-assign]
+    surface = pygame.Surface((400, 40))
+    colors = []
+    for silence in (rule.grace + 0.5, allowance + 0.5):
+        call._silence = silence - state.silence  # pending silence, not yet handed over
+        drawn.clear()
+        call._draw_timer(surface, 390, 20)
+        (color,) = [c for text, c in drawn if text.startswith("Silence")]
+        colors.append(color)
+    theme = pilot.app.theme
+    assert colors[0] != theme.bad, "past the grace but still reading: silence is free"
+    assert colors[1] == theme.bad

@@ -7,7 +7,7 @@ import threading
 import pygame
 import pytest
 
-import game.ui.review
+import game.records.replayed
 from game.ui.scenes.debrief import DebriefScene
 from game.ui.scenes.levels import LevelsScene
 from tests.ui.conftest import MakeApp
@@ -23,13 +23,13 @@ def test_a_past_debrief_is_rebuilt_on_a_worker(
     pilot.play(good_choices(playable()[0]))
     pilot.key(pygame.K_ESCAPE, frames=2)
     threads: list[str] = []
-    original = game.ui.review.rebuild
+    original = game.records.replayed.replay_recorded
 
     def spy(*args: object) -> object:
         threads.append(threading.current_thread().name)
         return original(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(game.ui.review, "rebuild", spy)
+    monkeypatch.setattr(game.records.replayed, "replay_recorded", spy)
     levels = pilot.scene(LevelsScene)
     levels.menu.focus("history")
     pilot.key(pygame.K_RETURN, frames=2)

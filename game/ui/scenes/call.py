@@ -25,7 +25,15 @@ from typing import TYPE_CHECKING, Any
 
 import pygame
 
-from game.engine.session import ChoicePrompt, CustomerLine, Moment, Phase, Turn, dead_air_rule
+from game.engine.session import (
+    ChoicePrompt,
+    CustomerLine,
+    Moment,
+    Phase,
+    Turn,
+    dead_air_rule,
+    reading_allowance,
+)
 from game.records.recorder import ABANDON_WAIT, Recorder, WriteQueue
 from game.ui import chrome
 from game.ui.draw import icon_channel, opaque, panel
@@ -124,6 +132,7 @@ class CallScene(Scene):
         self.channel = self.scenario.channel.value
         self.customer = self.scenario.customer.name.get(app.lang)
         self.recorder: Recorder | None = None
+        self._allowance: tuple[str, float] = ("", float("inf"))  # (node, seconds) of the prompt
         # ringing | connecting | speaking | choosing | waiting | ended
         self.phase = "ringing"
         self.moment: Moment | None = None
@@ -759,6 +768,19 @@ class CallScene(Scene):
             return 0.0
         return self._silence + self.recorder.state.silence
 
+    def allowance(self) -> float:
+        """Seconds of silence that cost nothing at the current prompt: the engine's
+        `reading_allowance` (reading the screen, plus the channel's grace), kept per node."""
+        if self.recorder is None:
+            return float("inf")
+        state = self.recorder.state
+        if self._allowance[0] != state.node:
+            self._allowance = (
+                state.node,
+                reading_allowance(self.scenario, state.node, state.timer),
+            )
+        return self._allowance[1]
+
     # ---- the canvas ----------------------------------------------------------------------------
 
     def _face_offset(self) -> tuple[int, int]:
@@ -795,7 +817,7 @@ class CallScene(Scene):
             return (self.phase, self.menu.focused, self.choice_view.top, self._replies_version)
         silence = self.silence()
         rule = self._rule
-        share = round(90 * min(1.0, silence / rule.grace)) if rule is not None else 0
+        share = round(90 * min(1.0, silence / self.allowance())) if rule is not None else 0
         return (self.phase, int(silence), share)
 
     def _repaint(self, full: bool = False) -> None:
@@ -1052,15 +1074,15 @@ class CallScene(Scene):
             image = fonts.render(why, "small", theme.text_faint)
             surface.blit(image, image.get_rect(midright=(right, mid_y)))
             return
-        silence = self.silence()
-        late = silence >= rule.grace
-        color = theme.bad if late else theme.warn if silence >= rule.grace * 0.6 else theme.text_dim
+        silence, allowance = self.silence(), self.allowance()
+        late = silence >= allowance
+        color = theme.bad if late else theme.warn if silence >= allowance * 0.6 else theme.text_dim
         text = f"Silence {int(silence) // 60}:{int(silence) % 60:02d}"
         image = fonts.render(text, "small_bold", color)
         bar = pygame.Rect(0, 0, 90, 6)
         bar.midright = (right, mid_y)
         pygame.draw.rect(surface, theme.panel_sunken, bar, border_radius=3)
-        share = min(1.0, silence / rule.grace)
+        share = min(1.0, silence / allowance)  # full when silence starts to cost
         if share > 0:
             fill = pygame.Rect(bar.x, bar.y, max(3, round(bar.width * share)), 6)
             pygame.draw.rect(surface, color, fill, border_radius=3)

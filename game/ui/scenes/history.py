@@ -198,16 +198,21 @@ class HistoryScene(Scene):
         """Read and replay the attempt off the frame (`App.later`), then show its debrief."""
         if self.app.busy:
             return
-        from game.ui.review import rebuild
+        catalog = self.app.world().catalog
 
         def prepare() -> tuple[AttemptDetail, tuple[Debrief, str | None] | None] | None:
+            from game.records import replayed
+
             detail = self.store.attempt_detail(attempt_id)
             if detail is None:
                 return None
             level = self.campaign.level(detail.attempt.scenario_id)
             if level is None or level.scenario is None:
                 return (detail, None)
-            return (detail, rebuild(detail, level.scenario))
+            call = replayed.replay_recorded(detail, level.scenario, catalog)
+            if call.report is None:
+                return None  # not finished: nothing to debrief (the list does not offer these)
+            return (detail, (call.report, call.note))
 
         self.app.later(prepare, self._show)
 

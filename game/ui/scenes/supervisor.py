@@ -13,19 +13,8 @@ from datetime import datetime
 import pygame
 
 from game.engine.catalog import Catalog
-from game.engine.session import (
-    CustomerLine,
-    Phase,
-    SessionError,
-    SessionState,
-    TimerMode,
-    choose,
-    current,
-    proceed,
-    start,
-    tick,
-)
 from game.records.api import NOTE_MAX, AttemptDetail, Store
+from game.records.replayed import RecordedCall, replay_recorded
 from game.scenario.campaign import Campaign
 from game.scenario.model import Scenario
 from game.ui.draw import focus_ring, panel
@@ -148,51 +137,14 @@ class NoteField:
 # ---- the conversation, rebuilt --------------------------------------------------------------
 
 
+def lines_of(call: RecordedCall) -> tuple[tuple[str, str], ...]:
+    """(speaker, text) for every line of a recorded call: "customer" or "agent"."""
+    return tuple((line.speaker, line.text) for line in call.lines)
+
+
 def conversation(
-    scenario: Scenario, detail: AttemptDetail, lang: str = "en"
+    scenario: Scenario, detail: AttemptDetail, catalog: Catalog
 ) -> tuple[tuple[str, str], ...]:
-    """(speaker, text) for every line of a recorded call: "customer" or "agent".
-
-    Replayed from the recorded events on the scenario (as `replay_attempt` does), so the
-    customer's lines are exactly what the trainee read. If the scenario has changed since,
-    the recorded turns still give every reply, and the customer's line before each one
-    where its node still exists.
-    """
-    attempt = detail.attempt
-    lines: list[tuple[str, str]] = []
-    try:
-        if scenario.id != attempt.scenario_id or scenario.content_hash != attempt.content_hash:
-            raise SessionError("the scenario has changed since")
-        state = start(
-            scenario, policy=attempt.policy, seed=attempt.seed, timer=TimerMode(attempt.timer)
-        )
-        for event in detail.events:
-            state = _speak(scenario, state, lang, lines)
-            if state.phase is Phase.ENDED:
-                raise SessionError("the recording goes on after the end")
-            state = tick(scenario, state, event.silence)
-            if event.choice is None:
-                continue
-            state, turn = choose(scenario, state, event.choice)
-            lines.append(("agent", turn.say.get(lang)))
-        _speak(scenario, state, lang, lines)
-        return tuple(lines)
-    except (SessionError, KeyError, ValueError):
-        lines = []
-        for turn in detail.turns:
-            if turn.node in scenario.index:
-                lines.append(("customer", scenario.node(turn.node).customer.get(lang)))
-            lines.append(("agent", turn.say.get(lang)))
-        return tuple(lines)
-
-
-def _speak(
-    scenario: Scenario, state: SessionState, lang: str, lines: list[tuple[str, str]]
-) -> SessionState:
-    """Collect the customer's lines until the trainee has to answer (or the call ends)."""
-    while state.phase is Phase.SPEAKING:
-        moment = current(scenario, state, lang)
-        if isinstance(moment, CustomerLine):
-            lines.append(("customer", moment.text))
-        state = proceed(scenario, state)
-    return state
+    """The recorded call's lines, from the one replay of a recorded attempt
+    (`game.records.replayed.replay_recorded`), in the language it was played in."""
+    return lines_of(replay_recorded(detail, scenario, catalog))

@@ -1,7 +1,7 @@
 """One attempt on the desk: the debrief the trainee saw, the whole conversation, a coaching note.
 
-The debrief is restored by replaying the attempt's recorded events (`game.ui.review.rebuild`,
-through `replay_attempt`), and drawn by the debrief scene's own cards (anger curve,
+The debrief and the conversation are restored by the one replay of a recorded attempt
+(`game.records.replayed.replay_recorded`), and drawn by the debrief scene's own cards (anger curve,
 competencies, steps, points, turn by turn); this scene adds the conversation as it was
 spoken, earlier notes on the call, and a box for a new note, saved with `Store.add_note`
 under the name the supervisor gave at the gate. The trainee sees it on the title screen.
@@ -18,7 +18,7 @@ from game.records.api import NOTE_MAX, AttemptDetail, Note
 from game.ui import chrome
 from game.ui.intents import Act, Intent
 from game.ui.scenes.debrief import DebriefScene
-from game.ui.scenes.supervisor import Desk, NoteField, conversation, when
+from game.ui.scenes.supervisor import Desk, NoteField, conversation, lines_of, when
 from game.ui.transcript import PAD_X as BUBBLE_PAD_X
 from game.ui.transcript import PAD_Y as BUBBLE_PAD_Y
 from game.ui.widgets import Button, text_input
@@ -34,26 +34,26 @@ NOTE_LINES = 3  # lines of the note box on screen
 def open_attempt(app: App, desk: Desk, attempt_id: int) -> None:
     """Push the attempt's page, or the error scene if its level cannot be loaded.
 
-    Reading the attempt and replaying it (twice: the debrief and the conversation) runs off
+    Reading the attempt and replaying it (once: the debrief and the conversation) runs off
     the frame (`App.later`); the page appears a frame or two after the key press."""
     if app.busy:
         return
 
+    catalog = desk.catalog
+
     def prepare() -> Prepared | None:
+        from game.records import replayed
+
         detail = desk.store.attempt_detail(attempt_id)
         if detail is None:
             return None
         level = desk.campaign.level(detail.attempt.scenario_id)
         if level is None or level.scenario is None:
             return (detail, None, None)
-        from game.ui.review import rebuild
-
-        try:
-            rebuilt = rebuild(detail, level.scenario)
-        except ValueError:
+        call = replayed.replay_recorded(detail, level.scenario, catalog)
+        if call.report is None:
             return None  # not finished: nothing to debrief (the list does not offer these)
-        lines = conversation(level.scenario, detail, detail.attempt.lang)
-        return (detail, rebuilt, lines)
+        return (detail, (call.report, call.note), lines_of(call))
 
     app.later(prepare, lambda ready: _show_attempt(app, desk, ready))
 
@@ -108,9 +108,7 @@ class AttemptScene(DebriefScene):
         self.desk = desk
         self.detail = detail
         self.lines = (
-            lines
-            if lines is not None
-            else conversation(level.scenario, detail, detail.attempt.lang)
+            lines if lines is not None else conversation(level.scenario, detail, desk.catalog)
         )
         self.notes: tuple[Note, ...] = detail.notes
         self.field = NoteField("Write a coaching note…", NOTE_MAX)
