@@ -16,9 +16,9 @@ from pathlib import Path
 import yaml
 
 try:
-    _Loader: type = yaml.CSafeLoader
+    _SafeLoader: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
+    _SafeLoader = yaml.SafeLoader
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,5 +33,5 @@ def vocabulary() -> Vocabulary:
     # The file beside game/engine's modules (a checkout, or an installed wheel: package data
     # is on disk either way); importlib.resources would cost more to import than the read.
     path = Path(__file__).resolve().parent.parent / "engine" / "techniques.yaml"
-    data = yaml.load(path.read_bytes(), Loader=_Loader)
+    data = yaml.load(path.read_bytes(), Loader=_SafeLoader)
     return Vocabulary(frozenset(data["techniques"]), frozenset(data["tags"]))
