@@ -33,6 +33,7 @@ from game.ui import chrome
 from game.ui.draw import icon_lock, panel
 from game.ui.intents import Act, Intent
 from game.ui.scene import Scene
+from game.ui.scenes.background_check import BackgroundCheck
 from game.ui.scenes.supervisor import SecretField
 from game.ui.widgets import Button, Menu, TextField, text_input
 
@@ -94,7 +95,7 @@ def sign_in_first(app: App, trainee: Trainee, then: Callable[[Trainee], None]) -
     return True
 
 
-class SignInScene(Scene):
+class SignInScene(BackgroundCheck["passphrase.Verdict | None"], Scene):
     name = "sign-in"
 
     def __init__(self, app: App, trainee: Trainee, then: Callable[[Trainee], None]) -> None:
@@ -164,7 +165,7 @@ class SignInScene(Scene):
         if self.checking:
             return "Checking…"
         if self.wait > 0:
-            return f"{self.error} Try again in {int(self.wait + 0.999)} s.".strip()
+            return f"{self.error} Try again in {self.seconds_left} s.".strip()
         return self.error
 
     # ---- input --------------------------------------------------------------------------------
@@ -248,23 +249,7 @@ class SignInScene(Scene):
         self.app.pop()
         self.then(self.trainee)
 
-    def wait_for_check(self, timeout: float = 60.0) -> None:
-        """Block until the check in flight (if any) has an answer (tests)."""
-        worker = self._worker
-        if worker is not None:
-            worker.join(timeout)
-
     # ---- per frame ----------------------------------------------------------------------------
-
-    def update(self, dt: float) -> None:
-        if self.checking and self._result is not None:
-            verdict, problem = self._result
-            self._finish(verdict, problem)
-        if self.wait > 0:
-            before = int(self.wait + 0.999)
-            self.wait = max(0.0, self.wait - dt)
-            if int(self.wait + 0.999) != before:
-                self.layout()
 
     def draw(self, surface: pygame.Surface) -> None:
         app, fonts, theme = self.app, self.app.fonts, self.app.theme
@@ -313,7 +298,7 @@ def open_as(url: str) -> Store:
     return store
 
 
-class LoginScene(Scene):
+class LoginScene(BackgroundCheck["Store | None"], Scene):
     """Login name and password for a PostgreSQL room; connects as that login, off the window's
     thread, and hands the new connection to the app (`App.use_store`) before `then()`."""
 
@@ -452,7 +437,7 @@ class LoginScene(Scene):
         if self.checking:
             return "Connecting…"
         if self.wait > 0:
-            return f"{self.error} Try again in {int(self.wait + 0.999)} s.".strip()
+            return f"{self.error} Try again in {self.seconds_left} s.".strip()
         return self.error
 
     # ---- input --------------------------------------------------------------------------------
@@ -562,23 +547,7 @@ class LoginScene(Scene):
         self.app.pop()
         self.then()
 
-    def wait_for_check(self, timeout: float = 60.0) -> None:
-        """Block until the connection in flight (if any) has an answer (tests)."""
-        worker = self._worker
-        if worker is not None:
-            worker.join(timeout)
-
     # ---- per frame ----------------------------------------------------------------------------
-
-    def update(self, dt: float) -> None:
-        if self.checking and self._result is not None:
-            store, problem = self._result
-            self._finish(store, problem)
-        if self.wait > 0:
-            before = int(self.wait + 0.999)
-            self.wait = max(0.0, self.wait - dt)
-            if int(self.wait + 0.999) != before:
-                self.layout()
 
     def draw(self, surface: pygame.Surface) -> None:
         app, fonts, theme = self.app, self.app.fonts, self.app.theme

@@ -23,6 +23,7 @@ from game.ui import chrome
 from game.ui.draw import icon_lock, panel
 from game.ui.intents import Act, Intent
 from game.ui.scene import Scene
+from game.ui.scenes.background_check import BackgroundCheck
 from game.ui.scenes.supervisor import DEFAULT_AUTHOR, Desk, SecretField
 from game.ui.widgets import Button, Menu, TextField, text_input
 
@@ -37,7 +38,7 @@ SET_COMMAND = "hold-the-line supervisor set-passphrase"
 wall_clock = time.time  # the shared wait is in real time (tests follow the app's clock)
 
 
-class PassphraseScene(Scene):
+class PassphraseScene(BackgroundCheck[passphrase.Verdict], Scene):
     """Modes: "check" (to open the desk), "change" (from the desk), "unset" (none set yet:
     the installer's command is named), "refused" (this database login is not a supervisor's)."""
 
@@ -184,7 +185,7 @@ class PassphraseScene(Scene):
         if self.checking:
             return "Checking…"
         if self.wait > 0:
-            return f"{self.error} Try again in {int(self.wait + 0.999)} s.".strip()
+            return f"{self.error} Try again in {self.seconds_left} s.".strip()
         return self.error or self.message
 
     # ---- input --------------------------------------------------------------------------------
@@ -323,23 +324,7 @@ class PassphraseScene(Scene):
 
         self.app.replace(OverviewScene(self.app, desk))
 
-    def wait_for_check(self, timeout: float = 60.0) -> None:
-        """Block until the passphrase check in flight (if any) has an answer (tests, tools)."""
-        worker = self._worker
-        if worker is not None:
-            worker.join(timeout)
-
     # ---- per frame ----------------------------------------------------------------------------
-
-    def update(self, dt: float) -> None:
-        if self.checking and self._result is not None:
-            verdict, problem = self._result
-            self._finish(verdict, problem)
-        if self.wait > 0:
-            before = int(self.wait + 0.999)
-            self.wait = max(0.0, self.wait - dt)
-            if int(self.wait + 0.999) != before:
-                self.layout()  # the countdown's text changed
 
     def draw(self, surface: pygame.Surface) -> None:
         app, fonts, theme = self.app, self.app.fonts, self.app.theme

@@ -1,0 +1,51 @@
+"""A secret checked off the window's thread, then a countdown before the next try.
+
+The PIN sign-in, the database login and the desk's passphrase all work this way: the check
+runs on a worker thread (a stalled database must not freeze the window), the frame loop
+picks up its answer, and a wrong answer starts a wait that counts down on the fixed step.
+The throttle's rule (how long to wait) lives in `game.records.passphrase`; this is only how
+the window shows it.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Generic, TypeVar
+
+Outcome = TypeVar("Outcome")
+
+
+class BackgroundCheck(Generic[Outcome]):
+    """Mixin for a scene: `_result` is set by the worker, `_finish` handles it on the frame."""
+
+    checking: bool
+    wait: float  # seconds left before another try
+    _result: tuple[Outcome, str] | None
+    _worker: threading.Thread | None
+
+    def _finish(self, outcome: Outcome, problem: str) -> None:
+        raise NotImplementedError
+
+    def layout(self) -> None:
+        raise NotImplementedError
+
+    @property
+    def seconds_left(self) -> int:
+        """The wait as shown: whole seconds, rounded up."""
+        return int(self.wait + 0.999)
+
+    def wait_for_check(self, timeout: float = 60.0) -> None:
+        """Block until the check in flight (if any) has an answer (tests, tools)."""
+        worker = self._worker
+        if worker is not None:
+            worker.join(timeout)
+
+    def update(self, dt: float) -> None:
+        if self.checking and self._result is not None:
+            outcome, problem = self._result
+            self._finish(outcome, problem)
+        if self.wait > 0:
+            before = self.seconds_left
+            self.wait = max(0.0, self.wait - dt)
+            if self.seconds_left != before:
+                self.layout()  # the countdown's text changed
