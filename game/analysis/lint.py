@@ -15,10 +15,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from game.analysis.paths import Exploration, explore
-from game.engine.catalog import load_catalog
+from game.engine.catalog import Catalog
 from game.scenario.campaign import find_campaign_for
 from game.scenario.loader import load_scenario
-from game.scenario.model import Choice, Policy, Scenario
+from game.scenario.model import Choice, Policy, PolicyOverride, Scenario
+from game.scenario.overrides import with_policy
 from game.scenario.problems import Position, ScenarioError
 from game.scenario.validate import CAMPAIGN_FILE, yaml_files
 
@@ -39,12 +40,13 @@ class LintWarning:
         return f"{self.path}:{self.line}:{self.col}: {self.code} {self.message}"
 
 
-def _judged(node_id: str, choice: Choice, exploration: Exploration | None) -> tuple[bool, bool]:
+def _judged(
+    node_id: str, choice: Choice, exploration: Exploration | None, catalog: Catalog
+) -> tuple[bool, bool]:
     """(right on every route, right on some route): as judged in play, else by technique kind."""
     seen = exploration.quality_of(node_id, choice.number) if exploration else None
     if seen is not None:
         return seen[0] > 0, seen[1] > 0
-    catalog = load_catalog()
     helpful = all(catalog.techniques[t].helpful for t in choice.techniques)
     return helpful, helpful
 
@@ -75,9 +77,12 @@ def _check_expect(
 
 
 def lint_scenario(
-    scenario: Scenario, source: str, exploration: Exploration | None = None
+    scenario: Scenario,
+    source: str,
+    exploration: Exploration | None = None,
+    *,
+    catalog: Catalog,
 ) -> list[LintWarning]:
-    catalog = load_catalog()
     path = scenario.path
     found: list[LintWarning] = []
 
@@ -117,7 +122,7 @@ def lint_scenario(
                 "LN003",
                 f"node '{node.id}' offers {len(node.choices)} choices (2–4 teach best)",
             )
-        judged = [_judged(node.id, c, exploration) for c in node.choices]
+        judged = [_judged(node.id, c, exploration, catalog) for c in node.choices]
         if len(node.choices) >= 2 and (all(a for a, _ in judged) or not any(s for _, s in judged)):
             which = "right" if all(a for a, _ in judged) else "wrong"
             warn(
@@ -210,7 +215,11 @@ def lint_scenario(
     return sorted(found, key=lambda w: (w.line, w.col, w.code))
 
 
-def lint_paths(paths: Iterable[Path]) -> tuple[list[LintWarning], list[str]]:
+def lint_paths(
+    paths: Iterable[Path], *, catalog: Catalog, policy: PolicyOverride | None = None
+) -> tuple[list[LintWarning], list[str]]:
+    """Lint every scenario file under `paths`, judged by `catalog`; `policy` (from
+    `--policy`) overrides the campaign's and the scenario's own."""
     files, missing = yaml_files(list(paths))
     warnings: list[LintWarning] = []
     errors = [str(p) for p in missing]
@@ -223,14 +232,19 @@ def lint_paths(paths: Iterable[Path]) -> tuple[list[LintWarning], list[str]]:
             errors.extend(str(p) for p in error.problems)
             continue
         campaign = find_campaign_for(file)
-        policy = campaign.policy if campaign else Policy()
+        base = campaign.policy if campaign else Policy()
+        if policy is not None:
+            scenario = with_policy(scenario, policy)
         source = file.read_text(encoding="utf-8")
-        warnings.extend(lint_scenario(scenario, source, explore(scenario, policy=policy)))
+        exploration = explore(scenario, policy=base, catalog=catalog)
+        warnings.extend(lint_scenario(scenario, source, exploration, catalog=catalog))
     return warnings, errors
 
 
-def lint_command(paths: list[Path], *, as_json: bool) -> int:
-    warnings, errors = lint_paths(paths)
+def lint_command(
+    paths: list[Path], *, as_json: bool, catalog: Catalog, policy: PolicyOverride | None = None
+) -> int:
+    warnings, errors = lint_paths(paths, catalog=catalog, policy=policy)
     if as_json:
         print(json.dumps({"warnings": [asdict(w) for w in warnings], "errors": errors}, indent=2))
     else:

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from game.engine.catalog import Catalog, load_catalog
+from game.engine.catalog import Catalog
 from game.engine.scoring import DEFAULT_PASS_SCORE
 from game.engine.session import BLOWUP_LINE, TURN_LIMIT_LINE
 from game.engine.step import (
@@ -86,14 +86,13 @@ def run_batch(
     compiled: Compiled,
     pick: Any,
     rows: int,
-    catalog: Catalog | None = None,
+    catalog: Catalog,
 ) -> Runs:
     """Play `rows` conversations.
 
     `pick(step, rows, nodes, counts)` gets the live rows, the node each is at and how many
     choices that node has, and returns each row's choice (0-based, authoring order).
     """
-    catalog = catalog or load_catalog()
     c = compiled
     batch = Batch(c, catalog, rows, trace=True)
     for step in range(MAX_TURNS):
@@ -153,14 +152,13 @@ def explore_tree(
     max_visits: int = 1,
     max_paths: int = 200_000,
     max_frontier: int = 500_000,
-    catalog: Catalog | None = None,
+    catalog: Catalog,
 ) -> Tree:
     """Breadth-first over every choice at every step, all live paths moving together.
 
     A path that would make a choice at a node it has already chosen at `max_visits`
     times is going round a loop: it is cut and counted in `pruned`.
     """
-    catalog = catalog or load_catalog()
     c = compiled
     frontier = Batch(c, catalog, 1, trace=False)
     visits = np.zeros((1, len(c.node_ids)), dtype=np.int16)
@@ -369,7 +367,7 @@ def simulate(
     seed: int = 1,
     pass_score: int = DEFAULT_PASS_SCORE,
     batch_rows: int = BATCH_ROWS,
-    catalog: Catalog | None = None,
+    catalog: Catalog,
 ) -> MonteCarlo:
     """Random play: every choice equally likely at every node.
 
@@ -379,8 +377,7 @@ def simulate(
     """
     if runs < 1 or batch_rows < 1:
         raise ValueError(f"runs and batch_rows must be at least 1 (got {runs}, {batch_rows})")
-    catalog = catalog or load_catalog()
-    compiled = compile_scenario(scenario, policy, catalog)
+    compiled = compile_scenario(scenario, policy, catalog=catalog)
     endings = len(compiled.node_ids) + 2
     tally = _Tally(
         endings=np.zeros(endings, dtype=np.int64),

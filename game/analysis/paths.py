@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from game.analysis.montecarlo import BLOWUP, compile_scenario, explore_tree
-from game.engine.catalog import load_catalog
+from game.engine.catalog import Catalog
 from game.engine.scoring import DEFAULT_PASS_SCORE, is_pass, verdict_for
 from game.engine.session import BLOWUP_LINE, TURN_LIMIT_LINE
 from game.scenario.model import Policy, Rating, Scenario
@@ -73,6 +73,7 @@ class Exploration:
 def explore(
     scenario: Scenario,
     *,
+    catalog: Catalog,
     policy: Policy | None = None,
     pass_score: int = DEFAULT_PASS_SCORE,
     max_paths: int = 200_000,
@@ -83,9 +84,8 @@ def explore(
     A path that would choose again at a node it already chose at `max_visits` times is
     going round a loop; it is cut and counted in `pruned`.
     """
-    catalog = load_catalog()
-    compiled = compile_scenario(scenario, policy)
-    tree = explore_tree(compiled, max_visits=max_visits, max_paths=max_paths)
+    compiled = compile_scenario(scenario, policy, catalog=catalog)
+    tree = explore_tree(compiled, max_visits=max_visits, max_paths=max_paths, catalog=catalog)
     ids = compiled.node_ids
     ending_kind = {n.id: n.ending.kind.value for n in scenario.nodes if n.ending is not None}
     paths = []

@@ -13,6 +13,7 @@ from game.scenario.campaign import load_campaign
 from game.scenario.loader import parse_scenario
 from game.scenario.model import Verdict
 from game.scenario.problems import ScenarioError
+from tests.catalog import CATALOG
 from tests.conftest import SCENARIOS
 from tests.engine.helpers import make
 
@@ -51,14 +52,20 @@ def test_every_shipped_choice_declares_its_verdict_and_the_campaign_lints_clean(
         for node in level.scenario.nodes:
             for choice in node.choices:
                 assert choice.expect is not None, (level.scenario.id, node.id, choice.number)
-    warnings, errors = lint_paths([SCENARIOS])
+    warnings, errors = lint_paths([SCENARIOS], catalog=CATALOG)
     assert not errors and not warnings, [str(w) for w in warnings]
 
 
 def test_lint_reports_a_path_where_the_verdict_differs_with_its_location() -> None:
     scenario = make(NODES, vent=1)
     source = Path(SCENARIOS / "late-delivery.yaml").read_text(encoding="utf-8")
-    found = [w for w in lint_scenario(scenario, source, explore(scenario)) if w.code == "LN014"]
+    found = [
+        w
+        for w in lint_scenario(
+            scenario, source, explore(scenario, catalog=CATALOG), catalog=CATALOG
+        )
+        if w.code == "LN014"
+    ]
     assert len(found) == 1
     warning = found[0]
     choice = scenario.node("opening").choices[1]
@@ -69,7 +76,10 @@ def test_lint_reports_a_path_where_the_verdict_differs_with_its_location() -> No
 
 def test_a_choice_without_expect_is_reported_and_a_wrong_one_does_not_load() -> None:
     scenario = make(NODES.replace("      expect: bad\n", ""))
-    codes = {w.code for w in lint_scenario(scenario, "", explore(scenario))}
+    codes = {
+        w.code
+        for w in lint_scenario(scenario, "", explore(scenario, catalog=CATALOG), catalog=CATALOG)
+    }
     assert "LN015" in codes
     text = "format: 1\nid: x\ntitle: X\nsummary: X\nchannel: phone\ndifficulty: 1\n"
     text += "customer: {name: T, persona: angry, anger: 50, vent: 0}\nstart: opening\nnodes:\n"
@@ -86,13 +96,13 @@ def test_authored_feedback_never_contradicts_the_verdict() -> None:
     scenario = make(NODES, vent=1)
     choice = scenario.node("opening").choices[1]
     assert choice.expect is Verdict.GOOD and choice.feedback is not None
-    turn = play_choices(scenario, [2, 1]).turns[0]
+    turn = play_choices(scenario, [2, 1], catalog=CATALOG).turns[0]
     assert turn.quality < 0  # a fix while they are still venting
     assert turn.feedback is None  # so the author's "what they want" is not shown
     assert "still venting" in turn.feedback_text()
     calm = make(NODES, vent=0)
     # venting over but nothing acknowledged: still premature, still no contradiction
-    assert play_choices(calm, [2, 1]).turns[0].feedback is None
+    assert play_choices(calm, [2, 1], catalog=CATALOG).turns[0].feedback is None
     asked = make(NODES.replace('"It broke again!"', '"What will you do?"\n  tags: [asks_for_fix]'))
-    shown = play_choices(asked, [2, 1]).turns[0]
+    shown = play_choices(asked, [2, 1], catalog=CATALOG).turns[0]
     assert shown.quality > 0 and shown.feedback == choice.feedback

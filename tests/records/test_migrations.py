@@ -25,6 +25,7 @@ from game.records.schema import (
 )
 from game.records.store import _create_engine, _writer, open_store
 from game.scenario.model import Policy
+from tests.catalog import CATALOG
 from tests.conftest import SCENARIOS
 from tests.records.play import bad_choices, good_choices, scenario
 
@@ -40,8 +41,8 @@ def _write_v1_database(url: str) -> dict[str, Any]:
     """A database as the first release left it, with a little of everything in it."""
     engine = _create_engine(url)
     v1 = _v1_tables().tables
-    good = play_choices(scenario(), good_choices())
-    bad = play_choices(scenario(), bad_choices())
+    good = play_choices(scenario(), good_choices(), catalog=CATALOG)
+    bad = play_choices(scenario(), bad_choices(), catalog=CATALOG)
     with _writer(engine).begin() as conn:
         assert migrate(conn, target=1) == 0
         ana = conn.execute(
