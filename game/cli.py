@@ -92,6 +92,11 @@ def build_parser() -> argparse.ArgumentParser:
     lint = sub.add_parser("lint", help="pedagogy and graph warnings for scenario authors")
     lint.add_argument("paths", nargs="+", type=Path)
     lint.add_argument("--json", action="store_true")
+    lint.add_argument(
+        "--every-path",
+        action="store_true",
+        help="also list choices judged otherwise only after an earlier declared mistake (LN016)",
+    )
     _settings_args(lint)
 
     analyze = sub.add_parser("analyze", help="every path and a Monte Carlo of random play")
@@ -304,7 +309,13 @@ def _dispatch(args: argparse.Namespace) -> int:
         from game.analysis.lint import lint_command
 
         catalog, policy = _settings(args)
-        return lint_command(args.paths, as_json=args.json, catalog=catalog, policy=policy)
+        return lint_command(
+            args.paths,
+            as_json=args.json,
+            catalog=catalog,
+            policy=policy,
+            every_path=args.every_path,
+        )
     if command == "analyze":
         from game.analysis.report import analyze_command
 

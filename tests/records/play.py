@@ -92,7 +92,7 @@ def play(
     chosen = scenario_obj or scenario()
     kwargs: dict[str, Any] = {} if clock is None else {"clock": clock}
     recorder = Recorder.begin(
-        store, trainee_id, chosen, level, pass_score, policy, seed, timer, "en", **kwargs
+        store, trainee_id, chosen, level, pass_score, policy, seed, timer, "en", CATALOG, **kwargs
     )
     waits = iter(silences) if silences is not None else None
     for index, number in enumerate(choices):

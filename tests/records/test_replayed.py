@@ -31,8 +31,8 @@ def _record(tmp_path: Path, level: Level) -> tuple[AttemptDetail, Debrief]:
         trainee = store.add_trainee("Rae")
         recorder = Recorder.begin(
             store, trainee.id, level.scenario, level.number, level.pass_score,
-            campaign().policy, 5, "normal", "en",
-        CATALOG)  # fmt: skip
+            campaign().policy, 5, "normal", "en", CATALOG,
+        )  # fmt: skip
         choices = iter(good_choices(level))
         while not recorder.finished:
             moment = recorder.current()
