@@ -131,8 +131,9 @@ def test_a_version_1_database_migrates_forward(store_url: str) -> None:
         detail = store.attempt_detail(written["ids"][3])
         assert detail is not None
         # a version 1 row has no place for what the engine learned to record later
-        # (reading allowance, conversation facts, steps jumped): those read back as defaults
-        later = {"reading": 0.0, "allowance": 0.0, "facts": (), "jumped": 0}
+        # (reading allowance, conversation facts, steps jumped, the rule behind the verdict):
+        # those read back as defaults
+        later = {"reading": 0.0, "allowance": 0.0, "facts": (), "jumped": 0, "why": None}
         assert detail.turns == tuple(replace(t, **later) for t in written["turns"])
         assert store.get_setting("lang") == "fi"
         # an old in-progress attempt has no owner: the game is gone, so it is abandoned
