@@ -148,3 +148,37 @@ def test_play_loads_the_world_under_the_given_catalog_and_policy(tmp_path: Path)
     finally:
         if world.store is not None:
             world.store.close()
+
+
+def test_a_call_recorded_under_another_catalog_is_shown_as_scored_then(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--catalog` with `--trainee`: the attempt keeps the tried catalog's hash, so under
+    the bundled catalog it is shown with the score it got then, never re-scored."""
+    from game.engine.catalog_file import catalog_from_file
+    from game.records.replayed import CATALOG_CHANGED_NOTE, replay_recorded
+    from game.records.store import open_store
+    from game.scenario.loader import load_scenario
+
+    harsher = tmp_path / "harsher.yaml"
+    harsher.write_text(
+        "techniques:\n  escalate:\n    cases:\n      too_soon: {anger: 20}\n", "utf-8"
+    )
+    db = f"sqlite:///{tmp_path / 'records.db'}"
+    status, _, err = _run(
+        capsys, "text", SUPERVISOR, "--choices", "1,3", "--json", "--catalog", str(harsher),
+        "--trainee", "Ana Reyes", "--create-trainee", "--db", db,
+    )  # fmt: skip
+    assert status in (0, 1), err
+    with open_store(db) as store:
+        (attempt,) = store.attempts()
+        assert attempt.catalog_hash == catalog_from_file(harsher).content_hash
+        detail = store.attempt_detail(attempt.id)
+        assert detail is not None
+        scenario = load_scenario(Path(SUPERVISOR))
+        shown = replay_recorded(detail, scenario, CATALOG)
+        assert shown.note == CATALOG_CHANGED_NOTE
+        assert shown.report is not None and shown.report.score == attempt.score
+        again = replay_recorded(detail, scenario, catalog_from_file(harsher))
+        assert again.note is None and again.report is not None
+        assert again.report.score == attempt.score
