@@ -35,19 +35,22 @@ TARGET_RATE = 0.8
 TARGET_PEAK_MIB = 150.0
 
 CHILD = """
-import json, sys, time, tracemalloc
+import inspect, json, sys, time, tracemalloc
 from pathlib import Path
 import game
 from game.analysis.montecarlo import simulate
+from game.engine.catalog import load_catalog
+# the old engine fetched the catalog itself; the new one has it passed in
+extra = {"catalog": load_catalog()} if "catalog" in inspect.signature(simulate).parameters else {}
 from game.scenario.campaign import load_campaign
 runs, traced = int(sys.argv[1]), sys.argv[2] == "traced"
 campaign = load_campaign(Path("scenarios/campaign.yaml"))
 level = next(lvl.scenario for lvl in campaign.levels if lvl.scenario is not None)
-simulate(level, runs=1_000, seed=1)
+simulate(level, runs=1_000, seed=1, **extra)
 if traced:
     tracemalloc.start()
 start = time.process_time()
-result = simulate(level, runs=runs, seed=1)
+result = simulate(level, runs=runs, seed=1, **extra)
 cpu = time.process_time() - start
 traced_peak = tracemalloc.get_traced_memory()[1] if traced else 0
 status = Path("/proc/self/status").read_text(encoding="ascii")

@@ -40,6 +40,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from game.engine.catalog import load_catalog
 from game.engine.scoring import debrief, grade_for
 from game.engine.session import SessionState, play_choices, turn_to_json
 from game.paths import scenarios_dir
@@ -78,10 +79,11 @@ def cache_path() -> Path:
 def real_plays() -> list[tuple[SessionState, str, str, str]]:
     """Finished conversations from the engine, with their scored JSON: the turns to copy."""
     scenario = load_scenario(scenarios_dir() / "late-delivery.yaml")
+    catalog = load_catalog()  # a benchmark is a host: it loads the catalog and passes it
     out = []
     for choices in ([1, 1, 1, 1, 1, 1, 1, 1], [4, 2, 2, 2], [1, 1, 1, 1, 1, 1, 2, 1]):
-        state = play_choices(scenario, choices)
-        report = debrief(scenario, state)
+        state = play_choices(scenario, choices, catalog=catalog)
+        report = debrief(scenario, state, catalog=catalog)
         competencies = json.dumps({c.id: c.score for c in report.competencies})
         trace = json.dumps(list(report.anger_trace))
         closing = json.dumps([asdict(e) for e in report.closing_effects])

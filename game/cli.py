@@ -19,6 +19,8 @@ from game import __version__
 from game.records.failures import CommandFailure, redact
 
 if TYPE_CHECKING:
+    from game.engine.catalog import Catalog
+    from game.scenario.model import PolicyOverride
     from game.text.call import CallSetup, Recording
 
 EXIT_OK = 0
@@ -82,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --trainee: create the profile if there is none by that name",
     )
     text.add_argument("--db", help="with --trainee: database URL (default: the local SQLite file)")
+    _settings_args(text)
 
     validate = sub.add_parser("validate", help="check scenario and campaign files")
     validate.add_argument("paths", nargs="+", type=Path)
@@ -89,12 +92,24 @@ def build_parser() -> argparse.ArgumentParser:
     lint = sub.add_parser("lint", help="pedagogy and graph warnings for scenario authors")
     lint.add_argument("paths", nargs="+", type=Path)
     lint.add_argument("--json", action="store_true")
+    lint.add_argument(
+        "--every-path",
+        action="store_true",
+        help="also list choices judged otherwise only after an earlier declared mistake (LN016)",
+    )
+    _settings_args(lint)
 
     analyze = sub.add_parser("analyze", help="every path and a Monte Carlo of random play")
     analyze.add_argument("scenario", type=Path)
     analyze.add_argument("--runs", type=_positive_int, default=10_000)
     analyze.add_argument("--json", action="store_true")
     analyze.add_argument("--seed", type=int, default=1)
+    analyze.add_argument(
+        "--why",
+        action="store_true",
+        help="per turn of the best, worst and lowest guide path: facts and the deciding rule",
+    )
+    _settings_args(analyze)
 
     graph = sub.add_parser("graph", help="the scenario as a graph")
     graph.add_argument("scenario", type=Path)
@@ -145,6 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument(
         "--scenario", type=Path, help="play every plan against this scenario file instead"
     )
+    _settings_args(plan)
 
     new = sub.add_parser("new", help="write a small, valid, commented starter level and plans")
     new.add_argument("id", help="the new scenario's id, e.g. cracked-teapot")
@@ -172,6 +188,50 @@ def _play_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", help="database URL (default: the local SQLite file)")
     parser.add_argument("--fullscreen", action="store_true")
     parser.add_argument("--lang", default="en")
+    _settings_args(parser)
+
+
+def _settings_args(parser: argparse.ArgumentParser) -> None:
+    """`--catalog FILE` and `--policy KEY=VALUE`: try other settings without editing files."""
+    parser.add_argument(
+        "--catalog",
+        type=Path,
+        metavar="FILE",
+        help="judge with this technique catalog (the shape of techniques.yaml; what it gives"
+        " replaces the bundled values)",
+    )
+    parser.add_argument(
+        "--policy",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="company policy over the campaign's and the scenario's, e.g."
+        " abusive_caller=transfer (repeatable)",
+    )
+
+
+def _settings(args: argparse.Namespace) -> tuple[Catalog, PolicyOverride | None]:
+    """The catalog and policy override a command runs under: the composition root of both."""
+    from game.engine.catalog import load_catalog
+    from game.scenario.overrides import PolicyOptionError, parse_policy
+
+    try:
+        policy = parse_policy(getattr(args, "policy", None) or [])
+    except PolicyOptionError as error:
+        raise UsageError(str(error)) from None
+    path = getattr(args, "catalog", None)
+    if path is None:
+        return load_catalog(), policy
+    from game.engine.catalog_file import catalog_from_file
+    from game.scenario.problems import ScenarioError
+
+    try:
+        return catalog_from_file(path), policy
+    except ScenarioError as error:
+        lines = [str(problem) for problem in error.problems]
+        raise UsageError(
+            "\n".join([*lines, f"--catalog {path}: the catalog file cannot be used"])
+        ) from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -226,8 +286,14 @@ def _dispatch(args: argparse.Namespace) -> int:
         os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")  # before pygame is imported
         from game.ui.app import run_game
 
+        catalog, policy = _settings(args)
         return run_game(
-            campaign=args.campaign, db=args.db, fullscreen=args.fullscreen, lang=args.lang
+            campaign=args.campaign,
+            db=args.db,
+            fullscreen=args.fullscreen,
+            lang=args.lang,
+            catalog=catalog,
+            policy=policy,
         )
     if command == "text":
         return _text(args)
@@ -236,32 +302,50 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "schema":
         from game.scenario.schema import campaign_schema, dump, scenario_schema
 
-        sys.stdout.write(dump(campaign_schema() if args.campaign else scenario_schema()))
+        catalog, _ = _settings(args)
+        sys.stdout.write(dump(campaign_schema() if args.campaign else scenario_schema(catalog)))
         return EXIT_OK
     if command == "lint":
         from game.analysis.lint import lint_command
 
-        return lint_command(args.paths, as_json=args.json)
+        catalog, policy = _settings(args)
+        return lint_command(
+            args.paths,
+            as_json=args.json,
+            catalog=catalog,
+            policy=policy,
+            every_path=args.every_path,
+        )
     if command == "analyze":
         from game.analysis.report import analyze_command
 
-        return analyze_command(args.scenario, runs=args.runs, as_json=args.json, seed=args.seed)
+        catalog, policy = _settings(args)
+        return analyze_command(
+            args.scenario,
+            runs=args.runs,
+            as_json=args.json,
+            seed=args.seed,
+            catalog=catalog,
+            policy=policy,
+            why=args.why,
+        )
     if command == "graph":
         from game.analysis.graph import graph_command
 
-        return graph_command(args.scenario, args.format)
+        return graph_command(args.scenario, args.format, _settings(args)[0])
     if command == "curriculum":
         from game.analysis.curriculum import curriculum_command
 
-        return curriculum_command(args.campaign or _repo_scenarios(), args.out)
+        return curriculum_command(args.campaign or _repo_scenarios(), args.out, _settings(args)[0])
     if command == "plan":
         from game.analysis.plans import plan_command
 
-        return plan_command(args.plans, args.scenario)
+        catalog, policy = _settings(args)
+        return plan_command(args.plans, args.scenario, catalog=catalog, policy=policy)
     if command == "new":
         from game.analysis.starter import new_command
 
-        return new_command(args.id, args.dir)
+        return new_command(args.id, args.dir, _settings(args)[0])
     if command in ("room", "supervisor"):
         from game.records.room_cli import run
 
@@ -270,7 +354,12 @@ def _dispatch(args: argparse.Namespace) -> int:
         from game.records.report import report_command
 
         return report_command(
-            db=args.db, out=args.out, trainee=args.trainee, since=args.since, until=args.until
+            db=args.db,
+            out=args.out,
+            trainee=args.trainee,
+            since=args.since,
+            until=args.until,
+            catalog=_settings(args)[0],
         )
     if command == "export":
         from game.records.export import export_command
@@ -295,7 +384,6 @@ def _validate(paths: list[Path]) -> int:
 def _text(args: argparse.Namespace) -> int:
     import secrets
 
-    from game.engine.catalog import load_catalog
     from game.engine.session import TimerMode
     from game.scenario.campaign import find_campaign_for, play_settings_for
     from game.scenario.loader import load_scenario
@@ -323,6 +411,7 @@ def _text(args: argparse.Namespace) -> int:
         think = parse_think(args.think, len(choices)) if args.think is not None else None
     except ScriptError as error:
         raise UsageError(str(error)) from error
+    catalog, override = _settings(args)
     try:
         scenario = load_scenario(args.scenario)
     except ScenarioError as error:
@@ -330,6 +419,10 @@ def _text(args: argparse.Namespace) -> int:
             print(clean(str(problem)), file=sys.stderr)
         print(f"hold-the-line: {clean(str(args.scenario))} cannot be played", file=sys.stderr)
         return EXIT_USAGE
+    if override is not None:
+        from game.scenario.overrides import with_policy
+
+        scenario = with_policy(scenario, override)
     policy, pass_score = play_settings_for(args.scenario, scenario)
     if args.pass_score is not None:
         pass_score = args.pass_score
@@ -350,7 +443,7 @@ def _text(args: argparse.Namespace) -> int:
         lang=args.lang,
         timer=timer,
         seed=seed,
-        catalog=load_catalog(),  # a composition root: the catalog is loaded here, passed in
+        catalog=catalog,  # a composition root: the catalog is loaded here, passed in
     )
     recording: Recording | None = None
     if args.trainee is not None:

@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from game.analysis.plans import load_plan, resolve_scenario, run_plan
+from tests.catalog import CATALOG
 from tests.conftest import PLANS, SCENARIOS
 
 PLAN_FILES = sorted(PLANS.glob("*.yaml"))
@@ -24,7 +25,7 @@ def test_there_are_plans() -> None:
 @pytest.mark.parametrize("path", PLAN_FILES, ids=[p.stem for p in PLAN_FILES])
 def test_plan(path: Path) -> None:
     plan = load_plan(path)
-    result = run_plan(plan, resolve_scenario(plan, [SCENARIOS]))
+    result = run_plan(plan, resolve_scenario(plan, [SCENARIOS]), CATALOG)
     assert result.passed, "\n".join(str(p) for p in result.failures())
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from game.analysis.paths import explore
-from game.engine.catalog import Catalog, load_catalog
+from game.engine.catalog import Catalog
 from game.scenario.campaign import Campaign
 from game.scenario.model import Policy, Scenario
 from game.scenario.validate import load_campaign_for_command
@@ -35,9 +35,11 @@ class Coverage:
         )
 
 
-def principles_taught(scenario: Scenario, policy: Policy | None = None) -> frozenset[str]:
+def principles_taught(
+    scenario: Scenario, catalog: Catalog, policy: Policy | None = None
+) -> frozenset[str]:
     """Principles the feedback of this scenario's choices cites, on some path through it."""
-    return explore(scenario, policy=policy).principles_cited
+    return explore(scenario, policy=policy, catalog=catalog).principles_cited
 
 
 def coverage(campaign: Campaign, catalog: Catalog) -> Coverage:
@@ -47,7 +49,9 @@ def coverage(campaign: Campaign, catalog: Catalog) -> Coverage:
         if level.scenario is None:
             continue
         levels.append((level.number, level.scenario.id, level.scenario.title.en))
-        taught.append((level.scenario.id, principles_taught(level.scenario, campaign.policy)))
+        taught.append(
+            (level.scenario.id, principles_taught(level.scenario, catalog, campaign.policy))
+        )
     by_game = tuple(p.id for p in catalog.principles.values() if p.taught_by_game)
     return Coverage(tuple(levels), tuple(taught), by_game, tuple(catalog.principles))
 
@@ -100,11 +104,10 @@ def curriculum_markdown(campaign: Campaign, catalog: Catalog) -> str:
     return "\n".join(lines) + "\n"
 
 
-def curriculum_command(campaign_path: Path, out: Path | None) -> int:
+def curriculum_command(campaign_path: Path, out: Path | None, catalog: Catalog) -> int:
     campaign = load_campaign_for_command(campaign_path)
     if campaign is None:
         return 2
-    catalog = load_catalog()  # a composition root: the catalog is loaded here, passed in
     text = curriculum_markdown(campaign, catalog)
     if out is None:
         sys.stdout.write(text)

@@ -14,16 +14,22 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import numpy as np
+
+from game.analysis.montecarlo import StateSpace, compile_scenario, explore_states
 from game.analysis.paths import Exploration, explore
-from game.engine.catalog import load_catalog
+from game.engine.catalog import Catalog
+from game.engine.step import verdict_for
 from game.scenario.campaign import find_campaign_for
 from game.scenario.loader import load_scenario
-from game.scenario.model import Choice, Policy, Scenario
+from game.scenario.model import Choice, Policy, PolicyOverride, Scenario
+from game.scenario.overrides import with_policy
 from game.scenario.problems import Position, ScenarioError
 from game.scenario.validate import CAMPAIGN_FILE, yaml_files
 
 MODELINE = "# yaml-language-server: $schema="
 PRINCIPLE_ID = re.compile(r"G-[A-Z]+-\d+")
+MAX_STATES = 200_000  # conversation states `expect` is checked in; past it, LN017 says so
 LONGEST_SHARE = 0.8  # warn when the best option is the longest at this share of decisions
 
 
@@ -39,47 +45,120 @@ class LintWarning:
         return f"{self.path}:{self.line}:{self.col}: {self.code} {self.message}"
 
 
-def _judged(node_id: str, choice: Choice, exploration: Exploration | None) -> tuple[bool, bool]:
+def _judged(
+    node_id: str, choice: Choice, exploration: Exploration | None, catalog: Catalog
+) -> tuple[bool, bool]:
     """(right on every route, right on some route): as judged in play, else by technique kind."""
     seen = exploration.quality_of(node_id, choice.number) if exploration else None
     if seen is not None:
         return seen[0] > 0, seen[1] > 0
-    catalog = load_catalog()
     helpful = all(catalog.techniques[t].helpful for t in choice.techniques)
     return helpful, helpful
+
+
+@dataclass(frozen=True, slots=True)
+class IntentCheck:
+    """Every verdict each choice gets over every reachable conversation state
+    (`explore_states`), with how many replies declared poor or bad came before it."""
+
+    space: StateSpace
+    node_index: dict[str, int]
+
+    def found(self, node_id: str, number: int) -> tuple[tuple[int, int, tuple[int, ...]], ...]:
+        key = (self.node_index[node_id], number)
+        return next((found for k, found in self.space.verdicts if k == key), ())
+
+
+def intent_check(
+    scenario: Scenario, policy: Policy | None, catalog: Catalog, max_states: int = MAX_STATES
+) -> IntentCheck:
+    compiled = compile_scenario(scenario, policy, catalog=catalog)
+    declared_mistake = np.array(
+        [
+            choice.expect is not None and choice.expect.value in ("poor", "bad")
+            for node in scenario.nodes
+            for choice in node.choices
+        ],
+        dtype=bool,
+    )
+    space = explore_states(
+        compiled, catalog=catalog, declared_mistake=declared_mistake, max_states=max_states
+    )
+    return IntentCheck(space, compiled.node_index)
 
 
 def _check_expect(
     node_id: str,
     choice: Choice,
-    exploration: Exploration | None,
+    intent: IntentCheck | None,
     warn: Callable[[Position, str, str], None],
-) -> None:
-    """LN014: a path on which the engine's verdict differs from the author's `expect`;
-    LN015: a choice that declares none. Checked on every path that reaches the choice with
-    the fewest earlier mistakes: none, unless only a mistake leads there (after a further
-    mistake it is another moment than the one authored)."""
+    every_path: bool,
+) -> int:
+    """LN014: a reachable state in which the engine's verdict differs from the author's
+    `expect`, on a path whose earlier replies were all ones the author meant as right (good
+    or fair; for a choice only a declared mistake leads to, the fewest such). LN015: a
+    choice that declares none. LN016 (with `every_path`): the verdict differs only after an
+    earlier reply its author declared poor or bad, a moment the author did not write for.
+    Reported once per choice and verdict, with a shortest path that shows it. Returns 1 if
+    the choice has an LN016 difference (reported or not), else 0."""
     if choice.expect is None:
         warn(choice.pos, "LN015", f"choice {choice.number} of '{node_id}' declares no `expect`")
-        return
-    if exploration is None:
-        return
-    for verdict, path in exploration.verdicts_of(node_id, choice.number).items():
-        if verdict != choice.expect.value:
+        return 0
+    if intent is None:
+        return 0
+    found = intent.found(node_id, choice.number)
+    if not found:
+        return 0
+    fewest = min(earlier for earlier, _, _ in found)
+    meant: dict[str, tuple[int, ...]] = {}
+    later: dict[str, tuple[int, ...]] = {}
+    for earlier, quality2, path in found:
+        verdict = verdict_for(quality2 / 2)
+        if verdict == choice.expect.value:
+            continue
+        into = meant if earlier == fewest else later
+        if verdict not in into or len(path) < len(into[verdict]):
+            into[verdict] = path
+    for verdict, path in meant.items():
+        warn(
+            choice.pos,
+            "LN014",
+            f"choice {choice.number} of '{node_id}' expects {choice.expect.value}, but is "
+            f"judged {verdict} on the path {_path(path)}",
+        )
+    later = {v: p for v, p in later.items() if v not in meant}
+    if every_path:
+        for verdict, path in later.items():
             warn(
                 choice.pos,
-                "LN014",
-                f"choice {choice.number} of '{node_id}' expects {choice.expect.value}, but is "
-                f"judged {verdict} on the path {','.join(str(n) for n in path)}",
+                "LN016",
+                f"choice {choice.number} of '{node_id}' expects {choice.expect.value}, but "
+                f"after an earlier reply declared poor or bad it is judged {verdict}, e.g. on "
+                f"the path {_path(path)}",
             )
+    return int(bool(later))
+
+
+def _path(choices: tuple[int, ...]) -> str:
+    return ",".join(str(n) for n in choices)
 
 
 def lint_scenario(
-    scenario: Scenario, source: str, exploration: Exploration | None = None
+    scenario: Scenario,
+    source: str,
+    exploration: Exploration | None = None,
+    *,
+    catalog: Catalog,
+    intent: IntentCheck | None = None,
+    every_path: bool = False,
+    notes: list[str] | None = None,
 ) -> list[LintWarning]:
-    catalog = load_catalog()
+    """Every warning for one scenario. `intent` (see `intent_check`) checks `expect`; a
+    note for `notes` says what was left out (states past the cap, LN016 without
+    `every_path`): lint never leaves something out silently."""
     path = scenario.path
     found: list[LintWarning] = []
+    context_only = 0
 
     def warn(pos: Position, code: str, message: str) -> None:
         found.append(LintWarning(path, pos.line, pos.col, code, message))
@@ -117,7 +196,7 @@ def lint_scenario(
                 "LN003",
                 f"node '{node.id}' offers {len(node.choices)} choices (2–4 teach best)",
             )
-        judged = [_judged(node.id, c, exploration) for c in node.choices]
+        judged = [_judged(node.id, c, exploration, catalog) for c in node.choices]
         if len(node.choices) >= 2 and (all(a for a, _ in judged) or not any(s for _, s in judged)):
             which = "right" if all(a for a, _ in judged) else "wrong"
             warn(
@@ -131,7 +210,7 @@ def lint_scenario(
             longest = max(node.choices, key=lambda c: len(c.say.en))
             longest_is_best += longest is helpful[0]
         for choice in node.choices:
-            _check_expect(node.id, choice, exploration, warn)
+            context_only += _check_expect(node.id, choice, intent, warn, every_path)
             if choice.feedback is None:
                 continue
             cited = PRINCIPLE_ID.findall(choice.feedback.en)
@@ -207,10 +286,31 @@ def lint_scenario(
         warn(
             Position(1, 1), "LN010", "no branch depends on anger: the meter never changes the story"
         )
+    if intent is not None and intent.space.capped:
+        warn(
+            Position(1, 1),
+            "LN017",
+            f"`expect` was checked in the first {intent.space.states} conversation states "
+            "only: the scenario has more (loops that change the customer each time round)",
+        )
+    if notes is not None and context_only and not every_path:
+        notes.append(
+            f"{path}: {context_only} choice(s) are judged otherwise only after an earlier reply "
+            "declared poor or bad; `lint --every-path` lists them (LN016)"
+        )
     return sorted(found, key=lambda w: (w.line, w.col, w.code))
 
 
-def lint_paths(paths: Iterable[Path]) -> tuple[list[LintWarning], list[str]]:
+def lint_paths(
+    paths: Iterable[Path],
+    *,
+    catalog: Catalog,
+    policy: PolicyOverride | None = None,
+    every_path: bool = False,
+    notes: list[str] | None = None,
+) -> tuple[list[LintWarning], list[str]]:
+    """Lint every scenario file under `paths`, judged by `catalog`; `policy` (from
+    `--policy`) overrides the campaign's and the scenario's own."""
     files, missing = yaml_files(list(paths))
     warnings: list[LintWarning] = []
     errors = [str(p) for p in missing]
@@ -223,21 +323,51 @@ def lint_paths(paths: Iterable[Path]) -> tuple[list[LintWarning], list[str]]:
             errors.extend(str(p) for p in error.problems)
             continue
         campaign = find_campaign_for(file)
-        policy = campaign.policy if campaign else Policy()
+        base = campaign.policy if campaign else Policy()
+        if policy is not None:
+            scenario = with_policy(scenario, policy)
         source = file.read_text(encoding="utf-8")
-        warnings.extend(lint_scenario(scenario, source, explore(scenario, policy=policy)))
+        exploration = explore(scenario, policy=base, catalog=catalog)
+        warnings.extend(
+            lint_scenario(
+                scenario,
+                source,
+                exploration,
+                catalog=catalog,
+                intent=intent_check(scenario, base, catalog),
+                every_path=every_path,
+                notes=notes,
+            )
+        )
     return warnings, errors
 
 
-def lint_command(paths: list[Path], *, as_json: bool) -> int:
-    warnings, errors = lint_paths(paths)
+def lint_command(
+    paths: list[Path],
+    *,
+    as_json: bool,
+    catalog: Catalog,
+    policy: PolicyOverride | None = None,
+    every_path: bool = False,
+) -> int:
+    notes: list[str] = []
+    warnings, errors = lint_paths(
+        paths, catalog=catalog, policy=policy, every_path=every_path, notes=notes
+    )
     if as_json:
-        print(json.dumps({"warnings": [asdict(w) for w in warnings], "errors": errors}, indent=2))
+        print(
+            json.dumps(
+                {"warnings": [asdict(w) for w in warnings], "errors": errors, "notes": notes},
+                indent=2,
+            )
+        )
     else:
         for line in errors:
             print(line)
         for warning in warnings:
             print(warning)
+        for note in notes:
+            print(f"note: {note}", file=sys.stderr)
         print(f"{len(warnings)} warning(s), {len(errors)} error(s)", file=sys.stderr)
     if errors:
         return 2

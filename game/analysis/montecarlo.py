@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from game.engine.catalog import Catalog, load_catalog
+from game.engine.catalog import Catalog
 from game.engine.scoring import DEFAULT_PASS_SCORE
 from game.engine.session import BLOWUP_LINE, TURN_LIMIT_LINE
 from game.engine.step import (
@@ -86,14 +86,13 @@ def run_batch(
     compiled: Compiled,
     pick: Any,
     rows: int,
-    catalog: Catalog | None = None,
+    catalog: Catalog,
 ) -> Runs:
     """Play `rows` conversations.
 
     `pick(step, rows, nodes, counts)` gets the live rows, the node each is at and how many
     choices that node has, and returns each row's choice (0-based, authoring order).
     """
-    catalog = catalog or load_catalog()
     c = compiled
     batch = Batch(c, catalog, rows, trace=True)
     for step in range(MAX_TURNS):
@@ -140,10 +139,6 @@ class Tree:
     visited: frozenset[int]  # node indices where a choice was made or an ending reached
     taken: frozenset[tuple[int, int, int]]  # (node, choice number, branch index)
     quality_range: tuple[tuple[tuple[int, int], tuple[float, float]], ...]
-    # (node, choice number) -> {2 × turn quality: an example path (choices up to and including
-    # this one)}, over the paths that reach the choice with the fewest earlier mistakes
-    # (none, unless only a mistake leads there): what `lint` checks `expect` against
-    clean_verdicts: tuple[tuple[tuple[int, int], tuple[tuple[int, tuple[int, ...]], ...]], ...]
     cases: frozenset[tuple[int, int, int]]  # (flattened choice, technique, case) seen in play
 
 
@@ -153,19 +148,16 @@ def explore_tree(
     max_visits: int = 1,
     max_paths: int = 200_000,
     max_frontier: int = 500_000,
-    catalog: Catalog | None = None,
+    catalog: Catalog,
 ) -> Tree:
     """Breadth-first over every choice at every step, all live paths moving together.
 
     A path that would make a choice at a node it has already chosen at `max_visits`
     times is going round a loop: it is cut and counted in `pruned`.
     """
-    catalog = catalog or load_catalog()
     c = compiled
     frontier = Batch(c, catalog, 1, trace=False)
     visits = np.zeros((1, len(c.node_ids)), dtype=np.int16)
-    mistakes = np.zeros(1, dtype=np.int64)  # turns so far that broke a guide
-    verdicts: dict[tuple[int, int], tuple[int, dict[int, tuple[int, ...]]]] = {}
     paths: list[tuple[int, ...]] = [()]
     done: list[tuple[Batch, list[tuple[int, ...]]]] = []
     visited: set[int] = set()
@@ -202,7 +194,6 @@ def explore_tree(
         at = batch.node.copy()
         visited.update(int(n) for n in np.unique(at))
         visits = visits[parent]
-        mistakes = mistakes[parent]
         visits[np.arange(parent.size), at] += 1
         choice = c.choice_offset[at] + local
         step = advance(c, catalog, batch, choice)
@@ -223,16 +214,6 @@ def explore_tree(
             old = quality.get(key)
             quality[key] = (low, high) if old is None else (min(old[0], low), max(old[1], high))
         paths = [(*paths[p], n) for p, n in zip(parent.tolist(), (local + 1).tolist(), strict=True)]
-        steps2 = np.rint(2 * step.quality).astype(np.int64)
-        for row, before in enumerate(mistakes.tolist()):
-            key = (int(at[row]), int(local[row]) + 1)
-            fewest, seen = verdicts.get(key, (before, {}))
-            if before < fewest:
-                fewest, seen = before, {}
-            if before == fewest:
-                seen.setdefault(int(steps2[row]), paths[row])
-                verdicts[key] = (fewest, seen)
-        mistakes = mistakes + (step.quality < 0)
         frontier = batch
     choices: list[tuple[int, ...]] = []
     parts = []
@@ -242,7 +223,7 @@ def explore_tree(
     if not parts:
         empty = np.zeros(0, dtype=np.int64)
         return Tree((), empty, empty, empty, empty, empty, empty, empty, empty.astype(bool),
-                    truncated, pruned, frozenset(visited), frozenset(taken), (), (),
+                    truncated, pruned, frozenset(visited), frozenset(taken), (),
                     frozenset(cases))  # fmt: skip
     order = sorted(range(len(choices)), key=lambda i: choices[i])
 
@@ -269,9 +250,6 @@ def explore_tree(
         visited=frozenset(visited),
         taken=frozenset(taken),
         quality_range=tuple(sorted(quality.items())),
-        clean_verdicts=tuple(
-            sorted((key, tuple(sorted(found.items()))) for key, (_, found) in verdicts.items())
-        ),
         cases=frozenset(cases),
     )
 
@@ -369,7 +347,7 @@ def simulate(
     seed: int = 1,
     pass_score: int = DEFAULT_PASS_SCORE,
     batch_rows: int = BATCH_ROWS,
-    catalog: Catalog | None = None,
+    catalog: Catalog,
 ) -> MonteCarlo:
     """Random play: every choice equally likely at every node.
 
@@ -379,8 +357,7 @@ def simulate(
     """
     if runs < 1 or batch_rows < 1:
         raise ValueError(f"runs and batch_rows must be at least 1 (got {runs}, {batch_rows})")
-    catalog = catalog or load_catalog()
-    compiled = compile_scenario(scenario, policy, catalog)
+    compiled = compile_scenario(scenario, policy, catalog=catalog)
     endings = len(compiled.node_ids) + 2
     tally = _Tally(
         endings=np.zeros(endings, dtype=np.int64),
@@ -404,4 +381,137 @@ def simulate(
         mean_turns=round(tally.turns / runs, 2),
         endings=tuple((names[e], int(tally.endings[e])) for e in seen),
         score_histogram=tuple(int(x) for x in tally.histogram),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class StateSpace:
+    """Every verdict each choice can get, over every reachable conversation state."""
+
+    # (node index, choice number) -> ((earlier declared mistakes, 2 × turn quality, an
+    # example path to and including the choice), …): one example per count and verdict,
+    # a shortest one
+    verdicts: tuple[tuple[tuple[int, int], tuple[tuple[int, int, tuple[int, ...]], ...]], ...]
+    states: int  # distinct (node, conversation state) pairs reached
+    pruned: int  # choices not made because the path had chosen there `max_visits` times
+    capped: bool  # stopped at max_states: some states were not explored
+
+
+MISTAKES_KEPT = 3  # earlier declared mistakes are counted up to this (the key stays small)
+
+
+def state_keys(c: Compiled, b: Batch, visits: NDArray[np.int16], mistakes: Ints) -> list[bytes]:
+    """What decides every later verdict and branch, one key a row: the node, the customer's
+    whole state (anger, heard, trust, venting, debt, honest attempts, boundary, what was
+    acknowledged, every technique's use count), the flags and, when a branch tests it, the
+    turn; how often the path has chosen at each node (what the loop bound counts) and how
+    many of its replies their author declared a mistake. The score's running sums are left
+    out: they never change a verdict."""
+    columns = [
+        b.node,
+        b.mood.anger,
+        b.mood.vent,
+        b.mood.debt,
+        b.mood.helped,
+        b.mood.boundary.astype(np.int64),
+        b.mood.acknowledged.astype(np.int64),
+        b.flags,
+        np.ascontiguousarray(b.mood.heard).view(np.int64),
+        np.ascontiguousarray(b.mood.trust).view(np.int64),
+        mistakes,
+    ]
+    if (c.turn_at_least > _NO_TURN_TEST).any():
+        columns.append(b.turns)
+    table = np.ascontiguousarray(
+        np.column_stack([*columns, b.mood.uses, visits]).astype(np.int64, copy=False)
+    )
+    return [row.tobytes() for row in table]
+
+
+_NO_TURN_TEST = -1
+
+
+def explore_states(
+    compiled: Compiled,
+    *,
+    catalog: Catalog,
+    declared_mistake: Bools | None = None,
+    max_visits: int = 1,
+    max_states: int = 200_000,
+) -> StateSpace:
+    """Breadth-first over every reachable conversation state, each expanded once.
+
+    Two paths that arrive at the same node with the customer in the same state (see
+    `state_keys`) face the same moment: every later verdict is the same, so the second is
+    not expanded again. That is what makes this finish where listing every path cannot
+    (with the loops bounded as `explore` bounds them: a path that would choose again at a
+    node where it already chose `max_visits` times is cut and counted in `pruned`), and the
+    first path to a state is a shortest one, the example a report shows.
+    `declared_mistake` (by flattened choice) marks the replies their author declared poor
+    or bad; each verdict is kept with how many of those came before it on the path.
+    """
+    c = compiled
+    mistake = (
+        np.zeros(len(c.techniques), dtype=bool) if declared_mistake is None else declared_mistake
+    )
+    frontier = Batch(c, catalog, 1, trace=False)
+    visits = np.zeros((1, len(c.node_ids)), dtype=np.int16)
+    mistakes = np.zeros(1, dtype=np.int64)
+    paths: list[tuple[int, ...]] = [()]
+    seen = set(state_keys(c, frontier, visits, mistakes))
+    verdicts: dict[tuple[int, int], dict[tuple[int, int], tuple[int, ...]]] = {}
+    capped = False
+    pruned = 0
+    while paths:
+        live = np.flatnonzero(frontier.cause == RUNNING)
+        over = visits[live, frontier.node[live]] >= max_visits
+        pruned += int(over.sum())
+        live = live[~over]
+        if live.size == 0:
+            break
+        counts = c.choice_count[frontier.node[live]]
+        parent = np.repeat(live, counts)
+        local = np.arange(parent.size) - np.repeat(np.cumsum(counts) - counts, counts)
+        batch = frontier.take(parent)
+        at = batch.node.copy()
+        visits = visits[parent]
+        visits[np.arange(parent.size), at] += 1
+        before = mistakes[parent]
+        choice = c.choice_offset[at] + local
+        step = advance(c, catalog, batch, choice)
+        steps2 = np.rint(2 * step.quality).astype(np.int64)
+        combos, first = np.unique(
+            np.stack([at, local + 1, before, steps2], axis=1), axis=0, return_index=True
+        )
+        for (node, number, earlier, quality2), row in zip(
+            combos.tolist(), first.tolist(), strict=True
+        ):
+            found = verdicts.setdefault((node, number), {})
+            if (earlier, quality2) not in found:
+                found[(earlier, quality2)] = (*paths[int(parent[row])], number)
+        mistakes = np.minimum(MISTAKES_KEPT, before + mistake[choice])
+        keep: list[int] = []
+        running = batch.cause == RUNNING
+        for row, key in enumerate(state_keys(c, batch, visits, mistakes)):
+            if running[row] and key not in seen:
+                seen.add(key)
+                keep.append(row)
+        if len(seen) > max_states:
+            capped = True
+            break
+        rows = np.array(keep, dtype=np.int64)
+        paths = [(*paths[int(parent[row])], int(local[row]) + 1) for row in keep]
+        frontier = batch.take(rows)
+        visits = visits[rows]
+        mistakes = mistakes[rows]
+    return StateSpace(
+        verdicts=tuple(
+            sorted(
+                (key, tuple((n, q2, path) for (n, q2), path in sorted(found.items())))
+                for key, found in verdicts.items()
+            )
+        ),
+        states=len(seen),
+        pruned=pruned,
+        capped=capped,
     )

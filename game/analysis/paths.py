@@ -10,8 +10,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from game.analysis.montecarlo import BLOWUP, compile_scenario, explore_tree
-from game.engine.catalog import load_catalog
-from game.engine.scoring import DEFAULT_PASS_SCORE, is_pass, verdict_for
+from game.engine.catalog import Catalog
+from game.engine.scoring import DEFAULT_PASS_SCORE, is_pass
 from game.engine.session import BLOWUP_LINE, TURN_LIMIT_LINE
 from game.scenario.model import Policy, Rating, Scenario
 
@@ -41,12 +41,6 @@ class Exploration:
     choice_quality: tuple[tuple[tuple[str, int], tuple[float, float]], ...] = ()
     # (node, choice) -> guide principles its effects cited somewhere in play
     choice_principles: tuple[tuple[tuple[str, int], frozenset[str]], ...] = ()
-    # (node, choice) -> every verdict it got on the paths that reach it with the fewest
-    # earlier mistakes, with an example path (choices, authoring numbers) for each
-    clean_verdicts: tuple[tuple[tuple[str, int], tuple[tuple[str, tuple[int, ...]], ...]], ...] = ()
-
-    def verdicts_of(self, node: str, choice: int) -> dict[str, tuple[int, ...]]:
-        return dict(dict(self.clean_verdicts).get((node, choice), ()))
 
     @property
     def endings(self) -> Counter[str]:
@@ -73,6 +67,7 @@ class Exploration:
 def explore(
     scenario: Scenario,
     *,
+    catalog: Catalog,
     policy: Policy | None = None,
     pass_score: int = DEFAULT_PASS_SCORE,
     max_paths: int = 200_000,
@@ -83,9 +78,8 @@ def explore(
     A path that would choose again at a node it already chose at `max_visits` times is
     going round a loop; it is cut and counted in `pruned`.
     """
-    catalog = load_catalog()
-    compiled = compile_scenario(scenario, policy)
-    tree = explore_tree(compiled, max_visits=max_visits, max_paths=max_paths)
+    compiled = compile_scenario(scenario, policy, catalog=catalog)
+    tree = explore_tree(compiled, max_visits=max_visits, max_paths=max_paths, catalog=catalog)
     ids = compiled.node_ids
     ending_kind = {n.id: n.ending.kind.value for n in scenario.nodes if n.ending is not None}
     paths = []
@@ -123,11 +117,4 @@ def explore(
         taken_branches=frozenset((ids[n], number, b) for n, number, b in tree.taken),
         choice_quality=tuple(((ids[n], number), q) for (n, number), q in tree.quality_range),
         choice_principles=tuple(sorted((k, frozenset(v)) for k, v in cited.items())),
-        clean_verdicts=tuple(
-            (
-                (ids[n], number),
-                tuple((verdict_for(q2 / 2), path) for q2, path in sorted(found, reverse=True)),
-            )
-            for (n, number), found in tree.clean_verdicts
-        ),
     )

@@ -12,10 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from game.scenario.problems import Position, Problem, ProblemSink, ScenarioError
 from game.scenario.source import YMap, YNode, YScalar, YSeq, parse_text, read_bytes
+
+if TYPE_CHECKING:
+    from game.engine.catalog import Catalog
+    from game.scenario.model import PolicyOverride
 
 # Stable codes for plan files, in the style of the loader's SC codes.
 PLAN_CODES: dict[str, str] = {
@@ -254,17 +258,22 @@ def resolve_scenario(plan: Plan, search: Iterable[Path] = ()) -> Path:
     )
 
 
-def run_plan(plan: Plan, scenario_file: Path) -> PlanResult:
+def run_plan(
+    plan: Plan, scenario_file: Path, catalog: Catalog, policy: PolicyOverride | None = None
+) -> PlanResult:
     """Play the plan's choices through the engine and check every expectation."""
     from game.engine.scoring import debrief
     from game.engine.session import SessionError, play_choices
     from game.scenario.campaign import play_settings_for
     from game.scenario.loader import load_scenario
+    from game.scenario.overrides import with_policy
 
     scenario = load_scenario(scenario_file)
-    policy, pass_score = play_settings_for(scenario_file, scenario)
+    if policy is not None:
+        scenario = with_policy(scenario, policy)
+    base, pass_score = play_settings_for(scenario_file, scenario)
     try:
-        state = play_choices(scenario, plan.choices, policy=policy)
+        state = play_choices(scenario, plan.choices, policy=base, catalog=catalog)
     except SessionError as error:
         raise ScenarioError(
             [
@@ -277,7 +286,7 @@ def run_plan(plan: Plan, scenario_file: Path) -> PlanResult:
                 )
             ]
         ) from None
-    report = debrief(scenario, state, pass_score)
+    report = debrief(scenario, state, pass_score, catalog=catalog)
     outcome = Outcome(
         outcome=report.outcome,
         rating=report.rating.value,
@@ -295,7 +304,13 @@ def run_plan(plan: Plan, scenario_file: Path) -> PlanResult:
     return PlanResult(plan, scenario_file, outcome, tuple(checks))
 
 
-def plan_command(paths: list[Path], scenario: Path | None = None) -> int:
+def plan_command(
+    paths: list[Path],
+    scenario: Path | None = None,
+    *,
+    catalog: Catalog,
+    policy: PolicyOverride | None = None,
+) -> int:
     """`hold-the-line plan`: run plans, one line per expectation, exit 1 if any failed."""
     import sys
 
@@ -307,7 +322,7 @@ def plan_command(paths: list[Path], scenario: Path | None = None) -> int:
         try:
             plan = load_plan(path)
             scenario_file = scenario or resolve_scenario(plan, search)
-            result = run_plan(plan, scenario_file)
+            result = run_plan(plan, scenario_file, catalog, policy)
         except ScenarioError as error:
             failed += 1
             for problem in error.problems:

@@ -6,10 +6,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+from game.analysis.montecarlo import simulate
 from game.analysis.paths import Exploration, PathResult, explore
+from game.engine.catalog import Catalog
 from game.engine.scoring import DEFAULT_PASS_SCORE
 from game.scenario.campaign import find_campaign_for
-from game.scenario.model import Policy, Scenario
+from game.scenario.model import Policy, PolicyOverride, Scenario
+from game.scenario.overrides import with_policy
 from game.scenario.validate import load_for_command
 
 
@@ -56,21 +59,64 @@ def summarise(scenario: Scenario, exploration: Exploration) -> dict[str, Any]:
     }
 
 
-def analyze_command(path: Path, *, runs: int, as_json: bool, seed: int) -> int:
+def explain_path(
+    scenario: Scenario, policy: Policy, choices: list[int], catalog: Catalog
+) -> list[dict[str, Any]]:
+    """Per turn of a path: the verdict, the conversation facts it was judged by and the rule
+    that decided it (played through the session runner, the same step as the analysis)."""
+    from game.engine.session import FACT_LABELS, play_choices
+    from game.engine.step import verdict_for
+
+    state = play_choices(scenario, choices, policy=policy, catalog=catalog)
+    return [
+        {
+            "number": turn.number,
+            "node": turn.node,
+            "choice": turn.choice,
+            "verdict": verdict_for(turn.quality),
+            "facts": [FACT_LABELS.get(fact, fact) for fact in turn.facts],
+            "rule": turn.why.rule if turn.why else None,
+            "sentence": turn.why.sentence if turn.why else None,
+        }
+        for turn in state.turns
+    ]
+
+
+def analyze_command(
+    path: Path,
+    *,
+    runs: int,
+    as_json: bool,
+    seed: int,
+    catalog: Catalog,
+    policy: PolicyOverride | None = None,
+    why: bool = False,
+) -> int:
     scenario = load_for_command(path)
     if scenario is None:
         return 2
+    if policy is not None:
+        scenario = with_policy(scenario, policy)
     campaign = find_campaign_for(path)
-    policy = campaign.policy if campaign else Policy()
+    base = campaign.policy if campaign else Policy()
     level = campaign.level(scenario.id) if campaign else None
     pass_score = level.pass_score if level else DEFAULT_PASS_SCORE
-    summary = summarise(scenario, explore(scenario, policy=policy, pass_score=pass_score))
-    try:
-        from game.analysis.montecarlo import simulate
-
-        summary["monte_carlo"] = simulate(scenario, policy=policy, runs=runs, seed=seed).as_dict()
-    except ImportError:  # pragma: no cover - until the simulation lands
-        pass
+    explored = explore(scenario, policy=base, pass_score=pass_score, catalog=catalog)
+    summary = summarise(scenario, explored)
+    summary["monte_carlo"] = simulate(
+        scenario, policy=base, runs=runs, seed=seed, catalog=catalog
+    ).as_dict()
+    if why:
+        summary["why"] = {
+            label: explain_path(scenario, base, list(summary[label]["choices"]), catalog)
+            for label in ("best", "worst")
+            if summary[label]
+        }
+        lowest = summary["guide_following"]["lowest"]
+        if lowest:
+            summary["why"]["guide_lowest"] = explain_path(
+                scenario, base, list(lowest["choices"]), catalog
+            )
     if as_json:
         print(json.dumps(summary, indent=2))
         return 0
@@ -96,6 +142,14 @@ def analyze_command(path: Path, *, runs: int, as_json: bool, seed: int) -> int:
         print("  never visited: " + ", ".join(summary["unvisited_nodes"]))
     if summary["untaken_branches"]:
         print("  branches never taken: " + "; ".join(summary["untaken_branches"]))
+    for label, turns in summary.get("why", {}).items():
+        print(f"  why, turn by turn ({label.replace('_', ' ')} path):")
+        for turn in turns:
+            print(
+                f"    {turn['number']}. {turn['node']} choice {turn['choice']}: {turn['verdict']}"
+                f" [{turn['rule']}] {turn['sentence']}"
+            )
+            print(f"       facts: {', '.join(turn['facts'])}")
     mc = summary.get("monte_carlo")
     if mc:
         print(

@@ -167,10 +167,6 @@ def _text(name: str) -> str:
     return resources.files("game.engine").joinpath(name).read_text(encoding="utf-8")
 
 
-def _read(name: str) -> Any:
-    return yaml.load(_text(name), Loader=_SafeLoader)
-
-
 def _case(name: str, raw: dict[str, Any]) -> Case:
     return Case(
         name=name,
@@ -188,22 +184,30 @@ def _case(name: str, raw: dict[str, Any]) -> Case:
     )
 
 
+def bundled_texts() -> tuple[str, str]:
+    """The text of this installation's guides.yaml and techniques.yaml."""
+    return _text("guides.yaml"), _text("techniques.yaml")
+
+
 @functools.cache
 def load_catalog() -> Catalog:
     """The one catalog of this installation; cached because it never changes at run time.
 
-    The catalog is passed in, not fetched: call this only at a composition root (a CLI
-    command in game/cli.py or the command function it calls, the window's `load_world`,
-    and test fixtures) and hand the value down as a `catalog: Catalog` parameter. Reached
-    that way today: the records' read model and report, the terminal player (`CallSetup`),
-    the desk and history scenes (`World.catalog`), the curriculum, the catalog doc and the
-    graph. Still fetching it here, to be moved the same way (issue 11, item 6): the engine's
-    session and scoring entry points, step.py, analysis/paths, lint and montecarlo, and the
-    scenario schema.
+    The catalog is passed in, not fetched: call this only at a composition root (game/cli.py,
+    which also reads `--catalog FILE` through `game.engine.catalog_file`; the window's
+    `load_world`; benchmarks and tests) and hand the value down as a `catalog: Catalog`
+    parameter. tests/test_catalog_passed_in.py holds the core to that.
     """
-    guides = _read("guides.yaml")
-    data = _read("techniques.yaml")
+    guides, techniques = bundled_texts()
+    return build_catalog(
+        yaml.load(guides, Loader=_SafeLoader),
+        yaml.load(techniques, Loader=_SafeLoader),
+        hashlib.sha256((guides + "\0" + techniques).encode("utf-8")).hexdigest(),
+    )
 
+
+def build_catalog(guides: Any, data: Any, content_hash: str) -> Catalog:
+    """The catalog from the plain data of guides.yaml and techniques.yaml."""
     principles = {
         p["id"]: Principle(
             id=p["id"],
@@ -304,7 +308,5 @@ def load_catalog() -> Catalog:
         deescalates=tables[5],
         breaks_policy=tables[6],
         acknowledges=tables[7],
-        content_hash=hashlib.sha256(
-            (_text("guides.yaml") + "\0" + _text("techniques.yaml")).encode("utf-8")
-        ).hexdigest(),
+        content_hash=content_hash,
     )

@@ -128,84 +128,151 @@ class _Facts:
         return self._ctx.tags[:, self._catalog.tag_order.index(name)]
 
 
-Rule = Callable[[_Facts], list[tuple[Bools, str]]]
+Rule = Callable[[_Facts], list[tuple[Bools, str, str]]]
 
-# Each rule lists (condition, case) in priority order; a row matching none gets the
+# Why a condition picked its case, in words a trainee can check (the `why` of a verdict).
+THREAT = "the moment had turned threatening"
+VENTING = "they were still venting"
+VENTED = "they had finished venting"
+REPEATED = "they had already been through it once (a `repeated` moment)"
+AT_FAULT = "the trouble was the customer's own doing (a `customer_at_fault` moment)"
+ASKED = "they had asked what you would do about it (an `asks_for_fix` moment)"
+UNACKNOWLEDGED = "nobody had recapped the problem or acknowledged the feeling yet"
+ACKNOWLEDGED = "the problem had been recapped or the feeling acknowledged"
+ABUSIVE = "the moment was abusive"
+LOOKUP = "they were waiting on a lookup"
+NO_LOOKUP = "no lookup was going on"
+DEFAULT = "none of its special conditions held, so its default case applies"
+
+# Each rule lists (condition, case, why) in priority order; a row matching none gets the
 # technique's `default` case (or its first). Techniques with a single case need no rule.
 RULES: dict[str, Rule] = {
     # Reasoning with someone who threatens you is wrong whatever you say (G-BOUNDARY-4).
-    "listen": lambda f: [(f.threat, "threat"), (f.venting, "venting"), (~f.venting, "done")],
-    "recap": lambda f: [(f.threat, "threat"), (f.tag("repeated"), "repeated")],
-    "empathize": lambda f: [
-        (f.threat, "threat"),
-        (f.tag("repeated"), "repeated"),
-        (f.tag("customer_at_fault"), "at_fault"),
+    "listen": lambda f: [
+        (f.threat, "threat", THREAT),
+        (f.venting, "venting", VENTING),
+        (~f.venting, "done", VENTED),
     ],
-    "apologize": lambda f: [(f.threat, "threat"), (f.tag("customer_at_fault"), "at_fault")],
-    "ask": lambda f: [(f.threat, "threat"), (f.venting, "venting"), (f.talkative, "talkative")],
+    "recap": lambda f: [(f.threat, "threat", THREAT), (f.tag("repeated"), "repeated", REPEATED)],
+    "empathize": lambda f: [
+        (f.threat, "threat", THREAT),
+        (f.tag("repeated"), "repeated", REPEATED),
+        (f.tag("customer_at_fault"), "at_fault", AT_FAULT),
+    ],
+    "apologize": lambda f: [
+        (f.threat, "threat", THREAT),
+        (f.tag("customer_at_fault"), "at_fault", AT_FAULT),
+    ],
+    "ask": lambda f: [
+        (f.threat, "threat", THREAT),
+        (f.venting, "venting", VENTING),
+        (f.talkative, "talkative", "a talkative customer takes every question as an opening"),
+    ],
     # A fix lands when they asked for one, or once they have vented and been understood;
     # a premature one names the step that was missing.
     "solve": lambda f: [
-        (f.threat, "threat"),
-        (f.asked, "ready"),
-        (f.venting, "early"),
-        (~f.acknowledged, "unacknowledged"),
-        (f.acknowledged, "ready"),
+        (f.threat, "threat", THREAT),
+        (f.asked, "ready", ASKED),
+        (f.venting, "early", VENTING),
+        (~f.acknowledged, "unacknowledged", UNACKNOWLEDGED),
+        (f.acknowledged, "ready", ACKNOWLEDGED),
     ],
     "offer_alternative": lambda f: [
-        (f.threat, "threat"),
-        (f.asked, "ready"),
-        (f.venting, "early"),
-        (~f.acknowledged, "unacknowledged"),
-        (f.acknowledged, "ready"),
+        (f.threat, "threat", THREAT),
+        (f.asked, "ready", ASKED),
+        (f.venting, "early", VENTING),
+        (~f.acknowledged, "unacknowledged", UNACKNOWLEDGED),
+        (f.acknowledged, "ready", ACKNOWLEDGED),
     ],
-    "positive_language": lambda f: [(f.threat, "threat")],
-    "realistic_promise": lambda f: [(f.threat, "threat")],
+    "positive_language": lambda f: [(f.threat, "threat", THREAT)],
+    "realistic_promise": lambda f: [(f.threat, "threat", THREAT)],
     # Only the walk-back of a standing promise clears it (G-RESOLVE-3).
-    "walk_back": lambda f: [(f.owes, "correction"), (~f.owes, "nothing_owed")],
-    "use_name": lambda f: [(f.threat, "threat")],
-    "follow_up": lambda f: [(f.threat, "threat")],
+    "walk_back": lambda f: [
+        (f.owes, "correction", "a promise that can't be kept was standing"),
+        (~f.owes, "nothing_owed", "no promise was standing to walk back"),
+    ],
+    "use_name": lambda f: [(f.threat, "threat", THREAT)],
+    "follow_up": lambda f: [(f.threat, "threat", THREAT)],
     "set_boundary": lambda f: [
-        (f.threat, "threat"),
-        (f.tag("abusive"), "abusive"),
-        (f.venting, "venting"),
-        (~f.venting, "unneeded"),
+        (f.threat, "threat", THREAT),
+        (f.tag("abusive"), "abusive", ABUSIVE),
+        (f.venting, "venting", VENTING + ", which is not abuse"),
+        (~f.venting, "unneeded", "nothing abusive had been said"),
     ],
     "escalate": lambda f: [
-        (f.tag("abusive") & f.transfer_policy & ~f.boundary, "unwarned"),
-        (f.tag("requests_supervisor") & f.help_first & f.not_helped_yet, "too_soon"),
-        (f.tag("requests_supervisor"), "requested"),
-        (f.tag("refund_history"), "policy"),
-        (f.tag("beyond_authority"), "authority"),
-        (f.stuck, "stuck"),
-        (~f.stuck, "buck"),
+        (
+            f.tag("abusive") & f.transfer_policy & ~f.boundary,
+            "unwarned",
+            "the policy transfers abusive callers, but only after a boundary was set",
+        ),
+        (
+            f.tag("requests_supervisor") & f.help_first & f.not_helped_yet,
+            "too_soon",
+            "they asked for a supervisor, and the policy wants one honest attempt to help first",
+        ),
+        (f.tag("requests_supervisor"), "requested", "they asked for a supervisor"),
+        (f.tag("refund_history"), "policy", "the refund history puts it beyond policy"),
+        (f.tag("beyond_authority"), "authority", "it was beyond your authority"),
+        (f.stuck, "stuck", "anger stayed high after honest attempts to help"),
+        (~f.stuck, "buck", "nothing called for it: no request, no policy, not stuck"),
     ],
-    "call_security": lambda f: [(f.threat, "threat"), (~f.threat, "overreaction")],
-    "thank": lambda f: [(f.furious, "hollow")],
-    "keep_informed": lambda f: [(f.tag("lookup"), "lookup"), (~f.tag("lookup"), "default")],
+    "call_security": lambda f: [
+        (f.threat, "threat", THREAT),
+        (~f.threat, "overreaction", "nothing threatening had happened"),
+    ],
+    "thank": lambda f: [(f.furious, "hollow", "they were furious")],
+    "keep_informed": lambda f: [
+        (f.tag("lookup"), "lookup", LOOKUP),
+        (~f.tag("lookup"), "default", NO_LOOKUP),
+    ],
     "redirect": lambda f: [
-        (f.talkative, "talkative"),
-        (f.venting, "venting"),
-        (~f.venting, "default"),
+        (f.talkative, "talkative", "a talkative customer needs steering back"),
+        (f.venting, "venting", VENTING),
+        (~f.venting, "default", VENTED),
     ],
-    "upsell": lambda f: [(f.good_mood, "good_mood"), (~f.good_mood, "angry")],
-    "interrupt": lambda f: [(f.venting, "venting"), (~f.venting, "default")],
-    "blame_customer": lambda f: [(f.tag("customer_at_fault"), "at_fault")],
-    "refuse_supervisor": lambda f: [(f.tag("requests_supervisor"), "requested")],
-    "cave_in": lambda f: [(f.tag("refund_history"), "policy")],
+    "upsell": lambda f: [
+        (f.good_mood, "good_mood", "they were calm enough to hear an offer"),
+        (~f.good_mood, "angry", "they were too angry for an offer"),
+    ],
+    "interrupt": lambda f: [(f.venting, "venting", VENTING), (~f.venting, "default", VENTED)],
+    "blame_customer": lambda f: [(f.tag("customer_at_fault"), "at_fault", AT_FAULT)],
+    "refuse_supervisor": lambda f: [
+        (f.tag("requests_supervisor"), "requested", "they asked for a supervisor")
+    ],
+    "cave_in": lambda f: [
+        (f.tag("refund_history"), "policy", "the refund history puts it beyond policy")
+    ],
     "hang_up": lambda f: [
-        (f.transfer_policy, "policy"),
-        (~f.tag("abusive"), "not_abusive"),
-        (~f.boundary, "no_warning"),
-        (f.boundary, "allowed"),
+        (f.transfer_policy, "policy", "the policy is to transfer abusive callers, never hang up"),
+        (~f.tag("abusive"), "not_abusive", "the moment was not abusive"),
+        (~f.boundary, "no_warning", "no boundary had been set first"),
+        (f.boundary, "allowed", "a boundary was set and they kept on"),
     ],
-    "dead_air": lambda f: [(f.tag("lookup"), "lookup"), (~f.tag("lookup"), "default")],
-    "retaliate": lambda f: [(f.tag("abusive"), "abusive")],
+    "dead_air": lambda f: [
+        (f.tag("lookup"), "lookup", LOOKUP),
+        (~f.tag("lookup"), "default", NO_LOOKUP),
+    ],
+    "retaliate": lambda f: [(f.tag("abusive"), "abusive", ABUSIVE)],
     "transfer": lambda f: [
-        (f.tag("abusive") & f.transfer_policy & ~f.boundary, "unwarned"),
-        (f.venting & ~f.tag("abusive"), "venting"),
+        (
+            f.tag("abusive") & f.transfer_policy & ~f.boundary,
+            "unwarned",
+            "the policy transfers abusive callers, but only after a boundary was set",
+        ),
+        (f.venting & ~f.tag("abusive"), "venting", VENTING),
     ],
 }
+
+
+def decided_by(catalog: Catalog, mood: Mood, ctx: Context, technique_id: str) -> str:
+    """Why the technique got the case it got in row 0: the condition that picked it, in words."""
+    rule = RULES.get(technique_id)
+    if rule is None:
+        return DEFAULT
+    for condition, _, why in rule(_Facts(catalog, mood, ctx)):
+        if bool(condition[0]):
+            return why
+    return DEFAULT
 
 
 def select_cases(catalog: Catalog, mood: Mood, ctx: Context, active: Bools | None = None) -> Ints:
@@ -223,7 +290,7 @@ def select_cases(catalog: Catalog, mood: Mood, ctx: Context, active: Bools | Non
             continue
         column = np.full(rows, technique.default_case, dtype=np.int64)
         settled = np.zeros(rows, dtype=bool)
-        for condition, name in rule(facts):
+        for condition, name, _ in rule(facts):
             take = condition & ~settled
             column[take] = technique.case_index(name)
             settled |= take

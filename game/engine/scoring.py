@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from game.engine.catalog import load_catalog
+from game.engine.catalog import Catalog
 from game.engine.session import (
     PACE_POINTS_MAX,
     Effect,
@@ -43,6 +43,7 @@ from game.engine.step import (
     quality_steps,
     required_steps,
     score_points,
+    verdict_for,
 )
 from game.engine.step import turn_weight as step_weight
 from game.scenario.model import Rating, Scenario, Text, Verdict
@@ -58,6 +59,7 @@ __all__ = [
     "OUTCOME_POINTS",
     "OUTCOME_VALUE",
     "PRACTICE_POINTS",
+    "verdict_for",
 ]
 
 GRADES = ((90, "A"), (80, "B"), (70, "C"), (60, "D"), (0, "F"))
@@ -163,44 +165,42 @@ def grade_for(score: int) -> str:
     return next(letter for floor, letter in GRADES if score >= floor)
 
 
-def verdict_for(quality: float) -> str:
-    if quality >= 0.75:
-        return "good"
-    if quality > 0:
-        return "fair"
-    if quality > -0.75:
-        return "poor"
-    return "bad"
-
-
-def better_replies(scenario: Scenario, state: SessionState) -> tuple[BetterReply | None, ...]:
+def better_replies(
+    scenario: Scenario, state: SessionState, *, catalog: Catalog
+) -> tuple[BetterReply | None, ...]:
     """For every turn that was not good, a reply available at that moment that would have
     been good (those its author declared `expect: good` first), played through the engine
     from the recorded events. Empty when the attempt no longer replays on this scenario."""
     try:
-        live = start(scenario, policy=state.policy, seed=state.seed, timer=state.timer)
+        live = start(
+            scenario, policy=state.policy, seed=state.seed, timer=state.timer, catalog=catalog
+        )
         found: list[BetterReply | None] = []
         for event, turn in zip(state.events, state.turns, strict=False):
             while live.phase is Phase.SPEAKING:
                 live = proceed(scenario, live)
-            live = tick(scenario, live, event.silence)
+            live = tick(scenario, live, event.silence, catalog=catalog)
             if event.choice is None:
                 break
-            found.append(None if turn.quality >= 0.75 else _better(scenario, live, event.choice))
-            live, _ = choose(scenario, live, event.choice)
+            found.append(
+                None if turn.quality >= 0.75 else _better(scenario, live, event.choice, catalog)
+            )
+            live, _ = choose(scenario, live, event.choice, catalog=catalog)
         return tuple(found)
     except (SessionError, KeyError, IndexError):
         return ()
 
 
-def _better(scenario: Scenario, live: SessionState, chosen: int) -> BetterReply | None:
+def _better(
+    scenario: Scenario, live: SessionState, chosen: int, catalog: Catalog
+) -> BetterReply | None:
     node = scenario.node(live.node)
     others = sorted(
         (c for c in node.choices if c.number != chosen),
         key=lambda c: (c.expect is not Verdict.GOOD, c.number),
     )
     for choice in others:
-        _, turn = choose(scenario, live, choice.number)
+        _, turn = choose(scenario, live, choice.number, catalog=catalog)
         if turn.quality < 0.75:
             continue
         best = next(e for e in turn.effects if e.quality is not None and e.quality >= 0.75)
@@ -209,18 +209,22 @@ def _better(scenario: Scenario, live: SessionState, chosen: int) -> BetterReply 
 
 
 def debrief(
-    scenario: Scenario, state: SessionState, pass_score: int = DEFAULT_PASS_SCORE
+    scenario: Scenario,
+    state: SessionState,
+    pass_score: int = DEFAULT_PASS_SCORE,
+    *,
+    catalog: Catalog,
 ) -> Debrief:
-    """Score a finished session and explain every turn of it."""
+    """Score a finished session and explain every turn of it, under `catalog` (the one that
+    scored it: its hash is in the state)."""
     if state.phase is not Phase.ENDED or state.outcome is None:
         raise ValueError("only a finished session can be scored")
-    catalog = load_catalog()
     outcome = state.outcome
 
     weights = [turn_weight(t.anger_before, t.tags, t.quality) for t in state.turns]
     practice = practice_fraction(weights, [t.quality for t in state.turns])
     pace = pace_points(state.turns)
-    order = _order_points(scenario, state)
+    order = _order_points(scenario, state, catalog)
     parts = score_points(
         np.array([practice]),
         np.array([RATINGS.index(outcome.rating)]),
@@ -232,9 +236,9 @@ def debrief(
     score = int(parts[3][0])
     promise_broken = any(e.source == "debt" for e in outcome.effects)
 
-    required = _required_steps(scenario, state)
-    reviews = _order_reviews(state, weights, required)
-    instead = better_replies(scenario, state)
+    required = _required_steps(scenario, state, catalog)
+    reviews = _order_reviews(state, weights, required, catalog)
+    instead = better_replies(scenario, state, catalog=catalog)
     if len(instead) == len(reviews):
         reviews = tuple(
             replace(review, instead=better) for review, better in zip(reviews, instead, strict=True)
@@ -297,32 +301,40 @@ def debrief(
     )
 
 
-def _required_steps(scenario: Scenario, state: SessionState) -> tuple[str, ...]:
+def review_turns(
+    scenario: Scenario, state: SessionState, *, catalog: Catalog
+) -> tuple[TurnReview, ...]:
+    """The review of every turn played so far (verdict, weight, steps served and skipped),
+    for a call that is still going as for a finished one; `debrief` adds what to do instead."""
+    weights = [turn_weight(t.anger_before, t.tags, t.quality) for t in state.turns]
+    return _order_reviews(state, weights, _required_steps(scenario, state, catalog), catalog)
+
+
+def _required_steps(scenario: Scenario, state: SessionState, catalog: Catalog) -> tuple[str, ...]:
     """The ordered steps this call called for (the turn step's rule, see `required_steps`)."""
-    mask = _required_mask(scenario, state)
+    mask = _required_mask(scenario, state, catalog)
     return tuple(step for i, step in enumerate(ORDERED_STEPS) if mask >> i & 1)
 
 
-def _required_mask(scenario: Scenario, state: SessionState) -> int:
-    compiled = compiled_for(scenario, state.policy, load_catalog())
+def _required_mask(scenario: Scenario, state: SessionState, catalog: Catalog) -> int:
+    compiled = compiled_for(scenario, state.policy, catalog)
     at_fault = any("customer_at_fault" in t.tags for t in state.turns)
     return int(required_steps(compiled.base_required, np.array([at_fault]))[0])
 
 
-def _order_points(scenario: Scenario, state: SessionState) -> float:
+def _order_points(scenario: Scenario, state: SessionState, catalog: Catalog) -> float:
     jumps = np.zeros((1, 16), dtype=np.int64)
     for turn in state.turns:
         if turn.jumped:
             jumps[0, turn.jumped] += 1
-    return float(order_points(jumps, np.array([_required_mask(scenario, state)]))[0])
+    return float(order_points(jumps, np.array([_required_mask(scenario, state, catalog)]))[0])
 
 
 def _order_reviews(
-    state: SessionState, weights: list[int], required: tuple[str, ...]
+    state: SessionState, weights: list[int], required: tuple[str, ...], catalog: Catalog
 ) -> tuple[TurnReview, ...]:
     """Which step each turn served (only moves that followed the guides fulfil one) and
     which required earlier steps it jumped over (recorded by the turn step)."""
-    catalog = load_catalog()
     reviews: list[TurnReview] = []
     for turn, weight in zip(state.turns, weights, strict=True):
         steps: list[str] = []

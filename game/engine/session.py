@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
 import numpy as np
 
-from game.engine.catalog import Catalog, DeadAirRule, load_catalog
-from game.engine.mood import Mood, dead_air_anger
+from game.engine.catalog import Catalog, DeadAirRule
+from game.engine.mood import Mood, dead_air_anger, decided_by
 from game.engine.step import (
     BLOWUP,
     ENDING,
@@ -28,7 +28,9 @@ from game.engine.step import (
     Compiled,
     advance,
     compiled_for,
+    context,
     finish,
+    verdict_for,
 )
 from game.engine.step import ENDS_DESPITE_BLOWUP as ENDS_DESPITE_BLOWUP
 from game.engine.step import JUDGED_ENDINGS as JUDGED_ENDINGS
@@ -107,6 +109,15 @@ class Effect:
 
 
 @dataclass(frozen=True, slots=True)
+class Why:
+    """The rule that decided a turn's verdict: which part of the reply it came from, the case
+    the context picked for it, and why, in a sentence a trainee can check."""
+
+    rule: str  # "<technique>.<case>" (e.g. "solve.early"), or "lookup_silence.dead_air"
+    sentence: str
+
+
+@dataclass(frozen=True, slots=True)
 class Turn:
     number: int
     node: str
@@ -124,6 +135,7 @@ class Turn:
     allowance: float = 0.0  # reading plus the channel's grace: silence up to this was free
     facts: tuple[str, ...] = ()  # what was true of the conversation when the reply was chosen
     jumped: int = 0  # bit mask (step.ORDERED_STEPS) of undone earlier steps this turn skipped
+    why: Why | None = None  # the rule that decided the verdict (None on turns kept before it)
 
     @property
     def delta(self) -> int:
@@ -246,11 +258,10 @@ def start(
     policy: Policy | None = None,
     seed: int = 0,
     timer: TimerMode = TimerMode.NORMAL,
-    catalog: Catalog | None = None,
+    catalog: Catalog,
 ) -> SessionState:
-    """A new call. `catalog` is the technique catalog that will score it (default: this
-    installation's); its content hash is kept in the state."""
-    catalog = catalog or load_catalog()
+    """A new call. `catalog` is the technique catalog that will score it; its content
+    hash is kept in the state."""
     effective = scenario.policy.over(policy or Policy())
     return SessionState(
         scenario_id=scenario.id,
@@ -281,7 +292,9 @@ def start(
     )
 
 
-def current(scenario: Scenario, state: SessionState, lang: str = "en") -> Moment:
+def current(
+    scenario: Scenario, state: SessionState, lang: str = "en", *, catalog: Catalog
+) -> Moment:
     if state.phase is Phase.ENDED:
         assert state.outcome is not None
         return Finished(state.outcome)
@@ -290,7 +303,7 @@ def current(scenario: Scenario, state: SessionState, lang: str = "en") -> Moment
             state.node, line_text(scenario, state.node, lang), _is_final(scenario, state.node)
         )
     node = scenario.node(state.node)
-    rule = dead_air_rule(scenario, state.timer)
+    rule = dead_air_rule(scenario, state.timer, catalog=catalog)
     nudge = NUDGE_LINES[scenario.channel.value] if state.nudged and rule is not None else None
     return ChoicePrompt(
         node=node.id,
@@ -299,7 +312,7 @@ def current(scenario: Scenario, state: SessionState, lang: str = "en") -> Moment
         ),
         silence=state.silence,
         nudge=nudge,
-        live_anger=live_anger(scenario, state),
+        live_anger=live_anger(scenario, state, catalog=catalog),
     )
 
 
@@ -312,17 +325,19 @@ def proceed(scenario: Scenario, state: SessionState) -> SessionState:
     return replace(state, phase=Phase.CHOOSING, silence=0.0, nudged=False)
 
 
-def tick(scenario: Scenario, state: SessionState, seconds: float) -> SessionState:
+def tick(
+    scenario: Scenario, state: SessionState, seconds: float, *, catalog: Catalog
+) -> SessionState:
     """Time passes while the trainee decides; on a live channel, silence past the reading
     allowance costs."""
     if state.phase is not Phase.CHOOSING or seconds <= 0:
         return state
     silence = state.silence + seconds
-    rule = dead_air_rule(scenario, state.timer)
+    rule = dead_air_rule(scenario, state.timer, catalog=catalog)
     if rule is None:
         return replace(state, silence=silence)
-    allowance = reading_allowance(scenario, state.node, state.timer)
-    added = silence_anger(scenario, state.node, state.timer, silence)
+    allowance = reading_allowance(scenario, state.node, state.timer, catalog=catalog)
+    added = silence_anger(scenario, state.node, state.timer, silence, catalog=catalog)
     nudged = state.nudged or silence >= allowance + rule.nudge_after - rule.grace
     if state.anger + added >= 100 or silence - allowance >= rule.give_up:
         effect = _silence_effect(max(0, 100 - state.anger), silence, allowance)
@@ -338,10 +353,10 @@ def tick(scenario: Scenario, state: SessionState, seconds: float) -> SessionStat
 
 
 def choose(
-    scenario: Scenario, state: SessionState, number: int, catalog: Catalog | None = None
+    scenario: Scenario, state: SessionState, number: int, *, catalog: Catalog
 ) -> tuple[SessionState, Turn]:
     """Play the trainee's reply (authoring number) and move the conversation on, judged by
-    `catalog` (default: this installation's)."""
+    `catalog`."""
     if state.phase is not Phase.CHOOSING:
         raise SessionError(f"choose() needs a choice prompt, not {state.phase}")
     node = scenario.node(state.node)
@@ -349,16 +364,16 @@ def choose(
         raise InvalidChoice(
             f"node '{node.id}' has choices 1..{len(node.choices)}; {number} is not one of them"
         )
-    catalog = catalog or load_catalog()
     choice = node.choices[number - 1]
-    rule_on = dead_air_rule(scenario, state.timer) is not None
-    silence_added = silence_anger(scenario, state.node, state.timer, state.silence)
-    allowance = reading_allowance(scenario, state.node, state.timer)
-    lookup_silence = _lookup_silence(scenario, state, node, choice.techniques)
+    rule_on = dead_air_rule(scenario, state.timer, catalog=catalog) is not None
+    silence_added = silence_anger(scenario, state.node, state.timer, state.silence, catalog=catalog)
+    allowance = reading_allowance(scenario, state.node, state.timer, catalog=catalog)
+    lookup_silence = _lookup_silence(scenario, state, node, choice.techniques, catalog)
     anger_before = min(100, state.anger + silence_added + lookup_silence)
 
     compiled = compiled_for(scenario, state.policy, catalog)
     batch = _batch_of_one(compiled, catalog, state, anger_before)
+    mood_before = batch.mood
     flat = int(compiled.choice_offset[compiled.node_index[node.id]]) + number - 1
     lookup_quality = np.array([-1.0]) if lookup_silence else None
     step = advance(compiled, catalog, batch, np.array([flat], dtype=np.int64), lookup_quality)
@@ -401,6 +416,11 @@ def choose(
         effects.append(_threat_effect(int(step.lifted[0])))
     after = batch.mood
     anger_after = int(after.anger[0])
+
+    def decide(tid: str) -> str:
+        at = np.array([compiled.node_index[node.id]], dtype=np.int64)
+        return decided_by(catalog, mood_before, context(compiled, at), tid)
+
     turn = Turn(
         number=state.turn_count + 1,
         node=node.id,
@@ -414,10 +434,13 @@ def choose(
         effects=tuple(effects),
         quality=float(step.quality[0]),
         feedback=authored_feedback(choice, float(step.quality[0])),
-        reading=reading_seconds(scenario, node.id, state.timer) if rule_on else 0.0,
+        reading=reading_seconds(scenario, node.id, state.timer, catalog=catalog)
+        if rule_on
+        else 0.0,
         allowance=allowance if rule_on else 0.0,
         facts=conversation_facts(state, node),
         jumped=int(step.jumped[0]),
+        why=_why(catalog, effects, float(step.quality[0]), decide),
     )
     uses = dict(state.uses)
     for tid in choice.techniques:
@@ -472,6 +495,7 @@ def replay_conversation(
     seed: int = 0,
     timer: TimerMode = TimerMode.NORMAL,
     lang: str = "en",
+    catalog: Catalog,
 ) -> tuple[SessionState, tuple[Spoken, ...]]:
     """Play an attempt again from its recorded events, and collect every line spoken.
 
@@ -481,23 +505,23 @@ def replay_conversation(
 
     def speak(state: SessionState) -> SessionState:
         while state.phase is Phase.SPEAKING:
-            moment = current(scenario, state, lang)
+            moment = current(scenario, state, lang, catalog=catalog)
             if isinstance(moment, CustomerLine):
                 lines.append(Spoken("customer", moment.text))
             state = proceed(scenario, state)
         return state
 
-    state = start(scenario, policy=policy, seed=seed, timer=timer)
+    state = start(scenario, policy=policy, seed=seed, timer=timer, catalog=catalog)
     for event in events:
         state = speak(state)
         if state.phase is Phase.ENDED:
             raise SessionError("the recorded attempt goes on after the conversation ended")
-        state = tick(scenario, state, event.silence)
+        state = tick(scenario, state, event.silence, catalog=catalog)
         if event.choice is None:
             if state.phase is Phase.CHOOSING:
                 raise SessionError("a recorded timeout did not time out on replay")
             continue
-        state, turn = choose(scenario, state, event.choice)
+        state, turn = choose(scenario, state, event.choice, catalog=catalog)
         lines.append(Spoken("agent", turn.say.get(lang)))
     return speak(state), tuple(lines)
 
@@ -509,9 +533,12 @@ def replay(
     policy: Policy | None = None,
     seed: int = 0,
     timer: TimerMode = TimerMode.NORMAL,
+    catalog: Catalog,
 ) -> SessionState:
     """Play an attempt again from its recorded events; the result is identical."""
-    state, _ = replay_conversation(scenario, events, policy=policy, seed=seed, timer=timer)
+    state, _ = replay_conversation(
+        scenario, events, policy=policy, seed=seed, timer=timer, catalog=catalog
+    )
     return state
 
 
@@ -521,9 +548,10 @@ def play_choices(
     *,
     policy: Policy | None = None,
     seed: int = 0,
+    catalog: Catalog,
 ) -> SessionState:
     """Scripted play with no clock: the choices in authoring numbers, to the end."""
-    state = start(scenario, policy=policy, seed=seed, timer=TimerMode.OFF)
+    state = start(scenario, policy=policy, seed=seed, timer=TimerMode.OFF, catalog=catalog)
     for used, number in enumerate(choices):
         while state.phase is Phase.SPEAKING:
             state = proceed(scenario, state)
@@ -532,7 +560,7 @@ def play_choices(
                 f"the conversation ended after {used} choices; {len(choices)} were given"
             )
         try:
-            state, _ = choose(scenario, state, number)
+            state, _ = choose(scenario, state, number, catalog=catalog)
         except InvalidChoice as error:
             raise InvalidChoice(f"choice {used + 1} of the script: {error}") from None
     while state.phase is Phase.SPEAKING:
@@ -547,8 +575,8 @@ def play_choices(
 # ---- helpers ------------------------------------------------------------------------------
 
 
-def dead_air_rule(scenario: Scenario, timer: TimerMode) -> DeadAirRule | None:
-    rule = load_catalog().channels[scenario.channel.value].dead_air
+def dead_air_rule(scenario: Scenario, timer: TimerMode, *, catalog: Catalog) -> DeadAirRule | None:
+    rule = catalog.channels[scenario.channel.value].dead_air
     if rule is None or timer is TimerMode.OFF:
         return None
     if timer is TimerMode.RELAXED:
@@ -565,41 +593,45 @@ def screen_words(scenario: Scenario, node_id: str) -> int:
     return len(node.customer.en.split()) + sum(len(c.say.en.split()) for c in node.choices)
 
 
-def reading_seconds(scenario: Scenario, node_id: str, timer: TimerMode = TimerMode.NORMAL) -> float:
+def reading_seconds(
+    scenario: Scenario, node_id: str, timer: TimerMode = TimerMode.NORMAL, *, catalog: Catalog
+) -> float:
     """How long reading the screen takes at the catalog's reading speed (half speed relaxed)."""
-    wpm = load_catalog().params.reading_wpm
+    wpm = catalog.params.reading_wpm
     if timer is TimerMode.RELAXED:
         wpm /= 2
     return 60.0 * screen_words(scenario, node_id) / wpm
 
 
 def reading_allowance(
-    scenario: Scenario, node_id: str, timer: TimerMode = TimerMode.NORMAL
+    scenario: Scenario, node_id: str, timer: TimerMode = TimerMode.NORMAL, *, catalog: Catalog
 ) -> float:
     """Seconds of silence that cost nothing at this decision: the time to read what is on
     screen (customer line and all replies, at `reading_wpm`) plus the channel's grace.
     The silence clock starts when this runs out; without a timer it never does."""
-    rule = dead_air_rule(scenario, timer)
+    rule = dead_air_rule(scenario, timer, catalog=catalog)
     if rule is None:
         return float("inf")
-    return reading_seconds(scenario, node_id, timer) + rule.grace
+    return reading_seconds(scenario, node_id, timer, catalog=catalog) + rule.grace
 
 
-def silence_anger(scenario: Scenario, node_id: str, timer: TimerMode, silence: float) -> int:
+def silence_anger(
+    scenario: Scenario, node_id: str, timer: TimerMode, silence: float, *, catalog: Catalog
+) -> int:
     """Anger that `silence` seconds add at this decision, past the reading allowance."""
-    rule = dead_air_rule(scenario, timer)
+    rule = dead_air_rule(scenario, timer, catalog=catalog)
     if rule is None:
         return 0
-    allowance = reading_allowance(scenario, node_id, timer)
+    allowance = reading_allowance(scenario, node_id, timer, catalog=catalog)
     return int(np.rint(dead_air_anger(silence, allowance, rule.rate, rule.cap)))
 
 
-def live_anger(scenario: Scenario, state: SessionState) -> float:
+def live_anger(scenario: Scenario, state: SessionState, *, catalog: Catalog) -> float:
     """The meter as the trainee sees it right now, silence included."""
-    rule = dead_air_rule(scenario, state.timer)
+    rule = dead_air_rule(scenario, state.timer, catalog=catalog)
     if state.phase is not Phase.CHOOSING or rule is None:
         return float(state.anger)
-    allowance = reading_allowance(scenario, state.node, state.timer)
+    allowance = reading_allowance(scenario, state.node, state.timer, catalog=catalog)
     return min(100.0, state.anger + dead_air_anger(state.silence, allowance, rule.rate, rule.cap))
 
 
@@ -677,6 +709,30 @@ def conversation_facts(state: SessionState, node: Node) -> tuple[str, ...]:
     return tuple(facts)
 
 
+def _why(
+    catalog: Catalog, effects: Sequence[Effect], quality: float, decide: Callable[[str], str]
+) -> Why | None:
+    """The part of the reply that decided the verdict (the turn step's rule: the worst part
+    when any part broke a guide, else the best) and the condition that picked its case."""
+    judged = [e for e in effects if e.quality is not None]
+    if not judged:
+        return None
+    worst = min(judged, key=lambda e: e.quality or 0.0)
+    deciding = worst if (worst.quality or 0.0) < 0 else max(judged, key=lambda e: e.quality or 0.0)
+    verdict = verdict_for(quality)
+    if deciding.source not in catalog.techniques:
+        return Why(
+            f"{deciding.source}.{deciding.case}",
+            f"Judged {verdict} by the {deciding.short}: {deciding.reason}",
+        )
+    label = catalog.techniques[deciding.source].label
+    because = decide(deciding.source)
+    return Why(
+        f"{deciding.source}.{deciding.case}",
+        f"Judged {verdict} by {label} ({deciding.source}, case '{deciding.case}'): {because}.",
+    )
+
+
 def _is_final(scenario: Scenario, node_id: str) -> bool:
     return node_id in BUILTIN_LINES or scenario.node(node_id).is_end
 
@@ -726,18 +782,23 @@ def _silence_effect(added: int, silence: float, allowance: float) -> Effect:
 
 
 def _lookup_silence(
-    scenario: Scenario, state: SessionState, node: Node, techniques: tuple[str, ...]
+    scenario: Scenario,
+    state: SessionState,
+    node: Node,
+    techniques: tuple[str, ...],
+    catalog: Catalog,
 ) -> int:
     """At a lookup the customer waits on you: silence past the channel's grace (no reading
     allowance: they cannot see you read) without keeping them informed is dead air, the
     G-RESOLVE-7 mistake. Returns the anger it adds beyond the ordinary pace cost."""
-    rule = dead_air_rule(scenario, state.timer)
+    rule = dead_air_rule(scenario, state.timer, catalog=catalog)
     if rule is None or "lookup" not in node.tags or "keep_informed" in techniques:
         return 0
     if state.silence <= rule.grace:
         return 0
     total = int(np.rint(dead_air_anger(state.silence, rule.grace, rule.rate, rule.cap)))
-    return max(1, total - silence_anger(scenario, node.id, state.timer, state.silence))
+    already = silence_anger(scenario, node.id, state.timer, state.silence, catalog=catalog)
+    return max(1, total - already)
 
 
 def _lookup_silence_effect(added: int, silence: float) -> Effect:
@@ -886,6 +947,7 @@ def turn_to_json(t: Turn) -> dict[str, Any]:
         "allowance": t.allowance,
         "facts": list(t.facts),
         "jumped": t.jumped,
+        "why": None if t.why is None else {"rule": t.why.rule, "sentence": t.why.sentence},
     }
 
 
@@ -907,6 +969,7 @@ def turn_from_json(d: dict[str, Any]) -> Turn:
         allowance=float(d.get("allowance", 0.0)),
         facts=tuple(str(f) for f in d.get("facts", ())),
         jumped=int(d.get("jumped", 0)),
+        why=None if d.get("why") is None else Why(str(d["why"]["rule"]), str(d["why"]["sentence"])),
     )
 
 
@@ -1013,31 +1076,35 @@ class Session:
         self,
         scenario: Scenario,
         *,
+        catalog: Catalog,
         policy: Policy | None = None,
         seed: int = 0,
         timer: TimerMode = TimerMode.NORMAL,
         state: SessionState | None = None,
     ) -> None:
         self.scenario = scenario
-        self.state = state or start(scenario, policy=policy, seed=seed, timer=timer)
+        self.catalog = catalog
+        self.state = state or start(
+            scenario, policy=policy, seed=seed, timer=timer, catalog=catalog
+        )
 
     @property
     def phase(self) -> Phase:
         return self.state.phase
 
     def current(self, lang: str = "en") -> Moment:
-        return current(self.scenario, self.state, lang)
+        return current(self.scenario, self.state, lang, catalog=self.catalog)
 
     def proceed(self) -> None:
         self.state = proceed(self.scenario, self.state)
 
     def choose(self, number: int) -> Turn:
-        self.state, turn = choose(self.scenario, self.state, number)
+        self.state, turn = choose(self.scenario, self.state, number, catalog=self.catalog)
         return turn
 
     def tick(self, seconds: float) -> None:
-        self.state = tick(self.scenario, self.state, seconds)
+        self.state = tick(self.scenario, self.state, seconds, catalog=self.catalog)
 
     @property
     def live_anger(self) -> float:
-        return live_anger(self.scenario, self.state)
+        return live_anger(self.scenario, self.state, catalog=self.catalog)

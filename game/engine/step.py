@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from game.engine.catalog import Catalog, load_catalog
+from game.engine.catalog import Catalog
 from game.engine.mood import Applied, Context, Judgement, Mood, apply, initial_mood, judge
 from game.scenario.model import (
     BLOWUP_NODE,
@@ -109,9 +109,8 @@ class Compiled:
 
 
 def compile_scenario(
-    scenario: Scenario, policy: Policy | None = None, catalog: Catalog | None = None
+    scenario: Scenario, policy: Policy | None = None, *, catalog: Catalog
 ) -> Compiled:
-    catalog = catalog or load_catalog()
     effective = scenario.policy.over(policy or Policy())
     ids = tuple(node.id for node in scenario.nodes)
     index = {node_id: i for i, node_id in enumerate(ids)}
@@ -255,7 +254,7 @@ def compiled_for(scenario: Scenario, policy: Policy, catalog: Catalog) -> Compil
         return cached[1]
     if len(_COMPILED) >= 64:
         _COMPILED.clear()
-    compiled = compile_scenario(scenario, policy, catalog)
+    compiled = compile_scenario(scenario, policy, catalog=catalog)
     _COMPILED[key] = (catalog, compiled)
     return compiled
 
@@ -327,6 +326,17 @@ class Step:
     @property
     def chosen(self) -> Bools:
         return self.verdict.chosen
+
+
+def verdict_for(quality: float) -> str:
+    """A turn's verdict in words: good, fair, poor or bad (what `expect:` declares)."""
+    if quality >= 0.75:
+        return "good"
+    if quality > 0:
+        return "fair"
+    if quality > -0.75:
+        return "poor"
+    return "bad"
 
 
 def turn_quality(quality: Floats, chosen: Bools, extra: Floats | None = None) -> Floats:
@@ -402,18 +412,24 @@ def order_points(jumps: NDArray[np.integer[Any]], required: Ints) -> Floats:
     return result
 
 
+def context(c: Compiled, at: Ints) -> Context:
+    """What is true of the moment and the company at nodes `at` (one row each)."""
+    rows = at.size
+    return Context(
+        persona=np.full(rows, c.persona, dtype=np.int64),
+        transfer_policy=np.full(rows, c.transfer_policy),
+        help_first=np.full(rows, c.help_first),
+        tags=c.node_tags[at],
+    )
+
+
 def advance(
     c: Compiled, catalog: Catalog, b: Batch, choice: Ints, extra_quality: Floats | None = None
 ) -> Step:
     """Every row makes its choice (flattened index); the batch moves one turn on."""
     at = b.node
     rows = at.size
-    ctx = Context(
-        persona=np.full(rows, c.persona, dtype=np.int64),
-        transfer_policy=np.full(rows, c.transfer_policy),
-        help_first=np.full(rows, c.help_first),
-        tags=c.node_tags[at],
-    )
+    ctx = context(c, at)
     anger_before = b.mood.anger.copy()
     chosen = c.techniques[choice]
     verdict = judge(catalog, b.mood, ctx, chosen)

@@ -18,6 +18,7 @@ from concurrent.futures import Future
 from datetime import UTC, datetime
 from typing import Any
 
+from game.engine.catalog import Catalog
 from game.engine.scoring import Debrief, debrief
 from game.engine.session import (
     Moment,
@@ -130,11 +131,14 @@ class Recorder:
         seed: int,
         timer: TimerMode | str,
         lang: str,
+        catalog: Catalog,
         *,
         clock: Callable[[], float] = time.monotonic,
     ) -> Recorder:
         """Start the call and its attempt record (the scenario's own policy overrides `policy`)."""
-        session = Session(scenario, policy=policy, seed=seed, timer=TimerMode(timer))
+        session = Session(
+            scenario, policy=policy, seed=seed, timer=TimerMode(timer), catalog=catalog
+        )
         attempt_id = store.start_attempt(
             AttemptStart(
                 trainee_id=trainee_id,
@@ -206,7 +210,9 @@ class Recorder:
         self._check_open()
         answered_at = self._clock()
         asked_at = answered_at if self._asked_at is None else self._asked_at
-        state, turn = choose(self.scenario, self.session.state, number)
+        state, turn = choose(
+            self.scenario, self.session.state, number, catalog=self.session.catalog
+        )
         try:
             self.store.record_turn(
                 self.attempt_id, turn, state.events[-1], max(0.0, answered_at - asked_at)
@@ -288,7 +294,7 @@ class Recorder:
             return
         # The parting line may still be showing; score the conversation as it will end.
         ended = state if state.phase is Phase.ENDED else proceed(self.scenario, state)
-        report = debrief(self.scenario, ended, self.pass_score)
+        report = debrief(self.scenario, ended, self.pass_score, catalog=self.session.catalog)
         timeout = state.events[-1].silence if state.outcome.cause == "dead_air" else None
         try:
             finish_from_debrief(

@@ -97,6 +97,7 @@ def replay_recorded(
                 seed=attempt.seed,
                 timer=TimerMode(attempt.timer),
                 lang=lang,
+                catalog=catalog,
             )
         except (SessionError, KeyError, ValueError):
             state = None
@@ -114,10 +115,10 @@ def replay_recorded(
             and state.phase is Phase.ENDED
             and not scored_elsewhere(detail, catalog)
         ):
-            report = debrief(scenario, state, attempt.pass_score)
+            report = debrief(scenario, state, attempt.pass_score, catalog=catalog)
         else:
             note = CATALOG_CHANGED_NOTE if same_scenario else SCENARIO_CHANGED_NOTE
-            report = _as_recorded(scenario, detail)
+            report = _as_recorded(scenario, detail, catalog)
     return RecordedCall(detail, lines, state, ending, report, note)
 
 
@@ -138,7 +139,7 @@ def _lines_from_turns(
     return tuple(lines)
 
 
-def _as_recorded(scenario: Scenario, detail: AttemptDetail) -> Debrief:
+def _as_recorded(scenario: Scenario, detail: AttemptDetail, catalog: Catalog) -> Debrief:
     """The debrief of the recorded turns, carrying the score, grade and pass stored then.
 
     The turns are the engine's own values, kept verbatim; only the totals would change under
@@ -179,7 +180,7 @@ def _as_recorded(scenario: Scenario, detail: AttemptDetail) -> Debrief:
         ),
         start_anger=start_anger,
     )
-    report = debrief(scenario, state, attempt.pass_score)
+    report = debrief(scenario, state, attempt.pass_score, catalog=catalog)
     return replace(
         report,
         score=report.score if attempt.score is None else attempt.score,

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from game.engine.bands import BANDS
-from game.engine.catalog import Catalog, load_catalog
+from game.engine.catalog import Catalog
 from game.engine.scoring import verdict_for
 from game.engine.session import Effect, Turn, line_text
 from game.records.api import AttemptDetail, AttemptStatus, LevelBest, OverviewRow, Trainee
@@ -854,6 +854,7 @@ def report_command(
     trainee: str | None,
     since: str | None,
     until: str | None = None,
+    catalog: Catalog,
 ) -> int:
     from game.records.export import check_output, open_records, parse_since
 
@@ -863,7 +864,7 @@ def report_command(
     store = open_records(db)
     try:
         # a composition root: the running catalog is loaded here and passed in
-        write_report(store, out, catalog=load_catalog(), trainee=trainee, since=window, until=end)
+        write_report(store, out, catalog=catalog, trainee=trainee, since=window, until=end)
     finally:
         store.close()
     return EXIT_OK

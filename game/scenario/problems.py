@@ -56,6 +56,10 @@ LINT_CODES: dict[str, str] = {
     "LN011": "missing `yaml-language-server` schema modeline",
     "LN012": "a choice's `feedback` cites no guide principle id",
     "LN013": "feedback cites an unknown guide principle id",
+    "LN014": "in some reachable state the engine judges a choice otherwise than its `expect`",
+    "LN015": "a choice declares no `expect` verdict",
+    "LN016": "judged otherwise than `expect` only after an earlier declared mistake (--every-path)",
+    "LN017": "`expect` checked in part only: more conversation states than lint explores",
 }
 
 

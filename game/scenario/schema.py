@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from game.engine.catalog import load_catalog
+from game.engine.catalog import Catalog
 from game.scenario.loader import CONDITION_KEYS, SCENARIO_KEYS_REQUIRED
 from game.scenario.model import (
     LANGUAGES,
@@ -60,8 +60,7 @@ def _policy() -> dict[str, Any]:
     }
 
 
-def scenario_schema() -> dict[str, Any]:
-    catalog = load_catalog()
+def scenario_schema(catalog: Catalog) -> dict[str, Any]:
     technique = {
         "anyOf": [
             {

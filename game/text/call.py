@@ -131,7 +131,11 @@ class Call:
         self.conversation: Session | Recorder
         if recording is None:
             self.conversation = Session(
-                setup.scenario, policy=setup.policy, seed=setup.seed, timer=setup.timer
+                setup.scenario,
+                policy=setup.policy,
+                seed=setup.seed,
+                timer=setup.timer,
+                catalog=setup.catalog,
             )
         else:
             self.recorder = Recorder.begin(
@@ -144,6 +148,7 @@ class Call:
                 setup.seed,
                 setup.timer,
                 setup.lang,
+                catalog=setup.catalog,
                 clock=clock,
             )
             self.conversation = self.recorder
@@ -211,7 +216,7 @@ class Call:
         """The debrief of the finished call (the recorder's own, when recorded)."""
         if self.recorder is not None and self.recorder.debrief is not None:
             return self.recorder.debrief
-        return debrief(self.scenario, self.state, self.setup.pass_score)
+        return debrief(self.scenario, self.state, self.setup.pass_score, catalog=self.setup.catalog)
 
     def abandon(self) -> None:
         """Leave mid-call: a recorded attempt is kept as abandoned, with its turns."""

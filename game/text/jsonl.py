@@ -107,6 +107,8 @@ def play_jsonl(
             if not call.wait(seconds, nudge):
                 continue  # they gave up waiting: their parting line, then the end
             call.choose(number)
-            door.send("turn", **turn_json(review_so_far(scenario, call.state), setup.lang))
+            door.send(
+                "turn", **turn_json(review_so_far(scenario, call.state, setup.catalog), setup.lang)
+            )
     finally:
         call.abandon()  # an unfinished recorded call is kept as abandoned

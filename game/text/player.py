@@ -219,7 +219,7 @@ def _reply(
 ) -> int | None:
     count = len(prompt.options)
     question = f"Your reply (1-{count}, q to leave the call): "
-    timed = dead_air_rule(call.scenario, call.state.timer) is not None
+    timed = dead_air_rule(call.scenario, call.state.timer, catalog=call.setup.catalog) is not None
     nudged = prompt.nudge is not None
     shown = -1  # the whole seconds last shown on the clock
     costing = False

@@ -150,18 +150,12 @@ def pace_line(turn: Turn) -> str | None:
     return f"  ⏱ {pace.seconds:.0f} s before this reply: {cost}"
 
 
-def review_so_far(scenario: Scenario, state: SessionState) -> TurnReview:
-    """The debrief's review of the latest turn, while the call is still going.
+def review_so_far(scenario: Scenario, state: SessionState, catalog: Catalog) -> TurnReview:
+    """The debrief's review of the latest turn, while the call is still going (the engine's
+    own per-turn review, so a live `turn` event and the final result agree)."""
+    from game.engine.scoring import review_turns
 
-    The engine's `debrief` scores only a finished call; the step-order review it uses is
-    called here as it is, so a live `turn` event and the final result agree.
-    TODO(issue 11): use the engine's public per-turn review once the judge's rework has one.
-    """
-    from game.engine import scoring
-
-    weights = [scoring.turn_weight(t.anger_before, t.tags, t.quality) for t in state.turns]
-    required = scoring._required_steps(scenario, state)
-    return scoring._order_reviews(state, weights, required)[-1]
+    return review_turns(scenario, state, catalog=catalog)[-1]
 
 
 def turn_json(review: TurnReview, lang: str = "en") -> dict[str, Any]:
@@ -183,6 +177,8 @@ def turn_json(review: TurnReview, lang: str = "en") -> dict[str, Any]:
         ],
         "skipped_steps": list(review.skipped),
         "pace": pace_json(turn),
+        "facts": list(turn.facts),  # what was true when the reply was chosen (FACT_LABELS)
+        "why": None if turn.why is None else {"rule": turn.why.rule, "sentence": turn.why.sentence},
     }
 
 

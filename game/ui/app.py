@@ -33,7 +33,9 @@ from game.ui.theme import Theme, load_themes
 from game.ui.typography import Typography
 
 if TYPE_CHECKING:
+    from game.engine.catalog import Catalog
     from game.records.api import Store, Trainee
+    from game.scenario.model import PolicyOverride
 
 T = TypeVar("T")
 SIZE = (1280, 720)
@@ -65,6 +67,8 @@ class AppConfig:
     seed: int | None = None  # fixed seed for the order choices are shown in (tests)
     settings_file: Path | None = None
     audio: bool = True
+    catalog: Catalog | None = None  # `play --catalog FILE`; None: the bundled one
+    policy: PolicyOverride | None = None  # `play --policy KEY=VALUE`
 
 
 def display_flags(fullscreen: bool) -> int:
@@ -307,7 +311,9 @@ class App:
 
         def load() -> None:
             try:
-                self._loaded = load_world(config.campaign, config.db, rate)
+                self._loaded = load_world(
+                    config.campaign, config.db, rate, config.catalog, config.policy
+                )
             except BaseException as error:  # handed to the main thread, raised there
                 self._loaded = error
 
@@ -476,10 +482,22 @@ class App:
         pygame.display.quit()
 
 
-def run_game(campaign: Path | None, db: str | None, fullscreen: bool, lang: str) -> int:
+def run_game(
+    campaign: Path | None,
+    db: str | None,
+    fullscreen: bool,
+    lang: str,
+    catalog: Catalog | None = None,
+    policy: PolicyOverride | None = None,
+) -> int:
     """Open the game window and play until the player quits; returns the exit code."""
     config = AppConfig(
-        campaign=campaign or default_campaign(), db=db, fullscreen=fullscreen, lang=lang
+        campaign=campaign or default_campaign(),
+        db=db,
+        fullscreen=fullscreen,
+        lang=lang,
+        catalog=catalog,
+        policy=policy,
     )
     from game.ui.shutdown import end_on_sigterm
 

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from game.engine.catalog import Catalog
     from game.records.api import Store
     from game.scenario.campaign import Campaign
+    from game.scenario.model import PolicyOverride
     from game.ui.synth import Wave
 
 
@@ -32,16 +33,28 @@ class World:
     login_needed: bool = False
 
 
-def load_world(campaign_path: Path, db: str | None, sample_rate: int | None) -> World:
+def load_world(
+    campaign_path: Path,
+    db: str | None,
+    sample_rate: int | None,
+    catalog: Catalog | None = None,
+    policy: PolicyOverride | None = None,
+) -> World:
+    """Everything behind the title screen; `catalog` and `policy` come from `play --catalog`
+    and `play --policy` (None: the bundled catalog, the campaign's own policy)."""
     from game.engine.catalog import load_catalog
     from game.engine.scoring import debrief  # noqa: F401  (warm the import for the first call)
     from game.scenario.campaign import load_campaign
     from game.scenario.problems import ScenarioError
 
-    catalog = load_catalog()
+    catalog = catalog or load_catalog()
     campaign: Campaign | None
     try:
         campaign = load_campaign(campaign_path)
+        if policy is not None:
+            from game.scenario.overrides import with_campaign_policy
+
+            campaign = with_campaign_policy(campaign, policy)
         problems: tuple[str, ...] = ()
     except ScenarioError as error:
         campaign, problems = None, tuple(str(p) for p in error.problems)

@@ -8,6 +8,7 @@ from game.analysis.paths import Exploration, PathResult
 from game.engine.scoring import DEFAULT_PASS_SCORE, debrief
 from game.engine.session import Phase, SessionState, TimerMode, choose, proceed, start
 from game.scenario.model import Branch, Policy, Scenario
+from tests.catalog import CATALOG
 
 
 def explore(
@@ -27,7 +28,7 @@ def explore(
     visited: set[str] = set()
     branches: set[tuple[str, int, int]] = set()
     quality: dict[tuple[str, int], tuple[float, float]] = {}
-    root = start(scenario, policy=policy, timer=TimerMode.OFF)
+    root = start(scenario, policy=policy, timer=TimerMode.OFF, catalog=CATALOG)
     stack: list[tuple[SessionState, tuple[int, ...]]] = [(root, ())]
     truncated = False
     pruned = 0
@@ -42,7 +43,7 @@ def explore(
             state = proceed(scenario, state)
         if state.phase is Phase.ENDED:
             assert state.outcome is not None
-            report = debrief(scenario, state, pass_score)
+            report = debrief(scenario, state, pass_score, catalog=CATALOG)
             qualities = [t.quality for t in state.turns]
             results.append(
                 PathResult(
@@ -62,7 +63,7 @@ def explore(
             continue
         node = scenario.node(state.node)
         for choice in reversed(node.choices):
-            after, turn = choose(scenario, state, choice.number)
+            after, turn = choose(scenario, state, choice.number, catalog=CATALOG)
             # branches test the anger the reply left, before a flare-up or threat at the target
             lifted = sum(e.anger for e in turn.effects if e.source in ("flare", "threat"))
             anger = turn.anger_after - lifted

@@ -13,6 +13,7 @@ from game.analysis.starter import StarterError, write_starter
 from game.cli import main
 from game.scenario.loader import load_scenario
 from game.scenario.problems import ScenarioError
+from tests.catalog import CATALOG
 from tests.conftest import PLANS, SCENARIOS
 
 
@@ -96,7 +97,7 @@ def test_choices_that_do_not_fit_are_reported_on_the_choices(tmp_path: Path) -> 
         _plan(tmp_path, "short.yaml", "scenario: x.yaml\nchoices: [1]\nexpect: {passed: true}\n")
     )
     with pytest.raises(ScenarioError, match=r"short.yaml:2:10: PL005 the choices ran out"):
-        run_plan(plan, SCENARIOS / "late-delivery.yaml")
+        run_plan(plan, SCENARIOS / "late-delivery.yaml", CATALOG)
 
 
 def test_the_starter_is_valid_lints_clean_and_its_plans_pass(
@@ -106,7 +107,7 @@ def test_the_starter_is_valid_lints_clean_and_its_plans_pass(
     scenario = tmp_path / "cracked-teapot.yaml"
     load_scenario(scenario)  # raises on any problem
     assert (tmp_path / "schema.json").is_file()
-    assert lint_paths([scenario]) == ([], [])
+    assert lint_paths([scenario], catalog=CATALOG) == ([], [])
     plans = sorted((tmp_path / "plans").glob("*.yaml"))
     assert len(plans) == 2
     capsys.readouterr()
@@ -115,8 +116,8 @@ def test_the_starter_is_valid_lints_clean_and_its_plans_pass(
 
 
 def test_the_starter_never_overwrites_and_wants_a_real_id(tmp_path: Path) -> None:
-    write_starter("teapot", tmp_path)
+    write_starter("teapot", tmp_path, CATALOG)
     with pytest.raises(StarterError, match="already exists"):
-        write_starter("teapot", tmp_path)
+        write_starter("teapot", tmp_path, CATALOG)
     with pytest.raises(StarterError, match="not a scenario id"):
-        write_starter("Tea Pot", tmp_path)
+        write_starter("Tea Pot", tmp_path, CATALOG)

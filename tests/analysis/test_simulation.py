@@ -21,6 +21,7 @@ from game.engine.step import MAX_TURNS
 from game.scenario.campaign import load_campaign
 from game.scenario.model import Scenario
 from tests.analysis.scalar_paths import explore as scalar_explore
+from tests.catalog import CATALOG
 from tests.conftest import SCENARIOS
 from tests.engine.helpers import make
 
@@ -34,12 +35,13 @@ def test_simulation_matches_the_runner_on_random_play(scenario: Scenario, pass_s
     picks = np.random.default_rng(7).integers(0, 1000, size=(rows, 60))
     policy = CAMPAIGN.policy
     runs = run_batch(
-        compile_scenario(scenario, policy),
+        compile_scenario(scenario, policy, catalog=CATALOG),
         lambda step, r, nodes, counts: picks[r, step] % counts,
         rows,
+        CATALOG,
     )
     for i in range(rows):
-        state = start(scenario, policy=policy, timer=TimerMode.OFF)
+        state = start(scenario, policy=policy, timer=TimerMode.OFF, catalog=CATALOG)
         step = 0
         while True:
             while state.phase is Phase.SPEAKING:
@@ -47,10 +49,10 @@ def test_simulation_matches_the_runner_on_random_play(scenario: Scenario, pass_s
             if state.phase is Phase.ENDED:
                 break
             count = len(scenario.node(state.node).choices)
-            state, _ = choose(scenario, state, int(picks[i, step] % count) + 1)
+            state, _ = choose(scenario, state, int(picks[i, step] % count) + 1, catalog=CATALOG)
             step += 1
         assert state.outcome is not None
-        report = debrief(scenario, state, pass_score)
+        report = debrief(scenario, state, pass_score, catalog=CATALOG)
         trace = tuple(int(x) for x in runs.trace[i] if x >= 0)
         assert report.anger_trace == trace, i
         assert report.score == runs.score[i], i
@@ -105,7 +107,7 @@ def test_vectorised_exploration_matches_a_plain_depth_first_search(max_visits: i
         # boundary (the scalar oracle takes minutes on the larger levels' thousands of paths).
         scenarios.append(next(s for s, _ in LEVELS if s.id == "discount-bully"))
     for scenario in scenarios:
-        fast = explore(scenario, policy=CAMPAIGN.policy, max_visits=max_visits)
+        fast = explore(scenario, policy=CAMPAIGN.policy, max_visits=max_visits, catalog=CATALOG)
         slow = scalar_explore(scenario, policy=CAMPAIGN.policy, max_visits=max_visits)
         assert not fast.truncated and not slow.truncated
         assert {p.choices: (p.score, p.ending, p.rating, p.final_anger) for p in fast.paths} == {
@@ -119,23 +121,26 @@ def test_vectorised_exploration_matches_a_plain_depth_first_search(max_visits: i
 
 def test_simulate_reports_a_distribution() -> None:
     scenario = LEVELS[0][0]
-    result = simulate(scenario, runs=2000, seed=3)
+    result = simulate(scenario, runs=2000, seed=3, catalog=CATALOG)
     assert result.runs == 2000 and sum(result.score_histogram) == 2000
     assert 0 <= result.pass_rate <= 1
     assert sum(n for _, n in result.endings) == 2000
-    assert simulate(scenario, runs=2000, seed=3) == result  # seeded: reproducible
+    assert simulate(scenario, runs=2000, seed=3, catalog=CATALOG) == result  # seeded: reproducible
 
 
 def test_the_same_seed_gives_the_same_result_whatever_the_batch_size() -> None:
     scenario = make(LOOPY, anger=55, vent=1)
     runs = 100_000
     results = [
-        simulate(scenario, runs=runs, seed=11, batch_rows=rows) for rows in (1_000, 7_000, runs)
+        simulate(scenario, runs=runs, seed=11, batch_rows=rows, catalog=CATALOG)
+        for rows in (1_000, 7_000, runs)
     ]
     assert results[0] == results[1] == results[2]
     assert len(results[0].endings) > 3  # the loops, blow-ups and endings all turn up
     # the seed matters, so the equality above can fail
-    assert simulate(scenario, runs=7_000, seed=12) != simulate(scenario, runs=7_000, seed=11)
+    assert simulate(scenario, runs=7_000, seed=12, catalog=CATALOG) != simulate(
+        scenario, runs=7_000, seed=11, catalog=CATALOG
+    )
 
 
 def test_random_draws_belong_to_the_run_not_to_the_batch() -> None:
@@ -151,9 +156,10 @@ def summarise(scenario: Scenario, runs: int, seed: int, pass_score: int) -> Mont
     batch the runner is held to above) fed the same draws, then counted run by run."""
     draws = random_draws(seed, 0, runs)
     result = run_batch(
-        compile_scenario(scenario, CAMPAIGN.policy),
+        compile_scenario(scenario, CAMPAIGN.policy, catalog=CATALOG),
         lambda step, r, nodes, counts: (draws[r, step] * counts).astype(np.int64),
         runs,
+        CATALOG,
     )
     passed = (result.score >= pass_score) & (result.rating != 2) & ~result.broken_promise
     endings = Counter(result.ending_name(i) for i in range(runs))
@@ -183,5 +189,6 @@ def test_batched_simulation_counts_what_one_batch_plays(
             seed=9,
             pass_score=pass_score,
             batch_rows=rows,
+            catalog=CATALOG,
         )
         assert got == expected, rows

@@ -7,6 +7,7 @@ import textwrap
 from game.engine.session import Phase, SessionState, TimerMode, Turn, choose, proceed, start
 from game.scenario.loader import parse_scenario
 from game.scenario.model import Policy, Scenario
+from tests.catalog import CATALOG
 
 
 def make(
@@ -58,12 +59,12 @@ def one_move(technique: str, tags: str = "[]") -> str:
 def play(
     scenario: Scenario, *choices: int, policy: Policy | None = None
 ) -> tuple[SessionState, list[Turn]]:
-    state = start(scenario, policy=policy, timer=TimerMode.OFF)
+    state = start(scenario, policy=policy, timer=TimerMode.OFF, catalog=CATALOG)
     turns = []
     for number in choices:
         while state.phase is Phase.SPEAKING:
             state = proceed(scenario, state)
-        state, turn = choose(scenario, state, number)
+        state, turn = choose(scenario, state, number, catalog=CATALOG)
         turns.append(turn)
     while state.phase is Phase.SPEAKING:
         state = proceed(scenario, state)

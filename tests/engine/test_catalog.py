@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pytest
 
 from game.engine.catalog import load_catalog
-from game.engine.mood import RULES
-from tests.conftest import ROOT
+from game.engine.mood import RULES, Context, _Facts, initial_mood
 
 DESIGN_TECHNIQUES = [
     "listen",
@@ -101,14 +98,19 @@ def test_techniques_are_well_formed() -> None:
 
 def test_every_multi_case_technique_has_a_rule_that_can_pick_each_case() -> None:
     catalog = load_catalog()
-    source = (ROOT / "game" / "engine" / "mood.py").read_text(encoding="utf-8")
+    persona = np.array([0])
+    ctx = Context(
+        persona, np.array([False]), np.array([False]), np.zeros((1, len(catalog.tags)), bool)
+    )
+    facts = _Facts(catalog, initial_mood(catalog, 1, 50, 0), ctx)
     for technique in catalog.techniques.values():
         if len(technique.cases) == 1:
             assert technique.id not in RULES or technique.id == "recap"
             continue
         assert technique.id in RULES, technique.id
-        rule_text = source[source.index(f'"{technique.id}": lambda') :].split('\n    "')[0]
-        named = set(re.findall(r'"([a-z_]+)"\)', rule_text))
+        rule = RULES[technique.id](facts)
+        named = {case for _, case, _ in rule}
+        assert all(why for _, _, why in rule), technique.id  # every case says why, in words
         for case in technique.cases:
             assert case.name in named or case.name == "default" or case is technique.cases[0], (
                 technique.id,

@@ -11,6 +11,7 @@ from game.engine.scoring import ORDER_POINTS, ORDER_POINTS_MAX, debrief
 from game.engine.session import Turn, play_choices
 from game.scenario.campaign import load_campaign
 from game.scenario.model import Rating, Scenario
+from tests.catalog import CATALOG
 from tests.conftest import SCENARIOS
 from tests.engine.helpers import make
 
@@ -36,7 +37,7 @@ def test_a_fix_the_customer_asked_for_is_never_too_early() -> None:
     for scenario_id, node_id in (("discount-bully", "suggestions"), ("chatterbox", "fall_story")):
         scenario, _ = level(scenario_id)
         assert "asks_for_fix" in scenario.node(node_id).tags
-        exploration = explore(scenario, policy=CAMPAIGN.policy)
+        exploration = explore(scenario, policy=CAMPAIGN.policy, catalog=CATALOG)
         for choice in scenario.node(node_id).choices:
             if {"solve", "offer_alternative"} & set(choice.techniques) and not (
                 set(choice.techniques) & {"overpromise", "cave_in", "lowball", "interrupt"}
@@ -57,10 +58,10 @@ def test_venting_wears_off_with_turns_not_only_with_listening() -> None:
         """,
         vent=3,
     )
-    waited = play_choices(scenario, [1, 1, 1, 2])
+    waited = play_choices(scenario, [1, 1, 1, 2], catalog=CATALOG)
     facts = [t.facts for t in waited.turns]
     assert facts[0][0] == "still_venting" and facts[3][0] == "vented"
-    state = play_choices(scenario, [2])
+    state = play_choices(scenario, [2], catalog=CATALOG)
     assert cases(state.turns[0])["solve"] == "early"
 
 
@@ -86,13 +87,13 @@ def test_a_premature_fix_names_the_missing_step() -> None:
         """,
         vent=1,
     )
-    venting = play_choices(scenario, [2]).turns[0]
+    venting = play_choices(scenario, [2], catalog=CATALOG).turns[0]
     assert cases(venting)["solve"] == "early" and "still venting" in venting.effects[0].reason
-    unheard = play_choices(scenario, [1, 1]).turns[1]
+    unheard = play_choices(scenario, [1, 1], catalog=CATALOG).turns[1]
     assert cases(unheard)["solve"] == "unacknowledged"
     assert "hadn't recapped" in unheard.effects[0].reason
     assert unheard.facts == ("vented", "not_acknowledged")
-    ready = play_choices(scenario, [1, 2, 1]).turns[2]
+    ready = play_choices(scenario, [1, 2, 1], catalog=CATALOG).turns[2]
     assert cases(ready)["solve"] == "ready" and ready.quality == 1.0
     assert ready.facts == ("vented", "acknowledged")
 
@@ -108,7 +109,9 @@ def test_an_escalation_the_author_marks_as_passing_the_buck_is_bad_on_every_path
         ("late-delivery", "insulted", 3),
     ):
         scenario, pass_score = level(scenario_id)
-        exploration = explore(scenario, policy=CAMPAIGN.policy, pass_score=pass_score)
+        exploration = explore(
+            scenario, policy=CAMPAIGN.policy, pass_score=pass_score, catalog=CATALOG
+        )
         seen = exploration.quality_of(node_id, number)
         assert seen is not None and seen[1] < 0, (scenario_id, seen)
 
@@ -119,10 +122,10 @@ def test_walking_back_that_promise_clears_it_and_the_level_can_be_passed() -> No
         ("fifth-refund", [3, 2, 3, 1, 3, 3, 2, 3]),  # "no questions asked", then owns it
     ):
         scenario, pass_score = level(scenario_id)
-        state = play_choices(scenario, choices, policy=CAMPAIGN.policy)
+        state = play_choices(scenario, choices, policy=CAMPAIGN.policy, catalog=CATALOG)
         assert any("overpromise" in t.techniques for t in state.turns)
         assert any(cases(t).get("walk_back") == "correction" for t in state.turns)
-        report = debrief(scenario, state, pass_score)
+        report = debrief(scenario, state, pass_score, catalog=CATALOG)
         assert not report.promise_broken and report.passed, (scenario_id, report.score)
 
 
@@ -142,10 +145,10 @@ def test_an_unrelated_honest_promise_does_not_clear_a_standing_one() -> None:
         done: {customer: "Fine.", end: resolved}
         """
     )
-    unrelated = play_choices(scenario, [1, 1])
+    unrelated = play_choices(scenario, [1, 1], catalog=CATALOG)
     assert unrelated.outcome is not None and unrelated.outcome.effects[0].source == "debt"
-    assert debrief(scenario, unrelated).promise_broken
-    walked = play_choices(scenario, [1, 2])
+    assert debrief(scenario, unrelated, catalog=CATALOG).promise_broken
+    walked = play_choices(scenario, [1, 2], catalog=CATALOG)
     assert walked.outcome is not None and not walked.outcome.effects
     assert walked.outcome.rating is Rating.GOOD
 
@@ -168,7 +171,7 @@ def test_eased_off_is_never_credited_on_a_harmful_turn() -> None:
         anger=70,
     )
     for second in (1, 2):
-        state = play_choices(scenario, [1, second])
+        state = play_choices(scenario, [1, second], catalog=CATALOG)
         assert any(e.source == "relax" for e in state.turns[0].effects)  # heard after turn 1
         assert state.turns[1].quality < 0
         assert not any(e.source == "relax" for e in state.turns[1].effects), second
@@ -187,7 +190,7 @@ def test_name_and_follow_up_are_wrong_during_a_threat() -> None:
             done: {{customer: "(Gone.)", end: security}}
             """
         )
-        turn = play_choices(scenario, [1]).turns[0]
+        turn = play_choices(scenario, [1], catalog=CATALOG).turns[0]
         assert cases(turn)[technique] == "threat" and turn.quality < 0
 
 
@@ -209,7 +212,7 @@ def test_the_right_move_done_badly_has_its_own_lesson() -> None:
             """,
             anger=20,
         )
-        turn = play_choices(scenario, [1]).turns[0]
+        turn = play_choices(scenario, [1], catalog=CATALOG).turns[0]
         assert turn.effects[0].principle == principle and turn.quality < 0, technique
 
 
@@ -221,8 +224,11 @@ def test_jumping_ahead_of_the_four_steps_costs_practice_points() -> None:
     scenario, pass_score = level("late-delivery")
     excuse_first = debrief(
         scenario,
-        play_choices(scenario, [4, 1, 1, 1, 1, 1, 1, 1, 1], policy=CAMPAIGN.policy),
+        play_choices(
+            scenario, [4, 1, 1, 1, 1, 1, 1, 1, 1], policy=CAMPAIGN.policy, catalog=CATALOG
+        ),
         pass_score,
+        catalog=CATALOG,
     )
     first = excuse_first.turns[0]
     assert "excuse" in first.turn.techniques
@@ -230,7 +236,9 @@ def test_jumping_ahead_of_the_four_steps_costs_practice_points() -> None:
     assert first.skipped == ("listen", "recap")
     assert excuse_first.order_points == -2 * ORDER_POINTS  # the excuse, then an apology
     assert excuse_first.score < 86
-    guided = debrief(scenario, play_choices(scenario, [1] * 8), pass_score)
+    guided = debrief(
+        scenario, play_choices(scenario, [1] * 8, catalog=CATALOG), pass_score, catalog=CATALOG
+    )
     assert guided.order_points == 0 and guided.in_order
     assert excuse_first.score < guided.score
 
@@ -247,8 +255,11 @@ def test_every_turn_that_was_not_good_shows_a_good_reply_that_was_on_screen() ->
     scenario, pass_score = level("late-delivery")
     report = debrief(
         scenario,
-        play_choices(scenario, [4, 1, 1, 1, 1, 1, 1, 1, 1], policy=CAMPAIGN.policy),
+        play_choices(
+            scenario, [4, 1, 1, 1, 1, 1, 1, 1, 1], policy=CAMPAIGN.policy, catalog=CATALOG
+        ),
         pass_score,
+        catalog=CATALOG,
     )
     for review in report.turns:
         if review.verdict == "good":

@@ -29,6 +29,7 @@ from game.engine.session import (
 )
 from game.scenario.campaign import load_campaign
 from game.scenario.model import Scenario, Verdict
+from tests.catalog import CATALOG
 from tests.conftest import PLANS, SCENARIOS
 from tests.engine.helpers import make
 
@@ -55,14 +56,14 @@ def play(
     *,
     to_the_end: bool = True,
 ) -> SessionState:
-    state = start(scenario, policy=CAMPAIGN.policy, timer=timer)
+    state = start(scenario, policy=CAMPAIGN.policy, timer=timer, catalog=CATALOG)
     for number in choices:
         while state.phase is Phase.SPEAKING:
             state = proceed(scenario, state)
         assert state.phase is Phase.CHOOSING, f"the call ended early at {state.node}"
-        state = tick(scenario, state, think(scenario, state.node))
+        state = tick(scenario, state, think(scenario, state.node), catalog=CATALOG)
         assert state.phase is Phase.CHOOSING, "the customer gave up waiting"
-        state, _ = choose(scenario, state, number)
+        state, _ = choose(scenario, state, number, catalog=CATALOG)
     while state.phase is Phase.SPEAKING:
         state = proceed(scenario, state)
     assert state.phase is Phase.ENDED or not to_the_end
@@ -76,7 +77,7 @@ def play_guide(
     anger branch leads elsewhere, the first reply its author declared `expect: good`."""
     untimed = play(scenario, guide_choices(scenario), lambda s, n: 0.0, TimerMode.OFF)
     route = {turn.node: turn.choice for turn in untimed.turns}
-    state = start(scenario, policy=CAMPAIGN.policy, timer=timer)
+    state = start(scenario, policy=CAMPAIGN.policy, timer=timer, catalog=CATALOG)
     while state.phase is not Phase.ENDED:
         if state.phase is Phase.SPEAKING:
             state = proceed(scenario, state)
@@ -84,9 +85,9 @@ def play_guide(
         node = scenario.node(state.node)
         good = [c.number for c in node.choices if c.expect is Verdict.GOOD]
         number = route.get(node.id) or good[0]
-        state = tick(scenario, state, think(scenario, state.node))
+        state = tick(scenario, state, think(scenario, state.node), catalog=CATALOG)
         assert state.phase is Phase.CHOOSING, "the customer gave up waiting"
-        state, _ = choose(scenario, state, number)
+        state, _ = choose(scenario, state, number, catalog=CATALOG)
     return state
 
 
@@ -98,9 +99,14 @@ def verdicts(report: Debrief) -> list[tuple[str, str]]:
 def test_reading_at_150_wpm_plus_3_s_scores_as_without_a_timer(
     scenario: Scenario, pass_score: int
 ) -> None:
-    untimed = debrief(scenario, play_guide(scenario, lambda s, n: 0.0, TimerMode.OFF), pass_score)
+    untimed = debrief(
+        scenario, play_guide(scenario, lambda s, n: 0.0, TimerMode.OFF), pass_score, catalog=CATALOG
+    )
     timed = debrief(
-        scenario, play_guide(scenario, lambda s, n: reading_seconds(s, n) + 3.0), pass_score
+        scenario,
+        play_guide(scenario, lambda s, n: reading_seconds(s, n, catalog=CATALOG) + 3.0),
+        pass_score,
+        catalog=CATALOG,
     )
     assert untimed.passed
     assert timed.score == untimed.score
@@ -112,9 +118,11 @@ def test_reading_at_150_wpm_plus_3_s_scores_as_without_a_timer(
 def test_half_reading_speed_plus_10_s_still_passes_and_keeps_every_verdict(
     scenario: Scenario, pass_score: int
 ) -> None:
-    untimed = debrief(scenario, play_guide(scenario, lambda s, n: 0.0, TimerMode.OFF), pass_score)
-    state = play_guide(scenario, lambda s, n: 2 * reading_seconds(s, n) + 10.0)
-    slow = debrief(scenario, state, pass_score)
+    untimed = debrief(
+        scenario, play_guide(scenario, lambda s, n: 0.0, TimerMode.OFF), pass_score, catalog=CATALOG
+    )
+    state = play_guide(scenario, lambda s, n: 2 * reading_seconds(s, n, catalog=CATALOG) + 10.0)
+    slow = debrief(scenario, state, pass_score, catalog=CATALOG)
     assert slow.passed, (slow.score, slow.rating)
     # silence never rewrites a reply's verdict (an anger branch may take another, as good, road)
     assert [v for _, v in verdicts(slow)] == [v for _, v in verdicts(untimed)]
@@ -127,7 +135,7 @@ def test_a_whole_guide_path_at_10_s_a_reply_passes_on_the_phone() -> None:
     """The first edition failed the best path of 7 of 13 levels at 10 s a reply."""
     for scenario, pass_score in LEVELS:
         state = play_guide(scenario, lambda s, n: 10.0)
-        assert debrief(scenario, state, pass_score).passed, scenario.id
+        assert debrief(scenario, state, pass_score, catalog=CATALOG).passed, scenario.id
 
 
 LOOKUP = """\
@@ -142,9 +150,9 @@ done: {customer: "Fine.", end: resolved}
 
 
 def _answer(scenario: Scenario, number: int, seconds: float) -> SessionState:
-    state = proceed(scenario, start(scenario))
-    state = tick(scenario, state, seconds)
-    state, _ = choose(scenario, state, number)
+    state = proceed(scenario, start(scenario, catalog=CATALOG))
+    state = tick(scenario, state, seconds, catalog=CATALOG)
+    state, _ = choose(scenario, state, number, catalog=CATALOG)
     while state.phase is Phase.SPEAKING:
         state = proceed(scenario, state)
     return state
@@ -159,7 +167,10 @@ def test_30_s_silent_at_a_lookup_without_keeping_them_informed_loses_points_ther
         for e in slow.turns[-1].effects
     )
     assert pace_cost(slow.turns[-1]).lookup
-    assert debrief(scenario, slow).score < debrief(scenario, quick).score
+    assert (
+        debrief(scenario, slow, catalog=CATALOG).score
+        < debrief(scenario, quick, catalog=CATALOG).score
+    )
     # keeping them informed while looking up is the lesson: then the same wait is no mistake
     informed = _answer(scenario, 1, 30.0)
     assert not pace_cost(informed.turns[-1]).lookup
@@ -185,7 +196,12 @@ def test_shipped_lookups_teach_the_same_lesson() -> None:
                 before = play(scenario, choices[:index], lambda s, n: 0.0, to_the_end=False)
                 while before.phase is Phase.SPEAKING:
                     before = proceed(scenario, before)
-                _, played = choose(scenario, tick(scenario, before, 30.0), choice.number)
+                _, played = choose(
+                    scenario,
+                    tick(scenario, before, 30.0, catalog=CATALOG),
+                    choice.number,
+                    catalog=CATALOG,
+                )
                 assert pace_cost(played).lookup, (scenario.id, node.id, choice.number)
                 found += 1
     assert found
@@ -207,13 +223,13 @@ def test_pace_cost_says_what_the_silence_cost() -> None:
     assert rule is not None
     words = screen_words(scenario, "opening")
     assert words == 6  # "Well?" and both replies
-    assert reading_seconds(scenario, "opening") == pytest.approx(60 * words / 150)
-    allowance = reading_allowance(scenario, "opening", TimerMode.NORMAL)
+    assert reading_seconds(scenario, "opening", catalog=CATALOG) == pytest.approx(60 * words / 150)
+    allowance = reading_allowance(scenario, "opening", TimerMode.NORMAL, catalog=CATALOG)
     assert allowance == pytest.approx(60 * words / 150 + rule.grace)
-    state = start(scenario)
+    state = start(scenario, catalog=CATALOG)
     state = proceed(scenario, state)
-    state = tick(scenario, state, allowance + 2.0)
-    state, turn = choose(scenario, state, 1)
+    state = tick(scenario, state, allowance + 2.0, catalog=CATALOG)
+    state, turn = choose(scenario, state, 1, catalog=CATALOG)
     cost = pace_cost(turn)
     assert cost.seconds == pytest.approx(allowance + 2.0)
     assert cost.allowance == pytest.approx(allowance)
@@ -239,9 +255,9 @@ def test_silence_past_give_up_ends_the_call() -> None:
     )
     rule = load_catalog().channels["phone"].dead_air
     assert rule is not None
-    state = proceed(scenario, start(scenario))
-    allowance = reading_allowance(scenario, "opening", TimerMode.NORMAL)
-    state = tick(scenario, state, allowance + rule.give_up - 1)
+    state = proceed(scenario, start(scenario, catalog=CATALOG))
+    allowance = reading_allowance(scenario, "opening", TimerMode.NORMAL, catalog=CATALOG)
+    state = tick(scenario, state, allowance + rule.give_up - 1, catalog=CATALOG)
     assert state.phase is Phase.CHOOSING
-    state = tick(scenario, state, 1.0)
+    state = tick(scenario, state, 1.0, catalog=CATALOG)
     assert state.outcome is not None and state.outcome.cause == "dead_air"

@@ -25,6 +25,7 @@ from game.engine.session import (
 )
 from game.scenario.campaign import load_campaign
 from game.scenario.model import Scenario
+from tests.catalog import CATALOG
 from tests.conftest import SCENARIOS
 
 
@@ -47,7 +48,7 @@ SCENARIO_LIST = shipped()
 def test_random_play_is_well_behaved(
     scenario: Scenario, picks: list[int], waits: list[float], timer: TimerMode, seed: int
 ) -> None:
-    state = start(scenario, seed=seed, timer=timer)
+    state = start(scenario, seed=seed, timer=timer, catalog=CATALOG)
     steps = 0
     while state.phase is not Phase.ENDED:
         steps += 1
@@ -55,24 +56,24 @@ def test_random_play_is_well_behaved(
         if state.phase is Phase.SPEAKING:
             state = proceed(scenario, state)
             continue
-        prompt = current(scenario, state)
+        prompt = current(scenario, state, catalog=CATALOG)
         assert isinstance(prompt, ChoicePrompt)
         assert len({o.number for o in prompt.options}) == len(prompt.options)
-        state = tick(scenario, state, waits[len(state.turns)])
-        assert 0 <= live_anger(scenario, state) <= 100
+        state = tick(scenario, state, waits[len(state.turns)], catalog=CATALOG)
+        assert 0 <= live_anger(scenario, state, catalog=CATALOG) <= 100
         if state.phase is not Phase.CHOOSING:
             continue  # the customer gave up waiting
         number = prompt.options[picks[len(state.turns)] % len(prompt.options)].number
-        state, turn = choose(scenario, state, number)
+        state, turn = choose(scenario, state, number, catalog=CATALOG)
         assert 0 <= turn.anger_before <= 100 and 0 <= turn.anger_after <= 100
         assert 0.0 <= state.heard <= 1.0 and 0.0 <= state.trust <= 1.0 and state.vent >= 0
     assert len(state.turns) <= MAX_TURNS
     assert state.outcome is not None and 0 <= state.outcome.final_anger <= 100
     assert all(0 <= a <= 100 for a in state.anger_trace())
-    report = debrief(scenario, state)
+    report = debrief(scenario, state, catalog=CATALOG)
     assert 0 <= report.score <= 100
     assert SessionState.from_json(state.to_json()) == state
-    assert replay(scenario, state.events, seed=seed, timer=timer) == state
+    assert replay(scenario, state.events, seed=seed, timer=timer, catalog=CATALOG) == state
 
 
 def test_there_are_scenarios_to_test() -> None:

@@ -13,6 +13,7 @@ from game.engine.scoring import (
 )
 from game.engine.session import play_choices, start
 from game.scenario.loader import load_scenario
+from tests.catalog import CATALOG
 from tests.conftest import SCENARIOS
 from tests.engine.helpers import make
 
@@ -49,7 +50,7 @@ def test_weights_favour_angry_and_critical_moments() -> None:
 
 
 def test_the_guide_following_path_scores_high_and_passes() -> None:
-    report = debrief(LATE, play_choices(LATE, [1] * 8), 70)
+    report = debrief(LATE, play_choices(LATE, [1] * 8, catalog=CATALOG), 70, catalog=CATALOG)
     assert report.score >= 90 and report.grade == "A" and report.passed
     assert report.in_order
     assert report.practice_points == 60
@@ -61,7 +62,9 @@ def test_the_guide_following_path_scores_high_and_passes() -> None:
 
 
 def test_jumping_ahead_is_flagged() -> None:
-    report = debrief(LATE, play_choices(LATE, [1, 3, 3]), 70)  # listen, then fix before recapping
+    report = debrief(
+        LATE, play_choices(LATE, [1, 3, 3], catalog=CATALOG), 70, catalog=CATALOG
+    )  # listen, then fix before recapping
     assert not report.in_order
     jumped = report.turns[1]
     assert "recap" in jumped.skipped and jumped.verdict == "bad"
@@ -79,17 +82,17 @@ def test_a_bad_ending_never_passes_even_with_a_high_score() -> None:
       end: customer_left
     """
     scenario = make(nodes, anger=5)
-    report = debrief(scenario, play_choices(scenario, [1]), 40)
+    report = debrief(scenario, play_choices(scenario, [1], catalog=CATALOG), 40, catalog=CATALOG)
     assert report.score >= 40 and not report.passed
 
 
 def test_only_finished_sessions_are_scored() -> None:
     with pytest.raises(ValueError, match="finished"):
-        debrief(LATE, start(LATE))
+        debrief(LATE, start(LATE, catalog=CATALOG), catalog=CATALOG)
 
 
 def test_principle_tallies_count_followed_and_broken() -> None:
-    report = debrief(LATE, play_choices(LATE, [4, 2, 2, 2]), 70)
+    report = debrief(LATE, play_choices(LATE, [4, 2, 2, 2], catalog=CATALOG), 70, catalog=CATALOG)
     tallies = {t.id: (t.followed, t.broken) for t in report.principles}
     assert tallies["G-APOLOGY-1"][1] >= 1
     assert tallies["G-LISTEN-1"][1] >= 1

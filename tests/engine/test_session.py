@@ -31,6 +31,7 @@ from game.engine.session import (
 )
 from game.scenario.loader import load_scenario
 from game.scenario.model import EndingKind, Rating
+from tests.catalog import CATALOG
 from tests.conftest import SCENARIOS
 from tests.engine.helpers import make, one_move
 
@@ -39,7 +40,7 @@ GOOD = [1, 1, 1, 1, 1, 1, 1, 1]
 
 
 def test_pull_api_walks_line_prompt_line_end() -> None:
-    session = Session(LATE, seed=7, timer=TimerMode.OFF)
+    session = Session(LATE, seed=7, timer=TimerMode.OFF, catalog=CATALOG)
     moment = session.current()
     assert isinstance(moment, CustomerLine) and not moment.final
     assert moment.text.startswith("Finally, a human!")
@@ -57,7 +58,7 @@ def test_pull_api_walks_line_prompt_line_end() -> None:
 
 
 def test_wrong_phase_calls_raise() -> None:
-    session = Session(LATE)
+    session = Session(LATE, catalog=CATALOG)
     with pytest.raises(SessionError):
         session.choose(1)
     session.proceed()
@@ -70,13 +71,13 @@ def test_wrong_phase_calls_raise() -> None:
 
 
 def test_a_whole_call_ends_with_an_outcome() -> None:
-    state = play_choices(LATE, GOOD)
+    state = play_choices(LATE, GOOD, catalog=CATALOG)
     assert state.phase is Phase.ENDED
-    assert isinstance(current(LATE, state), Finished)
+    assert isinstance(current(LATE, state, catalog=CATALOG), Finished)
     assert state.outcome is not None
     assert state.outcome.kind is EndingKind.RESOLVED and state.outcome.rating is Rating.GOOD
     with pytest.raises(SessionError):
-        choose(LATE, state, 1)
+        choose(LATE, state, 1, catalog=CATALOG)
     assert state.anger_trace()[0] == 65 and len(state.anger_trace()) == len(GOOD) + 1
 
 
@@ -92,15 +93,15 @@ def test_choices_are_shuffled_deterministically_and_position_gives_nothing_away(
 
 
 def test_state_round_trips_through_json_at_every_step() -> None:
-    state = start(LATE, seed=11)
+    state = start(LATE, seed=11, catalog=CATALOG)
     seen = 0
     for number in GOOD:
         while state.phase is Phase.SPEAKING:
             assert SessionState.from_json(state.to_json()) == state
             state = proceed(LATE, state)
-        state = tick(LATE, state, 3.5)
+        state = tick(LATE, state, 3.5, catalog=CATALOG)
         assert SessionState.from_json(state.to_json()) == state
-        state, _ = choose(LATE, state, number)
+        state, _ = choose(LATE, state, number, catalog=CATALOG)
         seen += 1
     state = proceed(LATE, state)
     text = state.to_json()
@@ -110,7 +111,7 @@ def test_state_round_trips_through_json_at_every_step() -> None:
 
 
 def test_state_json_rejects_other_versions_and_garbage() -> None:
-    data = json.loads(start(LATE).to_json())
+    data = json.loads(start(LATE, catalog=CATALOG).to_json())
     data["version"] = 99
     with pytest.raises(ValueError, match="version"):
         SessionState.from_json(json.dumps(data))
@@ -121,31 +122,31 @@ def test_state_json_rejects_other_versions_and_garbage() -> None:
 
 
 def test_replay_from_recorded_events_is_exact() -> None:
-    state = start(LATE, seed=5)
+    state = start(LATE, seed=5, catalog=CATALOG)
     for number, wait in zip(GOOD, [2.0, 9.5, 1.0, 12.25, 0.5, 3.0, 20.0, 1.0], strict=True):
         while state.phase is Phase.SPEAKING:
             state = proceed(LATE, state)
         for _ in range(int(wait * 10)):
-            state = tick(LATE, state, 0.1)
-        state, _ = choose(LATE, state, number)
+            state = tick(LATE, state, 0.1, catalog=CATALOG)
+        state, _ = choose(LATE, state, number, catalog=CATALOG)
     state = proceed(LATE, state)
-    again = replay(LATE, state.events, seed=5)
+    again = replay(LATE, state.events, seed=5, catalog=CATALOG)
     assert again == state
 
 
 def test_dead_air_on_the_phone_grows_anger_and_the_customer_prompts() -> None:
     """The clock starts after the reading allowance; past it anger grows and they ask;
     the reply that follows keeps its own verdict (pace is scored on its own line)."""
-    state = proceed(LATE, start(LATE, timer=TimerMode.NORMAL))
-    allowance = reading_allowance(LATE, state.node, TimerMode.NORMAL)
-    state = tick(LATE, state, allowance - 1.0)
-    prompt = current(LATE, state)
+    state = proceed(LATE, start(LATE, timer=TimerMode.NORMAL, catalog=CATALOG))
+    allowance = reading_allowance(LATE, state.node, TimerMode.NORMAL, catalog=CATALOG)
+    state = tick(LATE, state, allowance - 1.0, catalog=CATALOG)
+    prompt = current(LATE, state, catalog=CATALOG)
     assert isinstance(prompt, ChoicePrompt) and prompt.live_anger == 65 and prompt.nudge is None
-    state = tick(LATE, state, 9.0)
-    prompt = current(LATE, state)
+    state = tick(LATE, state, 9.0, catalog=CATALOG)
+    prompt = current(LATE, state, catalog=CATALOG)
     assert isinstance(prompt, ChoicePrompt)
     assert prompt.live_anger > 65 and prompt.nudge == "Hello? Are you still there?"
-    state, turn = choose(LATE, state, 1)
+    state, turn = choose(LATE, state, 1, catalog=CATALOG)
     silence = [e for e in turn.effects if e.source == "silence"]
     assert silence and silence[0].principle == "G-RESOLVE-7" and silence[0].anger > 0
     assert silence[0].quality is None and turn.quality == 1.0  # a good reply stays good
@@ -159,16 +160,38 @@ def test_dead_air_rules_per_channel_and_setting() -> None:
         ("email", False),
     ):
         scenario = make(one_move("listen"), channel=channel)
-        state = tick(scenario, proceed(scenario, start(scenario)), 30.0)
-        prompt = current(scenario, state)
+        state = tick(
+            scenario, proceed(scenario, start(scenario, catalog=CATALOG)), 30.0, catalog=CATALOG
+        )
+        prompt = current(scenario, state, catalog=CATALOG)
         assert isinstance(prompt, ChoicePrompt)
         assert (prompt.live_anger > 50) is expect_growth, channel
     phone = make(one_move("listen"))
-    normal = current(phone, tick(phone, proceed(phone, start(phone)), 25.0))
-    relaxed = current(
-        phone, tick(phone, proceed(phone, start(phone, timer=TimerMode.RELAXED)), 25.0)
+    normal = current(
+        phone,
+        tick(phone, proceed(phone, start(phone, catalog=CATALOG)), 25.0, catalog=CATALOG),
+        catalog=CATALOG,
     )
-    off = current(phone, tick(phone, proceed(phone, start(phone, timer=TimerMode.OFF)), 25.0))
+    relaxed = current(
+        phone,
+        tick(
+            phone,
+            proceed(phone, start(phone, timer=TimerMode.RELAXED, catalog=CATALOG)),
+            25.0,
+            catalog=CATALOG,
+        ),
+        catalog=CATALOG,
+    )
+    off = current(
+        phone,
+        tick(
+            phone,
+            proceed(phone, start(phone, timer=TimerMode.OFF, catalog=CATALOG)),
+            25.0,
+            catalog=CATALOG,
+        ),
+        catalog=CATALOG,
+    )
     assert (
         isinstance(normal, ChoicePrompt)
         and isinstance(relaxed, ChoicePrompt)
@@ -179,18 +202,18 @@ def test_dead_air_rules_per_channel_and_setting() -> None:
 
 
 def test_long_enough_silence_loses_the_customer() -> None:
-    state = proceed(LATE, start(LATE))
+    state = proceed(LATE, start(LATE, catalog=CATALOG))
     for _ in range(600):
-        state = tick(LATE, state, 0.5)
+        state = tick(LATE, state, 0.5, catalog=CATALOG)
         if state.phase is not Phase.CHOOSING:
             break
     assert state.phase is Phase.SPEAKING and state.node == DEAD_AIR_LINE
-    line = current(LATE, state)
+    line = current(LATE, state, catalog=CATALOG)
     assert isinstance(line, CustomerLine) and line.final
     state = proceed(LATE, state)
     assert state.outcome is not None and state.outcome.cause == "dead_air"
     assert state.outcome.final_anger == 100 and state.events[-1].choice is None
-    assert replay(LATE, state.events) == state
+    assert replay(LATE, state.events, catalog=CATALOG) == state
 
 
 def test_blowup_goes_to_the_blowup_node_or_a_built_in_ending() -> None:
@@ -202,10 +225,10 @@ def test_blowup_goes_to_the_blowup_node_or_a_built_in_ending() -> None:
       end: customer_left
     """
     )
-    state = play_choices(make(nodes, anger=95), [1])
+    state = play_choices(make(nodes, anger=95), [1], catalog=CATALOG)
     assert state.outcome is not None and state.outcome.node == "blowup"
     assert state.outcome.cause == "blowup" and state.outcome.final_anger == 100
-    state = play_choices(make(one_move("retaliate"), anger=95), [1])
+    state = play_choices(make(one_move("retaliate"), anger=95), [1], catalog=CATALOG)
     assert state.outcome is not None and state.outcome.node == "(blowup)"
     assert state.outcome.rating is Rating.BAD
 
@@ -221,7 +244,7 @@ def test_a_conversation_going_in_circles_ends_at_the_turn_limit() -> None:
       customer: "ok"
       end: resolved
     """
-    state = play_choices(make(nodes, anger=0), [1] * MAX_TURNS)
+    state = play_choices(make(nodes, anger=0), [1] * MAX_TURNS, catalog=CATALOG)
     assert state.outcome is not None and state.outcome.cause == "turn_limit"
     assert len(state.turns) == MAX_TURNS
 
@@ -248,23 +271,23 @@ def test_conditional_next_sees_the_anger_and_flags_after_the_choice() -> None:
     calm: {customer: ".", end: resolved}
     """
     scenario = make(nodes, anger=50)
-    assert play_choices(scenario, [1]).outcome.node == "furious"  # type: ignore[union-attr]
-    assert play_choices(scenario, [2]).outcome.node == "calm"  # type: ignore[union-attr]
+    assert play_choices(scenario, [1], catalog=CATALOG).outcome.node == "furious"  # type: ignore[union-attr]
+    assert play_choices(scenario, [2], catalog=CATALOG).outcome.node == "calm"  # type: ignore[union-attr]
 
 
 def test_scripted_play_rejects_bad_scripts() -> None:
     with pytest.raises(SessionError, match="ran out"):
-        play_choices(LATE, [1])
+        play_choices(LATE, [1], catalog=CATALOG)
     with pytest.raises(InvalidChoice):
-        play_choices(LATE, [9])
+        play_choices(LATE, [9], catalog=CATALOG)
     with pytest.raises(SessionError, match="ended"):
-        replay(LATE, [Event(1, 0.0)] * 30)
+        replay(LATE, [Event(1, 0.0)] * 30, catalog=CATALOG)
 
 
 def test_a_call_keeps_the_hash_of_the_catalog_that_scores_it() -> None:
     from game.engine.catalog import load_catalog
 
-    state = start(LATE)
+    state = start(LATE, catalog=CATALOG)
     assert len(state.catalog_hash) == 64 and state.catalog_hash == load_catalog().content_hash
     assert SessionState.from_json(state.to_json()).catalog_hash == state.catalog_hash
     old = json.loads(state.to_json())

@@ -16,6 +16,7 @@ from game.records.recorder import Recorder
 from game.scenario.campaign import Campaign, load_campaign
 from game.scenario.loader import load_scenario
 from game.scenario.model import Policy, Scenario
+from tests.catalog import CATALOG
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "scenarios"
@@ -91,7 +92,7 @@ def play(
     chosen = scenario_obj or scenario()
     kwargs: dict[str, Any] = {} if clock is None else {"clock": clock}
     recorder = Recorder.begin(
-        store, trainee_id, chosen, level, pass_score, policy, seed, timer, "en", **kwargs
+        store, trainee_id, chosen, level, pass_score, policy, seed, timer, "en", CATALOG, **kwargs
     )
     waits = iter(silences) if silences is not None else None
     for index, number in enumerate(choices):
@@ -117,7 +118,7 @@ def find_path(
     chosen: Scenario, wanted: Callable[[SessionState], bool], *, max_turns: int = 14
 ) -> tuple[int, ...] | None:
     """Choices (authoring numbers) that end the conversation in a state `wanted` accepts."""
-    stack: list[tuple[SessionState, tuple[int, ...]]] = [(start(chosen), ())]
+    stack: list[tuple[SessionState, tuple[int, ...]]] = [(start(chosen, catalog=CATALOG), ())]
     while stack:
         state, path = stack.pop()
         while state.phase is Phase.SPEAKING and state.outcome is None:
@@ -130,7 +131,7 @@ def find_path(
             continue
         node = chosen.node(state.node)
         for choice in reversed(node.choices):
-            after, _ = choose(chosen, state, choice.number)
+            after, _ = choose(chosen, state, choice.number, catalog=CATALOG)
             stack.append((after, (*path, choice.number)))
     return None
 

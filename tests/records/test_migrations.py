@@ -26,6 +26,7 @@ from game.records.schema import (
 from game.records.store import open_store
 from game.records.store.connect import _create_engine, _writer
 from game.scenario.model import Policy
+from tests.catalog import CATALOG
 from tests.conftest import SCENARIOS
 from tests.records.play import bad_choices, good_choices, scenario
 
@@ -41,8 +42,8 @@ def _write_v1_database(url: str) -> dict[str, Any]:
     """A database as the first release left it, with a little of everything in it."""
     engine = _create_engine(url)
     v1 = _v1_tables().tables
-    good = play_choices(scenario(), good_choices())
-    bad = play_choices(scenario(), bad_choices())
+    good = play_choices(scenario(), good_choices(), catalog=CATALOG)
+    bad = play_choices(scenario(), bad_choices(), catalog=CATALOG)
     with _writer(engine).begin() as conn:
         assert migrate(conn, target=1) == 0
         ana = conn.execute(
@@ -131,8 +132,9 @@ def test_a_version_1_database_migrates_forward(store_url: str) -> None:
         detail = store.attempt_detail(written["ids"][3])
         assert detail is not None
         # a version 1 row has no place for what the engine learned to record later
-        # (reading allowance, conversation facts, steps jumped): those read back as defaults
-        later = {"reading": 0.0, "allowance": 0.0, "facts": (), "jumped": 0}
+        # (reading allowance, conversation facts, steps jumped, the rule behind the verdict):
+        # those read back as defaults
+        later = {"reading": 0.0, "allowance": 0.0, "facts": (), "jumped": 0, "why": None}
         assert detail.turns == tuple(replace(t, **later) for t in written["turns"])
         assert store.get_setting("lang") == "fi"
         # an old in-progress attempt has no owner: the game is gone, so it is abandoned

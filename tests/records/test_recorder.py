@@ -20,6 +20,7 @@ from game.records.recorder import Recorder, RecorderClosed
 from game.records.replayed import replay_recorded
 from game.records.store import SqlStore
 from game.scenario.model import AbusivePolicy, Policy, SupervisorPolicy
+from tests.catalog import CATALOG
 from tests.records.play import StepClock, bad_choices, good_choices, play, scenario
 
 
@@ -50,7 +51,7 @@ def test_response_times_come_from_the_clock(store: SqlStore) -> None:
 def test_the_attempt_is_finished_when_the_outcome_is_known(store: SqlStore) -> None:
     """The parting line may still be on screen; the record is complete already."""
     ana = store.add_trainee("Ana")
-    recorder = Recorder.begin(store, ana.id, scenario(), 1, 70, None, 3, "off", "en")
+    recorder = Recorder.begin(store, ana.id, scenario(), 1, 70, None, 3, "off", "en", CATALOG)
     for number in good_choices():
         while recorder.phase is Phase.SPEAKING:
             assert isinstance(recorder.current(), CustomerLine)
@@ -76,7 +77,7 @@ def test_a_dead_air_timeout_is_recorded_and_replays(store: SqlStore) -> None:
     ana = store.add_trainee("Ana")
     sc = scenario()
     assert sc.channel.value == "phone"
-    recorder = Recorder.begin(store, ana.id, sc, 1, 70, None, 5, TimerMode.NORMAL, "en")
+    recorder = Recorder.begin(store, ana.id, sc, 1, 70, None, 5, TimerMode.NORMAL, "en", CATALOG)
     recorder.proceed()
     recorder.choose(good_choices()[0])
     recorder.proceed()
@@ -126,7 +127,7 @@ def test_a_failed_write_leaves_the_session_where_it_was(store: SqlStore) -> None
 
 def test_an_invalid_choice_records_nothing(store: SqlStore) -> None:
     ana = store.add_trainee("Ana")
-    recorder = Recorder.begin(store, ana.id, scenario(), 1, 70, None, 0, "off", "en")
+    recorder = Recorder.begin(store, ana.id, scenario(), 1, 70, None, 0, "off", "en", CATALOG)
     recorder.proceed()
     with pytest.raises(InvalidChoice):
         recorder.choose(99)
@@ -138,7 +139,9 @@ def test_an_invalid_choice_records_nothing(store: SqlStore) -> None:
 def test_the_effective_policy_seed_timer_and_language_are_recorded(store: SqlStore) -> None:
     ana = store.add_trainee("Ana")
     policy = Policy(AbusivePolicy.TRANSFER, SupervisorPolicy.HELP_FIRST)
-    recorder = Recorder.begin(store, ana.id, scenario(), None, 80, policy, 41, "relaxed", "fil")
+    recorder = Recorder.begin(
+        store, ana.id, scenario(), None, 80, policy, 41, "relaxed", "fil", CATALOG
+    )
     (attempt,) = store.attempts()
     assert attempt.id == recorder.attempt_id
     assert attempt.policy == recorder.state.policy == scenario().policy.over(policy)

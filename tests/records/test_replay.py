@@ -18,6 +18,7 @@ from game.engine.session import TimerMode
 from game.records.replayed import replay_recorded
 from game.records.store import SqlStore
 from game.scenario.campaign import Level
+from tests.catalog import CATALOG
 from tests.records.play import campaign, find_path, plans, play
 
 LEVELS = campaign().levels
@@ -75,7 +76,7 @@ def test_every_level_replays_exactly_from_its_record(store: SqlStore, level: Lev
             assert state.events == detail.events, where
             assert state.anger_trace() == detail.anger_trace == report.anger_trace, where
             assert state.outcome == recorder.state.outcome, where
-            again = debrief(sc, state, level.pass_score)
+            again = debrief(sc, state, level.pass_score, catalog=CATALOG)
             assert again == report, where
             assert detail.attempt.score == again.score, where
             assert detail.attempt.passed is again.passed, where

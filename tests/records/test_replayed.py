@@ -19,6 +19,7 @@ from game.records.replayed import (
 from game.records.report import attempt_view
 from game.records.store import open_store
 from game.scenario.campaign import Level
+from tests.catalog import CATALOG
 from tests.ui.plans import campaign, good_choices, playable
 
 
@@ -30,7 +31,7 @@ def _record(tmp_path: Path, level: Level) -> tuple[AttemptDetail, Debrief]:
         trainee = store.add_trainee("Rae")
         recorder = Recorder.begin(
             store, trainee.id, level.scenario, level.number, level.pass_score,
-            campaign().policy, 5, "normal", "en",
+            campaign().policy, 5, "normal", "en", CATALOG,
         )  # fmt: skip
         choices = iter(good_choices(level))
         while not recorder.finished:
@@ -75,7 +76,9 @@ def test_every_host_gets_the_same_conversation_from_the_one_replay(tmp_path: Pat
     assert not view.catalog_changed
     # and the engine's own replay reaches the same state
     attempt = detail.attempt
-    state = replay(scenario, detail.events, policy=attempt.policy, seed=attempt.seed)
+    state = replay(
+        scenario, detail.events, policy=attempt.policy, seed=attempt.seed, catalog=CATALOG
+    )
     assert state.turns == detail.turns and state.outcome is not None
     assert state.outcome.node == call.ending_node
 

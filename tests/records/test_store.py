@@ -22,6 +22,7 @@ from game.records.api import (
 )
 from game.records.store import BUSY_TIMEOUT_MS, DEFAULT_DB_NAME, SqlStore, open_store
 from game.scenario.model import Policy
+from tests.catalog import CATALOG
 from tests.records.play import (
     bad_choices,
     expected_bests,
@@ -140,7 +141,7 @@ def _start(trainee_id: int, **changes: object) -> AttemptStart:
 
 def test_turns_are_restored_exactly_with_events_and_response_times(store: SqlStore) -> None:
     trainee = store.add_trainee("Ana")
-    state = play_choices(scenario(), good_choices())
+    state = play_choices(scenario(), good_choices(), catalog=CATALOG)
     attempt_id = store.start_attempt(_start(trainee.id))
     times = [0.25 + i * 1.125 for i in range(len(state.turns))]
     for turn, event, took in zip(state.turns, state.events, times, strict=True):
@@ -208,7 +209,7 @@ def _some_paths() -> list[tuple[int, ...]]:
 
 def test_turns_cannot_be_written_out_of_order_or_after_the_end(store: SqlStore) -> None:
     trainee = store.add_trainee("Ana")
-    state = play_choices(scenario(), good_choices())
+    state = play_choices(scenario(), good_choices(), catalog=CATALOG)
     attempt_id = store.start_attempt(_start(trainee.id))
     with pytest.raises(ValueError, match="0 turns recorded"):
         store.record_turn(attempt_id, state.turns[1], state.events[1], 1.0)

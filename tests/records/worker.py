@@ -26,6 +26,7 @@ from game.engine.session import Phase, TimerMode, play_choices
 from game.records.api import AttemptStart
 from game.records.recorder import Recorder, finish_from_debrief
 from game.records.store import open_store
+from tests.catalog import CATALOG
 from tests.records.play import bad_choices, good_choices, play, scenario
 
 
@@ -36,8 +37,8 @@ def say(line: str) -> None:
 
 def warm_up() -> None:
     """Load the scenario, plans and catalog before the clock starts: kills should land in writes."""
-    play_choices(scenario(), good_choices())
-    play_choices(scenario(), bad_choices())
+    play_choices(scenario(), good_choices(), catalog=CATALOG)
+    play_choices(scenario(), bad_choices(), catalog=CATALOG)
 
 
 def hold(url: str, trainee_id: int, turns: int) -> None:
@@ -85,7 +86,7 @@ def crash(url: str, trainee_id: int, seed: int) -> None:
         choices = good_choices() if rng.random() < 0.5 else bad_choices()
         leave_after = rng.randrange(len(choices)) if rng.random() < 0.2 else None
         recorder = Recorder.begin(
-            store, trainee_id, sc, 1, 70, None, rng.randrange(2**31), TimerMode.OFF, "en"
+            store, trainee_id, sc, 1, 70, None, rng.randrange(2**31), TimerMode.OFF, "en", CATALOG
         )
         aid = recorder.attempt_id
         say(f"start {aid}")
@@ -110,8 +111,8 @@ def bulk(url: str, count: int, seed: int, trainee_ids: list[int]) -> None:
     sc = scenario()
     plays = []
     for choices in (good_choices(), bad_choices()):
-        state = play_choices(sc, choices)
-        plays.append((state, debrief(sc, state, 70)))
+        state = play_choices(sc, choices, catalog=CATALOG)
+        plays.append((state, debrief(sc, state, 70, catalog=CATALOG)))
     store = open_store(url)
     sys.stdin.readline()  # the starting gun
     for n in range(count):

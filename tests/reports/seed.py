@@ -19,6 +19,7 @@ from game.engine.session import Phase, TimerMode, play_choices, proceed, replay
 from game.records.api import AttemptStart, Store
 from game.records.recorder import finish_from_debrief
 from game.scenario.campaign import Campaign, Level, load_campaign
+from tests.catalog import CATALOG
 from tests.conftest import PLANS, SCENARIOS
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -73,7 +74,7 @@ def record(
     scenario = plan.level.scenario
     assert scenario is not None
     policy = campaign().policy_for(scenario)
-    state = play_choices(scenario, plan.choices, policy=policy, seed=seed)
+    state = play_choices(scenario, plan.choices, policy=policy, seed=seed, catalog=CATALOG)
     attempt_id = store.start_attempt(
         AttemptStart(
             trainee_id=trainee_id,
@@ -95,13 +96,13 @@ def record(
     ended_at = started_at + timedelta(seconds=elapsed)
     if abandon_after is not None:
         partial = replay(scenario, state.events[:abandon_after], policy=policy, seed=seed,
-                         timer=TimerMode.OFF)  # fmt: skip
+                         timer=TimerMode.OFF, catalog=CATALOG)  # fmt: skip
         assert partial.phase is not Phase.ENDED
         store.abandon_attempt(attempt_id, ended_at)
     else:
         while state.phase is Phase.SPEAKING:
             state = proceed(scenario, state)
-        result = debrief(scenario, state, plan.level.pass_score)
+        result = debrief(scenario, state, plan.level.pass_score, catalog=CATALOG)
         finish_from_debrief(store, attempt_id, result, ended_at=ended_at)
     for text in notes:
         store.add_note(attempt_id, "Supervisor Kim", text)
@@ -112,7 +113,9 @@ def start_only(store: Store, trainee_id: int, plan: Plan, *, started_at: datetim
     """An attempt still in progress: one turn played, no end yet."""
     scenario = plan.level.scenario
     assert scenario is not None
-    state = play_choices(scenario, plan.choices, policy=campaign().policy_for(scenario))
+    state = play_choices(
+        scenario, plan.choices, policy=campaign().policy_for(scenario), catalog=CATALOG
+    )
     attempt_id = store.start_attempt(
         AttemptStart(
             trainee_id, scenario.id, scenario.content_hash, plan.level.number,

@@ -23,6 +23,7 @@ from game.engine.catalog import load_catalog
 from game.engine.session import Turn
 from game.records.report import Progress, anger_chart, competency_chart, write_report
 from game.records.store import SqlStore, open_store
+from tests.catalog import CATALOG
 from tests.reports.seed import Demo, fill_demo, plan_for, record
 
 HOSTILE = (
@@ -59,7 +60,7 @@ def _turns(scenario_id: str, passes: bool) -> tuple[tuple[int, ...], tuple[Turn,
 
     plan = plan_for(scenario_id, passes=passes)
     assert plan.level.scenario is not None
-    state = play_choices(plan.level.scenario, plan.choices)
+    state = play_choices(plan.level.scenario, plan.choices, catalog=CATALOG)
     return state.anger_trace(), state.turns
 
 
@@ -115,7 +116,7 @@ def test_the_ending_read_off_the_turns_is_the_one_a_replay_reaches() -> None:
     for plan in plans().values():
         scenario = plan.level.scenario
         assert scenario is not None
-        state = play_choices(scenario, plan.choices, seed=5)
+        state = play_choices(scenario, plan.choices, seed=5, catalog=CATALOG)
         assert state.outcome is not None
         found = ending_node(scenario, state.turns)
         if found is not None:

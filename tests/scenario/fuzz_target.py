@@ -17,6 +17,7 @@ from game.scenario.loader import parse_scenario
 from game.scenario.model import Scenario, Text
 from game.scenario.problems import CODES, Problem, ScenarioError
 from game.scenario.reader import MAX_LINE
+from tests.catalog import CATALOG
 
 LOCATED = re.compile(r"^[^\n]+:\d+:\d+: SC\d{3} [^\n]+$")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -44,7 +45,7 @@ def _check_refused(data: bytes, problems: tuple[Problem, ...]) -> None:
 
 
 def _check_accepted(scenario: Scenario) -> None:
-    state = start(scenario)  # a scenario the loader accepts must be playable
+    state = start(scenario, catalog=CATALOG)  # a scenario the loader accepts must be playable
     assert state.phase is Phase.SPEAKING
     for text in _texts(scenario):
         for value in (text.en, *(other for _, other in text.translations)):

@@ -10,6 +10,7 @@ import sys
 import time
 from typing import Any
 
+from tests.catalog import CATALOG
 from tests.conftest import SCENARIOS
 
 LATE = str(SCENARIOS / "late-delivery.yaml")
@@ -108,7 +109,7 @@ def silence_thresholds(scenario_path: str, choices: list[int]) -> list[tuple[flo
     from game.scenario.loader import load_scenario
 
     scenario = load_scenario(scenario_path)
-    state = start(scenario, timer=TimerMode.NORMAL)
+    state = start(scenario, timer=TimerMode.NORMAL, catalog=CATALOG)
     found: list[tuple[float, float]] = []
     for number in choices:
         while state.phase is Phase.SPEAKING:
@@ -116,13 +117,13 @@ def silence_thresholds(scenario_path: str, choices: list[int]) -> list[tuple[flo
         costs = nudge = 0.0
         waited = state
         while not nudge:
-            waited = tick(scenario, waited, 0.25)
-            moment = current(scenario, waited)
+            waited = tick(scenario, waited, 0.25, catalog=CATALOG)
+            moment = current(scenario, waited, catalog=CATALOG)
             assert isinstance(moment, ChoicePrompt), "the customer gave up before asking"
-            if not costs and live_anger(scenario, waited) > state.anger:
+            if not costs and live_anger(scenario, waited, catalog=CATALOG) > state.anger:
                 costs = waited.silence
             if moment.nudge:
                 nudge = waited.silence
         found.append((costs, nudge))
-        state, _ = choose(scenario, state, number)
+        state, _ = choose(scenario, state, number, catalog=CATALOG)
     return found

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pygame
 
 from game.ui.scenes.call import CallScene
+from tests.catalog import CATALOG
 from tests.ui.conftest import MakeApp
 from tests.ui.plans import good_choices, playable
 
@@ -94,9 +95,9 @@ def test_the_silence_bar_measures_the_engine_s_reading_allowance(make_app: MakeA
     pilot.wait_for_choices()
     assert call.recorder is not None
     state = call.recorder.state
-    rule = dead_air_rule(level.scenario, state.timer)
+    rule = dead_air_rule(level.scenario, state.timer, catalog=CATALOG)
     assert rule is not None
-    allowance = reading_allowance(level.scenario, state.node, state.timer)
+    allowance = reading_allowance(level.scenario, state.node, state.timer, catalog=CATALOG)
     assert call.allowance() == allowance > rule.grace + 1
     drawn: list[tuple[str, tuple[int, int, int]]] = []
     render = pilot.app.fonts.render

@@ -22,6 +22,7 @@ from game.ui.scenes.call import CallScene
 from game.ui.scenes.debrief import DebriefScene
 from game.ui.scenes.levels import LevelsScene
 from game.ui.scenes.title import TitleScene
+from tests.catalog import CATALOG
 from tests.conftest import PLANS
 from tests.ui.conftest import MakeApp
 from tests.ui.plans import campaign, good_choices, good_plan_path, playable
@@ -92,8 +93,9 @@ def test_play_a_level_through_the_window(make_app: MakeApp, level: Level) -> Non
 
     expected = debrief(
         level.scenario,
-        play_choices(level.scenario, choices, policy=campaign().policy),
+        play_choices(level.scenario, choices, policy=campaign().policy, catalog=CATALOG),
         level.pass_score,
+        catalog=CATALOG,
     )
     report = shown.report
     assert (report.score, report.grade, report.passed) == (

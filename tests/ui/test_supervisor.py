@@ -27,6 +27,7 @@ from game.ui.scenes.supervisor_overview import SORTS, OverviewScene
 from game.ui.scenes.supervisor_trainee import TraineeScene
 from game.ui.scenes.title import TitleScene
 from game.ui.widgets import TextField
+from tests.catalog import CATALOG
 from tests.conftest import PLANS
 from tests.ui.conftest import MakeApp
 from tests.ui.plans import campaign, good_choices, playable
@@ -464,8 +465,9 @@ def test_the_attempt_page_matches_the_engine_debrief(make_app: MakeApp) -> None:
         policy=attempt.policy,
         seed=attempt.seed,
         timer=TimerMode(attempt.timer),
+        catalog=CATALOG,
     )
-    expected = debrief(LEVEL.scenario, state, attempt.pass_score)
+    expected = debrief(LEVEL.scenario, state, attempt.pass_score, catalog=CATALOG)
     assert shown.report == expected == live  # and what the trainee saw after the call
     assert (expected.score, expected.grade) == (attempt.score, attempt.grade)
     # the transcript: every reply the trainee gave, in order, between the customer's lines

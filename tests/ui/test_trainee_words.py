@@ -18,6 +18,7 @@ from game.ui.scenes.breather import BreatherScene
 from game.ui.scenes.call import CallScene
 from game.ui.scenes.debrief import DebriefScene
 from game.ui.scenes.title import TitleScene
+from tests.catalog import CATALOG
 from tests.conftest import PLANS
 from tests.ui.conftest import MakeApp
 from tests.ui.plans import campaign, playable
@@ -104,8 +105,8 @@ def test_supervisor_view_keeps_codes(tmp_path: Path) -> None:
     plan = yaml.safe_load((PLANS / "two-weeks-no-parcel-late-recovery.yaml").read_text())
     level = next(lvl for lvl in playable() if lvl.file.name == plan["scenario"])
     assert level.scenario is not None
-    state = play_choices(level.scenario, plan["choices"], policy=campaign().policy)
-    report = debrief(level.scenario, state, level.pass_score)
+    state = play_choices(level.scenario, plan["choices"], policy=campaign().policy, catalog=CATALOG)
+    report = debrief(level.scenario, state, level.pass_score, catalog=CATALOG)
     from game.engine.catalog import load_catalog
 
     catalog = load_catalog()

@@ -11,6 +11,10 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from game.engine.catalog import Catalog
 
 ID_PATTERN = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 
@@ -30,7 +34,7 @@ def _template(name: str) -> str:
     return resources.files(__name__).joinpath(name).read_text(encoding="utf-8")
 
 
-def write_starter(scenario_id: str, folder: Path) -> Written:
+def write_starter(scenario_id: str, folder: Path, catalog: Catalog) -> Written:
     """Write `<id>.yaml`, `schema.json` (if missing) and `plans/<id>-*.yaml` into `folder`."""
     from game.scenario.schema import dump, scenario_schema
 
@@ -59,18 +63,18 @@ def write_starter(scenario_id: str, folder: Path) -> Written:
             )
         wrote_schema = not schema.exists()
         if wrote_schema:
-            schema.write_text(dump(scenario_schema()), encoding="utf-8")
+            schema.write_text(dump(scenario_schema(catalog)), encoding="utf-8")
     except OSError as error:
         raise StarterError(f"cannot write the starter into {folder}: {error.strerror}") from None
     return Written(scenario, tuple(plans), schema if wrote_schema else None)
 
 
-def new_command(scenario_id: str, folder: Path) -> int:
+def new_command(scenario_id: str, folder: Path, catalog: Catalog) -> int:
     """`hold-the-line new ID [--dir FOLDER]`."""
     import sys
 
     try:
-        written = write_starter(scenario_id, folder)
+        written = write_starter(scenario_id, folder, catalog)
     except StarterError as error:
         print(f"hold-the-line new: {error}", file=sys.stderr)
         return 2

@@ -266,6 +266,7 @@ class CallScene(Scene):
             app.new_seed(),
             app.settings.timer,
             app.lang,
+            self.catalog,
         )
         # the page, the card and the portrait stay as they are: only the right column moves
         self._layout_choices()
@@ -287,7 +288,7 @@ class CallScene(Scene):
         result = job.result()  # an error here is the scene's error: the app shows it
         if self._job_kind == "begin":
             self.recorder = result
-            self._rule = dead_air_rule(self.scenario, result.state.timer)
+            self._rule = dead_air_rule(self.scenario, result.state.timer, catalog=self.catalog)
             self._pull()
             return
         turn: Turn = result
@@ -777,7 +778,7 @@ class CallScene(Scene):
         if self._allowance[0] != state.node:
             self._allowance = (
                 state.node,
-                reading_allowance(self.scenario, state.node, state.timer),
+                reading_allowance(self.scenario, state.node, state.timer, catalog=self.catalog),
             )
         return self._allowance[1]
 

@@ -1,0 +1,87 @@
+"""`--policy KEY=VALUE`: play, lint or analyse a scenario under another company policy.
+
+The policy given on the command line wins over the campaign's and over the scenario's own
+`policy:` block, so a trainer sees what the level teaches under the other rule without
+editing either file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from enum import StrEnum
+
+from game.scenario.campaign import Campaign
+from game.scenario.model import AbusivePolicy, PolicyOverride, Scenario, SupervisorPolicy
+from game.scenario.problems import closest
+
+POLICY_KEYS: dict[str, type[StrEnum]] = {
+    "abusive_caller": AbusivePolicy,
+    "supervisor_request": SupervisorPolicy,
+}
+
+
+class PolicyOptionError(ValueError):
+    """A `--policy` item that names no policy or no value of one; the message says which."""
+
+
+def parse_policy(items: Sequence[str]) -> PolicyOverride | None:
+    """`["abusive_caller=transfer", …]` as a PolicyOverride (None when there are none)."""
+    if not items:
+        return None
+    chosen: dict[str, StrEnum] = {}
+    for item in items:
+        key, equals, value = item.partition("=")
+        key, value = key.strip(), value.strip()
+        if not equals or not key or not value:
+            raise PolicyOptionError(
+                f"--policy {item!r}: write KEY=VALUE, e.g. abusive_caller=transfer"
+            )
+        kind = POLICY_KEYS.get(key)
+        if kind is None:
+            hint = closest(key, POLICY_KEYS)
+            raise PolicyOptionError(
+                f"--policy {item!r}: unknown policy '{key}'"
+                + (f" (did you mean '{hint}'?)" if hint else "")
+                + f"; policies: {', '.join(POLICY_KEYS)}"
+            )
+        values = [member.value for member in kind]
+        if value not in values:
+            hint = closest(value, values)
+            raise PolicyOptionError(
+                f"--policy {item!r}: unknown value '{value}' for {key}"
+                + (f" (did you mean '{hint}'?)" if hint else "")
+                + f"; values: {', '.join(values)}"
+            )
+        if key in chosen and chosen[key].value != value:
+            raise PolicyOptionError(f"--policy gives {key} twice, with different values")
+        chosen[key] = kind(value)
+    abusive = chosen.get("abusive_caller")
+    supervisor = chosen.get("supervisor_request")
+    return PolicyOverride(
+        abusive_caller=AbusivePolicy(abusive) if abusive is not None else None,
+        supervisor_request=SupervisorPolicy(supervisor) if supervisor is not None else None,
+    )
+
+
+def with_campaign_policy(campaign: Campaign, override: PolicyOverride) -> Campaign:
+    """Every level of the campaign under `override` (the window's `play --policy`)."""
+    levels = tuple(
+        replace(level, scenario=with_policy(level.scenario, override))
+        if level.scenario is not None
+        else level
+        for level in campaign.levels
+    )
+    return replace(campaign, levels=levels)
+
+
+def with_policy(scenario: Scenario, override: PolicyOverride) -> Scenario:
+    """The scenario with `override` laid over its own policy block (the override wins)."""
+    own = scenario.policy
+    return replace(
+        scenario,
+        policy=PolicyOverride(
+            abusive_caller=override.abusive_caller or own.abusive_caller,
+            supervisor_request=override.supervisor_request or own.supervisor_request,
+        ),
+    )
