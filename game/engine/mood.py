@@ -201,6 +201,11 @@ RULES: dict[str, Rule] = {
     ],
     "dead_air": lambda f: [(f.tag("lookup"), "lookup"), (~f.tag("lookup"), "default")],
     "retaliate": lambda f: [(f.tag("abusive"), "abusive")],
+    # Parting ways with a chronic complainer is a company decision (G-CLOSE-7).
+    "part_ways": lambda f: [
+        (f.tag("parting_allowed"), "approved"),
+        (~f.tag("parting_allowed"), "unapproved"),
+    ],
     "transfer": lambda f: [
         (f.tag("abusive") & f.transfer_policy & ~f.boundary, "unwarned"),
         (f.venting & ~f.tag("abusive"), "venting"),
