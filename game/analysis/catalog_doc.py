@@ -51,6 +51,8 @@ CASE_WHEN: dict[str, str] = {
     "allowed": "`warn_then_end` policy, an abusive moment, and a boundary was set earlier",
     "no_warning": "abusive, but no boundary was set first",
     "not_abusive": "the moment is not abusive",
+    "approved": "the moment is tagged `parting_allowed` (policy allows parting ways, and it is approved)",
+    "unapproved": "the moment is not tagged `parting_allowed`",
     "correction": "an earlier overpromise is still standing: this walks it back and clears it",
     "default": "otherwise",
 }

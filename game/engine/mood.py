@@ -253,6 +253,11 @@ RULES: dict[str, Rule] = {
         (~f.tag("lookup"), "default", NO_LOOKUP),
     ],
     "retaliate": lambda f: [(f.tag("abusive"), "abusive", ABUSIVE)],
+    # Parting ways with a chronic complainer is a company decision (G-CLOSE-7).
+    "part_ways": lambda f: [
+        (f.tag("parting_allowed"), "approved", "a team lead approved parting ways"),
+        (~f.tag("parting_allowed"), "unapproved", "nobody had approved parting ways"),
+    ],
     "transfer": lambda f: [
         (
             f.tag("abusive") & f.transfer_policy & ~f.boundary,

@@ -1,7 +1,7 @@
 """What the game loads behind the title screen: campaign, catalog, records, sound.
 
 The title is drawn from pygame and the settings file alone; everything heavy (the engine,
-SQLAlchemy, numpy, thirteen scenario files) loads on a worker thread while the player
+SQLAlchemy, numpy, the scenario files) loads on a worker thread while the player
 reads it. Nothing here touches pygame, so it is safe off the main thread.
 """
 
