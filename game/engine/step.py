@@ -65,7 +65,8 @@ ORDER_EXEMPT_TAGS = frozenset({"abusive", "threat", "requests_supervisor"})
 
 # While the grievance is unresolved (no Resolve move has landed), talk alone never brings the
 # customer down to calm: anger stops at the bottom of the Annoyed band (a scenario's
-# `unresolved_floor` overrides it; 0 turns it off). It only stops a fall: a customer already
+# `unresolved_floor` overrides it; 0 turns it off). An indecisive or talkative customer has no
+# grievance, so no floor by default. It only stops a fall: a customer already
 # below it is left alone.
 UNRESOLVED_FLOOR = BANDS[1].low
 
@@ -253,9 +254,11 @@ def compile_scenario(
         order_exempt=np.array([bool(node.tags & ORDER_EXEMPT_TAGS) for node in scenario.nodes]),
         base_required=required_mask,
         unresolved_floor=(
-            UNRESOLVED_FLOOR
-            if scenario.customer.unresolved_floor is None
-            else scenario.customer.unresolved_floor
+            scenario.customer.unresolved_floor
+            if scenario.customer.unresolved_floor is not None
+            else 0
+            if scenario.customer.persona.value in _NO_APOLOGY_PERSONAS
+            else UNRESOLVED_FLOOR
         ),
         scenario=scenario,
     )
