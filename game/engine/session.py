@@ -19,7 +19,7 @@ import numpy as np
 
 from game.engine.catalog import Catalog, DeadAirRule, load_catalog
 from game.engine.mood import Mood, dead_air_anger
-from game.engine.variation import line_of, starting_point, wording
+from game.engine.variation import fact_names, line_of, starting_point, wording
 from game.engine.step import (
     BLOWUP,
     ENDING,
@@ -689,13 +689,12 @@ FACT_LABELS: dict[str, str] = {
 
 def conversation_facts(state: SessionState, node: Node) -> tuple[str, ...]:
     """The facts a fix is judged by, as they stood before the reply (see FACT_LABELS)."""
-    facts = ["still_venting" if state.vent > 0 else "vented"]
-    facts.append("acknowledged" if state.acknowledged else "not_acknowledged")
-    if "asks_for_fix" in node.tags:
-        facts.append("asked_for_fix")
-    if state.debt > 0:
-        facts.append("promise_standing")
-    return tuple(facts)
+    return fact_names(
+        venting=state.vent > 0,
+        acknowledged=state.acknowledged,
+        asked="asks_for_fix" in node.tags,
+        owes=state.debt > 0,
+    )
 
 
 def moment_facts(state: SessionState, node: Node) -> tuple[str, ...]:
@@ -709,7 +708,13 @@ def moment_facts(state: SessionState, node: Node) -> tuple[str, ...]:
         for turn in state.turns
         for e in turn.effects
     )
-    return (*conversation_facts(state, node), "resolved" if resolved else "unresolved")
+    return fact_names(
+        venting=state.vent > 0,
+        acknowledged=state.acknowledged,
+        asked="asks_for_fix" in node.tags,
+        owes=state.debt > 0,
+        resolved=resolved,
+    )
 
 
 def _is_final(scenario: Scenario, node_id: str) -> bool:

@@ -71,6 +71,22 @@ def wording(scenario_id: str, node_id: str, choice: Choice, seed: int) -> Text:
     return choice.wordings[index]
 
 
+def fact_names(
+    *, venting: bool, acknowledged: bool, asked: bool, owes: bool, resolved: bool | None = None
+) -> tuple[str, ...]:
+    """The conversation facts, by name (session.FACT_LABELS): what a fix is judged by and
+    what a customer line's `when` can test. `resolved` is left out when None."""
+    facts = ["still_venting" if venting else "vented"]
+    facts.append("acknowledged" if acknowledged else "not_acknowledged")
+    if asked:
+        facts.append("asked_for_fix")
+    if owes:
+        facts.append("promise_standing")
+    if resolved is not None:
+        facts.append("resolved" if resolved else "unresolved")
+    return tuple(facts)
+
+
 def line_variant(
     node: Node, anger: float, flags: frozenset[str], turn: int, facts: frozenset[str]
 ) -> LineVariant | None:
