@@ -15,16 +15,29 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from game.analysis.paths import Exploration, explore
+from game.engine.bands import BANDS
 from game.engine.catalog import load_catalog
+from game.engine.scoring import verdict_for
+from game.engine.session import screen_words
+from game.engine.variation import line_variant
 from game.scenario.campaign import find_campaign_for
 from game.scenario.loader import load_scenario
-from game.scenario.model import Choice, Policy, Scenario
+from game.scenario.model import Choice, Node, Policy, Scenario, Tone
 from game.scenario.problems import Position, ScenarioError
 from game.scenario.validate import CAMPAIGN_FILE, yaml_files
 
 MODELINE = "# yaml-language-server: $schema="
 PRINCIPLE_ID = re.compile(r"G-[A-Z]+-\d+")
-LONGEST_SHARE = 0.8  # warn when the best option is the longest at this share of decisions
+# Warn when the longest reply is a good one at more than this share of a level's decision
+# points: with three or four replies and one or two good ones, chance is about a third.
+LONGEST_SHARE = 0.4
+LONGEST_MIN_DECISIONS = 3  # fewer decisions than this say nothing about a habit
+# Words on screen at one decision (the customer's line and every reply) that a channel can
+# carry: on a live channel about a minute's reading at 150 words a minute while the customer
+# waits; in writing, more.
+READING_LIMITS = {"phone": 150, "in_person": 150, "chat": 180, "email": 320}
+# A warm or grateful line fits only below this anger (the bottom of the Angry band).
+WARM_BELOW = BANDS[2].low
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +87,53 @@ def _check_expect(
             )
 
 
+def _is_good(node_id: str, choice: Choice, exploration: Exploration | None) -> bool:
+    """Judged good somewhere in play (else: declared good)."""
+    seen = exploration.quality_of(node_id, choice.number) if exploration else None
+    if seen is not None:
+        return verdict_for(seen[1]) == "good"
+    return choice.expect is not None and choice.expect.value == "good"
+
+
+def _longest(node: Node) -> Choice | None:
+    """The reply with clearly the most words (over its wordings, on average), if any."""
+    if len(node.choices) < 2:
+        return None
+
+    def words(choice: Choice) -> float:
+        wordings = choice.wordings or (choice.say,)
+        return sum(len(w.en.split()) for w in wordings) / len(wordings)
+
+    ranked = sorted(node.choices, key=words, reverse=True)
+    return ranked[0] if words(ranked[0]) > words(ranked[1]) else None
+
+
+def _check_lines(
+    scenario: Scenario, exploration: Exploration, warn: Callable[[Position, str, str], None]
+) -> None:
+    """LN016: a `tone: warm` line said at high anger; LN017: a `tone: confirms` line said
+    before any recap or acknowledgement. Checked on every state play reaches the node in."""
+    warned: set[tuple[str, int, str]] = set()
+    for node_id, anger, flags, turns, facts in exploration.line_states:
+        node = scenario.node(node_id)
+        variant = line_variant(node, anger, flags, turns, facts)
+        if variant is None or variant.tone is None:
+            continue
+        index = node.lines.index(variant) + 1
+        if variant.tone is Tone.WARM and anger >= WARM_BELOW:
+            code, why = "LN016", f"is warm, but can be said at anger {anger}"
+            advice = f"give it `when: {{anger_below: {WARM_BELOW}}}` and a line for angrier moments"
+        elif variant.tone is Tone.CONFIRMS and "not_acknowledged" in facts:
+            code, why = "LN017", "confirms a recap, but can be said before any recap"
+            advice = "give it `when: {fact: acknowledged}` and a line for when nothing was recapped"
+        else:
+            continue
+        if (node_id, index, code) in warned:
+            continue
+        warned.add((node_id, index, code))
+        warn(variant.pos, code, f"customer line {index} of '{node_id}' {why}: {advice}")
+
+
 def lint_scenario(
     scenario: Scenario, source: str, exploration: Exploration | None = None
 ) -> list[LintWarning]:
@@ -108,8 +168,9 @@ def lint_scenario(
             warn(pos, "LN002", f"flag '{flag}' is set but never tested")
 
     decisions = [n for n in scenario.nodes if n.choices]
-    longest_is_best = 0
+    longest_is_good: list[str] = []
     judged_decisions = 0
+    limit = READING_LIMITS[scenario.channel.value]
     for node in decisions:
         if not 2 <= len(node.choices) <= 4:
             warn(
@@ -125,11 +186,19 @@ def lint_scenario(
                 "LN004",
                 f"every choice at node '{node.id}' is {which}: nothing to tell apart",
             )
-        helpful = [c for c, (_, some) in zip(node.choices, judged, strict=True) if some]
-        if len(node.choices) >= 3 and len(helpful) == 1:
+        longest = _longest(node)
+        if longest is not None:
             judged_decisions += 1
-            longest = max(node.choices, key=lambda c: len(c.say.en))
-            longest_is_best += longest is helpful[0]
+            if _is_good(node.id, longest, exploration):
+                longest_is_good.append(node.id)
+        words = screen_words(scenario, node.id)
+        if words > limit:
+            warn(
+                node.pos,
+                "LN018",
+                f"{words} words on screen at '{node.id}' (its line and every reply); a "
+                f"{scenario.channel.value} decision carries at most {limit}: shorten the replies",
+            )
         for choice in node.choices:
             _check_expect(node.id, choice, exploration, warn)
             if choice.feedback is None:
@@ -140,13 +209,20 @@ def lint_scenario(
             for principle in cited:
                 if principle not in catalog.principles:
                     warn(choice.pos, "LN013", f"`feedback` cites unknown principle {principle}")
-    if judged_decisions >= 4 and longest_is_best / judged_decisions >= LONGEST_SHARE:
+    if (
+        judged_decisions >= LONGEST_MIN_DECISIONS
+        and len(longest_is_good) / judged_decisions > LONGEST_SHARE
+    ):
         warn(
             Position(1, 1),
             "LN009",
-            f"the one helpful option is also the longest at {longest_is_best} of "
-            f"{judged_decisions} decisions: trainees can guess by length",
+            f"the longest reply is a good one at {len(longest_is_good)} of {judged_decisions} "
+            f"decisions (more than {LONGEST_SHARE:.0%}): trainees can pass by length. Make a "
+            "wrong reply the longest, or the right one short, at some of: "
+            + ", ".join(longest_is_good),
         )
+    if exploration is not None:
+        _check_lines(scenario, exploration, warn)
 
     anger_branches = [
         (node, choice, i)

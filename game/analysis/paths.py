@@ -13,6 +13,7 @@ from game.analysis.montecarlo import BLOWUP, compile_scenario, explore_tree
 from game.engine.catalog import load_catalog
 from game.engine.scoring import DEFAULT_PASS_SCORE, is_pass, verdict_for
 from game.engine.session import BLOWUP_LINE, TURN_LIMIT_LINE
+from game.engine.variation import fact_names
 from game.scenario.model import Policy, Rating, Scenario
 
 _RATING_NAMES = ("good", "partial", "bad")
@@ -44,6 +45,8 @@ class Exploration:
     # (node, choice) -> every verdict it got on the paths that reach it with the fewest
     # earlier mistakes, with an example path (choices, authoring numbers) for each
     clean_verdicts: tuple[tuple[tuple[str, int], tuple[tuple[str, tuple[int, ...]], ...]], ...] = ()
+    # every state a customer line is said in: (node, anger, flags, turns, conversation facts)
+    line_states: tuple[tuple[str, int, frozenset[str], int, frozenset[str]], ...] = ()
 
     def verdicts_of(self, node: str, choice: int) -> dict[str, tuple[int, ...]]:
         return dict(dict(self.clean_verdicts).get((node, choice), ()))
@@ -111,6 +114,28 @@ def explore(
             )
         )
     flat = [(node.id, choice.number) for node in scenario.nodes for choice in node.choices]
+    flag_names = {bit: name for name, bit in compiled.flag_bits.items()}
+    states = [
+        (
+            ids[node],
+            anger,
+            frozenset(name for bit, name in flag_names.items() if flags & bit),
+            turns,
+            frozenset(
+                fact_names(
+                    venting=bool(venting),
+                    acknowledged=bool(acknowledged),
+                    asked="asks_for_fix" in scenario.node(ids[node]).tags,
+                    owes=bool(owes),
+                    resolved=bool(resolved),
+                )
+            ),
+        )
+        for node, anger, flags, turns, venting, acknowledged, owes, resolved in tree.arrivals
+    ]
+    line_states = tuple(
+        sorted(states, key=lambda s: (s[0], s[1], sorted(s[2]), s[3], sorted(s[4])))
+    )
     cited: dict[tuple[str, int], set[str]] = {}
     for flat_index, technique, case in tree.cases:
         tid = catalog.technique_order[technique]
@@ -130,4 +155,5 @@ def explore(
             )
             for (n, number), found in tree.clean_verdicts
         ),
+        line_states=line_states,
     )

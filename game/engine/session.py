@@ -19,7 +19,6 @@ import numpy as np
 
 from game.engine.catalog import Catalog, DeadAirRule, load_catalog
 from game.engine.mood import Mood, dead_air_anger
-from game.engine.variation import fact_names, line_of, starting_point, wording
 from game.engine.step import (
     BLOWUP,
     ENDING,
@@ -34,6 +33,7 @@ from game.engine.step import (
 from game.engine.step import ENDS_DESPITE_BLOWUP as ENDS_DESPITE_BLOWUP
 from game.engine.step import JUDGED_ENDINGS as JUDGED_ENDINGS
 from game.engine.step import MAX_TURNS as MAX_TURNS
+from game.engine.variation import fact_names, line_of, starting_point, wording
 from game.scenario.model import (
     AbusivePolicy,
     Choice,

@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 from game.engine.bands import BANDS
 from game.engine.catalog import Catalog, load_catalog
 from game.engine.mood import Applied, Context, Judgement, Mood, apply, initial_mood, judge
-from game.engine.variation import StartingPoint, starting_point
+from game.engine.variation import StartingPoint, starting_corners, starting_point
 from game.scenario.model import (
     BLOWUP_NODE,
     AbusivePolicy,
@@ -282,6 +282,8 @@ def compiled_for(scenario: Scenario, policy: Policy, catalog: Catalog) -> Compil
 
 def starting_rows(c: Compiled, seeds: Ints) -> tuple[StartingPoint, ...]:
     """The starting point of the attempt with each seed (the session runner's, exactly)."""
+    if not starting_corners(c.scenario)[1:]:  # nothing varies: every attempt starts alike
+        return (starting_point(c.scenario, 0),) * int(seeds.size)
     return tuple(starting_point(c.scenario, int(seed)) for seed in seeds.tolist())
 
 

@@ -102,4 +102,3 @@ def line_of(
 ) -> Text:
     variant = line_variant(node, anger, flags, turn, facts)
     return node.customer if variant is None else variant.text
-

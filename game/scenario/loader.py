@@ -15,9 +15,9 @@ from game.scenario.model import (
     Choice,
     Condition,
     Customer,
-    LineVariant,
     Ending,
     EndingKind,
+    LineVariant,
     Node,
     Persona,
     PolicyOverride,
@@ -311,7 +311,9 @@ class _ScenarioBuilder:
             last = index == len(node.items) - 1
             if last and when_node is not None:
                 self.sink.add(
-                    when_node.pos, "SC013", "the last customer line must have no `when` (the fallback)"
+                    when_node.pos,
+                    "SC013",
+                    "the last customer line must have no `when` (the fallback)",
                 )
             elif not last and when_node is None:
                 self.sink.add(
@@ -324,6 +326,7 @@ class _ScenarioBuilder:
         if len(variants) != len(node.items):
             return None, ()
         return variants[-1].text, tuple(variants)
+
     def _tags(self, node: YNode | None) -> frozenset[str]:
         tags: set[str] = set()
         for item in self.read.sequence(node, "`tags`", allow_scalar=True):
@@ -381,7 +384,9 @@ class _ScenarioBuilder:
                 "SC014",
                 f"`say` of {what} has {len(node.items)} wordings; give 1 to {MAX_WORDINGS}",
             )
-        found = [self.read.text(item, f"wording {i + 1} of {what}") for i, item in enumerate(node.items)]
+        found = [
+            self.read.text(item, f"wording {i + 1} of {what}") for i, item in enumerate(node.items)
+        ]
         return tuple(t for t in found if t is not None)
 
     def _techniques(self, node: YNode | None, what: str) -> tuple[str, ...]:
