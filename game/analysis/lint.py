@@ -7,6 +7,7 @@ anger branches that never fire, the right answer always being the longest.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import sys
@@ -95,17 +96,19 @@ def _is_good(node_id: str, choice: Choice, exploration: Exploration | None) -> b
     return choice.expect is not None and choice.expect.value == "good"
 
 
-def _longest(node: Node) -> Choice | None:
-    """The reply with clearly the most words (over its wordings, on average), if any."""
-    if len(node.choices) < 2:
-        return None
-
-    def words(choice: Choice) -> float:
-        wordings = choice.wordings or (choice.say,)
-        return sum(len(w.en.split()) for w in wordings) / len(wordings)
-
-    ranked = sorted(node.choices, key=words, reverse=True)
-    return ranked[0] if words(ranked[0]) > words(ranked[1]) else None
+def _longest_shares(node: Node) -> dict[int, float]:
+    """How often each reply is the longest on screen (by words), over every combination of
+    wordings an attempt can show; a tie has no longest."""
+    shares: dict[int, float] = {}
+    wordings = [c.wordings or (c.say,) for c in node.choices]
+    combos = list(itertools.product(*(range(len(w)) for w in wordings)))
+    for combo in combos:
+        words = [len(w[i].en.split()) for w, i in zip(wordings, combo, strict=True)]
+        top = max(words)
+        if words.count(top) == 1:
+            number = node.choices[words.index(top)].number
+            shares[number] = shares.get(number, 0.0) + 1 / len(combos)
+    return shares
 
 
 def _check_lines(
@@ -152,7 +155,15 @@ def lint_scenario(
         )
 
     set_flags = {f: c.pos for n in scenario.nodes for c in n.choices for f in c.sets}
+    for flag, _ in scenario.seeded_flags:
+        set_flags.setdefault(flag, Position(1, 1))
     tested: dict[str, Position] = {}
+    for node in scenario.nodes:
+        for variant in node.lines:
+            if variant.when is not None:
+                for flag in (variant.when.flag, variant.when.not_flag):
+                    if flag is not None:
+                        tested.setdefault(flag, variant.pos)
     for node in scenario.nodes:
         for choice in node.choices:
             for branch in choice.branches:
@@ -168,7 +179,8 @@ def lint_scenario(
             warn(pos, "LN002", f"flag '{flag}' is set but never tested")
 
     decisions = [n for n in scenario.nodes if n.choices]
-    longest_is_good: list[str] = []
+    longest_is_good = 0.0  # decisions at which the longest reply shown is a good one
+    good_nodes: list[str] = []
     judged_decisions = 0
     limit = READING_LIMITS[scenario.channel.value]
     for node in decisions:
@@ -186,11 +198,16 @@ def lint_scenario(
                 "LN004",
                 f"every choice at node '{node.id}' is {which}: nothing to tell apart",
             )
-        longest = _longest(node)
-        if longest is not None:
+        if len(node.choices) >= 2:
             judged_decisions += 1
-            if _is_good(node.id, longest, exploration):
-                longest_is_good.append(node.id)
+            good_share = sum(
+                share
+                for number, share in _longest_shares(node).items()
+                if _is_good(node.id, node.choices[number - 1], exploration)
+            )
+            longest_is_good += good_share
+            if good_share >= 0.5:
+                good_nodes.append(node.id)
         words = screen_words(scenario, node.id)
         if words > limit:
             warn(
@@ -211,15 +228,15 @@ def lint_scenario(
                     warn(choice.pos, "LN013", f"`feedback` cites unknown principle {principle}")
     if (
         judged_decisions >= LONGEST_MIN_DECISIONS
-        and len(longest_is_good) / judged_decisions > LONGEST_SHARE
+        and longest_is_good / judged_decisions > LONGEST_SHARE
     ):
         warn(
             Position(1, 1),
             "LN009",
-            f"the longest reply is a good one at {len(longest_is_good)} of {judged_decisions} "
-            f"decisions (more than {LONGEST_SHARE:.0%}): trainees can pass by length. Make a "
-            "wrong reply the longest, or the right one short, at some of: "
-            + ", ".join(longest_is_good),
+            f"the longest reply shown is a good one at {longest_is_good:.1f} of "
+            f"{judged_decisions} decisions (more than {LONGEST_SHARE:.0%}; over the wordings "
+            "an attempt can show): trainees can pass by length. Make a wrong reply the "
+            "longest, or give it a longer wording, at some of: " + ", ".join(good_nodes),
         )
     if exploration is not None:
         _check_lines(scenario, exploration, warn)

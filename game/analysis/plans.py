@@ -27,7 +27,7 @@ PLAN_CODES: dict[str, str] = {
     "PL010": "an expectation did not hold",
 }
 
-PLAN_KEYS = ("scenario", "description", "choices", "expect")
+PLAN_KEYS = ("scenario", "description", "seed", "choices", "expect")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +48,7 @@ class Plan:
     choices: tuple[int, ...]
     choices_pos: Position
     expectations: tuple[Expectation, ...]
+    seed: int = 0  # the attempt's seed: wordings, starting state and seeded story flags
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +153,7 @@ def load_plan(path: Path) -> Plan:
     description = _string(root, "description", sink, required=False)
     choices = _choices(root, sink)
     expectations = _expectations(root, sink)
+    seed = _seed(root, sink)
     sink.raise_if_any()
     return Plan(
         path=path,
@@ -161,7 +163,19 @@ def load_plan(path: Path) -> Plan:
         choices=choices,
         choices_pos=_value_pos(root, "choices"),
         expectations=expectations,
+        seed=seed,
     )
+
+
+def _seed(root: YMap, sink: ProblemSink) -> int:
+    node = root.get("seed")
+    if node is None:
+        return 0
+    value = node.value if isinstance(node, YScalar) else None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        sink.add(node.pos, "PL003", "`seed` must be a whole number from 0")
+        return 0
+    return value
 
 
 def _value_pos(root: YMap, key: str) -> Position:
@@ -264,7 +278,7 @@ def run_plan(plan: Plan, scenario_file: Path) -> PlanResult:
     scenario = load_scenario(scenario_file)
     policy, pass_score = play_settings_for(scenario_file, scenario)
     try:
-        state = play_choices(scenario, plan.choices, policy=policy)
+        state = play_choices(scenario, plan.choices, policy=policy, seed=plan.seed)
     except SessionError as error:
         raise ScenarioError(
             [

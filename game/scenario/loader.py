@@ -140,9 +140,12 @@ class _ScenarioBuilder:
     def _seeded_flags(self, node: YNode | None) -> tuple[tuple[str, int], ...]:
         """`seeded_flags: {parcel_found: 50}`: story flags each attempt sets by its seed, with
         the percent chance of each (1..99)."""
-        data = self.read.mapping(node, "`seeded_flags`")
-        if data is None:
+        if node is None:
             return ()
+        if not isinstance(node, YMap):
+            self.read.mapping(node, "`seeded_flags`")  # reports the wrong type
+            return ()
+        data = node
         found: list[tuple[str, int]] = []
         for flag, key_pos, value in data.items:
             if not SNAKE_ID.fullmatch(flag):
