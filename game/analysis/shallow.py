@@ -33,11 +33,13 @@ EMPATHY_WORDS = (
     "appreciate", "thank", "absolutely", "completely", "help", "listen",
 )  # fmt: skip
 # Techniques that sound "soft": a bot that picks any reply made only of these is
-# following the sound of the guides, not the moment.
+# following the sound of the guides, not the moment. The right move done badly sounds just
+# as soft (that is what makes it a trap), so it is in the set too.
 SOFT_TECHNIQUES = frozenset(
     {
         "listen", "recap", "empathize", "apologize", "realistic_promise",
         "positive_language", "thank", "use_name", "keep_informed", "follow_up",
+        "wrong_recap", "feeling_apology", "scripted_empathy",
     }
 )  # fmt: skip
 
