@@ -52,6 +52,8 @@ def test_every_shipped_choice_declares_its_verdict_and_the_campaign_lints_clean(
             for choice in node.choices:
                 assert choice.expect is not None, (level.scenario.id, node.id, choice.number)
     warnings, errors = lint_paths([SCENARIOS])
+    # Length bias (LN009) still in shipped levels is held, level by level, in test_shallow.py.
+    warnings = [w for w in warnings if w.code != "LN009"]
     assert not errors and not warnings, [str(w) for w in warnings]
 
 
