@@ -155,8 +155,8 @@ def lint_scenario(
         )
 
     set_flags = {f: c.pos for n in scenario.nodes for c in n.choices for f in c.sets}
-    for flag, _ in scenario.seeded_flags:
-        set_flags.setdefault(flag, Position(1, 1))
+    for seeded, _ in scenario.seeded_flags:
+        set_flags.setdefault(seeded, Position(1, 1))
     tested: dict[str, Position] = {}
     for node in scenario.nodes:
         for variant in node.lines:

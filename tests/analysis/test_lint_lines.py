@@ -116,9 +116,7 @@ def test_length_bias_counts_the_wordings_an_attempt_can_show() -> None:
 
 def test_reading_load_is_checked_per_channel() -> None:
     wordy = " ".join(["word"] * 70)
-    nodes = LENGTHS.replace("BAD_WORDING", wordy).replace(
-        'customer: "So?"', f'customer: "{wordy}"'
-    )
+    nodes = LENGTHS.replace("BAD_WORDING", wordy).replace('customer: "So?"', f'customer: "{wordy}"')
     on_the_phone = warnings(scenario_of(nodes), "LN018")
     assert len(on_the_phone) == 1 and "'third'" in on_the_phone[0].message
     assert warnings(scenario_of(nodes, channel="email"), "LN018") == []

@@ -164,7 +164,7 @@ def test_the_customer_line_follows_anger_flags_and_facts() -> None:
 
 def test_a_seeded_flag_picks_the_story_branch() -> None:
     scenario = varied()
-    nodes = Counter()
+    nodes: Counter[str] = Counter()
     for seed in range(100):
         state, _ = until_choosing(scenario, start(scenario, seed=seed, timer=TimerMode.OFF))
         state, _ = choose(scenario, state, 3)
@@ -275,7 +275,9 @@ def test_a_seeded_attempt_replays_exactly(seed: int, picks: list[int]) -> None:
     seeds=st.lists(st.integers(min_value=0, max_value=10**9), min_size=1, max_size=12),
     picks=st.integers(min_value=0, max_value=2**32 - 1),
 )
-def test_analysis_plays_each_seeded_attempt_as_the_runner_does(seeds: list[int], picks: int) -> None:
+def test_analysis_plays_each_seeded_attempt_as_the_runner_does(
+    seeds: list[int], picks: int
+) -> None:
     scenario = varied()
     rows = len(seeds)
     draws = np.random.default_rng(picks).integers(0, 1000, size=(rows, 60))
