@@ -27,17 +27,14 @@ KNOWN_GAPS: dict[tuple[str, str], float] = {
     ("late-delivery", "soft"): 0.52,
     ("mystery-charge", "soft"): 0.22,
     ("rude-waiter", "soft"): 0.38,
-    ("rude-waiter", "empathy_words"): 0.20,
     ("supervisor-demand", "soft"): 0.50,
     ("replacement", "soft"): 0.55,
-    ("replacement", "empathy_words"): 0.20,
     ("cant-decide", "soft"): 0.48,
     ("cant-decide", "random"): 0.12,
     ("discount-bully", "soft"): 0.18,
     ("language-escalations", "soft"): 0.15,
     ("two-weeks-no-parcel", "soft"): 0.22,
     ("fifth-refund", "soft"): 0.42,
-    ("fifth-refund", "empathy_words"): 0.35,
     ("enough-is-enough", "soft"): 0.22,
 }
 
