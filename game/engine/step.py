@@ -17,7 +17,6 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from game.engine.bands import BANDS
 from game.engine.catalog import Catalog, load_catalog
 from game.engine.mood import Applied, Context, Judgement, Mood, apply, initial_mood, judge
 from game.engine.variation import StartingPoint, starting_corners, starting_point
@@ -63,13 +62,6 @@ _NO_APOLOGY_PERSONAS = ("indecisive", "talkative")  # their trouble isn't the co
 # At these moments the order gives way: abuse, threats and a demand for a supervisor come first.
 ORDER_EXEMPT_TAGS = frozenset({"abusive", "threat", "requests_supervisor"})
 
-# While the grievance is unresolved (no Resolve move has landed), talk alone never brings the
-# customer down to calm: anger stops at the bottom of the Annoyed band (a scenario's
-# `unresolved_floor` overrides it; 0 turns it off). An indecisive or talkative customer has no
-# grievance, so no floor by default. It only stops a fall: a customer already
-# below it is left alone.
-UNRESOLVED_FLOOR = BANDS[1].low
-
 RUNNING, ENDING, BLOWUP, TURN_LIMIT = 0, 1, 2, 3
 RATINGS = (Rating.GOOD, Rating.PARTIAL, Rating.BAD)
 _NO_LIMIT_LOW, _NO_LIMIT_HIGH = -1, 1_000
@@ -112,7 +104,12 @@ class Compiled:
     at_fault: Bools  # (nodes,) moments tagged `customer_at_fault`
     order_exempt: Bools  # (nodes,) moments where jumping ahead is no jump (ORDER_EXEMPT_TAGS)
     base_required: int  # bit mask of the ordered steps the call calls for, before at-fault
-    unresolved_floor: int  # anger talk alone can't bring them below while unresolved
+    # While the grievance is unresolved (no Resolve move has landed), talk alone never brings
+    # the customer below this (the catalog's `unresolved_floor`, the bottom of the Annoyed
+    # band; a scenario's own overrides it, 0 turns it off; none by default for indecisive
+    # and talkative customers, who have no grievance). It only stops a fall: a customer
+    # already below it is left alone.
+    unresolved_floor: int
     scenario: Scenario  # for the seeded starting point of each attempt (`variation`)
 
     def flags_mask(self, flags: frozenset[str]) -> int:
@@ -258,7 +255,7 @@ def compile_scenario(
             if scenario.customer.unresolved_floor is not None
             else 0
             if scenario.customer.persona.value in _NO_APOLOGY_PERSONAS
-            else UNRESOLVED_FLOOR
+            else catalog.params.unresolved_floor
         ),
         scenario=scenario,
     )

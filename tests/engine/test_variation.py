@@ -11,6 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from game.analysis.montecarlo import compile_scenario, run_batch
+from game.engine.bands import BANDS
+from game.engine.catalog import load_catalog
 from game.engine.scoring import debrief
 from game.engine.session import (
     ChoicePrompt,
@@ -25,7 +27,6 @@ from game.engine.session import (
     replay_conversation,
     start,
 )
-from game.engine.step import UNRESOLVED_FLOOR
 from game.engine.variation import starting_point
 from game.scenario.loader import parse_scenario
 from game.scenario.model import Scenario
@@ -173,6 +174,8 @@ def test_a_seeded_flag_picks_the_story_branch() -> None:
     assert nodes["found"] > 20 and nodes["middle"] > 20
 
 
+UNRESOLVED_FLOOR = load_catalog().params.unresolved_floor
+
 UNRESOLVED = """\
 opening:
   customer: "It's broken."
@@ -191,6 +194,7 @@ gone: {customer: "Bye.", end: customer_left}
 
 
 def test_talk_alone_never_brings_an_unresolved_customer_to_calm() -> None:
+    assert BANDS[1].low == UNRESOLVED_FLOOR  # the bottom of Annoyed: above calm
     scenario = make(UNRESOLVED, anger=60)
     state, _ = until_choosing(scenario, start(scenario, timer=TimerMode.OFF))
     angers = []
