@@ -46,7 +46,6 @@ KNOWN_LENGTH_BIAS: dict[str, float] = {
     "fifth-refund": 11.0 / 16,
     "language-escalations": 5.0 / 12,
     "language": 9.0 / 15,
-    "late-delivery": 13.9 / 18,
     "mystery-charge": 15.0 / 21,
     "replacement": 13.0 / 18,
     "rude-waiter": 12.0 / 19,

@@ -92,7 +92,10 @@ def test_play_a_level_through_the_window(make_app: MakeApp, level: Level) -> Non
 
     expected = debrief(
         level.scenario,
-        play_choices(level.scenario, choices, policy=campaign().policy),
+        # the same attempt: the window's call was played with its own seed
+        play_choices(
+            level.scenario, choices, policy=campaign().policy, seed=call.recorder.state.seed
+        ),
         level.pass_score,
     )
     report = shown.report
