@@ -76,7 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--lang", default="en", help="language of the scenario text (en, fil, fi, tr, vi)"
     )
     text.add_argument("--pass-score", type=int, help="pass mark (default: the campaign's, else 70)")
-    text.add_argument("--seed", type=int, help="seed for the order choices are shown in")
+    text.add_argument(
+        "--seed",
+        type=int,
+        help="the attempt's seed: the order replies are shown in, their wordings, the "
+        "starting state and seeded story flags (scripted play: 0)",
+    )
     text.add_argument("--trainee", help="record the call for this trainee (as the game does)")
     text.add_argument(
         "--create-trainee",

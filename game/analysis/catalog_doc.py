@@ -80,6 +80,9 @@ def thresholds_markdown(catalog: Catalog) -> list[str]:
         "not fit this customer is `irrelevant_offer`.",
         f"- Thanking sounds hollow at anger ≥ {p.hollow_thanks_at:g}.",
         f"- Reaching a `threat` moment lifts anger to at least {p.threat_floor}.",
+        f"- Until a Resolve move has landed, talk alone brings anger no lower than "
+        f"{p.unresolved_floor} (a scenario's `unresolved_floor` overrides it; none for "
+        "indecisive and talkative customers); a customer already below it is left alone.",
         f"- Feeling heard eases anger toward the persona's floor by {p.relax_rate:g} × heard "
         "per turn, never on a turn that broke a guide.",
         f"- Kind words repeated land at 1 / (1 + {p.diminish:g} × times used); fixes land at "

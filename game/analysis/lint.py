@@ -7,6 +7,7 @@ anger branches that never fire, the right answer always being the longest.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import sys
@@ -18,11 +19,14 @@ import numpy as np
 
 from game.analysis.montecarlo import StateSpace, compile_scenario, explore_states
 from game.analysis.paths import Exploration, explore
+from game.engine.bands import BANDS
 from game.engine.catalog import Catalog
+from game.engine.session import screen_words
 from game.engine.step import verdict_for
+from game.engine.variation import line_variant
 from game.scenario.campaign import find_campaign_for
 from game.scenario.loader import load_scenario
-from game.scenario.model import Choice, Policy, PolicyOverride, Scenario
+from game.scenario.model import Choice, Node, Policy, PolicyOverride, Scenario, Tone
 from game.scenario.overrides import with_policy
 from game.scenario.problems import Position, ScenarioError
 from game.scenario.validate import CAMPAIGN_FILE, yaml_files
@@ -30,7 +34,16 @@ from game.scenario.validate import CAMPAIGN_FILE, yaml_files
 MODELINE = "# yaml-language-server: $schema="
 PRINCIPLE_ID = re.compile(r"G-[A-Z]+-\d+")
 MAX_STATES = 200_000  # conversation states `expect` is checked in; past it, LN017 says so
-LONGEST_SHARE = 0.8  # warn when the best option is the longest at this share of decisions
+# Warn when the longest reply is a good one at more than this share of a level's decision
+# points: with three or four replies and one or two good ones, chance is about a third.
+LONGEST_SHARE = 0.4
+LONGEST_MIN_DECISIONS = 3  # fewer decisions than this say nothing about a habit
+# Words on screen at one decision (the customer's line and every reply) that a channel can
+# carry: on a live channel about a minute's reading at 150 words a minute while the customer
+# waits; in writing, more.
+READING_LIMITS = {"phone": 150, "in_person": 150, "chat": 180, "email": 320}
+# A warm or grateful line fits only below this anger (the bottom of the Angry band).
+WARM_BELOW = BANDS[2].low
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +156,55 @@ def _path(choices: tuple[int, ...]) -> str:
     return ",".join(str(n) for n in choices)
 
 
+def _is_good(node_id: str, choice: Choice, exploration: Exploration | None) -> bool:
+    """Judged good somewhere in play (else: declared good)."""
+    seen = exploration.quality_of(node_id, choice.number) if exploration else None
+    if seen is not None:
+        return verdict_for(seen[1]) == "good"
+    return choice.expect is not None and choice.expect.value == "good"
+
+
+def _longest_shares(node: Node) -> dict[int, float]:
+    """How often each reply is the longest on screen (by words), over every combination of
+    wordings an attempt can show; a tie has no longest."""
+    shares: dict[int, float] = {}
+    wordings = [c.wordings or (c.say,) for c in node.choices]
+    combos = list(itertools.product(*(range(len(w)) for w in wordings)))
+    for combo in combos:
+        words = [len(w[i].en.split()) for w, i in zip(wordings, combo, strict=True)]
+        top = max(words)
+        if words.count(top) == 1:
+            number = node.choices[words.index(top)].number
+            shares[number] = shares.get(number, 0.0) + 1 / len(combos)
+    return shares
+
+
+def _check_lines(
+    scenario: Scenario, exploration: Exploration, warn: Callable[[Position, str, str], None]
+) -> None:
+    """LN018: a `tone: warm` line said at high anger; LN019: a `tone: confirms` line said
+    before any recap or acknowledgement. Checked on every state play reaches the node in."""
+    warned: set[tuple[str, int, str]] = set()
+    for node_id, anger, flags, turns, facts in exploration.line_states:
+        node = scenario.node(node_id)
+        variant = line_variant(node, anger, flags, turns, facts)
+        if variant is None or variant.tone is None:
+            continue
+        index = node.lines.index(variant) + 1
+        if variant.tone is Tone.WARM and anger >= WARM_BELOW:
+            code, why = "LN018", f"is warm, but can be said at anger {anger}"
+            advice = f"give it `when: {{anger_below: {WARM_BELOW}}}` and a line for angrier moments"
+        elif variant.tone is Tone.CONFIRMS and "not_acknowledged" in facts:
+            code, why = "LN019", "confirms a recap, but can be said before any recap"
+            advice = "give it `when: {fact: acknowledged}` and a line for when nothing was recapped"
+        else:
+            continue
+        if (node_id, index, code) in warned:
+            continue
+        warned.add((node_id, index, code))
+        warn(variant.pos, code, f"customer line {index} of '{node_id}' {why}: {advice}")
+
+
 def lint_scenario(
     scenario: Scenario,
     source: str,
@@ -171,7 +233,15 @@ def lint_scenario(
         )
 
     set_flags = {f: c.pos for n in scenario.nodes for c in n.choices for f in c.sets}
+    for seeded, _ in scenario.seeded_flags:
+        set_flags.setdefault(seeded, Position(1, 1))
     tested: dict[str, Position] = {}
+    for node in scenario.nodes:
+        for variant in node.lines:
+            if variant.when is not None:
+                for flag in (variant.when.flag, variant.when.not_flag):
+                    if flag is not None:
+                        tested.setdefault(flag, variant.pos)
     for node in scenario.nodes:
         for choice in node.choices:
             for branch in choice.branches:
@@ -187,8 +257,10 @@ def lint_scenario(
             warn(pos, "LN002", f"flag '{flag}' is set but never tested")
 
     decisions = [n for n in scenario.nodes if n.choices]
-    longest_is_best = 0
+    longest_is_good = 0.0  # decisions at which the longest reply shown is a good one
+    good_nodes: list[str] = []
     judged_decisions = 0
+    limit = READING_LIMITS[scenario.channel.value]
     for node in decisions:
         if not 2 <= len(node.choices) <= 4:
             warn(
@@ -204,11 +276,24 @@ def lint_scenario(
                 "LN004",
                 f"every choice at node '{node.id}' is {which}: nothing to tell apart",
             )
-        helpful = [c for c, (_, some) in zip(node.choices, judged, strict=True) if some]
-        if len(node.choices) >= 3 and len(helpful) == 1:
+        if len(node.choices) >= 2:
             judged_decisions += 1
-            longest = max(node.choices, key=lambda c: len(c.say.en))
-            longest_is_best += longest is helpful[0]
+            good_share = sum(
+                share
+                for number, share in _longest_shares(node).items()
+                if _is_good(node.id, node.choices[number - 1], exploration)
+            )
+            longest_is_good += good_share
+            if good_share >= 0.5:
+                good_nodes.append(node.id)
+        words = screen_words(scenario, node.id)
+        if words > limit:
+            warn(
+                node.pos,
+                "LN020",
+                f"{words} words on screen at '{node.id}' (its line and every reply); a "
+                f"{scenario.channel.value} decision carries at most {limit}: shorten the replies",
+            )
         for choice in node.choices:
             context_only += _check_expect(node.id, choice, intent, warn, every_path)
             if choice.feedback is None:
@@ -219,13 +304,20 @@ def lint_scenario(
             for principle in cited:
                 if principle not in catalog.principles:
                     warn(choice.pos, "LN013", f"`feedback` cites unknown principle {principle}")
-    if judged_decisions >= 4 and longest_is_best / judged_decisions >= LONGEST_SHARE:
+    if (
+        judged_decisions >= LONGEST_MIN_DECISIONS
+        and longest_is_good / judged_decisions > LONGEST_SHARE
+    ):
         warn(
             Position(1, 1),
             "LN009",
-            f"the one helpful option is also the longest at {longest_is_best} of "
-            f"{judged_decisions} decisions: trainees can guess by length",
+            f"the longest reply shown is a good one at {longest_is_good:.1f} of "
+            f"{judged_decisions} decisions (more than {LONGEST_SHARE:.0%}; over the wordings "
+            "an attempt can show): trainees can pass by length. Make a wrong reply the "
+            "longest, or give it a longer wording, at some of: " + ", ".join(good_nodes),
         )
+    if exploration is not None:
+        _check_lines(scenario, exploration, warn)
 
     anger_branches = [
         (node, choice, i)

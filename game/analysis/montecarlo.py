@@ -22,6 +22,7 @@ from game.engine.step import (
     BLOWUP,
     ENDING,
     MAX_TURNS,
+    ORDERED_STEPS,
     RUNNING,
     TURN_LIMIT,
     Batch,
@@ -30,7 +31,9 @@ from game.engine.step import (
     broken_promises,
     compile_scenario,
     finish,
+    starting_rows,
 )
+from game.engine.variation import starting_corners
 from game.scenario.model import Policy, Scenario
 
 Ints = NDArray[np.int64]
@@ -87,14 +90,17 @@ def run_batch(
     pick: Any,
     rows: int,
     catalog: Catalog,
+    seeds: Ints | None = None,
 ) -> Runs:
     """Play `rows` conversations.
 
     `pick(step, rows, nodes, counts)` gets the live rows, the node each is at and how many
     choices that node has, and returns each row's choice (0-based, authoring order).
+    `seeds`: each row's attempt seed, for its starting point (default: seed 0 for all).
     """
     c = compiled
-    batch = Batch(c, catalog, rows, trace=True)
+    seeds = np.zeros(rows, dtype=np.int64) if seeds is None else seeds
+    batch = Batch(c, catalog, rows, trace=True, starts=starting_rows(c, seeds))
     for step in range(MAX_TURNS):
         live = np.flatnonzero(batch.cause == RUNNING)
         if live.size == 0:
@@ -140,6 +146,9 @@ class Tree:
     taken: frozenset[tuple[int, int, int]]  # (node, choice number, branch index)
     quality_range: tuple[tuple[tuple[int, int], tuple[float, float]], ...]
     cases: frozenset[tuple[int, int, int]]  # (flattened choice, technique, case) seen in play
+    # every state a customer line was said in: (node, anger, flag bits, turns, venting,
+    # acknowledged, promise standing, resolved), for the lint of line variants
+    arrivals: frozenset[tuple[int, ...]] = frozenset()
 
 
 def explore_tree(
@@ -156,9 +165,12 @@ def explore_tree(
     times is going round a loop: it is cut and counted in `pruned`.
     """
     c = compiled
-    frontier = Batch(c, catalog, 1, trace=False)
-    visits = np.zeros((1, len(c.node_ids)), dtype=np.int16)
-    paths: list[tuple[int, ...]] = [()]
+    corners = starting_corners(c.scenario)
+    frontier = Batch(c, catalog, len(corners), trace=False, starts=corners)
+    visits = np.zeros((len(corners), len(c.node_ids)), dtype=np.int16)
+    paths: list[tuple[int, ...]] = [() for _ in corners]
+    arrivals: set[tuple[int, ...]] = set()
+    _arrive(c, frontier, arrivals)
     done: list[tuple[Batch, list[tuple[int, ...]]]] = []
     visited: set[int] = set()
     taken: set[tuple[int, int, int]] = set()
@@ -214,6 +226,7 @@ def explore_tree(
             old = quality.get(key)
             quality[key] = (low, high) if old is None else (min(old[0], low), max(old[1], high))
         paths = [(*paths[p], n) for p, n in zip(parent.tolist(), (local + 1).tolist(), strict=True)]
+        _arrive(c, batch, arrivals)
         frontier = batch
     choices: list[tuple[int, ...]] = []
     parts = []
@@ -224,7 +237,7 @@ def explore_tree(
         empty = np.zeros(0, dtype=np.int64)
         return Tree((), empty, empty, empty, empty, empty, empty, empty, empty.astype(bool),
                     truncated, pruned, frozenset(visited), frozenset(taken), (),
-                    frozenset(cases))  # fmt: skip
+                    frozenset(cases), frozenset(arrivals))  # fmt: skip
     order = sorted(range(len(choices)), key=lambda i: choices[i])
 
     def gather(values: list[Ints]) -> Ints:
@@ -251,7 +264,30 @@ def explore_tree(
         taken=frozenset(taken),
         quality_range=tuple(sorted(quality.items())),
         cases=frozenset(cases),
+        arrivals=frozenset(arrivals),
     )
+
+
+def _arrive(c: Compiled, b: Batch, into: set[tuple[int, ...]]) -> None:
+    """Record the state every row's customer speaks in at the node it has reached."""
+    at = b.node >= 0
+    if not at.any():
+        return
+    resolve_bit = 1 << ORDERED_STEPS.index("resolve")
+    table = np.stack(
+        [
+            b.node,
+            b.mood.anger,
+            b.flags,
+            b.turns,
+            (b.mood.vent > 0).astype(np.int64),
+            b.mood.acknowledged.astype(np.int64),
+            (b.mood.debt > 0).astype(np.int64),
+            ((b.done_steps & resolve_bit) != 0).astype(np.int64),
+        ],
+        axis=1,
+    )[at]
+    into.update(tuple(row) for row in np.unique(table, axis=0).tolist())
 
 
 def _ranges(
@@ -309,7 +345,8 @@ def _play_random(
     it ends (so no turn copies finished rows back and forth) and adding it to `tally`."""
     draws = random_draws(seed, first, rows)
     run = np.arange(first, first + rows, dtype=np.int64)  # global run number of each row
-    batch = Batch(c, catalog, rows, trace=False)
+    # each run is an attempt with its own seed: its own starting point within the ranges
+    batch = Batch(c, catalog, rows, trace=False, starts=starting_rows(c, attempt_seeds(seed, run)))
     endings = len(c.node_ids) + 2  # authored endings, then blow-up and turn limit
     for step in range(MAX_TURNS + 1):
         ended = batch.cause != RUNNING
@@ -337,6 +374,12 @@ def _play_random(
         local = (draws[run - first, step] * c.choice_count[node]).astype(np.int64)
         advance(c, catalog, batch, c.choice_offset[node] + local)
     raise AssertionError("every run ends by the turn limit")
+
+
+def attempt_seeds(seed: int, runs: Ints) -> Ints:
+    """The attempt seed of each simulated run: its own, whatever batch it is played in."""
+    result: Ints = (seed * 1_000_003 + runs).astype(np.int64)
+    return result
 
 
 def simulate(
@@ -454,10 +497,11 @@ def explore_states(
     mistake = (
         np.zeros(len(c.techniques), dtype=bool) if declared_mistake is None else declared_mistake
     )
-    frontier = Batch(c, catalog, 1, trace=False)
-    visits = np.zeros((1, len(c.node_ids)), dtype=np.int16)
-    mistakes = np.zeros(1, dtype=np.int64)
-    paths: list[tuple[int, ...]] = [()]
+    corners = starting_corners(c.scenario)  # every extreme an attempt can start from
+    frontier = Batch(c, catalog, len(corners), trace=False, starts=corners)
+    visits = np.zeros((len(corners), len(c.node_ids)), dtype=np.int16)
+    mistakes = np.zeros(len(corners), dtype=np.int64)
+    paths: list[tuple[int, ...]] = [() for _ in corners]
     seen = set(state_keys(c, frontier, visits, mistakes))
     verdicts: dict[tuple[int, int], dict[tuple[int, int], tuple[int, ...]]] = {}
     capped = False

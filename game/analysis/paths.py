@@ -13,6 +13,7 @@ from game.analysis.montecarlo import BLOWUP, compile_scenario, explore_tree
 from game.engine.catalog import Catalog
 from game.engine.scoring import DEFAULT_PASS_SCORE, is_pass
 from game.engine.session import BLOWUP_LINE, TURN_LIMIT_LINE
+from game.engine.variation import fact_names
 from game.scenario.model import Policy, Rating, Scenario
 
 _RATING_NAMES = ("good", "partial", "bad")
@@ -41,6 +42,8 @@ class Exploration:
     choice_quality: tuple[tuple[tuple[str, int], tuple[float, float]], ...] = ()
     # (node, choice) -> guide principles its effects cited somewhere in play
     choice_principles: tuple[tuple[tuple[str, int], frozenset[str]], ...] = ()
+    # every state a customer line is said in: (node, anger, flags, turns, conversation facts)
+    line_states: tuple[tuple[str, int, frozenset[str], int, frozenset[str]], ...] = ()
 
     @property
     def endings(self) -> Counter[str]:
@@ -105,6 +108,28 @@ def explore(
             )
         )
     flat = [(node.id, choice.number) for node in scenario.nodes for choice in node.choices]
+    flag_names = {bit: name for name, bit in compiled.flag_bits.items()}
+    states = [
+        (
+            ids[node],
+            anger,
+            frozenset(name for bit, name in flag_names.items() if flags & bit),
+            turns,
+            frozenset(
+                fact_names(
+                    venting=bool(venting),
+                    acknowledged=bool(acknowledged),
+                    asked="asks_for_fix" in scenario.node(ids[node]).tags,
+                    owes=bool(owes),
+                    resolved=bool(resolved),
+                )
+            ),
+        )
+        for node, anger, flags, turns, venting, acknowledged, owes, resolved in tree.arrivals
+    ]
+    line_states = tuple(
+        sorted(states, key=lambda s: (s[0], s[1], sorted(s[2]), s[3], sorted(s[4])))
+    )
     cited: dict[tuple[str, int], set[str]] = {}
     for flat_index, technique, case in tree.cases:
         tid = catalog.technique_order[technique]
@@ -117,4 +142,5 @@ def explore(
         taken_branches=frozenset((ids[n], number, b) for n, number, b in tree.taken),
         choice_quality=tuple(((ids[n], number), q) for (n, number), q in tree.quality_range),
         choice_principles=tuple(sorted((k, frozenset(v)) for k, v in cited.items())),
+        line_states=line_states,
     )

@@ -31,7 +31,7 @@ PLAN_CODES: dict[str, str] = {
     "PL010": "an expectation did not hold",
 }
 
-PLAN_KEYS = ("scenario", "description", "choices", "expect")
+PLAN_KEYS = ("scenario", "description", "seed", "choices", "expect")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +52,7 @@ class Plan:
     choices: tuple[int, ...]
     choices_pos: Position
     expectations: tuple[Expectation, ...]
+    seed: int = 0  # the attempt's seed: wordings, starting state and seeded story flags
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +157,7 @@ def load_plan(path: Path) -> Plan:
     description = _string(root, "description", sink, required=False)
     choices = _choices(root, sink)
     expectations = _expectations(root, sink)
+    seed = _seed(root, sink)
     sink.raise_if_any()
     return Plan(
         path=path,
@@ -165,7 +167,19 @@ def load_plan(path: Path) -> Plan:
         choices=choices,
         choices_pos=_value_pos(root, "choices"),
         expectations=expectations,
+        seed=seed,
     )
+
+
+def _seed(root: YMap, sink: ProblemSink) -> int:
+    node = root.get("seed")
+    if node is None:
+        return 0
+    value = node.value if isinstance(node, YScalar) else None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        sink.add(node.pos, "PL003", "`seed` must be a whole number from 0")
+        return 0
+    return value
 
 
 def _value_pos(root: YMap, key: str) -> Position:
@@ -273,7 +287,7 @@ def run_plan(
         scenario = with_policy(scenario, policy)
     base, pass_score = play_settings_for(scenario_file, scenario)
     try:
-        state = play_choices(scenario, plan.choices, policy=base, catalog=catalog)
+        state = play_choices(scenario, plan.choices, policy=base, catalog=catalog, seed=plan.seed)
     except SessionError as error:
         raise ScenarioError(
             [

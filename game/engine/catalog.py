@@ -128,6 +128,7 @@ class ModelParams:
     hollow_thanks_at: float
     debt_rating: str
     threat_floor: int
+    unresolved_floor: int  # anger talk alone can't bring a customer below while unresolved
     reading_wpm: float  # words per minute a second-language reader gets to read the screen
 
 

@@ -35,6 +35,7 @@ from game.engine.step import (
 from game.engine.step import ENDS_DESPITE_BLOWUP as ENDS_DESPITE_BLOWUP
 from game.engine.step import JUDGED_ENDINGS as JUDGED_ENDINGS
 from game.engine.step import MAX_TURNS as MAX_TURNS
+from game.engine.variation import fact_names, line_of, starting_point, wording
 from game.scenario.model import (
     AbusivePolicy,
     Choice,
@@ -263,6 +264,7 @@ def start(
     """A new call. `catalog` is the technique catalog that will score it; its content
     hash is kept in the state."""
     effective = scenario.policy.over(policy or Policy())
+    begin = starting_point(scenario, seed)
     return SessionState(
         scenario_id=scenario.id,
         content_hash=scenario.content_hash,
@@ -271,23 +273,23 @@ def start(
         timer=timer,
         phase=Phase.SPEAKING,
         node=scenario.start,
-        anger=scenario.customer.anger,
+        anger=begin.anger,
         heard=0.0,
         trust=catalog.params.trust_start,
-        vent=scenario.customer.vent,
+        vent=begin.vent,
         debt=0,
         helped=0,
         boundary=False,
         acknowledged=False,
         policy_broken=False,
         uses=(),
-        flags=frozenset(),
+        flags=begin.flags,
         silence=0.0,
         nudged=False,
         turns=(),
         events=(),
         outcome=None,
-        start_anger=scenario.customer.anger,
+        start_anger=begin.anger,
         catalog_hash=catalog.content_hash,
     )
 
@@ -300,7 +302,9 @@ def current(
         return Finished(state.outcome)
     if state.phase is Phase.SPEAKING:
         return CustomerLine(
-            state.node, line_text(scenario, state.node, lang), _is_final(scenario, state.node)
+            state.node,
+            customer_line(scenario, state, lang, catalog=catalog),
+            _is_final(scenario, state.node),
         )
     node = scenario.node(state.node)
     rule = dead_air_rule(scenario, state.timer, catalog=catalog)
@@ -308,7 +312,8 @@ def current(
     return ChoicePrompt(
         node=node.id,
         options=tuple(
-            Option(c.number, c.say.get(lang)) for c in shuffled(node, state.seed, state.turn_count)
+            Option(c.number, wording(scenario.id, node.id, c, state.seed).get(lang))
+            for c in shuffled(node, state.seed, state.turn_count)
         ),
         silence=state.silence,
         nudge=nudge,
@@ -414,6 +419,8 @@ def choose(
         effects.append(_flare_effect(int(step.flared[0])))
     if int(step.lifted[0]):
         effects.append(_threat_effect(int(step.lifted[0])))
+    if int(step.held[0]):
+        effects.append(_unresolved_effect(int(step.held[0])))
     after = batch.mood
     anger_after = int(after.anger[0])
 
@@ -425,7 +432,7 @@ def choose(
         number=state.turn_count + 1,
         node=node.id,
         choice=number,
-        say=choice.say,
+        say=wording(scenario.id, node.id, choice, state.seed),
         techniques=choice.techniques,
         tags=node.tags,
         anger_before=anger_before,
@@ -588,9 +595,13 @@ def dead_air_rule(scenario: Scenario, timer: TimerMode, *, catalog: Catalog) -> 
 
 def screen_words(scenario: Scenario, node_id: str) -> int:
     """Words on screen at a decision: the customer's line and every reply, in English, so
-    that an attempt is timed (and replays) the same in every language."""
+    that an attempt is timed (and replays) the same in every language. Where a line or a
+    reply has several wordings the longest counts, so every attempt gets the same time."""
     node = scenario.node(node_id)
-    return len(node.customer.en.split()) + sum(len(c.say.en.split()) for c in node.choices)
+    line = max((len(v.text.en.split()) for v in node.lines), default=len(node.customer.en.split()))
+    return line + sum(
+        max(len(w.en.split()) for w in (c.wordings or (c.say,))) for c in node.choices
+    )
 
 
 def reading_seconds(
@@ -664,6 +675,18 @@ def pace_cost(turn: Turn) -> PaceCost:
     )
 
 
+def customer_line(
+    scenario: Scenario, state: SessionState, lang: str = "en", *, catalog: Catalog
+) -> str:
+    """What the customer says at the state's node: the line variant that fits the anger, the
+    story flags and the conversation facts as they stand (see `moment_facts`)."""
+    if state.node in BUILTIN_LINES:
+        return BUILTIN_LINES[state.node]
+    node = scenario.node(state.node)
+    facts = frozenset(moment_facts(state, node, catalog))
+    return line_of(node, state.anger, state.flags, state.turn_count, facts).get(lang)
+
+
 def line_text(scenario: Scenario, node_id: str, lang: str = "en") -> str:
     if node_id in BUILTIN_LINES:
         return BUILTIN_LINES[node_id]
@@ -695,18 +718,38 @@ FACT_LABELS: dict[str, str] = {
     "not_acknowledged": "not yet recapped or acknowledged",
     "asked_for_fix": "asked what you will do about it",
     "promise_standing": "a promise you can't keep is standing",
+    "resolved": "something has been done about the problem",
+    "unresolved": "nothing has been done about the problem yet",
 }
 
 
 def conversation_facts(state: SessionState, node: Node) -> tuple[str, ...]:
     """The facts a fix is judged by, as they stood before the reply (see FACT_LABELS)."""
-    facts = ["still_venting" if state.vent > 0 else "vented"]
-    facts.append("acknowledged" if state.acknowledged else "not_acknowledged")
-    if "asks_for_fix" in node.tags:
-        facts.append("asked_for_fix")
-    if state.debt > 0:
-        facts.append("promise_standing")
-    return tuple(facts)
+    return fact_names(
+        venting=state.vent > 0,
+        acknowledged=state.acknowledged,
+        asked="asks_for_fix" in node.tags,
+        owes=state.debt > 0,
+    )
+
+
+def moment_facts(state: SessionState, node: Node, catalog: Catalog) -> tuple[str, ...]:
+    """The conversation facts, plus whether the grievance has been resolved (a Resolve move
+    has landed under `catalog`): what a customer line's `when` tests."""
+    resolved = any(
+        (e.quality or 0) > 0
+        and e.source in catalog.techniques
+        and catalog.techniques[e.source].step == "resolve"
+        for turn in state.turns
+        for e in turn.effects
+    )
+    return fact_names(
+        venting=state.vent > 0,
+        acknowledged=state.acknowledged,
+        asked="asks_for_fix" in node.tags,
+        owes=state.debt > 0,
+        resolved=resolved,
+    )
 
 
 def _why(
@@ -763,6 +806,18 @@ def _threat_effect(added: int) -> Effect:
         "G-BOUNDARY-4",
         "turned threatening",
         "Whatever set it off, they are threatening now: this is past de-escalating.",
+    )
+
+
+def _unresolved_effect(added: int) -> Effect:
+    return _side_effect(
+        "unresolved",
+        "unresolved",
+        added,
+        "G-RESOLVE-1",
+        "still unresolved",
+        "Feeling heard helps, but nothing has been done about the problem yet: they won't "
+        "be calm until something is.",
     )
 
 

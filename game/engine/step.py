@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 
 from game.engine.catalog import Catalog
 from game.engine.mood import Applied, Context, Judgement, Mood, apply, initial_mood, judge
+from game.engine.variation import StartingPoint, starting_corners, starting_point
 from game.scenario.model import (
     BLOWUP_NODE,
     AbusivePolicy,
@@ -103,6 +104,13 @@ class Compiled:
     at_fault: Bools  # (nodes,) moments tagged `customer_at_fault`
     order_exempt: Bools  # (nodes,) moments where jumping ahead is no jump (ORDER_EXEMPT_TAGS)
     base_required: int  # bit mask of the ordered steps the call calls for, before at-fault
+    # While the grievance is unresolved (no Resolve move has landed), talk alone never brings
+    # the customer below this (the catalog's `unresolved_floor`, the bottom of the Annoyed
+    # band; a scenario's own overrides it, 0 turns it off; none by default for indecisive
+    # and talkative customers, who have no grievance). It only stops a fall: a customer
+    # already below it is left alone.
+    unresolved_floor: int
+    scenario: Scenario  # for the seeded starting point of each attempt (`variation`)
 
     def flags_mask(self, flags: frozenset[str]) -> int:
         return sum(self.flag_bits[f] for f in flags)
@@ -116,6 +124,7 @@ def compile_scenario(
     index = {node_id: i for i, node_id in enumerate(ids)}
     flags = sorted(
         {f for node in scenario.nodes for c in node.choices for f in c.sets}
+        | {f for f, _ in scenario.seeded_flags}
         | {
             f
             for node in scenario.nodes
@@ -188,7 +197,7 @@ def compile_scenario(
         dtype=np.int64,
     )
     required_mask = (1 << len(ORDERED_STEPS)) - 1
-    if scenario.customer.vent == 0:
+    if (scenario.customer.vent_max or scenario.customer.vent) == 0:
         required_mask &= ~(1 << ORDERED_STEPS.index("listen"))
     if scenario.customer.persona.value in _NO_APOLOGY_PERSONAS:
         required_mask &= ~(1 << ORDERED_STEPS.index("apologise"))
@@ -240,6 +249,14 @@ def compile_scenario(
         at_fault=np.array(["customer_at_fault" in node.tags for node in scenario.nodes]),
         order_exempt=np.array([bool(node.tags & ORDER_EXEMPT_TAGS) for node in scenario.nodes]),
         base_required=required_mask,
+        unresolved_floor=(
+            scenario.customer.unresolved_floor
+            if scenario.customer.unresolved_floor is not None
+            else 0
+            if scenario.customer.persona.value in _NO_APOLOGY_PERSONAS
+            else catalog.params.unresolved_floor
+        ),
+        scenario=scenario,
     )
 
 
@@ -259,6 +276,13 @@ def compiled_for(scenario: Scenario, policy: Policy, catalog: Catalog) -> Compil
     return compiled
 
 
+def starting_rows(c: Compiled, seeds: Ints) -> tuple[StartingPoint, ...]:
+    """The starting point of the attempt with each seed (the session runner's, exactly)."""
+    if not starting_corners(c.scenario)[1:]:  # nothing varies: every attempt starts alike
+        return (starting_point(c.scenario, 0),) * int(seeds.size)
+    return tuple(starting_point(c.scenario, int(seed)) for seed in seeds.tolist())
+
+
 class Batch:
     """The live state of many conversations; private to one run, so mutated in place."""
 
@@ -267,11 +291,27 @@ class Batch:
         "policy_broken", "done_steps", "jumps", "at_fault",
     )  # fmt: skip
 
-    def __init__(self, c: Compiled, catalog: Catalog, rows: int, trace: bool) -> None:
+    def __init__(
+        self,
+        c: Compiled,
+        catalog: Catalog,
+        rows: int,
+        trace: bool,
+        starts: tuple[StartingPoint, ...] | None = None,
+    ) -> None:
+        """`starts`: each row's starting point (default: the scenario's lowest anger and
+        venting, no story flags; `starting_rows` gives an attempt's by its seed)."""
         self.mood = initial_mood(catalog, rows, c.start_anger, c.vent)
         self.node = np.full(rows, c.start, dtype=np.int64)
         self.cause = np.full(rows, ENDING if c.is_end[c.start] else RUNNING, dtype=np.int64)
         self.flags = np.zeros(rows, dtype=np.int64)
+        if starts is not None:
+            self.mood = replace(
+                self.mood,
+                anger=np.array([s.anger for s in starts], dtype=np.int64),
+                vent=np.array([s.vent for s in starts], dtype=np.int64),
+            )
+            self.flags = np.array([c.flags_mask(s.flags) for s in starts], dtype=np.int64)
         self.turns = np.zeros(rows, dtype=np.int64)
         self.numerator = np.zeros(rows, dtype=np.int64)
         self.weight_sum = np.zeros(rows, dtype=np.int64)
@@ -284,7 +324,7 @@ class Batch:
         self.trace: Ints | None = None
         if trace:
             self.trace = np.full((rows, MAX_TURNS + 1), -1, dtype=np.int64)
-            self.trace[:, 0] = c.start_anger
+            self.trace[:, 0] = self.mood.anger
 
     def take(self, rows: Ints) -> Batch:
         """A copy of some rows (repeated rows allowed: that is how exploration branches)."""
@@ -316,6 +356,7 @@ class Step:
     quality: Floats  # turn quality
     flared: Ints  # anger a flare-up at the target added
     lifted: Ints  # anger the threat floor added
+    held: Ints  # anger the unresolved floor kept (talk alone doesn't make them calm)
     fulfilled: Ints  # bit mask of the ordered steps this turn's landed moves fulfilled
     jumped: Ints  # bit mask of the undone earlier steps this turn jumped over
 
@@ -474,9 +515,13 @@ def advance(
     flared = np.maximum(flared, anger_after)
     lifted = continuing & c.threat[target] & (flared < floor)
     lifted_to = np.where(lifted, floor, flared)
-    b.mood = replace(b.mood, anger=lifted_to.astype(np.int64))
+    resolve_bit = 1 << ORDERED_STEPS.index("resolve")
+    unresolved = ~applied.blown & ((b.done_steps & resolve_bit) == 0)
+    hold_at = np.where(anger_before >= c.unresolved_floor, c.unresolved_floor, 0)
+    held_to = np.where(unresolved, np.maximum(lifted_to, hold_at), lifted_to)
+    b.mood = replace(b.mood, anger=held_to.astype(np.int64))
     if b.trace is not None:
-        b.trace[np.arange(rows), b.turns] = lifted_to
+        b.trace[np.arange(rows), b.turns] = held_to
     return Step(
         anger_before=anger_before,
         verdict=verdict,
@@ -486,6 +531,7 @@ def advance(
         quality=quality,
         flared=(flared - anger_after).astype(np.int64),
         lifted=(lifted_to - flared).astype(np.int64),
+        held=(held_to - lifted_to).astype(np.int64),
         fulfilled=fulfilled,
         jumped=jumped,
     )

@@ -17,6 +17,7 @@ from game.scenario.model import (
     Customer,
     Ending,
     EndingKind,
+    LineVariant,
     Node,
     Persona,
     PolicyOverride,
@@ -24,6 +25,7 @@ from game.scenario.model import (
     Scenario,
     SupervisorPolicy,
     Text,
+    Tone,
     Verdict,
 )
 from game.scenario.problems import Position, ProblemSink, ScenarioError
@@ -36,15 +38,23 @@ from game.scenario.reader import (
     SNAKE_ID,
     Reader,
 )
-from game.scenario.source import YMap, YNode, YScalar, decode, loading, parse_text, read_bytes
+from game.scenario.source import YMap, YNode, YScalar, YSeq, decode, loading, parse_text, read_bytes
 from game.scenario.vocabulary import vocabulary
 
 SCENARIO_KEYS_REQUIRED = (
     "format", "id", "title", "summary", "channel", "difficulty", "customer", "start", "nodes",
 )  # fmt: skip
-SCENARIO_KEYS_OPTIONAL = ("policy",)
+SCENARIO_KEYS_OPTIONAL = ("policy", "seeded_flags")
 CUSTOMER_KEYS_REQUIRED = ("name", "persona", "anger")
-CUSTOMER_KEYS_OPTIONAL = ("vent",)
+CUSTOMER_KEYS_OPTIONAL = ("vent", "unresolved_floor")
+LINE_KEYS = ("text", "when", "tone")
+# Conversation facts a customer line's `when` can test (session.FACT_LABELS).
+LINE_FACTS = (
+    "still_venting", "vented", "acknowledged", "not_acknowledged", "asked_for_fix",
+    "promise_standing", "resolved", "unresolved",
+)  # fmt: skip
+MAX_WORDINGS = 3
+MAX_SEEDED_FLAGS = 4
 POLICY_KEYS = ("abusive_caller", "supervisor_request")
 NODE_KEYS = ("customer", "tags", "choices", "end", "rating", "flare")
 MAX_FLARE = 60
@@ -124,7 +134,52 @@ class _ScenarioBuilder:
             nodes=tuple(nodes),
             path=self.path,
             content_hash=content_hash,
+            seeded_flags=self._seeded_flags(top.get("seeded_flags")),
         )
+
+    def _seeded_flags(self, node: YNode | None) -> tuple[tuple[str, int], ...]:
+        """`seeded_flags: {parcel_found: 50}`: story flags each attempt sets by its seed, with
+        the percent chance of each (1..99)."""
+        if node is None:
+            return ()
+        if not isinstance(node, YMap):
+            self.read.mapping(node, "`seeded_flags`")  # reports the wrong type
+            return ()
+        data = node
+        found: list[tuple[str, int]] = []
+        for flag, key_pos, value in data.items:
+            if not SNAKE_ID.fullmatch(flag):
+                self.sink.add(key_pos, "SC021", f"flag '{flag}' must be snake_case")
+                continue
+            percent = self.read.integer(value, f"the chance of '{flag}' (percent)", 1, 99)
+            if percent is not None:
+                found.append((flag, percent))
+        if len(found) > MAX_SEEDED_FLAGS:
+            self.sink.add(
+                data.pos,
+                "SC014",
+                f"{len(found)} seeded flags; at most {MAX_SEEDED_FLAGS} (each doubles what "
+                "analysis explores)",
+            )
+        return tuple(found)
+
+    def _range(self, node: YNode | None, what: str, low: int, high: int) -> tuple[int, int] | None:
+        """A number, or `[lowest, highest]`: each attempt picks one in the range by its seed."""
+        if isinstance(node, YSeq):
+            items = node.items
+            if len(items) != 2:
+                self.sink.add(node.pos, "SC008", f"{what} range must be [lowest, highest]")
+                return None
+            first = self.read.integer(items[0], what, low, high)
+            last = self.read.integer(items[1], what, low, high)
+            if first is None or last is None:
+                return None
+            if last < first:
+                self.sink.add(node.pos, "SC014", f"{what} range [{first}, {last}] runs backwards")
+                return None
+            return first, last
+        value = self.read.integer(node, what, low, high)
+        return None if value is None else (value, value)
 
     def _customer(self, node: YNode | None) -> Customer | None:
         data = self.read.mapping(
@@ -134,12 +189,26 @@ class _ScenarioBuilder:
             return None
         name = self.read.text(data.get("name"), "customer `name`", MAX_NAME)
         persona = self.read.enum(data.get("persona"), Persona, "SC003", "persona")
-        anger = self.read.integer(data.get("anger"), "customer `anger`", 0, 100)
+        anger = self._range(data.get("anger"), "customer `anger`", 0, 100)
         vent_node = data.get("vent")
-        vent = 0 if vent_node is None else self.read.integer(vent_node, "`vent`", 0, MAX_VENT)
+        vent = (0, 0) if vent_node is None else self._range(vent_node, "`vent`", 0, MAX_VENT)
+        floor_node = data.get("unresolved_floor")
+        floor = (
+            None
+            if floor_node is None
+            else self.read.integer(floor_node, "`unresolved_floor`", 0, 100)
+        )
         if name is None or persona is None or anger is None or vent is None:
             return None
-        return Customer(name=name, persona=persona, anger=anger, vent=vent)
+        return Customer(
+            name=name,
+            persona=persona,
+            anger=anger[0],
+            vent=vent[0],
+            anger_max=anger[1] if anger[1] != anger[0] else None,
+            vent_max=vent[1] if vent[1] != vent[0] else None,
+            unresolved_floor=floor,
+        )
 
     def _policy(self, node: YNode | None) -> PolicyOverride:
         data = self.read.mapping(node, "`policy`", optional=POLICY_KEYS)
@@ -183,7 +252,7 @@ class _ScenarioBuilder:
         data = self.read.mapping(value, what, required=("customer",), optional=NODE_KEYS[1:])
         if data is None:
             return None
-        customer = self.read.text(data.get("customer"), f"`customer` line of {what}")
+        customer, lines = self._lines(data.get("customer"), what)
         tags = self._tags(data.get("tags"))
         end_node = data.get("end")
         ending: Ending | None = None
@@ -221,7 +290,45 @@ class _ScenarioBuilder:
         flare = 0 if flare_node is None else self.read.integer(flare_node, "`flare`", 1, MAX_FLARE)
         if customer is None or flare is None:
             return None
-        return Node(node_id, customer, tags, tuple(choices), ending, key_pos, flare)
+        return Node(node_id, customer, tags, tuple(choices), ending, key_pos, flare, lines)
+
+    def _lines(self, node: YNode | None, what: str) -> tuple[Text | None, tuple[LineVariant, ...]]:
+        """A node's customer line: one text, or a list of variants picked by the moment
+        (`{text, when, tone}`; the last has no `when` and is the fallback)."""
+        if not isinstance(node, YSeq):
+            return self.read.text(node, f"`customer` line of {what}"), ()
+        if not node.items:
+            self.sink.add(node.pos, "SC025", f"the `customer` lines of {what} are empty")
+            return None, ()
+        variants: list[LineVariant] = []
+        for index, item in enumerate(node.items):
+            label = f"`customer` line {index + 1} of {what}"
+            data = self.read.mapping(item, label, required=("text",), optional=LINE_KEYS[1:])
+            if data is None:
+                continue
+            text = self.read.text(data.get("text"), label)
+            when_node = data.get("when")
+            when = None if when_node is None else self._condition(when_node, facts=True)
+            tone_node = data.get("tone")
+            tone = None if tone_node is None else self.read.enum(tone_node, Tone, "SC034", "tone")
+            last = index == len(node.items) - 1
+            if last and when_node is not None:
+                self.sink.add(
+                    when_node.pos,
+                    "SC013",
+                    "the last customer line must have no `when` (the fallback)",
+                )
+            elif not last and when_node is None:
+                self.sink.add(
+                    item.pos,
+                    "SC013",
+                    "only the last customer line may leave out `when`; later ones would never be said",
+                )
+            if text is not None:
+                variants.append(LineVariant(text, when, tone, item.pos))
+        if len(variants) != len(node.items):
+            return None, ()
+        return variants[-1].text, tuple(variants)
 
     def _tags(self, node: YNode | None) -> frozenset[str]:
         tags: set[str] = set()
@@ -242,7 +349,8 @@ class _ScenarioBuilder:
         )
         if data is None:
             return None
-        say = self.read.text(data.get("say"), f"`say` of {what}")
+        say_node = data.get("say")
+        wordings = self._wordings(say_node, what)
         techniques = self._techniques(data.get("technique"), what)
         branches = self._branches(data.get("next"), what)
         sets: list[str] = []
@@ -262,9 +370,27 @@ class _ScenarioBuilder:
             return None
         # Keep a choice whose other parts are broken (already reported) so that the graph
         # checks still see where it leads, and don't report its targets as unreachable.
+        say = wordings[0] if wordings else Text("")
         return Choice(
-            number, say or Text(""), techniques, branches, tuple(sets), feedback, node.pos, expect
+            number, say, techniques, branches, tuple(sets), feedback, node.pos, expect, wordings
         )
+
+    def _wordings(self, node: YNode | None, what: str) -> tuple[Text, ...]:
+        """`say`: one text, or a list of two or three wordings of the same reply (each attempt
+        shows one, picked by its seed)."""
+        if not isinstance(node, YSeq):
+            say = self.read.text(node, f"`say` of {what}")
+            return () if say is None else (say,)
+        if not 1 <= len(node.items) <= MAX_WORDINGS:
+            self.sink.add(
+                node.pos,
+                "SC014",
+                f"`say` of {what} has {len(node.items)} wordings; give 1 to {MAX_WORDINGS}",
+            )
+        found = [
+            self.read.text(item, f"wording {i + 1} of {what}") for i, item in enumerate(node.items)
+        ]
+        return tuple(t for t in found if t is not None)
 
     def _techniques(self, node: YNode | None, what: str) -> tuple[str, ...]:
         items = self.read.sequence(node, f"`technique` of {what}", allow_scalar=True)
@@ -326,9 +452,10 @@ class _ScenarioBuilder:
             branches.append(Branch(target, when, item.pos))
         return tuple(branches)
 
-    def _condition(self, node: YNode) -> Condition | None:
+    def _condition(self, node: YNode, *, facts: bool = False) -> Condition | None:
+        keys = CONDITION_KEYS + (("fact", "not_fact") if facts else ())
         data = self.read.mapping(
-            node, "`when`", optional=CONDITION_KEYS, unknown_code="SC023", unknown_what="condition"
+            node, "`when`", optional=keys, unknown_code="SC023", unknown_what="condition"
         )
         if data is None:
             return None
@@ -348,7 +475,18 @@ class _ScenarioBuilder:
             turn_at_least=self.read.integer(
                 data.get("turn_at_least"), "`turn_at_least`", 1, MAX_TURN_CONDITION
             ),
+            fact=self._fact(data.get("fact")),
+            not_fact=self._fact(data.get("not_fact")),
         )
+
+    def _fact(self, node: YNode | None) -> str | None:
+        name = self.read.string(node, "a conversation fact")
+        if name is None or node is None:
+            return None
+        if name not in LINE_FACTS:
+            self.sink.unknown(node.pos, "SC035", "conversation fact", name, LINE_FACTS)
+            return None
+        return name
 
     def _reported_at(self, pos: Position) -> bool:
         return self.sink.reported_at(pos)

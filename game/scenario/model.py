@@ -106,8 +106,18 @@ class Condition:
     flag: str | None = None
     not_flag: str | None = None
     turn_at_least: int | None = None
+    # A conversation fact (session.FACT_LABELS: `acknowledged`, `still_venting`, ...); only
+    # in a customer line's `when`, where the line is picked from what has happened.
+    fact: str | None = None
+    not_fact: str | None = None
 
-    def holds(self, anger: float, flags: frozenset[str], turn: int) -> bool:
+    def holds(
+        self, anger: float, flags: frozenset[str], turn: int, facts: frozenset[str] = frozenset()
+    ) -> bool:
+        if self.fact is not None and self.fact not in facts:
+            return False
+        if self.not_fact is not None and self.not_fact in facts:
+            return False
         if self.anger_at_least is not None and anger < self.anger_at_least:
             return False
         if self.anger_below is not None and anger >= self.anger_below:
@@ -126,16 +136,34 @@ class Branch:
     pos: Position
 
 
+class Tone(StrEnum):
+    """What a customer line does, so lint can check it fits the moment."""
+
+    WARM = "warm"  # grateful or friendly: wrong at high anger
+    CONFIRMS = "confirms"  # "Yes. Exactly that.": only after a recap or acknowledgement
+
+
+@dataclass(frozen=True, slots=True)
+class LineVariant:
+    """One wording of a customer's line and when it is the one said (None: the fallback)."""
+
+    text: Text
+    when: Condition | None
+    tone: Tone | None
+    pos: Position
+
+
 @dataclass(frozen=True, slots=True)
 class Choice:
     number: int  # 1-based, in authoring order
-    say: Text
+    say: Text  # the first wording
     techniques: tuple[str, ...]
     branches: tuple[Branch, ...]
     sets: tuple[str, ...]
     feedback: Text | None
     pos: Position
     expect: Verdict | None = None  # the verdict its author means; `lint` checks every path
+    wordings: tuple[Text, ...] = ()  # every wording (the first is `say`); one per attempt
 
     def next_node(self, anger: float, flags: frozenset[str], turn: int) -> str:
         for branch in self.branches:
@@ -159,6 +187,9 @@ class Node:
     ending: Ending | None
     pos: Position
     flare: int = 0  # anger the customer gains on reaching this moment, through no fault of yours
+    # The customer's line as variants, first match wins, the last has no `when` and is
+    # `customer`; empty when the node has one plain line.
+    lines: tuple[LineVariant, ...] = ()
 
     @property
     def is_end(self) -> bool:
@@ -169,8 +200,13 @@ class Node:
 class Customer:
     name: Text
     persona: Persona
-    anger: int
-    vent: int
+    anger: int  # the lowest starting anger (the only one without a range)
+    vent: int  # the fewest turns of venting
+    anger_max: int | None = None  # a range: each attempt starts between anger and anger_max
+    vent_max: int | None = None
+    # Anger stays at or above this while the grievance is unresolved (no Resolve move has
+    # landed): 0 turns it off; None takes the catalog's default.
+    unresolved_floor: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +223,8 @@ class Scenario:
     path: str
     content_hash: str
     format: int = FORMAT_VERSION
+    # Story flags set at the start of an attempt by its seed: (flag, percent chance).
+    seeded_flags: tuple[tuple[str, int], ...] = ()
     index: MappingProxyType[str, Node] = field(
         default_factory=lambda: MappingProxyType({}), compare=False, repr=False
     )

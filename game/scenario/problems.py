@@ -40,6 +40,8 @@ CODES: dict[str, str] = {
     "SC029": "control character in the file (NUL, ESC, ...; raw or written as an escape)",
     "SC030": "text or id longer than its limit",
     "SC031": "unknown `expect` verdict (good, fair, poor or bad)",
+    "SC034": "unknown `tone` of a customer line (warm or confirms)",
+    "SC035": "unknown conversation fact in a customer line's `when`",
 }
 
 LINT_CODES: dict[str, str] = {
@@ -51,7 +53,7 @@ LINT_CODES: dict[str, str] = {
     "LN006": "a conditional branch can never be taken",
     "LN007": "an ending can never be reached in play",
     "LN008": "scenario has fewer than two good or two bad endings",
-    "LN009": "the right option is always the longest one at this node",
+    "LN009": "the longest reply is a good one at more than 40 % of the decision points",
     "LN010": "the anger meter never changes which way the story goes",
     "LN011": "missing `yaml-language-server` schema modeline",
     "LN012": "a choice's `feedback` cites no guide principle id",
@@ -60,6 +62,9 @@ LINT_CODES: dict[str, str] = {
     "LN015": "a choice declares no `expect` verdict",
     "LN016": "judged otherwise than `expect` only after an earlier declared mistake (--every-path)",
     "LN017": "`expect` checked in part only: more conversation states than lint explores",
+    "LN018": "a warm or grateful customer line (`tone: warm`) can be said at high anger",
+    "LN019": "a confirming line (`tone: confirms`) can be said before any recap or acknowledgement",
+    "LN020": "more words on screen at a decision than the channel can carry",
 }
 
 

@@ -11,7 +11,13 @@ import json
 from typing import Any
 
 from game.engine.catalog import Catalog
-from game.scenario.loader import CONDITION_KEYS, SCENARIO_KEYS_REQUIRED
+from game.scenario.loader import (
+    CONDITION_KEYS,
+    LINE_FACTS,
+    MAX_SEEDED_FLAGS,
+    MAX_WORDINGS,
+    SCENARIO_KEYS_REQUIRED,
+)
 from game.scenario.model import (
     LANGUAGES,
     AbusivePolicy,
@@ -19,6 +25,7 @@ from game.scenario.model import (
     EndingKind,
     Rating,
     SupervisorPolicy,
+    Tone,
     Verdict,
 )
 from game.scenario.reader import KEBAB_ID, SNAKE_ID
@@ -39,6 +46,15 @@ def _text(description: str) -> dict[str, Any]:
                 "properties": {code: {"type": "string", "minLength": 1} for code in LANGUAGES},
             },
         ],
+    }
+
+
+def _range(low: int, high: int, description: str) -> dict[str, Any]:
+    number = {"type": "integer", "minimum": low, "maximum": high}
+    return {
+        "description": description
+        + " A number, or [lowest, highest]: each attempt picks one in the range by its seed.",
+        "oneOf": [number, {"type": "array", "minItems": 2, "maxItems": 2, "items": number}],
     }
 
 
@@ -87,6 +103,41 @@ def scenario_schema(catalog: Catalog) -> dict[str, Any]:
         },
     }
     assert set(condition["properties"]) == set(CONDITION_KEYS)  # type: ignore[call-overload]
+    fact = {
+        "enum": list(LINE_FACTS),
+        "description": "A conversation fact, as the debrief shows it: still_venting or vented, "
+        "acknowledged (recapped or the feeling acknowledged) or not_acknowledged, asked_for_fix, "
+        "promise_standing, resolved (a Resolve move has landed) or unresolved.",
+    }
+    line_condition = {
+        **condition,
+        "description": "Every key given must hold, as the line is said: the anger as it "
+        "stands, the flags, the turns so far and the conversation facts.",
+        "properties": {**condition["properties"], "fact": fact, "not_fact": fact},  # type: ignore[dict-item]
+    }
+    line_variant = {
+        "type": "object",
+        "required": ["text"],
+        "additionalProperties": False,
+        "properties": {
+            "text": _text("What the customer says when this variant fits."),
+            "when": line_condition,
+            "tone": {
+                "enum": [t.value for t in Tone],
+                "description": "warm: grateful or friendly (lint LN018 warns if it can be said "
+                "at anger 50 or more). confirms: agrees with a recap, 'Yes. Exactly.' (lint "
+                "LN019 warns if it can be said before any recap or acknowledgement).",
+            },
+        },
+    }
+    customer_line = {
+        "description": "What the customer says at this moment: one text, or variants that fit "
+        "the moment (first match wins; the last has no `when`).",
+        "oneOf": [
+            _text("The customer's line."),
+            {"type": "array", "minItems": 1, "items": line_variant},
+        ],
+    }
     branch = {
         "type": "object",
         "required": ["goto"],
@@ -98,7 +149,19 @@ def scenario_schema(catalog: Catalog) -> dict[str, Any]:
         "required": ["say", "technique", "next"],
         "additionalProperties": False,
         "properties": {
-            "say": _text("What the trainee says."),
+            "say": {
+                "description": "What the trainee says: one text, or 2 to "
+                f"{MAX_WORDINGS} wordings of the same reply (each attempt shows one, by its seed).",
+                "oneOf": [
+                    _text("What the trainee says."),
+                    {
+                        "type": "array",
+                        "minItems": 1,
+                        "maxItems": MAX_WORDINGS,
+                        "items": _text("One wording."),
+                    },
+                ],
+            },
             "technique": {
                 "description": "One technique from the catalog, or a list of them.",
                 "oneOf": [
@@ -132,7 +195,7 @@ def scenario_schema(catalog: Catalog) -> dict[str, Any]:
         "required": ["customer"],
         "additionalProperties": False,
         "properties": {
-            "customer": _text("What the customer says at this moment."),
+            "customer": customer_line,
             "tags": {
                 "description": "Facts about this moment that change how techniques land.",
                 "oneOf": [tag, {"type": "array", "uniqueItems": True, "items": tag}],
@@ -191,16 +254,29 @@ def scenario_schema(catalog: Catalog) -> dict[str, Any]:
                             for p in catalog.personas.values()
                         ]
                     },
-                    "anger": {"type": "integer", "minimum": 0, "maximum": 100},
-                    "vent": {
+                    "anger": _range(0, 100, "Starting anger."),
+                    "vent": _range(0, 10, "Turns of listening they need before solutions land."),
+                    "unresolved_floor": {
                         "type": "integer",
                         "minimum": 0,
-                        "maximum": 10,
-                        "description": "Turns of listening they need before solutions land.",
+                        "maximum": 100,
+                        "description": "Anger stays at or above this while the grievance is "
+                        "unresolved (no Resolve move has landed yet). Default 25 (the Annoyed "
+                        "band); 0 for indecisive and talkative customers. 0 turns it off.",
                     },
                 },
             },
             "policy": _policy(),
+            "seeded_flags": {
+                "type": "object",
+                "description": "Story flags each attempt sets at the start by its seed, with the "
+                "percent chance of each; `when: {flag: ...}` branches on them.",
+                "maxProperties": MAX_SEEDED_FLAGS,
+                "patternProperties": {
+                    SNAKE_ID.pattern: {"type": "integer", "minimum": 1, "maximum": 99}
+                },
+                "additionalProperties": False,
+            },
             "start": {"type": "string", "pattern": SNAKE_ID.pattern},
             "nodes": {
                 "type": "object",

@@ -56,6 +56,8 @@ def test_every_shipped_choice_declares_its_verdict_and_the_campaign_lints_clean(
                 assert choice.expect is not None, (level.scenario.id, node.id, choice.number)
     notes: list[str] = []
     warnings, errors = lint_paths([SCENARIOS], catalog=CATALOG, notes=notes)
+    # Length bias (LN009) still in shipped levels is held, level by level, in test_shallow.py.
+    warnings = [w for w in warnings if w.code != "LN009"]
     assert not errors and not warnings, [str(w) for w in warnings]
     # every state was explored: nothing was left out past the cap (that would be LN017)
     assert not any("LN017" in note for note in notes)

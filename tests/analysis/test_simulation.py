@@ -9,6 +9,7 @@ import pytest
 
 from game.analysis.montecarlo import (
     MonteCarlo,
+    attempt_seeds,
     compile_scenario,
     random_draws,
     run_batch,
@@ -160,6 +161,7 @@ def summarise(scenario: Scenario, runs: int, seed: int, pass_score: int) -> Mont
         lambda step, r, nodes, counts: (draws[r, step] * counts).astype(np.int64),
         runs,
         CATALOG,
+        seeds=attempt_seeds(seed, np.arange(runs, dtype=np.int64)),  # each run its own attempt
     )
     passed = (result.score >= pass_score) & (result.rating != 2) & ~result.broken_promise
     endings = Counter(result.ending_name(i) for i in range(runs))

@@ -181,6 +181,21 @@ CASES = [
         "SC031",
         "great",
     ),
+    (
+        "unknown tone",
+        ('    customer: "Bye."', '    customer:\n      - {text: "Bye.", tone: cheery}'),
+        "SC034",
+        "cheery",
+    ),
+    (
+        "unknown conversation fact",
+        (
+            '    customer: "Bye."',
+            '    customer:\n      - {text: "Hm.", when: {fact: recapd}}\n      - {text: "Bye."}',
+        ),
+        "SC035",
+        "recapd",
+    ),
 ]
 
 

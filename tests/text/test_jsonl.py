@@ -74,7 +74,7 @@ def test_a_bot_plays_the_guide_path_and_gets_the_scripted_result(
     end = play_plan(door, level["choices"])
     assert end["passed"] is True and end["outcome"] == level["expect"]["outcome"]
     # Replies sent without seconds took none: the clock runs, as with `--think 0`.
-    expected = scripted(scenario, level["choices"], "--think", "0")
+    expected = scripted(scenario, level["choices"], "--think", "0", "--seed", "7")
     assert {k: v for k, v in end.items() if k != "event"} == expected
     # Each live `turn` event is the same turn the final result shows.
     turns = [e for e in door.events if e["event"] == "turn"]
@@ -95,7 +95,7 @@ def test_a_bot_that_always_picks_the_first_reply_shown(open_door: OpenDoor) -> N
         sent.append(event["replies"][0]["number"])
         door.send(str(sent[-1]))
     assert door.finish() == 0
-    assert {k: v for k, v in event.items() if k != "event"} == scripted(LATE, sent)
+    assert {k: v for k, v in event.items() if k != "event"} == scripted(LATE, sent, "--seed", "11")
     # The order shown is not the authoring order at every prompt: position gives nothing away.
     prompts = [e for e in door.events if e["event"] == "choose"]
     assert any(

@@ -289,6 +289,9 @@ class CallScene(Scene):
         if self._job_kind == "begin":
             self.recorder = result
             self._rule = dead_air_rule(self.scenario, result.state.timer, catalog=self.catalog)
+            # the attempt's seed may start the customer anywhere in the author's range
+            self.anger = float(result.state.start_anger)
+            self.meter.reset(self.anger)
             self._pull()
             return
         turn: Turn = result
