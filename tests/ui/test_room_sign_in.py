@@ -21,6 +21,7 @@ from game.paths import default_campaign
 from game.records import room
 from game.records.api import Store
 from game.records.store import SqlStore
+from game.training.access import LocalThrottle
 from game.ui.app import App, AppConfig
 from game.ui.autopilot import Autopilot
 from game.ui.scenes import sign_in
@@ -82,7 +83,7 @@ def no_saved_passwords(
     monkeypatch.delenv("PGPASSFILE", raising=False)
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setattr(sign_in, "wall_clock", sign_in.wall_clock)  # restored afterwards
-    monkeypatch.setattr(sign_in, "_login_failures", {})
+    monkeypatch.setattr(sign_in, "_login_failures", LocalThrottle())
     return isolated_home
 
 

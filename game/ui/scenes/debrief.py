@@ -19,10 +19,11 @@ import pygame
 
 from game.engine.bands import BANDS, band_for
 from game.engine.catalog import Catalog
-from game.engine.progress import following, unlocked
 from game.engine.scoring import Debrief, TurnReview
 from game.engine.session import FACT_LABELS
 from game.scenario.model import Rating
+from game.training.breather import is_hard
+from game.training.progress import next_unlocked
 from game.ui import chrome
 from game.ui.draw import aa_circle, icon_check, icon_cross, panel, thick_polyline
 from game.ui.intents import WHEEL, Act, Intent
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
 CHART_H = 170  # the anger chart's height when the left column has room for it
 CHART_MIN = 96
 MARK_R = 11  # a verdict marker's radius on the chart
-HARD_ANGER = 50  # a call that ends with the customer this angry (or badly) was a hard one
 LEFT_W = 470
 GAP = 24
 LEGEND = (
@@ -50,11 +50,6 @@ LEGEND = (
 VERDICT_WORD = MappingProxyType(
     {"good": "Good", "fair": "Fair", "poor": "Poor", "bad": "Broke a guide"}
 )
-
-
-def is_hard(report: Debrief) -> bool:
-    """After a hard call the game offers a breather before the next one (G-CLOSE-4)."""
-    return report.rating is Rating.BAD or report.final_anger >= HARD_ANGER
 
 
 def headline(catalog: Catalog, report: Debrief) -> str:
@@ -133,13 +128,10 @@ class DebriefScene(Scene):
         world = self.app.world()
         assert world.campaign is not None
         levels = world.campaign.levels
-        index = levels.index(self.level)
-        later = following(levels, index)
-        if later is None or world.store is None or self.app.trainee is None:
+        if world.store is None or self.app.trainee is None:
             return None
         bests = world.store.level_bests(self.app.trainee.id)
-        opened = unlocked(levels, {k for k, b in bests.items() if b.passed})
-        return later if opened.get(levels[later].key, False) else None
+        return next_unlocked(levels, levels.index(self.level), bests)
 
     # ---- texts ----------------------------------------------------------------------------------
 

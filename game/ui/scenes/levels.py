@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import pygame
 
-from game.engine.progress import next_level, unlocked
+from game.training.progress import progress
 from game.ui import chrome
 from game.ui.draw import aa_circle, icon_channel, icon_check, icon_lock, panel
 from game.ui.intents import Act, Intent
@@ -93,9 +93,9 @@ class LevelsScene(Scene):
         store = self.app.world().store
         assert store is not None
         self.bests = dict(store.level_bests(self.trainee.id))
-        passed = {key for key, best in self.bests.items() if best.passed}
-        self.open = dict(unlocked(self.levels, passed))
-        self.selected = next_level(self.levels, passed)
+        state = progress(self.levels, self.bests)
+        self.open = dict(state.open)
+        self.selected = state.selected
 
     def enter(self) -> None:
         self._load()

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 import pygame
 
 from game.records import passphrase
+from game.training.access import LocalThrottle
 from game.ui import chrome
 from game.ui.draw import icon_lock, panel
 from game.ui.intents import Act, Intent
@@ -282,7 +283,7 @@ REFUSED = (
 )
 # Wrong passwords per (database URL without a login, login) when there is no connection to
 # keep the count on the trainee's row: (failures, wall-clock time of the last one).
-_login_failures: dict[tuple[str, str], tuple[int, float]] = {}
+_login_failures = LocalThrottle()
 
 
 def open_as(url: str) -> Store:
@@ -342,10 +343,7 @@ class LoginScene(BackgroundCheck["Store | None"], Scene):
         store = self._shared_store()
         if store is not None and self.trainee is not None:
             return passphrase.pin_wait_left(store, self.trainee.id, wall_clock)
-        count, at = _login_failures.get((self._room_key, login), (0, 0.0))
-        if count == 0:
-            return 0.0
-        return max(0.0, passphrase.wait_after(count) - (wall_clock() - at))
+        return _login_failures.wait_left((self._room_key, login), wall_clock())
 
     def _count_failure(self, login: str) -> None:
         store = self._shared_store()
@@ -358,13 +356,10 @@ class LoginScene(BackgroundCheck["Store | None"], Scene):
                 from game.ui.errors import log_exception
 
                 log_exception(error, "counting a refused sign-in")
-        key = (self._room_key, login)
-        count = _login_failures.get(key, (0, 0.0))[0] + 1
-        _login_failures[key] = (count, wall_clock())
-        self.wait = passphrase.wait_after(count)
+        self.wait = _login_failures.count_failure((self._room_key, login), wall_clock())
 
     def _clear_failures(self, login: str) -> None:
-        _login_failures.pop((self._room_key, login), None)
+        _login_failures.clear((self._room_key, login))
         shared = self._shared_store()
         if shared is not None and self.trainee is not None:
             try:  # on the connection that counted them, before it is replaced

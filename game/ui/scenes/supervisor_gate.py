@@ -6,7 +6,7 @@ Only a salted scrypt hash is stored (`game.records.passphrase`). Checking it tak
 of a second or so, so it runs on a worker thread and the window keeps drawing. Every wrong
 passphrase makes the next try wait longer (1, 2, 4 … 60 seconds); the count and the time of
 the last failure are kept in the database with an atomic update, so every window and every
-restart shares one wait (`passphrase.check_supervisor`). On a PostgreSQL room a trainee's
+restart shares one wait (`game.training.access.check_supervisor`). On a PostgreSQL room a trainee's
 login may not read the passphrase at all: the gate says the desk needs a supervisor login.
 """
 
@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import pygame
 
 from game.records import passphrase
+from game.training import access
 from game.ui import chrome
 from game.ui.draw import icon_lock, panel
 from game.ui.intents import Act, Intent
@@ -32,8 +33,8 @@ if TYPE_CHECKING:
 
 FAILURES_KEY = passphrase.FAILURES_KEY
 MAX_WAIT = passphrase.MAX_WAIT
-wait_after = passphrase.wait_after
-failures = passphrase.failures
+wait_after = access.wait_after
+failures = access.supervisor_failures
 SET_COMMAND = "hold-the-line supervisor set-passphrase"
 wall_clock = time.time  # the shared wait is in real time (tests follow the app's clock)
 
@@ -74,8 +75,8 @@ class PassphraseScene(BackgroundCheck[passphrase.Verdict], Scene):
         self.failures = 0
         self.wait = 0.0  # seconds left before another try
         if self.mode == "check":
-            self.failures = passphrase.failures(self.store)
-            self.wait = passphrase.wait_left(self.store, wall_clock)
+            self.failures = access.supervisor_failures(self.store)
+            self.wait = access.supervisor_wait_left(self.store, wall_clock)
         self.checking = False
         self._result: tuple[passphrase.Verdict, str] | None = None  # set by the worker
         self._worker: threading.Thread | None = None
@@ -266,13 +267,13 @@ class PassphraseScene(BackgroundCheck[passphrase.Verdict], Scene):
 
             try:
                 if mode == "change":
-                    verdict = passphrase.check_supervisor(store, typed["old"], wall_clock)
+                    verdict = access.check_supervisor(store, typed["old"], wall_clock)
                     if verdict.ok:
                         passphrase.set_passphrase(store, typed["new"], old=typed["old"])
                     self._result = (verdict, "")
                 else:
                     self._result = (
-                        passphrase.check_supervisor(store, typed["phrase"], wall_clock),
+                        access.check_supervisor(store, typed["phrase"], wall_clock),
                         "",
                     )
             except Exception as error:  # shown on the card, not raised into the loop

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from game.training.titles import Titles
 from game.ui import chrome
 from game.ui.draw import panel
 from game.ui.hooks import supervisor_desk
@@ -69,13 +70,9 @@ class TitleScene(Scene):
         if trainee is not None and shows_private(self.app, trainee):  # no notes before a PIN
             self.notes = store.notes_for_trainee(trainee.id, unread_only=True)
             if self.notes:
-                titles = {}
-                if world.campaign is not None:
-                    titles = {lvl.key: lvl.title for lvl in world.campaign.levels}
+                titles = Titles(world.campaign)
                 for attempt in store.attempts(trainee_id=trainee.id):
-                    self.note_levels[attempt.id] = titles.get(
-                        attempt.scenario_id, attempt.scenario_id
-                    )
+                    self.note_levels[attempt.id] = titles.title(attempt.scenario_id)
 
     def enter(self) -> None:
         self.sync()  # laid out once, here or by App.push after enter
