@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 from game.engine.catalog import Catalog
 from game.engine.scoring import Debrief
+from game.records import replayed
 from game.records.api import AttemptDetail, Store
-from game.records.replayed import RecordedCall, replay_recorded
+from game.records.replayed import RecordedCall
 from game.scenario.campaign import Campaign, Level
 
 
@@ -59,7 +60,7 @@ def review_attempt(
     level = campaign.level(detail.attempt.scenario_id)
     if level is None or level.scenario is None:
         return AttemptReview(detail, None, None)
-    call = replay_recorded(detail, level.scenario, catalog)
+    call = replayed.replay_recorded(detail, level.scenario, catalog)
     if call.report is None:
         return None
     return AttemptReview(detail, level, call)

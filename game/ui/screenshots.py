@@ -26,7 +26,7 @@ import yaml
 
 from game.paths import PROJECT_ROOT, default_campaign
 from game.scenario.campaign import Level
-from game.ui.app import App, AppConfig
+from game.ui.app import App, AppConfig, open_app
 from game.ui.autopilot import Autopilot
 from game.ui.scene import Scene
 from game.ui.settings import Settings, save_settings, settings_path
@@ -196,7 +196,7 @@ def _main_journey(shots: Photographer) -> None:
     from game.ui.scenes.levels import LevelsScene
     from game.ui.scenes.title import TitleScene
 
-    app = App(AppConfig(campaign=default_campaign(), seed=SEED))
+    app = open_app(AppConfig(campaign=default_campaign(), seed=SEED))
     pilot = Autopilot(app)
     try:
         pilot.start()
@@ -317,7 +317,7 @@ class _Broken(Scene):
 def _variant(shots: Photographer, settings: Settings, name: str) -> None:
     """The phone call mid-conversation under other settings."""
     save_settings(settings.with_(last_trainee="Ana Reyes"), settings_path())
-    app = App(AppConfig(campaign=default_campaign(), seed=SEED))
+    app = open_app(AppConfig(campaign=default_campaign(), seed=SEED))
     pilot = Autopilot(app)
     try:
         pilot.start()
@@ -396,7 +396,7 @@ def _desk_journey(shots: Photographer) -> None:
     from game.ui.scenes.supervisor_gate import PassphraseScene
     from game.ui.scenes.title import TitleScene
 
-    app = App(AppConfig(campaign=default_campaign(), seed=SEED))
+    app = open_app(AppConfig(campaign=default_campaign(), seed=SEED))
     pilot = Autopilot(app)
     try:
         pilot.start()

@@ -22,7 +22,7 @@ from game.records import room
 from game.records.api import Store
 from game.records.store import SqlStore
 from game.training.access import LocalThrottle
-from game.ui.app import App, AppConfig
+from game.ui.app import App, AppConfig, open_app
 from game.ui.autopilot import Autopilot
 from game.ui.scenes import sign_in
 from game.ui.scenes.levels import LevelsScene
@@ -88,7 +88,7 @@ def no_saved_passwords(
 
 
 def _start(url: str) -> Autopilot:
-    pilot = Autopilot(App(AppConfig(campaign=default_campaign(), db=url)))
+    pilot = Autopilot(open_app(AppConfig(campaign=default_campaign(), db=url)))
     pilot.start()
     pilot.until(lambda: pilot.app.ready, "the records behind the title", 600)
     return pilot

@@ -39,6 +39,7 @@ from game.ui import chrome
 from game.ui.draw import icon_channel, opaque, panel
 from game.ui.intents import Act, Intent
 from game.ui.meter import DELTA_SECONDS, AngerMeter, Delta
+from game.ui.navigator import Route
 from game.ui.portrait import FaceFade, Portrait
 from game.ui.scene import Scene
 from game.ui.theme import Color, Theme
@@ -49,7 +50,7 @@ if TYPE_CHECKING:
     from game.engine.catalog import Catalog, DeadAirRule
     from game.scenario.campaign import Level
     from game.scenario.model import Scenario
-    from game.ui.app import App
+    from game.ui.window import App
 
 LEFT_X = 40
 LEFT_W = 352
@@ -397,10 +398,8 @@ class CallScene(Scene):
         if self.recorder is None or self.recorder.debrief is None:
             return
         self.app.play("hangup")
-        from game.ui.scenes.debrief import DebriefScene
-
         report = self.recorder.debrief
-        self.app.replace(DebriefScene(self.app, self.level, report))
+        self.app.replace(self.app.open(Route.DEBRIEF, self.level, report))
 
     # ---- layout --------------------------------------------------------------------------------
 
@@ -644,9 +643,7 @@ class CallScene(Scene):
         act = intent.act
         if act is Act.BACK:
             self.app.play("back")
-            from game.ui.scenes.pause import PauseScene
-
-            self.app.push(PauseScene(self.app, self))
+            self.app.push(self.app.open(Route.PAUSE, self))
             return
         if act is Act.SKIP:  # Space skips the customer's line; it never presses a button
             self.skip()

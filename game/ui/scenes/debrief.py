@@ -27,6 +27,7 @@ from game.training.progress import next_unlocked
 from game.ui import chrome
 from game.ui.draw import aa_circle, icon_check, icon_cross, panel, thick_polyline
 from game.ui.intents import WHEEL, Act, Intent
+from game.ui.navigator import Route
 from game.ui.scene import Scene
 from game.ui.theme import Color, blend
 from game.ui.widgets import Button, Menu, ScoreBars, ScrollView
@@ -34,7 +35,7 @@ from game.ui.words import name_principles
 
 if TYPE_CHECKING:
     from game.scenario.campaign import Level
-    from game.ui.app import App
+    from game.ui.window import App
 
 CHART_H = 170  # the anger chart's height when the left column has room for it
 CHART_MIN = 96
@@ -659,14 +660,12 @@ class DebriefScene(Scene):
 
     def activate(self, key: str) -> None:
         app = self.app
-        from game.ui.scenes.call import CallScene
-
         if key == "back":
             app.play("back")
             app.pop()
         elif key == "retry":
             app.play("select")
-            app.replace(CallScene(app, self.level))
+            app.replace(app.open(Route.CALL, self.level))
         elif key == "next" and self.next_index is not None:
             app.play("select")
             campaign = app.world().campaign
@@ -674,18 +673,17 @@ class DebriefScene(Scene):
             levels = campaign.levels
             next_level = levels[self.next_index]
             if self.hard:
-                from game.ui.scenes.breather import BreatherScene
-
                 app.replace(
-                    BreatherScene(app, then=lambda: app.replace(CallScene(app, next_level)))
+                    app.open(
+                        Route.BREATHER,
+                        then=lambda: app.replace(app.open(Route.CALL, next_level)),
+                    )
                 )
             else:
-                app.replace(CallScene(app, next_level))
+                app.replace(app.open(Route.CALL, next_level))
         elif key == "breather":
             app.play("select")
-            from game.ui.scenes.breather import BreatherScene
-
-            app.push(BreatherScene(app, then=app.pop))
+            app.push(app.open(Route.BREATHER, then=app.pop))
 
     def update(self, dt: float) -> None:
         next(self._building, None)

@@ -15,6 +15,7 @@ from game.training.titles import Titles
 from game.ui import chrome
 from game.ui.draw import panel
 from game.ui.intents import Act, Intent
+from game.ui.navigator import Route
 from game.ui.scene import Scene
 from game.ui.widgets import Button, Menu, ScrollView
 
@@ -23,7 +24,7 @@ MAX_BARS = 40  # the most recent scored calls in its chart
 
 if TYPE_CHECKING:
     from game.records.api import Attempt
-    from game.ui.app import App
+    from game.ui.window import App
 
 
 def attempt_label(attempt: Attempt) -> tuple[str, str]:
@@ -203,25 +204,21 @@ class HistoryScene(Scene):
         if review is None:
             return
         if review.level is None:
-            from game.ui.scenes.error import ErrorScene
-
             self.app.push(
-                ErrorScene(
-                    self.app,
+                self.app.open(
+                    Route.ERROR,
                     "This level is not in the campaign any more",
                     "The call is still in your records, but its level can't be loaded to show the debrief.",
                     (review.detail.attempt.scenario_id,),
                 )
             )
             return
-        from game.ui.scenes.debrief import DebriefScene
-
         if review.report is None:
             return
         self.app.play("select")
         self.app.push(
-            DebriefScene(
-                self.app,
+            self.app.open(
+                Route.DEBRIEF,
                 review.level,
                 review.report,
                 review_of=review.detail.attempt.started_at,

@@ -16,6 +16,7 @@ from game.training.progress import progress
 from game.ui import chrome
 from game.ui.draw import aa_circle, icon_channel, icon_check, icon_lock, panel
 from game.ui.intents import Act, Intent
+from game.ui.navigator import Route
 from game.ui.portrait import Portrait
 from game.ui.scene import Scene
 from game.ui.widgets import Button, Menu, ScrollView
@@ -23,7 +24,7 @@ from game.ui.widgets import Button, Menu, ScrollView
 if TYPE_CHECKING:
     from game.records.api import LevelBest
     from game.scenario.campaign import Campaign, Level
-    from game.ui.app import App
+    from game.ui.window import App
 
 LIST_W = 470  # at 100 % text; wider with larger text
 LIST_FOCUS = "levels"
@@ -434,19 +435,13 @@ class LevelsScene(Scene):
                 app.play("back")
                 return
             app.play("select")
-            from game.ui.scenes.call import CallScene
-
-            app.push(CallScene(app, level))
+            app.push(app.open(Route.CALL, level))
         elif key == "history":
             app.play("select")
-            from game.ui.scenes.history import HistoryScene
-
-            app.push(HistoryScene(app))
+            app.push(app.open(Route.HISTORY))
         elif key == "settings":
             app.play("select")
-            from game.ui.scenes.settings import SettingsScene
-
-            app.push(SettingsScene(app))
+            app.push(app.open(Route.SETTINGS))
         elif key == "back":
             app.play("back")
             app.pop()

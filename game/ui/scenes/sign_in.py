@@ -40,7 +40,7 @@ from game.ui.widgets import Button, Menu, TextField, text_input
 
 if TYPE_CHECKING:
     from game.records.api import Store, Trainee
-    from game.ui.app import App
+    from game.ui.window import App
 
 FIELD = "pin"
 wall_clock = time.time  # the shared wait is in real time (tests follow the app's clock)

@@ -18,6 +18,7 @@ from game.records.api import NOTE_MAX, AttemptDetail, Note
 from game.training.review import AttemptReview, review_attempt
 from game.ui import chrome
 from game.ui.intents import Act, Intent
+from game.ui.navigator import Route
 from game.ui.scenes.debrief import DebriefScene
 from game.ui.scenes.supervisor import Desk, NoteField, conversation, when
 from game.ui.transcript import PAD_X as BUBBLE_PAD_X
@@ -26,7 +27,7 @@ from game.ui.widgets import Button, text_input
 
 if TYPE_CHECKING:
     from game.scenario.campaign import Level
-    from game.ui.app import App
+    from game.ui.window import App
 
 NOTE = "note"
 NOTE_LINES = 3  # lines of the note box on screen
@@ -50,11 +51,9 @@ def _show_attempt(app: App, desk: Desk, review: AttemptReview | None) -> None:
     if review is None:
         return
     if review.level is None:
-        from game.ui.scenes.error import ErrorScene
-
         app.push(
-            ErrorScene(
-                app,
+            app.open(
+                Route.ERROR,
                 "This level is not in the campaign any more",
                 "The call is still in the records, but its level can't be loaded to show it.",
                 (review.detail.attempt.scenario_id,),

@@ -23,13 +23,14 @@ from game.training import access
 from game.ui import chrome
 from game.ui.draw import icon_lock, panel
 from game.ui.intents import Act, Intent
+from game.ui.navigator import Route
 from game.ui.scene import Scene
 from game.ui.scenes.background_check import BackgroundCheck
 from game.ui.scenes.supervisor import DEFAULT_AUTHOR, Desk, SecretField
 from game.ui.widgets import Button, Menu, TextField, text_input
 
 if TYPE_CHECKING:
-    from game.ui.app import App
+    from game.ui.window import App
 
 FAILURES_KEY = passphrase.FAILURES_KEY
 MAX_WAIT = passphrase.MAX_WAIT
@@ -321,9 +322,7 @@ class PassphraseScene(BackgroundCheck[passphrase.Verdict], Scene):
         assert world.campaign is not None
         author = " ".join(self.fields["author"].text.split()) or DEFAULT_AUTHOR
         desk = Desk(self.store, world.campaign, world.catalog, author)
-        from game.ui.scenes.supervisor_overview import OverviewScene
-
-        self.app.replace(OverviewScene(self.app, desk))
+        self.app.replace(self.app.open(Route.DESK_OVERVIEW, desk))
 
     # ---- per frame ----------------------------------------------------------------------------
 
