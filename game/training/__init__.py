@@ -15,7 +15,7 @@ from game.training.access import (
 )
 from game.training.breather import HARD_ANGER, is_hard
 from game.training.progress import Progress, next_unlocked, progress
-from game.training.review import AttemptReview, review_attempt
+from game.training.review import AttemptReview, review_attempt, spoken_lines
 from game.training.titles import Titles
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "next_unlocked",
     "progress",
     "review_attempt",
+    "spoken_lines",
     "supervisor_failures",
     "supervisor_wait_left",
     "wait_after",

@@ -21,7 +21,7 @@ from game.paths import default_campaign
 from game.records import room
 from game.records.api import Store
 from game.records.store import SqlStore
-from game.training.access import LocalThrottle
+from game.training import LocalThrottle
 from game.ui.app import App, AppConfig, open_app
 from game.ui.autopilot import Autopilot
 from game.ui.scenes import sign_in

@@ -22,8 +22,7 @@ from game.engine.catalog import Catalog
 from game.engine.scoring import Debrief, TurnReview
 from game.engine.session import FACT_LABELS
 from game.scenario.model import Rating
-from game.training.breather import is_hard
-from game.training.progress import next_unlocked
+from game.training import is_hard, next_unlocked
 from game.ui import chrome
 from game.ui.draw import aa_circle, icon_check, icon_cross, panel, thick_polyline
 from game.ui.intents import WHEEL, Act, Intent

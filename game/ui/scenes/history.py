@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING
 import pygame
 
 from game.records.api import AttemptStatus
-from game.training.review import AttemptReview, review_attempt
-from game.training.titles import Titles
+from game.training import AttemptReview, Titles, review_attempt
 from game.ui import chrome
 from game.ui.draw import panel
 from game.ui.intents import Act, Intent

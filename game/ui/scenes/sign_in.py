@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 import pygame
 
 from game.records import passphrase
-from game.training.access import LocalThrottle
+from game.training import LocalThrottle
 from game.ui import chrome
 from game.ui.draw import icon_lock, panel
 from game.ui.intents import Act, Intent

@@ -17,8 +17,7 @@ from game.records.api import NOTE_MAX, AttemptDetail, Store
 from game.records.replayed import replay_recorded
 from game.scenario.campaign import Campaign
 from game.scenario.model import Scenario
-from game.training.review import spoken_lines
-from game.training.titles import Titles
+from game.training import Titles, spoken_lines
 from game.ui.draw import focus_ring, panel
 from game.ui.intents import Act, Intent
 from game.ui.theme import Theme

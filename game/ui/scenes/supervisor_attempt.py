@@ -15,7 +15,7 @@ import pygame
 
 from game.engine.scoring import Debrief
 from game.records.api import NOTE_MAX, AttemptDetail, Note
-from game.training.review import AttemptReview, review_attempt
+from game.training import AttemptReview, review_attempt
 from game.ui import chrome
 from game.ui.intents import Act, Intent
 from game.ui.navigator import Route

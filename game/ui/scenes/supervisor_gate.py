@@ -19,7 +19,11 @@ from typing import TYPE_CHECKING
 import pygame
 
 from game.records import passphrase
-from game.training import access
+from game.training import (
+    check_supervisor,
+    supervisor_failures,
+    supervisor_wait_left,
+)
 from game.ui import chrome
 from game.ui.draw import icon_lock, panel
 from game.ui.intents import Act, Intent
@@ -32,10 +36,6 @@ from game.ui.widgets import Button, Menu, TextField, text_input
 if TYPE_CHECKING:
     from game.ui.window import App
 
-FAILURES_KEY = passphrase.FAILURES_KEY
-MAX_WAIT = passphrase.MAX_WAIT
-wait_after = access.wait_after
-failures = access.supervisor_failures
 SET_COMMAND = "hold-the-line supervisor set-passphrase"
 wall_clock = time.time  # the shared wait is in real time (tests follow the app's clock)
 
@@ -76,8 +76,8 @@ class PassphraseScene(BackgroundCheck[passphrase.Verdict], Scene):
         self.failures = 0
         self.wait = 0.0  # seconds left before another try
         if self.mode == "check":
-            self.failures = access.supervisor_failures(self.store)
-            self.wait = access.supervisor_wait_left(self.store, wall_clock)
+            self.failures = supervisor_failures(self.store)
+            self.wait = supervisor_wait_left(self.store, wall_clock)
         self.checking = False
         self._result: tuple[passphrase.Verdict, str] | None = None  # set by the worker
         self._worker: threading.Thread | None = None
@@ -268,13 +268,13 @@ class PassphraseScene(BackgroundCheck[passphrase.Verdict], Scene):
 
             try:
                 if mode == "change":
-                    verdict = access.check_supervisor(store, typed["old"], wall_clock)
+                    verdict = check_supervisor(store, typed["old"], wall_clock)
                     if verdict.ok:
                         passphrase.set_passphrase(store, typed["new"], old=typed["old"])
                     self._result = (verdict, "")
                 else:
                     self._result = (
-                        access.check_supervisor(store, typed["phrase"], wall_clock),
+                        check_supervisor(store, typed["phrase"], wall_clock),
                         "",
                     )
             except Exception as error:  # shown on the card, not raised into the loop

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import pygame
 
-from game.training.titles import Titles
+from game.training import Titles
 from game.ui import chrome
 from game.ui.draw import panel
 from game.ui.intents import Act, Intent

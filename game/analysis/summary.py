@@ -1,0 +1,51 @@
+"""`hold-the-line analyze`: what every path and random play through a scenario look like."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from game.analysis.paths import Exploration, PathResult
+from game.scenario.model import Scenario
+
+
+def _path_json(path: PathResult) -> dict[str, Any]:
+    return {
+        "choices": list(path.choices),
+        "ending": path.ending,
+        "outcome": path.outcome,
+        "rating": path.rating,
+        "score": path.score,
+        "passed": path.passed,
+        "final_anger": path.final_anger,
+    }
+
+
+def summarise(scenario: Scenario, exploration: Exploration) -> dict[str, Any]:
+    paths = exploration.paths
+    branches_total = {
+        (node.id, choice.number, index)
+        for node in scenario.nodes
+        for choice in node.choices
+        for index in range(len(choice.branches))
+    }
+    guide = exploration.guide_following()
+    return {
+        "scenario": scenario.id,
+        "paths": len(paths),
+        "truncated": exploration.truncated,
+        "pruned_loops": exploration.pruned,
+        "pass_rate": round(sum(p.passed for p in paths) / len(paths), 3) if paths else 0.0,
+        "endings": dict(exploration.endings.most_common()),
+        "best": _path_json(exploration.best()) if paths else None,
+        "worst": _path_json(exploration.worst()) if paths else None,
+        "guide_following": {
+            "paths": len(guide),
+            "all_pass": all(p.passed for p in guide),
+            "lowest": _path_json(min(guide, key=lambda p: p.score)) if guide else None,
+        },
+        "unvisited_nodes": sorted({n.id for n in scenario.nodes} - exploration.visited_nodes),
+        "untaken_branches": sorted(
+            f"{node}: choice {choice}, branch {index + 1}"
+            for node, choice, index in branches_total - exploration.taken_branches
+        ),
+    }

@@ -1,0 +1,24 @@
+"""`hold-the-line lint PATH…`: pedagogy and graph warnings for scenario authors.
+
+Exit 0 clean, 1 warnings, 2 errors. The printing still lives in `game.analysis.lint`
+(`lint_command`) while the judge's catalog threading edits that module; it moves here next.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+NAME = "lint"
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    lint = sub.add_parser(NAME, help="pedagogy and graph warnings for scenario authors")
+    lint.add_argument("paths", nargs="+", type=Path)
+    lint.add_argument("--json", action="store_true")
+
+
+def run(args: argparse.Namespace) -> int:
+    from game.analysis.lint import lint_command
+
+    return lint_command(args.paths, as_json=args.json)
