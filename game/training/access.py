@@ -12,13 +12,16 @@ import time
 from collections.abc import Callable, Hashable
 
 from game.records import passphrase
-from game.records.api import Store
+from game.records.api import Store, Trainee
 from game.records.passphrase import Verdict, wait_after
 
 __all__ = [
     "LocalThrottle",
     "Verdict",
     "check_supervisor",
+    "needs_pin",
+    "own_login",
+    "shows_private",
     "supervisor_failures",
     "supervisor_wait_left",
     "wait_after",
@@ -62,3 +65,32 @@ class LocalThrottle:
 
     def clear(self, key: Hashable) -> None:
         self._failures.pop(key, None)
+
+
+# ---- who must sign in before their own things are shown ----------------------------------------
+
+
+def needs_pin(store: Store | None, trainee_id: int) -> bool:
+    """The trainee set a PIN: nobody plays, or reads their notes, as them without it."""
+    return store is not None and passphrase.has_pin(store, trainee_id)
+
+
+def own_login(store: Store | None, trainee_id: int) -> str | None:
+    """The trainee's own database login when the game is connected as someone else (a shared
+    PostgreSQL connection): they must sign in as it. None on SQLite or when already them."""
+    from game.records import room
+    from game.records.store import SqlStore
+
+    if not isinstance(store, SqlStore) or not room.is_postgresql(store):
+        return None
+    login = store.trainee_login(trainee_id)
+    if not login or login == room.session_login(store):
+        return None
+    return login
+
+
+def shows_private(store: Store | None, signed_in: Trainee | None, trainee: Trainee) -> bool:
+    """May this trainee's own things (unread notes) be shown before anyone signs in?"""
+    if signed_in is not None and signed_in.id == trainee.id:
+        return True
+    return not needs_pin(store, trainee.id) and own_login(store, trainee.id) is None

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from game.records.passphrase import set_passphrase
+from game.records.passphrase import set_passphrase, set_pin
 from game.records.store import open_store
 from game.training import (
     LocalThrottle,
     check_supervisor,
+    needs_pin,
+    own_login,
+    shows_private,
     supervisor_failures,
     supervisor_wait_left,
     wait_after,
@@ -56,3 +59,19 @@ def test_the_local_throttle_follows_the_shared_schedule() -> None:
     throttle.clear("ana")
     assert throttle.wait_left("ana", 11.0) == 0.0
     assert throttle.count_failure("ana", 12.0) == wait_after(1)  # counting starts again
+
+
+def test_a_trainee_with_a_pin_is_private_until_signed_in(tmp_path: Path) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 'records.db'}")
+    try:
+        ana, ben = store.add_trainee("Ana"), store.add_trainee("Ben")
+        set_pin(store, ana.id, "2468")
+        assert needs_pin(store, ana.id) and not needs_pin(store, ben.id)
+        assert own_login(store, ana.id) is None  # SQLite: no database logins
+        assert not shows_private(store, None, ana)  # nobody signed in: her notes stay hidden
+        assert not shows_private(store, ben, ana)  # nor to another trainee
+        assert shows_private(store, ana, ana)  # she signed in
+        assert shows_private(store, None, ben)  # no PIN: nothing to protect
+        assert not needs_pin(None, ana.id) and shows_private(None, None, ana)  # no records
+    finally:
+        store.close()

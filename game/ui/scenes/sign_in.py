@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+import game.training as training
 from game.records import passphrase
 from game.training import LocalThrottle
 from game.ui import chrome
@@ -48,31 +49,16 @@ _cleared: dict[int, int] = {}  # id(app) → the trainee who just signed in ther
 
 
 def needs_pin(app: App, trainee: Trainee) -> bool:
-    store = app.world().store
-    return store is not None and passphrase.has_pin(store, trainee.id)
+    return training.needs_pin(app.world().store, trainee.id)
 
 
 def own_login(app: App, trainee: Trainee) -> str | None:
-    """The trainee's own database login when the game is connected as someone else (a shared
-    PostgreSQL connection): they must sign in as it. None on SQLite or when already them."""
-    from game.records import room
-    from game.records.store import SqlStore
-
-    store = app.world().store
-    if not isinstance(store, SqlStore) or not room.is_postgresql(store):
-        return None
-    login = store.trainee_login(trainee.id)
-    if not login or login == room.session_login(store):
-        return None
-    return login
+    return training.own_login(app.world().store, trainee.id)
 
 
 def shows_private(app: App, trainee: Trainee) -> bool:
     """May this trainee's own things (unread notes) be shown before anyone signs in?"""
-    signed = app.trainee
-    if signed is not None and signed.id == trainee.id:
-        return True
-    return not needs_pin(app, trainee) and own_login(app, trainee) is None
+    return training.shows_private(app.world().store, app.trainee, trainee)
 
 
 def sign_in_first(app: App, trainee: Trainee, then: Callable[[Trainee], None]) -> bool:
