@@ -55,11 +55,11 @@ def empty_frames(screen: pygame.Surface, count: int) -> list[float]:
 def call_frames() -> tuple[list[float], list[float]]:
     from game.engine.session import ChoicePrompt
     from game.paths import default_campaign
-    from game.ui.app import STEP, App, AppConfig
+    from game.ui.app import STEP, AppConfig, open_app
     from game.ui.autopilot import Autopilot
     from game.ui.scenes.call import CallScene
 
-    app = App(AppConfig(campaign=default_campaign(), seed=11))
+    app = open_app(AppConfig(campaign=default_campaign(), seed=11))
     pilot = Autopilot(app)
     pilot.start()
     empty_before = empty_frames(app.screen, EMPTY_FRAMES)

@@ -36,8 +36,8 @@ print("first-frame", flush=True)
 GAME = """
 import os
 from game.paths import default_campaign
-from game.ui.app import App, AppConfig
-app = App(AppConfig(campaign=default_campaign()))
+from game.ui.app import open_app, App, AppConfig
+app = open_app(AppConfig(campaign=default_campaign()))
 app.step(0.0)
 print("first-frame", flush=True)
 os._exit(0)  # the loader thread has started; the measurement is over

@@ -211,11 +211,11 @@ def journey(watch: Stopwatch) -> list[float]:
 
 def main() -> int:
     from game.paths import default_campaign
-    from game.ui.app import App, AppConfig
+    from game.ui.app import AppConfig, open_app
 
     with tempfile.TemporaryDirectory(prefix="htl-bench-") as home:
         os.environ["HOLD_THE_LINE_HOME"] = home
-        app = App(AppConfig(campaign=default_campaign(), seed=11))
+        app = open_app(AppConfig(campaign=default_campaign(), seed=11))
         watch = Stopwatch(app)
         try:
             empty = journey(watch)

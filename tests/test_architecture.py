@@ -9,7 +9,7 @@ import sys
 from tests.conftest import ROOT
 
 GAME = ROOT / "game"
-CORE_PACKAGES = ("scenario", "engine", "analysis", "records", "text")
+CORE_PACKAGES = ("scenario", "engine", "analysis", "records", "training", "text")
 
 
 def _imports(path: object) -> list[tuple[str, int]]:

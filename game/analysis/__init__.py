@@ -1,1 +1,13 @@
-"""Analysis for scenario authors: exhaustive paths, Monte Carlo play, lint rules."""
+"""Tools for authors: every path, Monte Carlo, lint, graph, curriculum, transcript plans and
+the starter level. `catalog_doc` (the generated technique docs) is internal."""
+
+__all__ = [
+    "curriculum",
+    "graph",
+    "lint",
+    "montecarlo",
+    "paths",
+    "plans",
+    "starter",
+    "summary",
+]

@@ -7,15 +7,12 @@ fails if the checked-in copy differs, so it cannot drift from the scenarios.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 from game.analysis.paths import explore
 from game.engine.catalog import Catalog
 from game.scenario.campaign import Campaign
 from game.scenario.model import Policy, Scenario
-from game.scenario.validate import load_campaign_for_command
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,19 +99,3 @@ def curriculum_markdown(campaign: Campaign, catalog: Catalog) -> str:
             f"- **{principle.id}** {principle.title}: {'; '.join(where) or '**not covered**'}"
         )
     return "\n".join(lines) + "\n"
-
-
-def curriculum_command(campaign_path: Path, out: Path | None, catalog: Catalog) -> int:
-    campaign = load_campaign_for_command(campaign_path)
-    if campaign is None:
-        return 2
-    text = curriculum_markdown(campaign, catalog)
-    if out is None:
-        sys.stdout.write(text)
-    else:
-        out.write_text(text, encoding="utf-8")
-        print(f"wrote {out}", file=sys.stderr)
-    uncovered = coverage(campaign, catalog).uncovered
-    if uncovered:
-        print(f"not covered by any level: {', '.join(uncovered)}", file=sys.stderr)
-    return 0

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 from game.engine.catalog import Catalog
 from game.scenario.model import Branch, Choice, Node, Scenario
-from game.scenario.validate import load_for_command
 
 _RATING_COLOUR = {"good": "#2e7d32", "partial": "#f9a825", "bad": "#c62828"}
 
@@ -97,11 +93,3 @@ def dot(scenario: Scenario, catalog: Catalog) -> str:
                 lines.append(f'  {node.id} -> {branch.goto} [label="{label}"{style}];')
     lines.append("}")
     return "\n".join(lines) + "\n"
-
-
-def graph_command(path: Path, fmt: str, catalog: Catalog) -> int:
-    scenario = load_for_command(path)
-    if scenario is None:
-        return 2
-    sys.stdout.write(mermaid(scenario, catalog) if fmt == "mermaid" else dot(scenario, catalog))
-    return 0

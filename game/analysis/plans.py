@@ -94,15 +94,15 @@ class PlanResult:
                 check.expectation.pos.line,
                 check.expectation.pos.col,
                 "PL010",
-                f"expected {check.expectation.key}: {_show(check.expectation.value)}, "
-                f"got {_show(check.actual)}",
+                f"expected {check.expectation.key}: {show_value(check.expectation.value)}, "
+                f"got {show_value(check.actual)}",
             )
             for check in self.checks
             if not check.held
         )
 
 
-def _show(value: Any) -> str:
+def show_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, tuple | list):
@@ -316,47 +316,3 @@ def run_plan(
         held, actual = test(outcome, expectation.value)
         checks.append(Check(expectation, held, actual))
     return PlanResult(plan, scenario_file, outcome, tuple(checks))
-
-
-def plan_command(
-    paths: list[Path],
-    scenario: Path | None = None,
-    *,
-    catalog: Catalog,
-    policy: PolicyOverride | None = None,
-) -> int:
-    """`hold-the-line plan`: run plans, one line per expectation, exit 1 if any failed."""
-    import sys
-
-    from game.paths import default_campaign
-
-    search = [default_campaign().parent]
-    failed = 0
-    for path in paths:
-        try:
-            plan = load_plan(path)
-            scenario_file = scenario or resolve_scenario(plan, search)
-            result = run_plan(plan, scenario_file, catalog, policy)
-        except ScenarioError as error:
-            failed += 1
-            for problem in error.problems:
-                print(problem)
-            print(f"FAIL {path}: the plan could not be run")
-            continue
-        print(
-            f"{'PASS' if result.passed else 'FAIL'} {path} "
-            f"(scenario {result.scenario_file}: {result.outcome.outcome}, "
-            f"score {result.outcome.score}, {'passed' if result.outcome.passed else 'not passed'})"
-        )
-        for check in result.checks:
-            mark = "ok  " if check.held else "FAIL"
-            print(f"  {mark} {check.expectation.key}: {_show(check.expectation.value)}")
-        for problem in result.failures():
-            print(problem)
-        failed += not result.passed
-    total = len(paths)
-    print(
-        f"{total - failed} of {total} plan{'s' if total != 1 else ''} passed",
-        file=sys.stderr,
-    )
-    return 1 if failed else 0

@@ -1,1 +1,12 @@
 """The engine: technique catalog, mood model, session runner, scoring, campaign progress."""
+
+__all__ = [
+    "bands",
+    "catalog",
+    "mood",
+    "progress",
+    "scoring",
+    "session",
+    "step",
+    "variation",
+]

@@ -84,7 +84,9 @@ class Technique:
 
 
 @dataclass(frozen=True, slots=True)
-class Persona:
+class PersonaEntry:
+    """What the catalog says of a persona (`scenario.model.Persona` names which one)."""
+
     id: str
     index: int
     label: str
@@ -102,14 +104,18 @@ class DeadAirRule:
 
 
 @dataclass(frozen=True, slots=True)
-class Channel:
+class ChannelEntry:
+    """What the catalog says of a channel (`scenario.model.Channel` names which one)."""
+
     id: str
     label: str
     dead_air: DeadAirRule | None
 
 
 @dataclass(frozen=True, slots=True)
-class EndingKind:
+class EndingEntry:
+    """What the catalog says of an ending (`scenario.model.EndingKind` names which one)."""
+
     id: str
     label: str
     rating: str
@@ -138,9 +144,9 @@ class Catalog:
     sections: MappingProxyType[str, str]
     techniques: MappingProxyType[str, Technique]
     technique_order: tuple[str, ...]
-    personas: MappingProxyType[str, Persona]
-    channels: MappingProxyType[str, Channel]
-    endings: MappingProxyType[str, EndingKind]
+    personas: MappingProxyType[str, PersonaEntry]
+    channels: MappingProxyType[str, ChannelEntry]
+    endings: MappingProxyType[str, EndingEntry]
     tags: MappingProxyType[str, str]
     tag_order: tuple[str, ...]
     competencies: MappingProxyType[str, str]
@@ -195,7 +201,7 @@ def load_catalog() -> Catalog:
     """The one catalog of this installation; cached because it never changes at run time.
 
     The catalog is passed in, not fetched: call this only at a composition root (game/cli.py,
-    which also reads `--catalog FILE` through `game.engine.catalog_file`; the window's
+    which also reads `--catalog FILE` through `game.scenario.catalog_file`; the window's
     `load_world`; benchmarks and tests) and hand the value down as a `catalog: Catalog`
     parameter. tests/test_catalog_passed_in.py holds the core to that.
     """
@@ -241,7 +247,7 @@ def build_catalog(guides: Any, data: Any, content_hash: str) -> Catalog:
     order = tuple(techniques)
 
     personas = {
-        pid: Persona(
+        pid: PersonaEntry(
             pid,
             index,
             raw["label"],
@@ -251,7 +257,7 @@ def build_catalog(guides: Any, data: Any, content_hash: str) -> Catalog:
         for index, (pid, raw) in enumerate(data["personas"].items())
     }
     channels = {
-        cid: Channel(
+        cid: ChannelEntry(
             cid,
             raw["label"],
             None if raw["dead_air"] is None else DeadAirRule(**raw["dead_air"]),
@@ -259,7 +265,7 @@ def build_catalog(guides: Any, data: Any, content_hash: str) -> Catalog:
         for cid, raw in data["channels"].items()
     }
     endings = {
-        eid: EndingKind(eid, raw["label"], raw["rating"]) for eid, raw in data["endings"].items()
+        eid: EndingEntry(eid, raw["label"], raw["rating"]) for eid, raw in data["endings"].items()
     }
 
     max_cases = max(len(t.cases) for t in techniques.values())

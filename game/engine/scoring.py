@@ -94,7 +94,7 @@ class CompetencyScore:
 
 
 @dataclass(frozen=True, slots=True)
-class PrincipleTally:
+class PrincipleReview:
     id: str
     title: str
     followed: int
@@ -122,7 +122,7 @@ class Debrief:
     competencies: tuple[CompetencyScore, ...]
     first_step_turn: tuple[tuple[str, int | None], ...]  # step -> first turn that served it
     required_steps: tuple[str, ...]  # the ordered steps this call called for (see _required_steps)
-    principles: tuple[PrincipleTally, ...]
+    principles: tuple[PrincipleReview, ...]
     closing_effects: tuple[Effect, ...]
     promise_broken: bool  # the call ended on a promise that can't be kept: never a pass
 
@@ -267,7 +267,7 @@ def debrief(
         for cid, label in catalog.competencies.items()
     )
     principles = tuple(
-        PrincipleTally(pid, catalog.principles[pid].title, good, bad)
+        PrincipleReview(pid, catalog.principles[pid].title, good, bad)
         for pid, (good, bad) in sorted(tallies.items())
     )
     first_step: dict[str, int | None] = {step: None for step in catalog.steps}

@@ -1,7 +1,9 @@
 """Attempts out of the store: CSV for spreadsheets, xAPI for learning-record stores.
 
 Also the few things the HTML report shares with the exports: which scenario an attempt
-refers to (titles from the campaign), reading `--since`, and opening the store.
+refers to (titles from the campaign), finding a trainee by name, and opening the store.
+The `export` command itself (its options, credentials and exit statuses) is
+`game/cli/export.py`.
 
 CSV files are written UTF-8 with a byte-order mark: without it Excel reads a CSV as the
 local ANSI code page and garbles names like "Nguyễn" or "Şükrü", while LibreOffice,
@@ -11,7 +13,6 @@ stride. Standard output gets no BOM: it is for pipes into other tools.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 import os
@@ -19,9 +20,9 @@ import sys
 import tempfile
 import uuid
 from collections.abc import Generator, Iterable, Iterator, Sequence
-from contextlib import closing, contextmanager, suppress
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Protocol, TextIO, cast
@@ -36,10 +37,6 @@ if TYPE_CHECKING:
     from game.records.lrs import LrsClient, Statement
     from game.records.xapi import XapiSettings
 
-EXIT_OK = 0
-EXIT_FAILED = 1
-PASSWORD_ENV = "HOLD_THE_LINE_LRS_PASSWORD"  # kinder than a password on the command line
-USER_ENV = "HOLD_THE_LINE_LRS_USER"
 # What a spreadsheet may take for the start of a formula (OWASP's list, plus the full-width
 # forms that some locales of Excel also accept).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
@@ -109,21 +106,6 @@ def load_library(campaign: Path | None = None) -> Library:
 # ---- reading the store ----------------------------------------------------------------------
 
 
-def parse_since(text: str | None, *, option: str = "--since") -> datetime | None:
-    """`--since YYYY-MM-DD` (or a full ISO time): midnight UTC of that day (also `--until`)."""
-    from game.cli import UsageError
-
-    if not text:
-        return None
-    try:
-        if len(text) == 10:
-            return datetime.combine(date.fromisoformat(text), time(), tzinfo=UTC)
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"{option} must be a date like 2026-11-01, not {text!r}") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def open_records(db: str | None) -> Store:
     """The records for reading only (see game.records.readonly): never created or changed."""
     from game.records.readonly import open_readonly
@@ -181,14 +163,15 @@ def output_file(out: Path, *, encoding: str = "utf-8") -> Iterator[TextIO]:
 
 
 def find_trainee_id(store: Store, name: str | None) -> int | None:
-    from game.cli import UsageError
+    """The trainee's id by name (None: everyone); an unknown name is refused in words."""
+    from game.records.failures import InvalidRequest
 
     if name is None:
         return None
     trainee = store.find_trainee(name)
     if trainee is None:
         known = ", ".join(t.name for t in store.trainees()[:10]) or "none yet"
-        raise UsageError(f"no trainee called {name!r} (trainees: {known})")
+        raise InvalidRequest(f"no trainee called {name!r} (trainees: {known})")
     return trainee.id
 
 
@@ -374,100 +357,11 @@ def xapi_settings(store: Store, library: Library, homepage: str) -> XapiSettings
     return XapiSettings(homepage, namespace_for(store), campaign, MappingProxyType(scenarios))
 
 
-# ---- the command ---------------------------------------------------------------------------
+# ---- writing and sending (the `export` command in game/cli/export.py drives these) ----------
 
 
-@dataclass(frozen=True, slots=True)
-class LrsCredentials:
-    user: str | None
-    password: str | None
-
-
-def lrs_credentials(args: argparse.Namespace) -> LrsCredentials:
-    """From --lrs-credentials FILE, else the environment, else the options (warned about).
-
-    The URL's own user part (`https://KEY:SECRET@host/`) is taken by the client itself.
-    """
-    from game.cli import UsageError
-
-    user, password = args.lrs_user, args.lrs_password
-    if args.lrs_password is not None:
-        print(
-            "export: warning: a password given with --lrs-password is visible to other users "
-            f"of this machine (ps); prefer {PASSWORD_ENV} or --lrs-credentials FILE",
-            file=sys.stderr,
-        )
-    if args.lrs_credentials is not None:
-        try:
-            line = args.lrs_credentials.read_text(encoding="utf-8").strip().splitlines()
-        except (OSError, UnicodeDecodeError) as error:
-            raise UsageError(
-                f"cannot read the LRS credentials file {args.lrs_credentials}: {error}"
-            ) from None
-        if not line or ":" not in line[0]:
-            raise UsageError(
-                f"{args.lrs_credentials} must hold one line KEY:SECRET (the LRS user and password)"
-            )
-        user, _, password = line[0].partition(":")
-    user = user if user is not None else os.environ.get(USER_ENV)
-    password = password if password is not None else os.environ.get(PASSWORD_ENV)
-    return LrsCredentials(user or None, password)
-
-
-def export_command(args: argparse.Namespace) -> int:
-    from game.cli import UsageError
-    from game.records.store import SqlStore
-    from game.records.xapi import LrsAddressError, LrsClient
-
-    if args.format == "csv" and args.lrs:
-        raise UsageError("--lrs sends xAPI statements: use it with --format xapi")
-    if args.format == "xapi" and args.turns:
-        raise UsageError("--turns is for CSV; xAPI always has one `answered` statement a turn")
-    client = None
-    if args.lrs:
-        credentials = lrs_credentials(args)
-        if (credentials.user is None) != (credentials.password is None):
-            raise UsageError(
-                f"give both the LRS user and password (--lrs-user with {PASSWORD_ENV}, or "
-                "--lrs-credentials FILE); both --lrs-user and --lrs-password also work"
-            )
-        try:
-            client = LrsClient(
-                args.lrs,
-                user=credentials.user,
-                password=credentials.password,
-                allow_http_credentials=args.lrs_allow_http,
-            )
-        except LrsAddressError as error:
-            raise UsageError(str(error)) from None
-
-    if args.out is not None:
-        check_output(args.out)
-    library = load_library()
-    store = open_records(args.db)
-    try:
-        if args.format == "csv" and args.turns:
-            with closing(details(store)) as items:
-                return _export_csv(items, library, args.out, turns=True)
-        if args.format == "csv":
-            from game.records.bulk import iter_lines
-
-            assert isinstance(store, SqlStore)
-            with closing(iter_lines(store)) as lines:
-                return _export_csv(lines, library, args.out, turns=False)
-        settings = xapi_settings(store, library, args.homepage)
-        if args.out is not None or client is None:
-            with closing(details(store)) as items:
-                _write_xapi(items, settings, args.out)
-        if client is not None:
-            with closing(details(store)) as items:
-                _send_xapi(items, settings, client)
-        return EXIT_OK
-    finally:
-        store.close()
-
-
-def _export_csv(items: Iterable[Any], library: Library, out: Path | None, *, turns: bool) -> int:
+def export_csv(items: Iterable[Any], library: Library, out: Path | None, *, turns: bool) -> int:
+    """Write attempt (or turn) rows to `out` or standard output; the number of rows."""
     header, rows = (
         (TURN_COLUMNS, turn_rows(items))
         if turns
@@ -481,7 +375,7 @@ def _export_csv(items: Iterable[Any], library: Library, out: Path | None, *, tur
     kind = "turn" if turns else "attempt"
     where = f" to {out}" if out else ""
     print(f"export: {count} {kind} row{'s' if count != 1 else ''}{where}", file=sys.stderr)
-    return EXIT_OK
+    return count
 
 
 def _statements(items: Iterable[AttemptDetail], settings: XapiSettings) -> Iterator[Statement]:
@@ -491,7 +385,7 @@ def _statements(items: Iterable[AttemptDetail], settings: XapiSettings) -> Itera
         yield from statements_for(detail, settings)
 
 
-def _write_xapi(items: Iterable[AttemptDetail], settings: XapiSettings, out: Path | None) -> None:
+def write_xapi(items: Iterable[AttemptDetail], settings: XapiSettings, out: Path | None) -> None:
     from game.records.xapi import json_array_chunks
 
     counted = 0
@@ -511,7 +405,7 @@ def _write_xapi(items: Iterable[AttemptDetail], settings: XapiSettings, out: Pat
         print(f"export: {counted} xAPI statements to {out}", file=sys.stderr)
 
 
-def _send_xapi(items: Iterable[AttemptDetail], settings: XapiSettings, client: LrsClient) -> None:
+def send_xapi(items: Iterable[AttemptDetail], settings: XapiSettings, client: LrsClient) -> None:
     from game.records.failures import LrsFailed
     from game.records.xapi import LrsError
 

@@ -35,7 +35,6 @@ if TYPE_CHECKING:
     from game.records.api import Store
     from game.records.bulk import AttemptSummary
 
-EXIT_OK = 0
 
 # ---- chart geometry -------------------------------------------------------------------------
 
@@ -845,26 +844,3 @@ def write_report(
         + (", a summary: transcripts per trainee with --trainee" if model.summary_only else "")
     )
     return model
-
-
-def report_command(
-    *,
-    db: str | None,
-    out: Path,
-    trainee: str | None,
-    since: str | None,
-    until: str | None = None,
-    catalog: Catalog,
-) -> int:
-    from game.records.export import check_output, open_records, parse_since
-
-    window = parse_since(since)
-    end = parse_since(until, option="--until")
-    check_output(out)
-    store = open_records(db)
-    try:
-        # a composition root: the running catalog is loaded here and passed in
-        write_report(store, out, catalog=catalog, trainee=trainee, since=window, until=end)
-    finally:
-        store.close()
-    return EXIT_OK

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import os
 import stat
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from game.scenario.campaign import Campaign, load_campaign
+from game.scenario.campaign import load_campaign
 from game.scenario.loader import load_scenario
-from game.scenario.model import Scenario
 from game.scenario.problems import Position, Problem, ScenarioError
 from game.scenario.source import inside, not_regular, os_reason
 
@@ -121,24 +119,4 @@ def _identity(path: Path) -> tuple[int, int] | None:
     return (status.st_dev, status.st_ino)
 
 
-def load_for_command(path: Path) -> Scenario | None:
-    """A scenario for a tool command, or None after printing its problems to stderr."""
-    try:
-        return load_scenario(path)
-    except ScenarioError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
-        return None
-
-
-def load_campaign_for_command(path: Path) -> Campaign | None:
-    """The campaign for a tool command, or None after printing its problems to stderr."""
-    try:
-        return load_campaign(path)
-    except ScenarioError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
-        return None
-
-
-__all__ = ["Position", "Report", "load_campaign_for_command", "load_for_command", "validate"]
+__all__ = ["Position", "Report", "validate"]

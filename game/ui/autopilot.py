@@ -14,13 +14,13 @@ from typing import TypeVar
 import pygame
 
 from game.engine.session import ChoicePrompt
-from game.ui.app import STEP, App
 from game.ui.scene import Scene
 from game.ui.scenes.call import CallScene
 from game.ui.scenes.debrief import DebriefScene
 from game.ui.scenes.levels import LevelsScene
 from game.ui.scenes.profile import ProfileScene
 from game.ui.scenes.title import TitleScene
+from game.ui.window import STEP, App
 
 S = TypeVar("S", bound=Scene)
 
@@ -72,6 +72,7 @@ class Autopilot:
         top = self.app.top
         if top is None:
             raise AutopilotError("no scene on the stack")
+        assert isinstance(top, Scene)
         return top
 
     @property

@@ -14,7 +14,7 @@ import pygame
 from game.ui.draw import icon_phone, wave_points
 
 if TYPE_CHECKING:
-    from game.ui.app import App
+    from game.ui.window import App
 
 MARGIN = 56  # left/right page margin
 TOP = 36  # page header top

@@ -14,8 +14,8 @@ import pygame
 from game.ui.intents import Intent
 
 if TYPE_CHECKING:
-    from game.ui.app import App
     from game.ui.widgets import Menu
+    from game.ui.window import App
 
 
 class Scene:

@@ -26,7 +26,7 @@ import yaml
 
 from game.paths import PROJECT_ROOT, default_campaign
 from game.scenario.campaign import Level
-from game.ui.app import App, AppConfig
+from game.ui.app import App, AppConfig, open_app
 from game.ui.autopilot import Autopilot
 from game.ui.scene import Scene
 from game.ui.settings import Settings, save_settings, settings_path
@@ -103,15 +103,34 @@ def fixed_clock() -> Iterator[None]:
 
 
 @contextmanager
+def _one_run_at_a_time(lock: Path) -> Iterator[None]:
+    """Hold an exclusive lock on `lock` (where the system offers file locks)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: runs are not serialised
+        yield
+        return
+    with open(lock, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
 def _headless_home() -> Iterator[Path]:
     """A temporary data directory and the dummy drivers, restored afterwards."""
     saved = {
         k: os.environ.get(k) for k in ("HOLD_THE_LINE_HOME", "SDL_VIDEODRIVER", "SDL_AUDIODRIVER")
     }
-    # one fixed path (the error screen shows where its log went), emptied before and after
+    # one fixed path (the error screen shows where its log went), emptied before and after;
+    # a second run at the same time (another test process, `make screenshots`) waits its
+    # turn, or the two would share, and empty, one set of records
     home = str(Path(tempfile.gettempdir()) / "hold-the-line-screenshots")
-    shutil.rmtree(home, ignore_errors=True)
     with contextlib.ExitStack() as cleanup:
+        cleanup.enter_context(_one_run_at_a_time(Path(f"{home}.lock")))
+        shutil.rmtree(home, ignore_errors=True)
         cleanup.callback(shutil.rmtree, home, True)
         os.environ["HOLD_THE_LINE_HOME"] = home
         os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
@@ -196,7 +215,7 @@ def _main_journey(shots: Photographer) -> None:
     from game.ui.scenes.levels import LevelsScene
     from game.ui.scenes.title import TitleScene
 
-    app = App(AppConfig(campaign=default_campaign(), seed=SEED))
+    app = open_app(AppConfig(campaign=default_campaign(), seed=SEED))
     pilot = Autopilot(app)
     try:
         pilot.start()
@@ -317,7 +336,7 @@ class _Broken(Scene):
 def _variant(shots: Photographer, settings: Settings, name: str) -> None:
     """The phone call mid-conversation under other settings."""
     save_settings(settings.with_(last_trainee="Ana Reyes"), settings_path())
-    app = App(AppConfig(campaign=default_campaign(), seed=SEED))
+    app = open_app(AppConfig(campaign=default_campaign(), seed=SEED))
     pilot = Autopilot(app)
     try:
         pilot.start()
@@ -396,7 +415,7 @@ def _desk_journey(shots: Photographer) -> None:
     from game.ui.scenes.supervisor_gate import PassphraseScene
     from game.ui.scenes.title import TitleScene
 
-    app = App(AppConfig(campaign=default_campaign(), seed=SEED))
+    app = open_app(AppConfig(campaign=default_campaign(), seed=SEED))
     pilot = Autopilot(app)
     try:
         pilot.start()

@@ -127,7 +127,7 @@ def test_lint_and_plan_take_the_policy(capsys: pytest.CaptureFixture[str]) -> No
 def test_play_loads_the_world_under_the_given_catalog_and_policy(tmp_path: Path) -> None:
     slow = tmp_path / "slow.yaml"
     slow.write_text("model: {reading_wpm: 60}\n", "utf-8")
-    from game.engine.catalog_file import catalog_from_file
+    from game.scenario.catalog_file import catalog_from_file
     from game.scenario.model import PolicyOverride
 
     tried = catalog_from_file(slow)
@@ -155,7 +155,7 @@ def test_a_call_recorded_under_another_catalog_is_shown_as_scored_then(
 ) -> None:
     """`--catalog` with `--trainee`: the attempt keeps the tried catalog's hash, so under
     the bundled catalog it is shown with the score it got then, never re-scored."""
-    from game.engine.catalog_file import catalog_from_file
+    from game.scenario.catalog_file import catalog_from_file
     from game.records.replayed import CATALOG_CHANGED_NOTE, replay_recorded
     from game.records.store import open_store
     from game.scenario.loader import load_scenario

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from game.engine.catalog_file import catalog_from_file
+from game.scenario.catalog_file import catalog_from_file
 from game.scenario.problems import ScenarioError
 from tests.catalog import CATALOG
 

@@ -21,7 +21,8 @@ import pytest
 from sqlalchemy.exc import DBAPIError
 
 from game.cli import main
-from game.records.failures import EXIT_OUTPUT, EXIT_RECORDS, redact
+from game.cli.errors import EXIT_OUTPUT, EXIT_RECORDS
+from game.records.failures import redact
 from game.records.namespace import NAMESPACE_SETTING
 from game.records.readonly import open_readonly
 from game.records.store import open_store
@@ -267,12 +268,12 @@ def test_redact_hides_passwords_in_urls_and_pairs() -> None:
 def test_an_internal_error_never_shows_or_logs_a_password(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def broken(**_kwargs: object) -> int:
+    def broken(*_args: object, **_kwargs: object) -> int:
         raise RuntimeError(
             f"lost connection to postgresql://kim:{SECRET}@db/room password={SECRET}"
         )
 
-    monkeypatch.setattr("game.records.report.report_command", broken)
+    monkeypatch.setattr("game.cli.report.run", broken)
     code = main(["report", "--db", f"postgresql://kim:{SECRET}@db/room", "--out", "x.html"])
     err = capsys.readouterr().err
     assert code == 3 and "internal error" in err

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from game.paths import default_campaign
-from game.ui.app import App, AppConfig
+from game.ui.app import App, AppConfig, open_app
 from game.ui.autopilot import Autopilot
 from game.ui.settings import Settings, save_settings, settings_path
 
@@ -25,7 +25,7 @@ def make_app(isolated_home: Path) -> Iterator[MakeApp]:
     ) -> Autopilot:
         if settings is not None:
             save_settings(settings, settings_path())
-        app = App(AppConfig(campaign=campaign or default_campaign(), seed=seed))
+        app = open_app(AppConfig(campaign=campaign or default_campaign(), seed=seed))
         apps.append(app)
         pilot = Autopilot(app)
         pilot.start()

@@ -110,7 +110,7 @@ def test_the_silence_bar_measures_the_engine_s_reading_allowance(make_app: MakeA
     surface = pygame.Surface((400, 40))
     colors = []
     for silence in (rule.grace + 0.5, allowance + 0.5):
-        call._silence = silence - state.silence  # pending silence, not yet handed over
+        call.flow.pending_silence = silence - state.silence  # pending silence, not yet handed over
         drawn.clear()
         call._draw_timer(surface, 390, 20)
         (color,) = [c for text, c in drawn if text.startswith("Silence")]

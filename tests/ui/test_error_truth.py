@@ -14,7 +14,7 @@ from sqlalchemy.exc import OperationalError
 from game.paths import default_campaign, log_dir
 from game.records.api import AttemptStatus
 from game.records.store import open_store
-from game.ui.app import App, AppConfig
+from game.ui.app import AppConfig, open_app
 from game.ui.autopilot import Autopilot
 from game.ui.errors import LOG_NAME, log_exception
 from game.ui.scenes.call import CallScene
@@ -49,7 +49,7 @@ def _screen_text(scene: ErrorScene) -> str:
 def test_a_password_in_the_database_url_is_never_shown_or_logged(
     isolated_home: Path, url: str
 ) -> None:
-    app = App(AppConfig(campaign=default_campaign(), db=url))
+    app = open_app(AppConfig(campaign=default_campaign(), db=url))
     try:
         pilot = Autopilot(app)
         pilot.start()

@@ -96,12 +96,12 @@ def test_quitting_from_the_error_scene_is_clean(make_app: MakeApp) -> None:
 
 def test_an_unreachable_database_is_explained_not_raised(make_app: MakeApp, tmp_path: Path) -> None:
     from game.paths import default_campaign
-    from game.ui.app import App, AppConfig
+    from game.ui.app import AppConfig, open_app
     from game.ui.autopilot import Autopilot
 
     bad = f"sqlite:///{tmp_path / 'not-a-dir.db' / 'x.db'}"
     (tmp_path / "not-a-dir.db").write_text("a file where a folder should be", encoding="utf-8")
-    app = App(AppConfig(campaign=default_campaign(), db=bad))
+    app = open_app(AppConfig(campaign=default_campaign(), db=bad))
     try:
         pilot = Autopilot(app)
         pilot.start()

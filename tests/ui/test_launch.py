@@ -45,9 +45,9 @@ def test_no_display_says_so_and_exits(tmp_path: Path) -> None:
 PROBE = """
 import sys
 from game.paths import default_campaign
-from game.ui.app import App, AppConfig
+from game.ui.app import AppConfig, open_app
 from game.ui.autopilot import Autopilot
-app = App(AppConfig(campaign=default_campaign()))
+app = open_app(AppConfig(campaign=default_campaign()))
 pilot = Autopilot(app)
 pilot.start()
 pilot.frames(3)

@@ -15,7 +15,7 @@ import pytest
 
 from game.paths import default_campaign
 from game.records.recorder import ABANDON_WAIT
-from game.ui.app import App, AppConfig
+from game.ui.app import AppConfig, open_app
 from game.ui.autopilot import Autopilot
 from game.ui.scenes.call import CallScene
 from game.ui.scenes.error import ErrorScene
@@ -34,7 +34,7 @@ def test_a_stalled_server_never_freezes_the_window(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("HOLD_THE_LINE_DB_CONNECT_TIMEOUT", str(CONNECT))
-    app = App(AppConfig(campaign=default_campaign(), db=stalled_pg.url("Hunter2-SECRET")))
+    app = open_app(AppConfig(campaign=default_campaign(), db=stalled_pg.url("Hunter2-SECRET")))
     try:
         slowest = 0.0
         started = time.monotonic()

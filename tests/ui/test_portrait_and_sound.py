@@ -12,7 +12,8 @@ import pytest
 
 from game.engine.bands import BANDS
 from game.ui.audio import Audio
-from game.ui.portrait import Portrait, looks_for
+from game.ui.face import looks_for
+from game.ui.portrait import Portrait
 from game.ui.synth import synthesise
 from game.ui.theme import load_themes
 

@@ -10,7 +10,7 @@ import pytest
 
 from game.paths import default_campaign
 from game.records import passphrase, room
-from game.ui.app import App, AppConfig
+from game.ui.app import AppConfig, open_app
 from game.ui.autopilot import Autopilot
 from game.ui.scenes.profile import FIELD, ProfileScene
 from game.ui.scenes.supervisor_gate import PassphraseScene
@@ -26,7 +26,9 @@ def ana_plays(pg_room: Room, isolated_home: Path) -> Iterator[Autopilot]:  # noq
     room.add_trainee(admin, "Ben Ito")
     passphrase.set_passphrase(admin, "correct horse battery")
     assert ana.login and ana.secret
-    app = App(AppConfig(campaign=default_campaign(), db=pg_room.url_for(ana.login, ana.secret)))
+    app = open_app(
+        AppConfig(campaign=default_campaign(), db=pg_room.url_for(ana.login, ana.secret))
+    )
     pilot = Autopilot(app)
     try:
         pilot.start()

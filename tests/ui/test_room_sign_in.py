@@ -21,7 +21,8 @@ from game.paths import default_campaign
 from game.records import room
 from game.records.api import Store
 from game.records.store import SqlStore
-from game.ui.app import App, AppConfig
+from game.training import LocalThrottle
+from game.ui.app import App, AppConfig, open_app
 from game.ui.autopilot import Autopilot
 from game.ui.scenes import sign_in
 from game.ui.scenes.levels import LevelsScene
@@ -82,12 +83,12 @@ def no_saved_passwords(
     monkeypatch.delenv("PGPASSFILE", raising=False)
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setattr(sign_in, "wall_clock", sign_in.wall_clock)  # restored afterwards
-    monkeypatch.setattr(sign_in, "_login_failures", {})
+    monkeypatch.setattr(sign_in, "_login_failures", LocalThrottle())
     return isolated_home
 
 
 def _start(url: str) -> Autopilot:
-    pilot = Autopilot(App(AppConfig(campaign=default_campaign(), db=url)))
+    pilot = Autopilot(open_app(AppConfig(campaign=default_campaign(), db=url)))
     pilot.start()
     pilot.until(lambda: pilot.app.ready, "the records behind the title", 600)
     return pilot

@@ -75,7 +75,8 @@ def test_customers_wear_no_headset_and_the_agent_is_on_the_phone(
     make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The phone portrait: the caller holds a mobile; the agent's headset is in the inset."""
-    from game.ui.portrait import AGENT_LOOKS, Face, Portrait, looks_for
+    from game.ui.face import AGENT_LOOKS, Face, looks_for
+    from game.ui.portrait import Portrait
 
     theme = make_app().app.theme
     drawn: list[tuple[str, object]] = []
@@ -95,7 +96,7 @@ def test_customers_wear_no_headset_and_the_agent_is_on_the_phone(
 
 
 def test_customers_look_different() -> None:
-    from game.ui.portrait import looks_for
+    from game.ui.face import looks_for
     from tests.ui.plans import playable
 
     names = [lvl.scenario.customer.name.get("en") for lvl in playable() if lvl.scenario]

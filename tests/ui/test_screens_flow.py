@@ -200,7 +200,7 @@ def test_partial_repaints_keep_the_screen_identical_to_a_full_paint(make_app: Ma
     checked = 0
 
     def same() -> bool:
-        canvas = call._canvas
+        canvas = call.canvas.surface
         assert canvas is not None and app.partial
         return pygame.image.tobytes(app.screen, "RGB") == pygame.image.tobytes(canvas, "RGB")
 
@@ -224,4 +224,6 @@ def test_partial_repaints_keep_the_screen_identical_to_a_full_paint(make_app: Ma
     app.screen.fill((255, 0, 255))  # the window lost its picture…
     pygame.event.post(pygame.event.Event(pygame.VIDEOEXPOSE))
     pilot.frames(1)  # …and gets all of it back
-    assert pygame.image.tobytes(app.screen, "RGB") == pygame.image.tobytes(call._canvas, "RGB")
+    assert pygame.image.tobytes(app.screen, "RGB") == pygame.image.tobytes(
+        call.canvas.surface, "RGB"
+    )

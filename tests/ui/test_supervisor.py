@@ -16,13 +16,15 @@ from game.engine.scoring import Debrief, debrief
 from game.engine.session import TimerMode, replay
 from game.records import passphrase
 from game.records.api import NOTE_MAX, STUCK_AFTER_FAILS, AttemptStart, Store
+from game.records.passphrase import FAILURES_KEY
 from game.scenario.campaign import Level
+from game.training import wait_after
 from game.ui.autopilot import Autopilot
 from game.ui.scenes import supervisor_gate
 from game.ui.scenes.history import HistoryScene
 from game.ui.scenes.levels import LevelsScene
 from game.ui.scenes.supervisor_attempt import AttemptScene
-from game.ui.scenes.supervisor_gate import FAILURES_KEY, SET_COMMAND, PassphraseScene, wait_after
+from game.ui.scenes.supervisor_gate import SET_COMMAND, PassphraseScene
 from game.ui.scenes.supervisor_overview import SORTS, OverviewScene
 from game.ui.scenes.supervisor_trainee import TraineeScene
 from game.ui.scenes.title import TitleScene

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from game.engine.catalog import Catalog
 
+__all__ = ["ID_PATTERN", "StarterError", "Written", "write_starter"]
+
 ID_PATTERN = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 
 
@@ -67,26 +69,3 @@ def write_starter(scenario_id: str, folder: Path, catalog: Catalog) -> Written:
     except OSError as error:
         raise StarterError(f"cannot write the starter into {folder}: {error.strerror}") from None
     return Written(scenario, tuple(plans), schema if wrote_schema else None)
-
-
-def new_command(scenario_id: str, folder: Path, catalog: Catalog) -> int:
-    """`hold-the-line new ID [--dir FOLDER]`."""
-    import sys
-
-    try:
-        written = write_starter(scenario_id, folder, catalog)
-    except StarterError as error:
-        print(f"hold-the-line new: {error}", file=sys.stderr)
-        return 2
-    print(f"wrote {written.scenario}")
-    for plan in written.plans:
-        print(f"wrote {plan}")
-    if written.schema is not None:
-        print(f"wrote {written.schema} (editors validate and autocomplete from it)")
-    print(
-        "next: hold-the-line validate {0} && hold-the-line lint {0} && "
-        "hold-the-line plan {1}/*.yaml && hold-the-line text {0}".format(
-            written.scenario, written.scenario.parent / "plans"
-        )
-    )
-    return 0

@@ -41,6 +41,7 @@ from game.records.store.roster import RosterMixin
 from game.records.store.rows import TURN_COLUMNS, detail_from_rows, detail_select
 from game.records.store.settings import SettingsMixin
 
+# `connect` and `rows` are public to the read side (read-only opening, bulk reads).
 __all__ = [
     "BUSY_TIMEOUT_MS",
     "DEADLINE_GRACE",
@@ -55,11 +56,13 @@ __all__ = [
     "NulInText",
     "SchemaVersionError",
     "SqlStore",
+    "connect",
     "detail_from_rows",
     "detail_select",
     "is_postgresql_url",
     "login_refused",
     "open_store",
+    "rows",
     "url_login",
     "url_with_login",
 ]

@@ -1,1 +1,20 @@
-"""The game's screens, one module each; the app keeps them on a stack."""
+"""The game's screens, one module each; the app keeps them on a stack and opens them by route.
+`background_check`, `supervisor` (the desk's shared parts) and `supervisor_attempt` are
+used by the scenes only."""
+
+__all__ = [
+    "breather",
+    "call",
+    "debrief",
+    "error",
+    "history",
+    "levels",
+    "pause",
+    "profile",
+    "settings",
+    "sign_in",
+    "supervisor_gate",
+    "supervisor_overview",
+    "supervisor_trainee",
+    "title",
+]

@@ -21,7 +21,7 @@ from game.ui.theme import blend
 from game.ui.widgets import Button, Menu
 
 if TYPE_CHECKING:
-    from game.ui.app import App
+    from game.ui.window import App
 
 INHALE = 4.0
 EXHALE = 6.0

@@ -15,11 +15,12 @@ import pygame
 
 from game.ui.draw import aa_polygon, panel
 from game.ui.intents import Act, Intent
+from game.ui.navigator import Route
 from game.ui.scene import Scene
 from game.ui.widgets import Button, Menu, ScrollView
 
 if TYPE_CHECKING:
-    from game.ui.app import App
+    from game.ui.window import App
 
 CARD_W = 800
 
@@ -148,9 +149,7 @@ class ErrorScene(Scene):
             self.app.play("back")
             self.app.pop()
         elif key == "title":
-            from game.ui.scenes.title import TitleScene
-
-            self.app.reset(TitleScene(self.app))
+            self.app.reset(self.app.open(Route.TITLE))
 
     def update(self, dt: float) -> None:
         self.view.update(dt, not self.app.motion)

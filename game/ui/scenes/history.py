@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING
 import pygame
 
 from game.records.api import AttemptStatus
+from game.training import AttemptReview, Titles, review_attempt
 from game.ui import chrome
 from game.ui.draw import panel
 from game.ui.intents import Act, Intent
+from game.ui.navigator import Route
 from game.ui.scene import Scene
 from game.ui.widgets import Button, Menu, ScrollView
 
@@ -20,10 +22,8 @@ PROGRESS_W = 400  # the progress card beside the list
 MAX_BARS = 40  # the most recent scored calls in its chart
 
 if TYPE_CHECKING:
-    from game.engine.scoring import Debrief
-    from game.records.api import Attempt, AttemptDetail
-    from game.scenario.campaign import Level
-    from game.ui.app import App
+    from game.records.api import Attempt
+    from game.ui.window import App
 
 
 def attempt_label(attempt: Attempt) -> tuple[str, str]:
@@ -67,15 +67,13 @@ class HistoryScene(Scene):
 
     def groups(self) -> list[tuple[str, list[Attempt]]]:
         """Attempts per level in campaign order, newest first within a level."""
-        order = {lvl.key: i for i, lvl in enumerate(self.campaign.levels)}
-        titles = {lvl.key: f"{lvl.number}. {lvl.title}" for lvl in self.campaign.levels}
+        titles = Titles(self.campaign)
         by_level: dict[str, list[Attempt]] = {}
         for attempt in self.attempts:
             by_level.setdefault(attempt.scenario_id, []).append(attempt)
-        keys = sorted(by_level, key=lambda k: (order.get(k, len(order)), k))
         return [
-            (titles.get(k, k), sorted(by_level[k], key=lambda a: a.started_at, reverse=True))
-            for k in keys
+            (titles.numbered(k), sorted(by_level[k], key=lambda a: a.started_at, reverse=True))
+            for k in titles.order(by_level)
         ]
 
     def layout(self) -> None:
@@ -198,49 +196,33 @@ class HistoryScene(Scene):
         """Read and replay the attempt off the frame (`App.later`), then show its debrief."""
         if self.app.busy:
             return
-        catalog = self.app.world().catalog
+        catalog, campaign, store = self.app.world().catalog, self.campaign, self.store
+        self.app.later(lambda: review_attempt(store, campaign, catalog, attempt_id), self._show)
 
-        def prepare() -> tuple[AttemptDetail, tuple[Debrief, str | None] | None] | None:
-            from game.records import replayed
-
-            detail = self.store.attempt_detail(attempt_id)
-            if detail is None:
-                return None
-            level = self.campaign.level(detail.attempt.scenario_id)
-            if level is None or level.scenario is None:
-                return (detail, None)
-            call = replayed.replay_recorded(detail, level.scenario, catalog)
-            if call.report is None:
-                return None  # not finished: nothing to debrief (the list does not offer these)
-            return (detail, (call.report, call.note))
-
-        self.app.later(prepare, self._show)
-
-    def _show(self, ready: tuple[AttemptDetail, tuple[Debrief, str | None] | None] | None) -> None:
-        if ready is None:
+    def _show(self, review: AttemptReview | None) -> None:
+        if review is None:
             return
-        detail, rebuilt = ready
-        level: Level | None = self.campaign.level(detail.attempt.scenario_id)
-        if level is None or level.scenario is None:
-            from game.ui.scenes.error import ErrorScene
-
+        if review.level is None:
             self.app.push(
-                ErrorScene(
-                    self.app,
+                self.app.open(
+                    Route.ERROR,
                     "This level is not in the campaign any more",
                     "The call is still in your records, but its level can't be loaded to show the debrief.",
-                    (detail.attempt.scenario_id,),
+                    (review.detail.attempt.scenario_id,),
                 )
             )
             return
-        from game.ui.scenes.debrief import DebriefScene
-
-        if rebuilt is None:
+        if review.report is None:
             return
-        report, note = rebuilt
         self.app.play("select")
         self.app.push(
-            DebriefScene(self.app, level, report, review_of=detail.attempt.started_at, note=note)
+            self.app.open(
+                Route.DEBRIEF,
+                review.level,
+                review.report,
+                review_of=review.detail.attempt.started_at,
+                note=review.note,
+            )
         )
 
     def update(self, dt: float) -> None:

@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING
 
 import pygame
 
-from game.engine.progress import next_level, unlocked
+from game.training import progress
 from game.ui import chrome
 from game.ui.draw import aa_circle, icon_channel, icon_check, icon_lock, panel
 from game.ui.intents import Act, Intent
+from game.ui.navigator import Route
 from game.ui.portrait import Portrait
 from game.ui.scene import Scene
 from game.ui.widgets import Button, Menu, ScrollView
@@ -23,7 +24,7 @@ from game.ui.widgets import Button, Menu, ScrollView
 if TYPE_CHECKING:
     from game.records.api import LevelBest
     from game.scenario.campaign import Campaign, Level
-    from game.ui.app import App
+    from game.ui.window import App
 
 LIST_W = 470  # at 100 % text; wider with larger text
 LIST_FOCUS = "levels"
@@ -93,9 +94,9 @@ class LevelsScene(Scene):
         store = self.app.world().store
         assert store is not None
         self.bests = dict(store.level_bests(self.trainee.id))
-        passed = {key for key, best in self.bests.items() if best.passed}
-        self.open = dict(unlocked(self.levels, passed))
-        self.selected = next_level(self.levels, passed)
+        state = progress(self.levels, self.bests)
+        self.open = dict(state.open)
+        self.selected = state.selected
 
     def enter(self) -> None:
         self._load()
@@ -434,19 +435,13 @@ class LevelsScene(Scene):
                 app.play("back")
                 return
             app.play("select")
-            from game.ui.scenes.call import CallScene
-
-            app.push(CallScene(app, level))
+            app.push(app.open(Route.CALL, level))
         elif key == "history":
             app.play("select")
-            from game.ui.scenes.history import HistoryScene
-
-            app.push(HistoryScene(app))
+            app.push(app.open(Route.HISTORY))
         elif key == "settings":
             app.play("select")
-            from game.ui.scenes.settings import SettingsScene
-
-            app.push(SettingsScene(app))
+            app.push(app.open(Route.SETTINGS))
         elif key == "back":
             app.play("back")
             app.pop()

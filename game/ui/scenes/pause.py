@@ -12,13 +12,13 @@ import pygame
 
 from game.ui.draw import panel
 from game.ui.intents import Act, Intent
+from game.ui.navigator import Route
 from game.ui.scene import Scene
 from game.ui.widgets import Button, Menu
 
 if TYPE_CHECKING:
-    from game.ui.app import App
     from game.ui.scenes.call import CallScene
-
+    from game.ui.window import App
 CARD_W = 480
 
 
@@ -91,14 +91,10 @@ class PauseScene(Scene):
                 self.call.restart()
         elif key == "settings":
             self.app.play("select")
-            from game.ui.scenes.settings import SettingsScene
-
-            self.app.push(SettingsScene(self.app))
+            self.app.push(self.app.open(Route.SETTINGS))
         elif key == "leave":
             self.app.play("back")
-            from game.ui.scenes.levels import LevelsScene
-
-            if not self.app.pop_to(LevelsScene):
+            if not self.app.pop_to(Route.LEVELS):
                 self.app.pop()
                 self.app.pop()
 

@@ -15,12 +15,13 @@ import pygame
 from game.ui import chrome
 from game.ui.draw import panel
 from game.ui.intents import Act, Intent
+from game.ui.navigator import Route
 from game.ui.scene import Scene
 from game.ui.widgets import Button, Menu, ScrollView, TextField, text_input
 
 if TYPE_CHECKING:
     from game.records.api import OverviewRow, Trainee
-    from game.ui.app import App
+    from game.ui.window import App
 
 FIELD = "field"
 NAME_MAX = 40
@@ -266,9 +267,7 @@ class ProfileScene(Scene):
             return  # a PIN first; its scene calls choose again once signed in
         self.app.play("select")
         self.app.select_trainee(trainee)
-        from game.ui.scenes.levels import LevelsScene
-
-        self.app.replace(LevelsScene(self.app))
+        self.app.replace(self.app.open(Route.LEVELS))
 
     def update(self, dt: float) -> None:
         self.view.update(dt, not self.app.motion)

@@ -25,7 +25,7 @@ from game.ui.settings import (
 from game.ui.widgets import Button, ScrollView
 
 if TYPE_CHECKING:
-    from game.ui.app import App
+    from game.ui.window import App
 
 TIMER_TEXT = MappingProxyType(
     {

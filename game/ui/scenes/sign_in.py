@@ -28,7 +28,9 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+import game.training as training
 from game.records import passphrase
+from game.training import LocalThrottle
 from game.ui import chrome
 from game.ui.draw import icon_lock, panel
 from game.ui.intents import Act, Intent
@@ -39,7 +41,7 @@ from game.ui.widgets import Button, Menu, TextField, text_input
 
 if TYPE_CHECKING:
     from game.records.api import Store, Trainee
-    from game.ui.app import App
+    from game.ui.window import App
 
 FIELD = "pin"
 wall_clock = time.time  # the shared wait is in real time (tests follow the app's clock)
@@ -47,31 +49,16 @@ _cleared: dict[int, int] = {}  # id(app) → the trainee who just signed in ther
 
 
 def needs_pin(app: App, trainee: Trainee) -> bool:
-    store = app.world().store
-    return store is not None and passphrase.has_pin(store, trainee.id)
+    return training.needs_pin(app.world().store, trainee.id)
 
 
 def own_login(app: App, trainee: Trainee) -> str | None:
-    """The trainee's own database login when the game is connected as someone else (a shared
-    PostgreSQL connection): they must sign in as it. None on SQLite or when already them."""
-    from game.records import room
-    from game.records.store import SqlStore
-
-    store = app.world().store
-    if not isinstance(store, SqlStore) or not room.is_postgresql(store):
-        return None
-    login = store.trainee_login(trainee.id)
-    if not login or login == room.session_login(store):
-        return None
-    return login
+    return training.own_login(app.world().store, trainee.id)
 
 
 def shows_private(app: App, trainee: Trainee) -> bool:
     """May this trainee's own things (unread notes) be shown before anyone signs in?"""
-    signed = app.trainee
-    if signed is not None and signed.id == trainee.id:
-        return True
-    return not needs_pin(app, trainee) and own_login(app, trainee) is None
+    return training.shows_private(app.world().store, app.trainee, trainee)
 
 
 def sign_in_first(app: App, trainee: Trainee, then: Callable[[Trainee], None]) -> bool:
@@ -282,7 +269,7 @@ REFUSED = (
 )
 # Wrong passwords per (database URL without a login, login) when there is no connection to
 # keep the count on the trainee's row: (failures, wall-clock time of the last one).
-_login_failures: dict[tuple[str, str], tuple[int, float]] = {}
+_login_failures = LocalThrottle()
 
 
 def open_as(url: str) -> Store:
@@ -342,10 +329,7 @@ class LoginScene(BackgroundCheck["Store | None"], Scene):
         store = self._shared_store()
         if store is not None and self.trainee is not None:
             return passphrase.pin_wait_left(store, self.trainee.id, wall_clock)
-        count, at = _login_failures.get((self._room_key, login), (0, 0.0))
-        if count == 0:
-            return 0.0
-        return max(0.0, passphrase.wait_after(count) - (wall_clock() - at))
+        return _login_failures.wait_left((self._room_key, login), wall_clock())
 
     def _count_failure(self, login: str) -> None:
         store = self._shared_store()
@@ -358,13 +342,10 @@ class LoginScene(BackgroundCheck["Store | None"], Scene):
                 from game.ui.errors import log_exception
 
                 log_exception(error, "counting a refused sign-in")
-        key = (self._room_key, login)
-        count = _login_failures.get(key, (0, 0.0))[0] + 1
-        _login_failures[key] = (count, wall_clock())
-        self.wait = passphrase.wait_after(count)
+        self.wait = _login_failures.count_failure((self._room_key, login), wall_clock())
 
     def _clear_failures(self, login: str) -> None:
-        _login_failures.pop((self._room_key, login), None)
+        _login_failures.clear((self._room_key, login))
         shared = self._shared_store()
         if shared is not None and self.trainee is not None:
             try:  # on the connection that counted them, before it is replaced

@@ -14,9 +14,10 @@ import pygame
 
 from game.engine.catalog import Catalog
 from game.records.api import NOTE_MAX, AttemptDetail, Store
-from game.records.replayed import RecordedCall, replay_recorded
+from game.records.replayed import replay_recorded
 from game.scenario.campaign import Campaign
 from game.scenario.model import Scenario
+from game.training import Titles, spoken_lines
 from game.ui.draw import focus_ring, panel
 from game.ui.intents import Act, Intent
 from game.ui.theme import Theme
@@ -34,16 +35,13 @@ class Desk:
     campaign: Campaign
     catalog: Catalog
     author: str = DEFAULT_AUTHOR  # who signs the coaching notes written in this visit
-    level_titles: dict[str, str] = field(default_factory=dict)
+    titles: Titles = field(init=False)
 
     def __post_init__(self) -> None:
-        self.level_titles = {lvl.key: lvl.title for lvl in self.campaign.levels}
+        self.titles = Titles(self.campaign)
 
     def level_name(self, scenario_id: str) -> str:
-        level = self.campaign.level(scenario_id)
-        if level is None:
-            return scenario_id
-        return f"Level {level.number} · {level.title}"
+        return self.titles.level_name(scenario_id)
 
 
 def when(moment: datetime | None) -> str:
@@ -137,9 +135,7 @@ class NoteField:
 # ---- the conversation, rebuilt --------------------------------------------------------------
 
 
-def lines_of(call: RecordedCall) -> tuple[tuple[str, str], ...]:
-    """(speaker, text) for every line of a recorded call: "customer" or "agent"."""
-    return tuple((line.speaker, line.text) for line in call.lines)
+lines_of = spoken_lines
 
 
 def conversation(

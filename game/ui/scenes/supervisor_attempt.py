@@ -15,17 +15,19 @@ import pygame
 
 from game.engine.scoring import Debrief
 from game.records.api import NOTE_MAX, AttemptDetail, Note
+from game.training import AttemptReview, review_attempt
 from game.ui import chrome
 from game.ui.intents import Act, Intent
+from game.ui.navigator import Route
 from game.ui.scenes.debrief import DebriefScene
-from game.ui.scenes.supervisor import Desk, NoteField, conversation, lines_of, when
+from game.ui.scenes.supervisor import Desk, NoteField, conversation, when
 from game.ui.transcript import PAD_X as BUBBLE_PAD_X
 from game.ui.transcript import PAD_Y as BUBBLE_PAD_Y
 from game.ui.widgets import Button, text_input
 
 if TYPE_CHECKING:
     from game.scenario.campaign import Level
-    from game.ui.app import App
+    from game.ui.window import App
 
 NOTE = "note"
 NOTE_LINES = 3  # lines of the note box on screen
@@ -38,54 +40,34 @@ def open_attempt(app: App, desk: Desk, attempt_id: int) -> None:
     the frame (`App.later`); the page appears a frame or two after the key press."""
     if app.busy:
         return
-
-    catalog = desk.catalog
-
-    def prepare() -> Prepared | None:
-        from game.records import replayed
-
-        detail = desk.store.attempt_detail(attempt_id)
-        if detail is None:
-            return None
-        level = desk.campaign.level(detail.attempt.scenario_id)
-        if level is None or level.scenario is None:
-            return (detail, None, None)
-        call = replayed.replay_recorded(detail, level.scenario, catalog)
-        if call.report is None:
-            return None  # not finished: nothing to debrief (the list does not offer these)
-        return (detail, (call.report, call.note), lines_of(call))
-
-    app.later(prepare, lambda ready: _show_attempt(app, desk, ready))
+    store, campaign, catalog = desk.store, desk.campaign, desk.catalog
+    app.later(
+        lambda: review_attempt(store, campaign, catalog, attempt_id),
+        lambda review: _show_attempt(app, desk, review),
+    )
 
 
-# the attempt, its rebuilt debrief (None: its level is gone) and the conversation's lines
-Prepared = tuple[
-    AttemptDetail, tuple[Debrief, str | None] | None, tuple[tuple[str, str], ...] | None
-]
-
-
-def _show_attempt(app: App, desk: Desk, ready: Prepared | None) -> None:
-    if ready is None:
+def _show_attempt(app: App, desk: Desk, review: AttemptReview | None) -> None:
+    if review is None:
         return
-    detail, rebuilt, lines = ready
-    level = desk.campaign.level(detail.attempt.scenario_id)
-    if level is None or level.scenario is None:
-        from game.ui.scenes.error import ErrorScene
-
+    if review.level is None:
         app.push(
-            ErrorScene(
-                app,
+            app.open(
+                Route.ERROR,
                 "This level is not in the campaign any more",
                 "The call is still in the records, but its level can't be loaded to show it.",
-                (detail.attempt.scenario_id,),
+                (review.detail.attempt.scenario_id,),
             )
         )
         return
-    if rebuilt is None or lines is None:
+    if review.report is None:
         return
-    report, changed = rebuilt
     app.play("select")
-    app.push(AttemptScene(app, desk, level, report, detail, changed, lines))
+    app.push(
+        AttemptScene(
+            app, desk, review.level, review.report, review.detail, review.note, review.lines
+        )
+    )
 
 
 class AttemptScene(DebriefScene):

@@ -6,7 +6,7 @@ Only a salted scrypt hash is stored (`game.records.passphrase`). Checking it tak
 of a second or so, so it runs on a worker thread and the window keeps drawing. Every wrong
 passphrase makes the next try wait longer (1, 2, 4 … 60 seconds); the count and the time of
 the last failure are kept in the database with an atomic update, so every window and every
-restart shares one wait (`passphrase.check_supervisor`). On a PostgreSQL room a trainee's
+restart shares one wait (`game.training.access.check_supervisor`). On a PostgreSQL room a trainee's
 login may not read the passphrase at all: the gate says the desk needs a supervisor login.
 """
 
@@ -19,21 +19,23 @@ from typing import TYPE_CHECKING
 import pygame
 
 from game.records import passphrase
+from game.training import (
+    check_supervisor,
+    supervisor_failures,
+    supervisor_wait_left,
+)
 from game.ui import chrome
 from game.ui.draw import icon_lock, panel
 from game.ui.intents import Act, Intent
+from game.ui.navigator import Route
 from game.ui.scene import Scene
 from game.ui.scenes.background_check import BackgroundCheck
 from game.ui.scenes.supervisor import DEFAULT_AUTHOR, Desk, SecretField
 from game.ui.widgets import Button, Menu, TextField, text_input
 
 if TYPE_CHECKING:
-    from game.ui.app import App
+    from game.ui.window import App
 
-FAILURES_KEY = passphrase.FAILURES_KEY
-MAX_WAIT = passphrase.MAX_WAIT
-wait_after = passphrase.wait_after
-failures = passphrase.failures
 SET_COMMAND = "hold-the-line supervisor set-passphrase"
 wall_clock = time.time  # the shared wait is in real time (tests follow the app's clock)
 
@@ -74,8 +76,8 @@ class PassphraseScene(BackgroundCheck[passphrase.Verdict], Scene):
         self.failures = 0
         self.wait = 0.0  # seconds left before another try
         if self.mode == "check":
-            self.failures = passphrase.failures(self.store)
-            self.wait = passphrase.wait_left(self.store, wall_clock)
+            self.failures = supervisor_failures(self.store)
+            self.wait = supervisor_wait_left(self.store, wall_clock)
         self.checking = False
         self._result: tuple[passphrase.Verdict, str] | None = None  # set by the worker
         self._worker: threading.Thread | None = None
@@ -266,13 +268,13 @@ class PassphraseScene(BackgroundCheck[passphrase.Verdict], Scene):
 
             try:
                 if mode == "change":
-                    verdict = passphrase.check_supervisor(store, typed["old"], wall_clock)
+                    verdict = check_supervisor(store, typed["old"], wall_clock)
                     if verdict.ok:
                         passphrase.set_passphrase(store, typed["new"], old=typed["old"])
                     self._result = (verdict, "")
                 else:
                     self._result = (
-                        passphrase.check_supervisor(store, typed["phrase"], wall_clock),
+                        check_supervisor(store, typed["phrase"], wall_clock),
                         "",
                     )
             except Exception as error:  # shown on the card, not raised into the loop
@@ -320,9 +322,7 @@ class PassphraseScene(BackgroundCheck[passphrase.Verdict], Scene):
         assert world.campaign is not None
         author = " ".join(self.fields["author"].text.split()) or DEFAULT_AUTHOR
         desk = Desk(self.store, world.campaign, world.catalog, author)
-        from game.ui.scenes.supervisor_overview import OverviewScene
-
-        self.app.replace(OverviewScene(self.app, desk))
+        self.app.replace(self.app.open(Route.DESK_OVERVIEW, desk))
 
     # ---- per frame ----------------------------------------------------------------------------
 

@@ -21,13 +21,14 @@ from game.records.api import PAGE_MAX, OverviewRow
 from game.ui import chrome
 from game.ui.draw import focus_ring, panel
 from game.ui.intents import PAGE_LINES, Act, Intent
+from game.ui.navigator import Route
 from game.ui.scene import Scene
 from game.ui.scenes.supervisor import Desk
 from game.ui.theme import blend
 from game.ui.widgets import Button, Menu, TextField, text_input
 
 if TYPE_CHECKING:
-    from game.ui.app import App
+    from game.ui.window import App
 
 # (sort, descending, label): Tab walks through them in this order
 SORTS: tuple[tuple[str, bool, str], ...] = (
@@ -408,10 +409,8 @@ class OverviewScene(Scene):
         if key == "sort":
             self.change_sort(1)
         elif key == "passphrase":
-            from game.ui.scenes.supervisor_gate import PassphraseScene
-
             self.app.play("select")
-            self.app.push(PassphraseScene(self.app, self.desk))
+            self.app.push(self.app.open(Route.DESK, self.desk))
         elif key == "leave":
             self.leave()
 
@@ -419,10 +418,8 @@ class OverviewScene(Scene):
         row = self.selected
         if row is None:
             return
-        from game.ui.scenes.supervisor_trainee import TraineeScene
-
         self.app.play("select")
-        self.app.push(TraineeScene(self.app, self.desk, row.trainee))
+        self.app.push(self.app.open(Route.DESK_TRAINEE, self.desk, row.trainee))
 
     def leave(self) -> None:
         """Back to the title; the next visit asks for the passphrase again."""

@@ -21,7 +21,7 @@ from game.ui.scenes.supervisor import Desk, when
 from game.ui.widgets import Button, Menu, ScoreBars, ScrollView
 
 if TYPE_CHECKING:
-    from game.ui.app import App
+    from game.ui.window import App
 
 LEFT_W = 470
 GAP = 24

@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from game.training import Titles
 from game.ui import chrome
 from game.ui.draw import panel
-from game.ui.hooks import supervisor_desk
 from game.ui.intents import Act, Intent
+from game.ui.navigator import Route
 from game.ui.portrait import Portrait
 from game.ui.scene import Scene
 from game.ui.widgets import Button, Menu, ScrollView
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from game.records.api import Note, Trainee
-    from game.ui.app import App
+    from game.ui.window import App
 
 LEFT_W = 430
 PANEL_X = 620
@@ -41,7 +42,7 @@ class TitleScene(Scene):
         self.notes: tuple[Note, ...] = ()
         self.note_levels: dict[int, str] = {}
         self._resolved = False  # the last trainee and notes were looked up in the store
-        self._desk = supervisor_desk()
+        self._desk = app.offers(Route.DESK)
         self._content: pygame.Surface | None = None
         self._logo: pygame.Surface | None = None
         self._hero: Portrait | None = None
@@ -69,13 +70,9 @@ class TitleScene(Scene):
         if trainee is not None and shows_private(self.app, trainee):  # no notes before a PIN
             self.notes = store.notes_for_trainee(trainee.id, unread_only=True)
             if self.notes:
-                titles = {}
-                if world.campaign is not None:
-                    titles = {lvl.key: lvl.title for lvl in world.campaign.levels}
+                titles = Titles(world.campaign)
                 for attempt in store.attempts(trainee_id=trainee.id):
-                    self.note_levels[attempt.id] = titles.get(
-                        attempt.scenario_id, attempt.scenario_id
-                    )
+                    self.note_levels[attempt.id] = titles.title(attempt.scenario_id)
 
     def enter(self) -> None:
         self.sync()  # laid out once, here or by App.push after enter
@@ -274,22 +271,16 @@ class TitleScene(Scene):
             if sign_in_first(app, self.last, lambda _signed: self.activate("continue")):
                 return
             app.select_trainee(self.last)
-            from game.ui.scenes.levels import LevelsScene
-
-            app.push(LevelsScene(app))
+            app.push(app.open(Route.LEVELS))
         elif key == "switch":
             if not self._records_ok(lambda: self.activate("switch")):
                 return
-            from game.ui.scenes.profile import ProfileScene
-
-            app.push(ProfileScene(app))
-        elif key == "desk" and self._desk is not None:
+            app.push(app.open(Route.PROFILE))
+        elif key == "desk" and self._desk:
             if self._records_ok(lambda: self.activate("desk")):
-                app.push(self._desk(app))
+                app.push(app.open(Route.DESK))
         elif key == "settings":
-            from game.ui.scenes.settings import SettingsScene
-
-            app.push(SettingsScene(app))
+            app.push(app.open(Route.SETTINGS))
         elif key == "quit":
             app.quit()
         elif key.startswith("note:"):
@@ -308,21 +299,18 @@ class TitleScene(Scene):
         if world.store is not None and world.campaign is not None:
             return True
         if world.login_needed and retry is not None:  # a PostgreSQL room: sign in first
-            from game.ui.scenes.sign_in import LoginScene
 
             def signed_in() -> None:
                 self._resolve()
                 self.layout()
                 retry()
 
-            self.app.push(LoginScene(self.app, signed_in))
+            self.app.push(self.app.open(Route.LOGIN, signed_in))
             return False
-        from game.ui.scenes.error import ErrorScene
-
         if world.store is None:
             self.app.push(
-                ErrorScene(
-                    self.app,
+                self.app.open(
+                    Route.ERROR,
                     "The training records could not be opened",
                     "Your scores are kept in a database, and it is not available right now. "
                     "Ask your trainer to check the database setting.",
@@ -331,8 +319,8 @@ class TitleScene(Scene):
             )
         else:
             self.app.push(
-                ErrorScene(
-                    self.app,
+                self.app.open(
+                    Route.ERROR,
                     "The campaign could not be loaded",
                     "The list of levels has a problem. Your trainer can fix it with "
                     "`hold-the-line validate`.",

@@ -14,12 +14,12 @@ import sys
 from collections.abc import Callable
 from typing import TextIO
 
-EXIT_OK = 0
-EXIT_REFUSED = 1
-EXIT_USAGE = 2
+from game.cli.errors import EXIT_OK, EXIT_REFUSED
+
+NAMES = ("room", "supervisor")
 
 
-def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     room = sub.add_parser("room", help="set up a training room: logins, PINs, who sees what")
     actions = room.add_subparsers(dest="room_command", metavar="ACTION", required=True)
     db_help = "database URL (default: the local SQLite file); no password in it: use ~/.pgpass"
