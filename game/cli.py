@@ -172,6 +172,11 @@ def _play_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", help="database URL (default: the local SQLite file)")
     parser.add_argument("--fullscreen", action="store_true")
     parser.add_argument("--lang", default="en")
+    parser.add_argument(
+        "--watch",
+        action="store_true",
+        help="reload a scenario when its file changes and resume the call where it was",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -227,7 +232,11 @@ def _dispatch(args: argparse.Namespace) -> int:
         from game.ui.app import run_game
 
         return run_game(
-            campaign=args.campaign, db=args.db, fullscreen=args.fullscreen, lang=args.lang
+            campaign=args.campaign,
+            db=args.db,
+            fullscreen=args.fullscreen,
+            lang=args.lang,
+            watch=args.watch,
         )
     if command == "text":
         return _text(args)

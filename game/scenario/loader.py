@@ -65,6 +65,9 @@ class _ScenarioBuilder:
         self.tags = names.tags
         # Branch targets to check once every node id is known.
         self.targets: list[tuple[str, Position, str]] = []
+        # Every node id declared under `nodes`, built or not: a typo inside one node must
+        # not turn every link to it into an "unknown node" (or its successors unreachable).
+        self.declared: set[str] = set()
 
     def build(self, root: YNode, content_hash: str) -> Scenario | None:
         top = self.read.mapping(
@@ -95,11 +98,12 @@ class _ScenarioBuilder:
         nodes = self._nodes(top.get("nodes"))
         if start is not None and start_node is not None:
             self.targets.append((start, start_node.pos, "`start`"))
-        known = {node.id for node in nodes}
+        known = self.declared
         for target, pos, what in self.targets:
             if target not in known:
-                self.sink.unknown(pos, "SC001", "node", target, known, f"in {what}")
-        if start is not None and start in known:
+                self.sink.unknown(pos, "SC001", "node", target, sorted(known), f"in {what}")
+        # The graph checks need every node: with one missing their answers would be guesses.
+        if start is not None and start in known and len(nodes) == len(known):
             self._check_graph(start, nodes)
         if (
             scenario_id is None
@@ -173,6 +177,7 @@ class _ScenarioBuilder:
             if not SNAKE_ID.fullmatch(node_id):
                 self.sink.add(key_pos, "SC021", f"node id '{node_id}' must be snake_case")
                 continue
+            self.declared.add(node_id)
             item = self._node(node_id, key_pos, value)
             if item is not None:
                 built.append(item)
@@ -219,9 +224,11 @@ class _ScenarioBuilder:
                     choices.append(choice)
         flare_node = data.get("flare")
         flare = 0 if flare_node is None else self.read.integer(flare_node, "`flare`", 1, MAX_FLARE)
-        if customer is None or flare is None:
-            return None
-        return Node(node_id, customer, tags, tuple(choices), ending, key_pos, flare)
+        # A node whose own parts are broken (already reported) is kept, with stand-ins, so
+        # that the graph checks still see it and where it leads.
+        return Node(
+            node_id, customer or Text(""), tags, tuple(choices), ending, key_pos, flare or 0
+        )
 
     def _tags(self, node: YNode | None) -> frozenset[str]:
         tags: set[str] = set()

@@ -152,7 +152,8 @@ class ProblemSink:
         word: str,
         known: Iterable[str],
         where: str = "",
-    ) -> None:
+    ) -> str | None:
+        """Report an unknown name, with the near-miss the author most likely meant (returned)."""
         suffix = f" {where}" if where else ""
         candidates = known if isinstance(known, Collection) else tuple(known)
         suggestion = None
@@ -160,6 +161,7 @@ class ProblemSink:
             self.suggestion_budget -= len(candidates)
             suggestion = closest(word, candidates)
         self.add(pos, code, f"unknown {what} '{word}'{suffix}", suggestion)
+        return suggestion
 
     def raise_if_any(self) -> None:
         if self.items:

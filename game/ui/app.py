@@ -34,6 +34,7 @@ from game.ui.typography import Typography
 
 if TYPE_CHECKING:
     from game.records.api import Store, Trainee
+    from game.ui.live import LiveReload
 
 T = TypeVar("T")
 SIZE = (1280, 720)
@@ -65,6 +66,7 @@ class AppConfig:
     seed: int | None = None  # fixed seed for the order choices are shown in (tests)
     settings_file: Path | None = None
     audio: bool = True
+    watch: bool = False  # live reload of the scenario being played (`play --watch`)
 
 
 def display_flags(fullscreen: bool) -> int:
@@ -161,6 +163,11 @@ class App:
         self._failing = False
         self._background: ThreadPoolExecutor | None = None
         self._pending: list[tuple[Future[Any], Callable[[Any], None]]] = []
+        self.live: LiveReload | None = None
+        if config.watch:
+            from game.ui.live import LiveReload
+
+            self.live = LiveReload(self)
         from game.ui.scenes.title import TitleScene
 
         self.push(TitleScene(self))
@@ -194,6 +201,8 @@ class App:
             self._start_loading()
         self._poll_loading()
         self._poll_background()
+        if self.live is not None:
+            self.live.poll()
         for event in pygame.event.get():
             if event.type in REPAINT_EVENTS:
                 self._last_visible = ()  # the window may have lost its picture: paint it all
@@ -249,6 +258,8 @@ class App:
         for scene in visible:
             scene.sync()
             scene.draw(surface)
+        if self.live is not None and self.live.draw(surface):
+            shown = ()  # drawn over the scenes: they paint in full next frame
         if surface is self.screen:
             self._last_visible = shown
 
@@ -476,10 +487,16 @@ class App:
         pygame.display.quit()
 
 
-def run_game(campaign: Path | None, db: str | None, fullscreen: bool, lang: str) -> int:
+def run_game(
+    campaign: Path | None, db: str | None, fullscreen: bool, lang: str, watch: bool = False
+) -> int:
     """Open the game window and play until the player quits; returns the exit code."""
     config = AppConfig(
-        campaign=campaign or default_campaign(), db=db, fullscreen=fullscreen, lang=lang
+        campaign=campaign or default_campaign(),
+        db=db,
+        fullscreen=fullscreen,
+        lang=lang,
+        watch=watch,
     )
     from game.ui.shutdown import end_on_sigterm
 
