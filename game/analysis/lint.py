@@ -24,7 +24,8 @@ from game.scenario.validate import CAMPAIGN_FILE, yaml_files
 
 MODELINE = "# yaml-language-server: $schema="
 PRINCIPLE_ID = re.compile(r"G-[A-Z]+-\d+")
-LONGEST_SHARE = 0.8  # warn when the best option is the longest at this share of decisions
+LONGEST_SHARE = 0.8
+MIN_BAD_ENDINGS = 2  # warn when the best option is the longest at this share of decisions
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,21 +173,20 @@ def lint_scenario(
         for node in scenario.nodes:
             if node.is_end and node.id not in reached:
                 warn(node.pos, "LN007", f"ending '{node.id}' is never reached in play")
-        good = {
-            p.ending
-            for p in exploration.paths
-            if p.rating == "good" and not p.ending.startswith("(")
-        }
+        # LN008 asks for consequences, not for a second happy ending: a mistake must be able
+        # to lose the call, in more than one way. It used to ask for two good endings too,
+        # which pushed authors into sales endings that made no sense for the story.
         bad = {
             p.ending
             for p in exploration.paths
             if p.rating == "bad" and not p.ending.startswith("(")
         }
-        if len(good) < 2 or len(bad) < 2:
+        if len(bad) < MIN_BAD_ENDINGS:
             warn(
                 Position(1, 1),
                 "LN008",
-                f"{len(good)} good and {len(bad)} bad endings are reachable; aim for at least two of each",
+                f"{len(bad)} bad ending(s) reachable; aim for at least {MIN_BAD_ENDINGS}: "
+                "different mistakes, different consequences",
             )
         if not any(p.rating == "good" and p.mean_quality >= 0.999 for p in exploration.paths):
             warn(

@@ -63,6 +63,7 @@ class _ScenarioBuilder:
         names = vocabulary()  # ids only: checking a file needs no numpy tables
         self.techniques = names.techniques
         self.tags = names.tags
+        self.technique_aliases = names.technique_aliases
         # Branch targets to check once every node id is known.
         self.targets: list[tuple[str, Position, str]] = []
         # Every node id declared under `nodes`, built or not: a typo inside one node must
@@ -204,7 +205,7 @@ class _ScenarioBuilder:
                 ending = Ending(kind, rating)
         elif data.get("rating") is not None:
             self.sink.add(
-                data.key_pos("rating"), "SC006", f"`rating` only belongs on an ending ({what})"
+                data.key_pos("rating"), "SC032", f"`rating` only belongs on an ending ({what})"
             )
         choices_node = data.get("choices")
         has_choices = "choices" in data.keys
@@ -282,6 +283,7 @@ class _ScenarioBuilder:
             tid = self.read.string(item, "technique")
             if tid is None:
                 continue
+            tid = self.technique_aliases.get(tid, tid)  # `apologise` is `apologize`
             if tid not in self.techniques:
                 self.sink.unknown(item.pos, "SC002", "technique", tid, self.techniques)
                 continue
@@ -373,7 +375,7 @@ class _ScenarioBuilder:
                 self.sink.add(node.pos, "SC011", f"node '{node.id}' can never be reached")
         if BLOWUP_NODE in index and not index[BLOWUP_NODE].is_end:
             self.sink.add(
-                index[BLOWUP_NODE].pos, "SC010", "node 'blowup' must be an ending (`end:`)"
+                index[BLOWUP_NODE].pos, "SC033", "node 'blowup' must be an ending (`end:`)"
             )
         predecessors: dict[str, list[str]] = {node.id: [] for node in nodes}
         for source, targets in successors.items():
