@@ -140,6 +140,12 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument(
         "--campaign", action="store_true", help="the campaign file's schema instead"
     )
+    schema.add_argument(
+        "--for",
+        dest="for_file",
+        type=Path,
+        help="a schema whose start/next/goto offer exactly this scenario's node ids",
+    )
 
     curriculum = sub.add_parser("curriculum", help="levels × principles taught, as Markdown")
     curriculum.add_argument("--campaign", type=Path)
@@ -248,9 +254,13 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "validate":
         return _validate(args.paths)
     if command == "schema":
-        from game.scenario.schema import campaign_schema, dump, scenario_schema
+        from game.scenario.schema import campaign_schema, dump, node_ids_of, scenario_schema
 
-        sys.stdout.write(dump(campaign_schema() if args.campaign else scenario_schema()))
+        if args.campaign:
+            sys.stdout.write(dump(campaign_schema()))
+        else:
+            ids = None if args.for_file is None else node_ids_of(args.for_file)
+            sys.stdout.write(dump(scenario_schema(ids)))
         return EXIT_OK
     if command == "lint":
         from game.analysis.lint import lint_command
