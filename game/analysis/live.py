@@ -49,6 +49,10 @@ def _replies(events: tuple[Event, ...]) -> int:
     return sum(1 for e in events if e.choice is not None)
 
 
+def _counted(n: int) -> str:
+    return f"{n} reply" if n == 1 else f"{n} replies"
+
+
 def _attempt(
     scenario: Scenario,
     old: SessionState,
@@ -97,11 +101,11 @@ def resume(
         exact = keep == len(events) and not reason
         kept = _replies(events[:keep])
         if exact:
-            note = f"reloaded: resumed at node '{state.node}' after {kept} replies"
+            note = f"reloaded: resumed at node '{state.node}' after {_counted(kept)}"
         else:
             note = (
                 f"reloaded, but the edit changed the call ({reason}): resumed at node "
-                f"'{state.node}' after {kept} of {_replies(events)} replies"
+                f"'{state.node}' after {kept} of {_counted(_replies(events))}"
             )
         return Resumption(
             state, lines, events[:keep], _replies(events[:keep]), _replies(events), exact, note

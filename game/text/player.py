@@ -227,7 +227,6 @@ def _resumed(call: Call, scenario: Scenario, terminal: Terminal) -> Call:
         if event.choice is not None:
             fresh.choose(event.choice)
     terminal.say(f"\n↻ {resumption.note}")
-    terminal.say(meter(fresh.live_anger))
     return fresh
 
 

@@ -54,7 +54,7 @@ def test_an_edit_resumes_the_terminal_call_and_a_broken_one_shows_its_errors(
         read_until(out, b"Your reply", seen)
         mark = len(seen)
         _edit(level, "I run a bakery.", "EDITED: I run a bakery.")
-        read_until(out, b"resumed at node 'vents_more' after 1 replies", seen)
+        read_until(out, b"resumed at node 'vents_more' after 1 reply", seen)
         read_until(out, b'"EDITED: I run a bakery.', seen)
         assert bytes(seen[mark:]).count(b"Finally, a human!") == 0  # not started over
         # a broken edit: located errors, and the call goes on

@@ -64,7 +64,7 @@ def test_an_edit_mid_call_shows_the_new_text_at_the_same_point(
     assert any(text.startswith(NEW_LINE) for text in said), said
     assert said[0].startswith("Finally, a human!")  # the conversation so far is still there
     assert pilot.app.live is not None
-    assert "resumed at node 'vents_more' after 1 replies" in " ".join(pilot.app.live.lines())
+    assert "resumed at node 'vents_more' after 1 reply" in " ".join(pilot.app.live.lines())
     pilot.reply(1)  # the call plays on, on the new version
     pilot.frames(2)
     assert len(call.recorder.state.turns) == 2
