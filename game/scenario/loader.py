@@ -36,7 +36,7 @@ from game.scenario.reader import (
     SNAKE_ID,
     Reader,
 )
-from game.scenario.source import YMap, YNode, YScalar, decode, loading, parse_text, read_bytes
+from game.scenario.source import YMap, YNode, YScalar, YSeq, decode, loading, parse_text, read_bytes
 from game.scenario.vocabulary import vocabulary
 
 SCENARIO_KEYS_REQUIRED = (
@@ -69,6 +69,10 @@ class _ScenarioBuilder:
         # Every node id declared under `nodes`, built or not: a typo inside one node must
         # not turn every link to it into an "unknown node" (or its successors unreachable).
         self.declared: set[str] = set()
+        # False once a node's links may be missing (a misspelt `choices:` or `next:`, a
+        # choice that could not be read): the graph checks would then report its successors
+        # as unreachable, errors that are only echoes of the one typo.
+        self.links_complete = True
 
     def build(self, root: YNode, content_hash: str) -> Scenario | None:
         top = self.read.mapping(
@@ -104,7 +108,7 @@ class _ScenarioBuilder:
             if target not in known:
                 self.sink.unknown(pos, "SC001", "node", target, sorted(known), f"in {what}")
         # The graph checks need every node: with one missing their answers would be guesses.
-        if start is not None and start in known and len(nodes) == len(known):
+        if start is not None and start in known and self.links_complete:
             self._check_graph(start, nodes)
         if (
             scenario_id is None
@@ -186,7 +190,10 @@ class _ScenarioBuilder:
 
     def _node(self, node_id: str, key_pos: Position, value: YNode) -> Node | None:
         what = f"node '{node_id}'"
+        before = len(self.sink.items)
         data = self.read.mapping(value, what, required=("customer",), optional=NODE_KEYS[1:])
+        if data is None or len(self.sink.items) > before:  # not a mapping, or unknown keys
+            self.links_complete = False
         if data is None:
             return None
         customer = self.read.text(data.get("customer"), f"`customer` line of {what}")
@@ -212,6 +219,7 @@ class _ScenarioBuilder:
         if has_choices == ("end" in data.keys):
             which = "both `choices` and `end`" if has_choices else "neither `choices` nor `end`"
             self.sink.add(key_pos, "SC010", f"{what} has {which}")
+            self.links_complete = False
         choices: list[Choice] = []
         if has_choices:
             items = self.read.sequence(choices_node, f"`choices` of {what}")
@@ -223,6 +231,8 @@ class _ScenarioBuilder:
                 choice = self._choice(item, number, what)
                 if choice is not None:
                     choices.append(choice)
+                else:
+                    self.links_complete = False
         flare_node = data.get("flare")
         flare = 0 if flare_node is None else self.read.integer(flare_node, "`flare`", 1, MAX_FLARE)
         # A node whose own parts are broken (already reported) is kept, with stand-ins, so
@@ -266,6 +276,8 @@ class _ScenarioBuilder:
             if expect_node is None
             else self.read.enum(expect_node, Verdict, "SC031", "`expect` verdict")
         )
+        if not branches or len(branches) < _count(data.get("next")):
+            self.links_complete = False  # a link that could not be read
         if not branches:
             return None
         # Keep a choice whose other parts are broken (already reported) so that the graph
@@ -385,6 +397,13 @@ class _ScenarioBuilder:
         for node in nodes:
             if node.id in reachable and node.id not in can_end and not node.is_end and node.choices:
                 self.sink.add(node.pos, "SC012", f"no ending can be reached from node '{node.id}'")
+
+
+def _count(node: YNode | None) -> int:
+    """How many links a `next` holds as written (1 for a plain node id)."""
+    if node is None:
+        return 0
+    return len(node.items) if isinstance(node, YSeq) else 1
 
 
 def _reach(roots: list[str], edges: dict[str, list[str]]) -> set[str]:
