@@ -91,7 +91,12 @@ def build_parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="check scenario and campaign files")
     validate.add_argument("paths", nargs="+", type=Path)
 
-    lint = sub.add_parser("lint", help="pedagogy and graph warnings for scenario authors")
+    lint = sub.add_parser(
+        "lint",
+        help="pedagogy and graph warnings for scenario authors",
+        description="Play every path of each scenario and warn (LN codes) where it may teach"
+        " badly. Every code, with an example and the fix: docs/codes.md.",
+    )
     lint.add_argument("paths", nargs="+", type=Path)
     lint.add_argument("--json", action="store_true")
 

@@ -85,8 +85,9 @@ DIAGNOSTICS: tuple[Diagnostic, ...] = (
     Diagnostic(
         "SC006", E, "unknown key",
         "unknown key '{key}' in {where}",
-        "A key the format does not have at this place: usually a typo. Only this key is "
-        "reported; the node it is in still counts, so links to it are not reported as well.",
+        "A key the format does not have at this place: usually a typo. Only the typo is "
+        "reported: the node it is in still counts (links to it are fine), the key it stands "
+        "for is not reported missing too, and no node is called unreachable because of it.",
         "  opening:\n    custmer: Hello?   # ←",
         "Correct the spelling (the message suggests the nearest key) or remove the key.",
     ),
