@@ -140,10 +140,13 @@ def _signature(path: Path) -> tuple[int, int] | None:
 class ScenarioWatch:
     """Polls one scenario file; reports a change once the file has held still for a poll."""
 
-    def __init__(self, path: str | Path, content_hash: str) -> None:
+    def __init__(self, path: str | Path, content_hash: str, *, read_now: bool = True) -> None:
+        """`read_now`: the running version was read from the file as it is now. Otherwise
+        (a version read a while ago) the first polls compare the file with it."""
         self.path = Path(path)
         self.content_hash = content_hash  # of the version running now
-        self._seen = _signature(self.path)  # what the running version was read from
+        # what the running version was read from
+        self._seen: tuple[int, int] | bool | None = _signature(self.path) if read_now else True
         self._pending: tuple[int, int] | bool | None = False  # False: no change pending
         self._reported: tuple[str, ...] = ()  # the problems already shown, not shown again
 

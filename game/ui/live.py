@@ -93,7 +93,10 @@ class LiveReload:
         if scene is None:
             return
         if self.watch is None or self.watch.path != _path(scene.scenario):
-            self.watch = ScenarioWatch(_path(scene.scenario), scene.scenario.content_hash)
+            # the level was read when the campaign was: an edit since then counts too
+            self.watch = ScenarioWatch(
+                _path(scene.scenario), scene.scenario.content_hash, read_now=False
+            )
             self.problems = ()
         if scene.recorder is None or scene.phase not in STEADY:
             return  # ringing, connecting or recording a reply: look again in a moment

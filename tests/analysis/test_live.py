@@ -171,3 +171,20 @@ def test_a_deleted_file_is_reported_not_raised(tmp_path: Path) -> None:
     watch.poll()
     broken = watch.poll()
     assert isinstance(broken, Broken) and broken.problems[0].code == "SC027"
+
+
+def test_a_version_read_earlier_is_compared_with_the_file_as_it_is_now(tmp_path: Path) -> None:
+    """The window's level was read with the campaign; an edit made since (in the menus)
+    counts, and an unchanged file gives nothing."""
+    path = tmp_path / "late-delivery.yaml"
+    shutil.copy(LEVEL, path)
+    running = load_scenario(path)
+    unchanged = ScenarioWatch(path, running.content_hash, read_now=False)
+    assert unchanged.poll() is None and unchanged.poll() is None
+    _touch(path, LEVEL.read_text(encoding="utf-8").replace("I run a bakery.", "I bake."))
+    watch = ScenarioWatch(path, running.content_hash, read_now=False)
+    assert watch.poll() is None  # settling
+    change = watch.poll()
+    assert (
+        isinstance(change, Reloaded) and "I bake." in change.scenario.node("vents_more").customer.en
+    )
