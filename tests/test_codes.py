@@ -77,3 +77,51 @@ def test_the_generated_documents_are_current() -> None:
     assert authoring == with_code_table(authoring), "regenerate with: make docs"
     for d in DIAGNOSTICS:
         assert f"| [{d.code}](codes.md#{d.anchor}) | {d.title} |" in authoring
+
+
+def _template(message: str) -> re.Pattern[str]:
+    """A message template as a pattern: each `{…}` stands for any text, ` | ` separates
+    the wordings of a code that has more than one."""
+
+    def one(wording: str) -> str:
+        return ".+".join(re.escape(part) for part in re.split(r"\{[^{}]*\}", wording))
+
+    return re.compile("|".join(f"(?:{one(w)})" for w in message.split(" | ")), re.S)
+
+
+def test_each_template_matches_what_the_loader_says() -> None:
+    """Every SC problem the loader's tests provoke is worded as its template says."""
+    from tests.scenario.base import BASE
+    from tests.scenario.test_loader import CASES, problems_of
+
+    checked: set[str] = set()
+    wrong: list[tuple[str, str]] = []
+    for _what, (old, new), code, _where in CASES:
+        for problem in problems_of(BASE.replace(old, new, 1)):
+            if problem.code == code:
+                if not _template(BY_CODE[code].message).fullmatch(problem.message):
+                    wrong.append((code, problem.message))
+                checked.add(code)
+    assert wrong == [], "\n".join(f"{c}: {m}" for c, m in wrong)
+    assert len(checked) >= 25
+
+
+def test_each_template_matches_what_lint_says() -> None:
+    """The LN warnings of a small level, with a few flaws added, are worded as their
+    templates say."""
+    from game.analysis.lint import lint_scenario
+    from game.analysis.paths import explore
+    from game.scenario.loader import parse_scenario
+    from tests.scenario.base import BASE
+
+    flawed = BASE.replace("# yaml-language-server: $schema=schema.json\n", "").replace(
+        "        technique: solve\n",
+        "        technique: solve\n        set: [fixed]\n        feedback: Good fix.\n"
+        "        expect: bad\n",
+    )
+    scenario = parse_scenario(flawed.encode(), "t.yaml")
+    warnings = lint_scenario(scenario, flawed, explore(scenario))
+    codes = {w.code for w in warnings}
+    assert {"LN002", "LN005", "LN008", "LN010", "LN011", "LN012", "LN015"} <= codes, codes
+    for warning in warnings:
+        assert _template(BY_CODE[warning.code].message).fullmatch(warning.message), warning

@@ -28,7 +28,7 @@ class Diagnostic:
     code: str
     severity: Severity
     title: str  # a few words: the line in the code list
-    message: str  # what the message says, `{…}` marking the parts that vary
+    message: str  # what the message says: `{…}` marks what varies, ` | ` separates wordings
     summary: str  # what it means and why it matters
     example: str  # YAML that gets it (the offending line marked `# ←`)
     fix: str  # what to do
@@ -139,7 +139,8 @@ DIAGNOSTICS: tuple[Diagnostic, ...] = (
     ),
     Diagnostic(
         "SC013", E, "conditional `next`: only the last branch may, and must, have no `when`",
-        "only the last branch may leave out `when`; later ones would never run",
+        "the last branch must have no `when` (the fallback) | only the last branch may "
+        "leave out `when`; later ones would never run",
         "Branches are tried in order and the first whose `when` holds wins; the last is "
         "the fallback, so it has no `when`, and no other may lack one.",
         "next:\n  - goto: calm   # ← no `when`, but not last\n  - when: {anger_at_least: 80}\n"
@@ -229,7 +230,7 @@ DIAGNOSTICS: tuple[Diagnostic, ...] = (
     ),
     Diagnostic(
         "SC025", E, "empty list where at least one entry is needed",
-        "{what} is empty",
+        "{what} is empty | {what} has an empty `choices` list | `when` has no condition",
         "An empty `nodes`, `choices`, `technique`, `next`, `levels` or `when`.",
         "    choices: []   # ←",
         "Add at least one entry, or (for a node) make it an ending.",
@@ -362,14 +363,16 @@ DIAGNOSTICS: tuple[Diagnostic, ...] = (
     ),
     Diagnostic(
         "LN009", W, "the right option is always the longest one at this node",
-        "the one helpful option is also the longest at {n} of {m} decisions",
+        "the one helpful option is also the longest at {n} of {m} decisions: trainees can "
+        "guess by length",
         "Trainees learn to pick the longest reply instead of the right one.",
         "(the good reply is the longest at most decisions)",
         "Shorten some good replies, or lengthen a tempting wrong one.",
     ),
     Diagnostic(
         "LN010", W, "the anger meter never changes which way the story goes",
-        "no anger-dependent branch is ever taken: the meter never changes the story",
+        "no anger-dependent branch is ever taken: the meter never changes the story | no "
+        "branch depends on anger: the meter never changes the story",
         "If anger never changes the path, the meter is decoration.",
         "(no `when: {anger_at_least: …}` anywhere, or none ever taken)",
         "Add a branch on `anger_at_least` (or `anger_below`) where a heated customer "
