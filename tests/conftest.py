@@ -34,6 +34,8 @@ SLOW_MODULES = {
     "tests/test_readme_commands.py": "the README's commands as subprocesses",
     "tests/ui/test_no_hang.py": "the game killed with SIGTERM while its records are stuck",
     "tests/ui/test_launch.py": "real Xvfb displays and the game as a process",
+    "tests/ui/test_live_reload.py": "the full game window, its level edited mid-call",
+    "tests/text/test_watch.py": "the CLI in a subprocess, its level edited mid-call",
 }
 
 

@@ -26,7 +26,13 @@ LAYERS = (
     # the frozen model, the rules of a conversation, scoring, the session runner
     Layer(
         "core",
-        ("game.paths", "game.scenario.model", "game.scenario.problems", "game.engine"),
+        (
+            "game.paths",
+            "game.scenario.model",
+            "game.scenario.problems",
+            "game.scenario.diagnostics",  # the problems' table: data, imports nothing
+            "game.engine",
+        ),
         exact=("game",),  # the package itself: its version
     ),
     # reading and checking what trainers write; tools for authors

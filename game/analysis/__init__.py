@@ -5,9 +5,11 @@ __all__ = [
     "curriculum",
     "graph",
     "lint",
+    "live",
     "montecarlo",
     "paths",
     "plans",
+    "shallow",
     "starter",
     "summary",
 ]

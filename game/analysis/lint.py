@@ -44,6 +44,7 @@ LONGEST_MIN_DECISIONS = 3  # fewer decisions than this say nothing about a habit
 READING_LIMITS = {"phone": 150, "in_person": 150, "chat": 180, "email": 320}
 # A warm or grateful line fits only below this anger (the bottom of the Angry band).
 WARM_BELOW = BANDS[2].low
+MIN_BAD_ENDINGS = 2  # a level should be losable in at least two different ways
 
 
 @dataclass(frozen=True, slots=True)
@@ -343,21 +344,20 @@ def lint_scenario(
         for node in scenario.nodes:
             if node.is_end and node.id not in reached:
                 warn(node.pos, "LN007", f"ending '{node.id}' is never reached in play")
-        good = {
-            p.ending
-            for p in exploration.paths
-            if p.rating == "good" and not p.ending.startswith("(")
-        }
+        # LN008 asks for consequences, not for a second happy ending: a mistake must be able
+        # to lose the call, in more than one way. It used to ask for two good endings too,
+        # which pushed authors into sales endings that made no sense for the story.
         bad = {
             p.ending
             for p in exploration.paths
             if p.rating == "bad" and not p.ending.startswith("(")
         }
-        if len(good) < 2 or len(bad) < 2:
+        if len(bad) < MIN_BAD_ENDINGS:
             warn(
                 Position(1, 1),
                 "LN008",
-                f"{len(good)} good and {len(bad)} bad endings are reachable; aim for at least two of each",
+                f"{len(bad)} bad ending(s) reachable; aim for at least {MIN_BAD_ENDINGS}: "
+                "different mistakes, different consequences",
             )
         if not any(p.rating == "good" and p.mean_quality >= 0.999 for p in exploration.paths):
             warn(

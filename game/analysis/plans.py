@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from game.scenario.diagnostics import titles
 from game.scenario.problems import Position, Problem, ProblemSink, ScenarioError
 from game.scenario.source import YMap, YNode, YScalar, YSeq, parse_text, read_bytes
 
@@ -22,14 +23,7 @@ if TYPE_CHECKING:
     from game.scenario.model import PolicyOverride
 
 # Stable codes for plan files, in the style of the loader's SC codes.
-PLAN_CODES: dict[str, str] = {
-    "PL001": "unknown key in a plan",
-    "PL002": "missing field in a plan",
-    "PL003": "wrong type in a plan",
-    "PL004": "the plan's scenario file cannot be found or loaded",
-    "PL005": "the choices do not fit the scenario",
-    "PL010": "an expectation did not hold",
-}
+PLAN_CODES: dict[str, str] = titles("PL")  # documented in game.scenario.diagnostics
 
 PLAN_KEYS = ("scenario", "description", "seed", "choices", "expect")
 

@@ -15,7 +15,12 @@ NAME = "lint"
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    lint = sub.add_parser(NAME, help="pedagogy and graph warnings for scenario authors")
+    lint = sub.add_parser(
+        NAME,
+        help="pedagogy and graph warnings for scenario authors",
+        description="Play every path of each scenario and warn (LN codes) where it may teach"
+        " badly. Every code, with an example and the fix: docs/codes.md.",
+    )
     lint.add_argument("paths", nargs="+", type=Path)
     lint.add_argument("--json", action="store_true")
     lint.add_argument(

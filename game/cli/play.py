@@ -16,6 +16,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", help="database URL (default: the local SQLite file)")
     parser.add_argument("--fullscreen", action="store_true")
     parser.add_argument("--lang", default="en")
+    parser.add_argument(
+        "--watch",
+        action="store_true",
+        help="reload a scenario when its file changes and resume the call where it was",
+    )
     add_settings_arguments(parser)
 
 
@@ -33,6 +38,7 @@ def run(args: argparse.Namespace) -> int:
         db=args.db,
         fullscreen=args.fullscreen,
         lang=args.lang,
+        watch=args.watch,
         catalog=catalog,
         policy=policy,
     )

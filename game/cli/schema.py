@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from game.cli.errors import EXIT_OK
 from game.cli.settings import settings
@@ -16,11 +17,21 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     schema.add_argument(
         "--campaign", action="store_true", help="the campaign file's schema instead"
     )
+    schema.add_argument(
+        "--for",
+        dest="for_file",
+        type=Path,
+        help="a schema whose start/next/goto offer exactly this scenario's node ids",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    from game.scenario.schema import campaign_schema, dump, scenario_schema
+    from game.scenario.schema import campaign_schema, dump, node_ids_of, scenario_schema
 
     catalog, _ = settings(args)
-    sys.stdout.write(dump(campaign_schema() if args.campaign else scenario_schema(catalog)))
+    if args.campaign:
+        sys.stdout.write(dump(campaign_schema()))
+    else:
+        ids = None if args.for_file is None else node_ids_of(args.for_file)
+        sys.stdout.write(dump(scenario_schema(catalog, ids)))
     return EXIT_OK

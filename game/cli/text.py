@@ -59,6 +59,11 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="with --trainee: create the profile if there is none by that name",
     )
     text.add_argument("--db", help="with --trainee: database URL (default: the local SQLite file)")
+    text.add_argument(
+        "--watch",
+        action="store_true",
+        help="interactive play: reload the scenario when its file changes, resume where it was",
+    )
     add_settings_arguments(text)
 
 
@@ -85,6 +90,11 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--jsonl plays from standard input: leave out --choices and --json")
     if (args.db is not None or args.create_trainee) and args.trainee is None:
         raise UsageError("--db and --create-trainee need --trainee NAME (whose call to record)")
+    if args.watch and (scripted or args.jsonl or args.trainee is not None):
+        raise UsageError(
+            "--watch is for trying a level while you edit it: interactive play, unrecorded"
+            " (leave out --choices, --jsonl and --trainee)"
+        )
     if args.pass_score is not None and not 0 <= args.pass_score <= 100:
         raise UsageError(f"--pass-score must be from 0 to 100, not {args.pass_score}")
     try:
@@ -170,8 +180,13 @@ def _play_text(
             )
         except ScriptError as error:
             raise UsageError(str(error)) from error
+    watch = None
+    if args.watch:
+        from game.analysis.live import ScenarioWatch
+
+        watch = ScenarioWatch(args.scenario, setup.scenario.content_hash)
     with open_terminal(sys.stdin, sys.stdout) as terminal:
-        return play_interactive(setup, terminal, recording=recording)
+        return play_interactive(setup, terminal, recording=recording, watch=watch)
 
 
 def _leave_on_hangup() -> None:

@@ -4,6 +4,7 @@ the campaign file and the JSON Schema. `reader` and `vocabulary` are internal to
 __all__ = [
     "campaign",
     "catalog_file",
+    "diagnostics",
     "loader",
     "model",
     "overrides",

@@ -73,8 +73,16 @@ class _ScenarioBuilder:
         names = vocabulary()  # ids only: checking a file needs no numpy tables
         self.techniques = names.techniques
         self.tags = names.tags
+        self.technique_aliases = names.technique_aliases
         # Branch targets to check once every node id is known.
         self.targets: list[tuple[str, Position, str]] = []
+        # Every node id declared under `nodes`, built or not: a typo inside one node must
+        # not turn every link to it into an "unknown node" (or its successors unreachable).
+        self.declared: set[str] = set()
+        # False once a node's links may be missing (a misspelt `choices:` or `next:`, a
+        # choice that could not be read): the graph checks would then report its successors
+        # as unreachable, errors that are only echoes of the one typo.
+        self.links_complete = True
 
     def build(self, root: YNode, content_hash: str) -> Scenario | None:
         top = self.read.mapping(
@@ -105,11 +113,12 @@ class _ScenarioBuilder:
         nodes = self._nodes(top.get("nodes"))
         if start is not None and start_node is not None:
             self.targets.append((start, start_node.pos, "`start`"))
-        known = {node.id for node in nodes}
+        known = self.declared
         for target, pos, what in self.targets:
             if target not in known:
-                self.sink.unknown(pos, "SC001", "node", target, known, f"in {what}")
-        if start is not None and start in known:
+                self.sink.unknown(pos, "SC001", "node", target, sorted(known), f"in {what}")
+        # The graph checks need every node: with one missing their answers would be guesses.
+        if start is not None and start in known and self.links_complete:
             self._check_graph(start, nodes)
         if (
             scenario_id is None
@@ -242,6 +251,7 @@ class _ScenarioBuilder:
             if not SNAKE_ID.fullmatch(node_id):
                 self.sink.add(key_pos, "SC021", f"node id '{node_id}' must be snake_case")
                 continue
+            self.declared.add(node_id)
             item = self._node(node_id, key_pos, value)
             if item is not None:
                 built.append(item)
@@ -249,7 +259,10 @@ class _ScenarioBuilder:
 
     def _node(self, node_id: str, key_pos: Position, value: YNode) -> Node | None:
         what = f"node '{node_id}'"
+        before = len(self.sink.items)
         data = self.read.mapping(value, what, required=("customer",), optional=NODE_KEYS[1:])
+        if data is None or len(self.sink.items) > before:  # not a mapping, or unknown keys
+            self.links_complete = False
         if data is None:
             return None
         customer, lines = self._lines(data.get("customer"), what)
@@ -268,13 +281,14 @@ class _ScenarioBuilder:
                 ending = Ending(kind, rating)
         elif data.get("rating") is not None:
             self.sink.add(
-                data.key_pos("rating"), "SC006", f"`rating` only belongs on an ending ({what})"
+                data.key_pos("rating"), "SC032", f"`rating` only belongs on an ending ({what})"
             )
         choices_node = data.get("choices")
         has_choices = "choices" in data.keys
         if has_choices == ("end" in data.keys):
             which = "both `choices` and `end`" if has_choices else "neither `choices` nor `end`"
             self.sink.add(key_pos, "SC010", f"{what} has {which}")
+            self.links_complete = False
         choices: list[Choice] = []
         if has_choices:
             items = self.read.sequence(choices_node, f"`choices` of {what}")
@@ -286,11 +300,15 @@ class _ScenarioBuilder:
                 choice = self._choice(item, number, what)
                 if choice is not None:
                     choices.append(choice)
+                else:
+                    self.links_complete = False
         flare_node = data.get("flare")
         flare = 0 if flare_node is None else self.read.integer(flare_node, "`flare`", 1, MAX_FLARE)
-        if customer is None or flare is None:
-            return None
-        return Node(node_id, customer, tags, tuple(choices), ending, key_pos, flare, lines)
+        # A node whose own parts are broken (already reported) is kept, with stand-ins, so
+        # that the graph checks still see it and where it leads.
+        return Node(
+            node_id, customer or Text(""), tags, tuple(choices), ending, key_pos, flare or 0, lines
+        )
 
     def _lines(self, node: YNode | None, what: str) -> tuple[Text | None, tuple[LineVariant, ...]]:
         """A node's customer line: one text, or a list of variants picked by the moment
@@ -366,6 +384,8 @@ class _ScenarioBuilder:
             if expect_node is None
             else self.read.enum(expect_node, Verdict, "SC031", "`expect` verdict")
         )
+        if not branches or len(branches) < _count(data.get("next")):
+            self.links_complete = False  # a link that could not be read
         if not branches:
             return None
         # Keep a choice whose other parts are broken (already reported) so that the graph
@@ -401,6 +421,7 @@ class _ScenarioBuilder:
             tid = self.read.string(item, "technique")
             if tid is None:
                 continue
+            tid = self.technique_aliases.get(tid, tid)  # `apologise` is `apologize`
             if tid not in self.techniques:
                 self.sink.unknown(item.pos, "SC002", "technique", tid, self.techniques)
                 continue
@@ -504,7 +525,7 @@ class _ScenarioBuilder:
                 self.sink.add(node.pos, "SC011", f"node '{node.id}' can never be reached")
         if BLOWUP_NODE in index and not index[BLOWUP_NODE].is_end:
             self.sink.add(
-                index[BLOWUP_NODE].pos, "SC010", "node 'blowup' must be an ending (`end:`)"
+                index[BLOWUP_NODE].pos, "SC033", "node 'blowup' must be an ending (`end:`)"
             )
         predecessors: dict[str, list[str]] = {node.id: [] for node in nodes}
         for source, targets in successors.items():
@@ -514,6 +535,13 @@ class _ScenarioBuilder:
         for node in nodes:
             if node.id in reachable and node.id not in can_end and not node.is_end and node.choices:
                 self.sink.add(node.pos, "SC012", f"no ending can be reached from node '{node.id}'")
+
+
+def _count(node: YNode | None) -> int:
+    """How many links a `next` holds as written (1 for a plain node id)."""
+    if node is None:
+        return 0
+    return len(node.items) if isinstance(node, YSeq) else 1
 
 
 def _reach(roots: list[str], edges: dict[str, list[str]]) -> set[str]:

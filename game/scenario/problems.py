@@ -7,65 +7,12 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-# Stable codes: authors search for them, tests assert them. Never renumber.
-CODES: dict[str, str] = {
-    "SC001": "unknown node (in `start`, `next` or `goto`)",
-    "SC002": "unknown technique",
-    "SC003": "unknown persona",
-    "SC004": "unknown channel",
-    "SC005": "unknown ending",
-    "SC006": "unknown key",
-    "SC007": "missing field",
-    "SC008": "wrong type",
-    "SC009": "duplicate id or key",
-    "SC010": "node has neither `choices` nor `end` (or has both)",
-    "SC011": "unreachable node",
-    "SC012": "no ending can be reached from here (a cycle with no way out)",
-    "SC013": "conditional `next`: only the last branch may, and must, have no `when`",
-    "SC014": "number out of range",
-    "SC015": "missing English text",
-    "SC016": "YAML syntax error",
-    "SC017": "YAML tag not allowed (only plain data; no `!!python/...` or custom tags)",
-    "SC018": "file too large, nested too deeply, or aliases expand too far",
-    "SC019": "file is not valid UTF-8",
-    "SC020": "unsupported format version",
-    "SC021": "bad id (ids are kebab-case for scenarios, snake_case for nodes and flags)",
-    "SC022": "unknown policy value",
-    "SC023": "unknown condition in `when`",
-    "SC024": "unknown language code",
-    "SC025": "empty list where at least one entry is needed",
-    "SC026": "unknown moment tag",
-    "SC027": "file cannot be read",
-    "SC028": "unknown outcome rating",
-    "SC029": "control character in the file (NUL, ESC, ...; raw or written as an escape)",
-    "SC030": "text or id longer than its limit",
-    "SC031": "unknown `expect` verdict (good, fair, poor or bad)",
-    "SC034": "unknown `tone` of a customer line (warm or confirms)",
-    "SC035": "unknown conversation fact in a customer line's `when`",
-}
+from game.scenario.diagnostics import titles
 
-LINT_CODES: dict[str, str] = {
-    "LN001": "flag is tested in `when` but never set",
-    "LN002": "flag is set but never tested",
-    "LN003": "decision point with fewer than 2 or more than 4 choices",
-    "LN004": "every choice at this node uses the same verdict (nothing to learn)",
-    "LN005": "no guide-following path reaches a good ending",
-    "LN006": "a conditional branch can never be taken",
-    "LN007": "an ending can never be reached in play",
-    "LN008": "scenario has fewer than two good or two bad endings",
-    "LN009": "the longest reply is a good one at more than 40 % of the decision points",
-    "LN010": "the anger meter never changes which way the story goes",
-    "LN011": "missing `yaml-language-server` schema modeline",
-    "LN012": "a choice's `feedback` cites no guide principle id",
-    "LN013": "feedback cites an unknown guide principle id",
-    "LN014": "in some reachable state the engine judges a choice otherwise than its `expect`",
-    "LN015": "a choice declares no `expect` verdict",
-    "LN016": "judged otherwise than `expect` only after an earlier declared mistake (--every-path)",
-    "LN017": "`expect` checked in part only: more conversation states than lint explores",
-    "LN018": "a warm or grateful customer line (`tone: warm`) can be said at high anger",
-    "LN019": "a confirming line (`tone: confirms`) can be said before any recap or acknowledgement",
-    "LN020": "more words on screen at a decision than the channel can carry",
-}
+# Stable codes: authors search for them, tests assert them. Never renumber. The table with
+# each code's documentation is `game.scenario.diagnostics`; these are its titles.
+CODES: dict[str, str] = titles("SC")
+LINT_CODES: dict[str, str] = titles("LN")
 
 
 # Control characters an author's text could smuggle into a message (an unknown key written
@@ -123,13 +70,52 @@ SUGGESTION_BUDGET = 40_000
 MAX_SUGGESTED_WORD = 100  # a longer word is no typo of an id
 
 
+# Words that say which way a comparison goes. A name is suggested by meaning before letters:
+# `anger_above` is one letter-edit nearer `anger_below` than `anger_at_least`, but means the
+# latter; and a suggestion never points the opposite way from what the author wrote.
+_UP, _DOWN = "up", "down"
+DIRECTION_WORDS: dict[str, str] = {
+    **dict.fromkeys(
+        ("above", "over", "more", "greater", "min", "minimum", "least", "higher", "high",
+         "exceeds", "gt", "gte", "ge", "atleast", "from", "after"),
+        _UP,
+    ),
+    **dict.fromkeys(
+        ("below", "under", "less", "max", "maximum", "most", "lower", "low", "lt", "lte",
+         "le", "atmost", "before", "until"),
+        _DOWN,
+    ),
+}  # fmt: skip
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _words(name: str) -> list[str]:
+    return _WORD.findall(name.lower())
+
+
+def direction(name: str) -> str | None:
+    """Which way a name compares (`up` for at-least/above, `down` for below/at-most), if
+    it says so unambiguously."""
+    found = {DIRECTION_WORDS[w] for w in _words(name) if w in DIRECTION_WORDS}
+    return found.pop() if len(found) == 1 else None
+
+
 def closest(word: str, candidates: Iterable[str]) -> str | None:
-    """The near-miss an author most likely meant, if any is close enough."""
+    """The near-miss an author most likely meant, if any is close enough: by meaning first
+    (same subject, same direction), then by spelling, never the opposite direction."""
     if len(word) > MAX_SUGGESTED_WORD:
         return None
+    pool = list(candidates)
+    way = direction(word)
+    if way is not None:
+        subject = _words(word)[:1]
+        for candidate in pool:
+            if direction(candidate) == way and _words(candidate)[:1] == subject:
+                return candidate
+        pool = [c for c in pool if direction(c) in (None, way)]
     import difflib  # here: a file with no unknown name never needs it
 
-    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    matches = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
     return matches[0] if matches else None
 
 
@@ -161,7 +147,8 @@ class ProblemSink:
         word: str,
         known: Iterable[str],
         where: str = "",
-    ) -> None:
+    ) -> str | None:
+        """Report an unknown name, with the near-miss the author most likely meant (returned)."""
         suffix = f" {where}" if where else ""
         candidates = known if isinstance(known, Collection) else tuple(known)
         suggestion = None
@@ -169,6 +156,7 @@ class ProblemSink:
             self.suggestion_budget -= len(candidates)
             suggestion = closest(word, candidates)
         self.add(pos, code, f"unknown {what} '{word}'{suffix}", suggestion)
+        return suggestion
 
     def raise_if_any(self) -> None:
         if self.items:

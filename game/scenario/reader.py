@@ -69,11 +69,17 @@ class Reader:
             return None
         required = tuple(required)
         allowed = (*required, *tuple(optional))
+        misspelt: set[str | None] = set()  # required keys an unknown key is a typo of
         for key, key_pos, _ in node.items:
             if key not in allowed:
-                self.sink.unknown(key_pos, unknown_code, unknown_what, key, allowed, f"in {what}")
+                misspelt.add(
+                    self.sink.unknown(
+                        key_pos, unknown_code, unknown_what, key, allowed, f"in {what}"
+                    )
+                )
         for key in required:
-            if key not in node.keys:
+            # `custmer:` is reported once, as the typo it is, not again as a missing key
+            if key not in node.keys and key not in misspelt:
                 self.sink.add(at or node.pos, "SC007", f"{what} is missing `{key}`")
         return node
 

@@ -10,8 +10,10 @@ need them. Both read the same file, `game/engine/techniques.yaml`, so they canno
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 
 import yaml
 
@@ -25,6 +27,15 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 class Vocabulary:
     techniques: frozenset[str]
     tags: frozenset[str]
+    # British spellings a scenario may write for a technique id (`apologise` → `apologize`).
+    # The id keeps one spelling, the one every record, export and statement already uses;
+    # the labels trainees read are British ("Apologise"), and authors write either.
+    technique_aliases: Mapping[str, str] = field(default_factory=dict)
+
+
+def british_aliases(ids: frozenset[str]) -> dict[str, str]:
+    """`-ise` spellings of the `-ize` ids: the one spelling difference among them."""
+    return {t.replace("ize", "ise"): t for t in sorted(ids) if "ize" in t}
 
 
 @functools.cache
@@ -34,4 +45,7 @@ def vocabulary() -> Vocabulary:
     # is on disk either way); importlib.resources would cost more to import than the read.
     path = Path(__file__).resolve().parent.parent / "engine" / "techniques.yaml"
     data = yaml.load(path.read_bytes(), Loader=_SafeLoader)
-    return Vocabulary(frozenset(data["techniques"]), frozenset(data["tags"]))
+    techniques = frozenset(data["techniques"])
+    return Vocabulary(
+        techniques, frozenset(data["tags"]), MappingProxyType(british_aliases(techniques))
+    )

@@ -5,8 +5,10 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from typing import TextIO
+from dataclasses import replace
+from typing import TYPE_CHECKING, TextIO
 
+from game.analysis.live import Broken, Reloaded, ScenarioWatch, resume
 from game.engine.session import (
     ChoicePrompt,
     CustomerLine,
@@ -29,6 +31,9 @@ from game.text.render import (
 )
 from game.text.safe import clean, json_text
 from game.text.terminal import Terminal
+
+if TYPE_CHECKING:
+    from game.scenario.model import Scenario
 
 MAX_THINK = 3600.0  # seconds; longer than any customer waits
 
@@ -166,9 +171,12 @@ def play_interactive(
     *,
     recording: Recording | None = None,
     clock: Callable[[], float] = time.monotonic,
+    watch: ScenarioWatch | None = None,
 ) -> int:
     """Play in the terminal; the dead-air clock and the customer's prompts show as they
-    happen, while the trainee is still choosing."""
+    happen, while the trainee is still choosing. With `watch` (`--watch`, never recorded),
+    an edit of the scenario file resumes the call on the new version, and a broken edit
+    shows its problems while the call goes on."""
     call = Call(setup, recording, clock=clock)
     scenario, lang = setup.scenario, setup.lang
     name = scenario.customer.name.get(lang)
@@ -188,12 +196,16 @@ def play_interactive(
             terminal.say("")
             for position, option in enumerate(moment.options, start=1):
                 terminal.say(wrap(option.text, indent="     ", first=f"  {position}) "))
-            number = _ask(call, moment, terminal, clock)
+            number = _ask(call, moment, terminal, clock, watch)
             if number is None:
                 call.abandon()
                 kept = " It is kept in the records as abandoned." if call.recorder else ""
                 terminal.say(f"\nCall abandoned. Nothing was scored.{kept}")
                 return 1
+            if isinstance(number, Reloaded):  # on with the call on the edited version
+                call = _resumed(call, number.scenario, terminal)
+                scenario, name = call.scenario, call.scenario.customer.name.get(lang)
+                continue
             if number == GAVE_UP:
                 continue  # their parting line comes next
             turn = call.choose(number)
@@ -203,20 +215,46 @@ def play_interactive(
         call.abandon()  # only an unfinished recorded call: Ctrl-C, a crash
 
 
+def _resumed(call: Call, scenario: Scenario, terminal: Terminal) -> Call:
+    """The call on the edited scenario, replayed to where it was (same seed: the replies
+    keep their numbers); says where it resumed, and repeats the customer's current line."""
+    setup = call.setup
+    resumption = resume(
+        scenario, call.state, policy=setup.policy, lang=setup.lang, catalog=setup.catalog
+    )
+    fresh = Call(replace(setup, scenario=scenario, seed=call.state.seed), clock=call.clock)
+    for event in resumption.events:
+        fresh.to_prompt()
+        fresh.tick(event.silence)
+        if event.choice is not None:
+            fresh.choose(event.choice)
+    terminal.say(f"\n↻ {resumption.note}")
+    return fresh
+
+
 def _ask(
-    call: Call, prompt: ChoicePrompt, terminal: Terminal, clock: Callable[[], float]
-) -> int | None:
+    call: Call,
+    prompt: ChoicePrompt,
+    terminal: Terminal,
+    clock: Callable[[], float],
+    watch: ScenarioWatch | None = None,
+) -> int | Reloaded | None:
     """Wait for a reply while the clock runs. Returns the authoring number, None to leave,
-    or GAVE_UP when the customer ended the call first."""
+    GAVE_UP when the customer ended the call first, or the new version of the scenario
+    when its file changed (`--watch`)."""
     try:
-        return _reply(call, prompt, terminal, clock)
+        return _reply(call, prompt, terminal, clock, watch)
     finally:
         terminal.close_prompt()
 
 
 def _reply(
-    call: Call, prompt: ChoicePrompt, terminal: Terminal, clock: Callable[[], float]
-) -> int | None:
+    call: Call,
+    prompt: ChoicePrompt,
+    terminal: Terminal,
+    clock: Callable[[], float],
+    watch: ScenarioWatch | None,
+) -> int | Reloaded | None:
     count = len(prompt.options)
     question = f"Your reply (1-{count}, q to leave the call): "
     timed = dead_air_rule(call.scenario, call.state.timer, catalog=call.setup.catalog) is not None
@@ -254,6 +292,15 @@ def _reply(
             costing = costing or starts_costing
             shown = seconds
         if line is None:
+            change = watch.poll() if watch is not None else None
+            if isinstance(change, Broken):
+                terminal.say(
+                    "\n✗ The edit has errors; the call goes on with the last good version:"
+                )
+                for problem in change.lines():
+                    terminal.say("  " + problem)
+            elif isinstance(change, Reloaded):
+                return change
             continue
         answer = line.strip().lower()
         if answer in ("q", "quit", "exit"):

@@ -85,7 +85,12 @@ ROUTES: Mapping[Route, Callable[..., SceneLike]] = {
 
 def open_app(config: AppConfig) -> App:
     """The game window with every scene routed, on the title screen."""
-    return App(config, ROUTES)
+    app = App(config, ROUTES)
+    if config.watch:
+        from game.ui.live import LiveReload
+
+        app.live = LiveReload(app)
+    return app
 
 
 def run_game(
@@ -93,6 +98,7 @@ def run_game(
     db: str | None,
     fullscreen: bool,
     lang: str,
+    watch: bool = False,
     catalog: Catalog | None = None,
     policy: PolicyOverride | None = None,
 ) -> int:
@@ -102,6 +108,7 @@ def run_game(
         db=db,
         fullscreen=fullscreen,
         lang=lang,
+        watch=watch,
         catalog=catalog,
         policy=policy,
     )

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import pygame
 
@@ -60,6 +60,13 @@ NO_DISPLAY = (
 SCREEN_SHARE = (0.94, 0.88)  # of the desktop: room for a taskbar and the title bar
 
 
+class Overlay(Protocol):
+    """Something drawn over every scene and polled each frame (the live reload's notes)."""
+
+    def poll(self) -> None: ...
+    def draw(self, surface: pygame.Surface) -> bool: ...
+
+
 @dataclass(frozen=True, slots=True)
 class AppConfig:
     campaign: Path
@@ -69,6 +76,7 @@ class AppConfig:
     seed: int | None = None  # fixed seed for the order choices are shown in (tests)
     settings_file: Path | None = None
     audio: bool = True
+    watch: bool = False  # live reload of the scenario being played (`play --watch`)
     catalog: Catalog | None = None  # `play --catalog FILE`; None: the bundled one
     policy: PolicyOverride | None = None  # `play --policy KEY=VALUE`
 
@@ -168,6 +176,7 @@ class App:
         self._failing = False
         self._background: ThreadPoolExecutor | None = None
         self._pending: list[tuple[Future[Any], Callable[[Any], None]]] = []
+        self.live: Overlay | None = None  # `play --watch` (set by game.ui.app.open_app)
         self.push(self.open(Route.TITLE))
 
     # ---- the loop ---------------------------------------------------------------------------
@@ -199,6 +208,8 @@ class App:
             self._start_loading()
         self._poll_loading()
         self._poll_background()
+        if self.live is not None:
+            self.live.poll()
         for event in pygame.event.get():
             if event.type in REPAINT_EVENTS:
                 self._last_visible = ()  # the window may have lost its picture: paint it all
@@ -251,6 +262,8 @@ class App:
         for scene in visible:
             scene.sync()
             scene.draw(surface)
+        if self.live is not None and self.live.draw(surface):
+            shown = ()  # drawn over the scenes: they paint in full next frame
         if surface is self.screen:
             self._last_visible = shown
 

@@ -155,9 +155,9 @@ def test_a_call_recorded_under_another_catalog_is_shown_as_scored_then(
 ) -> None:
     """`--catalog` with `--trainee`: the attempt keeps the tried catalog's hash, so under
     the bundled catalog it is shown with the score it got then, never re-scored."""
-    from game.scenario.catalog_file import catalog_from_file
     from game.records.replayed import CATALOG_CHANGED_NOTE, replay_recorded
     from game.records.store import open_store
+    from game.scenario.catalog_file import catalog_from_file
     from game.scenario.loader import load_scenario
 
     harsher = tmp_path / "harsher.yaml"

@@ -196,6 +196,25 @@ CASES = [
         "SC035",
         "recapd",
     ),
+    (
+        "rating on a decision point",
+        (
+            '    customer: "Fine. Fix it."',
+            '    customer: "Fine. Fix it."\n    rating: good',
+        ),
+        "SC032",
+        "rating: good",
+    ),
+    (
+        "blowup that is no ending",
+        (
+            "  gone:\n",
+            "  blowup:\n    customer: Argh!\n    choices:\n      - say: Sorry.\n"
+            "        technique: apologize\n        next: gone\n  gone:\n",
+        ),
+        "SC033",
+        "blowup",
+    ),
 ]
 
 
@@ -232,7 +251,26 @@ def test_every_documented_code_has_a_test() -> None:
 def test_codes_are_documented_for_authors() -> None:
     doc = (SCENARIOS.parent / "docs" / "authoring.md").read_text(encoding="utf-8")
     for code, meaning in CODES.items():
-        assert f"| {code} | {meaning} |" in doc
+        assert f"| [{code}](codes.md#{code.lower()}) | {meaning} |" in doc
+
+
+def test_british_spellings_of_technique_ids_are_the_same_technique() -> None:
+    british = BASE.replace("technique: solve", "technique: [empathise, solve]")
+    scenario = parse_scenario(british.replace("technique: listen", "technique: apologise").encode())
+    assert scenario.node("opening").choices[0].techniques == ("apologize",)
+    assert scenario.node("calmer").choices[0].techniques == ("empathize", "solve")
+    twice = BASE.replace("technique: listen", "technique: [apologise, apologize]")
+    assert any(p.code == "SC009" for p in problems_of(twice))
+
+
+def test_a_typo_in_one_node_s_key_reports_only_the_typo() -> None:
+    """`custmer:` in `done` is one problem: no "unknown node 'done'" for the links to it, no
+    unreachable successors, no second line saying `customer` is missing."""
+    found = problems_of(BASE.replace('    customer: "Thanks."', '    custmer: "Thanks."'))
+    assert [(p.code, p.suggestion) for p in found] == [("SC006", "customer")]
+    start, stop = BASE.index("  calmer:\n"), BASE.index("  done:\n")
+    found = problems_of(BASE[:start] + "  calmer: 7\n" + BASE[stop:])  # not even a mapping
+    assert [p.code for p in found] == ["SC008"]
 
 
 def test_all_problems_are_reported_at_once() -> None:

@@ -67,7 +67,7 @@ def test_enums_agree_with_the_catalog() -> None:
             "properties"
         ]["choices"]["items"]["properties"]["technique"]["oneOf"][0]["anyOf"]
     }
-    assert technique_ids == set(catalog.techniques)
+    assert technique_ids == set(catalog.techniques) | {"apologise", "empathise"}
     assert {p.value for p in AbusivePolicy} == set(
         schema["properties"]["policy"]["properties"]["abusive_caller"]["enum"]
     )
@@ -75,3 +75,70 @@ def test_enums_agree_with_the_catalog() -> None:
         schema["properties"]["policy"]["properties"]["supervisor_request"]["enum"]
     )
     assert json.loads(dump(schema)) == schema
+
+
+def _fields(schema: object, where: str = "") -> list[tuple[str, dict[str, object]]]:
+    """Every field of a schema (each value of a `properties` mapping, the node pattern),
+    with its path."""
+    found: list[tuple[str, dict[str, object]]] = []
+    if isinstance(schema, dict):
+        for key, value in schema.items():
+            if key in ("properties", "patternProperties") and isinstance(value, dict):
+                for name, field in value.items():
+                    found.append((f"{where}.{name}", field))
+                    found += _fields(field, f"{where}.{name}")
+            else:
+                found += _fields(value, where)
+    elif isinstance(schema, list):
+        for item in schema:
+            found += _fields(item, where)
+    return found
+
+
+@pytest.mark.parametrize(
+    "make", [lambda: scenario_schema(CATALOG), campaign_schema], ids=["scenario", "campaign"]
+)
+def test_every_field_has_hover_text_and_an_example(make: object) -> None:
+    """What VS Code's YAML extension shows on hover and offers on completion."""
+    schema = make()  # type: ignore[operator]
+    fields = _fields(schema)
+    assert len(fields) >= 8  # the campaign has 8 fields, the scenario many more
+    for path, field in fields:
+        assert isinstance(field.get("description"), str) and field["description"], path
+        examples = field.get("examples")
+        assert isinstance(examples, list) and examples, path
+
+
+def test_every_example_is_valid_for_its_field() -> None:
+    """An example an editor offers is one the schema accepts."""
+    for path, field in _fields(scenario_schema(CATALOG)) + _fields(campaign_schema()):
+        for example in field["examples"]:  # type: ignore[attr-defined]
+            if path.endswith(".choices") or path.endswith(".nodes"):
+                continue  # the examples there are shortened to show the shape
+            jsonschema.validate(example, field)
+
+
+def test_british_spellings_are_offered_and_accepted() -> None:
+    data = yaml.safe_load((SCENARIOS / "late-delivery.yaml").read_text(encoding="utf-8"))
+    data["nodes"]["opening"]["choices"][0]["technique"] = ["apologise", "empathise"]
+    jsonschema.validate(data, scenario_schema(CATALOG))
+
+
+def test_a_schema_for_one_file_offers_its_node_ids(tmp_path: Path) -> None:
+    from game.scenario.schema import node_ids_of
+
+    path = SCENARIOS / "late-delivery.yaml"
+    ids = node_ids_of(path)
+    assert ids[0] == "opening" and "vents_more" in ids
+    schema = scenario_schema(CATALOG, ids)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    jsonschema.validate(data, schema)
+    assert schema["properties"]["start"]["enum"] == list(ids)
+    data["nodes"]["opening"]["choices"][0]["next"] = "vents_mroe"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, schema)
+    broken = tmp_path / "draft.yaml"  # half-written: its ids are still read
+    broken.write_text("nodes:\n  opening: {customer: hi\n  second:\n", encoding="utf-8")
+    assert node_ids_of(broken) == ()  # unparseable YAML: no ids, no crash
+    broken.write_text("nodes:\n  opening: {}\n  Bad-Id: 3\n  second: 7\n", encoding="utf-8")
+    assert node_ids_of(broken) == ("opening", "second")

@@ -178,8 +178,9 @@ class CallFlow:
         if self._job_kind == "begin":
             self.recorder = result
             self.rule = dead_air_rule(self.scenario, result.state.timer, catalog=self.catalog)
-            # the attempt's seed may start the customer anywhere in the author's range
-            self.anger = float(result.state.start_anger)
+            # the attempt's seed may start the customer anywhere in the author's range (and a
+            # call resumed after a live reload starts where the replay left them)
+            self.anger = float(result.state.anger)
             self.events.attempt_started(self.anger)
             self.pull()
             return
