@@ -41,6 +41,8 @@ class Exploration:
     choice_quality: tuple[tuple[tuple[str, int], tuple[float, float]], ...] = ()
     # (node, choice) -> guide principles its effects cited somewhere in play
     choice_principles: tuple[tuple[tuple[str, int], frozenset[str]], ...] = ()
+    # (node, choice) -> the (technique, case) pairs it was judged under somewhere in play
+    choice_cases: tuple[tuple[tuple[str, int], frozenset[tuple[str, str]]], ...] = ()
     # (node, choice) -> every verdict it got on the paths that reach it with the fewest
     # earlier mistakes, with an example path (choices, authoring numbers) for each
     clean_verdicts: tuple[tuple[tuple[str, int], tuple[tuple[str, tuple[int, ...]], ...]], ...] = ()
@@ -112,9 +114,12 @@ def explore(
         )
     flat = [(node.id, choice.number) for node in scenario.nodes for choice in node.choices]
     cited: dict[tuple[str, int], set[str]] = {}
+    judged: dict[tuple[str, int], set[tuple[str, str]]] = {}
     for flat_index, technique, case in tree.cases:
         tid = catalog.technique_order[technique]
-        cited.setdefault(flat[flat_index], set()).update(catalog.techniques[tid].cases[case].cited)
+        found = catalog.techniques[tid].cases[case]
+        cited.setdefault(flat[flat_index], set()).update(found.cited)
+        judged.setdefault(flat[flat_index], set()).add((tid, found.name))
     return Exploration(
         paths=tuple(paths),
         truncated=tree.truncated,
@@ -123,6 +128,7 @@ def explore(
         taken_branches=frozenset((ids[n], number, b) for n, number, b in tree.taken),
         choice_quality=tuple(((ids[n], number), q) for (n, number), q in tree.quality_range),
         choice_principles=tuple(sorted((k, frozenset(v)) for k, v in cited.items())),
+        choice_cases=tuple(sorted((k, frozenset(v)) for k, v in judged.items())),
         clean_verdicts=tuple(
             (
                 (ids[n], number),
