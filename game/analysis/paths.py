@@ -44,6 +44,8 @@ class Exploration:
     choice_principles: tuple[tuple[tuple[str, int], frozenset[str]], ...] = ()
     # every state a customer line is said in: (node, anger, flags, turns, conversation facts)
     line_states: tuple[tuple[str, int, frozenset[str], int, frozenset[str]], ...] = ()
+    # (node, choice) -> the (technique, case) pairs it was judged under somewhere in play
+    choice_cases: tuple[tuple[tuple[str, int], frozenset[tuple[str, str]]], ...] = ()
 
     @property
     def endings(self) -> Counter[str]:
@@ -131,9 +133,12 @@ def explore(
         sorted(states, key=lambda s: (s[0], s[1], sorted(s[2]), s[3], sorted(s[4])))
     )
     cited: dict[tuple[str, int], set[str]] = {}
+    judged: dict[tuple[str, int], set[tuple[str, str]]] = {}
     for flat_index, technique, case in tree.cases:
         tid = catalog.technique_order[technique]
-        cited.setdefault(flat[flat_index], set()).update(catalog.techniques[tid].cases[case].cited)
+        found = catalog.techniques[tid].cases[case]
+        cited.setdefault(flat[flat_index], set()).update(found.cited)
+        judged.setdefault(flat[flat_index], set()).add((tid, found.name))
     return Exploration(
         paths=tuple(paths),
         truncated=tree.truncated,
@@ -143,4 +148,5 @@ def explore(
         choice_quality=tuple(((ids[n], number), q) for (n, number), q in tree.quality_range),
         choice_principles=tuple(sorted((k, frozenset(v)) for k, v in cited.items())),
         line_states=line_states,
+        choice_cases=tuple(sorted((k, frozenset(v)) for k, v in judged.items())),
     )

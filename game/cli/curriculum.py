@@ -34,7 +34,10 @@ def run(args: argparse.Namespace) -> int:
     else:
         out.write_text(text, encoding="utf-8")
         print(f"wrote {out}", file=sys.stderr)
-    uncovered = coverage(campaign, catalog).uncovered
-    if uncovered:
-        print(f"not covered by any level: {', '.join(uncovered)}", file=sys.stderr)
+    cov = coverage(campaign, catalog)
+    if cov.uncovered:
+        print(f"not the main lesson of any reply: {', '.join(cov.uncovered)}", file=sys.stderr)
+    lacking = [p for p in cov.one_sided if p not in cov.uncovered]
+    if lacking:
+        print(f"main lesson of good or bad replies only: {', '.join(lacking)}", file=sys.stderr)
     return EXIT_OK

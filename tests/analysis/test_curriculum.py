@@ -28,6 +28,35 @@ def test_every_principle_is_exercised_by_some_choice() -> None:
     assert set(cov.by_game) == {p.id for p in catalog.principles.values() if p.taught_by_game}
 
 
+def test_every_principle_is_the_main_lesson_of_a_good_and_a_bad_reply() -> None:
+    """Practice at doing it and at spotting it done wrong: a citation in passing is not enough."""
+    cov = coverage(CAMPAIGN, load_catalog())
+    assert cov.one_sided == (), cov.one_sided
+
+
+def test_a_citation_in_passing_is_not_counted_as_taught() -> None:
+    """G-EMPATHY-2 rides along on every `empathize` case; it counts only where it is the lesson."""
+    cov = coverage(CAMPAIGN, load_catalog())
+    empathy_levels = {
+        level.scenario_id for level in cov.lessons if "G-EMPATHY-2" in level.in_passing
+    }
+    assert empathy_levels
+    assert not empathy_levels & set(cov.levels_for("G-EMPATHY-2"))
+    for level in cov.lessons:
+        assert not level.in_passing & level.taught
+
+
+def test_main_lesson_is_the_feedback_first_citation_or_the_leading_technique() -> None:
+    cov = coverage(CAMPAIGN, load_catalog())
+    rude_waiter = next(level for level in cov.lessons if level.scenario_id == "rude-waiter")
+    lessons = {(lesson.node, lesson.choice): lesson for lesson in rude_waiter.lessons}
+    # feedback names G-EMPATHY-7 first: giving your name is the lesson of this good reply
+    assert lessons[("opening", 2)].principle == "G-EMPATHY-7" and lessons[("opening", 2)].good
+    # no feedback: a bad reply's lesson is the guide its leading harmful technique broke
+    minimised = lessons[("tells_story", 3)]
+    assert minimised.principle == "G-EMPATHY-4" and not minimised.good
+
+
 def test_every_customer_type_and_channel_appears() -> None:
     scenarios = [level.scenario for level in CAMPAIGN.levels if level.scenario]
     assert {s.customer.persona for s in scenarios} == set(Persona)

@@ -100,7 +100,7 @@ def _write_v1_database(url: str) -> dict[str, Any]:
                         silence=turn.silence,
                         effects=_json(data["effects"]),
                         quality=turn.quality,
-                        feedback=None,
+                        feedback=None if data["feedback"] is None else _json(data["feedback"]),
                         response_time=1.0,
                         recorded_at=T0,
                     )
