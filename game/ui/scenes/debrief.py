@@ -41,6 +41,7 @@ MARK_R = 11  # a verdict marker's radius on the chart
 HARD_ANGER = 50  # a call that ends with the customer this angry (or badly) was a hard one
 LEFT_W = 470
 GAP = 24
+CUE_GAP = 4  # between a cut left column and its "More below" chip
 LEGEND = (
     ("good", "followed the guides"),
     ("fair", "partly"),
@@ -123,6 +124,7 @@ class DebriefScene(Scene):
         self.next_index = self._next_level() if review_of is None else None
         self._page: pygame.Surface | None = None
         self._side_page: pygame.Surface | None = None
+        self.cue_rect: pygame.Rect | None = None  # where the "More below" chip was last drawn
         self._building: Iterator[None] = iter(())
         self._chart_h = CHART_H
         self.summary: dict[str, str] = {}
@@ -297,6 +299,9 @@ class DebriefScene(Scene):
             self._chart_h = max(CHART_MIN, CHART_H + spare)
             left, left_h = self._stack(self.left_cards(), LEFT_W)
         self.side.set_content(left_h)
+        if self.side.scrollable:  # the "More below" chip gets a strip of its own, under the column
+            self.side.rect.height -= self._cue_height()
+            self.side.set_content(left_h)
         right, right_h = self._stack(self.right_cards(), right_w)
         self.view.set_content(right_h + 8)
         if not self.side.scrollable:
@@ -730,6 +735,7 @@ class DebriefScene(Scene):
     def _draw_more_cue(self, surface: pygame.Surface) -> None:
         """A cut left column says so: a fade, a scrollbar and a chip naming the key."""
         side, fonts, theme = self.side, self.app.fonts, self.app.theme
+        self.cue_rect = None
         if not side.scrollable:
             return
         side.draw_scrollbar(surface, theme)
@@ -742,9 +748,17 @@ class DebriefScene(Scene):
         )
         image = fonts.render(label, "caption", theme.accent_text)
         chip = image.get_rect().inflate(20, 10)
-        chip.midbottom = (side.rect.centerx, side.rect.bottom - 6)
+        chip.midtop = (
+            side.rect.centerx,
+            side.rect.bottom + CUE_GAP,
+        )  # below the column, never on it
         pygame.draw.rect(surface, theme.accent, chip, border_radius=chip.height // 2)
         surface.blit(image, image.get_rect(center=chip.center))
+        self.cue_rect = chip
+
+    def _cue_height(self) -> int:
+        """The strip under a cut left column that holds its "More below" chip."""
+        return self.app.fonts.line_height("caption") + 10 + 2 * CUE_GAP
 
     def _score_layout(self) -> tuple[int, int, bool]:
         """(grade circle radius, card height, pass mark on its own line)."""
