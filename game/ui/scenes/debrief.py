@@ -32,6 +32,7 @@ from game.ui.widgets import Button, Menu, ScoreBars, ScrollView
 from game.ui.words import name_principles
 
 if TYPE_CHECKING:
+    from game.records.api import Note
     from game.scenario.campaign import Level
     from game.ui.app import App
 
@@ -107,6 +108,7 @@ class DebriefScene(Scene):
         *,
         review_of: datetime | None = None,
         note: str | None = None,
+        coaching: tuple[Note, ...] = (),
     ) -> None:
         super().__init__(app)
         world = app.world()
@@ -114,6 +116,7 @@ class DebriefScene(Scene):
         self.report = report
         self.review_of = review_of
         self.note = note
+        self.coaching = coaching  # the supervisor's notes on this call, kept for good
         self.catalog: Catalog = world.catalog
         self.view = ScrollView()  # the turn by turn column: ↑↓, PgUp/PgDn, the wheel
         self.side = ScrollView()  # the left column (chart first); scrolls only if it must
@@ -259,7 +262,13 @@ class DebriefScene(Scene):
 
     def left_cards(self) -> list[Card]:
         """The left column, most important first: it stays put while the turns scroll."""
-        return [self._curve_card, self._competency_card, self._steps_card, self._points_card]
+        return [
+            self._curve_card,
+            self._notes_card,
+            self._competency_card,
+            self._steps_card,
+            self._points_card,
+        ]
 
     def right_cards(self) -> list[Card]:
         """The right column, which scrolls inside its own pane."""
@@ -329,6 +338,35 @@ class DebriefScene(Scene):
             pass
 
     # Each card function measures when `page` is None and paints otherwise; returns its height.
+
+    def _note_heading(self, note: Note) -> str:
+        """Who wrote it and when (the desk adds whether the trainee has read it)."""
+        from game.ui.scenes.notes import note_heading
+
+        return note_heading(note)
+
+    def _notes_card(self, page: pygame.Surface | None, y: int, width: int) -> int:
+        """The supervisor's coaching notes on this call (none: no card)."""
+        if not self.coaching:
+            return 0
+        fonts, theme = self.app.fonts, self.app.theme
+        inner = width - 40
+        blocks = [(self._note_heading(note), note.text) for note in self.coaching]
+        height = 20 + fonts.line_height("caption") + 12
+        for head, body in blocks:
+            height += fonts.block_height(head, "small_bold", inner) + 4
+            height += fonts.block_height(body, "small", inner) + 14
+        height += 6
+        if page is None:
+            return height
+        self._card(page, y, 0, width, height)
+        title = "COACHING NOTES ON THIS CALL"
+        page.blit(fonts.render(title, "caption", theme.text_faint), (20, y + 20))
+        yy = y + 20 + fonts.line_height("caption") + 12
+        for head, body in blocks:
+            yy = fonts.draw_block(page, head, "small_bold", theme.accent, 20, yy, inner) + 4
+            yy = fonts.draw_block(page, body, "small", theme.text, 20, yy, inner) + 14
+        return height
 
     def _card(self, page: pygame.Surface | None, y: int, x: int, width: int, height: int) -> None:
         if page is not None:
