@@ -25,7 +25,7 @@ from game.ui.scenes.supervisor_trainee import TraineeScene
 from game.ui.scenes.title import TitleScene
 from tests.ui.conftest import MakeApp
 from tests.ui.plans import good_choices
-from tests.ui.test_supervisor import play_level, set_passphrase
+from tests.ui.test_supervisor import LEVEL, play_level, set_passphrase
 
 PRIVATE = "Lovely recap on turn 3"
 
@@ -59,7 +59,7 @@ class Drawn:
 def coached(make_app: MakeApp) -> Iterator[tuple[Autopilot, Store, int, int]]:
     """Tess played a call; two notes on it wait for her (the newest shown first)."""
     pilot = make_app()
-    play_level(pilot, "Tess Trainee", good_choices())
+    play_level(pilot, "Tess Trainee", good_choices(LEVEL))
     store = store_of(pilot)
     (attempt,) = store.attempts()
     first = store.add_note(attempt.id, "Sam", f"{PRIVATE}. Next time thank him for waiting.")
@@ -99,7 +99,7 @@ def test_the_title_never_shows_a_note_and_signing_in_tells_of_them(
     title = pilot.scene(TitleScene)
     pilot.until(lambda: title.menu.focused == "continue", "continue", 12, pygame.K_UP)
     pilot.key(pygame.K_RETURN, frames=3)
-    assert pilot.top_name == "levels"
+    assert pilot.top_name == "LevelsScene"
 
 
 def test_read_notes_stay_in_history_and_on_the_debrief_of_their_call(
@@ -128,7 +128,7 @@ def test_read_notes_stay_in_history_and_on_the_debrief_of_their_call(
     pilot.key(pygame.K_ESCAPE, frames=2)
     history.menu.focus(f"attempt:{attempt.id}")
     pilot.key(pygame.K_RETURN)
-    pilot.until(lambda: pilot.top_name == "debrief", "the debrief", 60)
+    pilot.until(lambda: pilot.top_name == "DebriefScene", "the debrief", 60)
     debrief = pilot.scene(DebriefScene)
     assert [n.id for n in debrief.coaching] == [first, second]
     assert debrief._notes_card(None, 0, 470) > 0  # a card of its own in the left column
@@ -136,7 +136,7 @@ def test_read_notes_stay_in_history_and_on_the_debrief_of_their_call(
 
 def test_the_supervisor_edits_and_deletes_their_notes(make_app: MakeApp) -> None:
     pilot = make_app()
-    play_level(pilot, "Tess Trainee", good_choices())
+    play_level(pilot, "Tess Trainee", good_choices(LEVEL))
     store = store_of(pilot)
     (played,) = store.attempts()
     other = store.add_note(played.id, "Another Supervisor", "Not Sam's to change.")
@@ -149,7 +149,7 @@ def test_the_supervisor_edits_and_deletes_their_notes(make_app: MakeApp) -> None
     row = page.menu.button(f"attempt:{played.id}")
     assert row is not None and row.detail is not None and "✉ 1 note" in row.detail
     pilot.key(pygame.K_RETURN)
-    pilot.until(lambda: pilot.top_name == "supervisor-attempt", "the attempt", 60)
+    pilot.until(lambda: pilot.top_name == "AttemptScene", "the attempt", 60)
     shown = pilot.scene(AttemptScene)
     assert [n.id for n in shown.coaching] == [other.id]  # reopening shows what is there
     assert shown.menu.button(EDIT) is None  # nothing of Sam's to edit yet

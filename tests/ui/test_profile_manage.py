@@ -17,7 +17,7 @@ from game.ui.scenes.title import TitleScene
 from game.ui.settings import Settings, load_settings, settings_path
 from tests.ui.conftest import MakeApp
 from tests.ui.plans import good_choices
-from tests.ui.test_supervisor import play_level, set_passphrase
+from tests.ui.test_supervisor import LEVEL, play_level, set_passphrase
 
 
 def store_of(pilot: Autopilot) -> Store:
@@ -50,7 +50,7 @@ def test_a_profile_is_renamed_from_the_profile_screen_and_a_taken_name_refused(
     make_app: MakeApp,
 ) -> None:
     pilot = make_app()
-    play_level(pilot, "Ana Reyse", good_choices())  # a typo, once permanent
+    play_level(pilot, "Ana Reyse", good_choices(LEVEL))  # a typo, once permanent
     store = store_of(pilot)
     store.add_trainee("Ben Ortiz")
     manage = manage_row(pilot, open_profiles(pilot), "Ana Reyse")
@@ -74,7 +74,7 @@ def test_a_profile_is_renamed_from_the_profile_screen_and_a_taken_name_refused(
 
 def test_deleting_a_profile_says_what_it_erases_and_then_erases_it(make_app: MakeApp) -> None:
     pilot = make_app()
-    play_level(pilot, "Dee Leaver", good_choices())
+    play_level(pilot, "Dee Leaver", good_choices(LEVEL))
     store = store_of(pilot)
     dee = store.find_trainee("Dee Leaver")
     assert dee is not None
@@ -107,7 +107,7 @@ def test_deleting_a_profile_says_what_it_erases_and_then_erases_it(make_app: Mak
 
 def test_the_desk_renames_and_deletes_a_trainee(make_app: MakeApp) -> None:
     pilot = make_app()
-    play_level(pilot, "Tess Trainee", good_choices())
+    play_level(pilot, "Tess Trainee", good_choices(LEVEL))
     store = store_of(pilot)
     overview = set_passphrase(pilot, author="Sam")
     pilot.type_text("tess")
@@ -143,7 +143,7 @@ def test_settings_belong_to_the_profile_and_the_machine_keeps_a_default(
     pilot.app.push(SettingsScene(pilot.app))
     settings = pilot.scene(SettingsScene)
     assert "Big Text's profile" in settings._note
-    assert settings.menu.focused == "text_scale"
+    assert settings.keys[settings.index] == "text_scale"
     for _ in range(3):
         pilot.key(pygame.K_RIGHT, frames=2)  # 100 → 125 → 150 → 200 %
     assert pilot.app.settings.text_scale == 200
