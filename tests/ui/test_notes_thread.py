@@ -7,7 +7,6 @@ them, and finds every note in History and on the debrief of its call.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pygame
@@ -56,7 +55,7 @@ class Drawn:
 
 
 @pytest.fixture
-def coached(make_app: MakeApp) -> Iterator[tuple[Autopilot, Store, int, int]]:
+def coached(make_app: MakeApp) -> tuple[Autopilot, Store, int, int]:
     """Tess played a call; two notes on it wait for her (the newest shown first)."""
     pilot = make_app()
     play_level(pilot, "Tess Trainee", good_choices(LEVEL))
@@ -64,7 +63,7 @@ def coached(make_app: MakeApp) -> Iterator[tuple[Autopilot, Store, int, int]]:
     (attempt,) = store.attempts()
     first = store.add_note(attempt.id, "Sam", f"{PRIVATE}. Next time thank him for waiting.")
     second = store.add_note(attempt.id, "Sam", "And use his name once, early on.")
-    yield pilot, store, first.id, second.id
+    return pilot, store, first.id, second.id
 
 
 def test_the_title_never_shows_a_note_and_signing_in_tells_of_them(

@@ -21,6 +21,7 @@ from game.ui.autopilot import Autopilot
 from game.ui.scenes import supervisor_gate
 from game.ui.scenes.history import HistoryScene
 from game.ui.scenes.levels import LevelsScene
+from game.ui.scenes.notes import NotesScene
 from game.ui.scenes.supervisor_attempt import AttemptScene
 from game.ui.scenes.supervisor_gate import FAILURES_KEY, SET_COMMAND, PassphraseScene, wait_after
 from game.ui.scenes.supervisor_overview import SORTS, OverviewScene
@@ -289,16 +290,18 @@ def test_a_supervisor_coaches_a_trainee_who_then_sees_the_note(make_app: MakeApp
     assert shown.saved.startswith("Saved")
     (note,) = store.notes_for_trainee(played.trainee_id)
     assert (note.attempt_id, note.author, note.text) == (played.id, "Sam Okafor", text)
-    assert [n.id for n in shown.notes] == [note.id]
+    assert [n.id for n in shown.coaching] == [note.id]
 
     assert shown.report == live  # the debrief Tess saw, restored from the records
     for _ in range(4):  # attempt → trainee → overview (clears the search) → title
         pilot.key(pygame.K_ESCAPE, frames=2)
     title = pilot.scene(TitleScene)
     assert desk_scenes(pilot) == [] and len(app.stack) == 1
-    assert [n.id for n in title.notes] == [note.id]  # "Continue as Tess" shows it
     pilot.until(lambda: title.menu.focused == "continue", "continue", 12, pygame.K_UP)
     pilot.key(pygame.K_RETURN, frames=2)
+    told = pilot.scene(NotesScene)  # "Continue as Tess": signed in, she is told of it
+    assert [n.id for n in told.notes] == [note.id]
+    pilot.key(pygame.K_ESCAPE, frames=2)
     pilot.scene(LevelsScene)
 
 
