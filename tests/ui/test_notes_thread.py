@@ -182,3 +182,25 @@ def test_the_supervisor_edits_and_deletes_their_notes(make_app: MakeApp) -> None
     back = pilot.scene(AttemptScene)
     assert [n.id for n in back.coaching] == [other.id]
     assert back.menu.button(EDIT) is None
+
+
+@pytest.mark.parametrize("scale", [100, 200])
+def test_the_notes_screen_fits_at_every_text_size(make_app: MakeApp, scale: int) -> None:
+    from game.ui.settings import Settings
+    from tests.ui.test_text_fit import audit
+
+    pilot = make_app(settings=Settings(text_scale=scale))
+    play_level(pilot, "Maximiliano Alessandro Villanueva-Bartholomew", good_choices(LEVEL))
+    store = store_of(pilot)
+    (attempt,) = store.attempts()
+    for words in ("Lovely recap. " * 12, "Use his name once, early."):
+        store.add_note(attempt.id, "Sam Okafor (supervisor)", words)
+    title = pilot.scene(TitleScene)
+    pilot.until(lambda: title.menu.focused == "continue", "continue", 12, pygame.K_UP)
+    pilot.key(pygame.K_RETURN, frames=3)
+    notes = pilot.scene(NotesScene)
+    assert audit(notes) == []
+    assert notes.view.content_height > notes.view.rect.height or scale == 100  # it scrolls
+    pilot.key(pygame.K_RETURN, frames=2)  # mark the first read: focus to the next note's
+    assert notes.menu.focused == f"read:{notes.unread[0].id}"
+    assert audit(notes) == []

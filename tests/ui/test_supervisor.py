@@ -532,6 +532,29 @@ def test_every_desk_screen_fits(make_app: MakeApp, scale: int) -> None:
     problems += audit(shown)
     assert shown.view.rect.height > 100, "the debrief needs room to be read above the note"
     assert shown.field.rect.bottom <= 720 and not shown.field.rect.colliderect(shown.view.rect)
+    # with a note of theirs saved: "Edit my notes" joins the buttons, and its own screen
+    from game.ui.scenes.profile_manage import ProfileManageScene
+    from game.ui.scenes.supervisor_notes import NotesEditScene
+
+    pilot.type_text("Let him finish before you explain. " * 4)
+    shown.menu.focus("save")
+    pilot.key(pygame.K_RETURN, frames=2)
+    problems += audit(shown)
+    assert shown.view.rect.height > 100, "the debrief needs room with three buttons too"
+    shown.menu.focus("edit")
+    pilot.key(pygame.K_RETURN, frames=2)
+    problems += audit(pilot.scene(NotesEditScene))
+    pilot.key(pygame.K_ESCAPE, frames=2)
+    pilot.key(pygame.K_ESCAPE, frames=2)
+    page = pilot.scene(TraineeScene)
+    page.menu.focus("manage")
+    pilot.key(pygame.K_RETURN, frames=2)
+    manage = pilot.scene(ProfileManageScene)
+    problems += audit(manage)
+    manage.menu.focus("delete")
+    pilot.key(pygame.K_RETURN, frames=2)  # the warning and two more buttons
+    problems += audit(manage)
+    assert manage.card.bottom <= 720 - 40
     assert problems == []
 
 

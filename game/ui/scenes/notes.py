@@ -111,7 +111,12 @@ class NotesScene(Scene):
             y += 16 + self._note_height(note, inner)
             if fresh:
                 button = Button(f"read:{note.id}", "Mark as read", "secondary", view=self.view)
-                y = button.place(fonts, 20, y, min(260, inner)) + 12
+                y = (
+                    button.place(
+                        fonts, 20, y, min(fonts.width("Mark as read", "body_bold") + 80, inner)
+                    )
+                    + 12
+                )
                 buttons.append(button)
             cards.append(
                 (pygame.Rect(0, card_top, self.view.rect.width, y - card_top), note, fresh)

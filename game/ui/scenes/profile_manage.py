@@ -81,17 +81,22 @@ class ProfileManageScene(Scene):
     def layout(self) -> None:
         app, fonts, theme = self.app, self.app.fonts, self.app.theme
         width = 1280 - 2 * chrome.MARGIN
-        caption = "Supervisor's desk · profile" if self.supervisor else "Trainee profiles"
-        self._header = chrome.header(app, caption, f"Rename or delete {self.trainee.name}", width)
+        where = "Supervisor's desk" if self.supervisor else "Trainee profiles"
+        caption = fonts.fit_line(f"{where} · {self.trainee.name}".upper(), "caption", width - 220)
+        back = Button(BACK, "Back", "ghost")  # top right: the card below may grow (large text)
+        back_w = 180
+        back.place(fonts, 1280 - chrome.MARGIN - back_w, chrome.TOP, back_w)
+        # the name is in the caption and the field: a long one never pushes the card down
+        self._header = chrome.header(app, caption, "Rename or delete", width - back_w - 24)
         self._hints = chrome.hints(
             app, [("Tab", "Next"), ("Enter", "Choose"), ("Esc", "Back")], width
         )
-        card_w = min(760, width)
+        card_w = min(760, width) if fonts.scale < 1.5 else width
         x = chrome.MARGIN
         inner = card_w - 56
-        y = chrome.TOP + self._header.get_height() + 28
+        y = chrome.TOP + max(self._header.get_height(), back.rect.height) + 20
         self.card = pygame.Rect(x, y, card_w, 0)
-        y += 24
+        y += 20
         self._label_y = y
         y += fonts.line_height("caption") + 8
         self.field.rect = pygame.Rect(x + 28, y, inner, self.field.height(fonts))
@@ -100,28 +105,26 @@ class ProfileManageScene(Scene):
         if self.message:
             y += fonts.block_height(self.message, "small", inner) + 8
         rename = Button(RENAME, "Rename", "primary")
-        y = rename.place(fonts, x + 28, y + 4, 240) + 24
+        y = rename.place(fonts, x + 28, y + 4, 240) + 18
         self._danger_y = y
         y += fonts.line_height("caption") + 8
         if self.footprint is not None:
             self._warning = erase_warning(self.trainee.name, self.footprint)
             self._warning_y = y
             y += fonts.block_height(self._warning, "body", inner) + 12
-            erase = Button(ERASE, f"Yes, erase {self.trainee.name}", "danger")
+            erase = Button(ERASE, "Yes, erase it all", "danger")
             cancel = Button(DELETE, "Keep the profile", "secondary")
             half = (inner - 12) // 2
             erase.place(fonts, x + 28, y, half)
             bottom = cancel.place(fonts, x + 40 + half, y, half)
-            y = max(bottom, erase.rect.bottom) + 24
+            y = max(bottom, erase.rect.bottom) + 20
             buttons = [rename, erase, cancel]
         else:
             self._warning = ""
             delete = Button(DELETE, "Delete this profile…", "danger")
-            y = delete.place(fonts, x + 28, y, 300) + 24
+            y = delete.place(fonts, x + 28, y, 300) + 20
             buttons = [rename, delete]
         self.card.height = y - self.card.y
-        back = Button(BACK, "Back", "ghost")
-        back.place(fonts, x, self.card.bottom + 20, 160)
         buttons.append(back)
         order = [FIELD, *(b.key for b in buttons)]
         self.menu.set_buttons(buttons, keep=True, order=order)
