@@ -105,6 +105,16 @@ class Note:
     text: str
     created_at: datetime
     read_at: datetime | None
+    edited_at: datetime | None = None  # the supervisor changed it after writing it
+
+
+@dataclass(frozen=True, slots=True)
+class Footprint:
+    """What a trainee's profile holds: what deleting it erases (said before it is done)."""
+
+    attempts: int
+    turns: int
+    notes: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +194,14 @@ class Roster(Protocol):
     def trainees(self) -> tuple[Trainee, ...]: ...
     def get_trainee(self, trainee_id: int) -> Trainee | None: ...
     def find_trainee(self, name: str) -> Trainee | None: ...
+    # a new name, under the same rules as a new profile (DuplicateTrainee for a taken one)
+    def rename_trainee(self, trainee_id: int, name: str) -> Trainee: ...
+    def trainee_footprint(self, trainee_id: int) -> Footprint: ...
+    # erase the profile with its attempts, turns, notes and summaries, in one transaction
+    def delete_trainee(self, trainee_id: int) -> Footprint: ...
+    # the profile's own settings (JSON written by the game; None: the machine's default)
+    def trainee_settings(self, trainee_id: int) -> str | None: ...
+    def set_trainee_settings(self, trainee_id: int, settings: str) -> None: ...
 
     # sign-in: a trainee's PIN hash (None: no PIN) and wrong PINs in a row
     # (PIN hash or None, wrong PINs in a row, when the last wrong one was typed)
@@ -261,6 +279,9 @@ class Notes(Protocol):
         self, trainee_id: int, *, unread_only: bool = False
     ) -> tuple[Note, ...]: ...
     def mark_note_read(self, note_id: int) -> None: ...
+    # the supervisor's own words changed: stamped edited, and new to the trainee again
+    def edit_note(self, note_id: int, text: str) -> Note: ...
+    def delete_note(self, note_id: int) -> None: ...
 
 
 class Settings(Protocol):

@@ -223,6 +223,7 @@ class NoteView:
     text: str
     created: str
     read: bool
+    edited: str | None = None  # when the supervisor last changed it
 
 
 @dataclass(frozen=True, slots=True)
@@ -426,7 +427,13 @@ def attempt_view(detail: AttemptDetail, library: Library, catalog: Catalog) -> A
     if not trace and detail.turns:  # an abandoned call: the turns still tell the curve
         trace = (detail.turns[0].anger_before, *(t.anger_after for t in detail.turns))
     notes = tuple(
-        NoteView(n.author, n.text, local_time(n.created_at), n.read_at is not None)
+        NoteView(
+            n.author,
+            n.text,
+            local_time(n.created_at),
+            n.read_at is not None,
+            None if n.edited_at is None else local_time(n.edited_at),
+        )
         for n in detail.notes
     )
     return AttemptView(

@@ -52,8 +52,8 @@ PROTECTED = (*OWN_ROWS, "settings")  # row-level security on; settings: supervis
 TRAINEE_GRANTS = (
     "GRANT SELECT ON schema_version TO {trn}",
     "GRANT SELECT ON trainees TO {trn}",
-    "GRANT UPDATE (last_active, attempt_count, revision, pin_failures, pin_failed_at)"
-    " ON trainees TO {trn}",
+    "GRANT UPDATE (last_active, attempt_count, revision, pin_failures, pin_failed_at,"
+    " settings) ON trainees TO {trn}",
     "GRANT SELECT, INSERT, UPDATE ON attempts TO {trn}",
     "GRANT SELECT, INSERT ON turns TO {trn}",
     "GRANT SELECT ON notes TO {trn}",

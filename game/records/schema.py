@@ -37,7 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.types import TypeEngine
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 MIGRATION_LOCK = 0x48544C  # PostgreSQL advisory lock key ("HTL"): one migrator at a time
 REVISION_LOCK = 0x48544C01  # ... and one writer at a time taking the next trainee revision
 
@@ -117,6 +117,9 @@ trainees = Table(
     Column("pin_failures", Integer, nullable=False, server_default="0"),
     Column("pin_failed_at", UtcDateTime),
     Column("login", String(63)),
+    # v8: the profile's own settings (text size, contrast, timer...) as the game's JSON;
+    # NULL: the machine's default applies.
+    Column("settings", Text),
 )
 Index("ix_trainees_revision", trainees.c.revision)
 Index("trainees_login_key", trainees.c.login, unique=True)
@@ -199,6 +202,7 @@ notes = Table(
     Column("text", Text, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("read_at", UtcDateTime),
+    Column("edited_at", UtcDateTime),  # v8: when the supervisor last changed the text
 )
 Index("ix_notes_trainee", notes.c.trainee_id)
 Index("ix_notes_attempt", notes.c.attempt_id)
@@ -412,6 +416,13 @@ def _migrate_v7(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE attempts ADD COLUMN catalog_hash VARCHAR(64)"))
 
 
+def _migrate_v8(conn: Connection) -> None:
+    """Coaching notes can be edited (when, kept); profiles keep their own settings."""
+    stamp = "TIMESTAMP WITH TIME ZONE" if conn.dialect.name == "postgresql" else "VARCHAR(26)"
+    conn.execute(text(f"ALTER TABLE notes ADD COLUMN edited_at {stamp}"))
+    conn.execute(text("ALTER TABLE trainees ADD COLUMN settings TEXT"))
+
+
 def backfill_principles(conn: Connection) -> None:
     """Recount every trainee's broken principles from the recorded turns' effects.
 
@@ -532,6 +543,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "per-trainee principle tallies for the supervisor's desk", _migrate_v5),
     Migration(6, "trainee sign-in: PIN hash, failures, database login", _migrate_v6),
     Migration(7, "attempts.catalog_hash: the catalog that scored an attempt", _migrate_v7),
+    Migration(8, "notes.edited_at; trainees.settings (settings per profile)", _migrate_v8),
 )
 assert [m.version for m in MIGRATIONS] == list(range(1, SCHEMA_VERSION + 1))
 

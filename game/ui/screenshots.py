@@ -38,7 +38,7 @@ SEED = 3
 FIXED_NOW = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
 CLOCKED = (
     "game.records.recorder",
-    "game.records.store",
+    "game.records.store.rows",  # the store reads the time in one place (_now)
     "game.ui.scenes.profile",
     "game.ui.scenes.title",
     "game.ui.scenes.history",
@@ -306,8 +306,13 @@ def _main_journey(shots: Photographer) -> None:
         shots.shoot(app, "history")
         pilot.key(pygame.K_ESCAPE, frames=2)
         pilot.key(pygame.K_ESCAPE, frames=2)
-        pilot.frames(10)
-        shots.shoot(app, "title-coaching-note")
+        title = pilot.scene(TitleScene)
+        title.menu.focus("continue")  # signing in again: the new note is told there, not here
+        pilot.key(pygame.K_RETURN, frames=10)
+        shots.shoot(app, "coaching-notes")
+        pilot.key(pygame.K_ESCAPE, frames=2)  # notes → levels
+        pilot.key(pygame.K_ESCAPE, frames=2)  # levels → title
+        pilot.frames(4)
         from game.ui.scenes.settings import SettingsScene
 
         app.push(SettingsScene(app))
@@ -461,6 +466,27 @@ def _desk_journey(shots: Photographer) -> None:
         )
         pilot.frames(60)  # the score has finished counting up
         shots.shoot(app, "desk-attempt")
+        from game.ui.scenes.supervisor_attempt import AttemptScene
+
+        attempt = pilot.scene(AttemptScene)
+        attempt.menu.focus("save")
+        pilot.key(pygame.K_RETURN, frames=10)
+        attempt.menu.focus("edit")  # the note just saved, open to change or delete
+        pilot.key(pygame.K_RETURN, frames=10)
+        shots.shoot(app, "desk-notes")
+        pilot.key(pygame.K_ESCAPE, frames=2)  # notes → attempt
+        pilot.key(pygame.K_ESCAPE, frames=2)  # attempt → trainee page
+        from game.ui.scenes.supervisor_trainee import TraineeScene
+
+        page = pilot.scene(TraineeScene)
+        page.menu.focus("manage")
+        pilot.key(pygame.K_RETURN, frames=2)
+        from game.ui.scenes.profile_manage import ProfileManageScene
+
+        manage = pilot.scene(ProfileManageScene)
+        manage.menu.focus("delete")
+        pilot.key(pygame.K_RETURN, frames=10)  # asks first, with what it would erase
+        shots.shoot(app, "desk-profile-delete")
     finally:
         if app.running:
             app.quit()

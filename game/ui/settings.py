@@ -1,8 +1,11 @@
-"""Per-machine settings, saved as JSON in the data directory.
+"""Settings: the machine's defaults in a JSON file, and each profile's own in the records.
 
-They belong to the machine, not the trainee: a training room sets large text or a relaxed
-timer once for whoever sits down. A damaged file never stops the game; it falls back to the
-defaults and the next save repairs it.
+The file in the data directory holds the machine's default (what a new profile starts
+with, and what the title screen uses before anyone signs in) and the machine-only choices
+(full screen, who "Continue" means). Once a trainee is chosen, the comfort settings (text
+size, contrast, timer, volume, motion) are theirs: saved with their profile
+(`Store.set_trainee_settings`) and brought back on whichever machine they sign in. A
+damaged file or stored value never stops the game; it falls back to the defaults.
 """
 
 from __future__ import annotations
@@ -73,6 +76,36 @@ def from_dict(data: object) -> Settings:
     fields["fullscreen"] = data.get("fullscreen", False)
     fields["last_trainee"] = data.get("last_trainee")
     return normalised(Settings(**fields))
+
+
+# What belongs to the person; the rest (full screen, the last trainee) to the machine.
+PROFILE_FIELDS = ("text_scale", "timer", "high_contrast", "volume", "reduced_motion")
+
+
+def profile_json(settings: Settings) -> str:
+    """The profile's part of `settings`, as stored with the trainee."""
+    data = {"version": SETTINGS_VERSION, **{k: getattr(settings, k) for k in PROFILE_FIELDS}}
+    return json.dumps(data, sort_keys=True)
+
+
+def with_profile(machine: Settings, stored: str | None) -> Settings:
+    """The machine's settings with a profile's own on top (None or damaged: the default)."""
+    if stored is None:
+        return machine
+    try:
+        data = json.loads(stored)
+    except ValueError:
+        return machine
+    if not isinstance(data, dict):
+        return machine
+    mine = {k: data[k] for k in PROFILE_FIELDS if k in data}
+    return normalised(replace(machine, **mine))
+
+
+def machine_part(settings: Settings, default: Settings) -> Settings:
+    """What the machine's file keeps while a profile is in use: its own default for the
+    profile's fields, the machine-only fields as they are now."""
+    return replace(settings, **{k: getattr(default, k) for k in PROFILE_FIELDS})
 
 
 def settings_path() -> Path:

@@ -30,7 +30,15 @@ from game.ui.errors import log_exception
 from game.ui.intents import Act, InputMapper, Intent
 from game.ui.loading import World, load_world
 from game.ui.navigator import Navigator, Route, SceneLike, SceneStack
-from game.ui.settings import Settings, load_settings, save_settings, settings_path
+from game.ui.settings import (
+    Settings,
+    load_settings,
+    machine_part,
+    profile_json,
+    save_settings,
+    settings_path,
+    with_profile,
+)
 from game.ui.theme import Theme, load_themes
 from game.ui.typography import Typography
 
@@ -391,14 +399,13 @@ class App:
 
     # ---- settings and services ----------------------------------------------------------------
 
-    def apply_settings(self, settings: Settings) -> None:
-        """Use and save new settings; layouts rebuild if fonts or colours changed."""
+    def apply_settings(self, settings: Settings, *, save: bool = True) -> None:
+        """Use and save new settings (the comfort part with the chosen trainee's profile,
+        the rest as the machine's); layouts rebuild if fonts or colours changed."""
         old = self.settings
         self.settings = settings
-        try:
-            save_settings(settings, self._settings_file)
-        except OSError as error:
-            log_exception(error, "saving settings")
+        if save:
+            self._save_settings(settings)
         relayout = False
         if settings.text_scale != old.text_scale:
             self.fonts = Typography(assets_dir() / "fonts", settings.text_scale)
@@ -425,10 +432,36 @@ class App:
         """False when the player asked for reduced motion."""
         return not self.settings.reduced_motion
 
+    def _save_settings(self, settings: Settings) -> None:
+        machine = settings
+        store = self._world.store if self._world is not None else None
+        if self.trainee is not None and store is not None:
+            machine = machine_part(settings, load_settings(self._settings_file))
+            try:
+                store.set_trainee_settings(self.trainee.id, profile_json(settings))
+            except Exception as error:  # a refused or lost database: the change stays on screen
+                log_exception(error, "saving the profile's settings")
+        try:
+            save_settings(machine, self._settings_file)
+        except OSError as error:
+            log_exception(error, "saving settings")
+
     def select_trainee(self, trainee: Trainee) -> None:
+        """Sign the trainee in: their own settings (or the machine's default) apply."""
         self.trainee = trainee
-        if self.settings.last_trainee != trainee.name:
-            self.apply_settings(self.settings.with_(last_trainee=trainee.name))
+        machine = load_settings(self._settings_file).with_(last_trainee=trainee.name)
+        store = self._world.store if self._world is not None else None
+        stored = None
+        if store is not None:
+            try:
+                stored = store.trainee_settings(trainee.id)
+            except Exception as error:  # unreadable: the machine's default, and say so in the log
+                log_exception(error, "reading the profile's settings")
+        try:
+            save_settings(machine, self._settings_file)
+        except OSError as error:
+            log_exception(error, "saving settings")
+        self.apply_settings(with_profile(machine, stored), save=False)
 
     def toggle_fullscreen(self) -> None:
         if display_flags(False) == 0:

@@ -21,32 +21,39 @@ CAMPAIGN = load_campaign(SCENARIOS / "campaign.yaml")
 LEVELS = [lvl for lvl in CAMPAIGN.levels if lvl.scenario is not None]
 SEEDS = range(1, 41)
 
-# (level, strategy) -> share of the 40 seeds it passed, measured on w-campaign. The soft
+# (level, strategy) -> share of the 40 seeds it passed, measured on the merged campaign of 18. The soft
 # strategy needs wrong replies that sound soft (`wrong_recap`, `feeling_apology`,
 # `scripted_empathy`, a kind-sounding overpromise) at the levels' turning points: content.
 KNOWN_GAPS: dict[tuple[str, str], float] = {
-    ("late-delivery", "soft"): 0.52,
-    ("mystery-charge", "soft"): 0.22,
-    ("rude-waiter", "soft"): 0.38,
-    ("supervisor-demand", "soft"): 0.50,
-    ("replacement", "soft"): 0.55,
-    ("cant-decide", "soft"): 0.48,
-    ("cant-decide", "random"): 0.12,
-    ("discount-bully", "soft"): 0.18,
-    ("language-escalations", "soft"): 0.15,
-    ("two-weeks-no-parcel", "soft"): 0.22,
-    ("fifth-refund", "soft"): 0.42,
-    ("enough-is-enough", "soft"): 0.22,
+    ("late-delivery", "soft"): 0.450,
+    ("mystery-charge", "soft"): 0.225,
+    ("rude-waiter", "soft"): 0.250,
+    ("the-follow-up-call", "first"): 0.125,
+    ("the-follow-up-call", "empathy_words"): 0.175,
+    ("the-follow-up-call", "soft"): 0.350,
+    ("supervisor-demand", "soft"): 0.500,
+    ("replacement", "soft"): 0.550,
+    ("cant-decide", "soft"): 0.475,
+    ("cant-decide", "random"): 0.125,
+    ("check-the-facts", "empathy_words"): 0.225,
+    ("check-the-facts", "soft"): 0.400,
+    ("the-call-you-cannot-win", "soft"): 0.325,
+    ("discount-bully", "soft"): 0.125,
+    ("language", "soft"): 0.175,
+    ("two-weeks-no-parcel", "soft"): 0.225,
+    ("fifth-refund", "soft"): 0.425,
+    ("enough-is-enough", "soft"): 0.275,
 }
 
 # Levels whose longest reply shown is still a good one at more than 40 % of decisions
-# (lint LN009), with the share measured on w-campaign; content work brings them down.
+# (lint LN009), with the share measured on the merged campaign; content work brings them down.
 KNOWN_LENGTH_BIAS: dict[str, float] = {
+    "check-the-facts": 11.0 / 20,
     "discount-bully": 12.0 / 14,
-    "enough-is-enough": 7.0 / 11,
+    "enough-is-enough": 7.0 / 12,
     "fifth-refund": 11.0 / 16,
-    "language-escalations": 5.0 / 12,
-    "language": 9.0 / 15,
+    "language": 10.0 / 16,
+    "language-escalations": 7.0 / 14,
     "mystery-charge": 15.0 / 21,
     "replacement": 13.0 / 18,
     "rude-waiter": 12.0 / 19,

@@ -23,12 +23,12 @@ from game.records.schema import (
     _v1_tables,
     migrate,
 )
-from game.records.store import open_store
+from game.records.store import SqlStore, open_store
 from game.records.store.connect import _create_engine, _writer
 from game.scenario.model import Policy
 from tests.catalog import CATALOG
 from tests.conftest import SCENARIOS
-from tests.records.play import bad_choices, good_choices, scenario
+from tests.records.play import bad_choices, good_choices, play, scenario
 
 T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
@@ -248,6 +248,28 @@ def test_concurrent_first_opens_migrate_once(store_url: str) -> None:
     engine = _create_engine(store_url)
     assert _versions(engine) == [m.version for m in MIGRATIONS]
     engine.dispose()
+
+
+def undo_v8(conn: Connection) -> None:
+    """Take a database back from version 8 to 7 (for tests of earlier migrations)."""
+    conn.execute(text("ALTER TABLE notes DROP COLUMN edited_at"))
+    conn.execute(text("ALTER TABLE trainees DROP COLUMN settings"))
+    conn.execute(text("DELETE FROM schema_version WHERE version >= 8"))
+
+
+def test_v8_lets_notes_be_edited_and_profiles_keep_settings(store: SqlStore) -> None:
+    ana = store.add_trainee("Ana")
+    attempt = play(store, ana.id, good_choices()).attempt_id
+    note = store.add_note(attempt, "Sam", "Well done.")
+    with store.engine.begin() as conn:  # back to how a version 7 database looks
+        undo_v8(conn)
+    with open_store(store.url) as migrated:
+        (kept,) = migrated.notes_for_trainee(ana.id)
+        assert kept == note and kept.edited_at is None  # nothing lost, nothing made up
+        assert migrated.trainee_settings(ana.id) is None  # the machine's default applies
+        assert migrated.edit_note(note.id, "Well done, again.").edited_at is not None
+        migrated.set_trainee_settings(ana.id, '{"text_scale": 150}')
+        assert migrated.trainee_settings(ana.id) == '{"text_scale": 150}'
 
 
 def undo_v7(conn: Connection) -> None:

@@ -262,3 +262,37 @@ def test_passwords_are_stored_as_scram_verifiers(pg_room: Room) -> None:
     stored = _raw(pg_room.admin, "SELECT rolpassword FROM pg_authid WHERE rolname = :r",
                   r=done.login)  # fmt: skip
     assert str(stored[0][0]).startswith("SCRAM-SHA-256$") and done.secret not in str(stored[0][0])
+
+
+def test_a_trainee_keeps_own_settings_but_cannot_edit_notes_or_erase_profiles(
+    cohort: Cohort,
+) -> None:
+    ana, supervisor = cohort.ana, cohort.supervisor
+    ana.set_trainee_settings(cohort.ana_id, '{"version": 1, "text_scale": 150}')
+    assert ana.trainee_settings(cohort.ana_id) == '{"version": 1, "text_scale": 150}'
+    with pytest.raises(RecordNotFound):  # Ben's row does not exist for her login
+        ana.set_trainee_settings(cohort.ben_id, '{"text_scale": 200}')
+    assert supervisor.trainee_settings(cohort.ben_id) is None
+    with pytest.raises(AccessRefused):  # his note: no login of a trainee changes a note
+        ana.edit_note(cohort.ben_note, "changed")
+    mine = play(supervisor, cohort.ana_id, good_choices()).attempt_id
+    note = supervisor.add_note(mine, "Sam", "Ana: well done")
+    with pytest.raises(AccessRefused):  # her own note: hers to read, the supervisor's words
+        ana.edit_note(note.id, "I wrote this myself")
+    with pytest.raises(AccessRefused):
+        ana.delete_note(note.id)
+    with pytest.raises(AccessRefused):  # renaming or erasing a profile: supervisors only
+        ana.rename_trainee(cohort.ana_id, "Ana Queen")
+    with pytest.raises(AccessRefused):
+        ana.delete_trainee(cohort.ana_id)
+    assert [n.text for n in ana.notes_for_trainee(cohort.ana_id)] == ["Ana: well done"]
+    # the supervisor's login does all of it
+    edited = supervisor.edit_note(note.id, "Ana: well done, again")
+    assert edited.read_at is None and edited.edited_at is not None
+    supervisor.delete_note(note.id)
+    assert ana.notes_for_trainee(cohort.ana_id) == ()
+    assert supervisor.rename_trainee(cohort.ben_id, "Ben Itō").name == "Ben Itō"
+    erased = supervisor.delete_trainee(cohort.ben_id)
+    assert (erased.attempts, erased.notes) == (1, 1)
+    assert supervisor.get_trainee(cohort.ben_id) is None
+    assert [r.trainee.id for r in supervisor.overview()] == [cohort.ana_id]

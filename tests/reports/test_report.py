@@ -321,3 +321,17 @@ def test_progress_off_a_terminal_prints_only_the_summary() -> None:
     assert out.getvalue().startswith("report: 3 attempts in ")
     assert "\r" not in out.getvalue()
     assert out.getvalue().count("\n") == 1
+
+
+def test_an_edited_note_says_when_it_was_changed(
+    demo: Demo, store: SqlStore, tmp_path: Path
+) -> None:
+    ana = demo.trainees["Ana Reyes"]
+    (note,) = store.notes_for_trainee(ana)
+    store.edit_note(note.id, "Lovely recap on turn 4. Use his name in the first minute.")
+    out = tmp_path / "report.html"
+    write_report(store, out, catalog=load_catalog(), trainee="Ana Reyes", stream=io.StringIO())
+    html = out.read_text(encoding="utf-8")
+    assert "Use his name in the first minute." in html
+    assert re.search(r"Supervisor Kim · [^<]* · edited [^<]* · not read yet", html)
+    assert "Lovely recap on turn 4. Try using" not in html  # the old words are gone

@@ -57,13 +57,17 @@ def test_a_cut_left_column_shows_a_cue_and_tab_reaches_it(make_app: MakeApp, sca
         return
     app = pilot.app
     app.draw(app.screen)
-    chip = pygame.Rect(side.rect.x, side.rect.bottom - 40, side.rect.width, 40)
+    chip = shown.cue_rect
+    assert chip is not None, "the left column is cut with no cue"
     accent = pygame.Color(*app.theme.accent)
     area = app.screen.subsurface(chip)
     found = any(
         area.get_at((x, y)) == accent for x in range(0, chip.width, 2) for y in range(chip.height)
     )
-    assert found, "the left column is cut with no cue"
+    assert found, "the cue was not drawn where it says"
+    # The chip sits in a strip of its own: over no card of the column, nor the buttons.
+    assert chip.top >= side.rect.bottom, "the cue covers the last visible card"
+    assert all(chip.bottom <= b.rect.top for b in shown.menu.buttons)
     pilot.key(pygame.K_TAB)
     assert shown.pane == "side"
     pilot.key(pygame.K_END, frames=30)

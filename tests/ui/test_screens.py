@@ -14,7 +14,7 @@ from tests.ui.conftest import MakeApp
 EXPECTED = {
     "title", "profile", "levels", "call-ringing", "call", "pause", "debrief",
     "call-in-person", "call-chat", "call-email", "debrief-mixed", "debrief-hard-call",
-    "breather", "levels-progress", "history", "title-coaching-note", "settings", "error",
+    "breather", "levels-progress", "history", "coaching-notes", "settings", "error",
     "call-text-200", "call-high-contrast",
 }  # fmt: skip
 

@@ -1,4 +1,4 @@
-"""Screens in their own right: coaching notes on the title, a broken level, profiles, input."""
+"""Screens in their own right: a broken level, profiles, input (notes: test_notes_thread.py)."""
 
 from __future__ import annotations
 
@@ -16,28 +16,6 @@ from game.ui.scenes.title import TitleScene
 from tests.conftest import SCENARIOS
 from tests.ui.conftest import MakeApp
 from tests.ui.plans import good_choices, playable
-
-
-def test_unread_notes_show_on_the_title_until_read(make_app: MakeApp) -> None:
-    level = playable()[0]
-    pilot = make_app()
-    pilot.create_trainee("Kim")
-    pilot.key(pygame.K_RETURN, frames=2)
-    pilot.play(good_choices(level))
-    store = pilot.app.world().store
-    assert store is not None and pilot.app.trainee is not None
-    (attempt,) = store.attempts(trainee_id=pilot.app.trainee.id)
-    note = store.add_note(attempt.id, "Sam", "Great recap. Try thanking her at the end.")
-    pilot.key(pygame.K_ESCAPE, frames=2)  # debrief → levels
-    pilot.key(pygame.K_ESCAPE, frames=2)  # levels → title
-    title = pilot.scene(TitleScene)
-    assert [n.id for n in title.notes] == [note.id]
-    assert title.note_levels[attempt.id] == level.title
-    pilot.until(lambda: title.menu.focused == f"note:{note.id}", "the note", 10, pygame.K_DOWN)
-    pilot.key(pygame.K_RETURN, frames=2)
-    assert title.notes == ()
-    assert store.notes_for_trainee(pilot.app.trainee.id, unread_only=True) == ()
-    assert title.menu.button(f"note:{note.id}") is None
 
 
 def test_a_broken_level_shows_its_problems_and_the_rest_still_play(

@@ -10,6 +10,7 @@ from game.records.store import SqlStore
 from game.ui.autopilot import Autopilot
 from game.ui.scenes import sign_in
 from game.ui.scenes.levels import LevelsScene
+from game.ui.scenes.notes import NotesScene
 from game.ui.scenes.profile import ProfileScene
 from game.ui.scenes.sign_in import SignInScene
 from game.ui.scenes.title import TitleScene
@@ -84,7 +85,7 @@ def test_two_windows_share_the_wait_after_wrong_pins(make_app: MakeApp) -> None:
     assert passphrase.check_pin(store, ana.id, PIN, lambda: 1120.0 + 4).ok
 
 
-def test_continue_on_the_title_asks_too_and_hides_unread_notes(make_app: MakeApp) -> None:
+def test_continue_on_the_title_asks_too_and_tells_of_notes_only_after(make_app: MakeApp) -> None:
     pilot = make_app(settings=Settings(last_trainee="Ana Cruz"))
     store = _store(pilot)
     ana = room.add_trainee(store, "Ana Cruz", secret=PIN).trainee
@@ -94,15 +95,15 @@ def test_continue_on_the_title_asks_too_and_hides_unread_notes(make_app: MakeApp
     title = pilot.scene(TitleScene)
     title.resume()  # read the records again, as coming back to the title does
     assert title.last is not None and title.last.id == ana.id
-    assert title.notes == ()  # not shown to whoever sits down at the computer
+    assert not any(k.startswith("note") for k in title.menu.ring.keys)  # nothing private
     pilot.until(lambda: title.menu.focused == "continue", "continue", 12, pygame.K_UP)
     sign_in.wall_clock = lambda: pilot.app.clock
     pilot.key(pygame.K_RETURN, frames=2)
+    assert pilot.top_name == "SignInScene"  # the PIN before any note
     _type_pin(pilot, PIN)
-    pilot.scene(LevelsScene)
-    pilot.key(pygame.K_ESCAPE, frames=2)
-    title = pilot.scene(TitleScene)
-    assert [n.text for n in title.notes] == ["private coaching words"]  # signed in now
+    told = pilot.scene(NotesScene)  # signed in now: told of the note, over the levels
+    assert [n.text for n in told.notes] == ["private coaching words"]
+    assert isinstance(pilot.app.stack[-2], LevelsScene)
 
 
 def test_a_removed_trainee_cannot_sign_in(make_app: MakeApp) -> None:

@@ -23,6 +23,7 @@ from game.ui.autopilot import Autopilot
 from game.ui.scenes import supervisor_gate
 from game.ui.scenes.history import HistoryScene
 from game.ui.scenes.levels import LevelsScene
+from game.ui.scenes.notes import NotesScene
 from game.ui.scenes.supervisor_attempt import AttemptScene
 from game.ui.scenes.supervisor_gate import SET_COMMAND, PassphraseScene
 from game.ui.scenes.supervisor_overview import SORTS, OverviewScene
@@ -292,16 +293,18 @@ def test_a_supervisor_coaches_a_trainee_who_then_sees_the_note(make_app: MakeApp
     assert shown.saved.startswith("Saved")
     (note,) = store.notes_for_trainee(played.trainee_id)
     assert (note.attempt_id, note.author, note.text) == (played.id, "Sam Okafor", text)
-    assert [n.id for n in shown.notes] == [note.id]
+    assert [n.id for n in shown.coaching] == [note.id]
 
     assert shown.report == live  # the debrief Tess saw, restored from the records
     for _ in range(4):  # attempt → trainee → overview (clears the search) → title
         pilot.key(pygame.K_ESCAPE, frames=2)
     title = pilot.scene(TitleScene)
     assert desk_scenes(pilot) == [] and len(app.stack) == 1
-    assert [n.id for n in title.notes] == [note.id]  # "Continue as Tess" shows it
     pilot.until(lambda: title.menu.focused == "continue", "continue", 12, pygame.K_UP)
     pilot.key(pygame.K_RETURN, frames=2)
+    told = pilot.scene(NotesScene)  # "Continue as Tess": signed in, she is told of it
+    assert [n.id for n in told.notes] == [note.id]
+    pilot.key(pygame.K_ESCAPE, frames=2)
     pilot.scene(LevelsScene)
 
 
@@ -533,6 +536,29 @@ def test_every_desk_screen_fits(make_app: MakeApp, scale: int) -> None:
     problems += audit(shown)
     assert shown.view.rect.height > 100, "the debrief needs room to be read above the note"
     assert shown.field.rect.bottom <= 720 and not shown.field.rect.colliderect(shown.view.rect)
+    # with a note of theirs saved: "Edit my notes" joins the buttons, and its own screen
+    from game.ui.scenes.profile_manage import ProfileManageScene
+    from game.ui.scenes.supervisor_notes import NotesEditScene
+
+    pilot.type_text("Let him finish before you explain. " * 4)
+    shown.menu.focus("save")
+    pilot.key(pygame.K_RETURN, frames=2)
+    problems += audit(shown)
+    assert shown.view.rect.height > 100, "the debrief needs room with three buttons too"
+    shown.menu.focus("edit")
+    pilot.key(pygame.K_RETURN, frames=2)
+    problems += audit(pilot.scene(NotesEditScene))
+    pilot.key(pygame.K_ESCAPE, frames=2)
+    pilot.key(pygame.K_ESCAPE, frames=2)
+    page = pilot.scene(TraineeScene)
+    page.menu.focus("manage")
+    pilot.key(pygame.K_RETURN, frames=2)
+    manage = pilot.scene(ProfileManageScene)
+    problems += audit(manage)
+    manage.menu.focus("delete")
+    pilot.key(pygame.K_RETURN, frames=2)  # the warning and two more buttons
+    problems += audit(manage)
+    assert manage.card.bottom <= 720 - 40
     assert problems == []
 
 

@@ -10,7 +10,10 @@ import pytest
 from game.ui.screenshots import capture_desk
 from game.ui.theme import Color, load_themes
 
-EXPECTED = ("desk-passphrase", "desk-overview", "desk-trainee", "desk-attempt")
+EXPECTED = (
+    "desk-passphrase", "desk-overview", "desk-trainee", "desk-attempt", "desk-notes",
+    "desk-profile-delete",
+)  # fmt: skip
 
 
 @pytest.fixture(scope="module")

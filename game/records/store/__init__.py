@@ -35,8 +35,10 @@ from game.records.store.connect import (
     url_login,
     url_with_login,
 )
+from game.records.store.note_edits import NoteEditsMixin
 from game.records.store.notes import NotesMixin
 from game.records.store.overview import OverviewMixin
+from game.records.store.profiles import ProfilesMixin
 from game.records.store.roster import RosterMixin
 from game.records.store.rows import TURN_COLUMNS, detail_from_rows, detail_select
 from game.records.store.settings import SettingsMixin
@@ -68,7 +70,15 @@ __all__ = [
 ]
 
 
-class SqlStore(RosterMixin, AttemptLogMixin, OverviewMixin, NotesMixin, SettingsMixin):
+class SqlStore(
+    RosterMixin,
+    ProfilesMixin,
+    AttemptLogMixin,
+    OverviewMixin,
+    NotesMixin,
+    NoteEditsMixin,
+    SettingsMixin,
+):
     """The `Store` protocol over SQLAlchemy Core; safe to share one database between processes."""
 
 

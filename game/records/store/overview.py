@@ -7,6 +7,7 @@ from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import (
+    Connection,
     Select,
     case,
     func,
@@ -47,42 +48,60 @@ class OverviewMixin(StoreBase):
         Served from the summary table, and incrementally: each store remembers the rows it
         built and the highest trainee revision it saw, and re-reads only trainees whose
         revision moved since (the values are immutable, so sharing them is safe).
+        A deleted profile moves no revision forward, so the trainee count is read too: when
+        it no longer matches the rows kept (or the top revision went back), everything is
+        read again.
         """
         with self._overview_lock, self._reading(snapshot=True) as conn:
-            top = int(
-                conn.execute(select(func.coalesce(func.max(trainees.c.revision), 0))).scalar_one()
-            )
-            if top == self._overview_seen:
-                return self._overview
-            changed = conn.execute(
-                _trainee_select()
-                .add_columns(trainees.c.name_key, trainees.c.attempt_count)
-                .where(trainees.c.revision > self._overview_seen)
-            ).all()
-            levels = conn.execute(
-                _level_select()
-                .join_from(level_stats, trainees, level_stats.c.trainee_id == trainees.c.id)
-                .where(trainees.c.revision > self._overview_seen)
-            ).all()
-            by_trainee: dict[int, dict[str, LevelBest]] = {}
-            for r in levels:
-                by_trainee.setdefault(r[0], {})[r[1]] = _level_best(r)
+            top, count = conn.execute(
+                select(func.coalesce(func.max(trainees.c.revision), 0), func.count())
+            ).one()
+            top, count = int(top), int(count)
             rows = self._overview_rows
-            for p in changed:
-                rows[int(p.id)] = (
-                    str(p.name_key),
-                    OverviewRow(
-                        trainee=_trainee(p),
-                        levels=MappingProxyType(by_trainee.get(p.id, {})),
-                        attempts=int(p.attempt_count),
-                        last_activity=p.last_active,
-                    ),
-                )
+            if top == self._overview_seen and count == len(rows):
+                return self._overview
+            since = self._overview_seen
+            if top < since or count < len(rows):  # someone was deleted: start again
+                rows.clear()
+                since = -1
+            self._read_changed(conn, rows, since)
+            if len(rows) != count:  # a deletion hidden by an addition: start again
+                rows.clear()
+                self._read_changed(conn, rows, -1)
             self._overview = tuple(
                 row for _, row in sorted(rows.values(), key=lambda kr: (kr[0], kr[1].trainee.id))
             )
             self._overview_seen = top
             return self._overview
+
+    @staticmethod
+    def _read_changed(
+        conn: Connection, rows: dict[int, tuple[str, OverviewRow]], since: int
+    ) -> None:
+        """Put the trainees whose revision is past `since` into `rows`, with their bests."""
+        changed = conn.execute(
+            _trainee_select()
+            .add_columns(trainees.c.name_key, trainees.c.attempt_count)
+            .where(trainees.c.revision > since)
+        ).all()
+        levels = conn.execute(
+            _level_select()
+            .join_from(level_stats, trainees, level_stats.c.trainee_id == trainees.c.id)
+            .where(trainees.c.revision > since)
+        ).all()
+        by_trainee: dict[int, dict[str, LevelBest]] = {}
+        for r in levels:
+            by_trainee.setdefault(r[0], {})[r[1]] = _level_best(r)
+        for p in changed:
+            rows[int(p.id)] = (
+                str(p.name_key),
+                OverviewRow(
+                    trainee=_trainee(p),
+                    levels=MappingProxyType(by_trainee.get(p.id, {})),
+                    attempts=int(p.attempt_count),
+                    last_activity=p.last_active,
+                ),
+            )
 
     def competency_averages(self, trainee_id: int) -> MappingProxyType[str, float | None]:
         """Mean score per competency over the trainee's completed attempts (None: never used)."""

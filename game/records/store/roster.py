@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
+    Connection,
     select,
 )
 from sqlalchemy.exc import IntegrityError
@@ -23,23 +24,31 @@ from game.records.store.rows import _clean_name, _now, _trainee, _trainee_select
 from game.records.store.statements import _next_revision
 
 
+def refuse_lookalike(conn: Connection, name: str, *, other_than: int | None = None) -> None:
+    """DuplicateTrainee if another profile's name would look the same on screen."""
+    look = lookalike_key(name)
+    query = select(trainees.c.name)
+    if other_than is not None:
+        query = query.where(trainees.c.id != other_than)
+    for (other,) in conn.execute(query):
+        if lookalike_key(str(other)) == look:
+            raise DuplicateTrainee(
+                f"a trainee called {other!r} already exists, and {name!r} would"
+                " look the same on screen: add a surname or an initial"
+            )
+
+
 class RosterMixin(StoreBase):
     """The roster port: trainees, their names, PINs and database logins."""
 
     def add_trainee(self, name: str) -> Trainee:
         clean = _clean_name(name, "the trainee's name")
         now = _now()
-        look = lookalike_key(clean)
         try:
             with self._writing(revises=True) as conn:
                 # In the same transaction as the insert (writers take turns), so two
                 # look-alikes added at once cannot both get in.
-                for (other,) in conn.execute(select(trainees.c.name)):
-                    if lookalike_key(str(other)) == look:
-                        raise DuplicateTrainee(
-                            f"a trainee called {other!r} already exists, and {clean!r} would"
-                            " look the same on screen: add a surname or an initial"
-                        )
+                refuse_lookalike(conn, clean)
                 result = conn.execute(
                     trainees.insert().values(
                         name=clean,

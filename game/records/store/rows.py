@@ -256,6 +256,7 @@ def _note(row: Row[Any]) -> Note:
         text=str(row.text),
         created_at=row.created_at,
         read_at=row.read_at,
+        edited_at=row.edited_at,
     )
 
 

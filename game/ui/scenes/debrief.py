@@ -39,8 +39,11 @@ from game.ui.scenes.debrief_cards import (
 from game.ui.widgets import Button, Menu, ScrollView
 
 if TYPE_CHECKING:
+    from game.records.api import Note
     from game.scenario.campaign import Level
     from game.ui.window import App
+
+CUE_GAP = 4  # between a cut left column and its "More below" chip
 
 
 class DebriefScene(DebriefCards, Scene):
@@ -55,6 +58,7 @@ class DebriefScene(DebriefCards, Scene):
         *,
         review_of: datetime | None = None,
         note: str | None = None,
+        coaching: tuple[Note, ...] = (),
     ) -> None:
         super().__init__(app)
         world = app.world()
@@ -62,6 +66,7 @@ class DebriefScene(DebriefCards, Scene):
         self.report = report
         self.review_of = review_of
         self.note = note
+        self.coaching = coaching  # the supervisor's notes on this call, kept for good
         self.catalog: Catalog = world.catalog
         self.view = ScrollView()  # the turn by turn column: ↑↓, PgUp/PgDn, the wheel
         self.side = ScrollView()  # the left column (chart first); scrolls only if it must
@@ -72,6 +77,7 @@ class DebriefScene(DebriefCards, Scene):
         self.next_index = self._next_level() if review_of is None else None
         self._page: pygame.Surface | None = None
         self._side_page: pygame.Surface | None = None
+        self.cue_rect: pygame.Rect | None = None  # where the "More below" chip was last drawn
         self._building: Iterator[None] = iter(())
         self._chart_h = CHART_H
         self.summary: dict[str, str] = {}
@@ -188,7 +194,13 @@ class DebriefScene(DebriefCards, Scene):
 
     def left_cards(self) -> list[Card]:
         """The left column, most important first: it stays put while the turns scroll."""
-        return [self._curve_card, self._competency_card, self._steps_card, self._points_card]
+        return [
+            self._curve_card,
+            self._notes_card,
+            self._competency_card,
+            self._steps_card,
+            self._points_card,
+        ]
 
     def right_cards(self) -> list[Card]:
         """The right column, which scrolls inside its own pane."""
@@ -228,6 +240,9 @@ class DebriefScene(DebriefCards, Scene):
             self._chart_h = max(CHART_MIN, CHART_H + spare)
             left, left_h = self._stack(self.left_cards(), LEFT_W)
         self.side.set_content(left_h)
+        if self.side.scrollable:  # the "More below" chip gets a strip of its own, under the column
+            self.side.rect.height -= self._cue_height()
+            self.side.set_content(left_h)
         right, right_h = self._stack(self.right_cards(), right_w)
         self.view.set_content(right_h + 8)
         if not self.side.scrollable:
@@ -253,6 +268,35 @@ class DebriefScene(DebriefCards, Scene):
         """Paint whatever is still waiting (scripted use: tests, screenshots)."""
         for _ in self._building:
             pass
+
+    def _note_heading(self, note: Note) -> str:
+        """Who wrote it and when (the desk adds whether the trainee has read it)."""
+        from game.ui.scenes.notes import note_heading
+
+        return note_heading(note)
+
+    def _notes_card(self, page: pygame.Surface | None, y: int, width: int) -> int:
+        """The supervisor's coaching notes on this call (none: no card)."""
+        if not self.coaching:
+            return 0
+        fonts, theme = self.app.fonts, self.app.theme
+        inner = width - 40
+        blocks = [(self._note_heading(note), note.text) for note in self.coaching]
+        height = 20 + fonts.line_height("caption") + 12
+        for head, body in blocks:
+            height += fonts.block_height(head, "small_bold", inner) + 4
+            height += fonts.block_height(body, "small", inner) + 14
+        height += 6
+        if page is None:
+            return height
+        self._card(page, y, 0, width, height)
+        title = "COACHING NOTES ON THIS CALL"
+        page.blit(fonts.render(title, "caption", theme.text_faint), (20, y + 20))
+        yy = y + 20 + fonts.line_height("caption") + 12
+        for head, body in blocks:
+            yy = fonts.draw_block(page, head, "small_bold", theme.accent, 20, yy, inner) + 4
+            yy = fonts.draw_block(page, body, "small", theme.text, 20, yy, inner) + 14
+        return height
 
     # ---- input ----------------------------------------------------------------------------------
 
@@ -343,6 +387,7 @@ class DebriefScene(DebriefCards, Scene):
     def _draw_more_cue(self, surface: pygame.Surface) -> None:
         """A cut left column says so: a fade, a scrollbar and a chip naming the key."""
         side, fonts, theme = self.side, self.app.fonts, self.app.theme
+        self.cue_rect = None
         if not side.scrollable:
             return
         side.draw_scrollbar(surface, theme)
@@ -355,9 +400,17 @@ class DebriefScene(DebriefCards, Scene):
         )
         image = fonts.render(label, "caption", theme.accent_text)
         chip = image.get_rect().inflate(20, 10)
-        chip.midbottom = (side.rect.centerx, side.rect.bottom - 6)
+        chip.midtop = (
+            side.rect.centerx,
+            side.rect.bottom + CUE_GAP,
+        )  # below the column, never on it
         pygame.draw.rect(surface, theme.accent, chip, border_radius=chip.height // 2)
         surface.blit(image, image.get_rect(center=chip.center))
+        self.cue_rect = chip
+
+    def _cue_height(self) -> int:
+        """The strip under a cut left column that holds its "More below" chip."""
+        return self.app.fonts.line_height("caption") + 10 + 2 * CUE_GAP
 
     def _score_layout(self) -> tuple[int, int, bool]:
         """(grade circle radius, card height, pass mark on its own line)."""

@@ -1,6 +1,7 @@
 """The trainee's own history: every attempt per level, with score, grade and date.
 
-A finished attempt opens its debrief again, rebuilt from the records.
+A finished attempt opens its debrief again, rebuilt from the records, with the coaching
+notes written on it; "Coaching notes" at the top opens every note, read or not.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from game.ui.widgets import Button, Menu, ScrollView
 
 PROGRESS_W = 400  # the progress card beside the list
 MAX_BARS = 40  # the most recent scored calls in its chart
+NOTES = "notes"
 
 if TYPE_CHECKING:
     from game.records.api import Attempt
@@ -55,12 +57,26 @@ class HistoryScene(Scene):
         self.view = ScrollView()
         self.menu = Menu()
         self.attempts: tuple[Attempt, ...] = ()
+        self.note_count: dict[int, int] = {}  # attempt id → coaching notes on it
+        self.unread = 0
         self._content: pygame.Surface | None = None
         self._progress: pygame.Surface | None = None
         self._card = pygame.Rect(0, 0, 0, 0)
 
-    def enter(self) -> None:
+    def load(self) -> None:
         self.attempts = self.store.attempts(trainee_id=self.trainee.id)
+        notes = self.store.notes_for_trainee(self.trainee.id)
+        self.note_count = {}
+        for note in notes:
+            self.note_count[note.attempt_id] = self.note_count.get(note.attempt_id, 0) + 1
+        self.unread = sum(1 for n in notes if n.read_at is None)
+
+    def resume(self) -> None:
+        self.load()
+        self.layout()
+
+    def enter(self) -> None:
+        self.load()
         self.sync()  # laid out once, here or by App.push after enter
         if self.menu.ring.keys:
             self.menu.focus(self.menu.ring.keys[0])
@@ -96,12 +112,27 @@ class HistoryScene(Scene):
         heads: list[tuple[int, str]] = []
         buttons: list[Button] = []
         y = 0
+        notes = sum(self.note_count.values())
+        if notes:  # every note the supervisor wrote, for good
+            new = f" · {self.unread} new" if self.unread else ""
+            button = Button(
+                NOTES,
+                f"Coaching notes ({notes}{new})",
+                "secondary",
+                detail="Everything your supervisor wrote about your calls",
+                view=self.view,
+            )
+            y = button.place(fonts, 6, y + 4, width - 40) + 22
+            buttons.append(button)
         groups = self.groups()
         for title, attempts in groups:
             heads.append((y, title))
             y += fonts.block_height(title, "h3", width - 40) + 10
             for attempt in attempts:
                 label, detail = attempt_label(attempt)
+                count = self.note_count.get(attempt.id, 0)
+                if count:
+                    detail += f" · ✉ {count} coaching note{'s' if count != 1 else ''}"
                 done = attempt.status is AttemptStatus.COMPLETED
                 button = Button(
                     f"attempt:{attempt.id}",
@@ -189,7 +220,12 @@ class HistoryScene(Scene):
         if self.view.handle(intent):
             return
         key = self.navigate(self.menu, intent)
-        if key is not None and key.startswith("attempt:"):
+        if key == NOTES:
+            from game.ui.scenes.notes import NotesScene
+
+            self.app.play("select")
+            self.app.push(NotesScene(self.app))
+        elif key is not None and key.startswith("attempt:"):
             self.open(int(key.split(":", 1)[1]))
 
     def open(self, attempt_id: int) -> None:
@@ -222,6 +258,7 @@ class HistoryScene(Scene):
                 review.report,
                 review_of=review.detail.attempt.started_at,
                 note=review.note,
+                coaching=review.detail.notes,
             )
         )
 

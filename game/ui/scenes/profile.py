@@ -3,6 +3,7 @@
 The list is paged: it reads one screenful of trainees from the store (most recently active
 first), so a room with a thousand trainees opens as fast as one with ten. Typing a name
 narrows the list to the profiles that match it; ↑↓ run on across pages, PgUp/PgDn turn them.
+→ on a profile renames or deletes it (after its PIN, if it has one).
 """
 
 from __future__ import annotations
@@ -116,7 +117,13 @@ class ProfileScene(Scene):
         top = chrome.TOP + self._header.get_height() + 28
         self._hints = chrome.hints(
             app,
-            [("↑↓", "Move"), ("Enter", "Choose"), ("Tab", "Next"), ("Esc", "Back")],
+            [
+                ("↑↓", "Move"),
+                ("Enter", "Choose"),
+                ("→", "Rename or delete"),
+                ("Tab", "Next"),
+                ("Esc", "Back"),
+            ],
             1280 - 2 * chrome.MARGIN,
         )
         bottom = chrome.footer_y(app, self._hints) - 20
@@ -217,6 +224,10 @@ class ProfileScene(Scene):
         if intent.act is Act.CLICK and self.field.rect.collidepoint(intent.pos):
             self.menu.focus(FIELD)
             return
+        if intent.act is Act.RIGHT and focused is not None and focused.startswith("trainee:"):
+            trainee_id = int(focused.split(":", 1)[1])
+            self.manage(next(r.trainee for r in self.rows if r.trainee.id == trainee_id))
+            return
         if focused == FIELD and intent.act is Act.SKIP:
             return  # a space typed into the name, not a button press
         if focused == FIELD and intent.act is Act.CONFIRM:
@@ -260,6 +271,24 @@ class ProfileScene(Scene):
         self.layout()
         self.menu.focus(FIELD)
 
+    def manage(self, trainee: Trainee) -> None:
+        """Rename or delete a profile: only its owner, so after its PIN if it has one."""
+        from game.ui.scenes.profile_manage import ProfileManageScene
+        from game.ui.scenes.sign_in import sign_in_first
+
+        if sign_in_first(self.app, trainee, self.manage):
+            return
+        store = self.app.world().store
+        assert store is not None
+        self.app.play("select")
+        self.app.push(ProfileManageScene(self.app, store, trainee))
+
+    def resume(self) -> None:
+        """Back from renaming or deleting: the list as it is now."""
+        self._query = None
+        self.layout()
+        text_input(True)
+
     def choose(self, trainee: Trainee) -> None:
         from game.ui.scenes.sign_in import sign_in_first
 
@@ -267,7 +296,10 @@ class ProfileScene(Scene):
             return  # a PIN first; its scene calls choose again once signed in
         self.app.play("select")
         self.app.select_trainee(trainee)
+        from game.ui.scenes.notes import tell_of_new_notes
+
         self.app.replace(self.app.open(Route.LEVELS))
+        tell_of_new_notes(self.app)  # signed in now: their new notes, on their own screen
 
     def update(self, dt: float) -> None:
         self.view.update(dt, not self.app.motion)

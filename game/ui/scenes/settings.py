@@ -1,7 +1,8 @@
 """Settings: text size, dead-air timer, high contrast, volume, reduced motion.
 
 Every change applies at once (the page re-lays itself out at the new text size) and is
-saved to the machine's settings file.
+saved with the signed-in trainee's profile, or, before anyone has signed in, as this
+computer's default (`game.ui.settings`).
 """
 
 from __future__ import annotations
@@ -101,7 +102,12 @@ class SettingsScene(Scene):
         app, fonts, theme = self.app, self.app.fonts, self.app.theme
         width = 1280 - 2 * chrome.MARGIN
         self._header = chrome.header(app, "Settings", "Make it comfortable", width - 300)
-        note = "Saved on this computer for everyone who trains on it."
+        who = app.trainee.name if app.trainee is not None else None
+        note = (
+            f"Saved with {who}'s profile: they follow {who} to any computer."
+            if who
+            else "This computer's default: a profile without settings of its own uses it."
+        )
         self._note = note
         top = chrome.TOP + self._header.get_height() + 8
         self._note_y = top

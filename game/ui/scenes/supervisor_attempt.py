@@ -3,8 +3,10 @@
 The debrief and the conversation are restored by the one replay of a recorded attempt
 (`game.records.replayed.replay_recorded`), and drawn by the debrief scene's own cards (anger curve,
 competencies, steps, points, turn by turn); this scene adds the conversation as it was
-spoken, earlier notes on the call, and a box for a new note, saved with `Store.add_note`
-under the name the supervisor gave at the gate. The trainee sees it on the title screen.
+spoken, the notes on the call, and a box for a new note, saved with `Store.add_note`
+under the name the supervisor gave at the gate. "Edit notes" opens the ones this supervisor
+wrote to change or delete them. The trainee is told of a new note when they next sign in,
+and finds it for good in History and on this call's debrief.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
 
 NOTE = "note"
 NOTE_LINES = 3  # lines of the note box on screen
+EDIT = "edit"
 
 
 def open_attempt(app: App, desk: Desk, attempt_id: int) -> None:
@@ -85,14 +88,20 @@ class AttemptScene(DebriefScene):
         changed: str | None,
         lines: tuple[tuple[str, str], ...] | None = None,
     ) -> None:
-        super().__init__(app, level, report, review_of=detail.attempt.started_at, note=changed)
+        super().__init__(
+            app,
+            level,
+            report,
+            review_of=detail.attempt.started_at,
+            note=changed,
+            coaching=detail.notes,
+        )
         assert level.scenario is not None
         self.desk = desk
         self.detail = detail
         self.lines = (
             lines if lines is not None else conversation(level.scenario, detail, desk.catalog)
         )
-        self.notes: tuple[Note, ...] = detail.notes
         self.field = NoteField("Write a coaching note…", NOTE_MAX)
         self.saved = ""  # the confirmation after saving
         self.warned = False  # Esc once with an unsaved note: warn, twice: leave
@@ -128,19 +137,25 @@ class AttemptScene(DebriefScene):
         foot = chrome.footer_y(app, self._hints)
         save = Button("save", "Save the note", "primary")
         back = Button("back", "Back", "ghost")
-        button_w = max(230, fonts.width(save.label, "body_bold") + 60)
+        buttons = [save, back]
+        own = len(self.own_notes)
+        if own:  # the notes this supervisor wrote here can be changed or deleted
+            buttons.insert(1, Button(EDIT, f"Edit my notes ({own})", "secondary"))
+        button_w = max(230, max(fonts.width(b.label, "body_bold") + 60 for b in buttons))
         lines = NOTE_LINES if fonts.scale < 1.5 else NOTE_LINES - 1
-        stacked = save.measure(fonts, button_w) + 10 + back.measure(fonts, button_w)
+        stacked = sum(b.measure(fonts, button_w) + 10 for b in buttons) - 10
         box_h = max(fonts.line_height("body") * lines + 2 * 11 + 4, stacked)
         top = foot - 14 - box_h
         self.field.rect = pygame.Rect(chrome.MARGIN, top, width - button_w - 16, box_h)
         bx = self.field.rect.right + 16
-        y = save.place(fonts, bx, top, button_w) + 10
-        back.place(fonts, bx, y, button_w)
+        y = top
+        for button in buttons:
+            y = button.place(fonts, bx, y, button_w) + 10
         self._label_y = top - fonts.line_height("caption") - 8
-        self.menu.set_buttons([save, back], keep=False, order=[NOTE, "save", "back"])
+        order = [NOTE, *(b.key for b in buttons)]
+        self.menu.set_buttons(buttons, keep=False, order=order)
         self.menu.render(fonts, theme)
-        if self.menu.focused not in (NOTE, "save", "back"):
+        if self.menu.focused not in order:
             self.menu.focus(NOTE)
         top = self.view.rect.y
         if fonts.scale >= 1.5:  # large text: the page needs the summary line's room
@@ -148,9 +163,14 @@ class AttemptScene(DebriefScene):
             top = chrome.TOP + max(self._header.get_height(), self._score_rect.height) + 18
         self.place_panes(top, self._label_y - 14)
 
-    def left_cards(self) -> list[DebriefScene.Card]:
-        """The chart, then the notes already written on this call, then the scores."""
-        return [self._curve_card, self._notes_card, *super().left_cards()[1:]]
+    @property
+    def own_notes(self) -> tuple[Note, ...]:
+        """The notes on this call signed with this visit's name: theirs to edit or delete."""
+        return tuple(n for n in self.coaching if n.author == self.desk.author)
+
+    def _note_heading(self, note: Note) -> str:
+        read = "read" if note.read_at is not None else "not read yet"
+        return f"{super()._note_heading(note)} · {read}"
 
     def right_cards(self) -> list[DebriefScene.Card]:
         """The turns as the trainee saw them, then the whole conversation: one column to read."""
@@ -199,33 +219,6 @@ class AttemptScene(DebriefScene):
                 ty += step
         return height
 
-    def _notes_card(self, page: pygame.Surface | None, y: int, width: int) -> int:
-        """Coaching notes already written on this call (none: no card)."""
-        if not self.notes:
-            return 0
-        fonts, theme = self.app.fonts, self.app.theme
-        inner = width - 40
-        blocks = []
-        for note in self.notes:
-            read = "read" if note.read_at is not None else "not read yet"
-            blocks.append((f"{note.author} · {when(note.created_at)} · {read}", note.text))
-        height = 20 + fonts.line_height("caption") + 12
-        for head, body in blocks:
-            height += fonts.block_height(head, "small_bold", inner) + 4
-            height += fonts.block_height(body, "small", inner) + 14
-        height += 6
-        if page is None:
-            return height
-        self._card(page, y, 0, width, height)
-        page.blit(
-            fonts.render("COACHING NOTES ON THIS CALL", "caption", theme.text_faint), (20, y + 20)
-        )
-        yy = y + 20 + fonts.line_height("caption") + 12
-        for head, body in blocks:
-            yy = fonts.draw_block(page, head, "small_bold", theme.accent, 20, yy, inner) + 4
-            yy = fonts.draw_block(page, body, "small", theme.text, 20, yy, inner) + 14
-        return height
-
     # ---- input --------------------------------------------------------------------------------
 
     def handle(self, intent: Intent) -> None:
@@ -264,6 +257,20 @@ class AttemptScene(DebriefScene):
             self.app.pop()
         elif key == NOTE:
             self.menu.focus(NOTE)
+        elif key == EDIT:
+            from game.ui.scenes.supervisor_notes import NotesEditScene
+
+            self.app.play("select")
+            self.app.push(NotesEditScene(self.app, self.desk, self.detail.attempt, self.own_notes))
+
+    def resume(self) -> None:
+        """Back from editing: the notes as they are now."""
+        text_input(True)
+        attempt = self.detail.attempt
+        notes = self.desk.store.notes_for_trainee(attempt.trainee_id)
+        self.coaching = tuple(n for n in notes if n.attempt_id == attempt.id)
+        self.layout()
+        self.finish_building()
 
     def save(self) -> None:
         text = self.field.text.strip()
@@ -273,11 +280,11 @@ class AttemptScene(DebriefScene):
             self.menu.focus(NOTE)
             return
         note = self.desk.store.add_note(self.detail.attempt.id, self.desk.author, text)
-        self.notes = (*self.notes, note)
+        self.coaching = (*self.coaching, note)
         self.field.text = ""
         self.warned = False
         trainee = self.detail.attempt.trainee_name
-        self.saved = f"Saved. {trainee} will see it on the title screen."
+        self.saved = f"Saved. {trainee} is told of it on signing in."
         self.app.play("select")
         self.layout()
         self.menu.focus(NOTE)

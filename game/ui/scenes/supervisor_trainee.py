@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 LEFT_W = 470
 GAP = 24
 WEAKEST = 5
+MANAGE = "manage"
 
 
 def attempt_text(desk: Desk, attempt: Attempt) -> tuple[str, str]:
@@ -57,6 +58,8 @@ class TraineeScene(Scene):
         self.desk = desk
         self.trainee = trainee
         self.attempts: tuple[Attempt, ...] = ()
+        self.note_count: dict[int, int] = {}  # attempt id → coaching notes on it
+        self.gone = False  # the profile was deleted from this page
         self.averages: dict[str, float | None] = {}
         self.weakest: tuple[PrincipleTally, ...] = ()
         self.passed = 0
@@ -72,6 +75,9 @@ class TraineeScene(Scene):
         self.attempts = tuple(
             sorted(store.attempts(trainee_id=tid), key=lambda a: (a.started_at, a.id), reverse=True)
         )
+        self.note_count = {}
+        for note in store.notes_for_trainee(tid):
+            self.note_count[note.attempt_id] = self.note_count.get(note.attempt_id, 0) + 1
         self.averages = dict(store.competency_averages(tid))
         self.weakest = store.weakest_principles(tid, WEAKEST)
         bests = store.level_bests(tid)
@@ -89,6 +95,9 @@ class TraineeScene(Scene):
             self.menu.focus(self.menu.ring.keys[0])
 
     def resume(self) -> None:
+        if self.gone:  # the profile was deleted: back to the overview
+            self.app.pop()
+            return
         self.load()
         self.layout()
 
@@ -124,8 +133,12 @@ class TraineeScene(Scene):
             app, [("↑↓", "Move"), ("Enter", "Open the attempt"), ("Esc", "Back")], width
         )
         bottom = chrome.footer_y(app, self._hints) - 16
+        # under the left column: rename or delete the profile
+        manage = Button(MANAGE, "Rename or delete…", "secondary")
+        manage_h = manage.measure(fonts, LEFT_W)
+        manage.place(fonts, chrome.MARGIN, bottom - manage_h, LEFT_W)
         # the left column: competencies and weakest principles, scrollable if tall
-        self.side.rect = pygame.Rect(chrome.MARGIN, top, LEFT_W, bottom - top)
+        self.side.rect = pygame.Rect(chrome.MARGIN, top, LEFT_W, bottom - top - manage_h - 12)
         self.side.line = fonts.line_height("body")
         self._side = self._paint_side(LEFT_W)
         self.side.set_content(self._side.get_height())
@@ -142,6 +155,9 @@ class TraineeScene(Scene):
         y = 0
         for attempt in self.attempts:
             label, detail = attempt_text(self.desk, attempt)
+            notes = self.note_count.get(attempt.id, 0)
+            if notes:  # the calls already coached show it
+                detail += f" · ✉ {notes} note{'s' if notes != 1 else ''}"
             done = attempt.status is AttemptStatus.COMPLETED
             badge = (
                 "!" if attempt.scenario_id in self.stuck and done and not attempt.passed else None
@@ -160,7 +176,8 @@ class TraineeScene(Scene):
         if not self.attempts:
             y = fonts.block_height("No calls yet.", "body", self.view.rect.width)
         self.view.set_content(y + 4)
-        self.menu.set_buttons(buttons, keep=True)
+        order = [*(b.key for b in buttons if b.enabled), MANAGE]
+        self.menu.set_buttons([*buttons, manage], keep=True, order=order)
         self.menu.render(fonts, theme)
 
     def _paint_side(self, width: int) -> pygame.Surface:
@@ -227,8 +244,26 @@ class TraineeScene(Scene):
         if self.view.handle(intent):
             return
         key = self.navigate(self.menu, intent)
-        if key is not None and key.startswith("attempt:"):
+        if key == MANAGE:
+            self.manage()
+        elif key is not None and key.startswith("attempt:"):
             self.open(int(key.split(":", 1)[1]))
+
+    def manage(self) -> None:
+        from game.ui.scenes.profile_manage import ProfileManageScene
+
+        def changed(trainee: Trainee | None) -> None:
+            if trainee is None:  # erased: its page goes too, under the confirmation
+                self.gone = True
+            else:
+                self.trainee = trainee
+
+        self.app.play("select")
+        self.app.push(
+            ProfileManageScene(
+                self.app, self.desk.store, self.trainee, on_change=changed, supervisor=True
+            )
+        )
 
     def open(self, attempt_id: int) -> None:
         from game.ui.scenes.supervisor_attempt import open_attempt

@@ -1,8 +1,8 @@
 """The title screen: continue as the last trainee, switch trainee, settings, quit.
 
 It is the first thing drawn, before the engine and the records have loaded, so it needs
-nothing but the settings file; the trainee's unread coaching notes and the principle of
-the day fill in a moment later.
+nothing but the settings file; the principle of the day fills in a moment later. It is a
+shared screen: nothing private shows here (coaching notes wait until the trainee signs in).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 import pygame
 
-from game.training import Titles
 from game.ui import chrome
 from game.ui.draw import panel
 from game.ui.intents import Act, Intent
@@ -24,7 +23,7 @@ from game.ui.widgets import Button, Menu, ScrollView
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from game.records.api import Note, Trainee
+    from game.records.api import Trainee
     from game.ui.window import App
 
 LEFT_W = 430
@@ -39,9 +38,7 @@ class TitleScene(Scene):
         self.menu = Menu()
         self.view = ScrollView()
         self.last: Trainee | None = None
-        self.notes: tuple[Note, ...] = ()
-        self.note_levels: dict[int, str] = {}
-        self._resolved = False  # the last trainee and notes were looked up in the store
+        self._resolved = False  # the last trainee was looked up in the store
         self._desk = app.offers(Route.DESK)
         self._content: pygame.Surface | None = None
         self._logo: pygame.Surface | None = None
@@ -55,24 +52,15 @@ class TitleScene(Scene):
     # ---- data ---------------------------------------------------------------------------------
 
     def _resolve(self) -> None:
-        """Once the records are open: who 'Continue' means, and their unread notes."""
+        """Once the records are open: who 'Continue' means."""
         world = self.app.world()
         self._resolved = True
-        self.last, self.notes = None, ()
+        self.last = None
         store = world.store
         if store is None:
             return
         name = self.app.settings.last_trainee
-        trainee = self.app.trainee or (store.find_trainee(name) if name else None)
-        self.last = trainee
-        from game.ui.scenes.sign_in import shows_private
-
-        if trainee is not None and shows_private(self.app, trainee):  # no notes before a PIN
-            self.notes = store.notes_for_trainee(trainee.id, unread_only=True)
-            if self.notes:
-                titles = Titles(world.campaign)
-                for attempt in store.attempts(trainee_id=trainee.id):
-                    self.note_levels[attempt.id] = titles.title(attempt.scenario_id)
+        self.last = self.app.trainee or (store.find_trainee(name) if name else None)
 
     def enter(self) -> None:
         self.sync()  # laid out once, here or by App.push after enter
@@ -138,27 +126,15 @@ class TitleScene(Scene):
         return buttons
 
     def _build_panel(self, buttons: list[Button]) -> None:
-        """The right-hand card: unread coaching notes, or the principle of the day."""
+        """The right-hand card: the principle of the day (nothing private: a shared screen)."""
         fonts, theme = self.app.fonts, self.app.theme
         width = 1280 - PANEL_X - chrome.MARGIN
         inner_w = width - 56
         self.view.line = fonts.line_height("body")
         parts: list[tuple[str, str, tuple[int, int, int]]] = []  # (text, style, colour)
-        note_buttons: list[tuple[int, Button]] = []
         if not self.app.ready:
             parts.append(("GETTING THE FLOOR READY", "caption", theme.accent))
             parts.append(("Loading the campaign and your records…", "body", theme.text_dim))
-        elif self.notes:
-            who = self.last.name if self.last else ""
-            count = len(self.notes)
-            parts.append((f"COACHING NOTES FOR {who.upper()}", "caption", theme.accent))
-            parts.append(
-                (
-                    f"{count} new note{'s' if count != 1 else ''} from your supervisor",
-                    "h2",
-                    theme.text,
-                )
-            )
         else:
             parts.extend(self._principle_parts())
         # measure, then paint the content surface
@@ -167,26 +143,12 @@ class TitleScene(Scene):
         for text, style, color in parts:
             placed.append((y, text, style, color))
             y += fonts.block_height(text, style, inner_w) + (6 if style == "caption" else 14)
-        note_blocks: list[tuple[int, Note]] = []
-        for note in self.notes:
-            note_blocks.append((y, note))
-            y += 16 + self._note_height(note, inner_w)
-            button = Button(f"note:{note.id}", "Mark as read", "secondary", view=self.view)
-            y = button.place(fonts, 16, y, min(260, inner_w - 32)) + 28
-            note_buttons.append((note.id, button))
         content = pygame.Surface((inner_w, max(1, y)), pygame.SRCALPHA)
         for top, text, style, color in placed:
             fonts.draw_block(content, text, style, color, 0, top, inner_w)
-        for top, note in note_blocks:
-            bottom = (
-                top + 16 + self._note_height(note, inner_w) + note_buttons[0][1].rect.height + 12
-            )
-            card = pygame.Rect(0, top, inner_w, bottom - top + 4)
-            panel(content, card, theme, theme.panel_sunken, radius=12, shadow=False)
-            self._paint_note(content, note, 16, top + 14, inner_w - 32)
         self._content = content
         top, bottom = 112, 632
-        if self.notes or self.app.fonts.scale >= 1.5:  # large text needs the room
+        if self.app.fonts.scale >= 1.5:  # large text needs the room
             self._hero = None
         else:  # a welcoming customer above the principle of the day
             hero_h = max(150, min(250, bottom - top - 20 - content.get_height() - 48))
@@ -196,11 +158,10 @@ class TitleScene(Scene):
             )
             self._hero_image = self._hero.render(6, 0.0)
             top += hero_h + 20
-        height = bottom - top if self.notes else min(bottom - top, content.get_height() + 48)
+        height = min(bottom - top, content.get_height() + 48)
         self._panel_rect = pygame.Rect(PANEL_X, top, width, height)
         self.view.rect = pygame.Rect(PANEL_X + 28, top + 24, inner_w, height - 48)
         self.view.set_content(content.get_height())
-        buttons.extend(b for _, b in note_buttons)
 
     def _principle_parts(self) -> list[tuple[str, str, tuple[int, int, int]]]:
         theme = self.app.theme
@@ -218,28 +179,6 @@ class TitleScene(Scene):
         if section:  # trainee screens name principles; codes stay on the supervisor's desk
             parts.append((f"From the guides: {section}", "small", theme.text_faint))
         return parts
-
-    def _note_lines(self, note: Note) -> tuple[str, str]:
-        level = self.note_levels.get(note.attempt_id)
-        when = note.created_at.astimezone().strftime("%d %b %Y")
-        about = f" · about {level}" if level else ""
-        return f"{note.author} · {when}{about}", note.text
-
-    def _note_height(self, note: Note, width: int) -> int:
-        fonts = self.app.fonts
-        head, body = self._note_lines(note)
-        return (
-            fonts.block_height(head, "small_bold", width - 32)
-            + 6
-            + fonts.block_height(body, "body", width - 32)
-            + 14
-        )
-
-    def _paint_note(self, surface: pygame.Surface, note: Note, x: int, y: int, width: int) -> None:
-        fonts, theme = self.app.fonts, self.app.theme
-        head, body = self._note_lines(note)
-        y = fonts.draw_block(surface, head, "small_bold", theme.accent, x, y, width)
-        fonts.draw_block(surface, body, "body", theme.text, x, y + 6, width)
 
     # ---- input --------------------------------------------------------------------------------
 
@@ -271,7 +210,10 @@ class TitleScene(Scene):
             if sign_in_first(app, self.last, lambda _signed: self.activate("continue")):
                 return
             app.select_trainee(self.last)
+            from game.ui.scenes.notes import tell_of_new_notes
+
             app.push(app.open(Route.LEVELS))
+            tell_of_new_notes(app)  # signed in now: their new notes, on their own screen
         elif key == "switch":
             if not self._records_ok(lambda: self.activate("switch")):
                 return
@@ -283,12 +225,6 @@ class TitleScene(Scene):
             app.push(app.open(Route.SETTINGS))
         elif key == "quit":
             app.quit()
-        elif key.startswith("note:"):
-            store = app.world().store
-            if store is not None:
-                store.mark_note_read(int(key.split(":", 1)[1]))
-            self._resolve()
-            self.layout()
 
     def _records_ok(self, retry: Callable[[], None] | None = None) -> bool:
         """The records must be open to play; if not, say why on the error scene (or, when
