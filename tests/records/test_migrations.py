@@ -134,6 +134,13 @@ def test_a_version_1_database_migrates_forward(store_url: str) -> None:
         later = {"reading": 0.0, "allowance": 0.0, "facts": (), "jumped": 0}
         assert detail.turns == tuple(replace(t, **later) for t in written["turns"])
         assert store.get_setting("lang") == "fi"
+        # v8 counted the old turns into the cohort's choice map
+        from game.records.analytics import choice_map
+
+        found = choice_map(store.engine, "late-delivery")
+        opening = next(p for p in found.points if p.node == written["turns"][0].node)
+        assert (opening.visits, opening.first_visits, opening.latest_visits) == (4, 1, 1)
+        assert sum(p.visits for p in found.points) == 8
         # an old in-progress attempt has no owner: the game is gone, so it is abandoned
         assert store.abandon_stale() == 1
         assert store.attempts()[3].status is AttemptStatus.ABANDONED
@@ -247,8 +254,23 @@ def test_concurrent_first_opens_migrate_once(store_url: str) -> None:
     engine.dispose()
 
 
+def undo_v8(conn: Connection) -> None:
+    """Take a database back from version 8 to 7 (for tests of earlier migrations)."""
+    from game.records.schema import drop_choice_trigger
+
+    drop_choice_trigger(conn)
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("DROP FUNCTION htl_tally_turn()"))
+    for table in ("choice_tallies", "path_tallies", "principle_tallies", "latest_attempts"):
+        conn.execute(text(f"DROP TABLE {table}"))
+    conn.execute(text("DROP INDEX ix_trainees_cohort"))
+    conn.execute(text("DROP INDEX ix_attempts_trainee_scenario"))
+    conn.execute(text("ALTER TABLE trainees DROP COLUMN cohort"))
+    conn.execute(text("DELETE FROM schema_version WHERE version >= 8"))
+
+
 def undo_v7(conn: Connection) -> None:
-    """Take a database back from version 7 to 6 (for tests of earlier migrations)."""
+    """Take a database back from version 7 to 6 (after `undo_v8`; for tests of earlier migrations)."""
     conn.execute(text("ALTER TABLE attempts DROP COLUMN catalog_hash"))
     conn.execute(text("DELETE FROM schema_version WHERE version >= 7"))
 
