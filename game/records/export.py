@@ -368,7 +368,7 @@ def xapi_settings(store: Store, library: Library, homepage: str) -> XapiSettings
             Text("The Hold the Line onboarding levels, in order."),
         )
     scenarios = {
-        sid: ActivityInfo(scenario_iri(sid), ref.title, ref.summary)
+        sid: ActivityInfo(scenario_iri(sid), ref.title, ref.summary, ref.scenario)
         for sid, ref in library.scenarios.items()
     }
     return XapiSettings(homepage, namespace_for(store), campaign, MappingProxyType(scenarios))
@@ -422,7 +422,7 @@ def export_command(args: argparse.Namespace) -> int:
     if args.format == "csv" and args.lrs:
         raise UsageError("--lrs sends xAPI statements: use it with --format xapi")
     if args.format == "xapi" and args.turns:
-        raise UsageError("--turns is for CSV; xAPI always has one `answered` statement a turn")
+        raise UsageError("--turns is for CSV; xAPI always has one `selected` statement a turn")
     client = None
     if args.lrs:
         credentials = lrs_credentials(args)

@@ -17,11 +17,12 @@ from game.engine.scoring import debrief, verdict_for
 from game.engine.session import SessionState, play_choices
 from game.records import analytics
 from game.records.analytics import Window
-from game.records.api import AttemptStart, broken_principles
+from game.records.api import AttemptStart, RecordNotFound, broken_principles
 from game.records.recorder import finish_from_debrief
 from game.records.schema import tally_choices
 from game.records.store import SqlStore
-from tests.records.play import bad_choices, good_choices, scenario
+from tests.records.play import bad_choices, good_choices, play, scenario
+from tests.records.test_room import Cohort, cohort, pg_room  # noqa: F401  (fixtures)
 
 MONDAY = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)  # a Monday: week one
 GOOD, BAD = good_choices(), bad_choices()
@@ -192,3 +193,25 @@ def test_cohort_names_are_checked(store: SqlStore) -> None:
         analytics.set_cohort(store.engine, trainee.id, "x" * 101)
     with pytest.raises(analytics.CohortError, match="control"):
         analytics.set_cohort(store.engine, trainee.id, "a\x00b")
+
+
+def test_on_a_room_only_supervisors_read_the_analytics(cohort: Cohort) -> None:
+    """Ana's login adds her turns to the room's tallies (the trigger runs as the tables'
+    owner) but can neither read them nor move anyone between cohorts."""
+    from game.records.api import AccessRefused
+
+    level = scenario()
+    play(cohort.ana, cohort.ana_id, bad_choices())
+    with pytest.raises(AccessRefused, match="supervisors"):
+        analytics.choice_map(cohort.ana.engine, level.id)
+    with pytest.raises(AccessRefused, match="supervisors"):
+        analytics.principle_trends(cohort.ana.engine)
+    with pytest.raises((AccessRefused, RecordNotFound)):
+        analytics.set_cohort(cohort.ana.engine, cohort.ana_id, "Mine")
+    assert analytics.set_cohort(cohort.supervisor.engine, cohort.ana_id, "Nov") == "Nov"
+    found = analytics.choice_map(cohort.supervisor.engine, level.id, scenario=level)
+    opening = next(p for p in found.points if p.node == level.start)
+    assert (opening.visits, opening.first_visits) == (2, 2)  # Ben's good call and Ana's
+    assert _reply(opening, BAD[0]).picks == 1
+    nov = analytics.choice_map(cohort.supervisor.engine, level.id, Window(cohort="Nov"))
+    assert sum(p.visits for p in nov.points) == len(bad_choices())
