@@ -24,7 +24,7 @@ from sqlalchemy import Connection, Select, and_, or_, select
 
 from game.records.api import Attempt, AttemptDetail, Note
 from game.records.schema import attempts, notes, turns
-from game.records.store import (
+from game.records.store.rows import (
     _attempt,
     _attempt_select,
     _note,

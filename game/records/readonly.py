@@ -136,7 +136,7 @@ def _sqlite_engine(database: str) -> Engine:
 
 
 def _postgresql_engine(url: str) -> Engine:
-    from game.records.store import _create_engine
+    from game.records.store.connect import _create_engine
 
     engine = _create_engine(url)
 

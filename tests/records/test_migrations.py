@@ -23,7 +23,8 @@ from game.records.schema import (
     _v1_tables,
     migrate,
 )
-from game.records.store import _create_engine, _writer, open_store
+from game.records.store import open_store
+from game.records.store.connect import _create_engine, _writer
 from game.scenario.model import Policy
 from tests.conftest import SCENARIOS
 from tests.records.play import bad_choices, good_choices, scenario

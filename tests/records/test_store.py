@@ -512,8 +512,9 @@ def test_turn_fields_newer_than_the_columns_are_kept(
     store: SqlStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """If the engine's turn JSON grows a field, the store keeps it and hands it back."""
-    import game.records.store as store_module
     from game.engine import session
+    from game.records.store import attempts as attempt_log
+    from game.records.store import rows as row_mapping
 
     seen: list[dict[str, object]] = []
 
@@ -524,8 +525,8 @@ def test_turn_fields_newer_than_the_columns_are_kept(
         seen.append(data)
         return session.turn_from_json(data)
 
-    monkeypatch.setattr(store_module, "turn_to_json", newer_to_json)
-    monkeypatch.setattr(store_module, "turn_from_json", newer_from_json)
+    monkeypatch.setattr(attempt_log, "turn_to_json", newer_to_json)
+    monkeypatch.setattr(row_mapping, "turn_from_json", newer_from_json)
     ana = store.add_trainee("Ana")
     recorder = play(store, ana.id, good_choices(), stop_after=2)
     detail = store.attempt_detail(recorder.attempt_id)
