@@ -1,32 +1,24 @@
-"""What the cohort is learning: choice maps, progress and principle trends, read in SQL.
+"""What the cohort is learning: the values of choice maps, progress and principle trends.
 
-Every number here is aggregated by the database from tallies the turns trigger keeps
-current (`choice_tallies`, `path_tallies`, `principle_tallies`; see game/records/schema.py)
-or from the attempts table itself; nothing replays an attempt. Python only names what SQL
-counted: a reply's verdict is the judge's `verdict_for` of the quality it recorded, its
-principle is the one the technique catalog gives its techniques.
-
-On a PostgreSQL room the tallies are the supervisors' alone (row-level security, room.py):
-a trainee's login that asks gets `AccessRefused`, as for the desk's other reads.
+The store counts (game/records/store/analytics.py: SQL over tallies the turns trigger keeps
+current, see schema v8, and over the attempts table); nothing replays an attempt. The
+functions here only name and divide what SQL counted: a reply's verdict is the judge's
+`verdict_for` of the quality it recorded, its principle the one the technique catalog gives
+its technique, a day's week its ISO week.
 """
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import Engine, text
-from sqlalchemy.exc import ProgrammingError
-
 from game.engine.catalog import Catalog
 from game.engine.scoring import verdict_for
-from game.records.api import AccessRefused, RecordNotFound
-from game.records.schema import tally_choices
 from game.scenario.model import Scenario, Text
 
 COHORT_MAX = 100  # characters in a cohort's name (the column's width)
@@ -53,6 +45,9 @@ class Window:
         if self.until:
             parts.append(f"before {self.until.isoformat()}")
         return ", ".join(parts)
+
+
+EVERYONE = Window()  # every cohort, all time
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,9 +139,7 @@ class LevelProgress:
 
     def competency_change_mean(self, competency: str) -> float | None:
         return _mean(
-            change
-            for t in self.trainees
-            if (change := t.competency_change(competency)) is not None
+            change for t in self.trainees if (change := t.competency_change(competency)) is not None
         )
 
     @property
@@ -201,115 +194,10 @@ def check_cohort(name: str | None) -> str | None:
     return cleaned
 
 
-def _refused(error: ProgrammingError) -> AccessRefused:
-    return AccessRefused(
-        "this login may not read the cohort's analytics: they are for supervisors"
-        " (ask the room's administrator for a supervisor login)"
-    )
-
-
-def set_cohort(engine: Engine, trainee_id: int, cohort: str | None) -> str | None:
-    """Put a trainee in a cohort (None: in none), moving their counts with them, in one
-    transaction. Returns the name as stored."""
-    name = check_cohort(cohort)
-    try:
-        with engine.begin() as conn:
-            found = conn.execute(
-                text("SELECT cohort FROM trainees WHERE id = :t"), {"t": trainee_id}
-            ).first()
-            if found is None:
-                raise RecordNotFound(f"no trainee with id {trainee_id}")
-            if found[0] == name:
-                return name
-            tally_choices(conn, trainee_id=trainee_id, sign=-1)
-            conn.execute(
-                text("UPDATE trainees SET cohort = :c WHERE id = :t"),
-                {"c": name, "t": trainee_id},
-            )
-            tally_choices(conn, trainee_id=trainee_id, sign=1)
-    except ProgrammingError as error:
-        raise _refused(error) from error
-    return name
-
-
-def cohorts(engine: Engine) -> tuple[tuple[str, int], ...]:
-    """Every cohort with its number of trainees, by name."""
-    with engine.connect() as conn:
-        rows = conn.execute(
-            text(
-                "SELECT cohort, COUNT(*) FROM trainees WHERE cohort IS NOT NULL"
-                " GROUP BY cohort ORDER BY cohort"
-            )
-        ).all()
-    return tuple((str(name), int(count)) for name, count in rows)
-
-
-def trainee_cohorts(engine: Engine) -> MappingProxyType[int, str]:
-    """Each trainee in a cohort, by id."""
-    with engine.connect() as conn:
-        rows = conn.execute(
-            text("SELECT id, cohort FROM trainees WHERE cohort IS NOT NULL")
-        ).all()
-    return MappingProxyType({int(i): str(c) for i, c in rows})
-
-
 # ---- the choice map -------------------------------------------------------------------------
 
 
-def _filters(window: Window, *, day: str = "day", cohort: str = "cohort") -> tuple[str, dict[str, Any]]:
-    clauses: list[str] = []
-    params: dict[str, Any] = {}
-    if window.cohort is not None:
-        clauses.append(f"{cohort} = :cohort")
-        params["cohort"] = window.cohort
-    if window.since is not None:
-        clauses.append(f"{day} >= :since")
-        params["since"] = window.since.isoformat()
-    if window.until is not None:
-        clauses.append(f"{day} < :until")
-        params["until"] = window.until.isoformat()
-    return "".join(f" AND {c}" for c in clauses), params
-
-
-def _read(engine: Engine, sql: str, params: Mapping[str, Any]) -> list[Any]:
-    try:
-        with engine.connect() as conn:
-            return list(conn.execute(text(sql), dict(params)).all())
-    except ProgrammingError as error:
-        raise _refused(error) from error
-
-
-def choice_map(
-    engine: Engine,
-    scenario_id: str,
-    window: Window = Window(),
-    *,
-    scenario: Scenario | None = None,
-    catalog: Catalog | None = None,
-) -> ChoiceMap:
-    """Every decision point of a level: who picked which reply, with what verdict, from what
-    anger, and where it led. `scenario` (the level as it is now) adds the words and the
-    replies nobody picked; `catalog` adds each reply's principle."""
-    where, params = _filters(window)
-    params["sid"] = scenario_id
-    picks = _read(
-        engine,
-        f"""SELECT kind, node, choice, quality, SUM(picks), SUM(anger_sum)
-        FROM choice_tallies WHERE scenario_id = :sid{where}
-        GROUP BY kind, node, choice, quality HAVING SUM(picks) > 0""",
-        params,
-    )
-    walks = _read(
-        engine,
-        f"""SELECT node, choice, next_node, SUM(walks) FROM path_tallies
-        WHERE scenario_id = :sid{where}
-        GROUP BY node, choice, next_node HAVING SUM(walks) > 0""",
-        params,
-    )
-    return _assemble(scenario_id, window, picks, walks, scenario, catalog)
-
-
-def _assemble(
+def assemble_choice_map(
     scenario_id: str,
     window: Window,
     picks: Sequence[Any],
@@ -350,12 +238,18 @@ def _assemble(
         if level_node is not None:
             numbers.update((c.number, None) for c in level_node.choices)
         numbers.update((c, None) for (_, n, c) in sorted(counts) if n == node_id)
-        visits, first_visits, latest_visits = (total(k, node_id) for k in ("all", "first", "latest"))
+        visits, first_visits, latest_visits = (
+            total(k, node_id) for k in ("all", "first", "latest")
+        )
         if level_node is None and not visits:
             continue
         replies = []
         for number in sorted(numbers):
-            said = next((c for c in level_node.choices if c.number == number), None) if level_node else None
+            said = (
+                next((c for c in level_node.choices if c.number == number), None)
+                if level_node
+                else None
+            )
             picked = counts.get(("all", node_id, number), 0)
             by_verdict = verdicts.get((node_id, number), {})
             first = counts.get(("first", node_id, number), 0)
@@ -365,7 +259,9 @@ def _assemble(
                 ReplyShare(
                     choice=number,
                     say=said.say if said is not None else None,
-                    verdict=max(by_verdict, key=lambda v: (by_verdict[v], v)) if by_verdict else None,
+                    verdict=max(by_verdict, key=lambda v: (by_verdict[v], v))
+                    if by_verdict
+                    else None,
                     verdicts=MappingProxyType(dict(by_verdict)),
                     principle=_principle(said.techniques, catalog) if said is not None else None,
                     picks=picked,
@@ -413,32 +309,9 @@ def _principle(techniques: Sequence[str], catalog: Catalog | None) -> str | None
 # ---- progress and trends --------------------------------------------------------------------
 
 
-def level_progress(engine: Engine, scenario_id: str, window: Window = Window()) -> LevelProgress:
-    """Each trainee's first and latest completed attempt at a level in the window."""
-    where, params = _filters(window, day="a.started_at", cohort="tr.cohort")
-    if window.since is not None:
-        params["since"] = _stamp(engine, window.since)
-    if window.until is not None:
-        params["until"] = _stamp(engine, window.until)
-    params["sid"] = scenario_id
-    rows = _read(
-        engine,
-        f"""SELECT r.trainee_id, r.name, r.cohort, r.completed, r.edge, r.score, r.competencies
-        FROM (
-            SELECT a.trainee_id AS trainee_id, tr.name AS name, tr.cohort AS cohort,
-                   a.score AS score, a.competencies AS competencies,
-                   COUNT(*) OVER (PARTITION BY a.trainee_id) AS completed,
-                   CASE WHEN ROW_NUMBER() OVER (PARTITION BY a.trainee_id ORDER BY a.id) = 1
-                        THEN 'first' ELSE 'latest' END AS edge,
-                   ROW_NUMBER() OVER (PARTITION BY a.trainee_id ORDER BY a.id DESC) AS from_end,
-                   ROW_NUMBER() OVER (PARTITION BY a.trainee_id ORDER BY a.id) AS from_start
-            FROM attempts a JOIN trainees tr ON tr.id = a.trainee_id
-            WHERE a.scenario_id = :sid AND a.status = 'completed' AND a.score IS NOT NULL{where}
-        ) r
-        WHERE r.from_start = 1 OR r.from_end = 1
-        ORDER BY r.trainee_id, r.edge""",
-        params,
-    )
+def assemble_progress(scenario_id: str, window: Window, rows: Sequence[Any]) -> LevelProgress:
+    """Rows of (trainee_id, name, cohort, completed, edge 'first'|'latest', score,
+    competencies JSON): each trainee's first and latest completed attempt."""
     found: dict[int, dict[str, Any]] = {}
     for trainee_id, name, cohort, completed, edge, score, competencies in rows:
         entry = found.setdefault(
@@ -465,52 +338,11 @@ def level_progress(engine: Engine, scenario_id: str, window: Window = Window()) 
     return LevelProgress(scenario_id, window, tuple(out))
 
 
-def _stamp(engine: Engine, day: date) -> Any:
-    """A date as the attempts table compares it (see schema.UtcDateTime)."""
-    if engine.dialect.name == "postgresql":
-        from datetime import UTC, datetime, time
-
-        return datetime.combine(day, time(), UTC)
-    return f"{day.isoformat()} 00:00:00.000000"
-
-
-def _competencies(raw: Any) -> MappingProxyType[str, int | None]:
-    try:
-        data = json.loads(raw) if raw else {}
-    except ValueError:
-        data = {}
-    if not isinstance(data, dict):
-        data = {}
-    return MappingProxyType(
-        {str(k): (int(v) if isinstance(v, int | float) else None) for k, v in data.items()}
-    )
-
-
-def principle_trends(
-    engine: Engine,
-    window: Window = Window(),
-    *,
-    scenario_id: str | None = None,
-    limit: int = 5,
+def assemble_trends(
+    broken: Sequence[Any], played: Sequence[Any], limit: int
 ) -> tuple[PrincipleTrend, ...]:
-    """The principles the cohort's turns broke most (at one level, or all), week by week."""
-    where, params = _filters(window)
-    level = ""
-    if scenario_id is not None:
-        level = " AND scenario_id = :sid"
-        params["sid"] = scenario_id
-    broken = _read(
-        engine,
-        f"""SELECT day, principle, SUM(broken) FROM principle_tallies
-        WHERE 1 = 1{level}{where} GROUP BY day, principle HAVING SUM(broken) > 0""",
-        params,
-    )
-    played = _read(
-        engine,
-        f"""SELECT day, SUM(picks) FROM choice_tallies
-        WHERE kind = 'all'{level}{where} GROUP BY day HAVING SUM(picks) > 0""",
-        params,
-    )
+    """Rows of (day, principle, broken) and of (day, turns): the most broken principles,
+    with every week that had turns."""
     turns_by_week: dict[date, int] = defaultdict(int)
     for day, count in played:
         turns_by_week[week_of(date.fromisoformat(day))] += int(count)
@@ -530,19 +362,20 @@ def principle_trends(
     return tuple(trends[:limit])
 
 
-def levels_played(engine: Engine, window: Window = Window()) -> tuple[str, ...]:
-    """The levels with at least one counted turn in the window."""
-    where, params = _filters(window)
-    rows = _read(
-        engine,
-        f"""SELECT scenario_id FROM choice_tallies WHERE kind = 'all'{where}
-        GROUP BY scenario_id HAVING SUM(picks) > 0 ORDER BY scenario_id""",
-        params,
+def _competencies(raw: Any) -> MappingProxyType[str, int | None]:
+    try:
+        data = json.loads(raw) if raw else {}
+    except ValueError:
+        data = {}
+    if not isinstance(data, dict):
+        data = {}
+    return MappingProxyType(
+        {str(k): (int(v) if isinstance(v, int | float) else None) for k, v in data.items()}
     )
-    return tuple(str(r[0]) for r in rows)
 
 
 __all__ = [
+    "EVERYONE",
     "ChoiceMap",
     "CohortError",
     "DecisionPoint",
@@ -552,12 +385,8 @@ __all__ = [
     "TraineeProgress",
     "WeekCount",
     "Window",
+    "assemble_choice_map",
+    "assemble_progress",
+    "assemble_trends",
     "check_cohort",
-    "choice_map",
-    "cohorts",
-    "level_progress",
-    "levels_played",
-    "principle_trends",
-    "set_cohort",
-    "trainee_cohorts",
 ]

@@ -28,7 +28,9 @@ MONDAY = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)  # a Monday: week one
 GOOD, BAD = good_choices(), bad_choices()
 
 
-def record(store: SqlStore, trainee_id: int, choices: tuple[int, ...], when: datetime) -> SessionState:
+def record(
+    store: SqlStore, trainee_id: int, choices: tuple[int, ...], when: datetime
+) -> SessionState:
     """One attempt written the way the game writes it: start, each turn, finish."""
     level = scenario()
     state = play_choices(level, list(choices))
@@ -46,9 +48,9 @@ def record(store: SqlStore, trainee_id: int, choices: tuple[int, ...], when: dat
 def room(store: SqlStore) -> dict[str, object]:
     """Ana (Nov): bad then good; Ben (Nov): good; Cem (Dec): bad. Cem plays a week later."""
     ana, ben, cem = (store.add_trainee(n) for n in ("Ana", "Ben", "Cem"))
-    analytics.set_cohort(store.engine, ana.id, "Nov")
-    analytics.set_cohort(store.engine, ben.id, " Nov ")
-    analytics.set_cohort(store.engine, cem.id, "Dec")
+    store.set_cohort(ana.id, "Nov")
+    store.set_cohort(ben.id, " Nov ")
+    store.set_cohort(cem.id, "Dec")
     plays = {
         "ana1": record(store, ana.id, BAD, MONDAY),
         "ana2": record(store, ana.id, GOOD, MONDAY + timedelta(days=1)),
@@ -62,9 +64,11 @@ def _reply(point: analytics.DecisionPoint, number: int) -> analytics.ReplyShare:
     return next(r for r in point.replies if r.choice == number)
 
 
-def test_the_opening_shares_verdicts_anger_and_paths(store: SqlStore, room: dict[str, object]) -> None:
+def test_the_opening_shares_verdicts_anger_and_paths(
+    store: SqlStore, room: dict[str, object]
+) -> None:
     level = scenario()
-    found = analytics.choice_map(store.engine, level.id, scenario=level)
+    found = store.choice_map(level.id, scenario=level)
     opening = next(p for p in found.points if p.node == level.start)
     good_turn = room["ben1"].turns[0]  # type: ignore[attr-defined]
     bad_turn = room["cem1"].turns[0]  # type: ignore[attr-defined]
@@ -84,12 +88,14 @@ def test_the_opening_shares_verdicts_anger_and_paths(store: SqlStore, room: dict
     assert bad.leads_to == ((room["cem1"].turns[1].node, 2),)  # type: ignore[attr-defined]
     unpicked = [r for r in opening.replies if r.choice not in (GOOD[0], BAD[0])]
     assert unpicked and all(r.picks == 0 and r.verdict is None for r in unpicked)
-    assert {r.choice for r in opening.replies} == {c.number for c in level.node(level.start).choices}
+    assert {r.choice for r in opening.replies} == {
+        c.number for c in level.node(level.start).choices
+    }
 
 
 def test_where_most_go_wrong_first(store: SqlStore, room: dict[str, object]) -> None:
     level = scenario()
-    found = analytics.choice_map(store.engine, level.id, scenario=level)
+    found = store.choice_map(level.id, scenario=level)
     expected: dict[str, tuple[int, int]] = {}
     for key in ("ana1", "ben1", "cem1"):  # each trainee's first attempt
         for turn in room[key].turns:  # type: ignore[attr-defined]
@@ -107,7 +113,7 @@ def test_cohort_and_date_filters(store: SqlStore, room: dict[str, object]) -> No
     level = scenario()
 
     def opening(window: Window) -> analytics.DecisionPoint:
-        found = analytics.choice_map(store.engine, level.id, window, scenario=level)
+        found = store.choice_map(level.id, window, scenario=level)
         return next(p for p in found.points if p.node == level.start)
 
     nov = opening(Window(cohort="Nov"))
@@ -118,16 +124,16 @@ def test_cohort_and_date_filters(store: SqlStore, room: dict[str, object]) -> No
     assert week_one.visits == 3 and _reply(week_one, BAD[0]).picks == 1
     assert opening(Window(since=date(2026, 11, 20))).visits == 0
     # moving Cem into Nov moves his counts with him
-    analytics.set_cohort(store.engine, room["cem"].id, "Nov")  # type: ignore[attr-defined]
+    store.set_cohort(room["cem"].id, "Nov")  # type: ignore[attr-defined]
     assert opening(Window(cohort="Nov")).visits == 4
     assert opening(Window(cohort="Dec")).visits == 0
-    assert analytics.cohorts(store.engine) == (("Nov", 3),)
+    assert store.cohorts() == (("Nov", 3),)
 
 
 def test_progress_first_versus_latest(store: SqlStore, room: dict[str, object]) -> None:
     level = scenario()
     scores = {k: debrief(level, room[k], 70) for k in ("ana1", "ana2", "ben1", "cem1")}  # type: ignore[arg-type]
-    found = analytics.level_progress(store.engine, level.id)
+    found = store.level_progress(level.id)
     by_name = {t.name: t for t in found.trainees}
     ana = by_name["Ana"]
     assert (ana.first_score, ana.latest_score) == (scores["ana1"].score, scores["ana2"].score)
@@ -138,9 +144,9 @@ def test_progress_first_versus_latest(store: SqlStore, room: dict[str, object]) 
     if competency.score is not None and latest.score is not None:
         assert ana.competency_change(competency.id) == latest.score - competency.score
     assert found.change_mean == pytest.approx(ana.score_change / 3)
-    nov = analytics.level_progress(store.engine, level.id, Window(cohort="Nov"))
+    nov = store.level_progress(level.id, Window(cohort="Nov"))
     assert [t.name for t in nov.trainees] == ["Ana", "Ben"]
-    later = analytics.level_progress(store.engine, level.id, Window(since=date(2026, 11, 3)))
+    later = store.level_progress(level.id, Window(since=date(2026, 11, 3)))
     assert {t.name: t.completed for t in later.trainees} == {"Ana": 1, "Ben": 1, "Cem": 1}
 
 
@@ -157,7 +163,7 @@ def test_principles_broken_week_by_week(store: SqlStore, room: dict[str, object]
     totals = Counter[str]()
     for (principle, _), count in broken.items():
         totals[principle] += count
-    found = analytics.principle_trends(store.engine, scenario_id=scenario().id, limit=50)
+    found = store.principle_trends(scenario_id=scenario().id, limit=50)
     assert {t.principle: t.broken for t in found} == dict(totals)
     for trend in found:
         assert [w.week for w in trend.weeks] == sorted(turns)
@@ -188,30 +194,31 @@ def test_the_trigger_and_the_rebuild_agree(store: SqlStore, room: dict[str, obje
 
 def test_cohort_names_are_checked(store: SqlStore) -> None:
     trainee = store.add_trainee("Dee")
-    assert analytics.set_cohort(store.engine, trainee.id, "   ") is None
+    assert store.set_cohort(trainee.id, "   ") is None
     with pytest.raises(analytics.CohortError, match="at most"):
-        analytics.set_cohort(store.engine, trainee.id, "x" * 101)
+        store.set_cohort(trainee.id, "x" * 101)
     with pytest.raises(analytics.CohortError, match="control"):
-        analytics.set_cohort(store.engine, trainee.id, "a\x00b")
+        store.set_cohort(trainee.id, "a\x00b")
 
 
-def test_on_a_room_only_supervisors_read_the_analytics(cohort: Cohort) -> None:
+def test_on_a_room_only_supervisors_read_the_analytics(request: pytest.FixtureRequest) -> None:
     """Ana's login adds her turns to the room's tallies (the trigger runs as the tables'
     owner) but can neither read them nor move anyone between cohorts."""
+    room: Cohort = request.getfixturevalue("cohort")
     from game.records.api import AccessRefused
 
     level = scenario()
-    play(cohort.ana, cohort.ana_id, bad_choices())
-    with pytest.raises(AccessRefused, match="supervisors"):
-        analytics.choice_map(cohort.ana.engine, level.id)
-    with pytest.raises(AccessRefused, match="supervisors"):
-        analytics.principle_trends(cohort.ana.engine)
+    play(room.ana, room.ana_id, bad_choices())
+    with pytest.raises(AccessRefused, match="may not"):
+        room.ana.choice_map(level.id)
+    with pytest.raises(AccessRefused, match="may not"):
+        room.ana.principle_trends()
     with pytest.raises((AccessRefused, RecordNotFound)):
-        analytics.set_cohort(cohort.ana.engine, cohort.ana_id, "Mine")
-    assert analytics.set_cohort(cohort.supervisor.engine, cohort.ana_id, "Nov") == "Nov"
-    found = analytics.choice_map(cohort.supervisor.engine, level.id, scenario=level)
+        room.ana.set_cohort(room.ana_id, "Mine")
+    assert room.supervisor.set_cohort(room.ana_id, "Nov") == "Nov"
+    found = room.supervisor.choice_map(level.id, scenario=level)
     opening = next(p for p in found.points if p.node == level.start)
     assert (opening.visits, opening.first_visits) == (2, 2)  # Ben's good call and Ana's
     assert _reply(opening, BAD[0]).picks == 1
-    nov = analytics.choice_map(cohort.supervisor.engine, level.id, Window(cohort="Nov"))
+    nov = room.supervisor.choice_map(level.id, Window(cohort="Nov"))
     assert sum(p.visits for p in nov.points) == len(bad_choices())

@@ -136,9 +136,7 @@ def test_a_version_1_database_migrates_forward(store_url: str) -> None:
         assert detail.turns == tuple(replace(t, **later) for t in written["turns"])
         assert store.get_setting("lang") == "fi"
         # v8 counted the old turns into the cohort's choice map
-        from game.records.analytics import choice_map
-
-        found = choice_map(store.engine, "late-delivery")
+        found = store.choice_map("late-delivery")
         opening = next(p for p in found.points if p.node == written["turns"][0].node)
         assert (opening.visits, opening.first_visits, opening.latest_visits) == (4, 1, 1)
         assert sum(p.visits for p in found.points) == 8

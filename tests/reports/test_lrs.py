@@ -210,7 +210,6 @@ def test_the_lrs_reproduces_the_choice_map(ralph: Ralph, demo: Demo, store: SqlS
     from collections import Counter
     from datetime import UTC, datetime
 
-    from game.records import analytics
     from game.records.xapi import DIALOG_TREE, SELECTED
 
     store.abandon_attempt(demo.in_progress, datetime.now(UTC))  # so every turn is exported
@@ -235,7 +234,7 @@ def test_the_lrs_reproduces_the_choice_map(ralph: Ralph, demo: Demo, store: SqlS
             assert all(c["description"]["en"] for c in definition["choices"])
             assert s["result"]["response"] in offered
             picked[(node, s["result"]["response"])] += 1
-        found = analytics.choice_map(store.engine, level, scenario=scenario)
+        found = store.choice_map(level, scenario=scenario)
         assert sum(picked.values()) == sum(p.visits for p in found.points) > 0
         for point in found.points:
             visits = sum(n for (node, _), n in picked.items() if node == point.node)
