@@ -50,7 +50,12 @@ OWN_ROWS = {
 }
 # row-level security on; settings and the cohort's tallies (v8): supervisors only
 PROTECTED = (
-    *OWN_ROWS, "settings", "choice_tallies", "path_tallies", "principle_tallies", "latest_attempts"
+    *OWN_ROWS,
+    "settings",
+    "choice_tallies",
+    "path_tallies",
+    "principle_tallies",
+    "latest_attempts",
 )
 TRAINEE_GRANTS = (
     "GRANT SELECT ON schema_version TO {trn}",

@@ -20,16 +20,16 @@ from typing import Any
 import pytest
 
 from game.cli import main
+from game.engine.scoring import verdict_for
 from game.records.api import AttemptStatus
 from game.records.export import details, load_library, namespace_for, xapi_settings
 from game.records.store import SqlStore, open_store
-from game.engine.scoring import verdict_for
 from game.records.xapi import (
     ADL_VERBS,
     DIALOG_TREE,
+    NAMESPACE_SETTING,
     SELECTED,
     SERIOUS_GAMES,
-    NAMESPACE_SETTING,
     LrsClient,
     LrsError,
     RetryPolicy,
