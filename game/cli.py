@@ -106,10 +106,18 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--trainee", help="only this trainee")
     report.add_argument("--since", help="only attempts since this date (YYYY-MM-DD)")
     report.add_argument("--until", help="only attempts before this date (YYYY-MM-DD)")
+    report.add_argument("--cohort", help="only the trainees of this cohort (intake group)")
 
     export = sub.add_parser("export", help="attempts as CSV or xAPI statements")
     export.add_argument("--db", help="database URL (default: the local SQLite file)")
-    export.add_argument("--format", choices=("csv", "xapi"), required=True)
+    export.add_argument(
+        "--format", choices=("csv", "xapi", "choices"), required=True,
+        help="choices: the cohort's choice map as CSV, a row per reply per decision point",
+    )  # fmt: skip
+    export.add_argument("--cohort", help="only the trainees of this cohort (intake group)")
+    export.add_argument("--level", action="append", help="choices: this level (repeatable)")
+    export.add_argument("--since", help="choices: attempts started on or after (YYYY-MM-DD)")
+    export.add_argument("--until", help="choices: attempts started before (YYYY-MM-DD)")
     export.add_argument("--out", type=Path, help="file to write (default: standard output)")
     export.add_argument("--turns", action="store_true", help="CSV: one row per turn")
     export.add_argument("--lrs", help="xAPI: send to this Learning Record Store endpoint")
@@ -153,6 +161,9 @@ def build_parser() -> argparse.ArgumentParser:
     from game.records.room_cli import add_parsers as room_parsers
 
     room_parsers(sub)
+    from game.records.cohort_cli import add_parser as cohort_parser
+
+    cohort_parser(sub)
     return parser
 
 
@@ -262,6 +273,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from game.analysis.starter import new_command
 
         return new_command(args.id, args.dir)
+    if command == "cohort":
+        from game.records.cohort_cli import run as run_cohort
+
+        return run_cohort(args)
     if command in ("room", "supervisor"):
         from game.records.room_cli import run
 
@@ -270,8 +285,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         from game.records.report import report_command
 
         return report_command(
-            db=args.db, out=args.out, trainee=args.trainee, since=args.since, until=args.until
-        )
+            db=args.db, out=args.out, trainee=args.trainee, since=args.since, until=args.until,
+            cohort=args.cohort,
+        )  # fmt: skip
     if command == "export":
         from game.records.export import export_command
 

@@ -419,8 +419,10 @@ def export_command(args: argparse.Namespace) -> int:
     from game.records.store import SqlStore
     from game.records.xapi import LrsAddressError, LrsClient
 
-    if args.format == "csv" and args.lrs:
+    if args.format != "xapi" and args.lrs:
         raise UsageError("--lrs sends xAPI statements: use it with --format xapi")
+    if args.format != "choices" and (args.level or args.since or args.until):
+        raise UsageError("--level, --since and --until are for --format choices")
     if args.format == "xapi" and args.turns:
         raise UsageError("--turns is for CSV; xAPI always has one `selected` statement a turn")
     client = None
@@ -445,23 +447,28 @@ def export_command(args: argparse.Namespace) -> int:
         check_output(args.out)
     library = load_library()
     store = open_records(args.db)
+    from game.records.analytics_view import cohort_members, export_choice_map, in_cohort
+
     try:
+        if args.format == "choices":
+            return export_choice_map(store, args, library)
+        members = cohort_members(store, args.cohort)
         if args.format == "csv" and args.turns:
             with closing(details(store)) as items:
-                return _export_csv(items, library, args.out, turns=True)
+                return _export_csv(in_cohort(items, members), library, args.out, turns=True)
         if args.format == "csv":
             from game.records.bulk import iter_lines
 
             assert isinstance(store, SqlStore)
             with closing(iter_lines(store)) as lines:
-                return _export_csv(lines, library, args.out, turns=False)
+                return _export_csv(in_cohort(lines, members), library, args.out, turns=False)
         settings = xapi_settings(store, library, args.homepage)
         if args.out is not None or client is None:
             with closing(details(store)) as items:
-                _write_xapi(items, settings, args.out)
+                _write_xapi(in_cohort(items, members), settings, args.out)
         if client is not None:
             with closing(details(store)) as items:
-                _send_xapi(items, settings, client)
+                _send_xapi(in_cohort(items, members), settings, client)
         return EXIT_OK
     finally:
         store.close()
