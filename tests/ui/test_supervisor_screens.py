@@ -10,7 +10,7 @@ import pytest
 from game.ui.screenshots import capture_desk
 from game.ui.theme import Color, load_themes
 
-EXPECTED = ("desk-passphrase", "desk-overview", "desk-trainee", "desk-attempt")
+EXPECTED = ("desk-passphrase", "desk-overview", "desk-level", "desk-trainee", "desk-attempt")
 
 
 @pytest.fixture(scope="module")
