@@ -131,7 +131,7 @@ class OverviewScene(Scene):
             Button("passphrase", "Change passphrase", "ghost"),
             Button("leave", "Leave the desk", "ghost"),
         ]
-        levels = Button("levels", "What they pick", "ghost")  # beside the sort, below
+        picks = Button("levels", "What they pick", "ghost")  # beside the sort, below
         widths = [max(150, fonts.width(b.label, "body_bold") + 56) for b in buttons]
         widest = max(fonts.width(f"Sort: {s[2]}", "body_bold") for s in SORTS)
         widths[0] = widest + fonts.width("Tab", "caption") + 70
@@ -151,13 +151,13 @@ class OverviewScene(Scene):
         sort = buttons[0]
         sort.place(fonts, 1280 - chrome.MARGIN - widths[0], top, widths[0])
         sort.rect.height = self.search.rect.height
-        levels_w = fonts.width(levels.label, "body_bold") + 56
-        levels.place(fonts, sort.rect.x - 10 - levels_w, top, levels_w)
-        levels.rect.height = self.search.rect.height
-        self.menu.set_buttons([*buttons, levels], keep=True)
+        picks_w = fonts.width(picks.label, "body_bold") + 56
+        picks.place(fonts, sort.rect.x - 10 - picks_w, top, picks_w)
+        picks.rect.height = self.search.rect.height
+        self.menu.set_buttons([*buttons, picks], keep=True)
         self.menu.render(fonts, theme)
         self._count_y = self.search.rect.centery - fonts.line_height("small") // 2
-        self._count_w = levels.rect.x - 20 - (self.search.rect.right + 20)
+        self._count_w = picks.rect.x - 20 - (self.search.rect.right + 20)
         top = self.search.rect.bottom + 14
         bottom = chrome.footer_y(app, self._hints) - 14
         self.card = pygame.Rect(chrome.MARGIN, top, width, bottom - top)
