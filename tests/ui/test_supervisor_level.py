@@ -65,3 +65,29 @@ def test_the_level_page_fits(make_app: MakeApp, scale: int) -> None:
 
     page, _ = _open(make_app, scale)
     assert audit(page) == []
+
+
+def test_tab_on_a_trainee_page_moves_them_between_cohorts(make_app: MakeApp) -> None:
+    from game.ui.scenes.supervisor_trainee import TraineeScene
+
+    pilot = make_app()
+    store = pilot.app.world().store
+    assert store is not None
+    play_level(pilot, "Vic", bad_choices(LEVEL))
+    play_level(pilot, "Wen", bad_choices(LEVEL))
+    wen = store.find_trainee("Wen")
+    vic = store.find_trainee("Vic")
+    assert wen is not None and vic is not None
+    store.set_cohort(wen.id, "November")
+    set_passphrase(pilot)
+    pilot.type_text("Vic")
+    pilot.key(pygame.K_RETURN, frames=2)
+    page = pilot.scene(TraineeScene)
+    assert page.cohort is None and "in no cohort" in page._sub
+    pilot.key(pygame.K_TAB, frames=2)
+    assert page.cohort == "November" and store.trainee_cohorts()[vic.id] == "November"
+    assert "cohort November" in page._sub
+    november = store.choice_map(LEVEL.key, Window("November"))
+    assert max(p.visits for p in november.points) == 2  # Vic's turns moved with him
+    pilot.key(pygame.K_TAB, frames=2)
+    assert page.cohort is None and vic.id not in store.trainee_cohorts()
