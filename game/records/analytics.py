@@ -310,30 +310,23 @@ def _principle(techniques: Sequence[str], catalog: Catalog | None) -> str | None
 
 
 def assemble_progress(scenario_id: str, window: Window, rows: Sequence[Any]) -> LevelProgress:
-    """Rows of (trainee_id, name, cohort, completed, edge 'first'|'latest', score,
-    competencies JSON): each trainee's first and latest completed attempt."""
-    found: dict[int, dict[str, Any]] = {}
-    for trainee_id, name, cohort, completed, edge, score, competencies in rows:
-        entry = found.setdefault(
-            int(trainee_id), {"name": name, "cohort": cohort, "completed": int(completed)}
+    """Rows of (trainee_id, name, cohort, completed, first score, first competencies JSON,
+    latest score, latest competencies JSON): each trainee's first and latest completed
+    attempt at the level (the same one when they completed it once)."""
+    out = [
+        TraineeProgress(
+            trainee_id=int(trainee_id),
+            name=str(name),
+            cohort=cohort,
+            completed=int(completed),
+            first_score=int(first_score or 0),
+            latest_score=int(latest_score or 0),
+            first_competencies=_competencies(first_comp),
+            latest_competencies=_competencies(latest_comp),
         )
-        entry[edge] = (int(score), _competencies(competencies))
-    out = []
-    for trainee_id, entry in found.items():
-        first = entry["first"]
-        latest = entry.get("latest", first)  # one completed attempt: it is both
-        out.append(
-            TraineeProgress(
-                trainee_id=trainee_id,
-                name=str(entry["name"]),
-                cohort=entry["cohort"],
-                completed=entry["completed"],
-                first_score=first[0],
-                latest_score=latest[0],
-                first_competencies=first[1],
-                latest_competencies=latest[1],
-            )
-        )
+        for (trainee_id, name, cohort, completed, first_score, first_comp, latest_score,
+             latest_comp) in rows
+    ]  # fmt: skip
     out.sort(key=lambda t: (t.name.casefold(), t.trainee_id))
     return LevelProgress(scenario_id, window, tuple(out))
 

@@ -167,6 +167,14 @@ Index("ix_attempts_scenario_started", attempts.c.scenario_id, attempts.c.started
 Index("ix_attempts_started", attempts.c.started_at)  # v2
 Index("ix_attempts_status", attempts.c.status)  # v2
 Index("ix_attempts_trainee_scenario", attempts.c.trainee_id, attempts.c.scenario_id)  # v8
+Index(
+    "ix_attempts_level_completed",
+    attempts.c.scenario_id,
+    attempts.c.status,
+    attempts.c.trainee_id,
+    attempts.c.started_at,
+    attempts.c.id,
+)  # v8: each trainee's first and latest completed attempt at a level, from the index alone
 
 turns = Table(
     "turns",
@@ -258,6 +266,7 @@ choice_tallies = Table(
         "scenario_id", "kind", "cohort", "day", "node", "choice", "quality",
         name="choice_tallies_pkey",
     ),
+    sqlite_with_rowid=False,  # clustered on the key: a level's rows are read in one range
 )  # fmt: skip
 # v8: where each reply led: the next decision point (a call's last reply leads nowhere here)
 path_tallies = Table(
@@ -273,6 +282,7 @@ path_tallies = Table(
     PrimaryKeyConstraint(
         "scenario_id", "cohort", "day", "node", "choice", "next_node", name="path_tallies_pkey"
     ),
+    sqlite_with_rowid=False,
 )
 # v8: turns that broke each principle, by level, cohort and day (the rule of broken_principles)
 principle_tallies = Table(
@@ -286,6 +296,7 @@ principle_tallies = Table(
     PrimaryKeyConstraint(
         "scenario_id", "cohort", "day", "principle", name="principle_tallies_pkey"
     ),
+    sqlite_with_rowid=False,
 )
 # v8: each trainee's latest attempt (with a turn) at each level: whose turns 'latest' counts
 latest_attempts = Table(
@@ -295,6 +306,7 @@ latest_attempts = Table(
     Column("scenario_id", String(100), nullable=False),
     Column("attempt_id", Integer, nullable=False),
     PrimaryKeyConstraint("trainee_id", "scenario_id", name="latest_attempts_pkey"),
+    sqlite_with_rowid=False,
 )
 
 
@@ -707,10 +719,13 @@ def _migrate_v8(conn: Connection) -> None:
     """Cohorts, and the choice tallies for the cohort's choice map and trends (back-filled)."""
     pg = conn.dialect.name == "postgresql"
     real = "DOUBLE PRECISION" if pg else "FLOAT"
+    clustered = "" if pg else " WITHOUT ROWID"  # SQLite: the rows live in the key's order
     for ddl in (
         "ALTER TABLE trainees ADD COLUMN cohort VARCHAR(100)",
         "CREATE INDEX ix_trainees_cohort ON trainees (cohort)",
         "CREATE INDEX ix_attempts_trainee_scenario ON attempts (trainee_id, scenario_id)",
+        "CREATE INDEX ix_attempts_level_completed"
+        " ON attempts (scenario_id, status, trainee_id, started_at, id)",
         f"""CREATE TABLE choice_tallies (
             scenario_id VARCHAR(100) NOT NULL,
             kind VARCHAR(8) NOT NULL,
@@ -723,7 +738,8 @@ def _migrate_v8(conn: Connection) -> None:
             anger_sum BIGINT NOT NULL,
             CONSTRAINT choice_tallies_pkey
                 PRIMARY KEY (scenario_id, kind, cohort, day, node, choice, quality)
-        )""",
+        )"""
+        + clustered,
         """CREATE TABLE path_tallies (
             scenario_id VARCHAR(100) NOT NULL,
             cohort VARCHAR(100) NOT NULL,
@@ -734,7 +750,8 @@ def _migrate_v8(conn: Connection) -> None:
             walks INTEGER NOT NULL,
             CONSTRAINT path_tallies_pkey
                 PRIMARY KEY (scenario_id, cohort, day, node, choice, next_node)
-        )""",
+        )"""
+        + clustered,
         """CREATE TABLE principle_tallies (
             scenario_id VARCHAR(100) NOT NULL,
             cohort VARCHAR(100) NOT NULL,
@@ -742,13 +759,15 @@ def _migrate_v8(conn: Connection) -> None:
             principle VARCHAR(100) NOT NULL,
             broken INTEGER NOT NULL,
             CONSTRAINT principle_tallies_pkey PRIMARY KEY (scenario_id, cohort, day, principle)
-        )""",
+        )"""
+        + clustered,
         """CREATE TABLE latest_attempts (
             trainee_id INTEGER NOT NULL,
             scenario_id VARCHAR(100) NOT NULL,
             attempt_id INTEGER NOT NULL,
             CONSTRAINT latest_attempts_pkey PRIMARY KEY (trainee_id, scenario_id)
-        )""",
+        )"""
+        + clustered,
     ):
         conn.execute(text(ddl))
     tally_choices(conn)

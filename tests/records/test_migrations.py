@@ -264,6 +264,7 @@ def undo_v8(conn: Connection) -> None:
         conn.execute(text(f"DROP TABLE {table}"))
     conn.execute(text("DROP INDEX ix_trainees_cohort"))
     conn.execute(text("DROP INDEX ix_attempts_trainee_scenario"))
+    conn.execute(text("DROP INDEX ix_attempts_level_completed"))
     conn.execute(text("ALTER TABLE trainees DROP COLUMN cohort"))
     conn.execute(text("DELETE FROM schema_version WHERE version >= 8"))
 

@@ -36,13 +36,13 @@ from game.scenario.model import Scenario
 
 
 def _filters(
-    window: Window, *, day: str = "day", cohort: str = "cohort", stamps: Any = None
+    window: Window, *, day: str = "day", cohort: str = "cohort = :cohort", stamps: Any = None
 ) -> tuple[str, dict[str, Any]]:
     """SQL conditions (each starting with AND) and their parameters for a window."""
     clauses: list[str] = []
     params: dict[str, Any] = {}
     if window.cohort is not None:
-        clauses.append(f"{cohort} = :cohort")
+        clauses.append(cohort)
         params["cohort"] = window.cohort
     for name, bound, op in (("since", window.since, ">="), ("until", window.until, "<")):
         if bound is not None:
@@ -126,30 +126,28 @@ class AnalyticsMixin(StoreBase):
 
     def level_progress(self, scenario_id: str, window: Window = EVERYONE) -> LevelProgress:
         """Each trainee's first and latest completed attempt at a level in the window."""
+        # the first and latest ids from the level's index alone, then two rows a trainee
         where, params = _filters(
-            window, day="a.started_at", cohort="tr.cohort", stamps=self._day_stamp
+            window,
+            day="started_at",
+            cohort="trainee_id IN (SELECT id FROM trainees WHERE cohort = :cohort)",
+            stamps=self._day_stamp,
         )
         params["sid"] = scenario_id
-        with self._reading() as conn:
+        with self._reading(snapshot=True) as conn:
             rows = conn.execute(
                 text(
-                    f"""SELECT r.trainee_id, r.name, r.cohort, r.completed,
-                           CASE WHEN r.from_start = 1 THEN 'first' ELSE 'latest' END,
-                           r.score, r.competencies
+                    f"""SELECT g.trainee_id, tr.name, tr.cohort, g.n,
+                           f.score, f.competencies, l.score, l.competencies
                     FROM (
-                        SELECT a.trainee_id AS trainee_id, tr.name AS name,
-                               tr.cohort AS cohort, a.score AS score,
-                               a.competencies AS competencies,
-                               COUNT(*) OVER (PARTITION BY a.trainee_id) AS completed,
-                               ROW_NUMBER() OVER (PARTITION BY a.trainee_id ORDER BY a.id)
-                                   AS from_start,
-                               ROW_NUMBER() OVER (PARTITION BY a.trainee_id ORDER BY a.id DESC)
-                                   AS from_end
-                        FROM attempts a JOIN trainees tr ON tr.id = a.trainee_id
-                        WHERE a.scenario_id = :sid AND a.status = 'completed'
-                          AND a.score IS NOT NULL{where}
-                    ) r
-                    WHERE r.from_start = 1 OR r.from_end = 1"""
+                        SELECT trainee_id, MIN(id) AS first_id, MAX(id) AS last_id, COUNT(*) AS n
+                        FROM attempts
+                        WHERE scenario_id = :sid AND status = 'completed'{where}
+                        GROUP BY trainee_id
+                    ) g
+                    JOIN trainees tr ON tr.id = g.trainee_id
+                    JOIN attempts f ON f.id = g.first_id
+                    JOIN attempts l ON l.id = g.last_id"""
                 ),
                 params,
             ).all()
