@@ -40,6 +40,7 @@ from sqlalchemy.types import TypeEngine
 SCHEMA_VERSION = 8
 MIGRATION_LOCK = 0x48544C  # PostgreSQL advisory lock key ("HTL"): one migrator at a time
 REVISION_LOCK = 0x48544C01  # ... and one writer at a time taking the next trainee revision
+TALLY_LOCK = 0x48544C02  # ... and one writer at a time counting into the choice tallies (v8)
 
 
 class SchemaVersionError(RuntimeError):
@@ -612,6 +613,9 @@ def create_choice_trigger(conn: Connection) -> None:
             f"""CREATE OR REPLACE FUNCTION {CHOICE_TRIGGER}() RETURNS trigger
             LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $body$
             BEGIN
+            -- one turn at a time counts (until its transaction ends): two counting the same
+            -- rows in another order would otherwise deadlock
+            PERFORM pg_advisory_xact_lock({TALLY_LOCK});
             {body};
             RETURN NULL;
             END $body$"""
@@ -644,6 +648,8 @@ def tally_choices(conn: Connection, *, trainee_id: int | None = None, sign: int 
     if sign not in (1, -1):
         raise ValueError(f"sign must be 1 or -1, not {sign}")
     whole = trainee_id is None
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": TALLY_LOCK})
     only = "" if whole else "AND a.trainee_id = :trainee"
     params = {} if whole else {"trainee": trainee_id}
     w = _dialect_words(conn.dialect.name, "t.effects")
