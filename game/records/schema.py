@@ -264,7 +264,7 @@ choice_tallies = Table(
     Column("picks", Integer, nullable=False),
     Column("anger_sum", BigInteger, nullable=False),  # anger on arrival, summed over picks
     PrimaryKeyConstraint(
-        "scenario_id", "kind", "cohort", "day", "node", "choice", "quality",
+        "scenario_id", "kind", "node", "choice", "quality", "cohort", "day",
         name="choice_tallies_pkey",
     ),
     sqlite_with_rowid=False,  # clustered on the key: a level's rows are read in one range
@@ -281,7 +281,7 @@ path_tallies = Table(
     Column("next_node", String(100), nullable=False),
     Column("walks", Integer, nullable=False),
     PrimaryKeyConstraint(
-        "scenario_id", "cohort", "day", "node", "choice", "next_node", name="path_tallies_pkey"
+        "scenario_id", "node", "choice", "next_node", "cohort", "day", name="path_tallies_pkey"
     ),
     sqlite_with_rowid=False,
 )
@@ -295,7 +295,7 @@ principle_tallies = Table(
     Column("principle", String(100), nullable=False),
     Column("broken", Integer, nullable=False),
     PrimaryKeyConstraint(
-        "scenario_id", "cohort", "day", "principle", name="principle_tallies_pkey"
+        "scenario_id", "day", "principle", "cohort", name="principle_tallies_pkey"
     ),
     sqlite_with_rowid=False,
 )
@@ -500,10 +500,10 @@ _KINDS = (
     "(SELECT CAST('all' AS VARCHAR(8)) AS kind UNION ALL SELECT CAST('first' AS VARCHAR(8))"
     " UNION ALL SELECT CAST('latest' AS VARCHAR(8)))"
 )
-_TALLY_KEYS = {
-    "choice_tallies": "scenario_id, kind, cohort, day, node, choice, quality",
-    "path_tallies": "scenario_id, cohort, day, node, choice, next_node",
-    "principle_tallies": "scenario_id, cohort, day, principle",
+_TALLY_KEYS = {  # the primary keys, in their order: the grouping columns first
+    "choice_tallies": "scenario_id, kind, node, choice, quality, cohort, day",
+    "path_tallies": "scenario_id, node, choice, next_node, cohort, day",
+    "principle_tallies": "scenario_id, day, principle, cohort",
 }
 _TALLY_SUMS = {
     "choice_tallies": ("picks", "anger_sum"),
@@ -522,7 +522,9 @@ def _dialect_words(dialect: str, effects: str) -> dict[str, str]:
         return {
             "day_a": "to_char(a.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')",
             "day_o": "to_char(o.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')",
-            "effects": f"jsonb_array_elements(CAST({effects} AS jsonb)) AS e(value)",
+            # json, not jsonb: a text field elsewhere in an effect may hold \u0000, which
+            # jsonb refuses; only the fields read here are ever decoded
+            "effects": f"json_array_elements(CAST({effects} AS json)) AS e(value)",
             "principle": "e.value ->> 'principle'",
             "quality": "CAST(e.value ->> 'quality' AS DOUBLE PRECISION)",
         }
@@ -608,7 +610,8 @@ def create_choice_trigger(conn: Connection) -> None:
     """
     statements = _trigger_statements(conn.dialect.name)
     if conn.dialect.name == "postgresql":
-        body = ";\n".join(statements)
+        *counts, principles = statements
+        body = ";\n".join(counts)
         conn.exec_driver_sql(
             f"""CREATE OR REPLACE FUNCTION {CHOICE_TRIGGER}() RETURNS trigger
             LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $body$
@@ -617,6 +620,11 @@ def create_choice_trigger(conn: Connection) -> None:
             -- rows in another order would otherwise deadlock
             PERFORM pg_advisory_xact_lock({TALLY_LOCK});
             {body};
+            BEGIN  -- a principle that cannot be text (a NUL) is not counted; the turn stays
+                {principles};
+            EXCEPTION WHEN untranslatable_character OR invalid_text_representation THEN
+                NULL;
+            END;
             RETURN NULL;
             END $body$"""
         )
@@ -743,7 +751,7 @@ def _migrate_v8(conn: Connection) -> None:
             picks INTEGER NOT NULL,
             anger_sum BIGINT NOT NULL,
             CONSTRAINT choice_tallies_pkey
-                PRIMARY KEY (scenario_id, kind, cohort, day, node, choice, quality)
+                PRIMARY KEY (scenario_id, kind, node, choice, quality, cohort, day)
         )"""
         + clustered,
         """CREATE TABLE path_tallies (
@@ -755,7 +763,7 @@ def _migrate_v8(conn: Connection) -> None:
             next_node VARCHAR(100) NOT NULL,
             walks INTEGER NOT NULL,
             CONSTRAINT path_tallies_pkey
-                PRIMARY KEY (scenario_id, cohort, day, node, choice, next_node)
+                PRIMARY KEY (scenario_id, node, choice, next_node, cohort, day)
         )"""
         + clustered,
         """CREATE TABLE principle_tallies (
@@ -764,7 +772,7 @@ def _migrate_v8(conn: Connection) -> None:
             day VARCHAR(10) NOT NULL,
             principle VARCHAR(100) NOT NULL,
             broken INTEGER NOT NULL,
-            CONSTRAINT principle_tallies_pkey PRIMARY KEY (scenario_id, cohort, day, principle)
+            CONSTRAINT principle_tallies_pkey PRIMARY KEY (scenario_id, day, principle, cohort)
         )"""
         + clustered,
         """CREATE TABLE latest_attempts (
