@@ -10,7 +10,9 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
+from game.cli.dates import parse_since
 from game.cli.errors import EXIT_OK, UsageError
+from game.cli.settings import settings
 
 NAME = "export"
 PASSWORD_ENV = "HOLD_THE_LINE_LRS_PASSWORD"  # kinder than a password on the command line
@@ -20,7 +22,16 @@ USER_ENV = "HOLD_THE_LINE_LRS_USER"
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     export = sub.add_parser(NAME, help="attempts as CSV or xAPI statements")
     export.add_argument("--db", help="database URL (default: the local SQLite file)")
-    export.add_argument("--format", choices=("csv", "xapi"), required=True)
+    export.add_argument(
+        "--format",
+        choices=("csv", "xapi", "choices"),
+        required=True,
+        help="choices: the cohort's choice map as CSV, a row per reply per decision point",
+    )
+    export.add_argument("--cohort", help="only the trainees of this cohort (intake group)")
+    export.add_argument("--level", action="append", help="choices: this level (repeatable)")
+    export.add_argument("--since", help="choices: attempts started on or after (YYYY-MM-DD)")
+    export.add_argument("--until", help="choices: attempts started before (YYYY-MM-DD)")
     export.add_argument("--out", type=Path, help="file to write (default: standard output)")
     export.add_argument("--turns", action="store_true", help="CSV: one row per turn")
     export.add_argument("--lrs", help="xAPI: send to this Learning Record Store endpoint")
@@ -92,10 +103,12 @@ def run(args: argparse.Namespace) -> int:
     from game.records.store import SqlStore
     from game.records.xapi import LrsAddressError, LrsClient
 
-    if args.format == "csv" and args.lrs:
+    if args.format != "xapi" and args.lrs:
         raise UsageError("--lrs sends xAPI statements: use it with --format xapi")
+    if args.format != "choices" and (args.level or args.since or args.until):
+        raise UsageError("--level, --since and --until are for --format choices")
     if args.format == "xapi" and args.turns:
-        raise UsageError("--turns is for CSV; xAPI always has one `answered` statement a turn")
+        raise UsageError("--turns is for CSV; xAPI always has one `selected` statement a turn")
     client = None
     if args.lrs:
         credentials = lrs_credentials(args)
@@ -118,25 +131,40 @@ def run(args: argparse.Namespace) -> int:
         check_output(args.out)
     library = load_library()
     store = open_records(args.db)
+    from game.records.analytics_view import cohort_members, export_choice_map, in_cohort
+
     try:
+        if args.format == "choices":
+            export_choice_map(
+                store,
+                library,
+                settings(args)[0],
+                cohort=args.cohort,
+                levels=args.level,
+                since=parse_since(args.since),
+                until=parse_since(args.until, option="--until"),
+                out=args.out,
+            )
+            return EXIT_OK
+        members = cohort_members(store, args.cohort)
         if args.format == "csv" and args.turns:
             with closing(details(store)) as items:
-                export_csv(items, library, args.out, turns=True)
+                export_csv(in_cohort(items, members), library, args.out, turns=True)
             return EXIT_OK
         if args.format == "csv":
             from game.records.bulk import iter_lines
 
             assert isinstance(store, SqlStore)
             with closing(iter_lines(store)) as lines:
-                export_csv(lines, library, args.out, turns=False)
+                export_csv(in_cohort(lines, members), library, args.out, turns=False)
             return EXIT_OK
-        settings = xapi_settings(store, library, args.homepage)
+        xapi = xapi_settings(store, library, args.homepage)
         if args.out is not None or client is None:
             with closing(details(store)) as items:
-                write_xapi(items, settings, args.out)
+                write_xapi(in_cohort(items, members), xapi, args.out)
         if client is not None:
             with closing(details(store)) as items:
-                send_xapi(items, settings, client)
+                send_xapi(in_cohort(items, members), xapi, client)
         return EXIT_OK
     finally:
         store.close()

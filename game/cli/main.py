@@ -16,6 +16,7 @@ from pathlib import Path
 from types import ModuleType
 
 import game.cli.analyze as analyze
+import game.cli.cohort as cohort
 import game.cli.curriculum as curriculum
 import game.cli.export as export
 import game.cli.graph as graph
@@ -53,6 +54,7 @@ COMMANDS: tuple[ModuleType, ...] = (
     plan,
     new,
     room,
+    cohort,
 )
 
 

@@ -19,6 +19,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     report.add_argument("--trainee", help="only this trainee")
     report.add_argument("--since", help="only attempts since this date (YYYY-MM-DD)")
     report.add_argument("--until", help="only attempts before this date (YYYY-MM-DD)")
+    report.add_argument("--cohort", help="only the trainees of this cohort (intake group)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -38,6 +39,7 @@ def run(args: argparse.Namespace) -> int:
             trainee=args.trainee,
             since=window,
             until=end,
+            cohort=args.cohort,
         )
     finally:
         store.close()

@@ -4,6 +4,8 @@ access control, the exports and the report. `lrs`, `names`, `namespace`, `readon
 `schema` are internal to it."""
 
 __all__ = [
+    "analytics",
+    "analytics_view",
     "api",
     "bulk",
     "export",

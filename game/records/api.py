@@ -11,10 +11,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from game.engine.session import Effect, Event, Turn
 from game.scenario.model import Policy
+
+if TYPE_CHECKING:
+    from game.engine.catalog import Catalog
+    from game.records.analytics import ChoiceMap, LevelProgress, PrincipleTrend, Window
+    from game.scenario.model import Scenario
 
 STUCK_AFTER_FAILS = 3  # failed attempts at one level, with no pass, that mark a trainee stuck
 PAGE_MAX = 500  # the most rows one overview page may ask for
@@ -293,7 +298,28 @@ class Settings(Protocol):
     def increment_setting(self, key: str) -> int: ...
 
 
-class Store(Roster, AttemptLog, Overview, Notes, Settings, Protocol):
+class Analytics(Protocol):
+    """Cohorts, and what the cohort is learning (game/records/analytics.py has the values)."""
+
+    def set_cohort(self, trainee_id: int, cohort: str | None) -> str | None: ...
+    def cohorts(self) -> tuple[tuple[str, int], ...]: ...
+    def trainee_cohorts(self) -> MappingProxyType[int, str]: ...
+    def choice_map(
+        self,
+        scenario_id: str,
+        window: Window = ...,
+        *,
+        scenario: Scenario | None = None,
+        catalog: Catalog | None = None,
+    ) -> ChoiceMap: ...
+    def level_progress(self, scenario_id: str, window: Window = ...) -> LevelProgress: ...
+    def principle_trends(
+        self, window: Window = ..., *, scenario_id: str | None = None, limit: int = 5
+    ) -> tuple[PrincipleTrend, ...]: ...
+    def levels_played(self, window: Window = ...) -> tuple[str, ...]: ...
+
+
+class Store(Roster, AttemptLog, Overview, Notes, Settings, Analytics, Protocol):
     """Every port at once, as one database gives them; a caller that needs less asks for less."""
 
     url: str

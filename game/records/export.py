@@ -351,7 +351,7 @@ def xapi_settings(store: Store, library: Library, homepage: str) -> XapiSettings
             Text("The Hold the Line onboarding levels, in order."),
         )
     scenarios = {
-        sid: ActivityInfo(scenario_iri(sid), ref.title, ref.summary)
+        sid: ActivityInfo(scenario_iri(sid), ref.title, ref.summary, ref.scenario)
         for sid, ref in library.scenarios.items()
     }
     return XapiSettings(homepage, namespace_for(store), campaign, MappingProxyType(scenarios))

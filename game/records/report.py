@@ -17,7 +17,7 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -26,12 +26,19 @@ from game.engine.bands import BANDS
 from game.engine.catalog import Catalog
 from game.engine.scoring import verdict_for
 from game.engine.session import Effect, Turn, line_text
-from game.records.api import AttemptDetail, AttemptStatus, LevelBest, OverviewRow, Trainee
+from game.records.api import (
+    AttemptDetail,
+    AttemptStatus,
+    LevelBest,
+    OverviewRow,
+    Trainee,
+)
 from game.records.export import Library, ScenarioRef
 from game.records.replayed import replay_recorded, scored_elsewhere
 from game.scenario.model import Scenario
 
 if TYPE_CHECKING:
+    from game.records.analytics_view import LevelSection
     from game.records.api import Store
     from game.records.bulk import AttemptSummary
 
@@ -331,6 +338,7 @@ class ReportModel:
     cohort_competencies: BarChart | None = None
     summary_only: bool = False  # a room too big for transcripts: each trainee's latest lines
     transcript_limit: int = 0
+    levels: tuple[LevelSection, ...] = ()  # the cohort's choice analytics, a section a level
 
 
 def local_time(moment: datetime | None) -> str:
@@ -809,6 +817,7 @@ def write_report(
     stream: TextIO | None = None,
     now: datetime | None = None,
     transcript_limit: int = TRANSCRIPT_LIMIT,
+    cohort: str | None = None,
 ) -> ReportModel:
     """The page for one trainee (every transcript) or the room.
 
@@ -817,6 +826,7 @@ def write_report(
     trainee's transcripts. That keeps the page one a browser opens (issue 15: the first
     edition wrote 606 MB for 50 trainees × 1,000 attempts).
     """
+    from game.records.analytics_view import cohort_members, in_cohort
     from game.records.bulk import count_attempts, iter_summaries
     from game.records.export import details, find_trainee_id, load_library, output_file
     from game.records.store import SqlStore
@@ -827,21 +837,32 @@ def write_report(
     rows = store.overview()
     if trainee_id is not None:
         rows = tuple(r for r in rows if r.trainee.id == trainee_id)
+    members = cohort_members(store, cohort)
+    if members is not None:
+        rows = tuple(r for r in rows if r.trainee.id in members)
     total = count_attempts(store, trainee_id=trainee_id, since=since, until=until)
     progress = Progress(total, stream)
     generated = now or datetime.now(UTC)
     if trainee_id is None and total > transcript_limit:
         with closing(iter_summaries(store, since=since, until=until)) as summaries:
             model = build_room_summary(
-                rows, summaries, library, catalog=catalog, generated=generated, since=since,
+                rows, in_cohort(summaries, members), library, catalog=catalog, generated=generated, since=since,
                 until=until, progress=progress, transcript_limit=transcript_limit,
             )  # fmt: skip
     else:
         with closing(details(store, trainee_id=trainee_id, since=since, until=until)) as items:
             model = build_report(
-                rows, items, library, catalog=catalog, generated=generated, since=since,
+                rows, in_cohort(items, members), library, catalog=catalog, generated=generated, since=since,
                 until=until, progress=progress,
             )  # fmt: skip
+    if trainee_id is None:  # the room's report: what the cohort is learning, level by level
+        from game.records.analytics import Window
+        from game.records.analytics_view import level_sections
+
+        window = Window(
+            cohort, None if since is None else since.date(), None if until is None else until.date()
+        )
+        model = replace(model, levels=level_sections(store, window, library, catalog))
     with output_file(out) as handle:
         size = render_to(model, handle)
     people = len(model.trainees)

@@ -48,7 +48,15 @@ OWN_ROWS = {
     "level_stats": "trainee_id = htl_me()",
     "principle_stats": "trainee_id = htl_me()",
 }
-PROTECTED = (*OWN_ROWS, "settings")  # row-level security on; settings: supervisors only
+# row-level security on; settings and the cohort's tallies (v8): supervisors only
+PROTECTED = (
+    *OWN_ROWS,
+    "settings",
+    "choice_tallies",
+    "path_tallies",
+    "principle_tallies",
+    "latest_attempts",
+)
 TRAINEE_GRANTS = (
     "GRANT SELECT ON schema_version TO {trn}",
     "GRANT SELECT ON trainees TO {trn}",

@@ -37,9 +37,10 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.types import TypeEngine
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 MIGRATION_LOCK = 0x48544C  # PostgreSQL advisory lock key ("HTL"): one migrator at a time
 REVISION_LOCK = 0x48544C01  # ... and one writer at a time taking the next trainee revision
+TALLY_LOCK = 0x48544C02  # ... and one writer at a time counting into the choice tallies (v9)
 
 
 class SchemaVersionError(RuntimeError):
@@ -120,8 +121,10 @@ trainees = Table(
     # v8: the profile's own settings (text size, contrast, timer...) as the game's JSON;
     # NULL: the machine's default applies.
     Column("settings", Text),
+    Column("cohort", String(100)),  # v9: the intake group the trainee belongs to (NULL: none)
 )
 Index("ix_trainees_revision", trainees.c.revision)
+Index("ix_trainees_cohort", trainees.c.cohort)  # v9
 Index("trainees_login_key", trainees.c.login, unique=True)
 
 attempts = Table(
@@ -167,6 +170,15 @@ Index("ix_attempts_trainee_started", attempts.c.trainee_id, attempts.c.started_a
 Index("ix_attempts_scenario_started", attempts.c.scenario_id, attempts.c.started_at)  # v2
 Index("ix_attempts_started", attempts.c.started_at)  # v2
 Index("ix_attempts_status", attempts.c.status)  # v2
+Index("ix_attempts_trainee_scenario", attempts.c.trainee_id, attempts.c.scenario_id)  # v9
+Index(
+    "ix_attempts_level_completed",
+    attempts.c.scenario_id,
+    attempts.c.status,
+    attempts.c.trainee_id,
+    attempts.c.started_at,
+    attempts.c.id,
+)  # v9: each trainee's first and latest completed attempt at a level, from the index alone
 
 turns = Table(
     "turns",
@@ -234,6 +246,72 @@ principle_stats = Table(
     Column("principle", String(100), nullable=False),
     Column("broken", Integer, nullable=False),
     PrimaryKeyConstraint("trainee_id", "principle", name="principle_stats_pkey"),
+)
+
+
+# v9: what the cohort picks, counted by a trigger on `turns` in the same transaction as each
+# turn (see CHOICE_TRIGGER), so a level's choice map and trends read a few thousand rows
+# instead of every turn. `cohort` is '' for none; `day` is the UTC date the attempt started.
+# `kind`: 'all' counts every turn, 'first' the turns of each trainee's first attempt at the
+# level, 'latest' those of their latest (moved on the first turn of a newer attempt).
+# `quality` is the judge's quality as recorded; verdicts are named from it in Python.
+choice_tallies = Table(
+    "choice_tallies",
+    METADATA,
+    Column("scenario_id", String(100), nullable=False),
+    Column("kind", String(8), nullable=False),
+    Column("cohort", String(100), nullable=False),
+    Column("day", String(10), nullable=False),
+    Column("node", String(100), nullable=False),
+    Column("choice", Integer, nullable=False),
+    Column("quality", Float, nullable=False),
+    Column("picks", Integer, nullable=False),
+    Column("anger_sum", BigInteger, nullable=False),  # anger on arrival, summed over picks
+    PrimaryKeyConstraint(
+        "scenario_id", "kind", "node", "choice", "quality", "cohort", "day",
+        name="choice_tallies_pkey",
+    ),
+    sqlite_with_rowid=False,  # clustered on the key: a level's rows are read in one range
+)  # fmt: skip
+# v9: where each reply led: the next decision point (a call's last reply leads nowhere here)
+path_tallies = Table(
+    "path_tallies",
+    METADATA,
+    Column("scenario_id", String(100), nullable=False),
+    Column("cohort", String(100), nullable=False),
+    Column("day", String(10), nullable=False),
+    Column("node", String(100), nullable=False),
+    Column("choice", Integer, nullable=False),
+    Column("next_node", String(100), nullable=False),
+    Column("walks", Integer, nullable=False),
+    PrimaryKeyConstraint(
+        "scenario_id", "node", "choice", "next_node", "cohort", "day", name="path_tallies_pkey"
+    ),
+    sqlite_with_rowid=False,
+)
+# v9: turns that broke each principle, by level, cohort and day (the rule of broken_principles)
+principle_tallies = Table(
+    "principle_tallies",
+    METADATA,
+    Column("scenario_id", String(100), nullable=False),
+    Column("cohort", String(100), nullable=False),
+    Column("day", String(10), nullable=False),
+    Column("principle", String(100), nullable=False),
+    Column("broken", Integer, nullable=False),
+    PrimaryKeyConstraint(
+        "scenario_id", "day", "principle", "cohort", name="principle_tallies_pkey"
+    ),
+    sqlite_with_rowid=False,
+)
+# v9: each trainee's latest attempt (with a turn) at each level: whose turns 'latest' counts
+latest_attempts = Table(
+    "latest_attempts",
+    METADATA,
+    Column("trainee_id", Integer, nullable=False),
+    Column("scenario_id", String(100), nullable=False),
+    Column("attempt_id", Integer, nullable=False),
+    PrimaryKeyConstraint("trainee_id", "scenario_id", name="latest_attempts_pkey"),
+    sqlite_with_rowid=False,
 )
 
 
@@ -423,6 +501,304 @@ def _migrate_v8(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE trainees ADD COLUMN settings TEXT"))
 
 
+# ---- v9: choice tallies ---------------------------------------------------------------------
+# One aggregation rule, written once as SQL with a few dialect words filled in: the trigger
+# adds one turn, `tally_choices` adds (or with sign -1 takes away) many turns at once (the
+# migration's back-fill, bulk loads, a trainee changing cohort). The broken-principle test
+# is `broken_principles`'s rule, as `backfill_principles` already spells it in SQL.
+
+_KINDS = (
+    "(SELECT CAST('all' AS VARCHAR(8)) AS kind UNION ALL SELECT CAST('first' AS VARCHAR(8))"
+    " UNION ALL SELECT CAST('latest' AS VARCHAR(8)))"
+)
+_TALLY_KEYS = {  # the primary keys, in their order: the grouping columns first
+    "choice_tallies": "scenario_id, kind, node, choice, quality, cohort, day",
+    "path_tallies": "scenario_id, node, choice, next_node, cohort, day",
+    "principle_tallies": "scenario_id, day, principle, cohort",
+}
+_TALLY_SUMS = {
+    "choice_tallies": ("picks", "anger_sum"),
+    "path_tallies": ("walks",),
+    "principle_tallies": ("broken",),
+}
+
+
+def _upsert(table: str) -> str:
+    sums = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in _TALLY_SUMS[table])
+    return f"ON CONFLICT ({_TALLY_KEYS[table]}) DO UPDATE SET {sums}"
+
+
+def _dialect_words(dialect: str, effects: str) -> dict[str, str]:
+    if dialect == "postgresql":
+        return {
+            "day_a": "to_char(a.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')",
+            "day_o": "to_char(o.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')",
+            # json, not jsonb: a text field elsewhere in an effect may hold \u0000, which
+            # jsonb refuses; only the fields read here are ever decoded
+            "effects": f"json_array_elements(CAST({effects} AS json)) AS e(value)",
+            "principle": "e.value ->> 'principle'",
+            "quality": "CAST(e.value ->> 'quality' AS DOUBLE PRECISION)",
+        }
+    return {
+        "day_a": "substr(a.started_at, 1, 10)",
+        "day_o": "substr(o.started_at, 1, 10)",
+        "effects": f"json_each({effects}) AS e",
+        "principle": "json_extract(e.value, '$.principle')",
+        "quality": "json_extract(e.value, '$.quality')",
+    }
+
+
+def _first_attempt(a: str) -> str:
+    """`a` is the trainee's first attempt (with a turn) at its level."""
+    return (
+        f"NOT EXISTS (SELECT 1 FROM attempts b WHERE b.trainee_id = {a}.trainee_id"
+        f" AND b.scenario_id = {a}.scenario_id AND b.id < {a}.id AND b.turn_count > 0)"
+    )
+
+
+def _trigger_statements(dialect: str) -> tuple[str, ...]:
+    """The statements that count one new turn (NEW), in the turn's own transaction."""
+    w = _dialect_words(dialect, "NEW.effects")
+    cohort = "COALESCE(tr.cohort, '')"
+    return (
+        # a newer attempt's first turn: the previous latest attempt's turns leave 'latest'
+        f"""INSERT INTO choice_tallies (scenario_id, kind, cohort, day, node, choice, quality,
+                                        picks, anger_sum)
+        SELECT o.scenario_id, 'latest', {cohort}, {w["day_o"]}, t.node, t.choice, t.quality,
+               -COUNT(*), -SUM(t.anger_before)
+        FROM attempts a
+        JOIN latest_attempts la ON la.trainee_id = a.trainee_id AND la.scenario_id = a.scenario_id
+        JOIN attempts o ON o.id = la.attempt_id
+        JOIN trainees tr ON tr.id = a.trainee_id
+        JOIN turns t ON t.attempt_id = o.id
+        WHERE a.id = NEW.attempt_id AND NEW.number = 1 AND la.attempt_id < a.id
+        GROUP BY o.scenario_id, {cohort}, {w["day_o"]}, t.node, t.choice, t.quality
+        {_upsert("choice_tallies")}""",
+        """INSERT INTO latest_attempts (trainee_id, scenario_id, attempt_id)
+        SELECT a.trainee_id, a.scenario_id, a.id FROM attempts a
+        WHERE a.id = NEW.attempt_id AND NEW.number = 1
+        ON CONFLICT (trainee_id, scenario_id) DO UPDATE SET attempt_id = excluded.attempt_id
+        WHERE excluded.attempt_id > latest_attempts.attempt_id""",
+        f"""INSERT INTO choice_tallies (scenario_id, kind, cohort, day, node, choice, quality,
+                                        picks, anger_sum)
+        SELECT a.scenario_id, k.kind, {cohort}, {w["day_a"]}, NEW.node, NEW.choice,
+               NEW.quality, 1, NEW.anger_before
+        FROM attempts a
+        JOIN trainees tr ON tr.id = a.trainee_id
+        JOIN {_KINDS} k ON k.kind = 'all'
+            OR (k.kind = 'first' AND {_first_attempt("a")})
+            OR (k.kind = 'latest' AND EXISTS (SELECT 1 FROM latest_attempts la
+                WHERE la.trainee_id = a.trainee_id AND la.scenario_id = a.scenario_id
+                  AND la.attempt_id = a.id))
+        WHERE a.id = NEW.attempt_id
+        {_upsert("choice_tallies")}""",
+        f"""INSERT INTO path_tallies (scenario_id, cohort, day, node, choice, next_node, walks)
+        SELECT a.scenario_id, {cohort}, {w["day_a"]}, p.node, p.choice, NEW.node, 1
+        FROM turns p
+        JOIN attempts a ON a.id = p.attempt_id
+        JOIN trainees tr ON tr.id = a.trainee_id
+        WHERE p.attempt_id = NEW.attempt_id AND p.number = NEW.number - 1
+        {_upsert("path_tallies")}""",
+        f"""INSERT INTO principle_tallies (scenario_id, cohort, day, principle, broken)
+        SELECT a.scenario_id, {cohort}, {w["day_a"]}, b.principle, 1
+        FROM attempts a
+        JOIN trainees tr ON tr.id = a.trainee_id
+        JOIN (SELECT DISTINCT {w["principle"]} AS principle FROM {w["effects"]}
+              WHERE {w["principle"]} IS NOT NULL AND {w["quality"]} < 0) b ON 1 = 1
+        WHERE a.id = NEW.attempt_id
+        {_upsert("principle_tallies")}""",
+    )
+
+
+CHOICE_TRIGGER = "htl_tally_turn"
+
+
+def create_choice_trigger(conn: Connection) -> None:
+    """The trigger that keeps the choice tallies current as turns are inserted.
+
+    On PostgreSQL its function runs as the tables' owner (SECURITY DEFINER): a trainee's
+    login adds its own turns to the room's tallies without being able to read them.
+    """
+    statements = _trigger_statements(conn.dialect.name)
+    if conn.dialect.name == "postgresql":
+        *counts, principles = statements
+        body = ";\n".join(counts)
+        conn.exec_driver_sql(
+            f"""CREATE OR REPLACE FUNCTION {CHOICE_TRIGGER}() RETURNS trigger
+            LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $body$
+            BEGIN
+            -- one turn at a time counts (until its transaction ends): two counting the same
+            -- rows in another order would otherwise deadlock
+            PERFORM pg_advisory_xact_lock({TALLY_LOCK});
+            {body};
+            BEGIN  -- a principle that cannot be text (a NUL) is not counted; the turn stays
+                {principles};
+            EXCEPTION WHEN untranslatable_character OR invalid_text_representation THEN
+                NULL;
+            END;
+            RETURN NULL;
+            END $body$"""
+        )
+        conn.exec_driver_sql(
+            f"CREATE TRIGGER {CHOICE_TRIGGER} AFTER INSERT ON turns"
+            f" FOR EACH ROW EXECUTE FUNCTION {CHOICE_TRIGGER}()"
+        )
+        conn.exec_driver_sql(f"REVOKE ALL ON FUNCTION {CHOICE_TRIGGER}() FROM PUBLIC")
+        return
+    body = ";\n".join(statements)
+    conn.exec_driver_sql(
+        f"CREATE TRIGGER {CHOICE_TRIGGER} AFTER INSERT ON turns FOR EACH ROW BEGIN\n{body};\nEND"
+    )
+
+
+def drop_choice_trigger(conn: Connection) -> None:
+    """For bulk loads (bench): load without the trigger, then `tally_choices` once."""
+    conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {CHOICE_TRIGGER} ON turns"
+                         if conn.dialect.name == "postgresql"
+                         else f"DROP TRIGGER IF EXISTS {CHOICE_TRIGGER}")  # fmt: skip
+
+
+def tally_choices(conn: Connection, *, trainee_id: int | None = None, sign: int = 1) -> None:
+    """Add (sign 1) or take away (sign -1) the recorded turns of one trainee (or of everyone)
+    to the choice tallies, as the trigger would have counted them one by one.
+
+    With everyone and sign 1 it rebuilds the tallies from scratch (the v9 back-fill).
+    """
+    if sign not in (1, -1):
+        raise ValueError(f"sign must be 1 or -1, not {sign}")
+    whole = trainee_id is None
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": TALLY_LOCK})
+    only = "" if whole else "AND a.trainee_id = :trainee"
+    params = {} if whole else {"trainee": trainee_id}
+    w = _dialect_words(conn.dialect.name, "t.effects")
+    cohort = "COALESCE(tr.cohort, '')"
+    if whole:
+        for table in ("choice_tallies", "path_tallies", "principle_tallies", "latest_attempts"):
+            conn.execute(text(f"DELETE FROM {table}"))
+        conn.execute(
+            text(
+                """INSERT INTO latest_attempts (trainee_id, scenario_id, attempt_id)
+                SELECT trainee_id, scenario_id, MAX(id) FROM attempts WHERE turn_count > 0
+                GROUP BY trainee_id, scenario_id"""
+            )
+        )
+    conn.execute(
+        text(
+            f"""INSERT INTO choice_tallies (scenario_id, kind, cohort, day, node, choice, quality,
+                                            picks, anger_sum)
+            SELECT a.scenario_id, k.kind, {cohort}, {w["day_a"]}, t.node, t.choice, t.quality,
+                   {sign} * COUNT(*), {sign} * SUM(t.anger_before)
+            FROM turns t
+            JOIN attempts a ON a.id = t.attempt_id
+            JOIN trainees tr ON tr.id = a.trainee_id
+            LEFT JOIN latest_attempts la
+                ON la.trainee_id = a.trainee_id AND la.scenario_id = a.scenario_id
+            JOIN {_KINDS} k ON k.kind = 'all'
+                OR (k.kind = 'first' AND {_first_attempt("a")})
+                OR (k.kind = 'latest' AND la.attempt_id = a.id)
+            WHERE 1 = 1 {only}
+            GROUP BY a.scenario_id, k.kind, {cohort}, {w["day_a"]}, t.node, t.choice, t.quality
+            {_upsert("choice_tallies")}"""
+        ),
+        params,
+    )
+    conn.execute(
+        text(
+            f"""INSERT INTO path_tallies (scenario_id, cohort, day, node, choice, next_node, walks)
+            SELECT a.scenario_id, {cohort}, {w["day_a"]}, t.node, t.choice, n.node,
+                   {sign} * COUNT(*)
+            FROM turns t
+            JOIN turns n ON n.attempt_id = t.attempt_id AND n.number = t.number + 1
+            JOIN attempts a ON a.id = t.attempt_id
+            JOIN trainees tr ON tr.id = a.trainee_id
+            WHERE 1 = 1 {only}
+            GROUP BY a.scenario_id, {cohort}, {w["day_a"]}, t.node, t.choice, n.node
+            {_upsert("path_tallies")}"""
+        ),
+        params,
+    )
+    conn.execute(
+        text(
+            f"""INSERT INTO principle_tallies (scenario_id, cohort, day, principle, broken)
+            SELECT b.scenario_id, b.cohort, b.day, b.principle, {sign} * COUNT(*)
+            FROM (
+                SELECT DISTINCT a.scenario_id AS scenario_id, {cohort} AS cohort,
+                       {w["day_a"]} AS day, t.attempt_id AS attempt_id, t.number AS number,
+                       {w["principle"]} AS principle
+                FROM turns t
+                JOIN attempts a ON a.id = t.attempt_id
+                JOIN trainees tr ON tr.id = a.trainee_id
+                CROSS JOIN {w["effects"]}
+                WHERE {w["principle"]} IS NOT NULL AND {w["quality"]} < 0 {only}
+            ) b
+            WHERE 1 = 1
+            GROUP BY b.scenario_id, b.cohort, b.day, b.principle
+            {_upsert("principle_tallies")}"""
+        ),
+        params,
+    )
+
+
+def _migrate_v9(conn: Connection) -> None:
+    """Cohorts, and the choice tallies for the cohort's choice map and trends (back-filled)."""
+    pg = conn.dialect.name == "postgresql"
+    real = "DOUBLE PRECISION" if pg else "FLOAT"
+    clustered = "" if pg else " WITHOUT ROWID"  # SQLite: the rows live in the key's order
+    for ddl in (
+        "ALTER TABLE trainees ADD COLUMN cohort VARCHAR(100)",
+        "CREATE INDEX ix_trainees_cohort ON trainees (cohort)",
+        "CREATE INDEX ix_attempts_trainee_scenario ON attempts (trainee_id, scenario_id)",
+        "CREATE INDEX ix_attempts_level_completed"
+        " ON attempts (scenario_id, status, trainee_id, started_at, id)",
+        f"""CREATE TABLE choice_tallies (
+            scenario_id VARCHAR(100) NOT NULL,
+            kind VARCHAR(8) NOT NULL,
+            cohort VARCHAR(100) NOT NULL,
+            day VARCHAR(10) NOT NULL,
+            node VARCHAR(100) NOT NULL,
+            choice INTEGER NOT NULL,
+            quality {real} NOT NULL,
+            picks INTEGER NOT NULL,
+            anger_sum BIGINT NOT NULL,
+            CONSTRAINT choice_tallies_pkey
+                PRIMARY KEY (scenario_id, kind, node, choice, quality, cohort, day)
+        )"""
+        + clustered,
+        """CREATE TABLE path_tallies (
+            scenario_id VARCHAR(100) NOT NULL,
+            cohort VARCHAR(100) NOT NULL,
+            day VARCHAR(10) NOT NULL,
+            node VARCHAR(100) NOT NULL,
+            choice INTEGER NOT NULL,
+            next_node VARCHAR(100) NOT NULL,
+            walks INTEGER NOT NULL,
+            CONSTRAINT path_tallies_pkey
+                PRIMARY KEY (scenario_id, node, choice, next_node, cohort, day)
+        )"""
+        + clustered,
+        """CREATE TABLE principle_tallies (
+            scenario_id VARCHAR(100) NOT NULL,
+            cohort VARCHAR(100) NOT NULL,
+            day VARCHAR(10) NOT NULL,
+            principle VARCHAR(100) NOT NULL,
+            broken INTEGER NOT NULL,
+            CONSTRAINT principle_tallies_pkey PRIMARY KEY (scenario_id, day, principle, cohort)
+        )"""
+        + clustered,
+        """CREATE TABLE latest_attempts (
+            trainee_id INTEGER NOT NULL,
+            scenario_id VARCHAR(100) NOT NULL,
+            attempt_id INTEGER NOT NULL,
+            CONSTRAINT latest_attempts_pkey PRIMARY KEY (trainee_id, scenario_id)
+        )"""
+        + clustered,
+    ):
+        conn.execute(text(ddl))
+    tally_choices(conn)
+    create_choice_trigger(conn)
+
+
 def backfill_principles(conn: Connection) -> None:
     """Recount every trainee's broken principles from the recorded turns' effects.
 
@@ -544,11 +920,13 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "trainee sign-in: PIN hash, failures, database login", _migrate_v6),
     Migration(7, "attempts.catalog_hash: the catalog that scored an attempt", _migrate_v7),
     Migration(8, "notes.edited_at; trainees.settings (settings per profile)", _migrate_v8),
+    Migration(9, "cohorts and the choice tallies for the cohort's choice map", _migrate_v9),
 )
 assert [m.version for m in MIGRATIONS] == list(range(1, SCHEMA_VERSION + 1))
 
 OUR_TABLES = (
-    "trainees", "attempts", "turns", "notes", "settings", "level_stats", "principle_stats"
+    "trainees", "attempts", "turns", "notes", "settings", "level_stats", "principle_stats",
+    "choice_tallies", "path_tallies", "principle_tallies", "latest_attempts",
 )  # fmt: skip
 
 

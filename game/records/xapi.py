@@ -19,6 +19,7 @@ from typing import Any
 
 from game import __version__
 from game.engine.scoring import verdict_for
+from game.engine.session import Turn
 from game.records.api import AttemptDetail, AttemptStatus
 from game.records.lrs import (
     DEFAULT_BATCH,
@@ -32,7 +33,7 @@ from game.records.lrs import (
     statements_url,
 )
 from game.records.namespace import NAMESPACE_SETTING
-from game.scenario.model import Text
+from game.scenario.model import Scenario, Text
 
 # The project's own IRIs: activity ids and extension keys live under this base, independent
 # of any installation, so the same scenario is the same activity in every LMS.
@@ -41,6 +42,12 @@ ADL_VERBS = "http://adlnet.gov/expapi/verbs"
 SIMULATION = "http://adlnet.gov/expapi/activities/simulation"
 INTERACTION = "http://adlnet.gov/expapi/activities/cmi.interaction"
 COURSE = "http://adlnet.gov/expapi/activities/course"
+# The ADL-published Serious Games xAPI profile: a reply picked at a decision point is the
+# `selected` verb on a `dialog-tree` activity, described as a choice interaction.
+SERIOUS_GAMES = "https://w3id.org/xapi/seriousgames"
+SELECTED = "https://w3id.org/xapi/adb/verbs/selected"
+DIALOG_TREE = f"{SERIOUS_GAMES}/activity-types/dialog-tree"
+PROFILE = "http://adlnet.gov/expapi/activities/profile"
 
 
 def extension(name: str) -> str:
@@ -63,6 +70,7 @@ class ActivityInfo:
     id: str
     title: Text
     summary: Text
+    scenario: Scenario | None = None  # the level as it is now: the replies each point offers
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +117,35 @@ def registration(namespace: uuid.UUID, attempt_id: int) -> str:
 
 
 def _verb(name: str) -> dict[str, Any]:
-    return {"id": f"{ADL_VERBS}/{name}", "display": {"en-US": name}}
+    iri = SELECTED if name == "selected" else f"{ADL_VERBS}/{name}"
+    return {"id": iri, "display": {"en-US": name}}
+
+
+def decision_point(info: ActivityInfo, turn: Turn, content_hash: str) -> dict[str, Any]:
+    """The decision point of a turn as a choice interaction: every reply it offered, in
+    every language. If the level has changed since the call (or the node is gone), only the
+    recorded reply is known for sure, and it is the one choice listed."""
+    node = None
+    if info.scenario is not None and info.scenario.content_hash == content_hash:
+        node = info.scenario.index.get(turn.node)
+    choices = (
+        [{"id": str(c.number), "description": language_map(c.say)} for c in node.choices]
+        if node is not None
+        else [{"id": str(turn.choice), "description": language_map(turn.say)}]
+    )
+    definition: dict[str, Any] = {
+        "type": DIALOG_TREE,
+        "name": {"en": f"{info.title.en}: {turn.node}"},
+        "interactionType": "choice",
+        "choices": choices,
+    }
+    if node is not None:
+        definition["description"] = language_map(node.customer)
+    return {
+        "objectType": "Activity",
+        "id": f"{info.id}/nodes/{urllib.parse.quote(turn.node, safe='')}",
+        "definition": definition,
+    }
 
 
 def _activity(info: ActivityInfo, kind: str) -> dict[str, Any]:
@@ -136,7 +172,8 @@ def _scenario_info(settings: XapiSettings, scenario_id: str) -> ActivityInfo:
 
 
 def statements_for(detail: AttemptDetail, settings: XapiSettings) -> tuple[Statement, ...]:
-    """initialized, answered per turn, then completed and passed/failed (or terminated).
+    """initialized, selected per turn (the reply picked at a decision point), then completed
+    and passed/failed (or terminated).
 
     Attempts still in progress yield nothing: they are exported once they are over.
     """
@@ -167,7 +204,7 @@ def statements_for(detail: AttemptDetail, settings: XapiSettings) -> tuple[State
 
     registered = registration(ns, attempt.id)
 
-    def context(parent: list[dict[str, Any]]) -> dict[str, Any]:
+    def context(parent: list[dict[str, Any]], *, profile: bool = False) -> dict[str, Any]:
         body: dict[str, Any] = {
             "registration": registered,
             "platform": f"Hold the Line {__version__}",
@@ -179,6 +216,10 @@ def statements_for(detail: AttemptDetail, settings: XapiSettings) -> tuple[State
             activities["parent"] = parent
         if campaign is not None:
             activities["grouping"] = [campaign]
+        if profile:
+            activities["category"] = [
+                {"objectType": "Activity", "id": SERIOUS_GAMES, "definition": {"type": PROFILE}}
+            ]
         if activities:
             body["contextActivities"] = activities
         return body
@@ -197,7 +238,7 @@ def statements_for(detail: AttemptDetail, settings: XapiSettings) -> tuple[State
     first["context"] = context([campaign] if campaign is not None else [])
     out.append(first)
 
-    # Turns carry no clock time: each `answered` is dated the start plus the response times
+    # Turns carry no clock time: each `selected` is dated the start plus the response times
     # so far (a lower bound: the customer's lines take time too), never after the end.
     elapsed = 0.0
     for index, turn in enumerate(detail.turns):
@@ -207,22 +248,16 @@ def statements_for(detail: AttemptDetail, settings: XapiSettings) -> tuple[State
         if attempt.ended_at is not None:
             when = min(when, attempt.ended_at)
         principles = sorted({e.principle for e in turn.effects if e.principle is not None})
-        question = {
-            "objectType": "Activity",
-            "id": f"{info.id}/nodes/{urllib.parse.quote(turn.node, safe='')}",
-            "definition": {
-                "type": INTERACTION,
-                "name": {"en": f"{info.title.en}: {turn.node}"},
-                "interactionType": "other",  # the response is the reply's words
-            },
-        }
-        answered = statement("answered", turn.number, when, question)
-        answered["result"] = {
-            "response": turn.say.get(attempt.lang),
+        selected = statement(
+            "selected", turn.number, when, decision_point(info, turn, attempt.content_hash)
+        )
+        selected["result"] = {
+            "response": str(turn.choice),  # the choice's id among the interaction's choices
             "success": turn.quality > 0,
             "score": {"scaled": round(max(-1.0, min(1.0, turn.quality)), 4)},
             "extensions": {
                 extension("choice"): turn.choice,
+                extension("reply"): turn.say.get(attempt.lang),
                 extension("techniques"): list(turn.techniques),
                 extension("anger-before"): turn.anger_before,
                 extension("anger-after"): turn.anger_after,
@@ -231,8 +266,8 @@ def statements_for(detail: AttemptDetail, settings: XapiSettings) -> tuple[State
                 extension("principles"): principles,
             },
         }
-        answered["context"] = context([scenario])
-        out.append(answered)
+        selected["context"] = context([scenario], profile=True)
+        out.append(selected)
 
     ended = attempt.ended_at or attempt.started_at
     duration = iso_duration(attempt.duration_seconds or 0.0)

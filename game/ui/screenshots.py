@@ -368,7 +368,8 @@ DESK_TRAINEES = (
 
 
 def capture_desk(out: Path) -> list[Path]:
-    """The supervisor's desk: passphrase, overview, a trainee's page, an attempt with a note."""
+    """The supervisor's desk: passphrase, overview, a level's choice map, a trainee's page, an
+    attempt with a note."""
     out.mkdir(parents=True, exist_ok=True)
     shots = Photographer(out)
     with _headless_home(), fixed_clock():
@@ -416,6 +417,52 @@ def _desk_history(app: App) -> None:
                 )  # fmt: skip
 
 
+def _desk_choices(app: App) -> None:
+    """Real replies at the first level from the desk's trainees, in two intake groups, so the
+    level page has a cohort's choices to show: each picks at random (a fixed seed), a little
+    better on their later tries, as a room does."""
+    import random
+
+    from game.engine.scoring import debrief
+    from game.engine.session import Phase, choose, proceed, start
+    from game.records.api import AttemptStart
+    from game.records.recorder import finish_from_debrief
+    from game.scenario.model import Verdict
+
+    world = app.world()
+    store, campaign = world.store, world.campaign
+    assert store is not None and campaign is not None
+    level = campaign.levels[0]
+    scenario = level.scenario
+    if scenario is None:
+        return
+    rng = random.Random(SEED)
+    when = datetime.now(UTC) - timedelta(days=18)
+    for n, trainee in enumerate(t for t in store.trainees() if t.name in DESK_TRAINEES):
+        store.set_cohort(trainee.id, "November intake" if n % 2 else "December intake")
+        for attempt in range(1 + n % 3):
+            state = start(
+                scenario, policy=campaign.policy_for(scenario), seed=n, catalog=world.catalog
+            )
+            while state.outcome is None or state.phase is not Phase.ENDED:
+                if state.phase is Phase.CHOOSING:
+                    node = scenario.node(state.node)
+                    ranked = sorted(node.choices, key=lambda c: c.expect is not Verdict.GOOD)
+                    pick = ranked[0] if rng.random() < 0.3 + 0.25 * attempt else rng.choice(ranked)
+                    state, _ = choose(scenario, state, pick.number, catalog=world.catalog)
+                else:
+                    state = proceed(scenario, state)
+            when += timedelta(hours=9)
+            attempt_id = store.start_attempt(
+                AttemptStart(trainee.id, level.key, scenario.content_hash, level.number,
+                             level.pass_score, n, state.policy, "off", "en", when)
+            )  # fmt: skip
+            for turn, event in zip(state.turns, state.events, strict=False):
+                store.record_turn(attempt_id, turn, event, 3.0)
+            report = debrief(scenario, state, level.pass_score, catalog=world.catalog)
+            finish_from_debrief(store, attempt_id, report, ended_at=when + timedelta(minutes=5))
+
+
 def _desk_journey(shots: Photographer) -> None:
     from game.ui.scenes.supervisor_gate import PassphraseScene
     from game.ui.scenes.title import TitleScene
@@ -437,6 +484,7 @@ def _desk_journey(shots: Photographer) -> None:
                 pilot.key(pygame.K_ESCAPE, frames=2)
         pilot.key(pygame.K_ESCAPE, frames=2)
         _desk_history(app)
+        _desk_choices(app)
         title = pilot.scene(TitleScene)
         pilot.until(lambda: title.menu.focused == "desk", "the desk button", 10, pygame.K_DOWN)
         store = app.world().store
@@ -455,6 +503,12 @@ def _desk_journey(shots: Photographer) -> None:
         gate.wait_for_check()
         pilot.frames(10)
         shots.shoot(app, "desk-overview")
+        from game.ui.scenes.supervisor_overview import OverviewScene
+
+        pilot.scene(OverviewScene).activate("levels")
+        pilot.frames(10)
+        shots.shoot(app, "desk-level")
+        pilot.key(pygame.K_ESCAPE, frames=4)
         pilot.type_text("Ana")
         pilot.key(pygame.K_RETURN, frames=10)
         shots.shoot(app, "desk-trainee")

@@ -137,6 +137,11 @@ def test_a_version_1_database_migrates_forward(store_url: str) -> None:
         later = {"reading": 0.0, "allowance": 0.0, "facts": (), "jumped": 0, "why": None}
         assert detail.turns == tuple(replace(t, **later) for t in written["turns"])
         assert store.get_setting("lang") == "fi"
+        # v8 counted the old turns into the cohort's choice map
+        found = store.choice_map("late-delivery")
+        opening = next(p for p in found.points if p.node == written["turns"][0].node)
+        assert (opening.visits, opening.first_visits, opening.latest_visits) == (4, 1, 1)
+        assert sum(p.visits for p in found.points) == 8
         # an old in-progress attempt has no owner: the game is gone, so it is abandoned
         assert store.abandon_stale() == 1
         assert store.attempts()[3].status is AttemptStatus.ABANDONED
@@ -251,7 +256,9 @@ def test_concurrent_first_opens_migrate_once(store_url: str) -> None:
 
 
 def undo_v8(conn: Connection) -> None:
-    """Take a database back from version 8 to 7 (for tests of earlier migrations)."""
+    """Take a database back to version 7 (from 9 or 8; for tests of earlier migrations)."""
+    if conn.execute(text("SELECT MAX(version) FROM schema_version")).scalar() == 9:
+        undo_v9(conn)
     conn.execute(text("ALTER TABLE notes DROP COLUMN edited_at"))
     conn.execute(text("ALTER TABLE trainees DROP COLUMN settings"))
     conn.execute(text("DELETE FROM schema_version WHERE version >= 8"))
@@ -272,8 +279,24 @@ def test_v8_lets_notes_be_edited_and_profiles_keep_settings(store: SqlStore) -> 
         assert migrated.trainee_settings(ana.id) == '{"text_scale": 150}'
 
 
+def undo_v9(conn: Connection) -> None:
+    """Take a database back from version 9 to 8 (for tests of earlier migrations)."""
+    from game.records.schema import drop_choice_trigger
+
+    drop_choice_trigger(conn)
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("DROP FUNCTION htl_tally_turn()"))
+    for table in ("choice_tallies", "path_tallies", "principle_tallies", "latest_attempts"):
+        conn.execute(text(f"DROP TABLE {table}"))
+    conn.execute(text("DROP INDEX ix_trainees_cohort"))
+    conn.execute(text("DROP INDEX ix_attempts_trainee_scenario"))
+    conn.execute(text("DROP INDEX ix_attempts_level_completed"))
+    conn.execute(text("ALTER TABLE trainees DROP COLUMN cohort"))
+    conn.execute(text("DELETE FROM schema_version WHERE version >= 9"))
+
+
 def undo_v7(conn: Connection) -> None:
-    """Take a database back from version 7 to 6 (for tests of earlier migrations)."""
+    """Take a database back from version 7 to 6 (after `undo_v8`; for tests of earlier migrations)."""
     conn.execute(text("ALTER TABLE attempts DROP COLUMN catalog_hash"))
     conn.execute(text("DELETE FROM schema_version WHERE version >= 7"))
 

@@ -25,7 +25,7 @@ from game.records.api import (
 from game.records.store import SqlStore, open_store
 from game.scenario.model import Policy
 from tests.records.play import bad_choices, good_choices, play
-from tests.records.test_migrations import undo_v6, undo_v7, undo_v8
+from tests.records.test_migrations import undo_v6, undo_v7, undo_v8, undo_v9
 
 T0 = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
 NAMES = ("Ana Reyes", "ben", "Cy", "Dee Lopez", "100% Sure", "under_score", "Zoë")
@@ -275,8 +275,9 @@ def test_the_v5_migration_backfills_the_tallies_from_the_turns(store: SqlStore) 
     kept = {tid: _tallies(store, tid) for tid in (ana, ben)}
     assert kept[ana] and kept[ben]
     with store.engine.begin() as conn:  # back to how a version 4 database looks
-        conn.execute(text("DROP TABLE principle_stats"))
+        undo_v9(conn)
         undo_v8(conn)
+        conn.execute(text("DROP TABLE principle_stats"))
         undo_v7(conn)
         undo_v6(conn)
         conn.execute(text("DELETE FROM schema_version WHERE version >= 5"))

@@ -202,3 +202,43 @@ def _same_instant(a: str, b: str) -> bool:
         return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
     return parse(a) == parse(b)
+
+
+def test_the_lrs_reproduces_the_choice_map(ralph: Ralph, demo: Demo, store: SqlStore) -> None:
+    """Each reply reaches the LRS as a `selected` choice interaction; counting the LRS's own
+    statements per decision point and response gives the choice map's shares."""
+    from collections import Counter
+    from datetime import UTC, datetime
+
+    from game.records.xapi import DIALOG_TREE, SELECTED
+
+    store.abandon_attempt(demo.in_progress, datetime.now(UTC))  # so every turn is exported
+    library = load_library()
+    exported = all_statements(details(store), xapi_settings(store, library, HOME))
+    assert ralph.client().send(list(exported)).stored == len(exported)
+    held = [s for s in _mine(ralph.client().fetch_all(), exported) if s["verb"]["id"] == SELECTED]
+    assert len(held) == sum(1 for s in exported if s["verb"]["id"] == SELECTED) > 0
+    for level in ("late-delivery", "cant-decide"):
+        scenario = library.ref(level).scenario
+        assert scenario is not None
+        picked: Counter[tuple[str, str]] = Counter()
+        for s in held:
+            node_iri = s["object"]["id"]
+            if f"/scenarios/{level}/nodes/" not in node_iri:
+                continue
+            definition = s["object"]["definition"]
+            assert definition["type"] == DIALOG_TREE and definition["interactionType"] == "choice"
+            node = node_iri.rsplit("/", 1)[1]
+            offered = {c["id"] for c in definition["choices"]}
+            assert offered == {str(c.number) for c in scenario.node(node).choices}
+            assert all(c["description"]["en"] for c in definition["choices"])
+            assert s["result"]["response"] in offered
+            picked[(node, s["result"]["response"])] += 1
+        found = store.choice_map(level, scenario=scenario)
+        assert sum(picked.values()) == sum(p.visits for p in found.points) > 0
+        for point in found.points:
+            visits = sum(n for (node, _), n in picked.items() if node == point.node)
+            assert visits == point.visits
+            for reply in point.replies:
+                share = picked[(point.node, str(reply.choice))] / visits if visits else 0.0
+                assert share == pytest.approx(reply.share), (level, point.node, reply.choice)

@@ -20,12 +20,16 @@ from typing import Any
 import pytest
 
 from game.cli import main
+from game.engine.scoring import verdict_for
 from game.records.api import AttemptStatus
 from game.records.export import details, load_library, namespace_for, xapi_settings
 from game.records.store import SqlStore, open_store
 from game.records.xapi import (
     ADL_VERBS,
+    DIALOG_TREE,
     NAMESPACE_SETTING,
+    SELECTED,
+    SERIOUS_GAMES,
     LrsClient,
     LrsError,
     RetryPolicy,
@@ -85,10 +89,11 @@ def test_a_completed_attempt_in_statements(demo: Demo, store: SqlStore) -> None:
     detail = next(details(store))  # Ana's failed first go at level 1
     attempt = detail.attempt
     statements = statements_for(detail, settings)
-    assert verbs(statements) == ["initialized", *["answered"] * len(detail.turns), "completed",
+    assert verbs(statements) == ["initialized", *["selected"] * len(detail.turns), "completed",
                                  "failed"]  # fmt: skip
-    first, *answered, completed, failed = statements
-    assert all(s["verb"]["id"].startswith(ADL_VERBS + "/") for s in statements)
+    first, *selected, completed, failed = statements
+    assert all(s["verb"]["id"].startswith(ADL_VERBS + "/") for s in (first, completed, failed))
+    assert all(s["verb"]["id"] == SELECTED for s in selected)
     assert when(first["timestamp"]) == attempt.started_at
     assert attempt.ended_at is not None
     assert when(completed["timestamp"]) == attempt.ended_at
@@ -125,17 +130,35 @@ def test_a_completed_attempt_in_statements(demo: Demo, store: SqlStore) -> None:
     trace = result["extensions"]["https://hold-the-line.example/xapi/extensions/anger-trace"]
     assert trace == list(detail.anger_trace)
 
-    # a turn: the reply as the response, techniques and the anger change as extensions
-    for statement, turn in zip(answered, detail.turns, strict=True):
+    # a turn: the decision point as a choice interaction (Serious Games profile: `selected`
+    # on a dialog tree), every reply it offered in every language, the one picked as the
+    # response; the verdict, techniques and the anger change as extensions
+    level = load_library().ref("late-delivery").scenario
+    assert level is not None
+    for statement, turn in zip(selected, detail.turns, strict=True):
         ext = statement["result"]["extensions"]
-        assert statement["result"]["response"] == turn.say.en
+        definition = statement["object"]["definition"]
+        node = level.node(turn.node)
+        assert definition["type"] == DIALOG_TREE
+        assert definition["interactionType"] == "choice"
+        assert definition["choices"] == [
+            {"id": str(c.number), "description": {"en": c.say.en, **dict(c.say.translations)}}
+            for c in node.choices
+        ]
+        assert definition["description"]["en"] == node.customer.en
+        assert statement["result"]["response"] == str(turn.choice)
+        assert statement["result"]["success"] is (turn.quality > 0)
+        assert ext["https://hold-the-line.example/xapi/extensions/verdict"] == verdict_for(
+            turn.quality
+        )
+        assert ext["https://hold-the-line.example/xapi/extensions/reply"] == turn.say.en
         assert ext["https://hold-the-line.example/xapi/extensions/techniques"] == list(
             turn.techniques
         )
         assert ext["https://hold-the-line.example/xapi/extensions/anger-delta"] == turn.delta
         assert statement["object"]["id"].endswith(f"/late-delivery/nodes/{turn.node}")
-        assert statement["object"]["definition"]["interactionType"] == "other"
         assert statement["context"]["contextActivities"]["parent"] == [scenario]
+        assert statement["context"]["contextActivities"]["category"][0]["id"] == SERIOUS_GAMES
 
 
 def test_abandoned_and_in_progress_attempts(demo: Demo, store: SqlStore) -> None:
@@ -144,7 +167,7 @@ def test_abandoned_and_in_progress_attempts(demo: Demo, store: SqlStore) -> None
     abandoned = by_id[demo.abandoned]
     assert abandoned.attempt.status is AttemptStatus.ABANDONED
     statements = statements_for(abandoned, settings)
-    assert verbs(statements) == ["initialized", "answered", "answered", "terminated"]
+    assert verbs(statements) == ["initialized", "selected", "selected", "terminated"]
     assert statements[-1]["result"]["completion"] is False
     assert statements_for(by_id[demo.in_progress], settings) == ()
 

@@ -11,8 +11,8 @@ from game.ui.screenshots import capture_desk
 from game.ui.theme import Color, load_themes
 
 EXPECTED = (
-    "desk-passphrase", "desk-overview", "desk-trainee", "desk-attempt", "desk-notes",
-    "desk-profile-delete",
+    "desk-passphrase", "desk-overview", "desk-level", "desk-trainee", "desk-attempt",
+    "desk-notes", "desk-profile-delete",
 )  # fmt: skip
 
 

@@ -1,6 +1,6 @@
 """The SQL store behind `game.records.api.Store`: SQLite by default, PostgreSQL by URL.
 
-One module per port (roster, attempts, overview, notes, settings) on a shared base;
+One module per port (roster, attempts, overview, notes, settings, analytics) on a shared base;
 `SqlStore` composes them, `open_store` opens, creates and migrates a database.
 
 Every write is one short transaction, so a game killed mid-call loses no completed turn.
@@ -20,6 +20,7 @@ from game.records.names import NAME_MAX
 from game.records.namespace import ensure_xapi_namespace
 from game.records.private import make_private_dir
 from game.records.schema import SCHEMA_VERSION, SchemaVersionError, migrate
+from game.records.store.analytics import AnalyticsMixin
 from game.records.store.attempts import STALE_AFTER, TIMERS, AttemptLogMixin
 from game.records.store.connect import (
     BUSY_TIMEOUT_MS,
@@ -78,6 +79,7 @@ class SqlStore(
     NotesMixin,
     NoteEditsMixin,
     SettingsMixin,
+    AnalyticsMixin,
 ):
     """The `Store` protocol over SQLAlchemy Core; safe to share one database between processes."""
 

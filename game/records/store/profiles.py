@@ -10,9 +10,11 @@ from game.records.api import DuplicateTrainee, Footprint, RecordNotFound, Traine
 from game.records.names import lookup_key
 from game.records.schema import (
     attempts,
+    latest_attempts,
     level_stats,
     notes,
     principle_stats,
+    tally_choices,
     trainees,
     turns,
 )
@@ -88,8 +90,11 @@ class ProfilesMixin(StoreBase):
                     .where(trainees.c.id == other)
                     .values(revision=_next_revision(self._pg))
                 )
+            # the cohort's choice map forgets them too, before their turns go (v9)
+            tally_choices(conn, trainee_id=trainee_id, sign=-1)
             owned = select(attempts.c.id).where(attempts.c.trainee_id == trainee_id)
             for statement in (
+                delete(latest_attempts).where(latest_attempts.c.trainee_id == trainee_id),
                 delete(notes).where(notes.c.trainee_id == trainee_id),
                 delete(turns).where(turns.c.attempt_id.in_(owned)),
                 delete(attempts).where(attempts.c.trainee_id == trainee_id),

@@ -132,6 +132,7 @@ class OverviewScene(Scene):
             Button("passphrase", "Change passphrase", "ghost"),
             Button("leave", "Leave the desk", "ghost"),
         ]
+        picks = Button("levels", "What they pick", "ghost")  # beside the sort, below
         widths = [max(150, fonts.width(b.label, "body_bold") + 56) for b in buttons]
         widest = max(fonts.width(f"Sort: {s[2]}", "body_bold") for s in SORTS)
         widths[0] = widest + fonts.width("Tab", "caption") + 70
@@ -151,10 +152,13 @@ class OverviewScene(Scene):
         sort = buttons[0]
         sort.place(fonts, 1280 - chrome.MARGIN - widths[0], top, widths[0])
         sort.rect.height = self.search.rect.height
-        self.menu.set_buttons(buttons, keep=True)
+        picks_w = fonts.width(picks.label, "body_bold") + 56
+        picks.place(fonts, sort.rect.x - 10 - picks_w, top, picks_w)
+        picks.rect.height = self.search.rect.height
+        self.menu.set_buttons([*buttons, picks], keep=True)
         self.menu.render(fonts, theme)
         self._count_y = self.search.rect.centery - fonts.line_height("small") // 2
-        self._count_w = sort.rect.x - 20 - (self.search.rect.right + 20)
+        self._count_w = picks.rect.x - 20 - (self.search.rect.right + 20)
         top = self.search.rect.bottom + 14
         bottom = chrome.footer_y(app, self._hints) - 14
         self.card = pygame.Rect(chrome.MARGIN, top, width, bottom - top)
@@ -411,6 +415,11 @@ class OverviewScene(Scene):
         elif key == "passphrase":
             self.app.play("select")
             self.app.push(self.app.open(Route.DESK, self.desk))
+        elif key == "levels":
+            from game.ui.scenes.supervisor_level import LevelScene
+
+            self.app.play("select")
+            self.app.push(LevelScene(self.app, self.desk))
         elif key == "leave":
             self.leave()
 

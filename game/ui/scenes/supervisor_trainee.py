@@ -64,6 +64,8 @@ class TraineeScene(Scene):
         self.weakest: tuple[PrincipleTally, ...] = ()
         self.passed = 0
         self.stuck: tuple[str, ...] = ()
+        self.cohort: str | None = None  # the intake group (Tab moves them between groups)
+        self.cohorts: tuple[str, ...] = ()
         self.view = ScrollView()
         self.side = ScrollView()
         self.menu = Menu()
@@ -80,6 +82,8 @@ class TraineeScene(Scene):
             self.note_count[note.attempt_id] = self.note_count.get(note.attempt_id, 0) + 1
         self.averages = dict(store.competency_averages(tid))
         self.weakest = store.weakest_principles(tid, WEAKEST)
+        self.cohort = store.trainee_cohorts().get(tid)
+        self.cohorts = tuple(name for name, _ in store.cohorts())
         bests = store.level_bests(tid)
         self.passed = sum(1 for b in bests.values() if b.passed)
         from game.records.api import STUCK_AFTER_FAILS
@@ -115,6 +119,7 @@ class TraineeScene(Scene):
             f"last active {when(self.trainee.last_active)}"
             if self.trainee.last_active
             else "not played yet",
+            f"cohort {self.cohort}" if self.cohort else "in no cohort",
         ]
         self._sub = " · ".join(parts)
         if self.stuck:
@@ -130,7 +135,9 @@ class TraineeScene(Scene):
             top += fonts.block_height(self._stuck, "small_bold", width) + 4
         top += 16
         self._hints = chrome.hints(
-            app, [("↑↓", "Move"), ("Enter", "Open the attempt"), ("Esc", "Back")], width
+            app,
+            [("↑↓", "Move"), ("Enter", "Open the attempt"), ("Tab", "Cohort"), ("Esc", "Back")],
+            width,
         )
         bottom = chrome.footer_y(app, self._hints) - 16
         # under the left column: rename or delete the profile
@@ -238,6 +245,9 @@ class TraineeScene(Scene):
             self.app.play("back")
             self.app.pop()
             return
+        if intent.act is Act.NEXT:
+            self.next_cohort()
+            return
         if intent.act is Act.SCROLL and self.side.contains(pygame.mouse.get_pos()):
             self.side.handle(intent)
             return
@@ -264,6 +274,15 @@ class TraineeScene(Scene):
                 self.app, self.desk.store, self.trainee, on_change=changed, supervisor=True
             )
         )
+
+    def next_cohort(self) -> None:
+        """Move the trainee to the next cohort there is, then to none (new cohorts are made
+        with `hold-the-line cohort set`)."""
+        choices: tuple[str | None, ...] = (*self.cohorts, None)
+        at = choices.index(self.cohort) if self.cohort in choices else len(choices) - 1
+        self.cohort = self.desk.store.set_cohort(self.trainee.id, choices[(at + 1) % len(choices)])
+        self.app.play("move")
+        self.layout()
 
     def open(self, attempt_id: int) -> None:
         from game.ui.scenes.supervisor_attempt import open_attempt

@@ -1,0 +1,316 @@
+"""A level's page on the desk: what the cohort picks at each decision point.
+
+The numbers come from the records (`Store.choice_map`, `level_progress`,
+`principle_trends`, counted in SQL) through game/records/analytics_view.py, which also
+writes them for the HTML report, so the desk and the report never disagree. ← → change the
+level, Tab the cohort, Shift+Tab the period.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+import pygame
+
+from game.records.analytics import Window
+from game.records.analytics_view import LevelSection, PointRow, level_section
+from game.ui import chrome
+from game.ui.draw import panel
+from game.ui.intents import Act, Intent
+from game.ui.scene import Scene
+from game.ui.scenes.supervisor import Desk
+from game.ui.widgets import ScrollView
+
+if TYPE_CHECKING:
+    from game.records.export import Library
+    from game.ui.theme import Theme
+    from game.ui.window import App
+
+PERIODS = ((None, "all time"), (7, "the last 7 days"), (28, "the last 4 weeks"))
+BAR_W = 150
+PAD = 20
+
+
+def desk_library(desk: Desk) -> Library:
+    """The campaign the desk shows, as the records' views name levels."""
+    from types import MappingProxyType
+
+    from game.records.export import Library, ScenarioRef
+    from game.scenario.model import Text
+
+    refs = {
+        level.key: ScenarioRef(
+            level.key,
+            level.scenario.title if level.scenario is not None else Text(level.title),
+            level.scenario.summary if level.scenario is not None else Text(""),
+            level.number,
+            level.pass_score,
+            level.scenario,
+        )
+        for level in desk.campaign.levels
+    }
+    return Library(desk.campaign.title, MappingProxyType(refs))
+
+
+class LevelScene(Scene):
+    name = "supervisor-level"
+
+    def __init__(self, app: App, desk: Desk, scenario_id: str | None = None) -> None:
+        super().__init__(app)
+        self.desk = desk
+        self.library = desk_library(desk)
+        self.levels = tuple(lvl.key for lvl in desk.campaign.levels)
+        self.index = self.levels.index(scenario_id) if scenario_id in self.levels else 0
+        self.cohorts: tuple[str | None, ...] = (None,)
+        self.cohort = 0
+        self.period = 0
+        self.section: LevelSection | None = None
+        self.view = ScrollView()
+        self._content: pygame.Surface | None = None
+        self.now = datetime.now(UTC)
+
+    @property
+    def window(self) -> Window:
+        days = PERIODS[self.period][0]
+        since = None if days is None else (self.now - timedelta(days=days)).date()
+        return Window(self.cohorts[self.cohort], since, None)
+
+    def load(self) -> None:
+        store = self.desk.store
+        self.cohorts = (None, *(name for name, _ in store.cohorts()))
+        self.cohort = min(self.cohort, len(self.cohorts) - 1)
+        self.section = level_section(
+            store, self.levels[self.index], self.window, self.library, self.desk.catalog
+        )
+
+    def enter(self) -> None:
+        self.load()
+        self.sync()
+
+    def resume(self) -> None:
+        self.load()
+        self.layout()
+
+    # ---- layout -------------------------------------------------------------------------------
+
+    def layout(self) -> None:
+        app, fonts = self.app, self.app.fonts
+        width = 1280 - 2 * chrome.MARGIN
+        section = self.section
+        assert section is not None
+        title = f"Level {section.number} · {section.title}"
+        self._header = chrome.header(app, "Supervisor's desk · what the cohort picks", title, width)
+        cohort = self.cohorts[self.cohort] or "every cohort"
+        self._sub = (
+            f"{section.attempts} attempt{'s' if section.attempts != 1 else ''} with a reply"
+            f" · {cohort} · {PERIODS[self.period][1]}"
+            f" · mean score, first attempt → latest: {section.first_mean} → {section.latest_mean}"
+            f" ({section.change_mean})"
+        )
+        top = chrome.TOP + self._header.get_height() + 8
+        self._sub_y = top
+        top += fonts.block_height(self._sub, "body", width) + 14
+        self._hints = chrome.hints(
+            app,
+            [("← →", "Level"), ("Tab", "Cohort"), ("Shift+Tab", "Period"), ("↑↓", "Scroll"),
+             ("Esc", "Back")],
+            width,
+        )  # fmt: skip
+        bottom = chrome.footer_y(app, self._hints) - 14
+        self.view.rect = pygame.Rect(chrome.MARGIN, top, width, bottom - top)
+        self.view.line = fonts.line_height("body")
+        self._content = self._paint(width)
+        self.view.set_content(self._content.get_height())
+
+    def _paint(self, width: int) -> pygame.Surface:
+        """The whole page below the header, drawn once per change (then only scrolled)."""
+        fonts, theme = self.app.fonts, self.app.theme
+        section = self.section
+        assert section is not None
+        inner = width - 2 * PAD
+        # where most go wrong, and the principle trends, side by side
+        half = (width - 24) // 2
+        wrong_lines = [
+            f"{node}: {first} % of first attempts went wrong, {latest} % of latest"
+            for node, first, latest in section.hardest
+        ] or ["Nobody has gone wrong here yet." if section.attempts else "No calls yet."]
+        trend_lines = [
+            f"{t.title} · {t.broken} turns · weekly {' '.join(f'{r}%' for r in t.rates[-6:])}"
+            for t in section.trends
+        ] or ["No turn broke a guide principle."]
+        wrong_h = self._list_height("WHERE MOST GO WRONG FIRST", wrong_lines, half - 2 * PAD)
+        trend_h = self._list_height(
+            "PRINCIPLES BROKEN MOST · SHARE OF TURNS, WEEK BY WEEK", trend_lines, half - 2 * PAD
+        )
+        top_h = max(wrong_h, trend_h)
+        point_heights = [self._point_height(p, inner) for p in section.points if p.visits]
+        total = top_h + 16 + sum(h + 12 for h in point_heights) + 8
+        if not point_heights:
+            total += fonts.line_height("body") + 2 * PAD
+        surface = pygame.Surface((width, max(total, 1)), pygame.SRCALPHA)
+        self._draw_list(surface, pygame.Rect(0, 0, half, top_h), "WHERE MOST GO WRONG FIRST",
+                        wrong_lines, theme.bad)  # fmt: skip
+        self._draw_list(
+            surface, pygame.Rect(width - half, 0, half, top_h),
+            "PRINCIPLES BROKEN MOST · SHARE OF TURNS, WEEK BY WEEK", trend_lines, theme.text,
+        )  # fmt: skip
+        y = top_h + 16
+        if not point_heights:
+            panel(surface, pygame.Rect(0, y, width, fonts.line_height("body") + 2 * PAD), theme,
+                  shadow=False)  # fmt: skip
+            fonts.draw_block(surface, "No replies recorded for this level in this window yet.",
+                             "body", theme.text_dim, PAD, y + PAD, inner)  # fmt: skip
+        visible = [p for p in section.points if p.visits]
+        for point, height in zip(visible, point_heights, strict=True):
+            self._draw_point(surface, point, pygame.Rect(0, y, width, height), inner)
+            y += height + 12
+        return surface
+
+    def _list_height(self, title: str, lines: list[str], inner: int) -> int:
+        fonts = self.app.fonts
+        h = PAD + fonts.block_height(title, "caption", inner) + 10
+        for line in lines:
+            h += fonts.block_height(line, "small", inner) + 6
+        return h + PAD - 6
+
+    def _draw_list(
+        self,
+        surface: pygame.Surface,
+        rect: pygame.Rect,
+        title: str,
+        lines: list[str],
+        color: tuple[int, int, int],
+    ) -> None:
+        fonts, theme = self.app.fonts, self.app.theme
+        panel(surface, rect, theme, shadow=False)
+        inner = rect.width - 2 * PAD
+        y = fonts.draw_block(surface, title, "caption", theme.text_faint, rect.x + PAD,
+                             rect.y + PAD, inner) + 10  # fmt: skip
+        for line in lines:
+            y = fonts.draw_block(surface, line, "small", color, rect.x + PAD, y, inner) + 6
+
+    def _columns(self, inner: int) -> tuple[int, int, int, int]:
+        """x of the verdict, the share bar, 'first', 'latest' (from the left padding)."""
+        fonts = self.app.fonts
+        latest = inner - fonts.width("latest 100 %", "small_bold")
+        first = latest - 16 - fonts.width("first 100 %", "small_bold")
+        bar = first - 20 - BAR_W - fonts.width(" 100 % (9999)", "small")
+        verdict = bar - 16 - fonts.width("poor", "small_bold") - 16
+        return verdict, bar, first, latest
+
+    def _point_height(self, point: PointRow, inner: int) -> int:
+        fonts = self.app.fonts
+        h = PAD + fonts.line_height("body_bold") + 4
+        if point.line:
+            h += fonts.line_height("small") + 8
+        for reply in point.replies:
+            h += max(fonts.line_height("small_bold"), fonts.line_height("small")) + 4
+            if reply.leads or reply.principle:
+                h += fonts.line_height("caption") + 2
+            h += 6
+        return h + PAD - 6
+
+    def _draw_point(
+        self, surface: pygame.Surface, point: PointRow, rect: pygame.Rect, inner: int
+    ) -> None:
+        fonts, theme = self.app.fonts, self.app.theme
+        panel(surface, rect, theme, shadow=False)
+        x, y = rect.x + PAD, rect.y + PAD
+        head = fonts.render(point.node, "body_bold", theme.text)
+        surface.blit(head, (x, y))
+        facts = f"reached {point.visits}× · anger on arrival {point.anger}"
+        if point.wrong_first:
+            facts += f" · {point.wrong_first} % wrong on the first attempt"
+        info = fonts.render(
+            facts, "small", theme.bad if point.wrong_first >= 50 else theme.text_dim
+        )
+        surface.blit(info, (x + head.get_width() + 14, y + 3))
+        y += fonts.line_height("body_bold") + 4
+        if point.line:
+            said = fonts.fit_line(f"“{point.line}”", "small", inner)
+            surface.blit(fonts.render(said, "small", theme.text_faint), (x, y))
+            y += fonts.line_height("small") + 8
+        verdict_x, bar_x, first_x, latest_x = self._columns(inner)
+        for reply in point.replies:
+            dim = reply.picks == 0
+            words = fonts.fit_line(f"{reply.number}. {reply.words}", "small", verdict_x - 12)
+            surface.blit(fonts.render(words, "small", theme.text_faint if dim else theme.text),
+                         (x, y))  # fmt: skip
+            colour = _verdict_colour(reply.verdict, theme)
+            label = reply.verdict or "—"
+            surface.blit(fonts.render(label, "small_bold", colour), (x + verdict_x, y))
+            track = pygame.Rect(x + bar_x, y + 4, BAR_W, 10)
+            pygame.draw.rect(surface, theme.panel_sunken, track, border_radius=5)
+            if reply.share:
+                fill = track.copy()
+                fill.width = max(4, BAR_W * reply.share // 100)
+                pygame.draw.rect(surface, colour, fill, border_radius=5)
+            share = fonts.render(f" {reply.share} % ({reply.picks})", "small", theme.text_dim)
+            surface.blit(share, (track.right + 4, y))
+            surface.blit(fonts.render(f"first {reply.first} %", "small_bold", theme.text_dim),
+                         (x + first_x, y))  # fmt: skip
+            moved = reply.latest - reply.first
+            better = (moved > 0) == (reply.verdict in ("good", "fair"))
+            latest_colour = theme.text_dim if moved == 0 else (theme.good if better else theme.bad)
+            surface.blit(fonts.render(f"latest {reply.latest} %", "small_bold", latest_colour),
+                         (x + latest_x, y))  # fmt: skip
+            y += max(fonts.line_height("small_bold"), fonts.line_height("small")) + 4
+            extra = " · ".join(
+                p for p in (reply.principle, f"→ {reply.leads}" if reply.leads else "") if p
+            )
+            if extra:
+                line = fonts.fit_line(extra, "caption", inner - 24)
+                surface.blit(fonts.render(line, "caption", theme.text_faint), (x + 24, y))
+                y += fonts.line_height("caption") + 2
+            y += 6
+
+    # ---- input --------------------------------------------------------------------------------
+
+    def handle(self, intent: Intent) -> None:
+        act = intent.act
+        if act is Act.BACK:
+            self.app.play("back")
+            self.app.pop()
+            return
+        if act in (Act.LEFT, Act.RIGHT):
+            step = 1 if act is Act.RIGHT else -1
+            self.index = (self.index + step) % len(self.levels)
+        elif act is Act.NEXT:
+            self.cohort = (self.cohort + 1) % len(self.cohorts)
+        elif act is Act.PREV:
+            self.period = (self.period + 1) % len(PERIODS)
+        else:
+            self.view.handle(intent, arrows=True)
+            return
+        self.app.play("move")
+        self.load()
+        self.view.scroll_to(0, instant=True)
+        self.layout()
+
+    def update(self, dt: float) -> None:
+        self.view.update(dt, not self.app.motion)
+
+    # ---- drawing ------------------------------------------------------------------------------
+
+    def draw(self, surface: pygame.Surface) -> None:
+        app, fonts, theme = self.app, self.app.fonts, self.app.theme
+        width = 1280 - 2 * chrome.MARGIN
+        surface.blit(app.backdrop, (0, 0))
+        surface.blit(self._header, (chrome.MARGIN, chrome.TOP))
+        fonts.draw_block(
+            surface, self._sub, "body", theme.text_dim, chrome.MARGIN, self._sub_y, width
+        )
+        if self._content is not None:
+            self.view.blit(surface, self._content)
+            self.view.draw_scrollbar(surface, theme)
+        surface.blit(self._hints, (chrome.MARGIN, chrome.footer_y(app, self._hints)))
+
+
+def _verdict_colour(verdict: str, theme: Theme) -> tuple[int, int, int]:
+    return {
+        "good": theme.good,
+        "fair": theme.good,
+        "poor": theme.warn,
+        "bad": theme.bad,
+    }.get(verdict, theme.text_faint)
