@@ -153,6 +153,9 @@ def build_parser() -> argparse.ArgumentParser:
     from game.records.room_cli import add_parsers as room_parsers
 
     room_parsers(sub)
+    from game.i18n.command import add_parser as i18n_parser
+
+    i18n_parser(sub)
     return parser
 
 
@@ -231,6 +234,13 @@ def _dispatch(args: argparse.Namespace) -> int:
         )
     if command == "text":
         return _text(args)
+    if command == "i18n":
+        from game.i18n.command import run as i18n
+
+        try:
+            return i18n(args)
+        except ValueError as error:
+            raise UsageError(str(error)) from None
     if command == "validate":
         return _validate(args.paths)
     if command == "schema":
@@ -307,6 +317,12 @@ def _text(args: argparse.Namespace) -> int:
 
     if args.lang not in LANGUAGES:
         raise UsageError(f"--lang must be one of {', '.join(LANGUAGES)}")
+    from game.i18n.localize import localized, require_complete
+
+    try:
+        require_complete(args.lang, load_catalog())
+    except ValueError as error:
+        raise UsageError(str(error)) from None
     scripted = args.choices is not None
     if args.json and not scripted:
         raise UsageError("--json needs --choices (scripted play)")
@@ -330,6 +346,7 @@ def _text(args: argparse.Namespace) -> int:
             print(clean(str(problem)), file=sys.stderr)
         print(f"hold-the-line: {clean(str(args.scenario))} cannot be played", file=sys.stderr)
         return EXIT_USAGE
+    scenario = localized(scenario)
     policy, pass_score = play_settings_for(args.scenario, scenario)
     if args.pass_score is not None:
         pass_score = args.pass_score
