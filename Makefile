@@ -65,6 +65,7 @@ docs: $(STAMP)
 	$(BIN)/python -c "from game.analysis.catalog_doc import techniques_markdown as t; from game.engine.catalog import load_catalog as c; open('docs/techniques.md', 'w').write(t(c()))"
 	$(BIN)/hold-the-line curriculum --out docs/curriculum.md
 	$(BIN)/python -m game.analysis.codes_doc
+	$(BIN)/hold-the-line i18n update
 
 # Every benchmark runs and prints its numbers; the exit status says whether all met their targets.
 bench: $(STAMP)

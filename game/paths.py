@@ -32,6 +32,14 @@ def assets_dir() -> Path:
     return _shipped("assets")
 
 
+def locale_dir() -> Path:
+    """The translations (PO files, one folder per language); see game.i18n.
+
+    HOLD_THE_LINE_LOCALE points elsewhere: a translator previewing their work, or tests."""
+    override = os.environ.get("HOLD_THE_LINE_LOCALE")
+    return Path(override) if override else _shipped("locale")
+
+
 def data_dir() -> Path:
     """Per-user data (database, settings, logs); HOLD_THE_LINE_HOME overrides it for tests."""
     override = os.environ.get("HOLD_THE_LINE_HOME")

@@ -36,7 +36,7 @@ LAYERS = (
         exact=("game",),  # the package itself: its version
     ),
     # reading and checking what trainers write; tools for authors
-    Layer("authoring", ("game.scenario", "game.analysis")),
+    Layer("authoring", ("game.scenario", "game.analysis", "game.i18n")),
     # what is stored, and the exports and report read from it
     Layer("storage", ("game.records",)),
     # the use cases every host calls

@@ -29,6 +29,11 @@ def test_every_package_on_disk_is_listed() -> None:
         if folder.is_dir() and folder.name != "__pycache__" and folder.name != "bundled"
     }
     mapped = set(SETUPTOOLS["package-dir"])
+    for package, folder in SETUPTOOLS["package-dir"].items():  # and the folders inside them
+        for inner in (PROJECT_ROOT / folder).rglob("*"):
+            if inner.is_dir() and inner.name != "__pycache__":
+                relative = inner.relative_to(PROJECT_ROOT / folder).parts
+                mapped.add(".".join((package, *relative)))
     assert set(SETUPTOOLS["packages"]) == on_disk | mapped
     for package, folder in SETUPTOOLS["package-dir"].items():
         assert (PROJECT_ROOT / folder).is_dir(), package
@@ -42,7 +47,7 @@ def _source_copy(into: Path) -> Path:
     for name in ("pyproject.toml", "README.md"):
         shutil.copy2(PROJECT_ROOT / name, source / name)
     skip = shutil.ignore_patterns("__pycache__", "*.pyc")
-    for folder in ("game", "scenarios", "assets"):
+    for folder in ("game", "scenarios", "assets", "locale"):
         shutil.copytree(PROJECT_ROOT / folder, source / folder, ignore=skip)
     return source
 
@@ -68,6 +73,8 @@ def test_the_wheel_carries_scenarios_assets_and_data(wheel: Path) -> None:
         assert f"game/bundled/scenarios/{scenario.name}" in names
     for asset in (PROJECT_ROOT / "assets").rglob("*.*"):
         assert f"game/bundled/{asset.relative_to(PROJECT_ROOT).as_posix()}" in names
+    for po in (PROJECT_ROOT / "locale").rglob("*.po*"):
+        assert f"game/bundled/{po.relative_to(PROJECT_ROOT).as_posix()}" in names
     for data in ("engine/guides.yaml", "engine/techniques.yaml", "records/templates/report.html"):
         assert f"game/{data}" in names
 

@@ -20,6 +20,7 @@ import game.cli.cohort as cohort
 import game.cli.curriculum as curriculum
 import game.cli.export as export
 import game.cli.graph as graph
+import game.cli.i18n as i18n
 import game.cli.lint as lint
 import game.cli.new as new
 import game.cli.plan as plan
@@ -55,6 +56,7 @@ COMMANDS: tuple[ModuleType, ...] = (
     new,
     room,
     cohort,
+    i18n,
 )
 
 

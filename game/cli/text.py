@@ -81,6 +81,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.lang not in LANGUAGES:
         raise UsageError(f"--lang must be one of {', '.join(LANGUAGES)}")
+    from game.i18n.localize import localized, require_complete
+
     scripted = args.choices is not None
     if args.json and not scripted:
         raise UsageError("--json needs --choices (scripted play)")
@@ -104,12 +106,17 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from error
     catalog, override = settings(args)
     try:
+        require_complete(args.lang, catalog)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    try:
         scenario = load_scenario(args.scenario)
     except ScenarioError as error:
         for problem in error.problems:
             print(clean(str(problem)), file=sys.stderr)
         print(f"hold-the-line: {clean(str(args.scenario))} cannot be played", file=sys.stderr)
         return EXIT_USAGE
+    scenario = localized(scenario)
     if override is not None:
         from game.scenario.overrides import with_policy
 

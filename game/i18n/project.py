@@ -1,0 +1,95 @@
+"""The shipped translation domains: which units each PO file holds, and where it lives.
+
+Domains: `catalog` (principles, techniques, labels) and `scenarios/<id>` (one per level).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from game.engine.catalog import Catalog
+from game.i18n.languages import TRANSLATED
+from game.i18n.po import Finding, UpdateResult, check, po_path, table, update, write_template
+from game.i18n.units import Unit, catalog_units, scenario_units
+from game.paths import PROJECT_ROOT, locale_dir, scenarios_dir
+from game.scenario.loader import load_scenario
+from game.scenario.model import Scenario
+
+CATALOG_DOMAIN = "catalog"
+
+
+@dataclass(frozen=True, slots=True)
+class Domain:
+    name: str  # the PO file's name under locale/<lang>/, without .po
+    units: tuple[Unit, ...]
+
+
+def _shown(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(PROJECT_ROOT).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def scenario_domain(scenario: Scenario, path: Path) -> Domain:
+    return Domain(f"scenarios/{scenario.id}", scenario_units(scenario, _shown(path)))
+
+
+def shipped_scenarios(folder: Path | None = None) -> Iterator[tuple[Path, Scenario]]:
+    for path in sorted((folder or scenarios_dir()).glob("*.yaml")):
+        if path.name == "campaign.yaml":
+            continue
+        yield path, load_scenario(path)
+
+
+def shipped_domains(catalog: Catalog, folder: Path | None = None) -> tuple[Domain, ...]:
+    """Every domain the shipped game has: the catalog, then each level in file order."""
+    domains = [Domain(CATALOG_DOMAIN, catalog_units(catalog))]
+    domains += [scenario_domain(s, p) for p, s in shipped_scenarios(folder)]
+    return tuple(domains)
+
+
+def update_all(
+    domains: Sequence[Domain], langs: Sequence[str] = TRANSLATED, root: Path | None = None
+) -> dict[tuple[str, str], UpdateResult]:
+    """Templates (`locale/templates/…pot`) and every language's PO files, brought up to date."""
+    base = root or locale_dir()
+    results = {}
+    for domain in domains:
+        write_template(base / "templates" / f"{domain.name}.pot", domain.units, domain.name)
+        for lang in langs:
+            path = po_path(base, lang, domain.name)
+            results[lang, domain.name] = update(path, domain.units, lang, domain.name)
+    return results
+
+
+def check_all(
+    domains: Sequence[Domain], langs: Sequence[str] = TRANSLATED, root: Path | None = None
+) -> list[Finding]:
+    base = root or locale_dir()
+    findings: list[Finding] = []
+    for lang in langs:
+        for domain in domains:
+            path = po_path(base, lang, domain.name)
+            findings += check(path, domain.units, lang, _shown(path))
+    return findings
+
+
+@cache
+def _table(root: Path, lang: str, domain: str, mtime: float) -> Mapping[str, str]:
+    return table(po_path(root, lang, domain), lang)
+
+
+def tables_for(domain: str, langs: Sequence[str] = TRANSLATED, root: Path | None = None
+               ) -> dict[str, Mapping[str, str]]:  # fmt: skip
+    """Language -> stable id -> current translation, for one domain (cached per file version)."""
+    base = root or locale_dir()
+    found = {}
+    for lang in langs:
+        path = po_path(base, lang, domain)
+        if path.is_file():
+            found[lang] = _table(base, lang, domain, path.stat().st_mtime)
+    return found

@@ -1,0 +1,194 @@
+"""Translation units: every piece of text a player or supervisor reads, with a stable id.
+
+A unit's `context` is its stable id (the PO `msgctxt`): it names where the text lives in
+the model, not what it says, so it survives rewording and reordering. `notes` tell the
+translator who says it, to whom, in what mood and on which channel.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+from game.engine.catalog import Catalog
+from game.scenario.model import Choice, Node, Scenario, Text
+from game.scenario.problems import Position
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    context: str  # the stable id: PO msgctxt
+    source: str  # the English text: PO msgid
+    path: str  # the file the English comes from (relative, with forward slashes)
+    line: int  # its line there (0: unknown)
+    notes: tuple[str, ...] = ()  # for the translator
+
+
+def _key(value: Any, index: int) -> str:
+    """How a repeated item is named in an id: by its own id or number, else its position."""
+    ident = getattr(value, "id", None)
+    if isinstance(ident, str):
+        return ident
+    number = getattr(value, "number", None)
+    if isinstance(number, int):
+        return str(number)
+    return str(index + 1)
+
+
+def walk_texts(value: Any, path: str = "") -> Iterator[tuple[str, Text, Any]]:
+    """Every `Text` inside a model value, with its dotted path and the nearest owner.
+
+    Generic over the model's frozen dataclasses, so a field added to the format (a second
+    wording, a variant line) is found without changing this walker.
+    """
+    if isinstance(value, Text):
+        yield path, value, None
+        return
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            if f.name in ("index", "pos") or not f.compare:
+                continue
+            child = getattr(value, f.name)
+            sub = f"{path}.{f.name}" if path else f.name
+            for found_path, text, owner in walk_texts(child, sub):
+                yield found_path, text, owner if owner is not None else value
+    elif isinstance(value, tuple):
+        for index, item in enumerate(value):
+            yield from walk_texts(item, f"{path}[{_key(item, index)}]")
+
+
+def map_texts(value: Any, change: Callable[[str, Text], Text], path: str = "") -> Any:
+    """`value` with every `Text` replaced by `change(path, text)`; paths as `walk_texts` names
+    them (one rule for both). Values with nothing changed are returned as they were."""
+    if isinstance(value, Text):
+        return change(path, value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        updates: dict[str, Any] = {}
+        for f in dataclasses.fields(value):
+            if f.name in ("index", "pos") or not f.compare:
+                continue
+            child = getattr(value, f.name)
+            new = map_texts(child, change, f"{path}.{f.name}" if path else f.name)
+            if new is not child:
+                updates[f.name] = new
+        if not updates:
+            return value
+        if isinstance(value, Scenario):
+            updates["index"] = MappingProxyType({})  # rebuilt from the new nodes
+        return dataclasses.replace(value, **updates)
+    if isinstance(value, tuple) and value:
+        items = tuple(
+            map_texts(item, change, f"{path}[{_key(item, index)}]")
+            for index, item in enumerate(value)
+        )
+        if any(new is not old for new, old in zip(items, value, strict=True)):
+            return items
+    return value
+
+
+_CHANNEL = {"phone": "on the phone", "in_person": "face to face", "chat": "in a chat",
+            "email": "by e-mail"}  # fmt: skip
+
+
+def _notes(scenario: Scenario, path: str, owner: Any, node: Node | None) -> tuple[str, ...]:
+    who = scenario.customer.name.en
+    persona = scenario.customer.persona.value
+    where = _CHANNEL.get(scenario.channel.value, scenario.channel.value)
+    field = path.rsplit(".", 1)[-1]
+    if path in ("title", "summary"):
+        return (f"The level's {field}, shown to the trainee in the level list ({where}).",)
+    if path.startswith("customer."):
+        return (
+            f"The customer's name ({persona} customer, {where}); localise it if the story allows.",
+        )
+    mood = f"moment tags: {', '.join(sorted(node.tags))}" if node is not None and node.tags else ""
+    if isinstance(owner, Node):
+        notes = [f"{who} (the {persona} customer) says this to the agent {where}."]
+    elif isinstance(owner, Choice) and field == "feedback":
+        notes = ["Debrief feedback to the trainee about the reply above it; plain and kind."]
+    elif isinstance(owner, Choice):
+        article = "an" if persona[:1] in "aeiou" else "a"
+        notes = [
+            f"The agent (the trainee) says this to {who}, {article} {persona} customer, {where}."
+        ]
+        if node is not None:
+            notes.append(f'Answering: "{node.customer.en}"')
+    else:
+        notes = [f"Text of level {scenario.id} ({where})."]
+    if mood:
+        notes.append(mood)
+    return tuple(notes)
+
+
+def _position(owner: Any, node: Node | None) -> Position | None:
+    pos = getattr(owner, "pos", None)
+    if isinstance(pos, Position):
+        return pos
+    return None if node is None else node.pos
+
+
+def scenario_units(scenario: Scenario, path: str) -> tuple[Unit, ...]:
+    """The translation units of one scenario; `path` is how the PO files name its file."""
+    units = []
+    nodes = {n.id: n for n in scenario.nodes}
+    for text_path, text, owner in walk_texts(scenario):
+        if not text.en.strip():
+            continue
+        node = None
+        if text_path.startswith("nodes["):
+            node = nodes.get(text_path[len("nodes[") : text_path.index("]")])
+        pos = _position(owner, node)
+        units.append(
+            Unit(
+                context=f"{scenario.id}:{text_path}",
+                source=text.en,
+                path=path,
+                line=pos.line if pos is not None else 0,
+                notes=_notes(scenario, text_path, owner, node),
+            )
+        )
+    return tuple(units)
+
+
+def catalog_units(catalog: Catalog) -> tuple[Unit, ...]:
+    """The catalog's reader-facing text: principles, techniques and their verdicts, labels."""
+    guides, techniques = "game/engine/guides.yaml", "game/engine/techniques.yaml"
+    units: list[Unit] = []
+
+    def add(context: str, source: str, path: str, note: str) -> None:
+        if source.strip():
+            units.append(Unit(context, source, path, 0, (note,)))
+
+    for section, title in catalog.sections.items():
+        add(f"section:{section}", title, guides, "A section heading of the guides (a few words).")
+    for p in catalog.principles.values():
+        add(f"principle:{p.id}:title", p.title, guides, f"Short name of principle {p.id}.")
+        add(f"principle:{p.id}:rule", p.rule, guides, f"Principle {p.id}, in one or two sentences.")
+    for t in catalog.techniques.values():
+        add(f"technique:{t.id}:label", t.label, techniques, "A technique's name (a few words).")
+        for case in t.cases:
+            base = f"technique:{t.id}:{case.name}"
+            add(f"{base}:short", case.short, techniques,
+                "Floated beside the anger meter as the reply lands: at most 28 characters.")  # fmt: skip
+            add(f"{base}:reason", case.reason, techniques,
+                "The debrief's sentence on why this reply helped or hurt, to the trainee.")  # fmt: skip
+    for persona in catalog.personas.values():
+        add(f"persona:{persona.id}:label", persona.label, techniques, "A customer type (one word).")
+        add(f"persona:{persona.id}:handling", persona.handling, techniques,
+            "How to handle this type of customer, one line for the trainee.")  # fmt: skip
+    for channel in catalog.channels.values():
+        add(f"channel:{channel.id}:label", channel.label, techniques, "A contact channel.")
+    for ending in catalog.endings.values():
+        add(f"ending:{ending.id}:label", ending.label, techniques, "How a conversation ended.")
+    for tag, meaning in catalog.tags.items():
+        add(f"tag:{tag}", meaning, techniques, "What a moment tag means, for scenario authors.")
+    for competency, label in catalog.competencies.items():
+        add(f"competency:{competency}", label, techniques, "A competency in the debrief's bars.")
+    for step, label in catalog.steps.items():
+        add(
+            f"step:{step}", label, techniques, "A step of Listen, Recap, Apologise, Resolve, Close."
+        )
+    return tuple(units)
