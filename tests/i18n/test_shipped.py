@@ -98,6 +98,13 @@ def test_a_complete_language_is_played_in_that_language(tmp_path: Path) -> None:
     said = json.dumps(result, ensure_ascii=False)
     assert "«vi» " in said
     assert opening.customer.en not in said  # the English line is not shown beside it
+    # the machine door speaks it too
+    door = subprocess.run(
+        [sys.executable, "-m", "game", "text", str(LATE), "--lang", "vi", "--jsonl", "--seed", "0"],
+        input="", capture_output=True, text=True, env=env, timeout=120, cwd=PROJECT_ROOT,
+    )  # fmt: skip
+    first = json.loads(door.stdout.splitlines()[0])
+    assert first["event"] == "customer" and first["text"].startswith("«vi» "), door.stderr
 
 
 def test_a_translation_never_changes_the_english_or_the_index() -> None:

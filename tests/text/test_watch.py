@@ -8,6 +8,7 @@ from pathlib import Path
 
 from game.engine.session import ChoicePrompt, choose, current, proceed, start
 from game.scenario.loader import load_scenario
+from tests.catalog import CATALOG
 from tests.text.door import LATE, WAIT, command
 from tests.text.test_interactive import read_until
 
@@ -17,11 +18,11 @@ SEED = 3
 def _position(path: Path, played: list[int], number: int) -> int:
     """Where reply `number` (authoring order) is shown after `played`, as the game shuffles."""
     scenario = load_scenario(path)
-    state = proceed(scenario, start(scenario, seed=SEED))
+    state = proceed(scenario, start(scenario, seed=SEED, catalog=CATALOG))
     for done in played:
-        state, _ = choose(scenario, state, done)
+        state, _ = choose(scenario, state, done, catalog=CATALOG)
         state = proceed(scenario, state)
-    prompt = current(scenario, state)
+    prompt = current(scenario, state, catalog=CATALOG)
     assert isinstance(prompt, ChoicePrompt)
     return [o.number for o in prompt.options].index(number) + 1
 

@@ -10,7 +10,7 @@ import pygame
 import pytest
 
 from game.paths import default_campaign
-from game.ui.app import App, AppConfig
+from game.ui.app import AppConfig, open_app
 from game.ui.autopilot import Autopilot
 from game.ui.scenes.call import CallScene
 
@@ -22,7 +22,7 @@ def watched(isolated_home: Path, tmp_path: Path) -> Iterator[tuple[Autopilot, Pa
     """The game on a copy of the campaign, watching the level being played."""
     folder = tmp_path / "levels"
     shutil.copytree(default_campaign().parent, folder)
-    app = App(AppConfig(campaign=folder / "campaign.yaml", seed=7, watch=True))
+    app = open_app(AppConfig(campaign=folder / "campaign.yaml", seed=7, watch=True))
     pilot = Autopilot(app)
     pilot.start()
     yield pilot, folder / "late-delivery.yaml"
