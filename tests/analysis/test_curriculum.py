@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from game.analysis.curriculum import coverage, curriculum_markdown
+import functools
+
+from game.analysis.curriculum import Coverage, coverage, curriculum_markdown
 from game.engine.catalog import load_catalog
 from game.scenario.campaign import load_campaign
 from game.scenario.model import AbusivePolicy, Channel, Persona, SupervisorPolicy
 from tests.conftest import ROOT, SCENARIOS
 
 CAMPAIGN = load_campaign(SCENARIOS / "campaign.yaml")
+
+
+@functools.cache
+def _coverage() -> Coverage:
+    """Every path of all 18 levels, explored once for the whole file (seconds, not minutes)."""
+    return coverage(CAMPAIGN, load_catalog())
 
 
 def test_every_level_loads() -> None:
@@ -22,7 +30,7 @@ def test_every_level_loads() -> None:
 
 
 def test_every_principle_is_exercised_by_some_choice() -> None:
-    cov = coverage(CAMPAIGN, load_catalog())
+    cov = _coverage()
     assert cov.uncovered == ()
     catalog = load_catalog()
     assert set(cov.by_game) == {p.id for p in catalog.principles.values() if p.taught_by_game}
@@ -30,13 +38,13 @@ def test_every_principle_is_exercised_by_some_choice() -> None:
 
 def test_every_principle_is_the_main_lesson_of_a_good_and_a_bad_reply() -> None:
     """Practice at doing it and at spotting it done wrong: a citation in passing is not enough."""
-    cov = coverage(CAMPAIGN, load_catalog())
+    cov = _coverage()
     assert cov.one_sided == (), cov.one_sided
 
 
 def test_a_citation_in_passing_is_not_counted_as_taught() -> None:
     """G-EMPATHY-2 rides along on every `empathize` case; it counts only where it is the lesson."""
-    cov = coverage(CAMPAIGN, load_catalog())
+    cov = _coverage()
     empathy_levels = {
         level.scenario_id for level in cov.lessons if "G-EMPATHY-2" in level.in_passing
     }
@@ -47,7 +55,7 @@ def test_a_citation_in_passing_is_not_counted_as_taught() -> None:
 
 
 def test_main_lesson_is_the_feedback_first_citation_or_the_leading_technique() -> None:
-    cov = coverage(CAMPAIGN, load_catalog())
+    cov = _coverage()
     rude_waiter = next(level for level in cov.lessons if level.scenario_id == "rude-waiter")
     lessons = {(lesson.node, lesson.choice): lesson for lesson in rude_waiter.lessons}
     # feedback names G-EMPATHY-7 first: giving your name is the lesson of this good reply

@@ -99,6 +99,7 @@ def test_the_known_gaps_name_real_levels_and_strategies() -> None:
     assert set(KNOWN_LENGTH_BIAS) <= ids
 
 
+@pytest.mark.slow  # lints the whole campaign; test_expect.py lints it in the fast tier
 def test_length_bias_only_where_known_and_never_worse() -> None:
     warnings, errors = lint_paths([SCENARIOS], catalog=CATALOG)
     assert not errors
