@@ -391,20 +391,14 @@ def scenario_schema(catalog: Catalog, node_ids: Sequence[str] | None = None) -> 
                             "technique moves their anger.",
                             "angry",
                         ),
-                        "anger": _field(
-                            _range(0, 100, "Anger at the start of the call, 0..100."),
-                            "Anger at the start of the call, 0..100. A number, or [lowest, "
-                            "highest]: each attempt picks one in the range by its seed.",
-                            65,
-                            [55, 70],
-                        ),
-                        "vent": _field(
-                            _range(0, 10, "Turns of listening they need before solutions land."),
-                            "Turns of listening they need before solutions land. A number, or "
-                            "[lowest, highest], picked per attempt by its seed.",
-                            2,
-                            [1, 3],
-                        ),
+                        "anger": {
+                            **_range(0, 100, "Anger at the start of the call, 0..100."),
+                            "examples": [65, [55, 70]],
+                        },
+                        "vent": {
+                            **_range(0, 10, "Turns of listening they need before solutions land."),
+                            "examples": [2, [1, 3]],
+                        },
                         "unresolved_floor": _field(
                             {"type": "integer", "minimum": 0, "maximum": 100},
                             "Anger stays at or above this while the grievance is unresolved "
