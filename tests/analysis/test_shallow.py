@@ -40,7 +40,6 @@ KNOWN_GAPS: dict[tuple[str, str], float] = {
     ("the-call-you-cannot-win", "soft"): 0.325,
     ("discount-bully", "soft"): 0.125,
     ("language", "soft"): 0.175,
-    ("two-weeks-no-parcel", "soft"): 0.225,
     ("fifth-refund", "soft"): 0.425,
     ("enough-is-enough", "soft"): 0.275,
 }
@@ -58,7 +57,6 @@ KNOWN_LENGTH_BIAS: dict[str, float] = {
     "replacement": 13.0 / 18,
     "rude-waiter": 12.0 / 19,
     "supervisor-demand": 10.0 / 20,
-    "two-weeks-no-parcel": 12.0 / 15,
 }
 
 
