@@ -40,7 +40,6 @@ KNOWN_GAPS: dict[tuple[str, str], float] = {
     ("the-call-you-cannot-win", "soft"): 0.325,
     ("discount-bully", "soft"): 0.125,
     ("language", "soft"): 0.175,
-    ("enough-is-enough", "soft"): 0.275,
 }
 
 # Levels whose longest reply shown is still a good one at more than 40 % of decisions
@@ -48,7 +47,6 @@ KNOWN_GAPS: dict[tuple[str, str], float] = {
 KNOWN_LENGTH_BIAS: dict[str, float] = {
     "check-the-facts": 11.0 / 20,
     "discount-bully": 12.0 / 14,
-    "enough-is-enough": 7.0 / 12,
     "language": 10.0 / 16,
     "language-escalations": 7.0 / 14,
     "mystery-charge": 15.0 / 21,
