@@ -48,7 +48,6 @@ KNOWN_LENGTH_BIAS: dict[str, float] = {
     "check-the-facts": 11.0 / 20,
     "discount-bully": 12.0 / 14,
     "language": 10.0 / 16,
-    "language-escalations": 7.0 / 14,
     "mystery-charge": 15.0 / 21,
     "replacement": 13.0 / 18,
     "rude-waiter": 12.0 / 19,
