@@ -40,9 +40,6 @@ KNOWN_GAPS: dict[tuple[str, str], float] = {
     ("the-call-you-cannot-win", "soft"): 0.325,
     ("discount-bully", "soft"): 0.125,
     ("language", "soft"): 0.175,
-    ("two-weeks-no-parcel", "soft"): 0.225,
-    ("fifth-refund", "soft"): 0.425,
-    ("enough-is-enough", "soft"): 0.275,
 }
 
 # Levels whose longest reply shown is still a good one at more than 40 % of decisions
@@ -50,15 +47,11 @@ KNOWN_GAPS: dict[tuple[str, str], float] = {
 KNOWN_LENGTH_BIAS: dict[str, float] = {
     "check-the-facts": 11.0 / 20,
     "discount-bully": 12.0 / 14,
-    "enough-is-enough": 7.0 / 12,
-    "fifth-refund": 11.0 / 16,
     "language": 10.0 / 16,
-    "language-escalations": 7.0 / 14,
     "mystery-charge": 15.0 / 21,
     "replacement": 13.0 / 18,
     "rude-waiter": 12.0 / 19,
     "supervisor-demand": 10.0 / 20,
-    "two-weeks-no-parcel": 12.0 / 15,
 }
 
 
