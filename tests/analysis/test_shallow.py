@@ -35,7 +35,6 @@ KNOWN_GAPS: dict[tuple[str, str], float] = {
     ("replacement", "soft"): 0.550,
     ("cant-decide", "soft"): 0.475,
     ("cant-decide", "random"): 0.125,
-    ("the-call-you-cannot-win", "soft"): 0.325,
     ("discount-bully", "soft"): 0.125,
     ("language", "soft"): 0.175,
     ("two-weeks-no-parcel", "soft"): 0.225,
