@@ -35,7 +35,6 @@ KNOWN_GAPS: dict[tuple[str, str], float] = {
     ("replacement", "soft"): 0.550,
     ("cant-decide", "soft"): 0.475,
     ("cant-decide", "random"): 0.125,
-    ("discount-bully", "soft"): 0.125,
     ("language", "soft"): 0.175,
     ("two-weeks-no-parcel", "soft"): 0.225,
     ("fifth-refund", "soft"): 0.425,
@@ -45,7 +44,6 @@ KNOWN_GAPS: dict[tuple[str, str], float] = {
 # Levels whose longest reply shown is still a good one at more than 40 % of decisions
 # (lint LN009), with the share measured on the merged campaign; content work brings them down.
 KNOWN_LENGTH_BIAS: dict[str, float] = {
-    "discount-bully": 12.0 / 14,
     "enough-is-enough": 7.0 / 12,
     "fifth-refund": 11.0 / 16,
     "language": 10.0 / 16,
