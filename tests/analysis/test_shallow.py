@@ -35,7 +35,6 @@ KNOWN_GAPS: dict[tuple[str, str], float] = {
     ("replacement", "soft"): 0.550,
     ("cant-decide", "soft"): 0.475,
     ("cant-decide", "random"): 0.125,
-    ("language", "soft"): 0.175,
     ("two-weeks-no-parcel", "soft"): 0.225,
     ("fifth-refund", "soft"): 0.425,
     ("enough-is-enough", "soft"): 0.275,
@@ -46,7 +45,6 @@ KNOWN_GAPS: dict[tuple[str, str], float] = {
 KNOWN_LENGTH_BIAS: dict[str, float] = {
     "enough-is-enough": 7.0 / 12,
     "fifth-refund": 11.0 / 16,
-    "language": 10.0 / 16,
     "language-escalations": 7.0 / 14,
     "mystery-charge": 15.0 / 21,
     "replacement": 13.0 / 18,
