@@ -35,19 +35,11 @@ KNOWN_GAPS: dict[tuple[str, str], float] = {
     ("replacement", "soft"): 0.550,
     ("cant-decide", "soft"): 0.475,
     ("cant-decide", "random"): 0.125,
-    ("check-the-facts", "empathy_words"): 0.225,
-    ("check-the-facts", "soft"): 0.400,
-    ("the-call-you-cannot-win", "soft"): 0.325,
-    ("discount-bully", "soft"): 0.125,
-    ("language", "soft"): 0.175,
 }
 
 # Levels whose longest reply shown is still a good one at more than 40 % of decisions
 # (lint LN009), with the share measured on the merged campaign; content work brings them down.
 KNOWN_LENGTH_BIAS: dict[str, float] = {
-    "check-the-facts": 11.0 / 20,
-    "discount-bully": 12.0 / 14,
-    "language": 10.0 / 16,
     "mystery-charge": 15.0 / 21,
     "replacement": 13.0 / 18,
     "rude-waiter": 12.0 / 19,
