@@ -25,7 +25,6 @@ SEEDS = range(1, 41)
 # strategy needs wrong replies that sound soft (`wrong_recap`, `feeling_apology`,
 # `scripted_empathy`, a kind-sounding overpromise) at the levels' turning points: content.
 KNOWN_GAPS: dict[tuple[str, str], float] = {
-    ("rude-waiter", "soft"): 0.250,
     ("the-follow-up-call", "first"): 0.125,
     ("the-follow-up-call", "empathy_words"): 0.175,
     ("the-follow-up-call", "soft"): 0.350,
@@ -53,7 +52,6 @@ KNOWN_LENGTH_BIAS: dict[str, float] = {
     "language": 10.0 / 16,
     "language-escalations": 7.0 / 14,
     "replacement": 13.0 / 18,
-    "rude-waiter": 12.0 / 19,
     "supervisor-demand": 10.0 / 20,
     "two-weeks-no-parcel": 12.0 / 15,
 }
