@@ -25,9 +25,6 @@ SEEDS = range(1, 41)
 # strategy needs wrong replies that sound soft (`wrong_recap`, `feeling_apology`,
 # `scripted_empathy`, a kind-sounding overpromise) at the levels' turning points: content.
 KNOWN_GAPS: dict[tuple[str, str], float] = {
-    ("late-delivery", "soft"): 0.450,
-    ("mystery-charge", "soft"): 0.225,
-    ("rude-waiter", "soft"): 0.250,
     ("the-follow-up-call", "first"): 0.125,
     ("the-follow-up-call", "empathy_words"): 0.175,
     ("the-follow-up-call", "soft"): 0.350,
@@ -40,9 +37,7 @@ KNOWN_GAPS: dict[tuple[str, str], float] = {
 # Levels whose longest reply shown is still a good one at more than 40 % of decisions
 # (lint LN009), with the share measured on the merged campaign; content work brings them down.
 KNOWN_LENGTH_BIAS: dict[str, float] = {
-    "mystery-charge": 15.0 / 21,
     "replacement": 13.0 / 18,
-    "rude-waiter": 12.0 / 19,
     "supervisor-demand": 10.0 / 20,
 }
 
