@@ -28,7 +28,6 @@ KNOWN_GAPS: dict[tuple[str, str], float] = {
     ("late-delivery", "soft"): 0.450,
     ("mystery-charge", "soft"): 0.225,
     ("rude-waiter", "soft"): 0.250,
-    ("supervisor-demand", "soft"): 0.500,
     ("replacement", "soft"): 0.550,
     ("cant-decide", "soft"): 0.475,
     ("cant-decide", "random"): 0.125,
@@ -54,7 +53,6 @@ KNOWN_LENGTH_BIAS: dict[str, float] = {
     "mystery-charge": 15.0 / 21,
     "replacement": 13.0 / 18,
     "rude-waiter": 12.0 / 19,
-    "supervisor-demand": 10.0 / 20,
     "two-weeks-no-parcel": 12.0 / 15,
 }
 
