@@ -28,7 +28,6 @@ KNOWN_GAPS: dict[tuple[str, str], float] = {
     ("late-delivery", "soft"): 0.450,
     ("mystery-charge", "soft"): 0.225,
     ("rude-waiter", "soft"): 0.250,
-    ("replacement", "soft"): 0.550,
     ("cant-decide", "soft"): 0.475,
     ("cant-decide", "random"): 0.125,
     ("check-the-facts", "empathy_words"): 0.225,
@@ -51,7 +50,6 @@ KNOWN_LENGTH_BIAS: dict[str, float] = {
     "language": 10.0 / 16,
     "language-escalations": 7.0 / 14,
     "mystery-charge": 15.0 / 21,
-    "replacement": 13.0 / 18,
     "rude-waiter": 12.0 / 19,
     "two-weeks-no-parcel": 12.0 / 15,
 }
