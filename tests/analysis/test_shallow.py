@@ -28,8 +28,6 @@ KNOWN_GAPS: dict[tuple[str, str], float] = {
     ("late-delivery", "soft"): 0.450,
     ("mystery-charge", "soft"): 0.225,
     ("rude-waiter", "soft"): 0.250,
-    ("cant-decide", "soft"): 0.475,
-    ("cant-decide", "random"): 0.125,
     ("check-the-facts", "empathy_words"): 0.225,
     ("check-the-facts", "soft"): 0.400,
     ("the-call-you-cannot-win", "soft"): 0.325,
