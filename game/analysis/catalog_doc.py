@@ -26,7 +26,12 @@ CASE_WHEN: dict[str, str] = {
     "venting": "the customer still needs to vent (`vent` > 0; for `transfer`, on a moment that isn't abusive)",
     "done": "the customer has finished venting",
     "repeated": "the moment is tagged `repeated`",
-    "at_fault": "the moment is tagged `customer_at_fault`",
+    "at_fault": "the moment is tagged `customer_at_fault` (for `apologize`: under the "
+    "`apology_when_customer_at_fault: apologise_for_misunderstanding` policy)",
+    "not_needed": "`customer_at_fault` under the `apology_when_customer_at_fault: "
+    "no_apology_needed` policy",
+    "parting": "`chronic_complainer` under the `parting_ways: needs_supervisor` policy",
+    "supervisor": "`chronic_complainer` under the `parting_ways: needs_supervisor` policy",
     "ready": "the customer asked for a fix (`asks_for_fix`), or has finished venting and the "
     "problem was recapped or the feeling acknowledged (a `recap` or `empathize` that landed)",
     "early": "the customer is still venting (`vent` > 0) and didn't ask for a fix",
@@ -51,8 +56,8 @@ CASE_WHEN: dict[str, str] = {
     "allowed": "`warn_then_end` policy, an abusive moment, and a boundary was set earlier",
     "no_warning": "abusive, but no boundary was set first",
     "not_abusive": "the moment is not abusive",
-    "approved": "the moment is tagged `parting_allowed` (policy allows parting ways, and it is approved)",
-    "unapproved": "the moment is not tagged `parting_allowed`",
+    "approved": "the moment is tagged `chronic_complainer` under the `parting_ways: approved` policy",
+    "unapproved": "the moment is not tagged `chronic_complainer`",
     "correction": "an earlier overpromise is still standing: this walks it back and clears it",
     "default": "otherwise",
 }

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 # Stable codes for plan files, in the style of the loader's SC codes.
 PLAN_CODES: dict[str, str] = titles("PL")  # documented in game.scenario.diagnostics
 
-PLAN_KEYS = ("scenario", "description", "seed", "choices", "expect")
+PLAN_KEYS = ("scenario", "description", "seed", "policy", "choices", "expect")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +47,9 @@ class Plan:
     choices_pos: Position
     expectations: tuple[Expectation, ...]
     seed: int = 0  # the attempt's seed: wordings, starting state and seeded story flags
+    # The company policy the call is played under, over the campaign's and the scenario's
+    # (`policy: {parting_ways: needs_supervisor}`); `--policy` on the command line wins.
+    policy: PolicyOverride | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +63,7 @@ class Outcome:
     final_anger: int
     ending: str | None
     path: tuple[str, ...]
+    verdicts: tuple[str, ...] = ()  # good | fair | poor | bad, one per turn
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +114,7 @@ _KINDS: dict[type, str] = {
     str: "text",
     bool: "true or false",
     int: "a whole number",
-    list: "a list of node ids",
+    list: "a list of node ids (for `verdicts`: of good, fair, poor or bad)",
 }
 EXPECTATIONS: dict[str, tuple[type, _Test]] = {
     "outcome": (str, lambda o, v: (o.outcome == v, o.outcome)),
@@ -118,6 +122,8 @@ EXPECTATIONS: dict[str, tuple[type, _Test]] = {
     "passed": (bool, lambda o, v: (o.passed is v, o.passed)),
     "ending": (str, lambda o, v: (o.ending == v, o.ending)),
     "path": (list, lambda o, v: (list(o.path) == v, list(o.path))),
+    # What each turn was judged: how a plan shows a company policy changing a verdict.
+    "verdicts": (list, lambda o, v: (list(o.verdicts) == v, list(o.verdicts))),
     "score_at_least": (int, lambda o, v: (o.score >= v, o.score)),
     "score_below": (int, lambda o, v: (o.score < v, o.score)),
     "final_anger_at_most": (int, lambda o, v: (o.final_anger <= v, o.final_anger)),
@@ -152,6 +158,7 @@ def load_plan(path: Path) -> Plan:
     choices = _choices(root, sink)
     expectations = _expectations(root, sink)
     seed = _seed(root, sink)
+    policy = _policy(root, sink)
     sink.raise_if_any()
     return Plan(
         path=path,
@@ -162,6 +169,29 @@ def load_plan(path: Path) -> Plan:
         choices_pos=_value_pos(root, "choices"),
         expectations=expectations,
         seed=seed,
+        policy=policy,
+    )
+
+
+def _policy(root: YMap, sink: ProblemSink) -> PolicyOverride | None:
+    """A `policy:` mapping, read as the scenario's own `policy:` block is (PL001, SC022)."""
+    from game.scenario.model import POLICY_KINDS, PolicyOverride
+    from game.scenario.reader import Reader
+
+    node = root.get("policy")
+    if node is None:
+        return None
+    read = Reader(sink)
+    data = read.mapping(
+        node, "`policy`", optional=tuple(POLICY_KINDS), unknown_code="PL001", unknown_what="policy"
+    )
+    if data is None:
+        return None
+    return PolicyOverride.of(
+        {
+            key: read.enum(data.get(key), kind, "SC022", f"`{key}` policy")
+            for key, kind in POLICY_KINDS.items()
+        }
     )
 
 
@@ -277,6 +307,8 @@ def run_plan(
     from game.scenario.overrides import with_policy
 
     scenario = load_scenario(scenario_file)
+    if plan.policy is not None:
+        scenario = with_policy(scenario, plan.policy)
     if policy is not None:
         scenario = with_policy(scenario, policy)
     base, pass_score = play_settings_for(scenario_file, scenario)
@@ -303,6 +335,7 @@ def run_plan(
         final_anger=report.final_anger,
         ending=state.outcome.node if state.outcome else None,
         path=tuple(turn.node for turn in state.turns),
+        verdicts=tuple(review.verdict for review in report.turns),
     )
     checks = []
     for expectation in plan.expectations:

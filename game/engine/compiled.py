@@ -12,7 +12,9 @@ from game.engine.variation import StartingPoint, starting_corners, starting_poin
 from game.scenario.model import (
     BLOWUP_NODE,
     AbusivePolicy,
+    AtFaultApology,
     EndingKind,
+    PartingPolicy,
     Policy,
     Rating,
     Scenario,
@@ -74,6 +76,8 @@ class Compiled:
     vent: int
     transfer_policy: bool
     help_first: bool
+    parting_approved: bool  # `parting_ways: approved`: the agent may offer a release
+    apologise_at_fault: bool  # `apology_when_customer_at_fault: apologise_for_misunderstanding`
     step_bit: Ints  # (techniques,) bit of the ordered step a technique serves, 0 for none
     at_fault: Bools  # (nodes,) moments tagged `customer_at_fault`
     order_exempt: Bools  # (nodes,) moments where jumping ahead is no jump (ORDER_EXEMPT_TAGS)
@@ -211,6 +215,11 @@ def compile_scenario(
         vent=scenario.customer.vent,
         transfer_policy=effective.abusive_caller is AbusivePolicy.TRANSFER,
         help_first=effective.supervisor_request is SupervisorPolicy.HELP_FIRST,
+        parting_approved=effective.parting_ways is PartingPolicy.APPROVED,
+        apologise_at_fault=(
+            effective.apology_when_customer_at_fault
+            is AtFaultApology.APOLOGISE_FOR_MISUNDERSTANDING
+        ),
         step_bit=np.array(
             [
                 1 << ORDERED_STEPS.index(catalog.techniques[t].step)

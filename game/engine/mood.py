@@ -51,6 +51,10 @@ class Context:
     transfer_policy: Bools  # abusive callers go to escalations; hanging up is never allowed
     help_first: Bools  # supervisor requests need one honest attempt to help first
     tags: Bools  # (rows, tags)
+    # The company's word where the guides disagree (model.Policy): the agent may offer a
+    # chronic complainer a release; apologise for the misunderstanding when they are at fault.
+    parting_approved: Bools
+    apologise_at_fault: Bools
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +119,8 @@ class _Facts:
         self.talkative = ctx.persona == catalog.personas["talkative"].index
         self.transfer_policy = ctx.transfer_policy
         self.help_first = ctx.help_first
+        self.parting_approved = ctx.parting_approved
+        self.apologise_at_fault = ctx.apologise_at_fault
         self.not_helped_yet = mood.helped == 0
         self.stuck = (mood.anger >= params.escalate_stuck_anger) & (
             mood.helped >= params.escalate_stuck_attempts
@@ -136,6 +142,10 @@ VENTING = "they were still venting"
 VENTED = "they had finished venting"
 REPEATED = "they had already been through it once (a `repeated` moment)"
 AT_FAULT = "the trouble was the customer's own doing (a `customer_at_fault` moment)"
+AT_FAULT_SORRY = AT_FAULT + ", and company policy apologises for the misunderstanding"
+AT_FAULT_NO_SORRY = AT_FAULT + ", and company policy needs no apology for it"
+PARTING_AGENT = "a chronic complainer, and company policy lets the agent offer to part ways"
+PARTING_SUPERVISOR = "a chronic complainer, and company policy leaves parting ways to the team lead"
 ASKED = "they had asked what you would do about it (an `asks_for_fix` moment)"
 UNACKNOWLEDGED = "nobody had recapped the problem or acknowledged the feeling yet"
 ACKNOWLEDGED = "the problem had been recapped or the feeling acknowledged"
@@ -159,9 +169,11 @@ RULES: dict[str, Rule] = {
         (f.tag("repeated"), "repeated", REPEATED),
         (f.tag("customer_at_fault"), "at_fault", AT_FAULT),
     ],
+    # Apologising when the customer is at fault is company policy (the guides disagree).
     "apologize": lambda f: [
         (f.threat, "threat", THREAT),
-        (f.tag("customer_at_fault"), "at_fault", AT_FAULT),
+        (f.tag("customer_at_fault") & f.apologise_at_fault, "at_fault", AT_FAULT_SORRY),
+        (f.tag("customer_at_fault") & ~f.apologise_at_fault, "not_needed", AT_FAULT_NO_SORRY),
     ],
     "ask": lambda f: [
         (f.threat, "threat", THREAT),
@@ -213,6 +225,7 @@ RULES: dict[str, Rule] = {
         (f.tag("requests_supervisor"), "requested", "they asked for a supervisor"),
         (f.tag("refund_history"), "policy", "the refund history puts it beyond policy"),
         (f.tag("beyond_authority"), "authority", "it was beyond your authority"),
+        (f.tag("chronic_complainer") & ~f.parting_approved, "parting", PARTING_SUPERVISOR),
         (f.stuck, "stuck", "anger stayed high after honest attempts to help"),
         (~f.stuck, "buck", "nothing called for it: no request, no policy, not stuck"),
     ],
@@ -254,9 +267,11 @@ RULES: dict[str, Rule] = {
     ],
     "retaliate": lambda f: [(f.tag("abusive"), "abusive", ABUSIVE)],
     # Parting ways with a chronic complainer is a company decision (G-CLOSE-7).
+    # Who may offer the release is the `parting_ways` policy.
     "part_ways": lambda f: [
-        (f.tag("parting_allowed"), "approved", "a team lead approved parting ways"),
-        (~f.tag("parting_allowed"), "unapproved", "nobody had approved parting ways"),
+        (f.tag("chronic_complainer") & f.parting_approved, "approved", PARTING_AGENT),
+        (f.tag("chronic_complainer"), "supervisor", PARTING_SUPERVISOR),
+        (~f.tag("chronic_complainer"), "unapproved", "nothing made this a case for parting ways"),
     ],
     "transfer": lambda f: [
         (

@@ -8,11 +8,11 @@ from enum import StrEnum
 from typing import Any
 
 from game.scenario.model import (
-    AbusivePolicy,
+    POLICY_KINDS,
     EndingKind,
     Policy,
+    PolicyOverride,
     Rating,
-    SupervisorPolicy,
     Text,
 )
 
@@ -297,6 +297,8 @@ def _state_to_dict(s: SessionState) -> dict[str, Any]:
         "policy": {
             "abusive_caller": s.policy.abusive_caller.value,
             "supervisor_request": s.policy.supervisor_request.value,
+            "parting_ways": s.policy.parting_ways.value,
+            "apology_when_customer_at_fault": s.policy.apology_when_customer_at_fault.value,
         },
         "seed": s.seed,
         "timer": s.timer.value,
@@ -352,10 +354,14 @@ def _state_from_dict(d: dict[str, Any]) -> SessionState:
         version=STATE_VERSION,
         scenario_id=str(d["scenario_id"]),
         content_hash=str(d["content_hash"]),
-        policy=Policy(
-            AbusivePolicy(d["policy"]["abusive_caller"]),
-            SupervisorPolicy(d["policy"]["supervisor_request"]),
-        ),
+        # A state saved before a policy key existed was played under that key's default.
+        policy=PolicyOverride.of(
+            {
+                key: kind(d["policy"][key])
+                for key, kind in POLICY_KINDS.items()
+                if key in d["policy"]
+            }
+        ).over(Policy()),
         seed=int(d["seed"]),
         timer=TimerMode(d["timer"]),
         phase=Phase(d["phase"]),

@@ -229,6 +229,8 @@ def context(c: Compiled, at: Ints) -> Context:
         persona=np.full(rows, c.persona, dtype=np.int64),
         transfer_policy=np.full(rows, c.transfer_policy),
         help_first=np.full(rows, c.help_first),
+        parting_approved=np.full(rows, c.parting_approved),
+        apologise_at_fault=np.full(rows, c.apologise_at_fault),
         tags=c.node_tags[at],
     )
 

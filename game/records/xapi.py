@@ -198,6 +198,8 @@ def statements_for(detail: AttemptDetail, settings: XapiSettings) -> tuple[State
         extension("timer"): attempt.timer,
         extension("abusive-caller-policy"): attempt.policy.abusive_caller.value,
         extension("supervisor-request-policy"): attempt.policy.supervisor_request.value,
+        extension("parting-ways-policy"): attempt.policy.parting_ways.value,
+        extension("at-fault-apology-policy"): attempt.policy.apology_when_customer_at_fault.value,
     }
     if attempt.level is not None:
         context_ext[extension("level")] = attempt.level

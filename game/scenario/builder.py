@@ -7,7 +7,7 @@ from collections import deque
 from game.scenario.model import (
     BLOWUP_NODE,
     FORMAT_VERSION,
-    AbusivePolicy,
+    POLICY_KINDS,
     Branch,
     Channel,
     Choice,
@@ -21,7 +21,6 @@ from game.scenario.model import (
     PolicyOverride,
     Rating,
     Scenario,
-    SupervisorPolicy,
     Text,
     Tone,
     Verdict,
@@ -53,7 +52,7 @@ LINE_FACTS = (
 )  # fmt: skip
 MAX_WORDINGS = 3
 MAX_SEEDED_FLAGS = 4
-POLICY_KEYS = ("abusive_caller", "supervisor_request")
+POLICY_KEYS = tuple(POLICY_KINDS)
 NODE_KEYS = ("customer", "tags", "choices", "end", "rating", "flare")
 MAX_FLARE = 60
 CHOICE_KEYS_REQUIRED = ("say", "technique", "next")
@@ -221,16 +220,11 @@ class ScenarioBuilder:
         data = self.read.mapping(node, "`policy`", optional=POLICY_KEYS)
         if data is None:
             return PolicyOverride()
-        return PolicyOverride(
-            abusive_caller=self.read.enum(
-                data.get("abusive_caller"), AbusivePolicy, "SC022", "`abusive_caller` policy"
-            ),
-            supervisor_request=self.read.enum(
-                data.get("supervisor_request"),
-                SupervisorPolicy,
-                "SC022",
-                "`supervisor_request` policy",
-            ),
+        return PolicyOverride.of(
+            {
+                key: self.read.enum(data.get(key), kind, "SC022", f"`{key}` policy")
+                for key, kind in POLICY_KINDS.items()
+            }
         )
 
     def _nodes(self, node: YNode | None) -> list[Node]:

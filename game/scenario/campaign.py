@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from game.scenario.loader import load_scenario
-from game.scenario.model import FORMAT_VERSION, AbusivePolicy, Policy, Scenario, SupervisorPolicy
+from game.scenario.model import FORMAT_VERSION, POLICY_KINDS, Policy, PolicyOverride, Scenario
 from game.scenario.problems import Position, Problem, ProblemSink, ScenarioError
 from game.scenario.reader import MAX_TITLE, Reader
 from game.scenario.source import decode, inside, parse_text, read_bytes
@@ -79,23 +79,13 @@ def load_campaign(path: str | Path) -> Campaign:
         sink.add(fmt_node.pos, "SC020", f"format {fmt} is not supported (this game reads format 1)")
     title = read.string(top.get("title"), "`title`", MAX_TITLE) or "Onboarding"
     policy = Policy()
-    policy_node = read.mapping(
-        top.get("policy"), "`policy`", optional=("abusive_caller", "supervisor_request")
-    )
+    policy_node = read.mapping(top.get("policy"), "`policy`", optional=tuple(POLICY_KINDS))
     if policy_node is not None:
-        policy = Policy(
-            read.enum(
-                policy_node.get("abusive_caller"), AbusivePolicy, "SC022", "`abusive_caller` policy"
-            )
-            or AbusivePolicy.WARN_THEN_END,
-            read.enum(
-                policy_node.get("supervisor_request"),
-                SupervisorPolicy,
-                "SC022",
-                "`supervisor_request` policy",
-            )
-            or SupervisorPolicy.HONOR,
-        )
+        chosen = {
+            key: read.enum(policy_node.get(key), kind, "SC022", f"`{key}` policy")
+            for key, kind in POLICY_KINDS.items()
+        }
+        policy = PolicyOverride.of(chosen).over(policy)
     entries: list[tuple[Path, int, Position]] = []
     levels_node = top.get("levels")
     items = read.sequence(levels_node, "`levels`")

@@ -211,7 +211,8 @@ DIAGNOSTICS: tuple[Diagnostic, ...] = (
         "A company policy value the engine does not know.",
         "policy:\n  abusive_caller: hang_up   # ←",
         "abusive_caller: warn_then_end | transfer_to_escalations; supervisor_request: "
-        "honor | help_first.",
+        "honor | help_first; parting_ways: approved | needs_supervisor; "
+        "apology_when_customer_at_fault: apologise_for_misunderstanding | no_apology_needed.",
     ),
     Diagnostic(
         "SC023", E, "unknown condition in `when`",

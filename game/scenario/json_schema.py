@@ -23,8 +23,10 @@ from game.scenario.loader import (
 from game.scenario.model import (
     LANGUAGES,
     AbusivePolicy,
+    AtFaultApology,
     Channel,
     EndingKind,
+    PartingPolicy,
     Rating,
     SupervisorPolicy,
     Tone,
@@ -108,6 +110,20 @@ def _policy() -> dict[str, Any]:
                 "honor: fetch a supervisor when asked. help_first: one honest attempt to "
                 "help first.",
                 "help_first",
+            ),
+            "parting_ways": _field(
+                {"enum": [p.value for p in PartingPolicy]},
+                "Who may offer a chronic complainer (a `chronic_complainer` moment) a release "
+                "from the contract (001 §5 leaves it to the company). approved: the agent, "
+                "politely. needs_supervisor: only the team lead; the agent brings them the case.",
+                "needs_supervisor",
+            ),
+            "apology_when_customer_at_fault": _field(
+                {"enum": [p.value for p in AtFaultApology]},
+                "At a `customer_at_fault` moment (the guides disagree). "
+                "apologise_for_misunderstanding: sorry for the misunderstanding, never the "
+                "blame (003 §4). no_apology_needed: commit to helping instead (000 step 8).",
+                "apologise_for_misunderstanding",
             ),
         },
     }

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
+from typing import TypeVar
 
 from game.scenario.problems import Position
 
@@ -62,6 +64,20 @@ class SupervisorPolicy(StrEnum):
     HELP_FIRST = "help_first"
 
 
+class PartingPolicy(StrEnum):
+    """Who may offer a chronic complainer a release (001 §5 leaves it to the company)."""
+
+    APPROVED = "approved"  # the agent offers it, politely, at a `chronic_complainer` moment
+    NEEDS_SUPERVISOR = "needs_supervisor"  # only the team lead offers it: bring them the case
+
+
+class AtFaultApology(StrEnum):
+    """Whether to apologise when the customer caused the problem (the guides disagree)."""
+
+    APOLOGISE_FOR_MISUNDERSTANDING = "apologise_for_misunderstanding"  # 003 §4
+    NO_APOLOGY_NEEDED = "no_apology_needed"  # 000 step 8: commit to helping instead
+
+
 @dataclass(frozen=True, slots=True)
 class Text:
     """Text in English plus any translations; English is always there."""
@@ -83,17 +99,65 @@ class Text:
 class Policy:
     abusive_caller: AbusivePolicy = AbusivePolicy.WARN_THEN_END
     supervisor_request: SupervisorPolicy = SupervisorPolicy.HONOR
+    parting_ways: PartingPolicy = PartingPolicy.APPROVED
+    apology_when_customer_at_fault: AtFaultApology = AtFaultApology.APOLOGISE_FOR_MISUNDERSTANDING
+
+
+_E = TypeVar("_E", bound=StrEnum)
+
+
+def _pick(kind: type[_E], value: StrEnum | None) -> _E | None:
+    return None if value is None else kind(value.value)
+
+
+# Every company policy key and its values, in one place: the campaign file, a scenario's
+# `policy:` block, a plan's `policy:` and `--policy KEY=VALUE` all read these.
+POLICY_KINDS: dict[str, type[StrEnum]] = {
+    "abusive_caller": AbusivePolicy,
+    "supervisor_request": SupervisorPolicy,
+    "parting_ways": PartingPolicy,
+    "apology_when_customer_at_fault": AtFaultApology,
+}
 
 
 @dataclass(frozen=True, slots=True)
 class PolicyOverride:
     abusive_caller: AbusivePolicy | None = None
     supervisor_request: SupervisorPolicy | None = None
+    parting_ways: PartingPolicy | None = None
+    apology_when_customer_at_fault: AtFaultApology | None = None
 
     def over(self, base: Policy) -> Policy:
         return Policy(
             abusive_caller=self.abusive_caller or base.abusive_caller,
             supervisor_request=self.supervisor_request or base.supervisor_request,
+            parting_ways=self.parting_ways or base.parting_ways,
+            apology_when_customer_at_fault=(
+                self.apology_when_customer_at_fault or base.apology_when_customer_at_fault
+            ),
+        )
+
+    @staticmethod
+    def of(chosen: Mapping[str, StrEnum | None]) -> PolicyOverride:
+        """An override from values keyed as in POLICY_KINDS (a missing key sets nothing)."""
+        return PolicyOverride(
+            abusive_caller=_pick(AbusivePolicy, chosen.get("abusive_caller")),
+            supervisor_request=_pick(SupervisorPolicy, chosen.get("supervisor_request")),
+            parting_ways=_pick(PartingPolicy, chosen.get("parting_ways")),
+            apology_when_customer_at_fault=_pick(
+                AtFaultApology, chosen.get("apology_when_customer_at_fault")
+            ),
+        )
+
+    def under(self, top: PolicyOverride) -> PolicyOverride:
+        """This override with `top` laid over it (what `top` sets wins)."""
+        return PolicyOverride(
+            abusive_caller=top.abusive_caller or self.abusive_caller,
+            supervisor_request=top.supervisor_request or self.supervisor_request,
+            parting_ways=top.parting_ways or self.parting_ways,
+            apology_when_customer_at_fault=(
+                top.apology_when_customer_at_fault or self.apology_when_customer_at_fault
+            ),
         )
 
 

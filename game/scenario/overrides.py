@@ -12,13 +12,10 @@ from dataclasses import replace
 from enum import StrEnum
 
 from game.scenario.campaign import Campaign
-from game.scenario.model import AbusivePolicy, PolicyOverride, Scenario, SupervisorPolicy
+from game.scenario.model import POLICY_KINDS, PolicyOverride, Scenario
 from game.scenario.problems import closest
 
-POLICY_KEYS: dict[str, type[StrEnum]] = {
-    "abusive_caller": AbusivePolicy,
-    "supervisor_request": SupervisorPolicy,
-}
+POLICY_KEYS: dict[str, type[StrEnum]] = POLICY_KINDS
 
 
 class PolicyOptionError(ValueError):
@@ -56,12 +53,7 @@ def parse_policy(items: Sequence[str]) -> PolicyOverride | None:
         if key in chosen and chosen[key].value != value:
             raise PolicyOptionError(f"--policy gives {key} twice, with different values")
         chosen[key] = kind(value)
-    abusive = chosen.get("abusive_caller")
-    supervisor = chosen.get("supervisor_request")
-    return PolicyOverride(
-        abusive_caller=AbusivePolicy(abusive) if abusive is not None else None,
-        supervisor_request=SupervisorPolicy(supervisor) if supervisor is not None else None,
-    )
+    return PolicyOverride.of(chosen)
 
 
 def with_campaign_policy(campaign: Campaign, override: PolicyOverride) -> Campaign:
@@ -77,11 +69,4 @@ def with_campaign_policy(campaign: Campaign, override: PolicyOverride) -> Campai
 
 def with_policy(scenario: Scenario, override: PolicyOverride) -> Scenario:
     """The scenario with `override` laid over its own policy block (the override wins)."""
-    own = scenario.policy
-    return replace(
-        scenario,
-        policy=PolicyOverride(
-            abusive_caller=override.abusive_caller or own.abusive_caller,
-            supervisor_request=override.supervisor_request or own.supervisor_request,
-        ),
-    )
+    return replace(scenario, policy=scenario.policy.under(override))

@@ -21,25 +21,14 @@ CAMPAIGN = load_campaign(SCENARIOS / "campaign.yaml")
 LEVELS = [lvl for lvl in CAMPAIGN.levels if lvl.scenario is not None]
 SEEDS = range(1, 41)
 
-# (level, strategy) -> share of the 40 seeds it passed, measured on the merged campaign of 18. The soft
-# strategy needs wrong replies that sound soft (`wrong_recap`, `feeling_apology`,
-# `scripted_empathy`, a kind-sounding overpromise) at the levels' turning points: content.
-KNOWN_GAPS: dict[tuple[str, str], float] = {
-    ("the-follow-up-call", "first"): 0.125,
-    ("the-follow-up-call", "empathy_words"): 0.175,
-    ("the-follow-up-call", "soft"): 0.350,
-    ("supervisor-demand", "soft"): 0.500,
-    ("replacement", "soft"): 0.550,
-    ("cant-decide", "soft"): 0.475,
-    ("cant-decide", "random"): 0.125,
-}
+# (level, strategy) -> share of the 40 seeds it passed, for a level whose content does not yet
+# defeat a strategy (held as a strict xfail so the fix is noticed). Empty: since stop 21 no
+# shallow strategy passes any level of the campaign in more than 10 % of seeds.
+KNOWN_GAPS: dict[tuple[str, str], float] = {}
 
 # Levels whose longest reply shown is still a good one at more than 40 % of decisions
-# (lint LN009), with the share measured on the merged campaign; content work brings them down.
-KNOWN_LENGTH_BIAS: dict[str, float] = {
-    "replacement": 13.0 / 18,
-    "supervisor-demand": 10.0 / 20,
-}
+# (lint LN009), with the share measured; empty since stop 21 (every level is at or under 40 %).
+KNOWN_LENGTH_BIAS: dict[str, float] = {}
 
 
 def _cases() -> list[object]:

@@ -100,7 +100,12 @@ def test_every_multi_case_technique_has_a_rule_that_can_pick_each_case() -> None
     catalog = load_catalog()
     persona = np.array([0])
     ctx = Context(
-        persona, np.array([False]), np.array([False]), np.zeros((1, len(catalog.tags)), bool)
+        persona,
+        np.array([False]),
+        np.array([False]),
+        np.zeros((1, len(catalog.tags)), bool),
+        parting_approved=np.array([True]),
+        apologise_at_fault=np.array([True]),
     )
     facts = _Facts(catalog, initial_mood(catalog, 1, 50, 0), ctx)
     for technique in catalog.techniques.values():

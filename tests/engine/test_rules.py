@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from game.scenario.model import AbusivePolicy, Policy, Rating, SupervisorPolicy
+from game.scenario.model import (
+    AbusivePolicy,
+    AtFaultApology,
+    PartingPolicy,
+    Policy,
+    Rating,
+    SupervisorPolicy,
+)
 from tests.engine.helpers import effect, make, one_move, play
 
 TWO_STEP = """\
@@ -273,3 +280,33 @@ def test_an_ending_move_paired_with_a_harmful_one_rates_by_the_whole_turn() -> N
     scenario = make(nodes)
     assert play(scenario, 1)[0].outcome.rating is Rating.BAD  # type: ignore[union-attr]
     assert play(scenario, 2)[0].outcome.rating is Rating.GOOD  # type: ignore[union-attr]
+
+
+def test_parting_ways_follows_the_company_policy() -> None:
+    """001 §5 leaves parting ways to the company: who may offer it is `parting_ways`."""
+    chronic = make(one_move("part_ways", "[chronic_complainer]"))
+    case, _, quality, principle = effect(play(chronic, 1)[1][0], "part_ways")
+    assert (case, quality, principle) == ("approved", 1, "G-CLOSE-7")  # the default: approved
+    team_lead = Policy(parting_ways=PartingPolicy.NEEDS_SUPERVISOR)
+    case, anger, quality, _ = effect(play(chronic, 1, policy=team_lead)[1][0], "part_ways")
+    assert case == "supervisor" and quality == -1 and anger > 0
+    elsewhere = make(one_move("part_ways"))
+    for policy in (Policy(), team_lead):
+        assert effect(play(elsewhere, 1, policy=policy)[1][0], "part_ways")[0] == "unapproved"
+    # Bringing the case to the team lead is right only when the policy leaves it to them.
+    handed_up = make(one_move("escalate", "[chronic_complainer]"))
+    case, _, quality, principle = effect(play(handed_up, 1, policy=team_lead)[1][0], "escalate")
+    assert (case, quality, principle) == ("parting", 1, "G-CLOSE-7")
+    assert effect(play(handed_up, 1)[1][0], "escalate")[0] == "buck"
+
+
+def test_an_apology_when_the_customer_is_at_fault_follows_the_company_policy() -> None:
+    """003 §4 apologises for the misunderstanding; 000 step 8 needs no apology."""
+    at_fault = make(one_move("apologize", "[customer_at_fault]"))
+    case, _, quality, principle = effect(play(at_fault, 1)[1][0], "apologize")
+    assert (case, quality, principle) == ("at_fault", 1, "G-APOLOGY-3")
+    no_need = Policy(apology_when_customer_at_fault=AtFaultApology.NO_APOLOGY_NEEDED)
+    case, _, quality, principle = effect(play(at_fault, 1, policy=no_need)[1][0], "apologize")
+    assert (case, quality, principle) == ("not_needed", 0.5, "G-APOLOGY-3")
+    company_fault = make(one_move("apologize"))  # the company's own mistake: sorry either way
+    assert effect(play(company_fault, 1, policy=no_need)[1][0], "apologize")[0] == "default"

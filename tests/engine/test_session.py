@@ -30,7 +30,7 @@ from game.engine.session import (
     tick,
 )
 from game.scenario.loader import load_scenario
-from game.scenario.model import EndingKind, Rating
+from game.scenario.model import AtFaultApology, EndingKind, PartingPolicy, Policy, Rating
 from tests.catalog import CATALOG
 from tests.conftest import SCENARIOS
 from tests.engine.helpers import make, one_move
@@ -108,6 +108,18 @@ def test_state_round_trips_through_json_at_every_step() -> None:
     assert json.loads(text)["version"] == 1
     assert SessionState.from_json(text) == state
     assert seen == len(GOOD)
+
+
+def test_state_json_keeps_every_policy_and_reads_older_states_by_their_rules() -> None:
+    stricter = Policy(
+        parting_ways=PartingPolicy.NEEDS_SUPERVISOR,
+        apology_when_customer_at_fault=AtFaultApology.NO_APOLOGY_NEEDED,
+    )
+    state = start(LATE, policy=stricter, catalog=CATALOG)
+    assert SessionState.from_json(state.to_json()).policy == stricter
+    older = json.loads(state.to_json())  # saved before the two newer keys existed
+    del older["policy"]["parting_ways"], older["policy"]["apology_when_customer_at_fault"]
+    assert SessionState.from_json(json.dumps(older)).policy == Policy()
 
 
 def test_state_json_rejects_other_versions_and_garbage() -> None:

@@ -25,7 +25,7 @@ from game.records.database import (
 from game.records.database.migrations import _v1_tables
 from game.records.store import SqlStore, open_store
 from game.records.store.connect import _create_engine, _writer
-from game.scenario.model import Policy
+from game.scenario.model import AtFaultApology, PartingPolicy, Policy
 from tests.catalog import CATALOG
 from tests.conftest import SCENARIOS
 from tests.records.play import bad_choices, good_choices, play, scenario
@@ -257,7 +257,7 @@ def test_concurrent_first_opens_migrate_once(store_url: str) -> None:
 
 def undo_v8(conn: Connection) -> None:
     """Take a database back to version 7 (from 9 or 8; for tests of earlier migrations)."""
-    if conn.execute(text("SELECT MAX(version) FROM schema_version")).scalar() == 9:
+    if conn.execute(text("SELECT MAX(version) FROM schema_version")).scalar() >= 9:
         undo_v9(conn)
     conn.execute(text("ALTER TABLE notes DROP COLUMN edited_at"))
     conn.execute(text("ALTER TABLE trainees DROP COLUMN settings"))
@@ -279,10 +279,39 @@ def test_v8_lets_notes_be_edited_and_profiles_keep_settings(store: SqlStore) -> 
         assert migrated.trainee_settings(ana.id) == '{"text_scale": 150}'
 
 
+def undo_v10(conn: Connection) -> None:
+    """Take a database back from version 10 to 9 (for tests of earlier migrations)."""
+    conn.execute(text("ALTER TABLE attempts DROP COLUMN parting_ways"))
+    conn.execute(text("ALTER TABLE attempts DROP COLUMN apology_when_customer_at_fault"))
+    conn.execute(text("DELETE FROM schema_version WHERE version >= 10"))
+
+
+def test_v10_keeps_the_newer_policies_and_replays_older_attempts_by_their_rules(
+    store: SqlStore,
+) -> None:
+    ana = store.add_trainee("Ana")
+    before = play(store, ana.id, good_choices()).attempt_id
+    with store.engine.begin() as conn:  # back to how a version 9 database looks
+        undo_v10(conn)
+    stricter = Policy(
+        parting_ways=PartingPolicy.NEEDS_SUPERVISOR,
+        apology_when_customer_at_fault=AtFaultApology.NO_APOLOGY_NEEDED,
+    )
+    with open_store(store.url) as migrated:
+        # Played before the keys existed: the rules it was played by, now each one's default.
+        old = migrated.attempt_detail(before)
+        assert old is not None and old.attempt.policy == Policy()
+        after = play(migrated, ana.id, good_choices(), policy=stricter).attempt_id
+        detail = migrated.attempt_detail(after)
+        assert detail is not None and detail.attempt.policy == stricter
+
+
 def undo_v9(conn: Connection) -> None:
     """Take a database back from version 9 to 8 (for tests of earlier migrations)."""
     from game.records.database import drop_choice_trigger
 
+    if conn.execute(text("SELECT MAX(version) FROM schema_version")).scalar() >= 10:
+        undo_v10(conn)
     drop_choice_trigger(conn)
     if conn.dialect.name == "postgresql":
         conn.execute(text("DROP FUNCTION htl_tally_turn()"))

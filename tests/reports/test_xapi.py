@@ -114,6 +114,16 @@ def test_a_completed_attempt_in_statements(demo: Demo, store: SqlStore) -> None:
     assert len(registrations) == 1
     campaign = first["context"]["contextActivities"]["parent"][0]
     assert campaign["id"].endswith("/campaigns/onboarding")
+    # the company policy it was played under, every key of it
+    ext = first["context"]["extensions"]
+    policy = attempt.policy
+    for key, value in {
+        "abusive-caller-policy": policy.abusive_caller.value,
+        "supervisor-request-policy": policy.supervisor_request.value,
+        "parting-ways-policy": policy.parting_ways.value,
+        "at-fault-apology-policy": policy.apology_when_customer_at_fault.value,
+    }.items():
+        assert ext[f"https://hold-the-line.example/xapi/extensions/{key}"] == value
 
     # the closing result
     result = completed["result"]

@@ -44,7 +44,7 @@ from game.records.database.tallies import (
     tally_choices,
 )
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 MIGRATION_LOCK = 0x48544C  # PostgreSQL advisory lock key ("HTL"): one migrator at a time
 REVISION_LOCK = 0x48544C01  # ... and one writer at a time taking the next trainee revision
 
@@ -253,6 +253,13 @@ def _migrate_v7(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE attempts ADD COLUMN catalog_hash VARCHAR(64)"))
 
 
+def _migrate_v10(conn: Connection) -> None:
+    """The two newer company policies an attempt was played under (older attempts: NULL,
+    which replays them under the rules they were played by, now each policy's default)."""
+    conn.execute(text("ALTER TABLE attempts ADD COLUMN parting_ways VARCHAR(40)"))
+    conn.execute(text("ALTER TABLE attempts ADD COLUMN apology_when_customer_at_fault VARCHAR(40)"))
+
+
 def _migrate_v8(conn: Connection) -> None:
     """Coaching notes can be edited (when, kept); profiles keep their own settings."""
     stamp = "TIMESTAMP WITH TIME ZONE" if conn.dialect.name == "postgresql" else "VARCHAR(26)"
@@ -356,6 +363,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(7, "attempts.catalog_hash: the catalog that scored an attempt", _migrate_v7),
     Migration(8, "notes.edited_at; trainees.settings (settings per profile)", _migrate_v8),
     Migration(9, "cohorts and the choice tallies for the cohort's choice map", _migrate_v9),
+    Migration(10, "attempts: the parting-ways and at-fault-apology policies", _migrate_v10),
 )
 assert [m.version for m in MIGRATIONS] == list(range(1, SCHEMA_VERSION + 1))
 

@@ -114,6 +114,10 @@ attempts = Table(
     Column("seed", BigInteger, nullable=False),
     Column("abusive_caller", String(40), nullable=False),
     Column("supervisor_request", String(40), nullable=False),
+    # v10: the company's parting-ways and at-fault-apology policies; NULL: played before they
+    # existed, under what is now each one's default (approved; apologise for the misunderstanding).
+    Column("parting_ways", String(40)),
+    Column("apology_when_customer_at_fault", String(40)),
     Column("timer", String(16), nullable=False),
     Column("lang", String(16), nullable=False),
     Column("status", String(16), nullable=False),

@@ -80,6 +80,10 @@ class AttemptLogMixin(StoreBase):
                     "seed": start.seed,
                     "abusive_caller": start.policy.abusive_caller.value,
                     "supervisor_request": start.policy.supervisor_request.value,
+                    "parting_ways": start.policy.parting_ways.value,
+                    "apology_when_customer_at_fault": (
+                        start.policy.apology_when_customer_at_fault.value
+                    ),
                     "timer": start.timer,
                     "lang": start.lang,
                     "status": AttemptStatus.IN_PROGRESS.value,

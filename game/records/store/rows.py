@@ -32,7 +32,13 @@ from game.records.database import (
     trainees,
 )
 from game.records.names import normal_name
-from game.scenario.model import AbusivePolicy, Policy, SupervisorPolicy
+from game.scenario.model import (
+    AbusivePolicy,
+    AtFaultApology,
+    PartingPolicy,
+    Policy,
+    SupervisorPolicy,
+)
 
 # The keys of the engine's turn_to_json that have their own column; the rest go to `extra`.
 TURN_COLUMNS = frozenset(
@@ -130,25 +136,35 @@ def _attempt_select() -> Select[Any]:
         attempts.c.timer,
         attempts.c.lang,
         attempts.c.catalog_hash,
+        attempts.c.parting_ways,
+        attempts.c.apology_when_customer_at_fault,
     ).join_from(attempts, trainees, attempts.c.trainee_id == trainees.c.id)
 
 
 _STATUSES = {status.value: status for status in AttemptStatus}
 
-_POLICIES: dict[tuple[str, str], Policy] = {}
+_POLICIES: dict[tuple[str, str, str | None, str | None], Policy] = {}
 
 
 def _attempt(row: Row[Any]) -> Attempt:
     """Positional, in `_attempt_select`'s column order: exports map tens of thousands of these,
     and Row attribute access and Enum lookups are most of the cost (read side, w-records)."""
-    values: Any = row[:23]
+    values: Any = row[:25]
     (ident, trainee_id, trainee_name, scenario_id, content_hash, level, status, started_at,
      ended_at, outcome, rating, score, grade, passed, final_anger, pass_score, turn_count, seed,
-     abusive, supervisor, timer, lang, catalog_hash) = values  # fmt: skip
-    policy = _POLICIES.get((abusive, supervisor))
-    if policy is None:
-        policy = Policy(AbusivePolicy(abusive), SupervisorPolicy(supervisor))
-        _POLICIES[abusive, supervisor] = policy
+     abusive, supervisor, timer, lang, catalog_hash, parting, at_fault) = values  # fmt: skip
+    key = (abusive, supervisor, parting, at_fault)
+    policy = _POLICIES.get(key)
+    if policy is None:  # NULL (before v10): the rules it was played by, each key's default
+        policy = Policy(
+            AbusivePolicy(abusive),
+            SupervisorPolicy(supervisor),
+            PartingPolicy(parting) if parting is not None else PartingPolicy.APPROVED,
+            AtFaultApology(at_fault)
+            if at_fault is not None
+            else AtFaultApology.APOLOGISE_FOR_MISUNDERSTANDING,
+        )
+        _POLICIES[key] = policy
     return Attempt(
         id=int(ident),
         trainee_id=int(trainee_id),
