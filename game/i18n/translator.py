@@ -111,3 +111,6 @@ class Translator:
                 if shown is not None:
                     return shown
         return _format(english, values) or english
+
+
+ENGLISH = Translator()  # the source language: every string as written
