@@ -12,11 +12,13 @@ from collections.abc import Callable, Iterator
 from types import MappingProxyType
 from typing import Any
 
+from game.engine.bands import BANDS
 from game.engine.catalog import Catalog
 from game.engine.session import (
     BLOWUP_LINE,
     BUILTIN_LINES,
     DEAD_AIR_LINE,
+    FACT_LABELS,
     NUDGE_LINES,
     TURN_LIMIT_LINE,
 )
@@ -196,7 +198,14 @@ def catalog_units(catalog: Catalog) -> tuple[Unit, ...]:
         add(
             f"step:{step}", label, techniques, "A step of Listen, Recap, Apologise, Resolve, Close."
         )
+    for band in BANDS:
+        add(f"band:{band.name}", band.name, "game/engine/bands.py",
+            "A band of the customer's anger meter (one word, shown on the meter).")  # fmt: skip
     session = "game/engine/session.py"
+    for fact, label in FACT_LABELS.items():
+        add(f"fact:{fact}", label, session,
+            "What was true in the conversation when the trainee replied, in the debrief's"
+            ' "When you replied: …" line (lower case, joined with ·).')  # fmt: skip
     for node, line in BUILTIN_LINES.items():
         add(f"builtin:{node}", line, session,
             f"The customer's last words when a call ends by itself {_ENDS[node]}: any customer,"
