@@ -243,7 +243,11 @@ class CallScene(CallDrawing, Scene):
     def _say(self, speaker: str, text: str) -> None:
         fonts, theme = self.app.fonts, self.app.theme
         if speaker == "agent":
-            caption = self.app.tr._("YOUR REPLY") if self.channel in ("email", "chat") else "YOU"
+            caption = (
+                self.app.tr._("YOUR REPLY")
+                if self.channel in ("email", "chat")
+                else self.app.tr._("YOU")
+            )
         elif self.channel == "email":
             caption = self.app.tr._("EMAIL FROM {upper}", upper=self.customer.upper())
         else:

@@ -13,7 +13,7 @@ from datetime import datetime
 import pygame
 
 from game.engine.catalog import Catalog
-from game.i18n.translator import N_
+from game.i18n.translator import ENGLISH, N_, Translator
 from game.records.api import NOTE_MAX, AttemptDetail, Store
 from game.records.replayed import replay_recorded
 from game.scenario.campaign import Campaign
@@ -36,10 +36,11 @@ class Desk:
     campaign: Campaign
     catalog: Catalog
     author: str = DEFAULT_AUTHOR  # who signs the coaching notes written in this visit
+    tr: Translator = ENGLISH  # the supervisor's language (the desk follows their choice)
     titles: Titles = field(init=False)
 
     def __post_init__(self) -> None:
-        self.titles = Titles(self.campaign)
+        self.titles = Titles(self.campaign, self.tr)
 
     def level_name(self, scenario_id: str) -> str:
         return self.titles.level_name(scenario_id)
