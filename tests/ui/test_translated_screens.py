@@ -7,6 +7,7 @@ string the scenes hand the fonts, and no English word may be among them.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -17,6 +18,8 @@ from game.engine.catalog import load_catalog
 from game.i18n.languages import LANGUAGES
 from game.i18n.project import shipped_domains
 from game.i18n.pseudo import write_pseudo_locale
+from game.ui.app import AppConfig
+from game.ui.autopilot import Autopilot
 from game.ui.scenes.debrief import DebriefScene
 from game.ui.scenes.history import HistoryScene
 from game.ui.scenes.levels import LevelsScene
@@ -31,7 +34,7 @@ TRAINEE = "Ŧéšš"  # a name with no English letters, so only the game's own w
 # What stays as it is in every language: key caps, principle codes, dates (their own issue)
 KEYS = {"Enter", "Esc", "Tab", "PgUp", "PgDn", "Space", "Shift"}
 NATIVE = {lang.native for lang in LANGUAGES}  # a language is named in its own words
-KEPT = re.compile(r"\bG-[A-Z]+-\d+\b|\b\d{1,2} [A-Z][a-z]{2} \d{4}\b|\b[A-Z]\b")
+KEPT = re.compile(r"\bG-[A-Z]+-\d+\b|\b\d{1,2} [A-Z][a-z]{2} \d{4}\b|\b[A-Z]\b", re.IGNORECASE)
 WORD = re.compile(r"[A-Za-z]{2,}")
 
 
@@ -122,3 +125,53 @@ def test_every_scene_speaks_the_chosen_language(
     look("settings")
     left = {k: sorted(v) for k, v in seen.items() if v}
     assert not left, "\n".join(f"{k}: {t!r}" for k, v in left.items() for t in v)
+
+
+def test_the_desk_follows_the_supervisor_s_language(
+    pseudo_locale: Path,
+    drawn: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    """The supervisor's desk (passphrase, overview, a level's choice map, a trainee, an
+    attempt with its coaching note, the profile page), walked as `make screenshots` walks
+    it, in the supervisor's language. What people typed (names, notes) is theirs."""
+    from game.ui import screenshots
+
+    monkeypatch.setenv("HOLD_THE_LINE_LOCALE", str(pseudo_locale))
+    monkeypatch.setattr(screenshots, "AppConfig", functools.partial(AppConfig, lang=LANG))
+    typed: list[str] = [*screenshots.DESK_TRAINEES, "Sam Okafor", "Ana Reyes"]
+    type_text = Autopilot.type_text
+
+    def recording_type(self: Autopilot, text: str) -> None:
+        typed.append(text)
+        type_text(self, text)
+
+    monkeypatch.setattr(Autopilot, "type_text", recording_type)
+    screenshots.capture_desk(tmp_path)
+    people = re.compile(
+        "|".join(re.escape(t) for t in sorted(typed, key=len, reverse=True)), re.IGNORECASE
+    )
+    # the choice map names the points of a level by their node ids, in every language
+    nodes = re.compile(
+        "|".join(
+            rf"\b{re.escape(n.id)}\b"
+            for lvl in playable()
+            if lvl.scenario
+            for n in lvl.scenario.nodes
+        )
+    )
+    theirs = [t for t in typed if len(t) > 40]  # a note, drawn a line at a time
+
+    def typed_by_someone(text: str) -> bool:
+        return any(text.strip(" ·…").upper() in t.upper() for t in theirs)
+
+    # a name cut short to fit ("SAM OKAF…") is still theirs
+    cut = re.compile(
+        "|".join(rf"\b{re.escape(t[:n])}…" for t in typed for n in range(2, len(t))), re.IGNORECASE
+    )
+    shown = [
+        cut.sub("", nodes.sub("", people.sub("", t))) for t in drawn if not typed_by_someone(t)
+    ]
+    left = sorted(english_in(shown))
+    assert not left, "\n".join(repr(t) for t in left)

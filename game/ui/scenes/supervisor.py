@@ -141,8 +141,9 @@ lines_of = spoken_lines
 
 
 def conversation(
-    scenario: Scenario, detail: AttemptDetail, catalog: Catalog
+    scenario: Scenario, detail: AttemptDetail, catalog: Catalog, lang: str | None = None
 ) -> tuple[tuple[str, str], ...]:
     """The recorded call's lines, from the one replay of a recorded attempt
-    (`game.records.replayed.replay_recorded`), in the language it was played in."""
-    return lines_of(replay_recorded(detail, scenario, catalog))
+    (`game.records.replayed.replay_recorded`), in `lang` (the supervisor's), else in the
+    language it was played in."""
+    return lines_of(replay_recorded(detail, scenario, catalog, lang))
