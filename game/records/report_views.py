@@ -258,8 +258,17 @@ def attempt_view(
     ref = library.ref(attempt.scenario_id)
     scenario = ref.scenario
     same = scenario is not None and scenario.content_hash == attempt.content_hash
+    recorded, closing_effects = detail.turns, detail.closing_effects
+    if lang is not None and scenario is not None and same:
+        # the stored turns hold the words of the language it was played in; the one replay
+        # of a recorded attempt words them in the supervisor's
+        call = replay_recorded(detail, scenario, catalog, lang)
+        if call.state is not None and len(call.state.turns) == len(detail.turns):
+            recorded = call.state.turns
+            if call.report is not None:
+                closing_effects = call.report.closing_effects
     turns = []
-    for index, turn in enumerate(detail.turns):
+    for index, turn in enumerate(recorded):
         customer = None
         if scenario is not None and same and turn.node in scenario.index:
             customer = scenario.node(turn.node).customer.get(shown)
@@ -317,7 +326,7 @@ def attempt_view(
         ending=_ending_line(detail, ref, catalog, lang)
         if attempt.status is AttemptStatus.COMPLETED
         else None,
-        closing=tuple(_effect_view(e, catalog) for e in detail.closing_effects),
+        closing=tuple(_effect_view(e, catalog) for e in closing_effects),
         notes=notes,
         scenario_changed=scenario is not None and not same,
         catalog_changed=scored_elsewhere(detail, catalog),
