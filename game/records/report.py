@@ -426,9 +426,19 @@ def write_report(
     with output_file(out) as handle:
         size = render_to(model, handle, tr)
     people = len(model.trainees)
+    kib = f"{size / 1024:.0f}"
     progress.finish(
-        f"{people} trainee{'s' if people != 1 else ''}, {model.attempts_listed} "
-        f"attempt{'s' if model.attempts_listed != 1 else ''} → {out} ({size / 1024:.0f} KiB)"
-        + (", a summary: transcripts per trainee with --trainee" if model.summary_only else "")
+        tr._(
+            "{trainees}, {attempts} → {out} ({kib} KiB)",
+            trainees=tr._n("{n} trainee", "{n} trainees", people),
+            attempts=tr._n("{n} attempt", "{n} attempts", model.attempts_listed),
+            out=out,
+            kib=kib,
+        )
+        + (
+            tr._(", a summary: transcripts per trainee with --trainee")
+            if model.summary_only
+            else ""
+        )
     )
     return model
