@@ -442,6 +442,12 @@ class App:
         """The language scenario text is shown in (the translator's)."""
         return self.tr.lang
 
+    @lang.setter
+    def lang(self, lang: str) -> None:
+        """Speak `lang` from now on, for this run (Settings saves a choice; this does not)."""
+        self._use_language(lang)
+        self.generation += 1
+
     def _use_language(self, lang: str) -> None:
         self.tr = translator_for(lang)
         if self._world is not None and self._english_catalog is not None:
