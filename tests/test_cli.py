@@ -105,7 +105,7 @@ def test_text_scripted_without_json_prints_a_transcript_and_debrief() -> None:
         (["--choices", "1"], "ran out"),
         (["--choices", ",".join(["1"] * 20)], "ended after"),
         (["--json"], "--json needs --choices"),
-        (["--lang", "xx"], "--lang must be one of"),
+        (["--lang", "xx"], "unknown language 'xx'"),
     ],
 )
 def test_text_bad_scripts_exit_2_with_a_clear_message(args: list[str], message: str) -> None:

@@ -11,9 +11,14 @@ keeps the old translation but marks it stale (fuzzy, with the previous English),
 
 __all__ = [
     "apply",
+    "interface",
     "languages",
     "localize",
     "po",
     "project",
+    "pseudo",
+    "runtime",
+    "translator",
+    "unit",
     "units",
 ]

@@ -24,7 +24,7 @@ FOOTER_H = 40
 def wordmark(app: App) -> pygame.Surface:
     """The small logo: a handset in an amber tile and the name."""
     fonts, theme = app.fonts, app.theme
-    text = fonts.render("Hold the Line", "h3", theme.text)
+    text = fonts.render(app.tr._("Hold the Line"), "h3", theme.text)
     tile = max(28, text.get_height() + 6)
     image = pygame.Surface((tile + 10 + text.get_width(), tile), pygame.SRCALPHA)
     pygame.draw.rect(image, theme.accent, pygame.Rect(0, 0, tile, tile), border_radius=8)
@@ -36,7 +36,7 @@ def wordmark(app: App) -> pygame.Surface:
 def big_wordmark(app: App, width: int) -> pygame.Surface:
     """The title screen's logo: the name, large, over a steady voice line."""
     fonts, theme = app.fonts, app.theme
-    lines = fonts.wrap("Hold the Line", "display", width)
+    lines = fonts.wrap(app.tr._("Hold the Line"), "display", width)
     step = fonts.line_height("display")
     height = step * len(lines) + 34
     image = pygame.Surface((width, height), pygame.SRCALPHA)
