@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from game.engine.catalog import Catalog
-from game.engine.state import Effect, Why
+from game.engine.state import Effect, Side, Why
 from game.engine.step import (
     verdict_for,
 )
@@ -44,7 +44,7 @@ def side_effect(
 
 def flare_effect(added: int) -> Effect:
     return side_effect(
-        "flare",
+        Side.FLARE,
         "flared",
         added,
         "G-CALM-3",
@@ -55,7 +55,7 @@ def flare_effect(added: int) -> Effect:
 
 def threat_effect(added: int) -> Effect:
     return side_effect(
-        "threat",
+        Side.THREAT,
         "turned",
         added,
         "G-BOUNDARY-4",
@@ -66,7 +66,7 @@ def threat_effect(added: int) -> Effect:
 
 def unresolved_effect(added: int) -> Effect:
     return side_effect(
-        "unresolved",
+        Side.UNRESOLVED,
         "unresolved",
         added,
         "G-RESOLVE-1",
@@ -80,7 +80,7 @@ def silence_effect(added: int, silence: float, allowance: float) -> Effect:
     """Pace is its own lesson: silence past the reading allowance costs anger and Pace points,
     never the verdict on the reply that followed."""
     return side_effect(
-        "silence",
+        Side.SILENCE,
         "slow",
         added,
         "G-RESOLVE-7",
@@ -94,7 +94,7 @@ def silence_effect(added: int, silence: float, allowance: float) -> Effect:
 def lookup_silence_effect(added: int, silence: float) -> Effect:
     """Silent during a lookup without keeping them informed: a mistake in its own right."""
     return Effect(
-        "lookup_silence",
+        Side.LOOKUP_SILENCE,
         "dead_air",
         added,
         "G-RESOLVE-7",

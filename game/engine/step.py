@@ -34,6 +34,7 @@ from game.engine.mood import Applied, Context, Judgement, Mood, apply, initial_m
 from game.engine.variation import StartingPoint
 from game.scenario.model import (
     Rating,
+    Verdict,
 )
 
 MAX_TURNS = 50  # a conversation that long is going in circles; the customer gives up
@@ -138,15 +139,15 @@ class Step:
         return self.verdict.chosen
 
 
-def verdict_for(quality: float) -> str:
+def verdict_for(quality: float) -> Verdict:
     """A turn's verdict in words: good, fair, poor or bad (what `expect:` declares)."""
     if quality >= 0.75:
-        return "good"
+        return Verdict.GOOD
     if quality > 0:
-        return "fair"
+        return Verdict.FAIR
     if quality > -0.75:
-        return "poor"
-    return "bad"
+        return Verdict.POOR
+    return Verdict.BAD
 
 
 def turn_quality(quality: Floats, chosen: Bools, extra: Floats | None = None) -> Floats:

@@ -82,7 +82,7 @@ def sign_in_first(app: App, trainee: Trainee, then: Callable[[Trainee], None]) -
     return True
 
 
-class SignInScene(BackgroundCheck["passphrase.Verdict | None"], Scene):
+class SignInScene(BackgroundCheck["passphrase.TryResult | None"], Scene):
     name = "sign-in"
 
     def __init__(self, app: App, trainee: Trainee, then: Callable[[Trainee], None]) -> None:
@@ -98,7 +98,7 @@ class SignInScene(BackgroundCheck["passphrase.Verdict | None"], Scene):
         self.failures = store.trainee_pin(trainee.id)[1]
         self.wait = passphrase.pin_wait_left(store, trainee.id, wall_clock)
         self.checking = False
-        self._result: tuple[passphrase.Verdict | None, str] | None = None
+        self._result: tuple[passphrase.TryResult | None, str] | None = None
         self._worker: threading.Thread | None = None
 
     # ---- life cycle ---------------------------------------------------------------------------
@@ -216,7 +216,7 @@ class SignInScene(BackgroundCheck["passphrase.Verdict | None"], Scene):
         self.layout()
         self.menu.focus(FIELD)
 
-    def _finish(self, verdict: passphrase.Verdict | None, problem: str) -> None:
+    def _finish(self, verdict: passphrase.TryResult | None, problem: str) -> None:
         self.checking = False
         self._worker = None
         if verdict is None:

@@ -40,7 +40,7 @@ SET_COMMAND = "hold-the-line supervisor set-passphrase"
 wall_clock = time.time  # the shared wait is in real time (tests follow the app's clock)
 
 
-class PassphraseScene(BackgroundCheck[passphrase.Verdict], Scene):
+class PassphraseScene(BackgroundCheck[passphrase.TryResult], Scene):
     """Modes: "check" (to open the desk), "change" (from the desk), "unset" (none set yet:
     the installer's command is named), "refused" (this database login is not a supervisor's)."""
 
@@ -79,7 +79,7 @@ class PassphraseScene(BackgroundCheck[passphrase.Verdict], Scene):
             self.failures = supervisor_failures(self.store)
             self.wait = supervisor_wait_left(self.store, wall_clock)
         self.checking = False
-        self._result: tuple[passphrase.Verdict, str] | None = None  # set by the worker
+        self._result: tuple[passphrase.TryResult, str] | None = None  # set by the worker
         self._worker: threading.Thread | None = None
 
     def _mode(self) -> str:
@@ -278,7 +278,7 @@ class PassphraseScene(BackgroundCheck[passphrase.Verdict], Scene):
                         "",
                     )
             except Exception as error:  # shown on the card, not raised into the loop
-                self._result = (passphrase.Verdict(False, 0, 0.0), public_message(error))
+                self._result = (passphrase.TryResult(False, 0, 0.0), public_message(error))
 
         self._worker = threading.Thread(target=work, name="passphrase", daemon=True)
         self._worker.start()
@@ -295,7 +295,7 @@ class PassphraseScene(BackgroundCheck[passphrase.Verdict], Scene):
         self.app.play("back")
         self.layout()
 
-    def _finish(self, verdict: passphrase.Verdict, problem: str) -> None:
+    def _finish(self, verdict: passphrase.TryResult, problem: str) -> None:
         self.checking = False
         self._worker = None
         if problem:
