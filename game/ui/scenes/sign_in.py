@@ -36,8 +36,8 @@ from game.ui.draw import icon_lock, panel
 from game.ui.intents import Act, Intent
 from game.ui.scene import Scene
 from game.ui.scenes.background_check import BackgroundCheck
-from game.ui.scenes.supervisor import SecretField
-from game.ui.widgets import Button, Menu, TextField, text_input
+from game.ui.secret_form import Entry, SecretForm
+from game.ui.widgets import Button, Menu, SecretField, TextField, text_input
 
 if TYPE_CHECKING:
     from game.records.api import Store, Trainee
@@ -90,14 +90,13 @@ class SignInScene(BackgroundCheck["passphrase.TryResult | None"], Scene):
         self.trainee = trainee
         self.then = then
         self.field = SecretField("PIN or password", passphrase.PIN_MAX)
+        self.form = SecretForm([Entry(FIELD, secret=True)])
         self.menu = Menu()
-        self.error = ""
         store = app.world().store
         assert store is not None
         self.store = store
         self.failures = store.trainee_pin(trainee.id)[1]
         self.wait = passphrase.pin_wait_left(store, trainee.id, wall_clock)
-        self.checking = False
         self._result: tuple[passphrase.TryResult | None, str] | None = None
         self._worker: threading.Thread | None = None
 
@@ -149,11 +148,7 @@ class SignInScene(BackgroundCheck["passphrase.TryResult | None"], Scene):
         self.menu.render(fonts, theme)
 
     def _status(self) -> str:
-        if self.checking:
-            return "Checking…"
-        if self.wait > 0:
-            return f"{self.error} Try again in {self.seconds_left} s.".strip()
-        return self.error
+        return self.form.status()
 
     # ---- input --------------------------------------------------------------------------------
 
@@ -185,7 +180,7 @@ class SignInScene(BackgroundCheck["passphrase.TryResult | None"], Scene):
         self.app.pop()
 
     def submit(self) -> None:
-        if self.checking or self.wait > 0:
+        if not self.form.may_submit():
             self.app.play("back")
             return
         if not self.field.text:
@@ -210,8 +205,7 @@ class SignInScene(BackgroundCheck["passphrase.TryResult | None"], Scene):
         self.layout()
 
     def _refuse(self, why: str) -> None:
-        self.error = why
-        self.field.text = ""
+        self.form.refuse(why, {FIELD: self.field}, clear=(FIELD,))
         self.app.play("back")
         self.layout()
         self.menu.focus(FIELD)
@@ -309,9 +303,11 @@ class LoginScene(BackgroundCheck["Store | None"], Scene):
         self.login = TextField("Login name", 63)
         self.login.text = login or url_login(self.base_url)
         self.password = SecretField("Password", PASSWORD_MAX)
+        self.form = SecretForm(
+            [Entry(LOGIN_FIELD, secret=False), Entry(PASSWORD_FIELD, secret=True)],
+            busy="Connecting…",
+        )
         self.menu = Menu()
-        self.error = ""
-        self.checking = False
         self._result: tuple[Store | None, str] | None = None
         self._worker: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -365,7 +361,7 @@ class LoginScene(BackgroundCheck["Store | None"], Scene):
     def exit(self) -> None:
         # Never wait for a connection in flight (quitting always works): a connection that
         # arrives after the scene is gone is closed by its worker.
-        self.password.text = ""
+        self.form.forget(self._fields())
         with self._lock:
             self._gone = True
             late = self._result if self.checking else None
@@ -415,16 +411,15 @@ class LoginScene(BackgroundCheck["Store | None"], Scene):
         self.menu.render(fonts, theme)
 
     def _status(self) -> str:
-        if self.checking:
-            return "Connecting…"
-        if self.wait > 0:
-            return f"{self.error} Try again in {self.seconds_left} s.".strip()
-        return self.error
+        return self.form.status()
 
     # ---- input --------------------------------------------------------------------------------
 
+    def _fields(self) -> dict[str, TextField]:
+        return {LOGIN_FIELD: self.login, PASSWORD_FIELD: self.password}
+
     def _field(self) -> TextField | None:
-        return {LOGIN_FIELD: self.login, PASSWORD_FIELD: self.password}.get(self.menu.focused or "")
+        return self._fields().get(self.menu.focused or "")
 
     def handle(self, intent: Intent) -> None:
         if intent.act is Act.BACK:
@@ -442,8 +437,9 @@ class LoginScene(BackgroundCheck["Store | None"], Scene):
             if intent.act in (Act.SKIP, Act.PICK):
                 return  # a space or digit typed into the field arrives as text too
             if intent.act is Act.CONFIRM:
-                if field is self.login:
-                    self.menu.focus(PASSWORD_FIELD)
+                after = self.form.after_enter(self.menu.focused or "", self._fields())
+                if after is not None:
+                    self.menu.focus(after)
                 else:
                     self.submit()
                 return
@@ -460,7 +456,7 @@ class LoginScene(BackgroundCheck["Store | None"], Scene):
         self.app.pop()
 
     def submit(self) -> None:
-        if self.checking or self.wait > 0:
+        if not self.form.may_submit():
             self.app.play("back")
             return
         login = self.login.text.strip()
@@ -506,8 +502,7 @@ class LoginScene(BackgroundCheck["Store | None"], Scene):
         self.layout()
 
     def _refuse(self, why: str, focus: str) -> None:
-        self.error = why
-        self.password.text = ""
+        self.form.refuse(why, self._fields(), clear=(PASSWORD_FIELD,))
         self.app.play("back")
         self.layout()
         self.menu.focus(focus)
@@ -521,7 +516,7 @@ class LoginScene(BackgroundCheck["Store | None"], Scene):
                 self._count_failure(login)
             self._refuse(problem, PASSWORD_FIELD)
             return
-        self.password.text = ""
+        self.form.forget(self._fields())
         self._clear_failures(login)
         self.app.use_store(store)
         self.app.play("select")

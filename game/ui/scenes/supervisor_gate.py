@@ -30,8 +30,9 @@ from game.ui.intents import Act, Intent
 from game.ui.navigator import Route
 from game.ui.scene import Scene
 from game.ui.scenes.background_check import BackgroundCheck
-from game.ui.scenes.supervisor import DEFAULT_AUTHOR, Desk, SecretField
-from game.ui.widgets import Button, Menu, TextField, text_input
+from game.ui.scenes.supervisor import DEFAULT_AUTHOR, Desk
+from game.ui.secret_form import Entry, SecretForm
+from game.ui.widgets import Button, Menu, SecretField, TextField, text_input
 
 if TYPE_CHECKING:
     from game.ui.window import App
@@ -70,15 +71,15 @@ class PassphraseScene(BackgroundCheck[passphrase.TryResult], Scene):
             "again": "NEW PASSPHRASE AGAIN",
             "author": "YOUR NAME, TO SIGN COACHING NOTES (OPTIONAL)",
         }
+        self.form = SecretForm(
+            [Entry(key, isinstance(field, SecretField)) for key, field in self.fields.items()]
+        )
         self.menu = Menu()
-        self.error = ""
-        self.message = ""
         self.failures = 0
         self.wait = 0.0  # seconds left before another try
         if self.mode == "check":
             self.failures = supervisor_failures(self.store)
             self.wait = supervisor_wait_left(self.store, wall_clock)
-        self.checking = False
         self._result: tuple[passphrase.TryResult, str] | None = None  # set by the worker
         self._worker: threading.Thread | None = None
 
@@ -184,11 +185,7 @@ class PassphraseScene(BackgroundCheck[passphrase.TryResult], Scene):
         self.menu.render(fonts, theme)
 
     def _status(self) -> str:
-        if self.checking:
-            return "Checking…"
-        if self.wait > 0:
-            return f"{self.error} Try again in {self.seconds_left} s.".strip()
-        return self.error or self.message
+        return self.form.status()
 
     # ---- input --------------------------------------------------------------------------------
 
@@ -209,11 +206,9 @@ class PassphraseScene(BackgroundCheck[passphrase.TryResult], Scene):
             if intent.act in (Act.SKIP, Act.PICK):
                 return  # a space or digit typed into the field arrives as text too
             if intent.act is Act.CONFIRM:
-                keys = list(self.fields)  # on to the next secret still empty, else go
-                index = keys.index(focused or "")
-                after = self.fields[keys[index + 1]] if index + 1 < len(keys) else None
-                if isinstance(after, SecretField) and not after.text:
-                    self.menu.focus(keys[index + 1])
+                after = self.form.after_enter(focused or "", self.fields)
+                if after is not None:
+                    self.menu.focus(after)
                 else:
                     self.submit()
                 return
@@ -231,10 +226,10 @@ class PassphraseScene(BackgroundCheck[passphrase.TryResult], Scene):
 
     def submit(self) -> None:
         """Check what was typed, on a worker thread (scrypt is deliberately slow)."""
-        if self.checking or self.wait > 0:
+        if not self.form.may_submit():
             self.app.play("back")
             return
-        self.error = self.message = ""
+        self.form.error = self.form.message = ""
         if self.mode == "refused":
             self.leave()
             return
@@ -252,8 +247,11 @@ class PassphraseScene(BackgroundCheck[passphrase.TryResult], Scene):
                 )
                 return
             if new != again:
-                self.fields["again"].text = ""
-                self._refuse("again", "The two new passphrases are not the same. Type it again.")
+                self._refuse(
+                    "again",
+                    "The two new passphrases are not the same. Type it again.",
+                    clear=("again",),
+                )
                 return
         elif not self.fields["phrase"].text:
             self._refuse("phrase", "Type the passphrase first.")
@@ -284,8 +282,8 @@ class PassphraseScene(BackgroundCheck[passphrase.TryResult], Scene):
         self._worker.start()
         self.layout()
 
-    def _refuse(self, key: str, why: str) -> None:
-        self.error = why
+    def _refuse(self, key: str, why: str, clear: tuple[str, ...] = ()) -> None:
+        self.form.refuse(why, self.fields, clear)
         self.app.play("back")
         self.layout()
         self.menu.focus(key)
@@ -305,17 +303,15 @@ class PassphraseScene(BackgroundCheck[passphrase.TryResult], Scene):
             self.failures = verdict.failures
             self.wait = verdict.wait
             secret = "old" if self.mode == "change" else "phrase"
-            self.fields[secret].text = ""
             if verdict.checked:
-                self._refuse(secret, "That passphrase is not right.")
+                self._refuse(secret, "That passphrase is not right.", clear=(secret,))
             else:  # another window's wrong try started a wait: this one was not checked
-                self._refuse(secret, "Too many wrong tries on this database.")
+                self._refuse(secret, "Too many wrong tries on this database.", clear=(secret,))
             return
         self.failures = 0
         self.app.play("select")
         if self.mode == "change":
-            for field in self.fields.values():
-                field.text = ""
+            self.form.forget(self.fields)
             self.app.pop()
             return
         world = self.app.world()
