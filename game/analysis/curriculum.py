@@ -160,8 +160,10 @@ def coverage(campaign: Campaign, catalog: Catalog) -> Coverage:
     return Coverage(tuple(levels), tuple(lessons), by_game, tuple(catalog.principles))
 
 
-def curriculum_markdown(campaign: Campaign, catalog: Catalog) -> str:
-    cov = coverage(campaign, catalog)
+def curriculum_markdown(campaign: Campaign, catalog: Catalog, cov: Coverage | None = None) -> str:
+    """The curriculum page; `cov` is `coverage(campaign, catalog)` when the caller has it
+    already (it explores every path of every level: worth doing once)."""
+    cov = coverage(campaign, catalog) if cov is None else cov
     order = list(catalog.principles)
     by_level = {level.scenario_id: level for level in cov.lessons}
     lines = [

@@ -26,7 +26,7 @@ from game.engine.step import verdict_for
 from game.engine.variation import line_variant
 from game.scenario.campaign import find_campaign_for
 from game.scenario.loader import load_scenario
-from game.scenario.model import Choice, Node, Policy, PolicyOverride, Scenario, Tone
+from game.scenario.model import Choice, Node, Policy, PolicyOverride, Scenario, Tone, Verdict
 from game.scenario.overrides import with_policy
 from game.scenario.problems import Position, ScenarioError
 from game.scenario.validate import CAMPAIGN_FILE, yaml_files
@@ -124,11 +124,11 @@ def _check_expect(
     if not found:
         return 0
     fewest = min(earlier for earlier, _, _ in found)
-    meant: dict[str, tuple[int, ...]] = {}
-    later: dict[str, tuple[int, ...]] = {}
+    meant: dict[Verdict, tuple[int, ...]] = {}
+    later: dict[Verdict, tuple[int, ...]] = {}
     for earlier, quality2, path in found:
         verdict = verdict_for(quality2 / 2)
-        if verdict == choice.expect.value:
+        if verdict is choice.expect:
             continue
         into = meant if earlier == fewest else later
         if verdict not in into or len(path) < len(into[verdict]):

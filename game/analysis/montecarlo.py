@@ -214,13 +214,12 @@ def explore_tree(
         ):
             taken.add((node_index, number, branch))
         picked = np.argwhere(step.chosen)
-        for flat, tech, case in np.unique(
+        for flat, tech, case in _unique_rows(
             np.stack(
                 [choice[picked[:, 0]], picked[:, 1], step.verdict_case[picked[:, 0], picked[:, 1]]],
                 axis=1,
-            ),
-            axis=0,
-        ).tolist():
+            )
+        )[0].tolist():
             cases.add((flat, tech, case))
         for key, low, high in _ranges(at, local + 1, step.quality):
             old = quality.get(key)
@@ -287,19 +286,41 @@ def _arrive(c: Compiled, b: Batch, into: set[tuple[int, ...]]) -> None:
         ],
         axis=1,
     )[at]
-    into.update(tuple(row) for row in np.unique(table, axis=0).tolist())
+    into.update(tuple(row) for row in _unique_rows(table)[0].tolist())
 
 
 def _ranges(
     nodes: Ints, numbers: Ints, quality: NDArray[np.float64]
 ) -> list[tuple[tuple[int, int], float, float]]:
+    """(node, choice number) → the worst and best turn quality among the rows, by key."""
     keys = nodes * 1024 + numbers
-    result = []
-    for key in np.unique(keys).tolist():
-        mask = keys == key
-        low, high = float(quality[mask].min()), float(quality[mask].max())
-        result.append(((key // 1024, key % 1024), low, high))
-    return result
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    lows = np.minimum.reduceat(quality[order], starts).tolist()
+    highs = np.maximum.reduceat(quality[order], starts).tolist()
+    return [
+        ((key // 1024, key % 1024), low, high)
+        for key, low, high in zip(ordered[starts].tolist(), lows, highs, strict=True)
+    ]
+
+
+def _unique_rows(table: Ints) -> tuple[Ints, Ints]:
+    """`np.unique(table, axis=0, return_index=True)`, faster: each row packed into one
+    integer (columns offset to start at 0, the first column most significant) when they fit,
+    so the same rows come out in the same order."""
+    if table.shape[0] == 0:
+        return table, np.zeros(0, dtype=np.int64)
+    low = table.min(axis=0)
+    spans = (table.max(axis=0) - low + 1).tolist()
+    if sum(max(1, int(span - 1).bit_length()) for span in spans) > 62:
+        rows, first = np.unique(table, axis=0, return_index=True)
+        return rows, first
+    packed = np.zeros(table.shape[0], dtype=np.int64)
+    for column, span in enumerate(spans):
+        packed = packed * span + (table[:, column] - low[column])
+    _, first = np.unique(packed, return_index=True)
+    return table[first], first
 
 
 BATCH_ROWS = 8_192  # conversations played together: big enough to amortise numpy's per-call
@@ -524,9 +545,7 @@ def explore_states(
         choice = c.choice_offset[at] + local
         step = advance(c, catalog, batch, choice)
         steps2 = np.rint(2 * step.quality).astype(np.int64)
-        combos, first = np.unique(
-            np.stack([at, local + 1, before, steps2], axis=1), axis=0, return_index=True
-        )
+        combos, first = _unique_rows(np.stack([at, local + 1, before, steps2], axis=1))
         for (node, number, earlier, quality2), row in zip(
             combos.tolist(), first.tolist(), strict=True
         ):

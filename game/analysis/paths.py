@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache
 
 from game.analysis.montecarlo import BLOWUP, compile_scenario, explore_tree
 from game.engine.catalog import Catalog
@@ -87,45 +88,63 @@ def explore(
     tree = explore_tree(compiled, max_visits=max_visits, max_paths=max_paths, catalog=catalog)
     ids = compiled.node_ids
     ending_kind = {n.id: n.ending.kind.value for n in scenario.nodes if n.ending is not None}
+    ratings = [(Rating(name), name) for name in _RATING_NAMES]
     paths = []
-    for i, choices in enumerate(tree.choices):
-        node = int(tree.final_node[i])
-        if node >= 0:
-            ending = ids[node]
-        else:
-            ending = BLOWUP_LINE if int(tree.cause[i]) == BLOWUP else TURN_LIMIT_LINE
-        rating = _RATING_NAMES[int(tree.rating[i])]
-        score = int(tree.score[i])
-        turns = int(tree.turns[i])
+    # plain ints, read once: indexing numpy arrays one element at a time is slow
+    for choices, node, cause, rated, score, turns, broken, final, quality2 in zip(
+        tree.choices,
+        tree.final_node.tolist(),
+        tree.cause.tolist(),
+        tree.rating.tolist(),
+        tree.score.tolist(),
+        tree.turns.tolist(),
+        tree.broken_promise.tolist(),
+        tree.final_anger.tolist(),
+        tree.quality2.tolist(),
+        strict=True,
+    ):
+        ending = ids[node] if node >= 0 else (BLOWUP_LINE if cause == BLOWUP else TURN_LIMIT_LINE)
+        rating, rating_name = ratings[rated]
         paths.append(
             PathResult(
                 choices=choices,
                 ending=ending,
                 outcome=ending_kind.get(ending, "customer_left"),
-                rating=rating,
+                rating=rating_name,
                 score=score,
-                passed=is_pass(score, pass_score, Rating(rating), bool(tree.broken_promise[i])),
-                final_anger=int(tree.final_anger[i]),
-                mean_quality=int(tree.quality2[i]) / (2 * turns) if turns else 0.0,
+                passed=is_pass(score, pass_score, rating, bool(broken)),
+                final_anger=final,
+                mean_quality=quality2 / (2 * turns) if turns else 0.0,
             )
         )
     flat = [(node.id, choice.number) for node in scenario.nodes for choice in node.choices]
     flag_names = {bit: name for name, bit in compiled.flag_bits.items()}
+
+    @cache
+    def flag_set(flags: int) -> frozenset[str]:
+        return frozenset(name for bit, name in flag_names.items() if flags & bit)
+
+    @cache
+    def facts(
+        node: int, venting: int, acknowledged: int, owes: int, resolved: int
+    ) -> frozenset[str]:
+        return frozenset(
+            fact_names(
+                venting=bool(venting),
+                acknowledged=bool(acknowledged),
+                asked="asks_for_fix" in scenario.node(ids[node]).tags,
+                owes=bool(owes),
+                resolved=bool(resolved),
+            )
+        )
+
     states = [
         (
             ids[node],
             anger,
-            frozenset(name for bit, name in flag_names.items() if flags & bit),
+            flag_set(flags),
             turns,
-            frozenset(
-                fact_names(
-                    venting=bool(venting),
-                    acknowledged=bool(acknowledged),
-                    asked="asks_for_fix" in scenario.node(ids[node]).tags,
-                    owes=bool(owes),
-                    resolved=bool(resolved),
-                )
-            ),
+            facts(node, venting, acknowledged, owes, resolved),
         )
         for node, anger, flags, turns, venting, acknowledged, owes, resolved in tree.arrivals
     ]

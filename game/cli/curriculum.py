@@ -27,14 +27,14 @@ def run(args: argparse.Namespace) -> int:
     if campaign is None:
         return EXIT_USAGE
     catalog, _ = settings(args)  # a composition root: the catalog is loaded here, passed in
-    text = curriculum_markdown(campaign, catalog)
+    cov = coverage(campaign, catalog)
+    text = curriculum_markdown(campaign, catalog, cov)
     out: Path | None = args.out
     if out is None:
         sys.stdout.write(text)
     else:
         out.write_text(text, encoding="utf-8")
         print(f"wrote {out}", file=sys.stderr)
-    cov = coverage(campaign, catalog)
     if cov.uncovered:
         print(f"not the main lesson of any reply: {', '.join(cov.uncovered)}", file=sys.stderr)
     lacking = [p for p in cov.one_sided if p not in cov.uncovered]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from game.engine.catalog import Catalog
-from game.engine.state import Effect, Why
+from game.engine.state import Effect, Side, Why
 from game.engine.step import (
     verdict_for,
 )
@@ -39,32 +39,32 @@ def why_of(
 # (source, case): (short, reason). Translators find them in the catalog domain as
 # `effect:<source>:<case>:short` and `…:reason`; the catalog carries the reader's words.
 SIDE_EFFECTS: dict[tuple[str, str], tuple[str, str]] = {
-    ("relax", "heard"): ("feeling heard", "Feeling heard, they eased off a little."),
-    ("flare", "flared"): (
+    (Side.RELAX, "heard"): ("feeling heard", "Feeling heard, they eased off a little."),
+    (Side.FLARE, "flared"): (
         "they flared up",
         "They flared up at this point. It isn't aimed at you: keep your voice calm and don't"
         " take it personally.",
     ),
-    ("threat", "turned"): (
+    (Side.THREAT, "turned"): (
         "turned threatening",
         "Whatever set it off, they are threatening now: this is past de-escalating.",
     ),
-    ("unresolved", "unresolved"): (
+    (Side.UNRESOLVED, "unresolved"): (
         "still unresolved",
         "Feeling heard helps, but nothing has been done about the problem yet: they won't "
         "be calm until something is.",
     ),
-    ("silence", "slow"): (
+    (Side.SILENCE, "slow"): (
         "slow answer",
         "{seconds} seconds before you answered, {past} past the time to read the screen: the"
         " customer heard only silence. Answer a little sooner; a short holding phrase buys time.",
     ),
-    ("lookup_silence", "dead_air"): (
+    (Side.LOOKUP_SILENCE, "dead_air"): (
         "dead air",
         "{seconds} seconds of silence while they waited on your lookup, and no word to say "
         "what you were doing. Talk them through it: dead air feels like being ignored.",
     ),
-    ("debt", "promise_broken"): (
+    (Side.DEBT, "promise_broken"): (
         "promise broken",
         "The promise you couldn't keep came due after the call, and they are angrier than ever.",
     ),
@@ -100,22 +100,22 @@ def side_effect(source: str, case: str, anger: int, principle: str, catalog: Cat
 
 
 def flare_effect(added: int, catalog: Catalog) -> Effect:
-    return side_effect("flare", "flared", added, "G-CALM-3", catalog)
+    return side_effect(Side.FLARE, "flared", added, "G-CALM-3", catalog)
 
 
 def threat_effect(added: int, catalog: Catalog) -> Effect:
-    return side_effect("threat", "turned", added, "G-BOUNDARY-4", catalog)
+    return side_effect(Side.THREAT, "turned", added, "G-BOUNDARY-4", catalog)
 
 
 def unresolved_effect(added: int, catalog: Catalog) -> Effect:
-    return side_effect("unresolved", "unresolved", added, "G-RESOLVE-1", catalog)
+    return side_effect(Side.UNRESOLVED, "unresolved", added, "G-RESOLVE-1", catalog)
 
 
 def silence_effect(added: int, silence: float, allowance: float, catalog: Catalog) -> Effect:
     """Pace is its own lesson: silence past the reading allowance costs anger and Pace points,
     never the verdict on the reply that followed."""
     return explained(
-        "silence", "slow", added, "G-RESOLVE-7", catalog,
+        Side.SILENCE, "slow", added, "G-RESOLVE-7", catalog,
         seconds=f"{silence:.0f}", past=f"{max(0.0, silence - allowance):.0f}",
     )  # fmt: skip
 
@@ -123,6 +123,6 @@ def silence_effect(added: int, silence: float, allowance: float, catalog: Catalo
 def lookup_silence_effect(added: int, silence: float, catalog: Catalog) -> Effect:
     """Silent during a lookup without keeping them informed: a mistake in its own right."""
     return explained(
-        "lookup_silence", "dead_air", added, "G-RESOLVE-7", catalog, -1.0,
+        Side.LOOKUP_SILENCE, "dead_air", added, "G-RESOLVE-7", catalog, -1.0,
         seconds=f"{silence:.0f}",
     )  # fmt: skip

@@ -13,6 +13,7 @@ from game.scenario.model import (
     Node,
     Scenario,
     Text,
+    Verdict,
 )
 
 BUILTIN_LINES: dict[str, str] = {
@@ -64,7 +65,7 @@ def authored_feedback(choice: Choice, quality: float) -> Text | None:
     written for (then the engine's own explanation is shown): it never says the opposite."""
     if choice.feedback is None or choice.expect is None:
         return choice.feedback
-    meant_well = choice.expect.value in ("good", "fair")
+    meant_well = choice.expect in (Verdict.GOOD, Verdict.FAIR)
     return choice.feedback if (quality > 0) == meant_well else None
 
 

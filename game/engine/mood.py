@@ -319,35 +319,50 @@ def select_cases(catalog: Catalog, mood: Mood, ctx: Context, active: Bools | Non
 
 
 def judge(catalog: Catalog, mood: Mood, ctx: Context, chosen: Bools) -> Judgement:
-    """How the chosen techniques land on each customer, given who they are and the moment."""
+    """How the chosen techniques land on each customer, given who they are and the moment.
+
+    Worked out only where a technique was chosen (a row chooses one to three of some sixty),
+    with the same arithmetic element by element as over the whole table."""
     params = catalog.params
+    rows, width = chosen.shape
     cases = select_cases(catalog, mood, ctx, np.asarray(chosen.any(axis=0)))
-    technique_ids = np.arange(len(catalog.technique_order))
-    table = catalog.case_table[technique_ids[None, :], cases]  # (rows, techniques, fields)
+    row, tech = np.nonzero(chosen)  # row by row, techniques in catalog order
+    case = cases[row, tech]
+    entry = catalog.case_table[tech, case]  # (chosen, fields)
 
-    raw = table[..., _ANGER] * catalog.persona_multipliers[ctx.persona]
+    raw = entry[:, _ANGER] * catalog.persona_multipliers[ctx.persona[row], tech]
     calming = raw < 0
-    trust_factor = params.trust_scaled_base + params.trust_scaled_span * mood.trust[:, None]
-    raw = np.where(calming & catalog.trust_scaled[None, :], raw * trust_factor, raw)
-    fatigue = 1.0 / (1.0 + params.diminish * mood.uses)
-    raw = np.where(calming & catalog.diminishes[None, :], raw * fatigue, raw)
-    anger = np.where(chosen, np.rint(raw), 0).astype(np.int64)
+    trust_factor = params.trust_scaled_base + params.trust_scaled_span * mood.trust[row]
+    raw = np.where(calming & catalog.trust_scaled[tech], raw * trust_factor, raw)
+    fatigue = 1.0 / (1.0 + params.diminish * mood.uses[row, tech])
+    raw = np.where(calming & catalog.diminishes[tech], raw * fatigue, raw)
+    anger = np.zeros((rows, width), dtype=np.int64)
+    anger[row, tech] = np.rint(raw).astype(np.int64)
 
-    quality = np.where(chosen, table[..., _QUALITY], np.nan)
+    scored = entry[:, _QUALITY]
+    quality = np.full((rows, width), np.nan)
+    quality[row, tech] = scored
+    per_row = np.bincount(row, minlength=rows)
+    several = np.flatnonzero(per_row > 2)  # summed as the whole row is, for identical floats
 
     def total(field: int) -> Floats:
-        result: Floats = np.where(chosen, table[..., field], 0.0).sum(axis=1)
+        result: Floats = np.bincount(row, weights=entry[:, field], minlength=rows).astype(
+            np.float64
+        )
+        if several.size:
+            table = catalog.case_table[np.arange(width)[None, :], cases[several], field]
+            result[several] = np.where(chosen[several], table, 0.0).sum(axis=1)
         return result
 
-    breaks = np.asarray((catalog.breaks_policy[technique_ids[None, :], cases] & chosen).any(axis=1))
+    def any_of(flags: Bools) -> Bools:
+        found = np.zeros(rows, dtype=bool)
+        found[row[flags]] = True
+        return found
+
     boundary_index = catalog.techniques["set_boundary"].index
     abusive_case = catalog.techniques["set_boundary"].case_index("abusive")
     sets_boundary = chosen[:, boundary_index] & (cases[:, boundary_index] == abusive_case)
-    scored = np.where(chosen, table[..., _QUALITY], 0.0)  # quality, zero where not chosen
-    landed = chosen & (scored > 0)
-    deescalated = np.asarray((landed & catalog.deescalates[None, :]).any(axis=1))
-    acknowledges = np.asarray((landed & catalog.acknowledges[None, :]).any(axis=1))
-    harmful = np.asarray((scored < 0).any(axis=1))
+    landed = scored > 0
     return Judgement(
         chosen=chosen,
         case=cases,
@@ -357,11 +372,11 @@ def judge(catalog: Catalog, mood: Mood, ctx: Context, chosen: Bools) -> Judgemen
         trust=total(_TRUST),
         vent=np.rint(total(_VENT)).astype(np.int64),
         debt=np.rint(total(_DEBT)).astype(np.int64),
-        breaks_policy=breaks,
+        breaks_policy=any_of(catalog.breaks_policy[tech, case]),
         sets_boundary=sets_boundary,
-        deescalated=deescalated,
-        acknowledges=acknowledges,
-        harmful=harmful,
+        deescalated=any_of(landed & catalog.deescalates[tech]),
+        acknowledges=any_of(landed & catalog.acknowledges[tech]),
+        harmful=any_of(scored < 0),
     )
 
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from game.engine.catalog import Catalog, DeadAirRule
 from game.engine.mood import dead_air_anger
-from game.engine.state import Phase, SessionState, TimerMode, Turn
+from game.engine.state import Phase, SessionState, Side, TimerMode, Turn
 from game.scenario.model import (
     Scenario,
 )
@@ -98,12 +98,12 @@ PACE_POINTS_MAX = 10  # ... and never more than this over a whole call
 
 def pace_cost(turn: Turn) -> PaceCost:
     """What pace cost on `turn`: seconds taken, reading allowance, anger added, points lost."""
-    anger = sum(e.anger for e in turn.effects if e.source == "silence")
+    anger = sum(e.anger for e in turn.effects if e.source == Side.SILENCE)
     return PaceCost(
         seconds=turn.silence,
         reading=turn.reading,
         allowance=turn.allowance,
         anger=anger,
         points=round(PACE_POINTS_PER_ANGER * anger, 2),
-        lookup=any(e.source == "lookup_silence" for e in turn.effects),
+        lookup=any(e.source == Side.LOOKUP_SILENCE for e in turn.effects),
     )

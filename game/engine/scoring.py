@@ -78,7 +78,7 @@ class BetterReply:
 @dataclass(frozen=True, slots=True)
 class TurnReview:
     turn: Turn
-    verdict: str  # good | fair | poor | bad
+    verdict: Verdict
     weight: float
     steps: tuple[str, ...]  # which of Listen/Recap/Apologise/Resolve/Close it served
     skipped: tuple[str, ...]  # earlier steps it jumped over (empty when in order)

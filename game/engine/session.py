@@ -51,6 +51,8 @@ from game.engine.pace import silence_anger
 from game.engine.state import BLOWUP_LINE as BLOWUP_LINE
 from game.engine.state import DEAD_AIR_LINE as DEAD_AIR_LINE
 from game.engine.state import TURN_LIMIT_LINE as TURN_LIMIT_LINE
+from game.engine.state import BuiltinLine as BuiltinLine
+from game.engine.state import Cause as Cause
 from game.engine.state import ChoicePrompt as ChoicePrompt
 from game.engine.state import CustomerLine as CustomerLine
 from game.engine.state import Effect as Effect
@@ -63,6 +65,8 @@ from game.engine.state import Outcome as Outcome
 from game.engine.state import Phase as Phase
 from game.engine.state import SessionError as SessionError
 from game.engine.state import SessionState as SessionState
+from game.engine.state import Side as Side
+from game.engine.state import Speaker as Speaker
 from game.engine.state import TimerMode as TimerMode
 from game.engine.state import Turn as Turn
 from game.engine.state import turn_from_json as turn_from_json
@@ -196,7 +200,7 @@ def tick(
             events=(*state.events, Event(None, silence)),
             anger=100,
         )
-        return _enter_builtin(timed_out, DEAD_AIR_LINE, "dead_air", (effect,))
+        return _enter_builtin(timed_out, DEAD_AIR_LINE, Cause.DEAD_AIR, (effect,))
     return replace(state, silence=silence, nudged=nudged)
 
 
@@ -248,7 +252,7 @@ def choose(
         )
     relax = int(step.applied.relax[0])
     if relax:
-        effects.append(side_effect("relax", "heard", relax, "G-LISTEN-3", catalog))
+        effects.append(side_effect(Side.RELAX, "heard", relax, "G-LISTEN-3", catalog))
     if int(step.flared[0]):
         effects.append(flare_effect(int(step.flared[0]), catalog))
     if int(step.lifted[0]):
@@ -310,22 +314,22 @@ def choose(
             played, node=compiled.node_ids[int(step.target[0])], phase=Phase.SPEAKING
         ), turn
     if cause == BLOWUP and not scenario.has_blowup:
-        return _enter_builtin(played, BLOWUP_LINE, "blowup", ()), turn
+        return _enter_builtin(played, BLOWUP_LINE, Cause.BLOWUP, ()), turn
     if cause in (BLOWUP, ENDING):
         ending_node = compiled.node_ids[int(batch.node[0])]
         rating, final, _ = finish(compiled, catalog, batch)
-        how = "ending" if cause == ENDING else "blowup"
+        how = Cause.ENDING if cause == ENDING else Cause.BLOWUP
         rated = RATINGS[int(rating[0])]
         ending = _enter_ending(scenario, played, ending_node, how, rated, int(final[0]), catalog)
         return ending, turn
-    return _enter_builtin(played, TURN_LIMIT_LINE, "turn_limit", ()), turn
+    return _enter_builtin(played, TURN_LIMIT_LINE, Cause.TURN_LIMIT, ()), turn
 
 
 @dataclass(frozen=True, slots=True)
 class Spoken:
     """One line of a conversation as it was on screen: who said it, and the words."""
 
-    speaker: str  # "customer" or "agent"
+    speaker: Speaker
     text: str
 
 
@@ -349,7 +353,7 @@ def replay_conversation(
         while state.phase is Phase.SPEAKING:
             moment = current(scenario, state, lang, catalog=catalog)
             if isinstance(moment, CustomerLine):
-                lines.append(Spoken("customer", moment.text))
+                lines.append(Spoken(Speaker.CUSTOMER, moment.text))
             state = proceed(scenario, state)
         return state
 
@@ -364,7 +368,7 @@ def replay_conversation(
                 raise SessionError("a recorded timeout did not time out on replay")
             continue
         state, turn = choose(scenario, state, event.choice, catalog=catalog)
-        lines.append(Spoken("agent", turn.say.get(lang)))
+        lines.append(Spoken(Speaker.AGENT, turn.say.get(lang)))
     return speak(state), tuple(lines)
 
 
@@ -478,7 +482,7 @@ def _fulfilled_mask(c: Compiled, catalog: Catalog, turn: Turn) -> int:
 
 
 def _enter_builtin(
-    state: SessionState, line: str, cause: str, effects: tuple[Effect, ...]
+    state: SessionState, line: BuiltinLine, cause: Cause, effects: tuple[Effect, ...]
 ) -> SessionState:
     outcome = Outcome(
         kind=EndingKind.CUSTOMER_LEFT,
@@ -486,7 +490,7 @@ def _enter_builtin(
         node=line,
         cause=cause,
         effects=effects,
-        final_anger=100 if cause != "turn_limit" else state.anger,
+        final_anger=100 if cause is not Cause.TURN_LIMIT else state.anger,
     )
     return replace(
         state, node=line, phase=Phase.SPEAKING, outcome=outcome, anger=outcome.final_anger
@@ -497,7 +501,7 @@ def _enter_ending(
     scenario: Scenario,
     state: SessionState,
     node_id: str,
-    cause: str,
+    cause: Cause,
     rating: Rating,
     final: int,
     catalog: Catalog,
@@ -506,9 +510,9 @@ def _enter_ending(
     ending = scenario.node(node_id).ending
     assert ending is not None
     effects: tuple[Effect, ...] = ()
-    if state.debt > 0 and cause == "ending":
+    if state.debt > 0 and cause is Cause.ENDING:
         effects = (
-            side_effect("debt", "promise_broken", final - state.anger, "G-RESOLVE-3", catalog),
+            side_effect(Side.DEBT, "promise_broken", final - state.anger, "G-RESOLVE-3", catalog),
         )
     outcome = Outcome(ending.kind, rating, node_id, cause, effects, final)
     return replace(state, node=node_id, phase=Phase.SPEAKING, outcome=outcome)

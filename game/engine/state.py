@@ -18,10 +18,49 @@ from game.scenario.model import (
 
 STATE_VERSION = 1
 
-# Built-in endings: the customer blew up (no `blowup` node), timed out on dead air, or gave up.
-BLOWUP_LINE = "(blowup)"
-DEAD_AIR_LINE = "(dead_air)"
-TURN_LIMIT_LINE = "(turn_limit)"
+
+class BuiltinLine(StrEnum):
+    """The built-in endings, kept as the node of the outcome: the customer blew up (no
+    `blowup` node), timed out on dead air, or gave up going round in circles. Stored in the
+    records as these words; no authored node id has parentheses."""
+
+    BLOWUP = "(blowup)"
+    DEAD_AIR = "(dead_air)"
+    TURN_LIMIT = "(turn_limit)"
+
+
+BLOWUP_LINE = BuiltinLine.BLOWUP
+DEAD_AIR_LINE = BuiltinLine.DEAD_AIR
+TURN_LIMIT_LINE = BuiltinLine.TURN_LIMIT
+
+
+class Cause(StrEnum):
+    """Why a conversation ended (stored in the records and the state as these words)."""
+
+    ENDING = "ending"  # an authored ending node
+    BLOWUP = "blowup"  # anger reached 100 (the `blowup` node, or the built-in line)
+    DEAD_AIR = "dead_air"  # the customer gave up waiting for a reply
+    TURN_LIMIT = "turn_limit"  # the conversation went round in circles (MAX_TURNS)
+
+
+class Side(StrEnum):
+    """The sources of effects the trainee's technique did not itself cause; an `Effect`'s
+    `source` is a technique id or one of these (stored as these words)."""
+
+    SILENCE = "silence"  # silence past the reading allowance
+    LOOKUP_SILENCE = "lookup_silence"  # silent at a lookup without keeping them informed
+    RELAX = "relax"  # feeling heard, they eased off
+    FLARE = "flare"  # an authored flare-up
+    THREAT = "threat"  # they turned threatening
+    UNRESOLVED = "unresolved"  # the unresolved-anger floor held
+    DEBT = "debt"  # a promise that could not be kept came due
+
+
+class Speaker(StrEnum):
+    """Who said a line of a conversation."""
+
+    CUSTOMER = "customer"
+    AGENT = "agent"
 
 
 class Phase(StrEnum):
@@ -48,7 +87,7 @@ class InvalidChoice(SessionError):
 class Effect:
     """One explained contribution to a turn: what moved the meter, by how much, and why."""
 
-    source: str  # technique id, or "silence", "relax", "debt"
+    source: str  # technique id, or a `Side` (silence, relax, debt, ...)
     case: str
     anger: int
     principle: str | None
@@ -110,7 +149,7 @@ class Outcome:
     kind: EndingKind
     rating: Rating
     node: str
-    cause: str  # "ending", "blowup", "dead_air" or "turn_limit"
+    cause: Cause
     effects: tuple[Effect, ...]  # what landed after the last turn (a broken promise)
     final_anger: int
 
@@ -327,7 +366,7 @@ def _state_to_dict(s: SessionState) -> dict[str, Any]:
             "kind": outcome.kind.value,
             "rating": outcome.rating.value,
             "node": outcome.node,
-            "cause": outcome.cause,
+            "cause": outcome.cause.value,
             "effects": [_effect_to_json(e) for e in outcome.effects],
             "final_anger": outcome.final_anger,
         },
@@ -345,7 +384,7 @@ def _state_from_dict(d: dict[str, Any]) -> SessionState:
             kind=EndingKind(raw_outcome["kind"]),
             rating=Rating(raw_outcome["rating"]),
             node=str(raw_outcome["node"]),
-            cause=str(raw_outcome["cause"]),
+            cause=Cause(raw_outcome["cause"]),
             effects=tuple(_effect_from_json(e) for e in raw_outcome["effects"]),
             final_anger=int(raw_outcome["final_anger"]),
         )

@@ -90,7 +90,7 @@ _CHANNEL = {"phone": "on the phone", "in_person": "face to face", "chat": "in a 
             "email": "by e-mail"}  # fmt: skip
 
 
-_ENDS = {BLOWUP_LINE: "(the anger meter hit the top)",
+_ENDS: dict[str, str] = {BLOWUP_LINE: "(the anger meter hit the top)",
          DEAD_AIR_LINE: "(the agent stayed silent too long)",
          TURN_LIMIT_LINE: "(too many turns without progress)"}  # fmt: skip
 

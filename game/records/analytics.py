@@ -19,10 +19,12 @@ from typing import Any
 
 from game.engine.catalog import Catalog
 from game.engine.scoring import verdict_for
-from game.scenario.model import Scenario, Text
+from game.scenario.model import Scenario, Text, Verdict
 
 COHORT_MAX = 100  # characters in a cohort's name (the column's width)
-WRONG = frozenset({"poor", "bad"})  # verdicts that count as going wrong at a decision point
+WRONG = frozenset(
+    {Verdict.POOR, Verdict.BAD}
+)  # verdicts that count as going wrong at a decision point
 
 
 class CohortError(ValueError):
@@ -56,8 +58,8 @@ class ReplyShare:
 
     choice: int  # authoring number
     say: Text | None  # None: the level no longer has this reply
-    verdict: str | None  # the judge's verdict of most of its picks; None: never picked
-    verdicts: MappingProxyType[str, int]  # picks per verdict
+    verdict: Verdict | None  # the judge's verdict of most of its picks; None: never picked
+    verdicts: MappingProxyType[Verdict, int]  # picks per verdict
     principle: str | None  # the guide principle its technique cites first
     picks: int  # every time it was picked, in every attempt
     share: float  # of all picks at this decision point
@@ -208,7 +210,7 @@ def assemble_choice_map(
     # (kind, node, choice) -> count; verdicts and anger only from 'all'
     counts: dict[tuple[str, str, int], int] = defaultdict(int)
     wrong: dict[tuple[str, str], int] = defaultdict(int)
-    verdicts: dict[tuple[str, int], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    verdicts: dict[tuple[str, int], dict[Verdict, int]] = defaultdict(lambda: defaultdict(int))
     anger: dict[tuple[str, int], int] = defaultdict(int)
     for kind, node, choice, quality, count, anger_sum in picks:
         count = int(count)

@@ -49,7 +49,7 @@ class NoPassphrase(LookupError):
 
 
 @dataclass(frozen=True, slots=True)
-class Verdict:
+class TryResult:
     """The answer to one try: right or not, and how long before another try is taken."""
 
     ok: bool
@@ -177,7 +177,9 @@ def wait_left(store: Store, now: Callable[[], float] = time.time) -> float:
     return max(0.0, min(wait_after(count), failed_at + wait_after(count) - now()))
 
 
-def check_supervisor(store: Store, candidate: str, now: Callable[[], float] = time.time) -> Verdict:
+def check_supervisor(
+    store: Store, candidate: str, now: Callable[[], float] = time.time
+) -> TryResult:
     """One try at the desk's passphrase, throttled through the store.
 
     While the wait after earlier wrong tries runs, the candidate is not even checked.
@@ -188,14 +190,14 @@ def check_supervisor(store: Store, candidate: str, now: Callable[[], float] = ti
         raise NoPassphrase("no supervisor passphrase is set")
     left = wait_left(store, now)
     if left > 0:
-        return Verdict(False, failures(store), left, checked=False)
+        return TryResult(False, failures(store), left, checked=False)
     if verify_passphrase(store, candidate):
         if failures(store):
             store.set_setting(FAILURES_KEY, "0")
-        return Verdict(True, 0, 0.0)
+        return TryResult(True, 0, 0.0)
     count = store.increment_setting(FAILURES_KEY)
     store.set_setting(FAILED_AT_KEY, repr(now()))
-    return Verdict(False, count, wait_after(count))
+    return TryResult(False, count, wait_after(count))
 
 
 # ---- trainee PINs ------------------------------------------------------------------------------
@@ -234,25 +236,25 @@ def _left(count: int, failed_at: float, now: float) -> float:
 
 def check_pin(
     store: Store, trainee_id: int, candidate: str, now: Callable[[], float] = time.time
-) -> Verdict:
+) -> TryResult:
     """One sign-in try; wrong tries are counted on the trainee's row, with the time of the
     last, and while the wait after them runs a try is not even checked.
 
     A trainee without a PIN is always let in (the room has not given them one)."""
     stored, count, failed_at = store.trainee_pin(trainee_id)
     if stored is None:
-        return Verdict(True, 0, 0.0)
+        return TryResult(True, 0, 0.0)
     left = _left(count, failed_at.timestamp() if failed_at else 0.0, now())
     if left > 0:
-        return Verdict(False, count, left, checked=False)
+        return TryResult(False, count, left, checked=False)
     if stored.startswith("!"):  # closed by the administrator (room remove): nothing matches
         raise ProfileClosed("this profile was closed by the training room's administrator")
     if check_passphrase(stored, candidate.strip()):
         if count:
             store.clear_pin_failures(trainee_id)
-        return Verdict(True, 0, 0.0)
+        return TryResult(True, 0, 0.0)
     count = store.count_pin_failure(trainee_id, datetime.fromtimestamp(now(), UTC))
-    return Verdict(False, count, wait_after(count))
+    return TryResult(False, count, wait_after(count))
 
 
 def verify_passphrase(store: Store, candidate: str) -> bool:

@@ -21,6 +21,7 @@ from typing import Any
 from game.engine.catalog import Catalog
 from game.engine.scoring import Debrief, debrief
 from game.engine.session import (
+    Cause,
     Moment,
     Phase,
     Session,
@@ -295,7 +296,7 @@ class Recorder:
         # The parting line may still be showing; score the conversation as it will end.
         ended = state if state.phase is Phase.ENDED else proceed(self.scenario, state)
         report = debrief(self.scenario, ended, self.pass_score, catalog=self.session.catalog)
-        timeout = state.events[-1].silence if state.outcome.cause == "dead_air" else None
+        timeout = state.events[-1].silence if state.outcome.cause is Cause.DEAD_AIR else None
         try:
             finish_from_debrief(
                 self.store,

@@ -20,10 +20,12 @@ from dataclasses import dataclass, replace
 from game.engine.catalog import Catalog
 from game.engine.scoring import Debrief, debrief
 from game.engine.session import (
+    Cause,
     Outcome,
     Phase,
     SessionError,
     SessionState,
+    Speaker,
     Spoken,
     TimerMode,
     line_text,
@@ -136,8 +138,8 @@ def _lines_from_turns(
     lines: list[Spoken] = []
     for turn in detail.turns:
         if scenario is not None and turn.node in scenario.index:
-            lines.append(Spoken("customer", scenario.node(turn.node).customer.get(lang)))
-        lines.append(Spoken("agent", turn.say.get(lang)))
+            lines.append(Spoken(Speaker.CUSTOMER, scenario.node(turn.node).customer.get(lang)))
+        lines.append(Spoken(Speaker.AGENT, turn.say.get(lang)))
     return tuple(lines)
 
 
@@ -176,7 +178,7 @@ def _as_recorded(scenario: Scenario, detail: AttemptDetail, catalog: Catalog) ->
             kind=EndingKind(attempt.outcome),
             rating=Rating(attempt.rating),
             node="",
-            cause="ending",
+            cause=Cause.ENDING,
             effects=detail.closing_effects,
             final_anger=attempt.final_anger,
         ),

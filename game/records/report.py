@@ -61,7 +61,7 @@ def build_report(
     generated: datetime,
     since: datetime | None = None,
     until: datetime | None = None,
-    progress: Progress | None = None,
+    progress: ReportProgress | None = None,
     tr: Translator = ENGLISH,
     lang: str | None = None,
 ) -> ReportModel:
@@ -137,7 +137,7 @@ def build_room_summary(
     generated: datetime,
     since: datetime | None = None,
     until: datetime | None = None,
-    progress: Progress | None = None,
+    progress: ReportProgress | None = None,
     transcript_limit: int = 0,
     tr: Translator = ENGLISH,
 ) -> ReportModel:
@@ -322,7 +322,7 @@ def render_to(model: ReportModel, out: TextIO, tr: Translator = ENGLISH) -> int:
 # ---- progress on the terminal ---------------------------------------------------------------
 
 
-class Progress:
+class ReportProgress:
     """A bar on stderr while attempts are read, when stderr is a terminal; always a summary."""
 
     def __init__(self, total: int, stream: TextIO | None = None, label: str = "report") -> None:
@@ -399,7 +399,7 @@ def write_report(
     if members is not None:
         rows = tuple(r for r in rows if r.trainee.id in members)
     total = count_attempts(store, trainee_id=trainee_id, since=since, until=until)
-    progress = Progress(total, stream)
+    progress = ReportProgress(total, stream)
     generated = now or datetime.now(UTC)
     if trainee_id is None and total > transcript_limit:
         with closing(iter_summaries(store, since=since, until=until)) as summaries:

@@ -21,7 +21,7 @@ from game.records.api import (
 from game.records.export import Library, ScenarioRef
 from game.records.replayed import replay_recorded, scored_elsewhere
 from game.records.report_charts import AngerChart, BarChart, anger_chart, competency_chart
-from game.scenario.model import Scenario
+from game.scenario.model import Scenario, Verdict
 
 if TYPE_CHECKING:
     from game.records.analytics_view import LevelSection
@@ -48,7 +48,7 @@ class TurnView:
     anger_before: int
     anger_after: int
     delta: int
-    verdict: str
+    verdict: Verdict
     feedback: str | None  # the scenario author's own words, when they gave some
     effects: tuple[EffectView, ...]
     response_time: float | None

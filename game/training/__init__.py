@@ -7,7 +7,7 @@ trainee or supervisor chose; it decides nothing itself.
 
 from game.training.access import (
     LocalThrottle,
-    Verdict,
+    TryResult,
     check_supervisor,
     needs_pin,
     own_login,
@@ -27,7 +27,7 @@ __all__ = [
     "LocalThrottle",
     "Progress",
     "Titles",
-    "Verdict",
+    "TryResult",
     "check_supervisor",
     "is_hard",
     "needs_pin",

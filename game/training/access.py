@@ -13,11 +13,11 @@ from collections.abc import Callable, Hashable
 
 from game.records import passphrase
 from game.records.api import Store, Trainee
-from game.records.passphrase import Verdict, wait_after
+from game.records.passphrase import TryResult, wait_after
 
 __all__ = [
     "LocalThrottle",
-    "Verdict",
+    "TryResult",
     "check_supervisor",
     "needs_pin",
     "own_login",
@@ -28,7 +28,9 @@ __all__ = [
 ]
 
 
-def check_supervisor(store: Store, candidate: str, now: Callable[[], float] = time.time) -> Verdict:
+def check_supervisor(
+    store: Store, candidate: str, now: Callable[[], float] = time.time
+) -> TryResult:
     """One try at the passphrase: refused unchecked while an earlier wrong try's wait runs."""
     return passphrase.check_supervisor(store, candidate, now)
 

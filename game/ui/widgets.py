@@ -13,6 +13,7 @@ import pygame
 
 from game.ui.draw import focus_ring, opaque, panel
 from game.ui.intents import Act, Intent
+from game.ui.secret_form import masked
 from game.ui.theme import Theme, blend
 from game.ui.typography import Typography
 
@@ -482,6 +483,26 @@ class TextField:
             )
         if focused:
             focus_ring(surface, self.rect, theme, 10)
+
+
+class SecretField(TextField):
+    """A one-line field that shows a dot per character typed, never the characters (the
+    rule is `secret_form.masked`)."""
+
+    def draw(
+        self,
+        surface: pygame.Surface,
+        fonts: Typography,
+        theme: Theme,
+        focused: bool,
+        clock: float,
+    ) -> None:
+        typed = self.text
+        self.text = masked(typed)
+        try:
+            super().draw(surface, fonts, theme, focused, clock)
+        finally:
+            self.text = typed
 
 
 class ScoreBars:

@@ -6,9 +6,12 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from game.analysis.montecarlo import (
     MonteCarlo,
+    _unique_rows,
     attempt_seeds,
     compile_scenario,
     random_draws,
@@ -194,3 +197,25 @@ def test_batched_simulation_counts_what_one_batch_plays(
             catalog=CATALOG,
         )
         assert got == expected, rows
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(-3, 3), st.integers(0, 200), st.integers(-(2**60), 2**60), st.booleans()
+        ),
+        max_size=40,
+    ),
+    st.booleans(),
+)
+def test_unique_rows_is_numpy_s_unique_rows_with_first_indices(
+    rows: list[tuple[int, int, int, bool]], narrow: bool
+) -> None:
+    """The packed form the exploration dedups with gives exactly `np.unique(axis=0)`: the
+    same rows in the same order and the first index of each (wide columns fall back)."""
+    table = np.array(rows, dtype=np.int64).reshape(len(rows), 4)
+    if narrow:
+        table = table[:, [0, 1, 3]]  # fits one integer: the packed path
+    got, first = _unique_rows(table)
+    want, want_first = np.unique(table, axis=0, return_index=True)
+    assert got.tolist() == want.tolist() and first.tolist() == want_first.tolist()

@@ -21,7 +21,7 @@ from game.cli import main
 from game.engine.bands import BANDS
 from game.engine.catalog import load_catalog
 from game.engine.session import Turn
-from game.records.report import Progress, anger_chart, competency_chart, write_report
+from game.records.report import ReportProgress, anger_chart, competency_chart, write_report
 from game.records.store import SqlStore, open_store
 from tests.catalog import CATALOG
 from tests.reports.seed import Demo, fill_demo, plan_for, record
@@ -294,7 +294,7 @@ def test_progress_draws_a_bar_on_a_terminal() -> None:
     master, slave = os.openpty()
     try:
         with os.fdopen(slave, "w", encoding="utf-8", closefd=False) as tty:
-            progress = Progress(4, tty)
+            progress = ReportProgress(4, tty)
             assert progress.live
             for _ in range(4):
                 progress.advance()
@@ -314,7 +314,7 @@ def test_progress_draws_a_bar_on_a_terminal() -> None:
 
 def test_progress_off_a_terminal_prints_only_the_summary() -> None:
     out = io.StringIO()
-    progress = Progress(3, out)
+    progress = ReportProgress(3, out)
     for _ in range(3):
         progress.advance()
     progress.finish("3 attempts")

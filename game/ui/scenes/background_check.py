@@ -3,8 +3,9 @@
 The PIN sign-in, the database login and the desk's passphrase all work this way: the check
 runs on a worker thread (a stalled database must not freeze the window), the frame loop
 picks up its answer, and a wrong answer starts a wait that counts down on the fixed step.
-The throttle's rule (how long to wait) lives in `game.records.passphrase`; this is only how
-the window shows it.
+The throttle's rule (how long to wait) lives in `game.records.passphrase`; what the form
+says and which secrets it empties are `game.ui.secret_form`'s rules, kept in `form`; this is
+only how the window runs them.
 """
 
 from __future__ import annotations
@@ -12,14 +13,15 @@ from __future__ import annotations
 import threading
 from typing import Generic, TypeVar
 
+from game.ui.secret_form import SecretForm, seconds_left
+
 Outcome = TypeVar("Outcome")
 
 
 class BackgroundCheck(Generic[Outcome]):
     """Mixin for a scene: `_result` is set by the worker, `_finish` handles it on the frame."""
 
-    checking: bool
-    wait: float  # seconds left before another try
+    form: SecretForm  # the form's state: checking, the wait, what went wrong
     _result: tuple[Outcome, str] | None
     _worker: threading.Thread | None
 
@@ -30,9 +32,34 @@ class BackgroundCheck(Generic[Outcome]):
         raise NotImplementedError
 
     @property
+    def checking(self) -> bool:
+        return self.form.checking
+
+    @checking.setter
+    def checking(self, value: bool) -> None:
+        self.form.checking = value
+
+    @property
+    def wait(self) -> float:
+        """Seconds left before another try."""
+        return self.form.wait
+
+    @wait.setter
+    def wait(self, value: float) -> None:
+        self.form.wait = value
+
+    @property
+    def error(self) -> str:
+        return self.form.error
+
+    @error.setter
+    def error(self, value: str) -> None:
+        self.form.error = value
+
+    @property
     def seconds_left(self) -> int:
         """The wait as shown: whole seconds, rounded up."""
-        return int(self.wait + 0.999)
+        return seconds_left(self.wait)
 
     def wait_for_check(self, timeout: float = 60.0) -> None:
         """Block until the check in flight (if any) has an answer (tests, tools)."""

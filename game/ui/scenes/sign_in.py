@@ -37,8 +37,8 @@ from game.ui.draw import icon_lock, panel
 from game.ui.intents import Act, Intent
 from game.ui.scene import Scene
 from game.ui.scenes.background_check import BackgroundCheck
-from game.ui.scenes.supervisor import SecretField
-from game.ui.widgets import Button, Menu, TextField, text_input
+from game.ui.secret_form import Entry, SecretForm
+from game.ui.widgets import Button, Menu, SecretField, TextField, text_input
 
 if TYPE_CHECKING:
     from game.records.api import Store, Trainee
@@ -83,7 +83,7 @@ def sign_in_first(app: App, trainee: Trainee, then: Callable[[Trainee], None]) -
     return True
 
 
-class SignInScene(BackgroundCheck["passphrase.Verdict | None"], Scene):
+class SignInScene(BackgroundCheck["passphrase.TryResult | None"], Scene):
     name = "sign-in"
 
     def __init__(self, app: App, trainee: Trainee, then: Callable[[Trainee], None]) -> None:
@@ -91,15 +91,18 @@ class SignInScene(BackgroundCheck["passphrase.Verdict | None"], Scene):
         self.trainee = trainee
         self.then = then
         self.field = SecretField(app.tr._("PIN or password"), passphrase.PIN_MAX)
+        self.form = SecretForm(
+            [Entry(FIELD, secret=True)],
+            busy=app.tr._("Checking…"),
+            retry=app.tr._("{error} Try again in {seconds_left} s."),
+        )
         self.menu = Menu()
-        self.error = ""
         store = app.world().store
         assert store is not None
         self.store = store
         self.failures = store.trainee_pin(trainee.id)[1]
         self.wait = passphrase.pin_wait_left(store, trainee.id, wall_clock)
-        self.checking = False
-        self._result: tuple[passphrase.Verdict | None, str] | None = None
+        self._result: tuple[passphrase.TryResult | None, str] | None = None
         self._worker: threading.Thread | None = None
 
     # ---- life cycle ---------------------------------------------------------------------------
@@ -152,15 +155,7 @@ class SignInScene(BackgroundCheck["passphrase.Verdict | None"], Scene):
         self.menu.render(fonts, theme)
 
     def _status(self) -> str:
-        if self.checking:
-            return self.app.tr._("Checking…")
-        if self.wait > 0:
-            return self.app.tr._(
-                "{error} Try again in {seconds_left} s.",
-                error=self.error,
-                seconds_left=self.seconds_left,
-            ).strip()
-        return self.error
+        return self.form.status()
 
     # ---- input --------------------------------------------------------------------------------
 
@@ -192,7 +187,7 @@ class SignInScene(BackgroundCheck["passphrase.Verdict | None"], Scene):
         self.app.pop()
 
     def submit(self) -> None:
-        if self.checking or self.wait > 0:
+        if not self.form.may_submit():
             self.app.play("back")
             return
         if not self.field.text:
@@ -223,13 +218,12 @@ class SignInScene(BackgroundCheck["passphrase.Verdict | None"], Scene):
         self.layout()
 
     def _refuse(self, why: str) -> None:
-        self.error = why
-        self.field.text = ""
+        self.form.refuse(why, {FIELD: self.field}, clear=(FIELD,))
         self.app.play("back")
         self.layout()
         self.menu.focus(FIELD)
 
-    def _finish(self, verdict: passphrase.Verdict | None, problem: str) -> None:
+    def _finish(self, verdict: passphrase.TryResult | None, problem: str) -> None:
         self.checking = False
         self._worker = None
         if verdict is None:
@@ -324,9 +318,12 @@ class LoginScene(BackgroundCheck["Store | None"], Scene):
         self.login = TextField(app.tr._("Login name"), 63)
         self.login.text = login or url_login(self.base_url)
         self.password = SecretField(app.tr._("Password"), PASSWORD_MAX)
+        self.form = SecretForm(
+            [Entry(LOGIN_FIELD, secret=False), Entry(PASSWORD_FIELD, secret=True)],
+            busy=app.tr._("Connecting…"),
+            retry=app.tr._("{error} Try again in {seconds_left} s."),
+        )
         self.menu = Menu()
-        self.error = ""
-        self.checking = False
         self._result: tuple[Store | None, str] | None = None
         self._worker: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -380,7 +377,7 @@ class LoginScene(BackgroundCheck["Store | None"], Scene):
     def exit(self) -> None:
         # Never wait for a connection in flight (quitting always works): a connection that
         # arrives after the scene is gone is closed by its worker.
-        self.password.text = ""
+        self.form.forget(self._fields())
         with self._lock:
             self._gone = True
             late = self._result if self.checking else None
@@ -433,20 +430,15 @@ class LoginScene(BackgroundCheck["Store | None"], Scene):
         self.menu.render(fonts, theme)
 
     def _status(self) -> str:
-        if self.checking:
-            return self.app.tr._("Connecting…")
-        if self.wait > 0:
-            return self.app.tr._(
-                "{error} Try again in {seconds_left} s.",
-                error=self.error,
-                seconds_left=self.seconds_left,
-            ).strip()
-        return self.error
+        return self.form.status()
 
     # ---- input --------------------------------------------------------------------------------
 
+    def _fields(self) -> dict[str, TextField]:
+        return {LOGIN_FIELD: self.login, PASSWORD_FIELD: self.password}
+
     def _field(self) -> TextField | None:
-        return {LOGIN_FIELD: self.login, PASSWORD_FIELD: self.password}.get(self.menu.focused or "")
+        return self._fields().get(self.menu.focused or "")
 
     def handle(self, intent: Intent) -> None:
         if intent.act is Act.BACK:
@@ -464,8 +456,9 @@ class LoginScene(BackgroundCheck["Store | None"], Scene):
             if intent.act in (Act.SKIP, Act.PICK):
                 return  # a space or digit typed into the field arrives as text too
             if intent.act is Act.CONFIRM:
-                if field is self.login:
-                    self.menu.focus(PASSWORD_FIELD)
+                after = self.form.after_enter(self.menu.focused or "", self._fields())
+                if after is not None:
+                    self.menu.focus(after)
                 else:
                     self.submit()
                 return
@@ -482,7 +475,7 @@ class LoginScene(BackgroundCheck["Store | None"], Scene):
         self.app.pop()
 
     def submit(self) -> None:
-        if self.checking or self.wait > 0:
+        if not self.form.may_submit():
             self.app.play("back")
             return
         login = self.login.text.strip()
@@ -531,8 +524,7 @@ class LoginScene(BackgroundCheck["Store | None"], Scene):
         self.layout()
 
     def _refuse(self, why: str, focus: str) -> None:
-        self.error = why
-        self.password.text = ""
+        self.form.refuse(why, self._fields(), clear=(PASSWORD_FIELD,))
         self.app.play("back")
         self.layout()
         self.menu.focus(focus)
@@ -546,7 +538,7 @@ class LoginScene(BackgroundCheck["Store | None"], Scene):
                 self._count_failure(login)
             self._refuse(self.app.tr._(REFUSED) if problem == REFUSED else problem, PASSWORD_FIELD)
             return
-        self.password.text = ""
+        self.form.forget(self._fields())
         self._clear_failures(login)
         self.app.use_store(store)
         self.app.play("select")

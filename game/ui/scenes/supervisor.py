@@ -23,7 +23,7 @@ from game.ui.draw import focus_ring, panel
 from game.ui.intents import Act, Intent
 from game.ui.theme import Theme
 from game.ui.typography import Typography
-from game.ui.widgets import PAD_X, PAD_Y, TextField
+from game.ui.widgets import PAD_X, PAD_Y
 
 DEFAULT_AUTHOR = N_("Supervisor")
 
@@ -51,25 +51,6 @@ def when(moment: datetime | None) -> str:
 
 
 # ---- fields -----------------------------------------------------------------------------------
-
-
-class SecretField(TextField):
-    """A one-line field that shows a dot per character typed, never the characters."""
-
-    def draw(
-        self,
-        surface: pygame.Surface,
-        fonts: Typography,
-        theme: Theme,
-        focused: bool,
-        clock: float,
-    ) -> None:
-        typed = self.text
-        self.text = "•" * len(typed)
-        try:
-            super().draw(surface, fonts, theme, focused, clock)
-        finally:
-            self.text = typed
 
 
 class NoteField:

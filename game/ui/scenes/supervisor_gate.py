@@ -30,8 +30,9 @@ from game.ui.intents import Act, Intent
 from game.ui.navigator import Route
 from game.ui.scene import Scene
 from game.ui.scenes.background_check import BackgroundCheck
-from game.ui.scenes.supervisor import DEFAULT_AUTHOR, Desk, SecretField
-from game.ui.widgets import Button, Menu, TextField, text_input
+from game.ui.scenes.supervisor import DEFAULT_AUTHOR, Desk
+from game.ui.secret_form import Entry, SecretForm
+from game.ui.widgets import Button, Menu, SecretField, TextField, text_input
 
 if TYPE_CHECKING:
     from game.ui.window import App
@@ -40,7 +41,7 @@ SET_COMMAND = "hold-the-line supervisor set-passphrase"
 wall_clock = time.time  # the shared wait is in real time (tests follow the app's clock)
 
 
-class PassphraseScene(BackgroundCheck[passphrase.Verdict], Scene):
+class PassphraseScene(BackgroundCheck[passphrase.TryResult], Scene):
     """Modes: "check" (to open the desk), "change" (from the desk), "unset" (none set yet:
     the installer's command is named), "refused" (this database login is not a supervisor's)."""
 
@@ -72,16 +73,18 @@ class PassphraseScene(BackgroundCheck[passphrase.Verdict], Scene):
             "again": app.tr._("NEW PASSPHRASE AGAIN"),
             "author": app.tr._("YOUR NAME, TO SIGN COACHING NOTES (OPTIONAL)"),
         }
+        self.form = SecretForm(
+            [Entry(key, isinstance(field, SecretField)) for key, field in self.fields.items()],
+            busy=app.tr._("Checking…"),
+            retry=app.tr._("{error} Try again in {seconds_left} s."),
+        )
         self.menu = Menu()
-        self.error = ""
-        self.message = ""
         self.failures = 0
         self.wait = 0.0  # seconds left before another try
         if self.mode == "check":
             self.failures = supervisor_failures(self.store)
             self.wait = supervisor_wait_left(self.store, wall_clock)
-        self.checking = False
-        self._result: tuple[passphrase.Verdict, str] | None = None  # set by the worker
+        self._result: tuple[passphrase.TryResult, str] | None = None  # set by the worker
         self._worker: threading.Thread | None = None
 
     def _mode(self) -> str:
@@ -200,15 +203,7 @@ class PassphraseScene(BackgroundCheck[passphrase.Verdict], Scene):
         self.menu.render(fonts, theme)
 
     def _status(self) -> str:
-        if self.checking:
-            return self.app.tr._("Checking…")
-        if self.wait > 0:
-            return self.app.tr._(
-                "{error} Try again in {seconds_left} s.",
-                error=self.error,
-                seconds_left=self.seconds_left,
-            ).strip()
-        return self.error or self.message
+        return self.form.status()
 
     # ---- input --------------------------------------------------------------------------------
 
@@ -229,11 +224,9 @@ class PassphraseScene(BackgroundCheck[passphrase.Verdict], Scene):
             if intent.act in (Act.SKIP, Act.PICK):
                 return  # a space or digit typed into the field arrives as text too
             if intent.act is Act.CONFIRM:
-                keys = list(self.fields)  # on to the next secret still empty, else go
-                index = keys.index(focused or "")
-                after = self.fields[keys[index + 1]] if index + 1 < len(keys) else None
-                if isinstance(after, SecretField) and not after.text:
-                    self.menu.focus(keys[index + 1])
+                after = self.form.after_enter(focused or "", self.fields)
+                if after is not None:
+                    self.menu.focus(after)
                 else:
                     self.submit()
                 return
@@ -251,10 +244,10 @@ class PassphraseScene(BackgroundCheck[passphrase.Verdict], Scene):
 
     def submit(self) -> None:
         """Check what was typed, on a worker thread (scrypt is deliberately slow)."""
-        if self.checking or self.wait > 0:
+        if not self.form.may_submit():
             self.app.play("back")
             return
-        self.error = self.message = ""
+        self.form.error = self.form.message = ""
         if self.mode == "refused":
             self.leave()
             return
@@ -276,10 +269,10 @@ class PassphraseScene(BackgroundCheck[passphrase.Verdict], Scene):
                 )
                 return
             if new != again:
-                self.fields["again"].text = ""
                 self._refuse(
                     "again",
                     self.app.tr._("The two new passphrases are not the same. Type it again."),
+                    clear=("again",),
                 )
                 return
         elif not self.fields["phrase"].text:
@@ -305,14 +298,14 @@ class PassphraseScene(BackgroundCheck[passphrase.Verdict], Scene):
                         "",
                     )
             except Exception as error:  # shown on the card, not raised into the loop
-                self._result = (passphrase.Verdict(False, 0, 0.0), public_message(error))
+                self._result = (passphrase.TryResult(False, 0, 0.0), public_message(error))
 
         self._worker = threading.Thread(target=work, name="passphrase", daemon=True)
         self._worker.start()
         self.layout()
 
-    def _refuse(self, key: str, why: str) -> None:
-        self.error = why
+    def _refuse(self, key: str, why: str, clear: tuple[str, ...] = ()) -> None:
+        self.form.refuse(why, self.fields, clear)
         self.app.play("back")
         self.layout()
         self.menu.focus(key)
@@ -322,7 +315,7 @@ class PassphraseScene(BackgroundCheck[passphrase.Verdict], Scene):
         self.app.play("back")
         self.layout()
 
-    def _finish(self, verdict: passphrase.Verdict, problem: str) -> None:
+    def _finish(self, verdict: passphrase.TryResult, problem: str) -> None:
         self.checking = False
         self._worker = None
         if problem:
@@ -335,17 +328,19 @@ class PassphraseScene(BackgroundCheck[passphrase.Verdict], Scene):
             self.failures = verdict.failures
             self.wait = verdict.wait
             secret = "old" if self.mode == "change" else "phrase"
-            self.fields[secret].text = ""
             if verdict.checked:
-                self._refuse(secret, self.app.tr._("That passphrase is not right."))
+                self._refuse(
+                    secret, self.app.tr._("That passphrase is not right."), clear=(secret,)
+                )
             else:  # another window's wrong try started a wait: this one was not checked
-                self._refuse(secret, self.app.tr._("Too many wrong tries on this database."))
+                self._refuse(
+                    secret, self.app.tr._("Too many wrong tries on this database."), clear=(secret,)
+                )
             return
         self.failures = 0
         self.app.play("select")
         if self.mode == "change":
-            for field in self.fields.values():
-                field.text = ""
+            self.form.forget(self.fields)
             self.app.pop()
             return
         world = self.app.world()
