@@ -175,24 +175,12 @@ def load_plan(path: Path) -> Plan:
 
 def _policy(root: YMap, sink: ProblemSink) -> PolicyOverride | None:
     """A `policy:` mapping, read as the scenario's own `policy:` block is (PL001, SC022)."""
-    from game.scenario.model import POLICY_KINDS, PolicyOverride
-    from game.scenario.reader import Reader
+    from game.scenario.overrides import read_policy_block
 
     node = root.get("policy")
     if node is None:
         return None
-    read = Reader(sink)
-    data = read.mapping(
-        node, "`policy`", optional=tuple(POLICY_KINDS), unknown_code="PL001", unknown_what="policy"
-    )
-    if data is None:
-        return None
-    return PolicyOverride.of(
-        {
-            key: read.enum(data.get(key), kind, "SC022", f"`{key}` policy")
-            for key, kind in POLICY_KINDS.items()
-        }
-    )
+    return read_policy_block(node, sink, unknown_code="PL001")
 
 
 def _seed(root: YMap, sink: ProblemSink) -> int:

@@ -13,7 +13,9 @@ from enum import StrEnum
 
 from game.scenario.campaign import Campaign
 from game.scenario.model import POLICY_KINDS, PolicyOverride, Scenario
-from game.scenario.problems import closest
+from game.scenario.problems import ProblemSink, closest
+from game.scenario.reader import Reader
+from game.scenario.source import YNode
 
 POLICY_KEYS: dict[str, type[StrEnum]] = POLICY_KINDS
 
@@ -54,6 +56,26 @@ def parse_policy(items: Sequence[str]) -> PolicyOverride | None:
             raise PolicyOptionError(f"--policy gives {key} twice, with different values")
         chosen[key] = kind(value)
     return PolicyOverride.of(chosen)
+
+
+def read_policy_block(
+    node: YNode, sink: ProblemSink, *, unknown_code: str = "SC006"
+) -> PolicyOverride | None:
+    """A `policy:` mapping in a file (a plan's), every problem located: an unknown key with
+    `unknown_code` and a did-you-mean, an unknown value as SC022."""
+    read = Reader(sink)
+    data = read.mapping(
+        node, "`policy`", optional=tuple(POLICY_KINDS), unknown_code=unknown_code,
+        unknown_what="policy",
+    )  # fmt: skip
+    if data is None:
+        return None
+    return PolicyOverride.of(
+        {
+            key: read.enum(data.get(key), kind, "SC022", f"`{key}` policy")
+            for key, kind in POLICY_KINDS.items()
+        }
+    )
 
 
 def with_campaign_policy(campaign: Campaign, override: PolicyOverride) -> Campaign:

@@ -29,6 +29,7 @@ class Plan:
     scenario_file: str
     choices: tuple[int, ...]
     expect: dict[str, Any]
+    policy: dict[str, str] | None = None  # the plan's own company policy, if it sets one
 
 
 @cache
@@ -37,7 +38,13 @@ def plans() -> tuple[Plan, ...]:
     for path in sorted(PLANS.glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         found.append(
-            Plan(path.stem, data["scenario"], tuple(data["choices"]), dict(data["expect"]))
+            Plan(
+                path.stem,
+                data["scenario"],
+                tuple(data["choices"]),
+                dict(data["expect"]),
+                data.get("policy"),
+            )
         )
     return tuple(found)
 

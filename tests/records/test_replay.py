@@ -18,6 +18,7 @@ from game.engine.session import TimerMode
 from game.records.replayed import replay_recorded
 from game.records.store import SqlStore
 from game.scenario.campaign import Level
+from game.scenario.overrides import parse_policy
 from tests.catalog import CATALOG
 from tests.records.play import campaign, find_path, plans, play
 
@@ -108,9 +109,15 @@ def test_plans_end_the_same_way_through_the_recorder(store: SqlStore) -> None:
         level = next((lvl for lvl in LEVELS if lvl.file.name == plan.scenario_file), None)
         if level is None or level.scenario is None:
             continue
+        policy = campaign().policy_for(level.scenario)
+        if plan.policy is not None:  # the plan's own company policy, as `hold-the-line plan`
+            items = [f"{key}={value}" for key, value in plan.policy.items()]
+            override = parse_policy(items)
+            assert override is not None
+            policy = override.over(policy)
         recorder = play(
             store, trainee.id, plan.choices, scenario_obj=level.scenario,
-            pass_score=level.pass_score,
+            pass_score=level.pass_score, policy=policy,
         )  # fmt: skip
         report = recorder.debrief
         assert report is not None, plan.name
