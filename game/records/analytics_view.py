@@ -54,12 +54,14 @@ class ReplyRow:
     first: int  # percent of trainees' first attempts reaching it
     latest: int  # percent of trainees' latest attempts reaching it
     anger: str
-    leads: str  # "vents_more 3 · wrap_up 1", "call ended 2"
+    leads: str  # "“Fine. What now?” 3 · call ended 2": where it led, by what was said
+    leads_nodes: str  # the same by node id ("vents_more 3"), for a tooltip
 
 
 @dataclass(frozen=True, slots=True)
 class PointRow:
-    node: str
+    node: str  # the level's id for it: a secondary detail (a tooltip), never the heading
+    title: str  # what a supervisor reads: the customer's line there, shortened
     line: str
     visits: int
     first_visits: int
@@ -97,7 +99,8 @@ class LevelSection:
     window: str
     attempts: int  # attempts with a reply at the opening
     points: tuple[PointRow, ...]
-    hardest: tuple[tuple[str, int, int], ...]  # (decision point, % wrong first, % wrong latest)
+    # (node id, its title, % wrong first, % wrong latest)
+    hardest: tuple[tuple[str, str, int, int], ...]
     progress: tuple[ProgressRow, ...]
     first_mean: str
     latest_mean: str
@@ -109,6 +112,26 @@ class LevelSection:
     @property
     def empty(self) -> bool:
         return not any(p.visits for p in self.points) and not self.progress
+
+
+TITLE_CHARS = 60  # a decision point's title: the customer's line, cut at a word to this
+
+
+def node_title(line: str, node: str, limit: int = TITLE_CHARS) -> str:
+    """What a supervisor reads for a decision point: the customer's line there, cut at a
+    word boundary with an ellipsis; a level that no longer has the node gets its id in
+    words ("supervisor_reply_cool" → "Supervisor reply cool")."""
+    said = " ".join(line.split())
+    if not said:
+        words = node.replace("_", " ").replace("-", " ").strip()
+        return words[:1].upper() + words[1:] if words else node
+    if len(said) <= limit:
+        return f"“{said}”"
+    cut = said[: limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit // 2:
+        cut = cut[:space]
+    return f"“{cut.rstrip(' ,.;:—-')}…”"
 
 
 def _signed(value: float | None) -> str:
@@ -155,7 +178,8 @@ def section_from(
     lang: str = "en",
 ) -> LevelSection:
     ref = library.ref(found.scenario_id)
-    points = tuple(_point_row(p, catalog, lang) for p in found.points)
+    titles = point_titles(found, lang)
+    points = tuple(_point_row(p, catalog, lang, titles) for p in found.points)
     weeks = tuple(w.week.isoformat() for w in trends[0].weeks) if trends else ()
     return LevelSection(
         scenario_id=found.scenario_id,
@@ -166,7 +190,7 @@ def section_from(
         attempts=found.attempts_reaching,
         points=points,
         hardest=tuple(
-            (p.node, percent(p.wrong_first_share), percent(p.wrong_latest_share))
+            (p.node, titles[p.node], percent(p.wrong_first_share), percent(p.wrong_latest_share))
             for p in found.hardest[:3]
         ),
         progress=tuple(
@@ -195,12 +219,26 @@ def section_from(
     )
 
 
-def _point_row(point: DecisionPoint, catalog: Catalog, lang: str) -> PointRow:
+def point_titles(found: ChoiceMap, lang: str = "en") -> dict[str, str]:
+    """Every decision point's title (`node_title`), by node id."""
+    return {
+        p.node: node_title(p.line.get(lang) if p.line is not None else "", p.node)
+        for p in found.points
+    }
+
+
+def _point_row(
+    point: DecisionPoint, catalog: Catalog, lang: str, titles: dict[str, str]
+) -> PointRow:
     replies = []
     for r in point.replies:
-        leads = [f"{node} {count}" for node, count in r.leads_to]
+        leads = [
+            f"{titles.get(node) or node_title('', node)} {count}" for node, count in r.leads_to
+        ]
+        by_id = [f"{node} {count}" for node, count in r.leads_to]
         if r.ended:
             leads.append(f"call ended {r.ended}")
+            by_id.append(f"call ended {r.ended}")
         replies.append(
             ReplyRow(
                 number=r.choice,
@@ -213,10 +251,12 @@ def _point_row(point: DecisionPoint, catalog: Catalog, lang: str) -> PointRow:
                 latest=percent(r.latest_share),
                 anger=anger_words(r.anger_on_arrival),
                 leads=" · ".join(leads),
+                leads_nodes=" · ".join(by_id),
             )
         )
     return PointRow(
         node=point.node,
+        title=titles.get(point.node) or node_title("", point.node),
         line=point.line.get(lang) if point.line is not None else "",
         visits=point.visits,
         first_visits=point.first_visits,
@@ -250,8 +290,9 @@ def choice_map_rows(
         window.since.isoformat() if isinstance(window.since, date) else "",
         window.until.isoformat() if isinstance(window.until, date) else "",
     )
+    titles = point_titles(found, lang)
     for point in found.points:
-        row = _point_row(point, catalog, lang)
+        row = _point_row(point, catalog, lang, titles)
         for reply, raw in zip(row.replies, point.replies, strict=True):
             yield (
                 *head, point.node, point.visits, point.first_visits, point.latest_visits,

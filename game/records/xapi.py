@@ -198,6 +198,8 @@ def statements_for(detail: AttemptDetail, settings: XapiSettings) -> tuple[State
         extension("timer"): attempt.timer,
         extension("abusive-caller-policy"): attempt.policy.abusive_caller.value,
         extension("supervisor-request-policy"): attempt.policy.supervisor_request.value,
+        # exam mode (no grading shown during the call): an LMS can tell exams from practice
+        extension("exam"): attempt.exam,
     }
     if attempt.level is not None:
         context_ext[extension("level")] = attempt.level

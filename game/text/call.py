@@ -48,6 +48,7 @@ class CallSetup:
     timer: TimerMode
     seed: int
     catalog: Catalog  # the running technique catalog, passed in by the composition root
+    exam: bool = False  # exam mode: no grading during the call (game.training.exam_mode)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +151,7 @@ class Call:
                 setup.lang,
                 catalog=setup.catalog,
                 clock=clock,
+                exam=setup.exam,
             )
             self.conversation = self.recorder
 

@@ -21,8 +21,10 @@ from game.engine.session import (
 )
 from game.text.call import TICK, Call, CallSetup, Recording, VirtualClock
 from game.text.render import (
+    EXAM_BANNER,
     debrief_text,
     header,
+    live_turn,
     meter,
     pace_line,
     result_json,
@@ -130,19 +132,23 @@ def play_scripted(
     report = call.report()
     if as_json:
         result = result_json(scenario, state, report, lang)
+        result["exam"] = setup.exam
         if call.attempt_id is not None:
             result["attempt"] = call.attempt_id
         out.write(json_text(result, indent=2) + "\n")
         return 0
     lines = [header(scenario, lang, setup.catalog), ""]
+    if setup.exam:
+        lines[1:1] = [wrap(EXAM_BANNER)]
     name = scenario.customer.name.get(lang)
     for turn in state.turns:
         lines.append(wrap(f'{name}: "{line_text(scenario, turn.node, lang)}"'))
         pace = pace_line(turn)
-        if pace is not None:
+        if pace is not None and not setup.exam:
             lines.append(pace)
         lines.append(wrap(f'You: "{turn.say.get(lang)}"'))
-        lines.append(turn_feedback(turn, lang))
+        if not setup.exam:
+            lines.append(turn_feedback(turn, lang))
         lines.append(meter(turn.anger_after))
         lines.append("")
     assert state.outcome is not None
@@ -182,6 +188,8 @@ def play_interactive(
     name = scenario.customer.name.get(lang)
     try:
         terminal.say(header(scenario, lang, setup.catalog) + "\n")
+        if setup.exam:
+            terminal.say(wrap(EXAM_BANNER) + "\n")
         while True:
             moment = call.current()
             if isinstance(moment, CustomerLine):
@@ -209,8 +217,10 @@ def play_interactive(
             if number == GAVE_UP:
                 continue  # their parting line comes next
             turn = call.choose(number)
-            pace = pace_line(turn)
-            terminal.say((pace + "\n" if pace else "") + turn_feedback(turn, lang))
+            pace = None if setup.exam else pace_line(turn)
+            shown = (pace + "\n" if pace else "") + live_turn(turn, lang, exam=setup.exam)
+            if shown:
+                terminal.say(shown)
     finally:
         call.abandon()  # only an unfinished recorded call: Ctrl-C, a crash
 

@@ -130,6 +130,7 @@ def _attempt_select() -> Select[Any]:
         attempts.c.timer,
         attempts.c.lang,
         attempts.c.catalog_hash,
+        attempts.c.exam,
     ).join_from(attempts, trainees, attempts.c.trainee_id == trainees.c.id)
 
 
@@ -141,10 +142,10 @@ _POLICIES: dict[tuple[str, str], Policy] = {}
 def _attempt(row: Row[Any]) -> Attempt:
     """Positional, in `_attempt_select`'s column order: exports map tens of thousands of these,
     and Row attribute access and Enum lookups are most of the cost (read side, w-records)."""
-    values: Any = row[:23]
+    values: Any = row[:24]
     (ident, trainee_id, trainee_name, scenario_id, content_hash, level, status, started_at,
      ended_at, outcome, rating, score, grade, passed, final_anger, pass_score, turn_count, seed,
-     abusive, supervisor, timer, lang, catalog_hash) = values  # fmt: skip
+     abusive, supervisor, timer, lang, catalog_hash, exam) = values  # fmt: skip
     policy = _POLICIES.get((abusive, supervisor))
     if policy is None:
         policy = Policy(AbusivePolicy(abusive), SupervisorPolicy(supervisor))
@@ -172,6 +173,7 @@ def _attempt(row: Row[Any]) -> Attempt:
         timer=str(timer),
         lang=str(lang),
         catalog_hash=catalog_hash,
+        exam=bool(exam),
     )
 
 

@@ -97,6 +97,7 @@ class CallFlow:
         policy: Policy,
         seed: int,
         timer: str,
+        exam: bool = False,
     ) -> None:
         """The trainee answers: the attempt starts in the records, then the customer speaks."""
         self.anger = float(self.scenario.customer.anger)
@@ -111,7 +112,7 @@ class CallFlow:
         self.phase = CallPhase.CONNECTING
         self._submit(
             "begin", Recorder.begin, store, trainee_id, self.scenario, level.number,
-            level.pass_score, policy, seed, timer, self.lang, self.catalog,
+            level.pass_score, policy, seed, timer, self.lang, self.catalog, exam=exam,
         )  # fmt: skip
 
     def abandon(self) -> None:

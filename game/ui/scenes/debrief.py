@@ -59,10 +59,14 @@ class DebriefScene(DebriefCards, Scene):
         review_of: datetime | None = None,
         note: str | None = None,
         coaching: tuple[Note, ...] = (),
+        exam: bool = False,
+        asked: bool = False,
     ) -> None:
         super().__init__(app)
         world = app.world()
         self.level = level
+        self.exam = exam  # the call was an exam: everything it hid is shown here
+        self.asked_exam = asked  # "Try again" asks for an exam again
         self.report = report
         self.review_of = review_of
         self.note = note
@@ -106,6 +110,10 @@ class DebriefScene(DebriefCards, Scene):
             caption = f"Review · level {self.level.number} · {title} · played {self.review_of.astimezone().strftime('%d %b %Y, %H:%M')}"
         else:
             caption = f"Debrief · level {self.level.number} · {title}"
+        if self.exam:  # the call showed no grading: here is all of it
+            caption = caption.replace("Debrief", "Exam debrief", 1).replace(
+                "Review", "Exam review", 1
+            )
         score_w = 360
         self._header = chrome.header(app, caption, self._headline(), width - score_w - 24)
         passed = "Passed" if report.passed else "Not passed"
@@ -332,7 +340,7 @@ class DebriefScene(DebriefCards, Scene):
             app.pop()
         elif key == "retry":
             app.play("select")
-            app.replace(app.open(Route.CALL, self.level))
+            app.replace(app.open(Route.CALL, self.level, exam=self.asked_exam))
         elif key == "next" and self.next_index is not None:
             app.play("select")
             campaign = app.world().campaign

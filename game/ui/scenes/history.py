@@ -34,6 +34,8 @@ def attempt_label(attempt: Attempt) -> tuple[str, str]:
     if attempt.status is AttemptStatus.COMPLETED:
         verdict = "Passed" if attempt.passed else "Not passed"
         label = f"{attempt.score} · grade {attempt.grade} · {verdict}"
+        if attempt.exam:
+            label += " · exam"
         detail = f"{when} · {attempt.turn_count} turns · open the debrief"
     elif attempt.status is AttemptStatus.ABANDONED:
         label = "Left before the end"
@@ -259,6 +261,7 @@ class HistoryScene(Scene):
                 review_of=review.detail.attempt.started_at,
                 note=review.note,
                 coaching=review.detail.notes,
+                exam=review.detail.attempt.exam,
             )
         )
 

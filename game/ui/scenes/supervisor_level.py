@@ -15,6 +15,8 @@ import pygame
 
 from game.records.analytics import Window
 from game.records.analytics_view import LevelSection, PointRow, level_section
+from game.records.api import ExamRule
+from game.training import SPACING, DueDrill, desk_drills
 from game.ui import chrome
 from game.ui.draw import panel
 from game.ui.intents import Act, Intent
@@ -69,6 +71,8 @@ class LevelScene(Scene):
         self.view = ScrollView()
         self._content: pygame.Surface | None = None
         self.now = datetime.now(UTC)
+        self.exam_rule: ExamRule | None = None  # exam mode required here, by whom
+        self.drills: tuple[DueDrill, ...] | None = None  # every trainee's drills (None: loading)
 
     @property
     def window(self) -> Window:
@@ -83,9 +87,36 @@ class LevelScene(Scene):
         self.section = level_section(
             store, self.levels[self.index], self.window, self.library, self.desk.catalog
         )
+        self.exam_rule = store.exam_rules().get(self.levels[self.index])
+
+    def _load_drills(self) -> None:
+        """Who has practice due, off the frame (the drill explores each level once)."""
+        desk = self.desk
+        self.app.later(lambda: desk_drills(desk.store, desk.campaign, desk.catalog),
+                       self._drills_ready)  # fmt: skip
+
+    def _drills_ready(self, drills: tuple[DueDrill, ...]) -> None:
+        self.drills = drills
+        if self.app.top is self:
+            self.layout()
+
+    @property
+    def due_here(self) -> tuple[DueDrill, ...]:
+        """Trainees whose drill includes this level, soonest first."""
+        level = self.levels[self.index]
+        return tuple(d for d in self.drills or () if d.drill.scenario_id == level)
+
+    def toggle_exam(self) -> None:
+        """Require exam mode at this level, or stop requiring it (stored for every window)."""
+        level = self.levels[self.index]
+        self.desk.store.require_exam(level, self.exam_rule is None, self.desk.author)
+        self.app.play("select")
+        self.load()
+        self.layout()
 
     def enter(self) -> None:
         self.load()
+        self._load_drills()
         self.sync()
 
     def resume(self) -> None:
@@ -108,12 +139,19 @@ class LevelScene(Scene):
             f" · mean score, first attempt → latest: {section.first_mean} → {section.latest_mean}"
             f" ({section.change_mean})"
         )
+        rule = self.exam_rule
+        self._sub += (
+            " · exam mode optional (after a pass)"
+            if rule is None
+            else f" · exam mode required (by {rule.required_by})"
+        )
         top = chrome.TOP + self._header.get_height() + 8
         self._sub_y = top
         top += fonts.block_height(self._sub, "body", width) + 14
         self._hints = chrome.hints(
             app,
             [("← →", "Level"), ("Tab", "Cohort"), ("Shift+Tab", "Period"), ("↑↓", "Scroll"),
+             ("Enter", "Stop requiring exams" if self.exam_rule else "Require exam mode"),
              ("Esc", "Back")],
             width,
         )  # fmt: skip
@@ -132,8 +170,8 @@ class LevelScene(Scene):
         # where most go wrong, and the principle trends, side by side
         half = (width - 24) // 2
         wrong_lines = [
-            f"{node}: {first} % of first attempts went wrong, {latest} % of latest"
-            for node, first, latest in section.hardest
+            f"{title}: {first} % of first attempts went wrong, {latest} % of latest"
+            for _node, title, first, latest in section.hardest
         ] or ["Nobody has gone wrong here yet." if section.attempts else "No calls yet."]
         trend_lines = [
             f"{t.title} · {t.broken} turns · weekly {' '.join(f'{r}%' for r in t.rates[-6:])}"
@@ -144,8 +182,22 @@ class LevelScene(Scene):
             "PRINCIPLES BROKEN MOST · SHARE OF TURNS, WEEK BY WEEK", trend_lines, half - 2 * PAD
         )
         top_h = max(wrong_h, trend_h)
+        now = datetime.now(UTC)
+        due_lines = (
+            ["Working out who has practice due…"]
+            if self.drills is None
+            else [
+                f"{d.trainee_name} · {d.drill.words(now)}"
+                + (f" · {', '.join(d.drill.principles)}" if d.drill.principles else "")
+                + f" · {d.drill.done} of {len(SPACING) + 1} practices done"
+                for d in self.due_here
+            ]
+            or ["Nobody has this level in a drill."]
+        )
+        due_title = "PRACTICE DUE HERE · DRILLS AFTER A WEAK RESULT"
+        due_h = self._list_height(due_title, due_lines, width - 2 * PAD)
         point_heights = [self._point_height(p, inner) for p in section.points if p.visits]
-        total = top_h + 16 + sum(h + 12 for h in point_heights) + 8
+        total = top_h + 16 + due_h + 16 + sum(h + 12 for h in point_heights) + 8
         if not point_heights:
             total += fonts.line_height("body") + 2 * PAD
         surface = pygame.Surface((width, max(total, 1)), pygame.SRCALPHA)
@@ -156,6 +208,9 @@ class LevelScene(Scene):
             "PRINCIPLES BROKEN MOST · SHARE OF TURNS, WEEK BY WEEK", trend_lines, theme.text,
         )  # fmt: skip
         y = top_h + 16
+        self._draw_list(surface, pygame.Rect(0, y, width, due_h), due_title, due_lines,
+                        theme.text)  # fmt: skip
+        y += due_h + 16
         if not point_heights:
             panel(surface, pygame.Rect(0, y, width, fonts.line_height("body") + 2 * PAD), theme,
                   shadow=False)  # fmt: skip
@@ -202,8 +257,7 @@ class LevelScene(Scene):
     def _point_height(self, point: PointRow, inner: int) -> int:
         fonts = self.app.fonts
         h = PAD + fonts.line_height("body_bold") + 4
-        if point.line:
-            h += fonts.line_height("small") + 8
+        h += fonts.line_height("small") + 8  # the full line, or the node id alone
         for reply in point.replies:
             h += max(fonts.line_height("small_bold"), fonts.line_height("small")) + 4
             if reply.leads or reply.principle:
@@ -217,20 +271,24 @@ class LevelScene(Scene):
         fonts, theme = self.app.fonts, self.app.theme
         panel(surface, rect, theme, shadow=False)
         x, y = rect.x + PAD, rect.y + PAD
-        head = fonts.render(point.node, "body_bold", theme.text)
-        surface.blit(head, (x, y))
         facts = f"reached {point.visits}× · anger on arrival {point.anger}"
         if point.wrong_first:
             facts += f" · {point.wrong_first} % wrong on the first attempt"
         info = fonts.render(
             facts, "small", theme.bad if point.wrong_first >= 50 else theme.text_dim
         )
-        surface.blit(info, (x + head.get_width() + 14, y + 3))
+        # what the customer said is the heading; the node id is a faint detail below it
+        title = fonts.fit_line(point.title, "body_bold", inner - info.get_width() - 14)
+        head = fonts.render(title, "body_bold", theme.text)
+        surface.blit(head, (x, y))
+        surface.blit(info, (x + inner - info.get_width(), y + 3))
         y += fonts.line_height("body_bold") + 4
-        if point.line:
-            said = fonts.fit_line(f"“{point.line}”", "small", inner)
-            surface.blit(fonts.render(said, "small", theme.text_faint), (x, y))
-            y += fonts.line_height("small") + 8
+        detail = f"decision point {point.node}"
+        if point.line and point.title.endswith("…”"):
+            detail = f"“{point.line}” · {detail}"
+        said = fonts.fit_line(detail, "small", inner)
+        surface.blit(fonts.render(said, "small", theme.text_faint), (x, y))
+        y += fonts.line_height("small") + 8
         verdict_x, bar_x, first_x, latest_x = self._columns(inner)
         for reply in point.replies:
             dim = reply.picks == 0
@@ -272,6 +330,9 @@ class LevelScene(Scene):
         if act is Act.BACK:
             self.app.play("back")
             self.app.pop()
+            return
+        if act is Act.CONFIRM:
+            self.toggle_exam()
             return
         if act in (Act.LEFT, Act.RIGHT):
             step = 1 if act is Act.RIGHT else -1

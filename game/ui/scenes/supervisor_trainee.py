@@ -8,11 +8,13 @@ anger curve and turn-by-turn feedback.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import pygame
 
 from game.records.api import Attempt, AttemptStatus, PrincipleTally, Trainee
+from game.training import Drill, trainee_drills
 from game.ui import chrome
 from game.ui.draw import panel
 from game.ui.intents import Act, Intent
@@ -40,6 +42,8 @@ def attempt_text(desk: Desk, attempt: Attempt) -> tuple[str, str]:
         outcome = ending.label if ending is not None else (attempt.outcome or "")
         rating = f"{attempt.rating} ending" if attempt.rating else ""
         label = f"{level} — {attempt.score} · grade {attempt.grade} · {verdict}"
+        if attempt.exam:
+            label += " · exam"
         detail = " · ".join(p for p in (stamp, outcome, rating, turns) if p)
     elif attempt.status is AttemptStatus.ABANDONED:
         label = f"{level} — left before the end · not scored"
@@ -62,6 +66,7 @@ class TraineeScene(Scene):
         self.gone = False  # the profile was deleted from this page
         self.averages: dict[str, float | None] = {}
         self.weakest: tuple[PrincipleTally, ...] = ()
+        self.drills: tuple[Drill, ...] = ()  # levels due in a drill (game/training/practice.py)
         self.passed = 0
         self.stuck: tuple[str, ...] = ()
         self.cohort: str | None = None  # the intake group (Tab moves them between groups)
@@ -92,8 +97,21 @@ class TraineeScene(Scene):
             sid for sid, b in bests.items() if not b.passed and b.failed >= STUCK_AFTER_FAILS
         )
 
+    def _load_drills(self) -> None:
+        """The trainee's drill, off the frame (it explores each level once)."""
+        desk, tid = self.desk, self.trainee.id
+        self.app.later(
+            lambda: trainee_drills(desk.store, desk.campaign, desk.catalog, tid), self._drills_ready
+        )
+
+    def _drills_ready(self, drills: tuple[Drill, ...]) -> None:
+        self.drills = drills
+        if self.app.top is self:
+            self.layout()
+
     def enter(self) -> None:
         self.load()
+        self._load_drills()
         self.sync()  # laid out once, here or by App.push after enter
         if self.menu.ring.keys:
             self.menu.focus(self.menu.ring.keys[0])
@@ -121,6 +139,11 @@ class TraineeScene(Scene):
             else "not played yet",
             f"cohort {self.cohort}" if self.cohort else "in no cohort",
         ]
+        if self.drills:
+            now = datetime.now(UTC)
+            parts.append("practice " + ", ".join(
+                f"{self.desk.level_name(d.scenario_id)} {d.words(now)}" for d in self.drills
+            ))  # fmt: skip
         self._sub = " · ".join(parts)
         if self.stuck:
             names = ", ".join(self.desk.level_name(s) for s in self.stuck)
