@@ -111,7 +111,7 @@ class Drill:
 def drill_plan(
     results: Iterable[PracticeRecord],
     weakest: Sequence[str],
-    teaches: Mapping[str, Sequence[str]],
+    teaches: Mapping[str, Collection[str]],
     open_levels: Sequence[str],
 ) -> tuple[Drill, ...]:
     """The trainee's drill: due levels first, then by when they are due.

@@ -69,6 +69,7 @@ class DebriefScene(DebriefCards, Scene):
         self.asked_exam = asked  # "Try again" asks for an exam again
         self.report = report
         self.review_of = review_of
+        self.caption = ""  # the header's caption, as laid out
         self.note = note
         self.coaching = coaching  # the supervisor's notes on this call, kept for good
         self.catalog: Catalog = world.catalog
@@ -114,6 +115,7 @@ class DebriefScene(DebriefCards, Scene):
             caption = caption.replace("Debrief", "Exam debrief", 1).replace(
                 "Review", "Exam review", 1
             )
+        self.caption = caption
         score_w = 360
         self._header = chrome.header(app, caption, self._headline(), width - score_w - 24)
         passed = "Passed" if report.passed else "Not passed"
