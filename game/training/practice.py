@@ -98,7 +98,9 @@ class Drill:
     done: int  # practices since the weak result (0: not yet)
 
     def due(self, now: datetime) -> bool:
-        return self.due_at <= now
+        """A drill just proposed is due at once, whatever the clocks of a room's machines
+        say about when the weak result ended; a practised one when its interval is over."""
+        return self.done == 0 or self.due_at <= now
 
     def words(self, now: datetime) -> str:
         """ "due now", "due tomorrow", "due in 3 days"."""
@@ -145,7 +147,8 @@ def drill_plan(
         if practised:
             due = practised[-1].ended_at + SPACING[len(practised) - 1]
         drills.append(Drill(level, mine, due, len(practised)))
-    return tuple(sorted(drills, key=lambda d: (d.due_at, open_levels.index(d.scenario_id))))
+    return tuple(sorted(drills, key=lambda d: (d.done > 0, d.due_at,
+                                               open_levels.index(d.scenario_id))))  # fmt: skip
 
 
 _LESSONS: dict[tuple[str, str, str, str], frozenset[str]] = {}
@@ -228,7 +231,9 @@ def desk_drills(store: Store, campaign: Campaign, catalog: Catalog) -> tuple[Due
         opened = _open_levels(campaign, store.level_bests(tid))
         for drill in drill_plan(by_trainee[tid], weakest, lessons, opened):
             found.append(DueDrill(tid, names[tid], drill))
-    return tuple(sorted(found, key=lambda d: (d.drill.due_at, d.trainee_name.casefold())))
+    return tuple(
+        sorted(found, key=lambda d: (d.drill.done > 0, d.drill.due_at, d.trainee_name.casefold()))
+    )
 
 
 def _open_levels(campaign: Campaign, bests: Mapping[str, LevelBest]) -> tuple[str, ...]:

@@ -128,6 +128,12 @@ def test_a_failure_with_no_broken_principle_drills_the_failed_level() -> None:
     assert (drill.scenario_id, drill.principles) == ("b", ())
 
 
+def test_a_proposed_drill_is_due_even_if_a_clock_ran_ahead() -> None:
+    """A room's machines disagree about the time: a weak result stamped in the future."""
+    (drill,) = drill_plan([result("c", T0 + 3 * DAY, passed=False)], ("G-CALM-2",), TEACHES, OPEN)
+    assert drill.due(T0) and drill.words(T0) == "due now"
+
+
 def test_drill_words_read_from_the_clock() -> None:
     history = [result("c", T0, passed=False), result("c", T0 + timedelta(hours=1))]
     (drill,) = drill_plan(history, ("G-CALM-2",), TEACHES, OPEN)
@@ -164,7 +170,9 @@ def test_drills_are_open_levels_due_no_earlier_than_the_weak_result(
     for drill in drills:
         assert drill.due_at >= max(weak)
         assert 0 <= drill.done <= len(SPACING)
-    assert [d.due_at for d in drills] == sorted(d.due_at for d in drills)
+        assert drill.due(max(weak)) == (drill.done == 0)  # proposed: due at once
+    keys = [(d.done > 0, d.due_at) for d in drills]
+    assert keys == sorted(keys)  # due ones first
 
 
 # ---- over the records -----------------------------------------------------------------------

@@ -175,7 +175,11 @@ class LevelsScene(Scene):
                           "small", theme.text_dim))  # fmt: skip
         drill = self.drills.get(level.key)
         if drill is not None:
-            aim = f" for {', '.join(drill.principles)}" if drill.principles else ""
+            named = [
+                f"{p} {found.title}" if (found := self.catalog.principles.get(p)) else p
+                for p in drill.principles
+            ]
+            aim = f" for {'; '.join(named)}" if named else ""
             facts.append((f"Practice {drill.words(datetime.now(UTC))}{aim}"
                           f" (spaced practice: {drill.done} of {len(SPACING) + 1} done).",
                           "small_bold", theme.accent))  # fmt: skip
