@@ -13,7 +13,7 @@ from types import MappingProxyType
 from sqlalchemy import func, select
 
 from game.records.api import AttemptStatus, ExamRule, PracticeRecord
-from game.records.schema import attempts, exam_levels, turns
+from game.records.database import attempts, exam_levels, turns
 from game.records.store.base import StoreBase
 from game.records.store.rows import _clean_name, _now
 
