@@ -154,16 +154,19 @@ def drill_plan(
 _LESSONS: dict[tuple[str, str, str, str], frozenset[str]] = {}
 
 
-def lessons_by_level(campaign: Campaign, catalog: Catalog) -> Mapping[str, frozenset[str]]:
+def lessons_by_level(
+    campaign: Campaign, catalog: Catalog, only: Collection[str] | None = None
+) -> Mapping[str, frozenset[str]]:
     """Level key → the principles its replies teach as their main lesson (the curriculum's
-    rule). Exploring every path takes a moment per level, so each level's answer is kept for
-    as long as its file and the catalog are unchanged."""
+    rule), for the levels in `only` (None: every level). Exploring every path takes up to
+    a few seconds per level, so only the levels a drill may propose (the open ones) are
+    explored, and each answer is kept while its file and the catalog are unchanged."""
     from game.analysis.curriculum import level_lessons
 
     found: dict[str, frozenset[str]] = {}
     for level in campaign.levels:
         scenario = level.scenario
-        if scenario is None:
+        if scenario is None or (only is not None and level.key not in only):
             continue
         policy = campaign.policy_for(scenario)
         key = (scenario.id, scenario.content_hash, catalog.content_hash, repr(policy))
@@ -196,8 +199,8 @@ def trainee_drills(
     if bests is None:
         bests = store.level_bests(trainee_id)
     weakest = tuple(t.principle for t in store.weakest_principles(trainee_id, DRILL_PRINCIPLES))
-    return drill_plan(records, weakest, lessons_by_level(campaign, catalog),
-                      _open_levels(campaign, bests))  # fmt: skip
+    opened = _open_levels(campaign, bests)
+    return drill_plan(records, weakest, lessons_by_level(campaign, catalog, opened), opened)
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,15 +224,13 @@ def desk_drills(store: Store, campaign: Campaign, catalog: Catalog) -> tuple[Due
     ]
     if not weak:
         return ()
-    lessons = lessons_by_level(campaign, catalog)
     names = {t.id: t.name for t in store.trainees()}
+    opened = {tid: _open_levels(campaign, store.level_bests(tid)) for tid in weak if tid in names}
+    lessons = lessons_by_level(campaign, catalog, {key for keys in opened.values() for key in keys})
     found: list[DueDrill] = []
-    for tid in weak:
-        if tid not in names:
-            continue
+    for tid, levels in opened.items():
         weakest = tuple(t.principle for t in store.weakest_principles(tid, DRILL_PRINCIPLES))
-        opened = _open_levels(campaign, store.level_bests(tid))
-        for drill in drill_plan(by_trainee[tid], weakest, lessons, opened):
+        for drill in drill_plan(by_trainee[tid], weakest, lessons, levels):
             found.append(DueDrill(tid, names[tid], drill))
     return tuple(
         sorted(found, key=lambda d: (d.drill.done > 0, d.drill.due_at, d.trainee_name.casefold()))

@@ -184,12 +184,13 @@ def test_lessons_by_level_is_the_curriculums_rule(campaign: Campaign) -> None:
     from game.analysis.curriculum import level_lessons
     from tests.catalog import CATALOG
 
-    found = lessons_by_level(campaign, CATALOG)
     first = campaign.levels[0]
+    found = lessons_by_level(campaign, CATALOG, {first.key, campaign.levels[1].key})
     assert first.scenario is not None
     expected = level_lessons(first.scenario, CATALOG, campaign.policy_for(first.scenario))
     assert found[first.key] == expected.taught
-    assert lessons_by_level(campaign, CATALOG)[first.key] is found[first.key]  # kept
+    assert lessons_by_level(campaign, CATALOG, {first.key})[first.key] is found[first.key]  # kept
+    assert set(found) == {first.key, campaign.levels[1].key}  # only the levels asked about
 
 
 def test_a_weak_call_in_the_records_proposes_a_drill(store: SqlStore, campaign: Campaign) -> None:
@@ -205,7 +206,7 @@ def test_a_weak_call_in_the_records_proposes_a_drill(store: SqlStore, campaign: 
     assert weakest
     drills = trainee_drills(store, campaign, CATALOG, ana.id)
     assert drills and all(d.due(datetime.now(UTC)) for d in drills)
-    teaches = lessons_by_level(campaign, CATALOG)
+    teaches = lessons_by_level(campaign, CATALOG, {d.scenario_id for d in drills})
     for drill in drills:  # every level proposed teaches one of her weakest principles
         assert drill.principles and set(drill.principles) <= set(weakest)
         assert set(drill.principles) <= teaches[drill.scenario_id]
