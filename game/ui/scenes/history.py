@@ -34,8 +34,6 @@ def attempt_label(attempt: Attempt) -> tuple[str, str]:
     if attempt.status is AttemptStatus.COMPLETED:
         verdict = "Passed" if attempt.passed else "Not passed"
         label = f"{attempt.score} · grade {attempt.grade} · {verdict}"
-        if attempt.exam:
-            label += " · exam"
         detail = f"{when} · {attempt.turn_count} turns · open the debrief"
     elif attempt.status is AttemptStatus.ABANDONED:
         label = "Left before the end"
@@ -43,6 +41,8 @@ def attempt_label(attempt: Attempt) -> tuple[str, str]:
     else:
         label = "In progress"
         detail = when
+    if attempt.exam:
+        label += " · exam"
     return label, detail
 
 
