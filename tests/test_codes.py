@@ -62,9 +62,9 @@ def test_every_entry_is_documented_and_numbered_in_its_family() -> None:
 def test_no_code_is_used_for_two_meanings() -> None:
     """The two codes that carried two meanings each are split: `rating` on a decision point
     (was SC006, unknown key) and a `blowup` that is no ending (was SC010)."""
-    loader = (ROOT / "game" / "scenario" / "loader.py").read_text(encoding="utf-8")
-    assert re.search(r'"SC032", f"`rating` only belongs on an ending', loader)
-    assert re.search(r'"SC033", "node \'blowup\' must be an ending', loader)
+    builder = (ROOT / "game" / "scenario" / "builder.py").read_text(encoding="utf-8")
+    assert re.search(r'"SC032", f"`rating` only belongs on an ending', builder)
+    assert re.search(r'"SC033", "node \'blowup\' must be an ending', builder)
     assert "only belongs" not in BY_CODE["SC006"].message
     assert "blowup" not in BY_CODE["SC010"].message
 
