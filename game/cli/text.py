@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -50,6 +51,13 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         type=int,
         help="the attempt's seed: the order replies are shown in, their wordings, the "
         "starting state and seeded story flags (scripted play: 0)",
+    )
+    text.add_argument(
+        "--exam",
+        action="store_true",
+        help="exam mode: no grading during the call, all of it in the debrief (with --trainee:"
+        " once the trainee has passed the level; a level a supervisor requires it for is"
+        " always an exam)",
     )
     text.add_argument("--trainee", help="record the call for this trainee (as the game does)")
     text.add_argument(
@@ -143,10 +151,38 @@ def run(args: argparse.Namespace) -> int:
         except RecordingError as error:
             raise UsageError(clean(str(error))) from error
     try:
+        setup = replace(setup, exam=_exam(args, setup, recording))
+    except BaseException:
+        if recording is not None:
+            recording.store.close()
+        raise
+    try:
         return _play_text(args, setup, choices, think, recording)
     finally:
         if recording is not None:
             recording.store.close()
+
+
+def _exam(args: argparse.Namespace, setup: CallSetup, recording: Recording | None) -> bool:
+    """Whether this call is an exam: the training layer's rule over the trainee's records;
+    unrecorded play is nobody's attempt, so `--exam` is simply taken there."""
+    from game.training import ExamRefused, exam_mode, passed_levels, required_exams
+
+    if recording is None:
+        return bool(args.exam)
+    store, trainee = recording.store, recording.trainee
+    key = setup.scenario.id
+    required = required_exams(store)
+    try:
+        exam = exam_mode(key, passed_levels(store.level_bests(trainee.id)), required, args.exam)
+    except ExamRefused as error:
+        raise UsageError(f"--exam: {error} ({key})") from None
+    if exam and not args.exam:
+        print(
+            f"hold-the-line: a supervisor requires exam mode for {key}: this call is an exam",
+            file=sys.stderr,
+        )
+    return exam
 
 
 def _play_text(

@@ -55,12 +55,14 @@ class ReplyRow:
     first: int  # percent of trainees' first attempts reaching it
     latest: int  # percent of trainees' latest attempts reaching it
     anger: str
-    leads: str  # "vents_more 3 · wrap_up 1", "call ended 2"
+    leads: str  # "“Fine. What now?” 3 · call ended 2": where it led, by what was said
+    leads_nodes: str  # the same by node id ("vents_more 3"), for a tooltip
 
 
 @dataclass(frozen=True, slots=True)
 class PointRow:
-    node: str
+    node: str  # the level's id for it: a secondary detail (a tooltip), never the heading
+    title: str  # what a supervisor reads: the customer's line there, shortened
     line: str
     visits: int
     first_visits: int
@@ -98,7 +100,8 @@ class LevelSection:
     window: str
     attempts: int  # attempts with a reply at the opening
     points: tuple[PointRow, ...]
-    hardest: tuple[tuple[str, int, int], ...]  # (decision point, % wrong first, % wrong latest)
+    # (node id, its title, % wrong first, % wrong latest)
+    hardest: tuple[tuple[str, str, int, int], ...]
     progress: tuple[ProgressRow, ...]
     first_mean: str
     latest_mean: str
@@ -110,6 +113,26 @@ class LevelSection:
     @property
     def empty(self) -> bool:
         return not any(p.visits for p in self.points) and not self.progress
+
+
+TITLE_CHARS = 60  # a decision point's title: the customer's line, cut at a word to this
+
+
+def node_title(line: str, node: str, limit: int = TITLE_CHARS) -> str:
+    """What a supervisor reads for a decision point: the customer's line there, cut at a
+    word boundary with an ellipsis; a level that no longer has the node gets its id in
+    words ("supervisor_reply_cool" → "Supervisor reply cool")."""
+    said = " ".join(line.split())
+    if not said:
+        words = node.replace("_", " ").replace("-", " ").strip()
+        return words[:1].upper() + words[1:] if words else node
+    if len(said) <= limit:
+        return f"“{said}”"
+    cut = said[: limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit // 2:
+        cut = cut[:space]
+    return f"“{cut.rstrip(' ,.;:—-')}…”"
 
 
 def _signed(value: float | None) -> str:
@@ -158,7 +181,8 @@ def section_from(
     tr: Translator = ENGLISH,
 ) -> LevelSection:
     ref = library.ref(found.scenario_id)
-    points = tuple(_point_row(p, catalog, lang, tr) for p in found.points)
+    titles = point_titles(found, lang)
+    points = tuple(_point_row(p, catalog, lang, titles, tr) for p in found.points)
     weeks = tuple(w.week.isoformat() for w in trends[0].weeks) if trends else ()
     return LevelSection(
         scenario_id=found.scenario_id,
@@ -169,7 +193,7 @@ def section_from(
         attempts=found.attempts_reaching,
         points=points,
         hardest=tuple(
-            (p.node, percent(p.wrong_first_share), percent(p.wrong_latest_share))
+            (p.node, titles[p.node], percent(p.wrong_first_share), percent(p.wrong_latest_share))
             for p in found.hardest[:3]
         ),
         progress=tuple(
@@ -198,15 +222,31 @@ def section_from(
     )
 
 
+def point_titles(found: ChoiceMap, lang: str = "en") -> dict[str, str]:
+    """Every decision point's title (`node_title`), by node id."""
+    return {
+        p.node: node_title(p.line.get(lang) if p.line is not None else "", p.node)
+        for p in found.points
+    }
+
+
 def _point_row(
-    point: DecisionPoint, catalog: Catalog, lang: str, tr: Translator = ENGLISH
+    point: DecisionPoint,
+    catalog: Catalog,
+    lang: str,
+    titles: dict[str, str],
+    tr: Translator = ENGLISH,
 ) -> PointRow:
     replies = []
     for r in point.replies:
-        leads = [f"{node} {count}" for node, count in r.leads_to]
+        leads = [
+            f"{titles.get(node) or node_title('', node)} {count}" for node, count in r.leads_to
+        ]
+        by_id = [f"{node} {count}" for node, count in r.leads_to]
         if r.ended:
             # i18n: where the replies led: "vents_more 3 · call ended 2" (node ids, counts)
             leads.append(tr._("call ended {count}", count=r.ended))
+            by_id.append(tr._("call ended {count}", count=r.ended))
         replies.append(
             ReplyRow(
                 number=r.choice,
@@ -219,10 +259,12 @@ def _point_row(
                 latest=percent(r.latest_share),
                 anger=anger_words(r.anger_on_arrival),
                 leads=" · ".join(leads),
+                leads_nodes=" · ".join(by_id),
             )
         )
     return PointRow(
         node=point.node,
+        title=titles.get(point.node) or node_title("", point.node),
         line=point.line.get(lang) if point.line is not None else "",
         visits=point.visits,
         first_visits=point.first_visits,
@@ -262,8 +304,9 @@ def choice_map_rows(
         window.since.isoformat() if isinstance(window.since, date) else "",
         window.until.isoformat() if isinstance(window.until, date) else "",
     )
+    titles = point_titles(found, lang)
     for point in found.points:
-        row = _point_row(point, catalog, lang)
+        row = _point_row(point, catalog, lang, titles)
         for reply, raw in zip(row.replies, point.replies, strict=True):
             yield (
                 *head, point.node, point.visits, point.first_visits, point.latest_visits,

@@ -67,6 +67,7 @@ class AttemptStart:
     lang: str
     started_at: datetime
     catalog_hash: str | None = None  # the technique catalog that scores the call
+    exam: bool = False  # exam mode: no grading shown during the call, all of it in the debrief
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +94,7 @@ class Attempt:
     timer: str
     lang: str
     catalog_hash: str | None = None  # the catalog that scored it; None: recorded before v6
+    exam: bool = False  # taken in exam mode (v10; every attempt before it was practice)
 
     @property
     def duration_seconds(self) -> float | None:
@@ -319,7 +321,39 @@ class Analytics(Protocol):
     def levels_played(self, window: Window = ...) -> tuple[str, ...]: ...
 
 
-class Store(Roster, AttemptLog, Overview, Notes, Settings, Analytics, Protocol):
+@dataclass(frozen=True, slots=True)
+class ExamRule:
+    """A supervisor requires exam mode for a level."""
+
+    scenario_id: str
+    required_by: str
+    required_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PracticeRecord:
+    """One completed attempt as spaced practice reads it (game/training/practice.py)."""
+
+    trainee_id: int
+    scenario_id: str
+    ended_at: datetime
+    passed: bool
+    exam: bool
+    worst_quality: float | None  # the lowest judged quality of its turns (None: no turn)
+
+
+class Practice(Protocol):
+    """Exam rules per level, and what spaced practice reads of the attempts."""
+
+    # the levels a supervisor requires exam mode for (every trainee may read them; on a
+    # PostgreSQL room only a supervisor's login may change them)
+    def exam_rules(self) -> MappingProxyType[str, ExamRule]: ...
+    def require_exam(self, scenario_id: str, required: bool, by: str) -> None: ...
+    # completed attempts, oldest first (one trainee's, or everyone's the login may read)
+    def practice_records(self, trainee_id: int | None = None) -> tuple[PracticeRecord, ...]: ...
+
+
+class Store(Roster, AttemptLog, Overview, Notes, Settings, Analytics, Practice, Protocol):
     """Every port at once, as one database gives them; a caller that needs less asks for less."""
 
     url: str

@@ -203,7 +203,7 @@ ATTEMPT_COLUMNS = (
     "attempt_id", "trainee_id", "trainee", "level", "scenario_id", "scenario",
     "status", "started_utc", "ended_utc", "duration_s", "outcome", "rating",
     "score", "grade", "pass_score", "passed", "final_anger", "turns",
-    "anger_trace", "timer", "lang", "notes",
+    "anger_trace", "timer", "lang", "notes", "exam",
 )  # fmt: skip
 TURN_COLUMNS = (
     "attempt_id", "trainee_id", "trainee", "level", "scenario_id", "attempt_started_utc",
@@ -275,6 +275,7 @@ def attempt_rows(
             a.outcome, a.rating, a.score, a.grade, a.pass_score, _yes_no(a.passed),
             a.final_anger, a.turn_count, " ".join(map(str, detail.anger_trace)),
             a.timer, a.lang, "\n".join(f"{n.author}: {n.text}" for n in detail.notes),
+            _yes_no(a.exam),
         )  # fmt: skip
 
 

@@ -108,11 +108,13 @@ class Recorder:
         *,
         pass_score: int,
         clock: Callable[[], float] = time.monotonic,
+        exam: bool = False,
     ) -> None:
         self.store = store
         self.attempt_id = attempt_id
         self.session = session
         self.pass_score = pass_score
+        self.exam = exam  # grading stays hidden until the debrief
         self._clock = clock
         self._asked_at: float | None = None
         self._debrief: Debrief | None = None
@@ -135,8 +137,10 @@ class Recorder:
         catalog: Catalog,
         *,
         clock: Callable[[], float] = time.monotonic,
+        exam: bool = False,
     ) -> Recorder:
-        """Start the call and its attempt record (the scenario's own policy overrides `policy`)."""
+        """Start the call and its attempt record (the scenario's own policy overrides `policy`).
+        `exam`: the attempt is an exam (`game.training.exam_mode` decides; stored with it)."""
         session = Session(
             scenario, policy=policy, seed=seed, timer=TimerMode(timer), catalog=catalog
         )
@@ -153,9 +157,10 @@ class Recorder:
                 lang=lang,
                 started_at=datetime.now(UTC),
                 catalog_hash=session.state.catalog_hash,
+                exam=exam,
             )
         )
-        return cls(store, attempt_id, session, pass_score=pass_score, clock=clock)
+        return cls(store, attempt_id, session, pass_score=pass_score, clock=clock, exam=exam)
 
     # ---- what to show -----------------------------------------------------------------------
 

@@ -162,6 +162,7 @@ def build_room_summary(
                 attempt.level if attempt.level is not None else ref.level,
                 local_time(attempt.started_at), human_duration(attempt.duration_seconds, tr),
                 attempt.status.value, attempt.score, attempt.grade, attempt.passed,
+                attempt.exam,
             )
         )  # fmt: skip
         listed_by[attempt.trainee_id] += 1

@@ -87,6 +87,7 @@ class AttemptView:
     notes: tuple[NoteView, ...]
     scenario_changed: bool
     catalog_changed: bool  # scored under another edition of the rules: shown as stored
+    exam: bool = False  # taken in exam mode: no grading was shown during the call
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +118,7 @@ class RecentRow:
     score: int | None
     grade: str | None
     passed: bool | None
+    exam: bool = False  # taken in exam mode
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,6 +332,7 @@ def attempt_view(
         notes=notes,
         scenario_changed=scenario is not None and not same,
         catalog_changed=scored_elsewhere(detail, catalog),
+        exam=attempt.exam,
     )
 
 

@@ -8,7 +8,8 @@ takes every right away from everyone else, and turns on row-level security:
 - a trainee's login reads and writes only its own trainee row (a few columns), attempts,
   turns, summaries and the notes addressed to it (only marking them read); it cannot see
   other trainees at all, nor the settings (the supervisor passphrase and its failure count),
-  nor add notes, nor change which login is whose;
+  nor add notes, nor change which login is whose, nor which levels require exam mode
+  (it reads them);
 - nobody but the owner changes the schema or the roles.
 
 Each trainee and supervisor gets their own login (`room add-trainee`, `room add-supervisor`);
@@ -67,6 +68,8 @@ TRAINEE_GRANTS = (
     "GRANT SELECT ON notes TO {trn}",
     "GRANT UPDATE (read_at) ON notes TO {trn}",
     "GRANT SELECT, INSERT, UPDATE ON level_stats, principle_stats TO {trn}",
+    # v10: which levels require exam mode: every trainee reads it, only supervisors change it
+    "GRANT SELECT ON exam_levels TO {trn}",
 )
 
 

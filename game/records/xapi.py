@@ -200,6 +200,8 @@ def statements_for(detail: AttemptDetail, settings: XapiSettings) -> tuple[State
         extension("supervisor-request-policy"): attempt.policy.supervisor_request.value,
         extension("parting-ways-policy"): attempt.policy.parting_ways.value,
         extension("at-fault-apology-policy"): attempt.policy.apology_when_customer_at_fault.value,
+        # exam mode (no grading shown during the call): an LMS can tell exams from practice
+        extension("exam"): attempt.exam,
     }
     if attempt.level is not None:
         context_ext[extension("level")] = attempt.level

@@ -50,6 +50,7 @@ class CallSetup:
     seed: int
     catalog: Catalog  # the running technique catalog, passed in by the composition root
     tr: Translator = ENGLISH  # what the player reads, in `lang` (see game.i18n.translator)
+    exam: bool = False  # exam mode: no grading during the call (game.training.exam_mode)
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +153,7 @@ class Call:
                 setup.lang,
                 catalog=setup.catalog,
                 clock=clock,
+                exam=setup.exam,
             )
             self.conversation = self.recorder
 

@@ -19,7 +19,7 @@ from typing import Any, TextIO
 from game.engine.session import ChoicePrompt, CustomerLine, Finished
 from game.text.call import Call, CallSetup, Recording, VirtualClock
 from game.text.player import MAX_THINK
-from game.text.render import result_json, review_so_far, turn_json
+from game.text.render import exam_turn_json, result_json, review_so_far, turn_json
 from game.text.safe import json_text
 
 REPLY = re.compile(r"\s*(\d+)(?:\s+(\S+))?\s*")
@@ -90,6 +90,7 @@ def play_jsonl(
             if isinstance(moment, Finished):
                 report = call.report()
                 result = result_json(scenario, call.state, report, setup.lang)
+                result["exam"] = setup.exam
                 if call.attempt_id is not None:
                     result["attempt"] = call.attempt_id
                 door.send("end", **result)
@@ -106,7 +107,10 @@ def play_jsonl(
             number, seconds = reply
             if not call.wait(seconds, nudge):
                 continue  # they gave up waiting: their parting line, then the end
-            call.choose(number)
+            turn = call.choose(number)
+            if setup.exam:
+                door.send("turn", **exam_turn_json(turn, setup.lang))
+                continue
             door.send(
                 "turn", **turn_json(review_so_far(scenario, call.state, setup.catalog), setup.lang)
             )

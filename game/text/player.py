@@ -22,7 +22,9 @@ from game.engine.session import (
 from game.text.call import TICK, Call, CallSetup, Recording, VirtualClock
 from game.text.render import (
     debrief_text,
+    exam_banner,
     header,
+    live_turn,
     meter,
     pace_line,
     result_json,
@@ -130,21 +132,25 @@ def play_scripted(
     report = call.report()
     if as_json:
         result = result_json(scenario, state, report, lang)
+        result["exam"] = setup.exam
         if call.attempt_id is not None:
             result["attempt"] = call.attempt_id
         out.write(json_text(result, indent=2) + "\n")
         return 0
     tr = setup.tr
     lines = [header(scenario, lang, setup.catalog, tr), ""]
+    if setup.exam:
+        lines[1:1] = [wrap(exam_banner(tr))]
     name = scenario.customer.name.get(lang)
     for turn in state.turns:
         lines.append(wrap(f'{name}: "{line_text(scenario, turn.node, lang, setup.catalog)}"'))
         pace = pace_line(turn, tr)
-        if pace is not None:
+        if pace is not None and not setup.exam:
             lines.append(pace)
         # i18n: the trainee's own reply in the terminal transcript
         lines.append(wrap(tr._('You: "{reply}"', reply=turn.say.get(lang))))
-        lines.append(turn_feedback(turn, lang))
+        if not setup.exam:
+            lines.append(turn_feedback(turn, lang))
         lines.append(meter(turn.anger_after, tr=tr))
         lines.append("")
     assert state.outcome is not None
@@ -185,6 +191,8 @@ def play_interactive(
     name = scenario.customer.name.get(lang)
     try:
         terminal.say(header(scenario, lang, setup.catalog, tr) + "\n")
+        if setup.exam:
+            terminal.say(wrap(exam_banner(tr)) + "\n")
         while True:
             moment = call.current()
             if isinstance(moment, CustomerLine):
@@ -214,8 +222,10 @@ def play_interactive(
             if number == GAVE_UP:
                 continue  # their parting line comes next
             turn = call.choose(number)
-            pace = pace_line(turn, tr)
-            terminal.say((pace + "\n" if pace else "") + turn_feedback(turn, lang))
+            pace = None if setup.exam else pace_line(turn, tr)
+            shown = (pace + "\n" if pace else "") + live_turn(turn, lang, exam=setup.exam)
+            if shown:
+                terminal.say(shown)
     finally:
         call.abandon()  # only an unfinished recorded call: Ctrl-C, a crash
 

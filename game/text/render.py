@@ -64,6 +64,33 @@ def header(scenario: Scenario, lang: str, catalog: Catalog, tr: Translator = ENG
     return "\n".join(lines)
 
 
+def exam_banner(tr: Translator = ENGLISH) -> str:
+    """The line that opens an exam in the terminal."""
+    return tr._(
+        "EXAM: no feedback during the call; the customer's mood (the meter) still shows."
+        " Everything is explained in the debrief."
+    )
+
+
+def live_turn(turn: Turn, lang: str = "en", *, exam: bool = False) -> str:
+    """What the terminal shows right after a reply: its effects and feedback, or in exam
+    mode nothing that grades it (the meter that follows is the customer's mood)."""
+    return "" if exam else turn_feedback(turn, lang)
+
+
+def exam_turn_json(turn: Turn, lang: str = "en") -> dict[str, Any]:
+    """The `turn` event of an exam over `--jsonl`: what was said and the customer's mood
+    after it, nothing that grades the reply (all of it comes with the `end` event)."""
+    return {
+        "number": turn.number,
+        "node": turn.node,
+        "choice": turn.choice,
+        "say": turn.say.get(lang),
+        "anger_after": turn.anger_after,
+        "exam": True,
+    }
+
+
 def turn_feedback(turn: Turn, lang: str = "en") -> str:  # no words of its own
     parts = [
         f"  {e.anger:+d} {e.short}" + (f" ({e.principle})" if e.principle else "")

@@ -25,6 +25,9 @@ from game.ui.window import STEP, App
 S = TypeVar("S", bound=Scene)
 
 
+BACKGROUND_WAIT = 600.0  # seconds a scripted frame waits for work handed to `App.later`
+
+
 class AutopilotError(AssertionError):
     """The game did not get where the script expected."""
 
@@ -41,7 +44,8 @@ class Autopilot:
             top = self.app.top
             if isinstance(top, CallScene):
                 top.wait_for_recording()  # frames here take microseconds, not 1/60 s
-            self.app.wait_for_background()
+            # a drill explores a level or two (seconds; much longer on a loaded machine)
+            self.app.wait_for_background(timeout=BACKGROUND_WAIT)
             self.app.step(self.frame)
 
     def key(self, key: int, *, mod: int = 0, frames: int = 1) -> None:

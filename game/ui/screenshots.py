@@ -42,7 +42,10 @@ CLOCKED = (
     "game.ui.scenes.profile",
     "game.ui.scenes.title",
     "game.ui.scenes.history",
+    "game.ui.scenes.levels",  # practice due
     "game.ui.scenes.supervisor",
+    "game.ui.scenes.supervisor_level",
+    "game.ui.scenes.supervisor_trainee",
     "game.ui.screenshots",
 )
 
@@ -260,6 +263,23 @@ def _main_journey(shots: Photographer) -> None:
                 "once. Next time, thank him for his patience before you close.",
             )
             pilot.key(pygame.K_ESCAPE, frames=2)
+            # passed: the level offers an exam, where nothing grades the replies as they land
+            levels = pilot.scene(LevelsScene)
+            levels.select(0)
+            pilot.frames(10)
+            shots.shoot(app, "levels-exam")
+            levels.activate("exam")
+            pilot.frames(2)
+            pilot.answer()
+            for number in good[:3]:
+                pilot.reply(number)
+            pilot.wait_for_choices()
+            pilot.frames(20)
+            shots.shoot(app, "call-exam")
+            for number in good[3:]:
+                pilot.reply(number)
+            pilot.finish_call()  # the exam debrief shows everything the call did not
+            pilot.key(pygame.K_ESCAPE, frames=2)
 
         for channel in ("in_person", "chat", "email"):
             level = _level(app, channel)
@@ -299,6 +319,7 @@ def _main_journey(shots: Photographer) -> None:
             pilot.key(pygame.K_ESCAPE, frames=2)
 
         levels = pilot.scene(LevelsScene)
+        app.wait_for_background(timeout=300)  # the drill: practice due after a weak result
         pilot.frames(10)
         shots.shoot(app, "levels-progress")
         levels.menu.focus("history")
@@ -506,11 +527,14 @@ def _desk_journey(shots: Photographer) -> None:
         from game.ui.scenes.supervisor_overview import OverviewScene
 
         pilot.scene(OverviewScene).activate("levels")
+        app.wait_for_background(timeout=300)  # who has practice due
         pilot.frames(10)
         shots.shoot(app, "desk-level")
         pilot.key(pygame.K_ESCAPE, frames=4)
         pilot.type_text("Ana")
         pilot.key(pygame.K_RETURN, frames=10)
+        app.wait_for_background(timeout=300)
+        pilot.frames(4)
         shots.shoot(app, "desk-trainee")
         pilot.key(pygame.K_DOWN)
         pilot.key(pygame.K_RETURN, frames=10)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Protocol
 
 from game.i18n.translator import ENGLISH, Translator
@@ -35,3 +36,17 @@ def name_principles(text: str, principles: Mapping[str, Named], tr: Translator =
 
     text = CITATION.sub(citation, text)
     return CODE.sub(lambda m: title(m.group(0)), text)
+
+
+class Due(Protocol):
+    def days_left(self, now: datetime) -> int: ...
+
+
+def due_words(drill: Due, now: datetime, tr: Translator = ENGLISH) -> str:
+    """When a drill level is due, in the reader's language: "due now", "due tomorrow"…"""
+    days = drill.days_left(now)
+    if days == 0:
+        return tr._("due now")
+    if days == 1:
+        return tr._("due tomorrow")
+    return tr._n("due in {n} day", "due in {n} days", days)

@@ -11,14 +11,18 @@ from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import text
 
 from game.engine.scoring import debrief, verdict_for
 from game.engine.session import SessionState, play_choices
 from game.records import analytics
 from game.records.analytics import Window
+from game.records.analytics_view import TITLE_CHARS, node_title, point_titles, section_from
 from game.records.api import AttemptStart, RecordNotFound, broken_principles
 from game.records.database import tally_choices
+from game.records.export import load_library
 from game.records.recorder import finish_from_debrief
 from game.records.store import SqlStore
 from tests.catalog import CATALOG
@@ -110,6 +114,42 @@ def test_where_most_go_wrong_first(store: SqlStore, room: dict[str, object]) -> 
         assert point.wrong_first_share == pytest.approx(wrong / seen if seen else 0.0)
     shares = [p.wrong_first_share for p in found.hardest]
     assert shares == sorted(shares, reverse=True) and shares[0] > 0
+
+
+@given(st.text(max_size=200), st.from_regex(r"[a-z][a-z_]{0,30}", fullmatch=True))
+def test_a_decision_point_is_titled_by_the_customers_words(line: str, node: str) -> None:
+    title = node_title(line, node)
+    said = " ".join(line.split())
+    if not said:  # no line (the level lost the node): the id in words, never blank
+        assert title and "_" not in title
+    elif len(said) <= TITLE_CHARS:
+        assert title == f"“{said}”"
+    else:  # cut at a word, never longer than the limit (with its quotes)
+        assert title.endswith("…”") and len(title) <= TITLE_CHARS + 2
+        assert said.startswith(title[1:-2].rstrip())
+
+
+def test_the_level_section_titles_points_by_their_line(
+    store: SqlStore, room: dict[str, object]
+) -> None:
+    level = scenario()
+    found = store.choice_map(level.id, scenario=level, catalog=CATALOG)
+    titles = point_titles(found)
+    opening = next(p for p in found.points if p.node == level.start)
+    assert titles[level.start] == node_title(level.node(level.start).customer.get("en"), "x")
+    good = _reply(opening, GOOD[0])
+    row = next(
+        r
+        for p in section_from(
+            found, store.level_progress(level.id), (), load_library(), CATALOG
+        ).points
+        if p.node == level.start
+        for r in p.replies
+        if r.number == GOOD[0]
+    )
+    (next_node, count), *_ = good.leads_to
+    assert row.leads.startswith(f"{titles[next_node]} {count}")
+    assert row.leads_nodes.startswith(f"{next_node} {count}")
 
 
 def test_cohort_and_date_filters(store: SqlStore, room: dict[str, object]) -> None:

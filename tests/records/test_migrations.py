@@ -256,7 +256,7 @@ def test_concurrent_first_opens_migrate_once(store_url: str) -> None:
 
 
 def undo_v8(conn: Connection) -> None:
-    """Take a database back to version 7 (from 9 or 8; for tests of earlier migrations)."""
+    """Take a database back to version 7 (from 11, 10, 9 or 8; for tests of earlier migrations)."""
     if conn.execute(text("SELECT MAX(version) FROM schema_version")).scalar() >= 9:
         undo_v9(conn)
     conn.execute(text("ALTER TABLE notes DROP COLUMN edited_at"))
@@ -279,8 +279,36 @@ def test_v8_lets_notes_be_edited_and_profiles_keep_settings(store: SqlStore) -> 
         assert migrated.trainee_settings(ana.id) == '{"text_scale": 150}'
 
 
+def undo_v11(conn: Connection) -> None:
+    """Take a database back from version 11 to 10 (for tests of earlier migrations)."""
+    conn.execute(text("DROP TABLE exam_levels"))
+    conn.execute(text("ALTER TABLE attempts DROP COLUMN exam"))
+    conn.execute(text("DELETE FROM schema_version WHERE version >= 11"))
+
+
+def test_v11_keeps_every_earlier_attempt_as_practice(store: SqlStore) -> None:
+    ana = store.add_trainee("Ana")
+    before = play(store, ana.id, good_choices()).attempt_id
+    with store.engine.begin() as conn:  # back to how a version 10 database looks
+        undo_v11(conn)
+    with open_store(store.url) as migrated:
+        assert _versions(migrated.engine)[-1] == SCHEMA_VERSION
+        (kept,) = migrated.attempts(trainee_id=ana.id)
+        assert kept.id == before and kept.exam is False  # nothing made up: it was practice
+        assert migrated.exam_rules() == {}
+        migrated.require_exam("late-delivery", True, "Sam")
+        assert migrated.exam_rules()["late-delivery"].required_by == "Sam"
+        (record,) = migrated.practice_records(ana.id)
+        assert (record.scenario_id, record.exam, record.passed) == ("late-delivery", False, True)
+        detail = migrated.attempt_detail(before)
+        assert detail is not None
+        assert record.worst_quality == min(t.quality for t in detail.turns)
+
+
 def undo_v10(conn: Connection) -> None:
-    """Take a database back from version 10 to 9 (for tests of earlier migrations)."""
+    """Take a database back from version 11 or 10 to 9 (for tests of earlier migrations)."""
+    if conn.execute(text("SELECT MAX(version) FROM schema_version")).scalar() >= 11:
+        undo_v11(conn)
     conn.execute(text("ALTER TABLE attempts DROP COLUMN parting_ways"))
     conn.execute(text("ALTER TABLE attempts DROP COLUMN apology_when_customer_at_fault"))
     conn.execute(text("DELETE FROM schema_version WHERE version >= 10"))
@@ -307,7 +335,7 @@ def test_v10_keeps_the_newer_policies_and_replays_older_attempts_by_their_rules(
 
 
 def undo_v9(conn: Connection) -> None:
-    """Take a database back from version 9 to 8 (for tests of earlier migrations)."""
+    """Take a database back from version 9 (or later) to 8 (for tests of earlier migrations)."""
     from game.records.database import drop_choice_trigger
 
     if conn.execute(text("SELECT MAX(version) FROM schema_version")).scalar() >= 10:

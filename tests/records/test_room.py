@@ -204,6 +204,21 @@ def test_a_trainee_cannot_read_alter_or_reset_the_passphrase(cohort: Cohort) -> 
     assert passphrase.verify_passphrase(cohort.supervisor, PHRASE)  # untouched
 
 
+def test_a_trainee_reads_the_required_exams_but_cannot_change_them(cohort: Cohort) -> None:
+    cohort.supervisor.require_exam("late-delivery", True, "Sam")
+    ana = cohort.ana
+    assert set(ana.exam_rules()) == {"late-delivery"}  # the game reads it for her
+    with pytest.raises(AccessRefused):
+        ana.require_exam("late-delivery", False, "Ana")
+    with pytest.raises(AccessRefused):
+        ana.require_exam("mystery-charge", True, "Ana")
+    with refused():
+        _raw(ana, "DELETE FROM exam_levels")
+    with refused():
+        _raw(ana, "UPDATE exam_levels SET required_by = 'Ana'")
+    assert set(cohort.supervisor.exam_rules()) == {"late-delivery"}  # untouched
+
+
 def test_a_trainee_cannot_change_the_schema_or_the_rights(cohort: Cohort) -> None:
     for attack in (
         "ALTER TABLE attempts DISABLE ROW LEVEL SECURITY",

@@ -15,7 +15,7 @@ import pytest
 
 from game.cli import main
 from game.engine.catalog import load_catalog
-from game.records.analytics_view import CHOICE_MAP_HEADER, percent
+from game.records.analytics_view import CHOICE_MAP_HEADER, node_title, percent
 from game.records.export import load_library
 from game.records.report import write_report
 from game.records.store import SqlStore
@@ -125,6 +125,15 @@ def test_the_report_has_a_section_a_level_with_the_stores_numbers(
             assert cells[3].startswith(f"{percent(reply.share)} % ({reply.picks})")
             assert cells[4] == f"{percent(reply.first_share)} %"
             assert cells[5].startswith(f"{percent(reply.latest_share)} %")
+    # each decision point is headed by what the customer said there; its id is a tooltip
+    headings = browser.evaluate(
+        """Array.from(document.querySelectorAll('#level-late-delivery .point h3 .node'),
+             h => [h.textContent, h.title])"""
+    )
+    for (heading, tip), point in zip(headings, points, strict=True):
+        assert point.line is not None
+        assert heading == node_title(point.line.get("en"), point.node) != point.node
+        assert heading.startswith("“") and tip == f"decision point {point.node}"
     # the section's progress table: first and latest scores per trainee
     progress = store.level_progress("late-delivery")
     rows = browser.evaluate(

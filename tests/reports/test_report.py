@@ -248,6 +248,27 @@ def test_report_for_one_trainee_since_a_date(demo: Demo, db_url: str, tmp_path: 
     assert 0 < kept < len(demo.attempts)
 
 
+def test_the_report_marks_exams(demo: Demo, db_url: str, store: SqlStore, tmp_path: Path) -> None:
+    from sqlalchemy import text
+
+    ana = store.find_trainee("Ana Reyes")
+    assert ana is not None
+    *rest, latest = sorted(store.attempts(trainee_id=ana.id), key=lambda a: a.started_at)
+    with store.engine.begin() as conn:  # her latest call was an exam
+        conn.execute(text("UPDATE attempts SET exam = TRUE WHERE id = :a"), {"a": latest.id})
+    out = tmp_path / "ana.html"
+    assert main(["report", "--db", db_url, "--out", str(out), "--trainee", "Ana Reyes"]) == 0
+    html = out.read_text(encoding="utf-8")
+    marked = re.findall(r'<details class="attempt" id="attempt-(\d+)">(?:(?!</summary>).)*'
+                        r'<span class="exam"', html, flags=re.S)  # fmt: skip
+    assert marked == [str(latest.id)] and rest
+    room = tmp_path / "room.html"  # a room too big for transcripts: its latest attempts
+    write_report(store, room, catalog=CATALOG, transcript_limit=1, stream=io.StringIO())
+    rows = re.findall(r'<tr id="attempt-(\d+)">(?:(?!</tr>).)*<span class="exam">',
+                      room.read_text(encoding="utf-8"), flags=re.S)  # fmt: skip
+    assert rows == [str(latest.id)]  # the room summary's latest attempts say it too
+
+
 @pytest.mark.parametrize(
     ("extra", "message"),
     [

@@ -11,7 +11,7 @@ import csv
 import json
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -124,6 +124,11 @@ def test_a_completed_attempt_in_statements(demo: Demo, store: SqlStore) -> None:
         "at-fault-apology-policy": policy.apology_when_customer_at_fault.value,
     }.items():
         assert ext[f"https://hold-the-line.example/xapi/extensions/{key}"] == value
+    # practice or exam: every statement of the attempt says which
+    exam = "https://hold-the-line.example/xapi/extensions/exam"
+    assert {s["context"]["extensions"][exam] for s in statements} == {attempt.exam} == {False}
+    as_exam = statements_for(replace(detail, attempt=replace(attempt, exam=True)), settings)
+    assert {s["context"]["extensions"][exam] for s in as_exam} == {True}
 
     # the closing result
     result = completed["result"]

@@ -45,12 +45,13 @@ def play(
     trainee_id: int,
     *,
     finish: bool = True,
+    exam: bool = False,
 ) -> tuple[int, Debrief | None]:
     """Play `choices` through the recorder; (attempt id, the debrief the trainee saw)."""
     assert level.scenario is not None
     recorder = Recorder.begin(
         store, trainee_id, level.scenario, level.number, level.pass_score,
-        campaign.policy, 5, "normal", "en", CATALOG,
+        campaign.policy, 5, "normal", "en", CATALOG, exam=exam,
     )  # fmt: skip
     if not finish:
         recorder.abandon()

@@ -15,7 +15,7 @@ EXPECTED = {
     "title", "profile", "levels", "call-ringing", "call", "pause", "debrief",
     "call-in-person", "call-chat", "call-email", "debrief-mixed", "debrief-hard-call",
     "breather", "levels-progress", "history", "coaching-notes", "settings", "error",
-    "call-text-200", "call-high-contrast",
+    "call-text-200", "call-high-contrast", "levels-exam", "call-exam",
 }  # fmt: skip
 
 

@@ -44,7 +44,7 @@ from game.records.database.tallies import (
     tally_choices,
 )
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 MIGRATION_LOCK = 0x48544C  # PostgreSQL advisory lock key ("HTL"): one migrator at a time
 REVISION_LOCK = 0x48544C01  # ... and one writer at a time taking the next trainee revision
 
@@ -353,6 +353,21 @@ def _migrate_v6(conn: Connection) -> None:
         )
 
 
+def _migrate_v11(conn: Connection) -> None:
+    """Exam mode: which attempts were exams (none before), and the levels that require it."""
+    stamp = "TIMESTAMP WITH TIME ZONE" if conn.dialect.name == "postgresql" else "VARCHAR(26)"
+    for ddl in (
+        "ALTER TABLE attempts ADD COLUMN exam BOOLEAN NOT NULL DEFAULT FALSE",
+        f"""CREATE TABLE exam_levels (
+            scenario_id VARCHAR(100) NOT NULL,
+            required_by VARCHAR(100) NOT NULL,
+            required_at {stamp} NOT NULL,
+            CONSTRAINT exam_levels_pkey PRIMARY KEY (scenario_id)
+        )""",
+    ):
+        conn.execute(text(ddl))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "trainees, attempts, turns, notes, settings", _migrate_v1),
     Migration(2, "level summaries, liveness columns, supervisor indexes", _migrate_v2),
@@ -364,12 +379,13 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(8, "notes.edited_at; trainees.settings (settings per profile)", _migrate_v8),
     Migration(9, "cohorts and the choice tallies for the cohort's choice map", _migrate_v9),
     Migration(10, "attempts: the parting-ways and at-fault-apology policies", _migrate_v10),
+    Migration(11, "attempts.exam; exam_levels: exam mode required per level", _migrate_v11),
 )
 assert [m.version for m in MIGRATIONS] == list(range(1, SCHEMA_VERSION + 1))
 
 OUR_TABLES = (
     "trainees", "attempts", "turns", "notes", "settings", "level_stats", "principle_stats",
-    "choice_tallies", "path_tallies", "principle_tallies", "latest_attempts",
+    "choice_tallies", "path_tallies", "principle_tallies", "latest_attempts", "exam_levels",
 )  # fmt: skip
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Table,
     Text,
     TypeDecorator,
+    text,
 )
 from sqlalchemy.types import TypeEngine
 
@@ -140,6 +141,8 @@ attempts = Table(
     Column("pid", Integer),  # v2
     Column("updated_at", UtcDateTime),  # v2: last write (start, turn, end)
     Column("catalog_hash", String(64)),  # v7: the technique catalog that scored it; NULL before
+    # v10: taken in exam mode (no grading shown during the call); every attempt before was not
+    Column("exam", Boolean, nullable=False, server_default=text("FALSE")),
     CheckConstraint(
         "status IN ('in_progress', 'completed', 'abandoned')", name="attempts_status_valid"
     ),
@@ -209,6 +212,18 @@ principle_stats = Table(
     Column("principle", String(100), nullable=False),
     Column("broken", Integer, nullable=False),
     PrimaryKeyConstraint("trainee_id", "principle", name="principle_stats_pkey"),
+)
+
+
+# v10: the levels a supervisor requires exam mode for, for every trainee on the database
+# (game/training/practice.py enforces it; on a PostgreSQL room only supervisors write it)
+exam_levels = Table(
+    "exam_levels",
+    METADATA,
+    Column("scenario_id", String(100), nullable=False),
+    Column("required_by", String(100), nullable=False),
+    Column("required_at", UtcDateTime, nullable=False),
+    PrimaryKeyConstraint("scenario_id", name="exam_levels_pkey"),
 )
 
 

@@ -1,6 +1,6 @@
 """The SQL store behind `game.records.api.Store`: SQLite by default, PostgreSQL by URL.
 
-One module per port (roster, attempts, overview, notes, settings, analytics) on a shared base;
+One module per port (roster, attempts, overview, notes, settings, analytics, practice) on a shared base;
 `SqlStore` composes them, `open_store` opens, creates and migrates a database.
 
 Every write is one short transaction, so a game killed mid-call loses no completed turn.
@@ -39,6 +39,7 @@ from game.records.store.connect import (
 from game.records.store.note_edits import NoteEditsMixin
 from game.records.store.notes import NotesMixin
 from game.records.store.overview import OverviewMixin
+from game.records.store.practice import PracticeMixin
 from game.records.store.profiles import ProfilesMixin
 from game.records.store.roster import RosterMixin
 from game.records.store.rows import TURN_COLUMNS, detail_from_rows, detail_select
@@ -80,6 +81,7 @@ class SqlStore(
     NoteEditsMixin,
     SettingsMixin,
     AnalyticsMixin,
+    PracticeMixin,
 ):
     """The `Store` protocol over SQLAlchemy Core; safe to share one database between processes."""
 

@@ -89,6 +89,7 @@ class AttemptLogMixin(StoreBase):
                     "status": AttemptStatus.IN_PROGRESS.value,
                     "started_at": start.started_at,
                     "catalog_hash": start.catalog_hash,
+                    "exam": start.exam,
                     "turn_count": 0,
                     "owner": self._owner,
                     "host": self._host,

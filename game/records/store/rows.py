@@ -138,6 +138,7 @@ def _attempt_select() -> Select[Any]:
         attempts.c.catalog_hash,
         attempts.c.parting_ways,
         attempts.c.apology_when_customer_at_fault,
+        attempts.c.exam,
     ).join_from(attempts, trainees, attempts.c.trainee_id == trainees.c.id)
 
 
@@ -149,10 +150,10 @@ _POLICIES: dict[tuple[str, str, str | None, str | None], Policy] = {}
 def _attempt(row: Row[Any]) -> Attempt:
     """Positional, in `_attempt_select`'s column order: exports map tens of thousands of these,
     and Row attribute access and Enum lookups are most of the cost (read side, w-records)."""
-    values: Any = row[:25]
+    values: Any = row[:26]
     (ident, trainee_id, trainee_name, scenario_id, content_hash, level, status, started_at,
      ended_at, outcome, rating, score, grade, passed, final_anger, pass_score, turn_count, seed,
-     abusive, supervisor, timer, lang, catalog_hash, parting, at_fault) = values  # fmt: skip
+     abusive, supervisor, timer, lang, catalog_hash, parting, at_fault, exam) = values  # fmt: skip
     key = (abusive, supervisor, parting, at_fault)
     policy = _POLICIES.get(key)
     if policy is None:  # NULL (before v10): the rules it was played by, each key's default
@@ -188,6 +189,7 @@ def _attempt(row: Row[Any]) -> Attempt:
         timer=str(timer),
         lang=str(lang),
         catalog_hash=catalog_hash,
+        exam=bool(exam),
     )
 
 

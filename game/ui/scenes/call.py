@@ -24,6 +24,7 @@ import pygame
 
 from game.engine.session import ChoicePrompt, CustomerLine, Moment, Turn
 from game.records.recorder import Recorder
+from game.training import call_is_exam
 from game.ui import chrome
 from game.ui.draw import icon_channel, opaque, panel
 from game.ui.intents import Act, Intent
@@ -68,12 +69,14 @@ __all__ = ["CallPhase", "CallScene", "delta_reason", "widest_reason"]
 class CallScene(CallDrawing, Scene):
     name = "call"
 
-    def __init__(self, app: App, level: Level) -> None:
+    def __init__(self, app: App, level: Level, *, exam: bool = False) -> None:
         super().__init__(app)
         assert level.scenario is not None
         world = app.world()
         assert world.store is not None and world.campaign is not None and app.trainee is not None
         self.level = level
+        self.asked_exam = exam  # what the trainee chose; `self.exam` is the training layer's
+        self.exam = call_is_exam(world.store, app.trainee.id, level.key, asked=exam)
         self.scenario: Scenario = level.scenario
         self.campaign = world.campaign
         self.store = world.store
@@ -173,7 +176,7 @@ class CallScene(CallDrawing, Scene):
         self._prebuilt = None
         self.flow.begin(
             world.store, app.trainee.id, self.level, self.campaign.policy, app.new_seed(),
-            app.settings.timer,
+            app.settings.timer, exam=self.exam,
         )  # fmt: skip
         self.meter.reset(self.anger)
         # the page, the card and the portrait stay as they are: only the right column moves
@@ -197,6 +200,9 @@ class CallScene(CallDrawing, Scene):
         self._incoming = self._build_replies(prompt)  # a button per step, then shown
 
     def turn_landed(self, turn: Turn) -> None:
+        if self.exam:  # the meter moves (the customer's mood); nothing grades the reply
+            self.app.play("move")
+            return
         self.meter.show(Delta(turn.delta, delta_reason(turn)))
         self.app.play("tenser" if turn.delta > 0 else "calmer" if turn.delta < 0 else "move")
 
@@ -275,7 +281,9 @@ class CallScene(CallDrawing, Scene):
             return
         self.app.play("hangup")
         report = self.recorder.debrief
-        self.app.replace(self.app.open(Route.DEBRIEF, self.level, report))
+        self.app.replace(
+            self.app.open(Route.DEBRIEF, self.level, report, exam=self.exam, asked=self.asked_exam)
+        )
 
     # ---- layout --------------------------------------------------------------------------------
 
@@ -305,6 +313,8 @@ class CallScene(CallDrawing, Scene):
             number=self.level.number,
             upper=self.scenario.title.get(app.lang).upper(),
         )
+        if self.exam:
+            title = self.app.tr._("EXAM · {title} · FEEDBACK IN THE DEBRIEF", title=title)
         title = fonts.fit_line(title, "caption", 700)
         static.blit(fonts.render(title, "caption", theme.accent), (LEFT_X, 26))
         panel(static, card, theme)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from concurrent.futures import Future
 from enum import StrEnum
+from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
 
 from game.engine.session import (
@@ -97,6 +98,7 @@ class CallFlow:
         policy: Policy,
         seed: int,
         timer: str,
+        exam: bool = False,
     ) -> None:
         """The trainee answers: the attempt starts in the records, then the customer speaks."""
         self.anger = float(self.scenario.customer.anger)
@@ -110,8 +112,8 @@ class CallFlow:
         self._anger_next = None
         self.phase = CallPhase.CONNECTING
         self._submit(
-            "begin", Recorder.begin, store, trainee_id, self.scenario, level.number,
-            level.pass_score, policy, seed, timer, self.lang, self.catalog,
+            "begin", partial(Recorder.begin, exam=exam), store, trainee_id, self.scenario,
+            level.number, level.pass_score, policy, seed, timer, self.lang, self.catalog,
         )  # fmt: skip
 
     def abandon(self) -> None:

@@ -59,12 +59,17 @@ class DebriefScene(DebriefCards, Scene):
         review_of: datetime | None = None,
         note: str | None = None,
         coaching: tuple[Note, ...] = (),
+        exam: bool = False,
+        asked: bool = False,
     ) -> None:
         super().__init__(app)
         world = app.world()
         self.level = level
+        self.exam = exam  # the call was an exam: everything it hid is shown here
+        self.asked_exam = asked  # "Try again" asks for an exam again
         self.report = report
         self.review_of = review_of
+        self.caption = ""  # the header's caption, as laid out
         self.note = note
         self.coaching = coaching  # the supervisor's notes on this call, kept for good
         self.catalog: Catalog = world.catalog
@@ -103,16 +108,31 @@ class DebriefScene(DebriefCards, Scene):
         width = 1280 - 2 * chrome.MARGIN
         title = self.level.scenario.title.get(app.lang) if self.level.scenario else self.level.title
         if self.review_of is not None:
+            played = self.review_of.astimezone().strftime("%d %b %Y, %H:%M")
+            caption = (
+                self.app.tr._(
+                    "Exam review · level {number} · {title} · played {strftime}",
+                    number=self.level.number,
+                    title=title,
+                    strftime=played,
+                )
+                if self.exam  # the call showed no grading: here is all of it
+                else self.app.tr._(
+                    "Review · level {number} · {title} · played {strftime}",
+                    number=self.level.number,
+                    title=title,
+                    strftime=played,
+                )
+            )
+        elif self.exam:
             caption = self.app.tr._(
-                "Review · level {number} · {title} · played {strftime}",
-                number=self.level.number,
-                title=title,
-                strftime=self.review_of.astimezone().strftime("%d %b %Y, %H:%M"),
+                "Exam debrief · level {number} · {title}", number=self.level.number, title=title
             )
         else:
             caption = self.app.tr._(
                 "Debrief · level {number} · {title}", number=self.level.number, title=title
             )
+        self.caption = caption
         score_w = 360
         self._header = chrome.header(app, caption, self._headline(), width - score_w - 24)
         passed = self.app.tr._("Passed") if report.passed else self.app.tr._("Not passed")
@@ -357,7 +377,7 @@ class DebriefScene(DebriefCards, Scene):
             app.pop()
         elif key == "retry":
             app.play("select")
-            app.replace(app.open(Route.CALL, self.level))
+            app.replace(app.open(Route.CALL, self.level, exam=self.asked_exam))
         elif key == "next" and self.next_index is not None:
             app.play("select")
             campaign = app.world().campaign

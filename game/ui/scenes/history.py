@@ -46,6 +46,8 @@ def attempt_label(attempt: Attempt, tr: Translator = ENGLISH) -> tuple[str, str]
     else:
         label = tr._("In progress")
         detail = when
+    if attempt.exam:
+        label += " · exam"
     return label, detail
 
 
@@ -291,6 +293,7 @@ class HistoryScene(Scene):
                 review_of=review.detail.attempt.started_at,
                 note=review.note,
                 coaching=review.detail.notes,
+                exam=review.detail.attempt.exam,
             )
         )
 

@@ -8,12 +8,22 @@ does not block the levels after it.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import pygame
 
 from game.i18n.translator import CAMPAIGN_CONTEXT
-from game.training import progress
+from game.training import (
+    SPACING,
+    Drill,
+    due_now,
+    exam_offered,
+    passed_levels,
+    progress,
+    required_exams,
+    trainee_drills,
+)
 from game.ui import chrome
 from game.ui.draw import aa_circle, icon_channel, icon_check, icon_lock, panel
 from game.ui.intents import Act, Intent
@@ -21,6 +31,7 @@ from game.ui.navigator import Route
 from game.ui.portrait import Portrait
 from game.ui.scene import Scene
 from game.ui.widgets import Button, Menu, ScrollView
+from game.ui.words import due_words
 
 if TYPE_CHECKING:
     from game.records.api import LevelBest
@@ -76,6 +87,8 @@ class LevelsScene(Scene):
         self.row_rects: list[pygame.Rect] = []
         self.bests: dict[str, LevelBest] = {}
         self.open: dict[str, bool] = {}
+        self.required: frozenset[str] = frozenset()  # levels a supervisor requires exams for
+        self.drills: dict[str, Drill] = {}  # this trainee's drill levels (practice due)
         self._portraits: dict[str, Portrait] = {}
         self._portrait: Portrait | None = None
         self._drawing: tuple[str, str, str, float] | None = None
@@ -98,6 +111,22 @@ class LevelsScene(Scene):
         state = progress(self.levels, self.bests)
         self.open = dict(state.open)
         self.selected = state.selected
+        self.required = required_exams(store)
+        # the drill explores each level once (a moment each): off the frame, shown when ready
+        campaign, catalog, trainee_id, bests = (
+            self.campaign,
+            self.catalog,
+            self.trainee.id,
+            self.bests,
+        )
+        self.app.later(
+            lambda: trainee_drills(store, campaign, catalog, trainee_id, bests), self._drills_ready
+        )
+
+    def _drills_ready(self, drills: tuple[Drill, ...]) -> None:
+        self.drills = {d.scenario_id: d for d in drills}
+        if self.app.top is self:
+            self.layout()
 
     def enter(self) -> None:
         self._load()
@@ -130,6 +159,53 @@ class LevelsScene(Scene):
             return level.scenario.title.get(self.app.lang)
         return level.title
 
+    def _sub(self, level: Level) -> str:
+        """The list row's second line: customer type and channel, and practice due."""
+        if not level.playable:
+            return self.app.tr._("This level has errors")
+        sub = " · ".join(self._labels(level)[1:])
+        drill = self.drills.get(level.key)
+        if drill is not None:
+            sub = self.app.tr._(
+                "{labels} · practice {due}",
+                labels=sub,
+                due=due_words(drill, datetime.now(UTC), self.app.tr),
+            )
+        return sub
+
+    def _practice_facts(self, level: Level) -> list[tuple[str, str, tuple[int, int, int]]]:
+        """What the card says about exams and drills at this level."""
+        theme = self.app.theme
+        facts: list[tuple[str, str, tuple[int, int, int]]] = []
+        if level.key in self.required:
+            facts.append((self.app.tr._(
+                "Your supervisor requires exam mode here: no feedback until the debrief."),
+                "small_bold", theme.warn))  # fmt: skip
+        elif exam_offered(level.key, passed_levels(self.bests), self.required):
+            facts.append((self.app.tr._(
+                "Passed: you can take it as an exam (no feedback until the debrief)."),
+                "small", theme.text_dim))  # fmt: skip
+        drill = self.drills.get(level.key)
+        if drill is not None:
+            named = [
+                f"{p} {found.title}" if (found := self.catalog.principles.get(p)) else p
+                for p in drill.principles
+            ]
+            due = due_words(drill, datetime.now(UTC), self.app.tr)
+            line = (
+                self.app.tr._(
+                    "Practice {due} for {principles} (spaced practice: {done} of {total} done).",
+                    due=due, principles="; ".join(named), done=drill.done, total=len(SPACING) + 1,
+                )
+                if named
+                else self.app.tr._(
+                    "Practice {due} (spaced practice: {done} of {total} done).",
+                    due=due, done=drill.done, total=len(SPACING) + 1,
+                )
+            )  # fmt: skip
+            facts.append((line, "small_bold", theme.accent))
+        return facts
+
     def _best_text(self, level: Level) -> str:
         best = self.bests.get(level.key)
         if best is None or best.best_score is None:
@@ -161,7 +237,18 @@ class LevelsScene(Scene):
             self.app.tr._("Choose your next call"),
             700,
         )
-        self._progress = self.app.tr._("{passed} of {total} passed", passed=passed, total=total)
+        due = len(due_now(self.drills.values(), datetime.now(UTC)))
+        self._progress = (
+            self.app.tr._n(
+                "{passed} of {total} passed · {n} to practise now",
+                "{passed} of {total} passed · {n} to practise now",
+                due,
+                passed=passed,
+                total=total,
+            )
+            if due
+            else self.app.tr._("{passed} of {total} passed", passed=passed, total=total)
+        )
         self._progress_share = passed / total if total else 0.0
         top = chrome.TOP + self._header.get_height() + 24
         self._hints = chrome.hints(
@@ -225,11 +312,7 @@ class LevelsScene(Scene):
         y = 0
         for level in self.levels:
             title = f"{level.number}. {self._title(level)}"
-            sub = (
-                " · ".join(self._labels(level)[1:])
-                if level.playable
-                else self.app.tr._("This level has errors")
-            )
+            sub = self._sub(level)
             sub_h = fonts.block_height(sub, "small", sub_ws[level.key])
             if self._has_score(level):
                 sub_h = max(sub_h, fonts.line_height("small_bold") + 8)
@@ -266,11 +349,7 @@ class LevelsScene(Scene):
                 pygame.draw.circle(content, theme.panel_raised, circle.center, icon // 2)
                 icon_lock(content, circle.inflate(-icon // 2.4, -icon // 2.4), theme.locked)
             title = f"{level.number}. {self._title(level)}"
-            sub = (
-                " · ".join(self._labels(level)[1:])
-                if level.playable
-                else self.app.tr._("This level has errors")
-            )
+            sub = self._sub(level)
             color = theme.text if is_open or not level.playable else theme.text_faint
             y = fonts.draw_block(content, title, "body_bold", color, text_x, rect.y + 11, title_w)
             fonts.draw_block(
@@ -311,10 +390,27 @@ class LevelsScene(Scene):
         buttons: list[Button] = []
         row_h = 0
         if level.playable and is_open:
-            play = Button("play", self.app.tr._("Take the call"), "primary", hint="Enter")
-            row_h = play.measure(fonts, inner)
-            play.place(fonts, card.x + 28, card.bottom - 24 - row_h, inner)
-            buttons.append(play)
+            required = level.key in self.required
+            play = Button(
+                "play",
+                self.app.tr._("Take the exam") if required else self.app.tr._("Take the call"),
+                "primary",
+                hint="Enter",
+            )
+            offered = not required and exam_offered(
+                level.key, passed_levels(self.bests), self.required
+            )
+            if offered:  # two buttons side by side: practice, or an exam
+                half = (inner - 16) // 2
+                exam = Button("exam", self.app.tr._("Take it as an exam"))
+                row_h = max(play.measure(fonts, half), exam.measure(fonts, half))
+                play.place(fonts, card.x + 28, card.bottom - 24 - row_h, half)
+                exam.place(fonts, card.x + 28 + half + 16, card.bottom - 24 - row_h, half)
+                buttons += [play, exam]
+            else:
+                row_h = play.measure(fonts, inner)
+                play.place(fonts, card.x + 28, card.bottom - 24 - row_h, inner)
+                buttons.append(play)
         buttons += self._page_buttons
         order = [LIST_FOCUS] + [b.key for b in buttons]
         self.menu.set_buttons(buttons, order=order)
@@ -373,6 +469,8 @@ class LevelsScene(Scene):
                         theme.warn,
                     )
                 )
+            else:
+                facts += self._practice_facts(level)
             y = 0
             side_top = 0 if side_x else PORTRAIT[1] + 20
             y = side_top
@@ -483,6 +581,12 @@ class LevelsScene(Scene):
                 return
             app.play("select")
             app.push(app.open(Route.CALL, level))
+        elif key == "exam":
+            if not (level.playable and self.open.get(level.key, False)):
+                app.play("back")
+                return
+            app.play("select")
+            app.push(app.open(Route.CALL, level, exam=True))
         elif key == "history":
             app.play("select")
             app.push(app.open(Route.HISTORY))

@@ -16,12 +16,15 @@ import pygame
 from game.i18n.translator import N_
 from game.records.analytics import Window
 from game.records.analytics_view import LevelSection, PointRow, level_section
+from game.records.api import ExamRule
+from game.training import SPACING, DueDrill, desk_drills
 from game.ui import chrome
 from game.ui.draw import panel
 from game.ui.intents import Act, Intent
 from game.ui.scene import Scene
 from game.ui.scenes.supervisor import Desk
 from game.ui.widgets import ScrollView
+from game.ui.words import due_words
 
 if TYPE_CHECKING:
     from game.records.export import Library
@@ -72,6 +75,8 @@ class LevelScene(Scene):
         self.view = ScrollView()
         self._content: pygame.Surface | None = None
         self.now = datetime.now(UTC)
+        self.exam_rule: ExamRule | None = None  # exam mode required here, by whom
+        self.drills: tuple[DueDrill, ...] | None = None  # every trainee's drills (None: loading)
 
     @property
     def window(self) -> Window:
@@ -87,9 +92,36 @@ class LevelScene(Scene):
             store, self.levels[self.index], self.window, self.library, self.desk.catalog,
             lang=self.desk.tr.lang, tr=self.desk.tr,
         )  # fmt: skip
+        self.exam_rule = store.exam_rules().get(self.levels[self.index])
+
+    def _load_drills(self) -> None:
+        """Who has practice due, off the frame (the drill explores each level once)."""
+        desk = self.desk
+        self.app.later(lambda: desk_drills(desk.store, desk.campaign, desk.catalog),
+                       self._drills_ready)  # fmt: skip
+
+    def _drills_ready(self, drills: tuple[DueDrill, ...]) -> None:
+        self.drills = drills
+        if self.app.top is self:
+            self.layout()
+
+    @property
+    def due_here(self) -> tuple[DueDrill, ...]:
+        """Trainees whose drill includes this level, soonest first."""
+        level = self.levels[self.index]
+        return tuple(d for d in self.drills or () if d.drill.scenario_id == level)
+
+    def toggle_exam(self) -> None:
+        """Require exam mode at this level, or stop requiring it (stored for every window)."""
+        level = self.levels[self.index]
+        self.desk.store.require_exam(level, self.exam_rule is None, self.desk.author)
+        self.app.play("select")
+        self.load()
+        self.layout()
 
     def enter(self) -> None:
         self.load()
+        self._load_drills()
         self.sync()
 
     def resume(self) -> None:
@@ -122,12 +154,19 @@ class LevelScene(Scene):
             latest=section.latest_mean,
             change=section.change_mean,
         )
+        rule = self.exam_rule
+        self._sub += (
+            self.app.tr._(" · exam mode optional (after a pass)")
+            if rule is None
+            else self.app.tr._(" · exam mode required (by {name})", name=rule.required_by)
+        )
         top = chrome.TOP + self._header.get_height() + 8
         self._sub_y = top
         top += fonts.block_height(self._sub, "body", width) + 14
         self._hints = chrome.hints(
             app,
             [("← →", self.app.tr._("Level")), ("Tab", self.app.tr._("Cohort")), ("Shift+Tab", self.app.tr._("Period")), ("↑↓", self.app.tr._("Scroll")),
+             ("Enter", self.app.tr._("Stop requiring exams") if self.exam_rule else self.app.tr._("Require exam mode")),
              ("Esc", self.app.tr._("Back"))],
             width,
         )  # fmt: skip
@@ -148,11 +187,11 @@ class LevelScene(Scene):
         wrong_lines = [
             self.app.tr._(
                 "{node}: {first} % of first attempts went wrong, {latest} % of latest",
-                node=node,
+                node=title,
                 first=first,
                 latest=latest,
             )
-            for node, first, latest in section.hardest
+            for _node, title, first, latest in section.hardest
         ] or [
             self.app.tr._("Nobody has gone wrong here yet.")
             if section.attempts
@@ -176,8 +215,29 @@ class LevelScene(Scene):
             half - 2 * PAD,
         )
         top_h = max(wrong_h, trend_h)
+        now = datetime.now(UTC)
+        tr = self.app.tr
+        due_lines = (
+            [tr._("Working out who has practice due…")]
+            if self.drills is None
+            else [
+                tr._n(
+                    "{name} · {due}{principles} · {done} of {n} practice done",
+                    "{name} · {due}{principles} · {done} of {n} practices done",
+                    len(SPACING) + 1,
+                    name=d.trainee_name,
+                    due=due_words(d.drill, now, tr),
+                    principles=f" · {', '.join(d.drill.principles)}" if d.drill.principles else "",
+                    done=d.drill.done,
+                )
+                for d in self.due_here
+            ]
+            or [tr._("Nobody has this level in a drill.")]
+        )
+        due_title = tr._("PRACTICE DUE HERE · DRILLS AFTER A WEAK RESULT")
+        due_h = self._list_height(due_title, due_lines, width - 2 * PAD)
         point_heights = [self._point_height(p, inner) for p in section.points if p.visits]
-        total = top_h + 16 + sum(h + 12 for h in point_heights) + 8
+        total = top_h + 16 + due_h + 16 + sum(h + 12 for h in point_heights) + 8
         if not point_heights:
             total += fonts.line_height("body") + 2 * PAD
         surface = pygame.Surface((width, max(total, 1)), pygame.SRCALPHA)
@@ -188,6 +248,9 @@ class LevelScene(Scene):
             self.app.tr._("PRINCIPLES BROKEN MOST · SHARE OF TURNS, WEEK BY WEEK"), trend_lines, theme.text,
         )  # fmt: skip
         y = top_h + 16
+        self._draw_list(surface, pygame.Rect(0, y, width, due_h), due_title, due_lines,
+                        theme.text)  # fmt: skip
+        y += due_h + 16
         if not point_heights:
             panel(surface, pygame.Rect(0, y, width, fonts.line_height("body") + 2 * PAD), theme,
                   shadow=False)  # fmt: skip
@@ -235,8 +298,7 @@ class LevelScene(Scene):
     def _point_height(self, point: PointRow, inner: int) -> int:
         fonts = self.app.fonts
         h = PAD + fonts.line_height("body_bold") + 4
-        if point.line:
-            h += fonts.line_height("small") + 8
+        h += fonts.line_height("small") + 8  # the full line, or the node id alone
         for reply in point.replies:
             h += max(fonts.line_height("small_bold"), fonts.line_height("small")) + 4
             if reply.leads or reply.principle:
@@ -250,8 +312,6 @@ class LevelScene(Scene):
         fonts, theme = self.app.fonts, self.app.theme
         panel(surface, rect, theme, shadow=False)
         x, y = rect.x + PAD, rect.y + PAD
-        head = fonts.render(point.node, "body_bold", theme.text)
-        surface.blit(head, (x, y))
         facts = self.app.tr._(
             "reached {visits}× · anger on arrival {anger}", visits=point.visits, anger=point.anger
         )
@@ -262,12 +322,18 @@ class LevelScene(Scene):
         info = fonts.render(
             facts, "small", theme.bad if point.wrong_first >= 50 else theme.text_dim
         )
-        surface.blit(info, (x + head.get_width() + 14, y + 3))
+        # what the customer said is the heading; the node id is a faint detail below it
+        title = fonts.fit_line(point.title, "body_bold", inner - info.get_width() - 14)
+        head = fonts.render(title, "body_bold", theme.text)
+        surface.blit(head, (x, y))
+        surface.blit(info, (x + inner - info.get_width(), y + 3))
         y += fonts.line_height("body_bold") + 4
-        if point.line:
-            said = fonts.fit_line(f"“{point.line}”", "small", inner)
-            surface.blit(fonts.render(said, "small", theme.text_faint), (x, y))
-            y += fonts.line_height("small") + 8
+        detail = self.app.tr._("decision point {node}", node=point.node)
+        if point.line and point.title.endswith("…”"):
+            detail = f"“{point.line}” · {detail}"
+        said = fonts.fit_line(detail, "small", inner)
+        surface.blit(fonts.render(said, "small", theme.text_faint), (x, y))
+        y += fonts.line_height("small") + 8
         verdict_x, bar_x, first_x, latest_x = self._columns(inner)
         for reply in point.replies:
             dim = reply.picks == 0
@@ -309,6 +375,9 @@ class LevelScene(Scene):
         if act is Act.BACK:
             self.app.play("back")
             self.app.pop()
+            return
+        if act is Act.CONFIRM:
+            self.toggle_exam()
             return
         if act in (Act.LEFT, Act.RIGHT):
             step = 1 if act is Act.RIGHT else -1

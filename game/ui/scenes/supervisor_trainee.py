@@ -8,18 +8,21 @@ anger curve and turn-by-turn feedback.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import pygame
 
 from game.i18n.translator import ENGLISH, N_, Translator
 from game.records.api import Attempt, AttemptStatus, PrincipleTally, Trainee
+from game.training import Drill, trainee_drills
 from game.ui import chrome
 from game.ui.draw import panel
 from game.ui.intents import Act, Intent
 from game.ui.scene import Scene
 from game.ui.scenes.supervisor import Desk, when
 from game.ui.widgets import Button, Menu, ScoreBars, ScrollView
+from game.ui.words import due_words
 
 if TYPE_CHECKING:
     from game.ui.window import App
@@ -46,6 +49,8 @@ def attempt_text(desk: Desk, attempt: Attempt, tr: Translator = ENGLISH) -> tupl
         rating = tr._("{rating} ending", rating=tr._(attempt.rating)) if attempt.rating else ""
         label = tr._("{level} — {score} · grade {grade} · {verdict}", level=level,
                      score=attempt.score, grade=attempt.grade, verdict=verdict)  # fmt: skip
+        if attempt.exam:
+            label = tr._("{label} · exam", label=label)
         detail = " · ".join(p for p in (stamp, outcome, rating, turns) if p)
     elif attempt.status is AttemptStatus.ABANDONED:
         label = tr._("{level} — left before the end · not scored", level=level)
@@ -68,6 +73,7 @@ class TraineeScene(Scene):
         self.gone = False  # the profile was deleted from this page
         self.averages: dict[str, float | None] = {}
         self.weakest: tuple[PrincipleTally, ...] = ()
+        self.drills: tuple[Drill, ...] = ()  # levels due in a drill (game/training/practice.py)
         self.passed = 0
         self.stuck: tuple[str, ...] = ()
         self.cohort: str | None = None  # the intake group (Tab moves them between groups)
@@ -98,8 +104,21 @@ class TraineeScene(Scene):
             sid for sid, b in bests.items() if not b.passed and b.failed >= STUCK_AFTER_FAILS
         )
 
+    def _load_drills(self) -> None:
+        """The trainee's drill, off the frame (it explores each level once)."""
+        desk, tid = self.desk, self.trainee.id
+        self.app.later(
+            lambda: trainee_drills(desk.store, desk.campaign, desk.catalog, tid), self._drills_ready
+        )
+
+    def _drills_ready(self, drills: tuple[Drill, ...]) -> None:
+        self.drills = drills
+        if self.app.top is self:
+            self.layout()
+
     def enter(self) -> None:
         self.load()
+        self._load_drills()
         self.sync()  # laid out once, here or by App.push after enter
         if self.menu.ring.keys:
             self.menu.focus(self.menu.ring.keys[0])
@@ -131,6 +150,12 @@ class TraineeScene(Scene):
             if self.cohort
             else self.app.tr._("in no cohort"),
         ]
+        if self.drills:
+            now = datetime.now(UTC)
+            parts.append(self.app.tr._("practice {levels}", levels=", ".join(
+                f"{self.desk.level_name(d.scenario_id)} {due_words(d, now, self.app.tr)}"
+                for d in self.drills
+            )))  # fmt: skip
         self._sub = " · ".join(parts)
         if self.stuck:
             names = ", ".join(self.desk.level_name(s) for s in self.stuck)
