@@ -59,6 +59,11 @@ def desk_library(desk: Desk) -> Library:
     return Library(desk.campaign.title, MappingProxyType(refs))
 
 
+def _after_dot(items: tuple[str, ...]) -> str:
+    """ " · a, b" for a list that follows on a line, "" for none."""
+    return " · " + ", ".join(items) if items else ""
+
+
 class LevelScene(Scene):
     name = "supervisor-level"
 
@@ -227,7 +232,7 @@ class LevelScene(Scene):
                     len(SPACING) + 1,
                     name=d.trainee_name,
                     due=due_words(d.drill, now, tr),
-                    principles=f" · {', '.join(d.drill.principles)}" if d.drill.principles else "",
+                    principles=_after_dot(d.drill.principles),
                     done=d.drill.done,
                 )
                 for d in self.due_here
