@@ -8,7 +8,6 @@ English as `#| msgid`, so a translator sees exactly what changed and nothing is 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,6 +20,7 @@ from babel.messages.pofile import read_po, write_po
 
 from game.i18n.languages import language
 from game.i18n.units import Unit
+from game.scenario.model import nfc
 
 PROJECT = "Hold the Line"
 _PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
@@ -195,5 +195,5 @@ def table(path: Path, lang: str, units: Iterable[Unit] | None = None) -> Mapping
             continue
         if current is not None and current.get(context) != message.id:
             continue
-        found[context] = unicodedata.normalize("NFC", string)
+        found[context] = nfc(string)
     return found

@@ -82,7 +82,9 @@ class XapiSettings:
 
 
 def language_map(text: Text) -> dict[str, str]:
-    """An xAPI language map; English is always there (RFC 5646 `en`)."""
+    """An xAPI language map: English always (RFC 5646 `en`), and every language that has a
+    current translation of the text (from the PO files, put in when the scenario was loaded
+    for export: see `load_library`)."""
     return {"en": text.en, **dict(text.translations)}
 
 
@@ -135,7 +137,7 @@ def decision_point(info: ActivityInfo, turn: Turn, content_hash: str) -> dict[st
     )
     definition: dict[str, Any] = {
         "type": DIALOG_TREE,
-        "name": {"en": f"{info.title.en}: {turn.node}"},
+        "name": {lang: f"{title}: {turn.node}" for lang, title in language_map(info.title).items()},
         "interactionType": "choice",
         "choices": choices,
     }

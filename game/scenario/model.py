@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
@@ -60,6 +61,14 @@ class AbusivePolicy(StrEnum):
 class SupervisorPolicy(StrEnum):
     HONOR = "honor"
     HELP_FIRST = "help_first"
+
+
+def nfc(text: str) -> str:
+    """Text as the game keeps it: Unicode NFC. "ệ" typed as e and two combining marks and "ệ"
+    as one letter are the same line to a player; every source normalises what it reads here
+    (YAML in `game.scenario.source` and the catalog, PO files in `game.i18n.po`, records in
+    their column type), so lookups, comparisons and the fonts' character maps see one form."""
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
 @dataclass(frozen=True, slots=True)

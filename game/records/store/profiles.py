@@ -7,7 +7,7 @@ from sqlalchemy import Connection, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from game.records.api import DuplicateTrainee, Footprint, RecordNotFound, Trainee
-from game.records.names import lookup_key
+from game.records.names import lookup_key, search_key
 from game.records.schema import (
     attempts,
     latest_attempts,
@@ -58,7 +58,10 @@ class ProfilesMixin(StoreBase):
                     trainees.update()
                     .where(trainees.c.id == trainee_id)
                     .values(
-                        name=clean, name_key=lookup_key(clean), revision=_next_revision(self._pg)
+                        name=clean,
+                        name_key=lookup_key(clean),
+                        search_key=search_key(clean),
+                        revision=_next_revision(self._pg),
                     )
                 )
                 row = conn.execute(_trainee_select().where(trainees.c.id == trainee_id)).one()
