@@ -79,8 +79,10 @@ def fonts_at() -> dict[int, Typography]:
 @given(
     text=st.text(
         alphabet=st.sampled_from(
-            [*"abcdefghij ABC xyz ăâđêôơư ĂÂĐÊÔƠƯ şğüöçı ŞĞÜÖÇİ ạảấầẩẫậ äöå 0123456789 .,!?-—…",
-             SOFT_HYPHEN]  # fmt: skip
+            [
+                *"abcdefghij ABC xyz ăâđêôơư ĂÂĐÊÔƠƯ şğüöçı ŞĞÜÖÇİ ạảấầẩẫậ äöå 0123456789 .,!?-—…",
+                SOFT_HYPHEN,
+            ]
         ),
         max_size=300,
     ),
