@@ -9,6 +9,7 @@ scale less than body text so a 200 % screen still has room for what matters.
 
 from __future__ import annotations
 
+import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -194,7 +195,11 @@ def _longest_fitting(fits: Callable[[int], bool], length: int) -> int:
 
 SOFT_HYPHEN = "\u00ad"  # a translator's hint: break a long compound here if it must break
 HYPHEN = "\u2010"  # drawn at the end of a line where a word was broken between syllables
-_VOWELS = frozenset("aeiouyäöåüıâêîôûơưăàáảãạèéẻẽẹìíỉĩịòóỏõọùúủũụỳýỷỹỵ")
+_VOWELS = frozenset("aeiouyıơư")  # after decomposition: "ä" is a vowel, "ş" is not
+
+
+def _vowel(ch: str) -> bool:
+    return unicodedata.normalize("NFD", ch)[:1] in _VOWELS
 
 
 def _syllable_breaks(word: str) -> list[int]:
@@ -214,8 +219,8 @@ def _syllable_breaks(word: str) -> list[int]:
         here, after, before = lowered[i], lowered[i + 1], lowered[i - 1]
         if (
             here.isalpha()
-            and here not in _VOWELS
-            and after in _VOWELS
+            and not _vowel(here)
+            and _vowel(after)
             and before.isalpha()
             and lowered[i - 2].isalpha()
         ):
@@ -258,7 +263,7 @@ def _nicer_break(
         at = chunk.rfind(mark)
         if at + 1 >= max(2, cut // 2):
             return chunk[: at + 1].replace(SOFT_HYPHEN, ""), start + at + 1
-    rest = word[start:]
+    rest = word[start : start + cut + 2]  # the piece and the letters just after it
     for at in reversed(_syllable_breaks(rest)):
         least = 1 if rest[at] == SOFT_HYPHEN else max(2, cut // 2)
         if least <= at < cut:
