@@ -6,6 +6,7 @@ import argparse
 import os
 from pathlib import Path
 
+from game.cli.languages import add_language_argument, checked_language
 from game.cli.settings import add_settings_arguments, settings
 
 NAME = "play"
@@ -15,7 +16,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--campaign", type=Path, help="campaign file (default: the bundled one)")
     parser.add_argument("--db", help="database URL (default: the local SQLite file)")
     parser.add_argument("--fullscreen", action="store_true")
-    parser.add_argument("--lang", default="en")
+    add_language_argument(parser, "the game speaks (default: the one chosen in Settings)")
     parser.add_argument(
         "--watch",
         action="store_true",
@@ -37,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
         campaign=args.campaign,
         db=args.db,
         fullscreen=args.fullscreen,
-        lang=args.lang,
+        lang=checked_language(args.lang, catalog),
         watch=args.watch,
         catalog=catalog,
         policy=policy,

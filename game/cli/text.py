@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from game.cli.errors import EXIT_USAGE, UsageError
+from game.cli.languages import add_language_argument, reader
 from game.cli.settings import add_settings_arguments, settings
 
 if TYPE_CHECKING:
@@ -42,9 +43,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="machine play: JSON lines out, one reply ('N' or 'N SECONDS') a line in",
     )
     text.add_argument("--no-timer", action="store_true", help="turn the dead-air timer off")
-    text.add_argument(
-        "--lang", default="en", help="language of the scenario text (en, fil, fi, tr, vi)"
-    )
+    add_language_argument(text, "of the call, the feedback and the debrief (default: en)")
     text.add_argument("--pass-score", type=int, help="pass mark (default: the campaign's, else 70)")
     text.add_argument(
         "--seed",
@@ -71,17 +70,13 @@ def run(args: argparse.Namespace) -> int:
     import secrets
 
     from game.engine.session import TimerMode
+    from game.i18n.localize import localized
     from game.scenario.campaign import find_campaign_for, play_settings_for
     from game.scenario.loader import load_scenario
-    from game.scenario.model import LANGUAGES
     from game.scenario.problems import ScenarioError
     from game.text.call import CallSetup, RecordingError, open_recording
     from game.text.player import ScriptError, parse_choices, parse_think
     from game.text.safe import clean
-
-    if args.lang not in LANGUAGES:
-        raise UsageError(f"--lang must be one of {', '.join(LANGUAGES)}")
-    from game.i18n.localize import localized, require_complete
 
     scripted = args.choices is not None
     if args.json and not scripted:
@@ -105,10 +100,7 @@ def run(args: argparse.Namespace) -> int:
     except ScriptError as error:
         raise UsageError(str(error)) from error
     catalog, override = settings(args)
-    try:
-        require_complete(args.lang, catalog)
-    except ValueError as error:
-        raise UsageError(str(error)) from None
+    tr, catalog = reader(args.lang, catalog)  # the catalog's labels in the player's language
     try:
         scenario = load_scenario(args.scenario)
     except ScenarioError as error:
@@ -138,10 +130,11 @@ def run(args: argparse.Namespace) -> int:
         policy=policy,
         level=level.number if level else None,
         pass_score=pass_score,
-        lang=args.lang,
+        lang=tr.lang,
         timer=timer,
         seed=seed,
         catalog=catalog,  # a composition root: the catalog is loaded here, passed in
+        tr=tr,
     )
     recording: Recording | None = None
     if args.trainee is not None:

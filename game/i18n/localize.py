@@ -33,7 +33,7 @@ def localized_campaign(campaign: Campaign, root: Path | None = None) -> Campaign
 def missing_by_language(
     catalog: Catalog, langs: Sequence[str] = TRANSLATED, root: Path | None = None
 ) -> dict[str, list[Finding]]:
-    findings = check_all(shipped_domains(catalog), langs, root)
+    findings = check_all(shipped_domains(catalog, extract=False, root=root), langs, root)
     return {lang: [f for f in findings if f.lang == lang] for lang in langs}
 
 

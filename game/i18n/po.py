@@ -7,6 +7,7 @@ English as `#| msgid`, so a translator sees exactly what changed and nothing is 
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po, write_po
 
 from game.i18n.languages import language
-from game.i18n.units import Unit
+from game.i18n.unit import Unit
 from game.scenario.model import nfc
 
 PROJECT = "Hold the Line"
@@ -77,15 +78,15 @@ def _new_catalog(lang: str | None, domain: str) -> Catalog:
     return catalog
 
 
-def _add(catalog: Catalog, unit: Unit, string: str = "", *, fuzzy: bool = False,
-         previous: str | None = None) -> None:  # fmt: skip
+def _add(catalog: Catalog, unit: Unit, string: str | tuple[str, ...] = "", *,
+         fuzzy: bool = False, previous: str | list[str] | None = None) -> None:  # fmt: skip
     catalog.add(
-        unit.source,
+        unit.msgid,
         string,
         locations=[(unit.path, unit.line)] if unit.line else [(unit.path, None)],  # type: ignore[list-item]
         auto_comments=list(unit.notes),
         flags=("fuzzy",) if fuzzy else (),
-        context=unit.context,
+        context=unit.context or None,
         previous_id=previous if previous is not None else (),
     )
 
@@ -104,14 +105,56 @@ def write_template(path: Path, units: Sequence[Unit], domain: str) -> None:
     _write(path, catalog)
 
 
-def _by_context(catalog: Catalog | None) -> dict[str, Message]:
+def _singular(message: Message) -> str:
+    return str(message.id[0]) if isinstance(message.id, (list, tuple)) else str(message.id)
+
+
+def _by_key(catalog: Catalog | None, by_english: bool) -> dict[str, Message]:
+    """The entries by what a unit finds them by (`Unit.key`): the stable id in `msgctxt`, or
+    for interface strings msgctxt + the English (gettext's own key)."""
     if catalog is None:
         return {}
     found = {}
     for message in catalog:
-        if message.id and message.context:
+        if not message.id:
+            continue
+        if by_english:
+            found[f"{message.context or ''}\x04{_singular(message)}"] = message
+        elif message.context:
             found[str(message.context)] = message
     return found
+
+
+def _by_english(units: Sequence[Unit]) -> bool:
+    return any(unit.by_english for unit in units)
+
+
+def _translation(message: Message | None, unit: Unit) -> str | tuple[str, ...]:
+    """The message's translation if it is of the unit's shape (plural or not); else empty."""
+    if message is None:
+        return ""
+    string = message.string
+    if isinstance(string, (list, tuple)):
+        forms = tuple(str(form or "") for form in string)
+        return forms if unit.plural and any(forms) else ""
+    return "" if unit.plural else str(string or "")
+
+
+def _done(string: str | tuple[str, ...]) -> bool:
+    return all(string) if isinstance(string, tuple) else bool(string)
+
+
+def _closest(unit: Unit, left: dict[str, Message]) -> str | None:
+    """For an interface string whose English changed: the old entry most like it (same
+    msgctxt, at least 60 % alike), as msgmerge finds one, so its translation goes stale
+    instead of being lost."""
+    candidates = {
+        _singular(m): key
+        for key, m in left.items()
+        if str(m.context or "") == unit.context and _translation(m, unit)
+    }
+    close = difflib.get_close_matches(unit.source, list(candidates), n=1, cutoff=0.6)
+    return candidates[close[0]] if close else None
 
 
 def update(path: Path, units: Sequence[Unit], lang: str, domain: str) -> UpdateResult:
@@ -122,35 +165,50 @@ def update(path: Path, units: Sequence[Unit], lang: str, domain: str) -> UpdateR
     entries (`#~`), so a translation is never lost by an edit that is later undone.
     """
     old = _read(path, lang)
-    known = _by_context(old)
+    known = _by_key(old, _by_english(units))
+    found = {unit.key: known.pop(unit.key) for unit in units if unit.key in known}
+    for unit in units:
+        if unit.by_english and unit.key not in found:
+            close = _closest(unit, known)
+            if close is not None:
+                found[unit.key] = known.pop(close)
     catalog = _new_catalog(lang, domain)
     added = stale = 0
     for unit in units:
-        before = known.pop(unit.context, None)
+        before = found.get(unit.key)
         if before is None:
             _add(catalog, unit)
             added += 1
             continue
-        string = str(before.string or "")
-        if before.id == unit.source:
+        string = _translation(before, unit)
+        if before.id == unit.msgid or (isinstance(before.id, (list, tuple))
+                                       and tuple(before.id) == unit.msgid):  # fmt: skip
             _add(catalog, unit, string, fuzzy=before.fuzzy,
                  previous=_previous(before) if before.fuzzy else None)  # fmt: skip
         elif string:
-            _add(catalog, unit, string, fuzzy=True, previous=str(before.id))
+            _add(catalog, unit, string, fuzzy=True, previous=_previous_of(before))
             stale += 1
         else:
             _add(catalog, unit)
     for message in [*known.values(), *(old.obsolete.values() if old is not None else ())]:
-        if message.string:
+        if message.string and any(message.string):
             catalog.obsolete[(message.id, message.context)] = message
     _write(path, catalog)
     return UpdateResult(added, stale, len(known))
 
 
-def _previous(message: Message) -> str | None:
-    previous: object = message.previous_id  # Babel keeps a list (one entry per plural form)
+def _previous_of(message: Message) -> str | list[str]:
+    """The English an entry was translated from, as `#| msgid` (and `#| msgid_plural`)."""
+    if isinstance(message.id, (list, tuple)):
+        return [str(part) for part in message.id]
+    return str(message.id)
+
+
+def _previous(message: Message) -> str | list[str] | None:
+    previous: object = message.previous_id  # Babel keeps a list (msgid, then msgid_plural)
     if isinstance(previous, (list, tuple)):
-        return str(previous[0]) if previous else None
+        parts = [str(part) for part in previous]
+        return (parts[0] if len(parts) == 1 else parts) if parts else None
     return str(previous) if previous else None
 
 
@@ -158,25 +216,63 @@ def placeholders(text: str) -> list[str]:
     return sorted(_PLACEHOLDER.findall(text))
 
 
+def _placeholders_kept(string: str | tuple[str, ...], unit: Unit) -> bool:
+    """Every form names the English's placeholders (a plural form those of either English
+    form: a language may say "one" where English says "{n}")."""
+    if isinstance(string, tuple):
+        allowed = [placeholders(unit.source), placeholders(unit.plural)]
+        return all(placeholders(form) in allowed for form in string)
+    return placeholders(string) == placeholders(unit.source)
+
+
+def _current(message: Message, unit: Unit) -> bool:
+    same = (
+        tuple(message.id) == unit.msgid
+        if isinstance(message.id, (list, tuple))
+        else (message.id == unit.msgid)
+    )
+    return same and not message.fuzzy
+
+
 def check(path: Path, units: Sequence[Unit], lang: str, shown: str) -> list[Finding]:
     """What is missing or stale in one language's PO file; `shown` is how to name the file."""
     catalog = _read(path, lang)
-    known = _by_context(catalog)
+    known = _by_key(catalog, _by_english(units))
     findings = []
     for unit in units:
-        message = known.get(unit.context)
+        message = known.get(unit.key)
         line = int(message.lineno) if message is not None and message.lineno else 0
-        string = "" if message is None else str(message.string or "")
-        if not string:
+        string = _translation(message, unit)
+        if not _done(string):
             problem = Problem.MISSING
-        elif message is not None and (message.fuzzy or message.id != unit.source):
+        elif message is not None and not _current(message, unit):
             problem = Problem.STALE
-        elif placeholders(string) != placeholders(unit.source):
+        elif not _placeholders_kept(string, unit):
             problem = Problem.PLACEHOLDER
         else:
             continue
-        findings.append(Finding(lang, shown, line, problem, unit.context, unit.source))
+        findings.append(
+            Finding(lang, shown, line, problem, unit.context or unit.source, unit.source)
+        )
     return findings
+
+
+def forms_table(path: Path, lang: str) -> Mapping[str, tuple[str, ...]]:
+    """Interface strings: `Unit.key` (msgctxt + English) -> the translated forms (NFC), for
+    the lines translated, not stale and keeping their placeholders. The English is part of
+    the key, so a line whose English changed in the code is not found: it shows the English."""
+    catalog = _read(path, lang)
+    found: dict[str, tuple[str, ...]] = {}
+    for key, message in _by_key(catalog, by_english=True).items():
+        ids = message.id if isinstance(message.id, (list, tuple)) else (message.id,)
+        unit = Unit(str(message.context or ""), str(ids[0]), "", 0,
+                    plural=str(ids[1]) if len(ids) > 1 else "", by_english=True)  # fmt: skip
+        string = _translation(message, unit)
+        if message.fuzzy or not _done(string) or not _placeholders_kept(string, unit):
+            continue
+        forms = string if isinstance(string, tuple) else (string,)
+        found[key] = tuple(nfc(form) for form in forms)
+    return found
 
 
 def table(path: Path, lang: str, units: Iterable[Unit] | None = None) -> Mapping[str, str]:
@@ -189,7 +285,7 @@ def table(path: Path, lang: str, units: Iterable[Unit] | None = None) -> Mapping
     catalog = _read(path, lang)
     current = None if units is None else {u.context: u.source for u in units}
     found: dict[str, str] = {}
-    for context, message in _by_context(catalog).items():
+    for context, message in _by_key(catalog, by_english=False).items():
         string = str(message.string or "")
         if not string or message.fuzzy:
             continue

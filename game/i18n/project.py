@@ -1,6 +1,7 @@
 """The shipped translation domains: which units each PO file holds, and where it lives.
 
-Domains: `catalog` (principles, techniques, labels) and `scenarios/<id>` (one per level).
+Domains: `catalog` (principles, techniques, labels, built-in customer lines), `ui` (the
+interface strings marked in the code and templates) and `scenarios/<id>` (one per level).
 """
 
 from __future__ import annotations
@@ -11,14 +12,14 @@ from functools import cache
 from pathlib import Path
 
 from game.engine.catalog import Catalog
+from game.i18n.interface import interface_units, template_units
 from game.i18n.languages import TRANSLATED
 from game.i18n.po import Finding, UpdateResult, check, po_path, table, update, write_template
+from game.i18n.runtime import CATALOG_DOMAIN, UI_DOMAIN
 from game.i18n.units import Unit, catalog_units, scenario_units
 from game.paths import PROJECT_ROOT, locale_dir, scenarios_dir
 from game.scenario.loader import load_scenario
 from game.scenario.model import Scenario
-
-CATALOG_DOMAIN = "catalog"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,9 +46,18 @@ def shipped_scenarios(folder: Path | None = None) -> Iterator[tuple[Path, Scenar
         yield path, load_scenario(path)
 
 
-def shipped_domains(catalog: Catalog, folder: Path | None = None) -> tuple[Domain, ...]:
-    """Every domain the shipped game has: the catalog, then each level in file order."""
-    domains = [Domain(CATALOG_DOMAIN, catalog_units(catalog))]
+def shipped_domains(
+    catalog: Catalog, folder: Path | None = None, *, extract: bool = True, root: Path | None = None
+) -> tuple[Domain, ...]:
+    """Every domain the shipped game has: the catalog, the interface, then each level in
+    file order. The interface strings are extracted from the code (`extract`), or, where
+    a running game only needs to measure a language, read from the checked-in template."""
+    ui = (
+        interface_units()
+        if extract
+        else template_units((root or locale_dir()) / "templates" / "ui.pot")
+    )
+    domains = [Domain(CATALOG_DOMAIN, catalog_units(catalog)), Domain(UI_DOMAIN, ui)]
     domains += [scenario_domain(s, p) for p, s in shipped_scenarios(folder)]
     return tuple(domains)
 

@@ -9,22 +9,24 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
+from game.engine.bands import BANDS
 from game.engine.catalog import Catalog
+from game.engine.session import (
+    BLOWUP_LINE,
+    BUILTIN_LINES,
+    DEAD_AIR_LINE,
+    FACT_LABELS,
+    NUDGE_LINES,
+    TURN_LIMIT_LINE,
+)
+from game.i18n.unit import Unit
 from game.scenario.model import Choice, Node, Scenario, Text
 from game.scenario.problems import Position
 
-
-@dataclass(frozen=True, slots=True)
-class Unit:
-    context: str  # the stable id: PO msgctxt
-    source: str  # the English text: PO msgid
-    path: str  # the file the English comes from (relative, with forward slashes)
-    line: int  # its line there (0: unknown)
-    notes: tuple[str, ...] = ()  # for the translator
+__all__ = ["Unit", "catalog_units", "map_texts", "scenario_units", "walk_texts"]
 
 
 def _key(value: Any, index: int) -> str:
@@ -91,6 +93,11 @@ def map_texts(value: Any, change: Callable[[str, Text], Text], path: str = "") -
 
 _CHANNEL = {"phone": "on the phone", "in_person": "face to face", "chat": "in a chat",
             "email": "by e-mail"}  # fmt: skip
+
+
+_ENDS = {BLOWUP_LINE: "(the anger meter hit the top)",
+         DEAD_AIR_LINE: "(the agent stayed silent too long)",
+         TURN_LIMIT_LINE: "(too many turns without progress)"}  # fmt: skip
 
 
 def _notes(scenario: Scenario, path: str, owner: Any, node: Node | None) -> tuple[str, ...]:
@@ -191,4 +198,20 @@ def catalog_units(catalog: Catalog) -> tuple[Unit, ...]:
         add(
             f"step:{step}", label, techniques, "A step of Listen, Recap, Apologise, Resolve, Close."
         )
+    for band in BANDS:
+        add(f"band:{band.name}", band.name, "game/engine/bands.py",
+            "A band of the customer's anger meter (one word, shown on the meter).")  # fmt: skip
+    session = "game/engine/session.py"
+    for fact, label in FACT_LABELS.items():
+        add(f"fact:{fact}", label, session,
+            "What was true in the conversation when the trainee replied, in the debrief's"
+            ' "When you replied: …" line (lower case, joined with ·).')  # fmt: skip
+    for node, line in BUILTIN_LINES.items():
+        add(f"builtin:{node}", line, session,
+            f"The customer's last words when a call ends by itself {_ENDS[node]}: any customer,"
+            " any channel; angry, final.")  # fmt: skip
+    for channel_id, line in NUDGE_LINES.items():
+        where = _CHANNEL.get(channel_id, channel_id)
+        add(f"nudge:{channel_id}", line, session,
+            f"The customer, {where}, when the agent has been silent too long; impatient.")  # fmt: skip
     return tuple(units)

@@ -25,6 +25,7 @@ from game.engine.session import (
     TimerMode,
     Turn,
 )
+from game.i18n.translator import ENGLISH, Translator
 from game.records.api import Store, Trainee
 from game.records.recorder import Recorder
 from game.scenario.model import Policy, Scenario
@@ -48,6 +49,7 @@ class CallSetup:
     timer: TimerMode
     seed: int
     catalog: Catalog  # the running technique catalog, passed in by the composition root
+    tr: Translator = ENGLISH  # what the player reads, in `lang` (see game.i18n.translator)
 
 
 @dataclass(frozen=True, slots=True)

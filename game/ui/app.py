@@ -97,7 +97,7 @@ def run_game(
     campaign: Path | None,
     db: str | None,
     fullscreen: bool,
-    lang: str,
+    lang: str | None,
     watch: bool = False,
     catalog: Catalog | None = None,
     policy: PolicyOverride | None = None,

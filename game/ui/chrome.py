@@ -24,7 +24,7 @@ FOOTER_H = 40
 def wordmark(app: App) -> pygame.Surface:
     """The small logo: a handset in an amber tile and the name."""
     fonts, theme = app.fonts, app.theme
-    text = fonts.render("Hold the Line", "h3", theme.text)
+    text = fonts.render(app.tr._("Hold the Line"), "h3", theme.text)
     tile = max(28, text.get_height() + 6)
     image = pygame.Surface((tile + 10 + text.get_width(), tile), pygame.SRCALPHA)
     pygame.draw.rect(image, theme.accent, pygame.Rect(0, 0, tile, tile), border_radius=8)

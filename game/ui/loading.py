@@ -44,13 +44,14 @@ def load_world(
     and `play --policy` (None: the bundled catalog, the campaign's own policy)."""
     from game.engine.catalog import load_catalog
     from game.engine.scoring import debrief  # noqa: F401  (warm the import for the first call)
+    from game.i18n.localize import localized_campaign
     from game.scenario.campaign import load_campaign
     from game.scenario.problems import ScenarioError
 
     catalog = catalog or load_catalog()
     campaign: Campaign | None
     try:
-        campaign = load_campaign(campaign_path)
+        campaign = localized_campaign(load_campaign(campaign_path))  # every language's text
         if policy is not None:
             from game.scenario.overrides import with_campaign_policy
 

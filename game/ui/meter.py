@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pygame
 
 from game.engine.bands import BANDS, band_for
+from game.i18n.translator import ENGLISH, Translator
 from game.ui.draw import panel
 from game.ui.theme import Theme, blend
 from game.ui.typography import Typography
@@ -33,7 +34,8 @@ class Delta:
 class AngerMeter:
     """Draws the meter into a card; `value` animates toward the live anger."""
 
-    def __init__(self) -> None:
+    def __init__(self, tr: Translator = ENGLISH) -> None:
+        self.tr = tr  # band names and captions in the reader's language
         self.rect = pygame.Rect(0, 0, 0, 0)
         self.value = 0.0
         self.target = 0.0
@@ -65,13 +67,15 @@ class AngerMeter:
             self.value = target if abs(gap) < 0.05 else self.value + gap * min(1.0, dt * 3.2)
         self.delta_age += dt
 
-    @staticmethod
-    def _inline(fonts: Typography, width: int) -> bool:
+    def _inline(self, fonts: Typography, width: int) -> bool:
         """Whether the band name fits beside the number (else it goes below it)."""
         number = fonts.width("100", "number")
-        name = max(fonts.width(b.name, "h2") for b in BANDS)
+        name = max(fonts.width(self._band(b.name), "h2") for b in BANDS)
         delta = fonts.width("−12", "h2")
         return number + 14 + name + 16 + delta <= width
+
+    def _band(self, name: str) -> str:
+        return self.tr.text(f"band:{name}", name)
 
     def measure(
         self,
@@ -79,6 +83,7 @@ class AngerMeter:
         width: int,
         reason: str = "−12 acknowledged the feeling, feeling heard",
     ) -> int:
+        # (the default is only measured, never shown: the width of a long reason)
         """The height the meter card needs at this width, room for the last reply included
         (`reason`: the longest the call can show, so it is never cut)."""
         inner = width - 48
@@ -88,12 +93,14 @@ class AngerMeter:
         height += 18 + 26 + 4 + 16
         if self._labels_fit(fonts, inner):
             height += fonts.line_height("caption") + 6
-        return height + fonts.block_height("Last reply: " + reason, "small", inner)
+        return height + fonts.block_height(
+            self.tr._("Last reply: {reason}", reason=reason), "small", inner
+        )
 
-    @staticmethod
-    def _labels_fit(fonts: Typography, width: int) -> bool:
+    def _labels_fit(self, fonts: Typography, width: int) -> bool:
         return all(
-            fonts.width(b.name, "caption") + 4 <= round(width * (b.high + 1 - b.low) / 100)
+            fonts.width(self._band(b.name), "caption") + 4
+            <= round(width * (b.high + 1 - b.low) / 100)
             for b in BANDS
         )
 
@@ -105,7 +112,9 @@ class AngerMeter:
         panel(card, local, theme, shadow=False)
         x, width = 24, rect.width - 48
         y = 20
-        y = fonts.draw_block(card, "CUSTOMER'S ANGER", "caption", theme.text_faint, x, y, width)
+        y = fonts.draw_block(
+            card, self.tr._("CUSTOMER'S ANGER"), "caption", theme.text_faint, x, y, width
+        )
         self._number_y = y + 4
         self._name_inline = self._inline(fonts, width)
         y = self._number_y + fonts.line_height("number") + 8
@@ -123,7 +132,7 @@ class AngerMeter:
             tick_x = x + round(width * band.low / 100)
             pygame.draw.line(card, theme.text_faint, (tick_x, y - 4), (tick_x, y + 21), 1)
         y += 26
-        labels = [fonts.render(b.name, "caption", theme.text_faint) for b in BANDS]
+        labels = [fonts.render(self._band(b.name), "caption", theme.text_faint) for b in BANDS]
         slots = [round(width * (b.high + 1 - b.low) / 100) for b in BANDS]
         self._show_labels = all(
             lab.get_width() + 4 <= slot for lab, slot in zip(labels, slots, strict=True)
@@ -160,7 +169,7 @@ class AngerMeter:
         color = theme.band(band.name)
         number = fonts.render(str(round(value)), "number", color)
         surface.blit(number, (ox + 24, oy + self._number_y))
-        name = fonts.render(band.name, "h2", theme.text)
+        name = fonts.render(self._band(band.name), "h2", theme.text)
         if self._name_inline:
             name_y = oy + self._number_y + number.get_height() - name.get_height() - 4
             surface.blit(name, (ox + 24 + number.get_width() + 14, name_y))
@@ -184,7 +193,11 @@ class AngerMeter:
                 if self.delta.amount < 0
                 else theme.text_dim
             )
-            last = fonts.wrap("Last reply: " + self.delta.text, "small", self.rect.width - 48)
+            last = fonts.wrap(
+                self.tr._("Last reply: {reason}", reason=self.delta.text),
+                "small",
+                self.rect.width - 48,
+            )
             y = oy + self._last_y
             for line in last:
                 if y + fonts.line_height("small") > self.rect.bottom - 10:

@@ -3,7 +3,7 @@
 The file in the data directory holds the machine's default (what a new profile starts
 with, and what the title screen uses before anyone signs in) and the machine-only choices
 (full screen, who "Continue" means). Once a trainee is chosen, the comfort settings (text
-size, contrast, timer, volume, motion) are theirs: saved with their profile
+size, contrast, timer, volume, motion, language) are theirs: saved with their profile
 (`Store.set_trainee_settings`) and brought back on whichever machine they sign in. A
 damaged file or stored value never stops the game; it falls back to the defaults.
 """
@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from game.i18n.languages import LANGUAGES
 from game.paths import data_dir
 
 TEXT_SCALE_MIN = 100
@@ -23,7 +24,8 @@ TEXT_SCALE_MAX = 200
 TEXT_SCALES = (100, 125, 150, 200)  # quick steps: one key press each
 VOLUME_STEP = 10
 TIMER_MODES = ("normal", "relaxed", "off")  # the engine's TimerMode values, without importing it
-SETTINGS_VERSION = 1
+SETTINGS_VERSION = 1  # `lang` was added without a new version: a file without it is English
+LANGUAGE_CODES = tuple(lang.code for lang in LANGUAGES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +37,7 @@ class Settings:
     reduced_motion: bool = False
     fullscreen: bool = False
     last_trainee: str | None = None  # whom "Continue" picks up on this machine
+    lang: str = "en"  # the language the game speaks to this person (a code of LANGUAGES)
 
     def with_(self, **changes: Any) -> Settings:
         return normalised(replace(self, **changes))
@@ -63,6 +66,7 @@ def normalised(settings: Settings) -> Settings:
         reduced_motion=bool(settings.reduced_motion),
         fullscreen=bool(settings.fullscreen),
         last_trainee=(name.strip() or None) if isinstance(name, str) else None,
+        lang=settings.lang if settings.lang in LANGUAGE_CODES else "en",
     )
 
 
@@ -71,7 +75,7 @@ def from_dict(data: object) -> Settings:
         return Settings()
     defaults = Settings()
     fields: dict[str, Any] = {}
-    for key in ("text_scale", "timer", "high_contrast", "volume", "reduced_motion"):
+    for key in ("text_scale", "timer", "high_contrast", "volume", "reduced_motion", "lang"):
         fields[key] = data.get(key, getattr(defaults, key))
     fields["fullscreen"] = data.get("fullscreen", False)
     fields["last_trainee"] = data.get("last_trainee")
@@ -79,7 +83,7 @@ def from_dict(data: object) -> Settings:
 
 
 # What belongs to the person; the rest (full screen, the last trainee) to the machine.
-PROFILE_FIELDS = ("text_scale", "timer", "high_contrast", "volume", "reduced_motion")
+PROFILE_FIELDS = ("text_scale", "timer", "high_contrast", "volume", "reduced_motion", "lang")
 
 
 def profile_json(settings: Settings) -> str:

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import pygame
 
+from game.i18n.runtime import localized_catalog, translator_for
+from game.i18n.translator import Translator
 from game.paths import assets_dir
 from game.ui.audio import Audio
 from game.ui.draw import backdrop
@@ -80,7 +82,7 @@ class AppConfig:
     campaign: Path
     db: str | None = None
     fullscreen: bool = False
-    lang: str = "en"
+    lang: str | None = None  # `play --lang`, checked complete; None: the settings' language
     seed: int | None = None  # fixed seed for the order choices are shown in (tests)
     settings_file: Path | None = None
     audio: bool = True
@@ -149,9 +151,13 @@ class App:
     def __init__(self, config: AppConfig, routes: Mapping[Route, Callable[..., SceneLike]]) -> None:
         self.config = config
         self.navigator = Navigator(routes)
-        self.lang = config.lang
         self._settings_file = config.settings_file or settings_path()
         self.settings = load_settings(self._settings_file)
+        if config.lang is not None:  # for this run: the machine's file keeps its own choice
+            self.settings = self.settings.with_(lang=config.lang)
+        # what every scene reads in the reader's language (see game.i18n.translator)
+        self.tr: Translator = translator_for(self.settings.lang)
+        self._english_catalog: Catalog | None = None  # the loaded one; the world's is localized
         self._themes = load_themes()
         self.theme = self._themes["high_contrast" if self.settings.high_contrast else "default"]
         pygame.display.init()
@@ -347,7 +353,10 @@ class App:
             raise loaded  # every time it is asked for; expected failures are in the World
         assert loaded is not None
         self.audio.load(loaded.waves)
-        self._world = loaded
+        self._english_catalog = loaded.catalog
+        self._world = dataclasses.replace(
+            loaded, catalog=localized_catalog(loaded.catalog, self.tr)
+        )
 
     # ---- work off the frame ------------------------------------------------------------------
 
@@ -416,8 +425,28 @@ class App:
             relayout = True
         if settings.volume != old.volume:
             self.audio.set_volume(settings.volume)
+        if settings.lang != old.lang:
+            self._use_language(settings.lang)
+            relayout = True
         if relayout:
             self.generation += 1
+
+    def english_catalog(self) -> Catalog:
+        """The catalog as loaded (the world's has its labels in the reader's language)."""
+        self.world()
+        assert self._english_catalog is not None
+        return self._english_catalog
+
+    @property
+    def lang(self) -> str:
+        """The language scenario text is shown in (the translator's)."""
+        return self.tr.lang
+
+    def _use_language(self, lang: str) -> None:
+        self.tr = translator_for(lang)
+        if self._world is not None and self._english_catalog is not None:
+            catalog = localized_catalog(self._english_catalog, self.tr)
+            self._world = dataclasses.replace(self._world, catalog=catalog)
 
     def play(self, sound: str) -> None:
         self.audio.play(sound)

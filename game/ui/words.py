@@ -11,6 +11,8 @@ import re
 from collections.abc import Mapping
 from typing import Protocol
 
+from game.i18n.translator import ENGLISH, Translator
+
 CODE = re.compile(r"\bG-[A-Z]+-\d+\b")
 CITATION = re.compile(r"\s*\((\s*G-[A-Z]+-\d+\s*(?:,\s*G-[A-Z]+-\d+\s*)*)\)")
 
@@ -20,12 +22,12 @@ class Named(Protocol):
     def title(self) -> str: ...
 
 
-def name_principles(text: str, principles: Mapping[str, Named]) -> str:
+def name_principles(text: str, principles: Mapping[str, Named], tr: Translator = ENGLISH) -> str:
     """The text with every principle code replaced by the principle's name, in quotes."""
 
     def title(code: str) -> str:
         principle = principles.get(code)
-        return f"“{principle.title}”" if principle is not None else "a guide principle"
+        return f"“{principle.title}”" if principle is not None else tr._("a guide principle")
 
     def citation(match: re.Match[str]) -> str:
         codes = [c.strip() for c in match.group(1).split(",")]

@@ -32,7 +32,7 @@ def test_every_text_of_every_level_has_one_unique_stable_id() -> None:
     domains = shipped_domains(load_catalog())
     contexts = Counter(u.context for d in domains for u in d.units)
     assert not [c for c, n in contexts.items() if n > 1]
-    for domain in domains[1:]:
+    for domain in (d for d in domains if d.name.startswith("scenarios/")):
         scenario = load_scenario(PROJECT_ROOT / domain.units[0].path)
         texts = [t for _, t, _ in walk_texts(scenario) if t.en.strip()]
         assert len(texts) == len(domain.units)

@@ -49,15 +49,21 @@ class BreatherScene(Scene):
         fonts, theme = self.app.fonts, self.app.theme
         catalog = self.app.world().catalog
         principle = catalog.principles.get("G-CLOSE-4")
-        self._title = "That was a hard one."
-        self._body = "Before the next customer, take a moment. Follow the circle with your breath."
-        self._cite = f"From the guides: {principle.title}" if principle else ""
+        self._title = self.app.tr._("That was a hard one.")
+        self._body = self.app.tr._(
+            "Before the next customer, take a moment. Follow the circle with your breath."
+        )
+        self._cite = (
+            self.app.tr._("From the guides: {title}", title=principle.title) if principle else ""
+        )
         width = 760
         y = 40 + fonts.block_height(self._title, "h1", width) + 8
         y += fonts.block_height(self._body, "body", width) + 6
         y += fonts.block_height(self._cite, "small", width)
-        self._hints = chrome.hints(self.app, [("Enter", "Continue"), ("Esc", "Skip")], 400)
-        button = Button("go", "I'm ready", "primary", hint="Enter")
+        self._hints = chrome.hints(
+            self.app, [("Enter", self.app.tr._("Continue")), ("Esc", self.app.tr._("Skip"))], 400
+        )
+        button = Button("go", self.app.tr._("I'm ready"), "primary", hint="Enter")
         note_h = fonts.line_height("small") + 14
         button_h = button.measure(fonts, 300)
         button_y = chrome.footer_y(self.app, self._hints) - 24 - note_h - button_h
@@ -109,7 +115,7 @@ class BreatherScene(Scene):
         for ring, alpha in ((1.3, 0.1), (1.15, 0.2)):
             aa_circle(surface, blend(base, theme.good, alpha), centre, radius * ring)
         aa_circle(surface, blend(theme.good_soft, theme.good, 0.55), centre, radius)
-        word = "Breathe in…" if direction == "in" else "Breathe out…"
+        word = self.app.tr._("Breathe in…") if direction == "in" else self.app.tr._("Breathe out…")
         image = fonts.render(word, "h2", theme.text)
         surface.blit(image, image.get_rect(center=centre))
         width = 760
@@ -118,7 +124,9 @@ class BreatherScene(Scene):
         y = fonts.draw_block(surface, self._body, "body", theme.text_dim, x, y + 8, width, "center")
         fonts.draw_block(surface, self._cite, "small", theme.text_faint, x, y + 6, width, "center")
         left = max(0, math.ceil(self.cycle * CYCLES - self.time))
-        note = fonts.render(f"Moving on by itself in {left} s", "small", theme.text_faint)
+        note = fonts.render(
+            self.app.tr._("Moving on by itself in {left} s", left=left), "small", theme.text_faint
+        )
         button = self.menu.buttons[0]
         surface.blit(note, note.get_rect(midtop=(640, button.rect.bottom + 14)))
         self.menu.draw(surface, fonts, theme)

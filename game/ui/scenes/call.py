@@ -82,11 +82,11 @@ class CallScene(CallDrawing, Scene):
         self.customer = self.scenario.customer.name.get(app.lang)
         self.flow = CallFlow(self.scenario, app.lang, self.catalog, self)
         self.transcript = Transcript()
-        self.meter = AngerMeter()
+        self.meter = AngerMeter(app.tr)
         self.menu = Menu()
         self.choice_view = ScrollView()
-        self.answer = Button("answer", ANSWER[self.channel], "primary", hint="Enter")
-        self.hangup = Button("end", END[self.channel], "primary", hint="Enter")
+        self.answer = Button("answer", app.tr._(ANSWER[self.channel]), "primary", hint="Enter")
+        self.hangup = Button("end", app.tr._(END[self.channel]), "primary", hint="Enter")
         self._rng = random.Random(app.new_seed())
         self._next_blink = 2.0
         self._blink = 0.0
@@ -243,9 +243,9 @@ class CallScene(CallDrawing, Scene):
     def _say(self, speaker: str, text: str) -> None:
         fonts, theme = self.app.fonts, self.app.theme
         if speaker == "agent":
-            caption = "YOUR REPLY" if self.channel in ("email", "chat") else "YOU"
+            caption = self.app.tr._("YOUR REPLY") if self.channel in ("email", "chat") else "YOU"
         elif self.channel == "email":
-            caption = f"EMAIL FROM {self.customer.upper()}"
+            caption = self.app.tr._("EMAIL FROM {upper}", upper=self.customer.upper())
         else:
             caption = self.customer.upper()
         self.transcript.add(
@@ -281,7 +281,7 @@ class CallScene(CallDrawing, Scene):
         channel = self.catalog.channels[self.scenario.channel.value].label
         inner = LEFT_W - 32 - 44
         name_h = fonts.block_height(self.customer, "h3", inner)
-        sub = f"{persona} customer · {channel}"
+        sub = self.app.tr._("{persona} customer · {channel}", persona=persona, channel=channel)
         sub_h = fonts.block_height(sub, "small", inner)
         meter_h = self.meter.measure(fonts, LEFT_W, widest_reason(self.catalog))
         text_h = 16 + 14 + max(name_h + 2 + sub_h, 34) + 16
@@ -296,7 +296,11 @@ class CallScene(CallDrawing, Scene):
             pygame.Rect(LEFT_X, card.bottom + 14, LEFT_W, BOTTOM - card.bottom - 14), fonts, theme
         )
         static = app.backdrop.copy()
-        title = f"LEVEL {self.level.number} · {self.scenario.title.get(app.lang).upper()}"
+        title = self.app.tr._(
+            "LEVEL {number} · {upper}",
+            number=self.level.number,
+            upper=self.scenario.title.get(app.lang).upper(),
+        )
         title = fonts.fit_line(title, "caption", 700)
         static.blit(fonts.render(title, "caption", theme.accent), (LEFT_X, 26))
         panel(static, card, theme)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import pygame
 
 from game.engine.session import ChoicePrompt, Turn
+from game.i18n.translator import N_
 from game.ui.draw import icon_channel
 from game.ui.scenes.call_canvas import RegionCanvas
 from game.ui.scenes.call_flow import CallFlow
@@ -40,26 +41,26 @@ RIGHT_COLUMN = frozenset({"talk", "reveal", "replies", "timer"})
 CPS = MappingProxyType({"phone": 42.0, "in_person": 42.0, "chat": 70.0, "email": 140.0})
 RINGING = MappingProxyType(
     {
-        "phone": ("Incoming call", "ring"),
-        "in_person": ("A customer walks up to your counter", "bell"),
-        "chat": ("New chat request", "chime"),
-        "email": ("New email in your queue", "chime"),
+        "phone": (N_("Incoming call"), "ring"),
+        "in_person": (N_("A customer walks up to your counter"), "bell"),
+        "chat": (N_("New chat request"), "chime"),
+        "email": (N_("New email in your queue"), "chime"),
     }
 )
 ANSWER = MappingProxyType(
     {
-        "phone": "Answer the call",
-        "in_person": "Greet them",
-        "chat": "Accept the chat",
-        "email": "Open the email",
+        "phone": N_("Answer the call"),
+        "in_person": N_("Greet them"),
+        "chat": N_("Accept the chat"),
+        "email": N_("Open the email"),
     }
 )
 END = MappingProxyType(
     {
-        "phone": "Hang up",
-        "in_person": "Finish",
-        "chat": "Close the chat",
-        "email": "Close the email",
+        "phone": N_("Hang up"),
+        "in_person": N_("Finish"),
+        "chat": N_("Close the chat"),
+        "email": N_("Close the email"),
     }
 )
 
@@ -215,7 +216,7 @@ class CallDrawing:
             if self.flow.phase in ("speaking", "waiting", "connecting"):
                 self._draw_listening(canvas)
             elif self.flow.phase == "ended":
-                note = "Next: your debrief, turn by turn."
+                note = self.app.tr._("Next: your debrief, turn by turn.")
                 button = self.hangup.rect
                 room = RIGHT_X + RIGHT_W - 24 - (button.right + 20)
                 if fonts.width(note, "body") <= room:
@@ -243,6 +244,7 @@ class CallDrawing:
         width = min(620, RIGHT_W - 80)
         self._ring_w = width
         headline, _ = RINGING[self.channel]
+        headline = self.app.tr._(headline)
         persona = self.catalog.personas[self.scenario.customer.persona.value].label
         summary = self.scenario.summary.get(self.app.lang)
         button_w = min(RIGHT_W - 80, max(320, fonts.width(self.answer.label, "body_bold") + 160))
@@ -253,11 +255,20 @@ class CallDrawing:
         full = [
             (headline.upper(), "caption"),
             (self.customer, "h1"),
-            (f"{persona} customer", "body_bold"),
+            (self.app.tr._("{persona} customer", persona=persona), "body_bold"),
             (summary, "body"),
         ]
         smaller = [full[0], (self.customer, "h2"), full[2], full[3]]
-        joined = [(f"{headline} · {persona} customer".upper(), "caption"), smaller[1], full[3]]
+        joined = [
+            (
+                self.app.tr._(
+                    "{headline} · {persona} customer", headline=headline, persona=persona
+                ).upper(),
+                "caption",
+            ),
+            smaller[1],
+            full[3],
+        ]
         wide = min(RIGHT_W - 48, width + 160)
         options = [(full, width, True), (full, width, False), (smaller, width, False)]
         compact = [joined[0], joined[1], (summary, "small")]
@@ -284,10 +295,10 @@ class CallDrawing:
     def _draw_listening(self, surface: pygame.Surface) -> None:
         fonts, theme = self.app.fonts, self.app.theme
         verb = "writing" if self.channel in ("chat", "email") else "talking"
-        who = f"{self.customer} is {verb}…"
+        who = self.app.tr._("{customer} is {verb}…", customer=self.customer, verb=verb)
         if self.flow.phase == "connecting":
-            who = "Connecting…"
-        hint = "Space to read it all now" if self.flow.phase == "speaking" else ""
+            who = self.app.tr._("Connecting…")
+        hint = self.app.tr._("Space to read it all now") if self.flow.phase == "speaking" else ""
         view = self.choice_view.rect
         y = view.y
         surface.blit(
@@ -298,9 +309,9 @@ class CallDrawing:
         if hint and fonts.width(who, "body") + image.get_width() + 80 < RIGHT_W:
             surface.blit(image, image.get_rect(topright=(RIGHT_X + RIGHT_W - 24, y + 6)))
         # the calm placeholder: where the replies will be, and when
-        calm = "Listen first. Your replies appear here when they have finished."
+        calm = self.app.tr._("Listen first. Your replies appear here when they have finished.")
         if self.flow.phase == "waiting":
-            calm = "Your reply is on its way. Listen for how it lands."
+            calm = self.app.tr._("Your reply is on its way. Listen for how it lands.")
         y += fonts.line_height("body") + 14
         if y + fonts.line_height("small") <= view.bottom:
             for offset in range(3):
@@ -315,15 +326,23 @@ class CallDrawing:
         right = 1280 - 40
         cap = self._hint_pause
         assert cap is not None
-        label = fonts.render("Pause", "small", theme.text_faint)
+        label = fonts.render(self.app.tr._("Pause"), "small", theme.text_faint)
         surface.blit(label, label.get_rect(midright=(right, 34)))
         surface.blit(cap, cap.get_rect(midright=(right - label.get_width() - 8, 34)))
         x = right - label.get_width() - cap.get_width() - 36
         if self.flow.phase != "ringing":
             minutes, seconds = divmod(int(self.flow.call_time), 60)
-            status = "On the line" if self.channel == "phone" else "In conversation"
+            status = (
+                self.app.tr._("On the line")
+                if self.channel == "phone"
+                else self.app.tr._("In conversation")
+            )
             if self.channel in ("chat", "email"):
-                status = "Chat open" if self.channel == "chat" else "Replying"
+                status = (
+                    self.app.tr._("Chat open")
+                    if self.channel == "chat"
+                    else self.app.tr._("Replying")
+                )
             text = fonts.render(
                 f"{status} {minutes:02d}:{seconds:02d}", "small_bold", theme.text_dim
             )
@@ -339,38 +358,47 @@ class CallDrawing:
         fonts, theme = self.app.fonts, self.app.theme
         x, y = RIGHT_X + 24, self.choice_panel.y + 14
         if self.flow.phase == "ended":
-            label = "THE CONVERSATION IS OVER"
+            label = self.app.tr._("THE CONVERSATION IS OVER")
         elif self.flow.phase == "choosing":
             count = (
                 len(self.flow.moment.options) if isinstance(self.flow.moment, ChoicePrompt) else 0
             )
-            label = f"YOUR REPLY · PRESS 1–{count} OR USE ↑↓ AND ENTER"
+            label = self.app.tr._("YOUR REPLY · PRESS 1–{count} OR USE ↑↓ AND ENTER", count=count)
             room = RIGHT_W - 48 - self._timer_width() - 24
             if fonts.width(label, "caption") > room:
-                label = fonts.fit_line("YOUR REPLY", "caption", room)
+                label = fonts.fit_line(self.app.tr._("YOUR REPLY"), "caption", room)
         else:
-            label = "LISTEN"
+            label = self.app.tr._("LISTEN")
         surface.blit(fonts.render(label, "caption", theme.accent), (x, y))
 
     def _timer_width(self) -> int:
         fonts = self.app.fonts
         if self.flow.rule is None:
-            return max(fonts.width("No time pressure", "small"), fonts.width("Timer off", "small"))
-        return fonts.width("Silence 0:00", "small_bold") + 10 + 90
+            tr = self.app.tr
+            return max(fonts.width(tr._("No time pressure"), "small"),
+                       fonts.width(tr._("Timer off"), "small"))  # fmt: skip
+        silence = self.app.tr._("Silence {minutes}:{seconds:02d}", minutes=0, seconds=0)
+        return fonts.width(silence, "small_bold") + 10 + 90
 
     def _draw_timer(self, surface: pygame.Surface, right: int, mid_y: int) -> None:
         """Dead air: seconds of silence, and how close the customer is to minding."""
         fonts, theme = self.app.fonts, self.app.theme
         rule = self.flow.rule
         if rule is None:
-            why = "No time pressure" if self.channel == "email" else "Timer off"
+            why = (
+                self.app.tr._("No time pressure")
+                if self.channel == "email"
+                else self.app.tr._("Timer off")
+            )
             image = fonts.render(why, "small", theme.text_faint)
             surface.blit(image, image.get_rect(midright=(right, mid_y)))
             return
         silence, allowance = self.flow.silence(), self.flow.allowance()
         late = silence >= allowance
         color = theme.bad if late else theme.warn if silence >= allowance * 0.6 else theme.text_dim
-        text = f"Silence {int(silence) // 60}:{int(silence) % 60:02d}"
+        text = self.app.tr._(
+            "Silence {value}:{value2:02d}", value=int(silence) // 60, value2=int(silence) % 60
+        )
         image = fonts.render(text, "small_bold", color)
         bar = pygame.Rect(0, 0, 90, 6)
         bar.midright = (right, mid_y)

@@ -103,30 +103,43 @@ class DebriefScene(DebriefCards, Scene):
         width = 1280 - 2 * chrome.MARGIN
         title = self.level.scenario.title.get(app.lang) if self.level.scenario else self.level.title
         if self.review_of is not None:
-            caption = f"Review · level {self.level.number} · {title} · played {self.review_of.astimezone().strftime('%d %b %Y, %H:%M')}"
+            caption = self.app.tr._(
+                "Review · level {number} · {title} · played {strftime}",
+                number=self.level.number,
+                title=title,
+                strftime=self.review_of.astimezone().strftime("%d %b %Y, %H:%M"),
+            )
         else:
-            caption = f"Debrief · level {self.level.number} · {title}"
+            caption = self.app.tr._(
+                "Debrief · level {number} · {title}", number=self.level.number, title=title
+            )
         score_w = 360
         self._header = chrome.header(app, caption, self._headline(), width - score_w - 24)
-        passed = "Passed" if report.passed else "Not passed"
+        passed = self.app.tr._("Passed") if report.passed else self.app.tr._("Not passed")
         self.summary = {
             "score": str(report.score),
             "grade": report.grade,
             "passed": passed,
-            "pass_mark": f"pass mark {report.pass_score}",
+            "pass_mark": self.app.tr._("pass mark {pass_score}", pass_score=report.pass_score),
             "outcome": self._headline(),
         }
         band = band_for(report.final_anger).name
+        band = self.app.tr.text(f"band:{band}", band)
         first = dict(report.first_step_turn)
         reached = all(first.get(step) is not None for step in report.required_steps)
         steps = " → ".join(self.catalog.steps[step] for step in report.required_steps)
         if not report.in_order:
-            order = f"You jumped ahead of {steps}; see the marked turns."
+            order = self.app.tr._("You jumped ahead of {steps}; see the marked turns.", steps=steps)
         elif reached:
-            order = f"You followed {steps} in order."
+            order = self.app.tr._("You followed {steps} in order.", steps=steps)
         else:
-            order = f"You kept to {steps} as far as the call went."
-        self._sub = f"The customer ended {band.lower()} ({report.final_anger}). {order}"
+            order = self.app.tr._("You kept to {steps} as far as the call went.", steps=steps)
+        self._sub = self.app.tr._(
+            "The customer ended {lower} ({final_anger}). {order}",
+            lower=band.lower(),
+            final_anger=report.final_anger,
+            order=order,
+        )
         self._summary_line = self._sub
         if fonts.scale >= 1.5:  # large text: the summary goes to the top of the turns column
             self._sub = ""
@@ -142,29 +155,36 @@ class DebriefScene(DebriefCards, Scene):
         buttons: list[Button] = []
         if self.review_of is None:
             if self.hard:
-                buttons.append(Button("breather", "Take a breather", "primary"))
+                buttons.append(Button("breather", self.app.tr._("Take a breather"), "primary"))
             if self.next_index is not None:
                 buttons.append(
                     Button(
                         "next",
-                        "Next level",
+                        self.app.tr._("Next level"),
                         "secondary" if self.hard else "primary" if report.passed else "secondary",
                     )
                 )
             buttons.append(
                 Button(
                     "retry",
-                    "Try again",
+                    self.app.tr._("Try again"),
                     "primary"
                     if not (self.hard or (report.passed and self.next_index is not None))
                     else "secondary",
                 )
             )
-            buttons.append(Button("back", "Back to the levels", "ghost"))
+            buttons.append(Button("back", self.app.tr._("Back to the levels"), "ghost"))
         else:
-            buttons.append(Button("back", "Back", "primary"))
+            buttons.append(Button("back", self.app.tr._("Back"), "primary"))
         self._hints = chrome.hints(
-            app, [("↑↓", "Read"), ("←→", "Buttons"), ("Enter", "Choose"), ("Esc", "Back")], width
+            app,
+            [
+                ("↑↓", self.app.tr._("Read")),
+                ("←→", self.app.tr._("Buttons")),
+                ("Enter", self.app.tr._("Choose")),
+                ("Esc", self.app.tr._("Back")),
+            ],
+            width,
         )
         foot = chrome.footer_y(app, self._hints)
         bw = [max(170, fonts.width(b.label, "body_bold") + 60) for b in buttons]
@@ -187,8 +207,13 @@ class DebriefScene(DebriefCards, Scene):
 
         self.place_panes(top, y_buttons - 16)
         if self.side.scrollable:  # say how the keys reach the rest of the left column
-            keys = [("↑↓", "Read"), ("Tab", "Other column"), ("←→", "Buttons"), ("Enter", "Choose")]
-            self._hints = chrome.hints(app, [*keys, ("Esc", "Back")], width)
+            keys = [
+                ("↑↓", self.app.tr._("Read")),
+                ("Tab", self.app.tr._("Other column")),
+                ("←→", self.app.tr._("Buttons")),
+                ("Enter", self.app.tr._("Choose")),
+            ]
+            self._hints = chrome.hints(app, [*keys, ("Esc", self.app.tr._("Back"))], width)
 
     Card = Callable[[pygame.Surface | None, int, int], int]
 
@@ -273,7 +298,7 @@ class DebriefScene(DebriefCards, Scene):
         """Who wrote it and when (the desk adds whether the trainee has read it)."""
         from game.ui.scenes.notes import note_heading
 
-        return note_heading(note)
+        return note_heading(note, tr=self.app.tr)
 
     def _notes_card(self, page: pygame.Surface | None, y: int, width: int) -> int:
         """The supervisor's coaching notes on this call (none: no card)."""
@@ -290,7 +315,7 @@ class DebriefScene(DebriefCards, Scene):
         if page is None:
             return height
         self._card(page, y, 0, width, height)
-        title = "COACHING NOTES ON THIS CALL"
+        title = self.app.tr._("COACHING NOTES ON THIS CALL")
         page.blit(fonts.render(title, "caption", theme.text_faint), (20, y + 20))
         yy = y + 20 + fonts.line_height("caption") + 12
         for head, body in blocks:
@@ -394,9 +419,9 @@ class DebriefScene(DebriefCards, Scene):
         if side.offset >= side.max_offset - 1:
             return
         label = (
-            "More below · Tab, then ↓"
+            self.app.tr._("More below · Tab, then ↓")
             if self.pane == "turns" and not self.note_ring
-            else "More below ↓"
+            else self.app.tr._("More below ↓")
         )
         image = fonts.render(label, "caption", theme.accent_text)
         chip = image.get_rect().inflate(20, 10)

@@ -17,6 +17,7 @@ from game.engine.bands import BANDS
 from game.engine.catalog import Catalog
 from game.engine.scoring import Debrief, TurnReview
 from game.engine.session import FACT_LABELS
+from game.i18n.translator import ENGLISH, N_, Translator
 from game.scenario.model import Rating
 from game.ui.draw import aa_circle, icon_check, icon_cross, panel, thick_polyline
 from game.ui.theme import Color, blend
@@ -32,39 +33,50 @@ MARK_R = 11  # a verdict marker's radius on the chart
 LEFT_W = 470
 GAP = 24
 LEGEND = (
-    ("good", "followed the guides"),
-    ("fair", "partly"),
-    ("poor", "weakly"),
-    ("bad", "broke a guide"),
+    ("good", N_("followed the guides")),
+    # i18n: the debrief chart's key: a fair turn followed the guides partly
+    ("fair", N_("partly")),
+    # i18n: the debrief chart's key: a poor turn followed the guides weakly
+    ("poor", N_("weakly")),
+    ("bad", N_("broke a guide")),
 )
 VERDICT_WORD = MappingProxyType(
-    {"good": "Good", "fair": "Fair", "poor": "Poor", "bad": "Broke a guide"}
+    {"good": N_("Good"), "fair": N_("Fair"), "poor": N_("Poor"), "bad": N_("Broke a guide")}
 )
 
 
-def headline(catalog: Catalog, report: Debrief) -> str:
+def headline(catalog: Catalog, report: Debrief, tr: Translator = ENGLISH) -> str:
     """How the call ended, in words that agree with the pass or fail beside them."""
     ending = catalog.endings[report.outcome].label
-    ended = {"good": "ended well", "partial": "ended partly well", "bad": "ended badly"}[
-        report.rating.value
-    ]
-    if report.passed or report.rating is Rating.BAD:
-        return f"{ending}: the call {ended}"
-    return f"{ending}: the call {ended}, but the score is under the pass mark"
+    rating = report.rating.value
+    under = not report.passed and report.rating is not Rating.BAD
+    if rating == "good":
+        if under:
+            return tr._("{ending}: the call ended well, but the score is under the pass mark",
+                        ending=ending)  # fmt: skip
+        return tr._("{ending}: the call ended well", ending=ending)
+    if rating == "partial":
+        if under:
+            return tr._("{ending}: the call ended partly well, but the score is under the pass"
+                        " mark", ending=ending)  # fmt: skip
+        return tr._("{ending}: the call ended partly well", ending=ending)
+    return tr._("{ending}: the call ended badly", ending=ending)
 
 
-def turn_heading(catalog: Catalog, review: TurnReview, *, codes: bool) -> str:
+def turn_heading(
+    catalog: Catalog, review: TurnReview, *, codes: bool, tr: Translator = ENGLISH
+) -> str:
     """What happened on a turn, named for what the reply did.
 
     Trainees read technique and principle names ("Broke a guide: Make excuses, against
     Apologise without excuses"); supervisors also get the code ("Make excuses — broke
     G-APOLOGY-1"). A good or fair turn names the step it served."""
     turn = review.turn
-    verdict = VERDICT_WORD[review.verdict]
+    verdict = tr._(VERDICT_WORD[review.verdict])
     done = ", ".join(
         catalog.techniques[t].label for t in turn.techniques if t in catalog.techniques
     )
-    head = f"Turn {turn.number} · {verdict}"
+    head = tr._("Turn {number} · {verdict}", number=turn.number, verdict=verdict)
     if review.verdict in ("good", "fair"):
         what = done or ", ".join(catalog.steps.get(s, s) for s in review.steps)
         return f"{head}: {what}" if what else head
@@ -73,10 +85,13 @@ def turn_heading(catalog: Catalog, review: TurnReview, *, codes: bool) -> str:
         return f"{head}: {done}" if done else head
     pid = broken[0]
     if codes:  # "Turn 2 · Make excuses — broke G-APOLOGY-1"
-        return f"Turn {turn.number} · {done or 'The reply'} — broke {pid}"
+        return tr._("Turn {number} · {done} — broke {pid}", number=turn.number,
+                    done=done or tr._("The reply"), pid=pid)  # fmt: skip
     principle = catalog.principles.get(pid)
     name = principle.title if principle is not None else ""
-    return f"{head}: {done}" + (f" — against “{name}”" if name else "")
+    if not name:
+        return f"{head}: {done}"
+    return tr._("{head}: {done} — against “{name}”", head=head, done=done, name=name)
 
 
 class DebriefCards:
@@ -92,7 +107,7 @@ class DebriefCards:
     _summary_line: str
 
     def _headline(self) -> str:
-        return headline(self.catalog, self.report)
+        return headline(self.catalog, self.report, self.app.tr)
 
     def _principle(self, pid: str | None) -> str:
         """A cited principle: its name and rule (supervisors also see its code)."""
@@ -104,7 +119,9 @@ class DebriefCards:
 
     def _words(self, text: str) -> str:
         """Scenario text as this reader should see it: codes for supervisors only."""
-        return text if self.supervisor else name_principles(text, self.catalog.principles)
+        return (
+            text if self.supervisor else name_principles(text, self.catalog.principles, self.app.tr)
+        )
 
     # Each card function measures when `page` is None and paints otherwise; returns its height.
 
@@ -122,8 +139,14 @@ class DebriefCards:
         if page is None:
             return height
         self._card(page, y, 0, width, height)
-        page.blit(fonts.render("ANGER OVER THE CALL", "caption", theme.text_faint), (20, y + 20))
-        label_w = max(fonts.width(b.name, "caption") for b in BANDS) + 10
+        page.blit(
+            fonts.render(self.app.tr._("ANGER OVER THE CALL"), "caption", theme.text_faint),
+            (20, y + 20),
+        )
+        label_w = (
+            max(fonts.width(self.app.tr.text(f"band:{b.name}", b.name), "caption") for b in BANDS)
+            + 10
+        )
         chart = pygame.Rect(20 + label_w, y + 20 + title_h, width - 40 - label_w, chart_h)
         for band in BANDS:
             top = chart.bottom - round(chart.height * min(100, band.high + 1) / 100)
@@ -134,7 +157,9 @@ class DebriefCards:
                 pygame.Rect(chart.x, top, chart.width, bottom - top),
             )
             if bottom - top >= fonts.line_height("caption") or band in (BANDS[0], BANDS[-1]):
-                name = fonts.render(band.name, "caption", theme.text_faint)
+                name = fonts.render(
+                    self.app.tr.text(f"band:{band.name}", band.name), "caption", theme.text_faint
+                )
                 page.blit(name, name.get_rect(midright=(chart.x - 6, (top + bottom) // 2)))
         trace = self.report.anger_trace
         steps = max(1, len(trace) - 1)
@@ -173,7 +198,8 @@ class DebriefCards:
         h = max(fonts.line_height("small"), 20)
         items: list[tuple[str, int, int, int, str]] = []
         x = y = 0
-        for verdict, label in LEGEND:
+        for verdict, english in LEGEND:
+            label = self.app.tr._(english)
             w = 24 + fonts.width(label, "small")
             if x and x + w > width:
                 x, y = 0, y + h + 6
@@ -213,7 +239,9 @@ class DebriefCards:
         if page is None:
             return height
         self._card(page, y, 0, width, height)
-        page.blit(fonts.render("COMPETENCIES", "caption", theme.text_faint), (20, y + 20))
+        page.blit(
+            fonts.render(self.app.tr._("COMPETENCIES"), "caption", theme.text_faint), (20, y + 20)
+        )
         bars.draw(page, theme, rows, 20, y + 20 + fonts.line_height("caption") + 12)
         return height
 
@@ -222,11 +250,20 @@ class DebriefCards:
         steps = [
             (self.catalog.steps.get(step, step), turn) for step, turn in self.report.first_step_turn
         ]
-        lines = [f"{name}: turn {turn}" if turn else f"{name}: not done" for name, turn in steps]
+        lines = [
+            self.app.tr._("{name}: turn {turn}", name=name, turn=turn)
+            if turn
+            else self.app.tr._("{name}: not done", name=name)
+            for name, turn in steps
+        ]
         text = "   →   ".join(lines)
-        framing = "Customers want to hear, in this order, that you listened, understood, are sorry and will put it right."
+        framing = self.app.tr._(
+            "Customers want to hear, in this order, that you listened, understood, are sorry and will put it right."
+        )
         if self.supervisor:
-            framing = framing[:-1] + " (G-LISTEN-5, G-RECAP-1, G-APOLOGY-1, G-RESOLVE-1)."
+            framing = framing[:-1] + self.app.tr._(
+                " (G-LISTEN-5, G-RECAP-1, G-APOLOGY-1, G-RESOLVE-1)."
+            )
         inner = width - 40
         height = (
             20
@@ -241,7 +278,9 @@ class DebriefCards:
             return height
         self._card(page, y, 0, width, height)
         page.blit(
-            fonts.render("LISTEN → RECAP → APOLOGISE → RESOLVE", "caption", theme.text_faint),
+            fonts.render(
+                self.app.tr._("LISTEN → RECAP → APOLOGISE → RESOLVE"), "caption", theme.text_faint
+            ),
             (20, y + 20),
         )
         yy = fonts.draw_block(
@@ -260,19 +299,24 @@ class DebriefCards:
         fonts, theme = self.app.fonts, self.app.theme
         r = self.report
         rows = [
-            ("How well each turn followed the guides", f"{r.practice_points:.0f} / 60"),
-            ("How the call ended", f"{r.outcome_points:.0f} / 25"),
-            ("How calm the customer was at the end", f"{r.calm_points:.0f} / 15"),
+            (
+                self.app.tr._("How well each turn followed the guides"),
+                f"{r.practice_points:.0f} / 60",
+            ),
+            (self.app.tr._("How the call ended"), f"{r.outcome_points:.0f} / 25"),
+            (self.app.tr._("How calm the customer was at the end"), f"{r.calm_points:.0f} / 15"),
         ]
         if r.order_points < 0:
             rows.append(
                 (
-                    "of which: jumped ahead of Listen → Recap → Apologise → Resolve",
+                    self.app.tr._("of which: jumped ahead of Listen → Recap → Apologise → Resolve"),
                     f"{r.order_points:.0f}",
                 )
             )
         if r.pace_points < 0:
-            rows.append(("Pace: silence past the time to read", f"{r.pace_points:.0f}"))
+            rows.append(
+                (self.app.tr._("Pace: silence past the time to read"), f"{r.pace_points:.0f}")
+            )
         inner = width - 40
         value_w = fonts.width("60 / 60", "small_bold") + 10
         heights = [
@@ -287,7 +331,8 @@ class DebriefCards:
             return height
         self._card(page, y, 0, width, height)
         page.blit(
-            fonts.render("WHERE THE POINTS CAME FROM", "caption", theme.text_faint), (20, y + 20)
+            fonts.render(self.app.tr._("WHERE THE POINTS CAME FROM"), "caption", theme.text_faint),
+            (20, y + 20),
         )
         yy = y + 20 + fonts.line_height("caption") + 12
         for (label, value), h in zip(rows, heights, strict=True):
@@ -302,11 +347,11 @@ class DebriefCards:
         theme, lang = self.app.theme, self.app.lang
         turn = review.turn
         delta = turn.delta
-        head = turn_heading(self.catalog, review, codes=self.supervisor)
+        head = turn_heading(self.catalog, review, codes=self.supervisor, tr=self.app.tr)
         change = f"{turn.anger_before} → {turn.anger_after}  ({'±0' if delta == 0 else f'{delta:+d}'.replace('-', '−')})"
         lines: list[tuple[str, str, Color, int]] = [
             (head, "body_bold", theme.verdict(review.verdict), 0),
-            (f"Anger {change}", "small", theme.text_dim, 0),
+            (self.app.tr._("Anger {change}", change=change), "small", theme.text_dim, 0),
             (f"“{turn.say.get(lang)}”", "quote", theme.text, 0),
         ]
         cited: set[str] = set()
@@ -329,14 +374,30 @@ class DebriefCards:
             )
         if review.skipped:
             names = ", ".join(self.catalog.steps.get(s, s) for s in review.skipped)
-            lines.append((f"⚠ Jumped ahead: {names} not done yet.", "small_bold", theme.warn, 0))
+            lines.append(
+                (
+                    self.app.tr._("⚠ Jumped ahead: {names} not done yet.", names=names),
+                    "small_bold",
+                    theme.warn,
+                    0,
+                )
+            )
         if turn.facts:
-            facts = " · ".join(FACT_LABELS.get(f, f) for f in turn.facts)
-            lines.append((f"When you replied: {facts}", "small", theme.text_faint, 12))
+            facts = " · ".join(
+                self.app.tr.text(f"fact:{f}", FACT_LABELS.get(f, f)) for f in turn.facts
+            )
+            lines.append(
+                (
+                    self.app.tr._("When you replied: {facts}", facts=facts),
+                    "small",
+                    theme.text_faint,
+                    12,
+                )
+            )
         if review.instead is not None:
             better = review.instead
             cite = f" ({better.principle})" if better.principle else ""
-            text = f"Better here: “{better.say.get(lang)}”{cite}"
+            text = self.app.tr._("Better here: “{get}”{cite}", get=better.say.get(lang), cite=cite)
             lines.append((self._words(text), "small", theme.good, 12))
         return lines
 
@@ -344,7 +405,7 @@ class DebriefCards:
         fonts, theme = self.app.fonts, self.app.theme
         x0 = getattr(self, "_turns_x", 0)
         inner = width - 40
-        intro = (
+        intro = self.app.tr._(
             "Every complaint is a chance to win the customer back. Read each turn "
             "the way a supervisor listening in would hear it."
         )
@@ -359,7 +420,11 @@ class DebriefCards:
             sign = f"{effect.anger:+d}".replace("-", "−")
             closing.append(
                 (
-                    f"After the call ({sign}): {self._words(effect.reason)}",
+                    self.app.tr._(
+                        "After the call ({sign}): {words}",
+                        sign=sign,
+                        words=self._words(effect.reason),
+                    ),
                     "small_bold",
                     theme.bad,
                     0,
@@ -384,7 +449,10 @@ class DebriefCards:
         if page is None:
             return height
         self._card(page, y, x0, width, height)
-        page.blit(fonts.render("TURN BY TURN", "caption", theme.text_faint), (x0 + 20, y + 20))
+        page.blit(
+            fonts.render(self.app.tr._("TURN BY TURN"), "caption", theme.text_faint),
+            (x0 + 20, y + 20),
+        )
         yy = (
             fonts.draw_block(page, intro, "small", theme.text_dim, x0 + 20, y + 20 + title_h, inner)
             + 14

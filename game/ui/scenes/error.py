@@ -62,21 +62,24 @@ class ErrorScene(Scene):
         from game.records.redact import public_message
 
         where = (
-            f"The details were written to {log_path}."
+            app.tr._("The details were written to {log_path}.", log_path=log_path)
             if log_path
-            else "The details could not be written to the log."
+            else app.tr._("The details could not be written to the log.")
         )
         fates = [
             recorder.fate()
             for scene in left
             if isinstance(recorder := getattr(scene, "recorder", None), Recorder)
         ]
-        calls = " ".join(fates) if fates else "Calls you finished are saved."
+        calls = " ".join(fates) if fates else app.tr._("Calls you finished are saved.")
         return cls(
             app,
-            "Something went wrong",
-            "The game ran into a problem it did not expect. It was not anything you did. "
-            f"{calls} {where}",
+            app.tr._("Something went wrong"),
+            app.tr._(
+                "The game ran into a problem it did not expect. It was not anything you did. {calls} {where}",
+                calls=calls,
+                where=where,
+            ),
             (public_message(error),),  # no SQL, no parameters, no passwords
             log_path,
             unexpected=True,
@@ -110,11 +113,14 @@ class ErrorScene(Scene):
         y += detail_h + (24 if detail_h else 6)
         buttons = (
             [
-                Button("title", "Back to the title screen", "primary"),
-                Button("quit", "Quit", "ghost"),
+                Button("title", self.app.tr._("Back to the title screen"), "primary"),
+                Button("quit", self.app.tr._("Quit"), "ghost"),
             ]
             if self.unexpected
-            else [Button("back", "Back", "primary"), Button("quit", "Quit the game", "ghost")]
+            else [
+                Button("back", self.app.tr._("Back"), "primary"),
+                Button("quit", self.app.tr._("Quit the game"), "ghost"),
+            ]
         )
         button_w = (inner - 16) // 2
         heights = [b.measure(fonts, button_w) for b in buttons]

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from game.i18n.translator import ENGLISH, Translator
 from game.records.api import AttemptStatus
 from game.training import AttemptReview, Titles, review_attempt
 from game.ui import chrome
@@ -28,18 +29,22 @@ if TYPE_CHECKING:
     from game.ui.window import App
 
 
-def attempt_label(attempt: Attempt) -> tuple[str, str]:
+def attempt_label(attempt: Attempt, tr: Translator = ENGLISH) -> tuple[str, str]:
     """(label, detail) for one attempt row."""
     when = attempt.started_at.astimezone().strftime("%d %b %Y, %H:%M")
+    turns = attempt.turn_count
     if attempt.status is AttemptStatus.COMPLETED:
-        verdict = "Passed" if attempt.passed else "Not passed"
-        label = f"{attempt.score} · grade {attempt.grade} · {verdict}"
-        detail = f"{when} · {attempt.turn_count} turns · open the debrief"
+        verdict = tr._("Passed") if attempt.passed else tr._("Not passed")
+        label = tr._("{score} · grade {grade} · {verdict}", score=attempt.score,
+                     grade=attempt.grade, verdict=verdict)  # fmt: skip
+        detail = tr._n("{when} · {n} turn · open the debrief",
+                       "{when} · {n} turns · open the debrief", turns, when=when)  # fmt: skip
     elif attempt.status is AttemptStatus.ABANDONED:
-        label = "Left before the end"
-        detail = f"{when} · {attempt.turn_count} turns · not scored"
+        label = tr._("Left before the end")
+        detail = tr._n("{when} · {n} turn · not scored", "{when} · {n} turns · not scored",
+                       turns, when=when)  # fmt: skip
     else:
-        label = "In progress"
+        label = tr._("In progress")
         detail = when
     return label, detail
 
@@ -96,11 +101,20 @@ class HistoryScene(Scene):
         app, fonts, theme = self.app, self.app.fonts, self.app.theme
         width = 1280 - 2 * chrome.MARGIN
         self._header = chrome.header(
-            app, f"History · {self.trainee.name}", "Your calls so far", width
+            app,
+            self.app.tr._("History · {name}", name=self.trainee.name),
+            self.app.tr._("Your calls so far"),
+            width,
         )
         top = chrome.TOP + self._header.get_height() + 24
         self._hints = chrome.hints(
-            app, [("↑↓", "Move"), ("Enter", "Open the debrief"), ("Esc", "Back")], width
+            app,
+            [
+                ("↑↓", self.app.tr._("Move")),
+                ("Enter", self.app.tr._("Open the debrief")),
+                ("Esc", self.app.tr._("Back")),
+            ],
+            width,
         )
         bottom = chrome.footer_y(app, self._hints) - 16
         card_w = PROGRESS_W if fonts.scale < 1.5 else 0  # large text: the list takes it all
@@ -114,12 +128,12 @@ class HistoryScene(Scene):
         y = 0
         notes = sum(self.note_count.values())
         if notes:  # every note the supervisor wrote, for good
-            new = f" · {self.unread} new" if self.unread else ""
+            new = self.app.tr._(" · {unread} new", unread=self.unread) if self.unread else ""
             button = Button(
                 NOTES,
-                f"Coaching notes ({notes}{new})",
+                self.app.tr._("Coaching notes ({notes}{new})", notes=notes, new=new),
                 "secondary",
-                detail="Everything your supervisor wrote about your calls",
+                detail=self.app.tr._("Everything your supervisor wrote about your calls"),
                 view=self.view,
             )
             y = button.place(fonts, 6, y + 4, width - 40) + 22
@@ -129,10 +143,12 @@ class HistoryScene(Scene):
             heads.append((y, title))
             y += fonts.block_height(title, "h3", width - 40) + 10
             for attempt in attempts:
-                label, detail = attempt_label(attempt)
+                label, detail = attempt_label(attempt, self.app.tr)
                 count = self.note_count.get(attempt.id, 0)
                 if count:
-                    detail += f" · ✉ {count} coaching note{'s' if count != 1 else ''}"
+                    detail += self.app.tr._n(
+                        " · ✉ {n} coaching note", " · ✉ {n} coaching notes", count
+                    )
                 done = attempt.status is AttemptStatus.COMPLETED
                 button = Button(
                     f"attempt:{attempt.id}",
@@ -146,7 +162,14 @@ class HistoryScene(Scene):
                 buttons.append(button)
             y += 22
         if not groups:
-            heads.append((0, "No calls yet. Your attempts will appear here after your first call."))
+            heads.append(
+                (
+                    0,
+                    self.app.tr._(
+                        "No calls yet. Your attempts will appear here after your first call."
+                    ),
+                )
+            )
             y = 60
         content = pygame.Surface((width - 14, max(1, y)), pygame.SRCALPHA)
         for hy, title in heads:
@@ -183,11 +206,16 @@ class HistoryScene(Scene):
         levels = sum(1 for lvl in self.campaign.levels if lvl.playable)
         inner = card.width - 48
         y = 24
-        y = fonts.draw_block(image, "YOUR PROGRESS", "caption", theme.text_faint, 24, y, inner) + 8
+        y = (
+            fonts.draw_block(
+                image, self.app.tr._("YOUR PROGRESS"), "caption", theme.text_faint, 24, y, inner
+            )
+            + 8
+        )
         lines = [
-            (f"{len(passed)} of {levels} levels passed", "h3", theme.text),
-            (f"{len(done)} scored call{'s' if len(done) != 1 else ''}"
-             + (f" · best {max(a.score or 0 for a in done)}" if done else ""), "body", theme.text_dim),
+            (self.app.tr._("{n_passed} of {levels} levels passed", n_passed=len(passed), levels=levels), "h3", theme.text),
+            (self.app.tr._n("{n} scored call", "{n} scored calls", len(done))
+             + (self.app.tr._(" · best {max}", max=max(a.score or 0 for a in done)) if done else ""), "body", theme.text_dim),
         ]  # fmt: skip
         for text, style, color in lines:
             y = fonts.draw_block(image, text, style, color, 24, y, inner) + 4
@@ -206,9 +234,11 @@ class HistoryScene(Scene):
                 mark_y = chart.bottom - 8 - round((chart.height - 16) * attempt.pass_score / 100)
                 pygame.draw.line(image, theme.text, (x - 3, mark_y), (x + bar_w + 2, mark_y), 2)
         else:
-            fonts.draw_block(image, "Your scores will show here.", "small", theme.text_faint,
+            fonts.draw_block(image, self.app.tr._("Your scores will show here."), "small", theme.text_faint,
                              chart.x + 12, chart.y + 12, chart.width - 24)  # fmt: skip
-        key = "Each bar is a call, oldest first; the line across it is the pass mark."
+        key = self.app.tr._(
+            "Each bar is a call, oldest first; the line across it is the pass mark."
+        )
         fonts.draw_block(image, key, "small", theme.text_faint, 24, chart.bottom + 10, inner)
         return image
 
@@ -242,8 +272,10 @@ class HistoryScene(Scene):
             self.app.push(
                 self.app.open(
                     Route.ERROR,
-                    "This level is not in the campaign any more",
-                    "The call is still in your records, but its level can't be loaded to show the debrief.",
+                    self.app.tr._("This level is not in the campaign any more"),
+                    self.app.tr._(
+                        "The call is still in your records, but its level can't be loaded to show the debrief."
+                    ),
                     (review.detail.attempt.scenario_id,),
                 )
             )

@@ -118,7 +118,11 @@ class LevelsScene(Scene):
         assert scenario is not None
         persona = self.catalog.personas[scenario.customer.persona.value].label
         channel = self.catalog.channels[scenario.channel.value].label
-        return scenario.customer.name.get(self.app.lang), f"{persona} customer", channel
+        return (
+            scenario.customer.name.get(self.app.lang),
+            self.app.tr._("{persona} customer", persona=persona),
+            channel,
+        )
 
     def _title(self, level: Level) -> str:
         if level.scenario is not None:
@@ -128,8 +132,16 @@ class LevelsScene(Scene):
     def _best_text(self, level: Level) -> str:
         best = self.bests.get(level.key)
         if best is None or best.best_score is None:
-            return "Not played yet" if best is None or not best.attempts else "No finished call yet"
-        return f"Best {best.best_score} · grade {best.best_grade}"
+            return (
+                self.app.tr._("Not played yet")
+                if best is None or not best.attempts
+                else self.app.tr._("No finished call yet")
+            )
+        return self.app.tr._(
+            "Best {best_score} · grade {best_grade}",
+            best_score=best.best_score,
+            best_grade=best.best_grade,
+        )
 
     # ---- layout ---------------------------------------------------------------------------------
 
@@ -140,28 +152,30 @@ class LevelsScene(Scene):
         total = sum(1 for lvl in self.levels if lvl.playable)
         self._header = chrome.header(
             app,
-            f"{self.campaign.title} campaign · {self.trainee.name}",
-            "Choose your next call",
+            self.app.tr._(
+                "{title} campaign · {name}", title=self.campaign.title, name=self.trainee.name
+            ),
+            self.app.tr._("Choose your next call"),
             700,
         )
-        self._progress = f"{passed} of {total} passed"
+        self._progress = self.app.tr._("{passed} of {total} passed", passed=passed, total=total)
         self._progress_share = passed / total if total else 0.0
         top = chrome.TOP + self._header.get_height() + 24
         self._hints = chrome.hints(
             app,
             [
-                ("↑↓", "Choose a level"),
-                ("Enter", "Take the call"),
-                ("Tab", "Buttons"),
-                ("Esc", "Back"),
+                ("↑↓", self.app.tr._("Choose a level")),
+                ("Enter", self.app.tr._("Take the call")),
+                ("Tab", self.app.tr._("Buttons")),
+                ("Esc", self.app.tr._("Back")),
             ],
             1280 - 2 * chrome.MARGIN,
         )
         bottom = chrome.footer_y(app, self._hints) - 18
         page_buttons = [
-            Button("history", "My history"),
-            Button("settings", "Settings"),
-            Button("back", "Back", "ghost"),
+            Button("history", self.app.tr._("My history")),
+            Button("settings", self.app.tr._("Settings")),
+            Button("back", self.app.tr._("Back"), "ghost"),
         ]
         rows = flow_rows(
             page_buttons,
@@ -208,7 +222,11 @@ class LevelsScene(Scene):
         y = 0
         for level in self.levels:
             title = f"{level.number}. {self._title(level)}"
-            sub = " · ".join(self._labels(level)[1:]) if level.playable else "This level has errors"
+            sub = (
+                " · ".join(self._labels(level)[1:])
+                if level.playable
+                else self.app.tr._("This level has errors")
+            )
             sub_h = fonts.block_height(sub, "small", sub_ws[level.key])
             if self._has_score(level):
                 sub_h = max(sub_h, fonts.line_height("small_bold") + 8)
@@ -245,7 +263,11 @@ class LevelsScene(Scene):
                 pygame.draw.circle(content, theme.panel_raised, circle.center, icon // 2)
                 icon_lock(content, circle.inflate(-icon // 2.4, -icon // 2.4), theme.locked)
             title = f"{level.number}. {self._title(level)}"
-            sub = " · ".join(self._labels(level)[1:]) if level.playable else "This level has errors"
+            sub = (
+                " · ".join(self._labels(level)[1:])
+                if level.playable
+                else self.app.tr._("This level has errors")
+            )
             color = theme.text if is_open or not level.playable else theme.text_faint
             y = fonts.draw_block(content, title, "body_bold", color, text_x, rect.y + 11, title_w)
             fonts.draw_block(
@@ -286,7 +308,7 @@ class LevelsScene(Scene):
         buttons: list[Button] = []
         row_h = 0
         if level.playable and is_open:
-            play = Button("play", "Take the call", "primary", hint="Enter")
+            play = Button("play", self.app.tr._("Take the call"), "primary", hint="Enter")
             row_h = play.measure(fonts, inner)
             play.place(fonts, card.x + 28, card.bottom - 24 - row_h, inner)
             buttons.append(play)
@@ -311,15 +333,27 @@ class LevelsScene(Scene):
             if side_w < 240 + (fonts.scale - 1) * 200:  # large text: facts under the customer
                 side_x, side_w = 0, inner
             facts = [
-                (f"LEVEL {level.number} · {channel.upper()}", "caption", theme.accent),
+                (
+                    self.app.tr._(
+                        "LEVEL {number} · {upper}", number=level.number, upper=channel.upper()
+                    ),
+                    "caption",
+                    theme.accent,
+                ),
                 (self._title(level), "h2", theme.text),
                 (f"{name} · {persona}", "body_bold", theme.text_dim),
                 (
-                    "Difficulty " + "●" * scenario.difficulty + "○" * (5 - scenario.difficulty),
+                    self.app.tr._("Difficulty ")
+                    + "●" * scenario.difficulty
+                    + "○" * (5 - scenario.difficulty),
                     "small",
                     theme.text_dim,
                 ),
-                (f"Pass mark {level.pass_score}", "small", theme.text_dim),
+                (
+                    self.app.tr._("Pass mark {pass_score}", pass_score=level.pass_score),
+                    "small",
+                    theme.text_dim,
+                ),
                 (
                     self._best_text(level),
                     "small_bold",
@@ -330,7 +364,11 @@ class LevelsScene(Scene):
             ]
             if not is_open:
                 facts.append(
-                    ("Locked: pass the level before it to open this one.", "small_bold", theme.warn)
+                    (
+                        self.app.tr._("Locked: pass the level before it to open this one."),
+                        "small_bold",
+                        theme.warn,
+                    )
                 )
             y = 0
             side_top = 0 if side_x else PORTRAIT[1] + 20
@@ -362,11 +400,17 @@ class LevelsScene(Scene):
                 self._drawing = None
                 self._portrait_image = portrait.render(scenario.customer.anger, 0.0)
         else:
-            lines = [(f"LEVEL {level.number}", "caption", theme.bad), ("This level can't be played yet", "h2", theme.text),
-                     ("Its scenario file has problems. The other levels still play; a trainer can fix it with `hold-the-line validate`.", "body", theme.text_dim)]  # fmt: skip
+            lines = [(self.app.tr._("LEVEL {number}", number=level.number), "caption", theme.bad), (self.app.tr._("This level can't be played yet"), "h2", theme.text),
+                     (self.app.tr._("Its scenario file has problems. The other levels still play; a trainer can fix it with `hold-the-line validate`."), "body", theme.text_dim)]  # fmt: skip
             lines += [(str(p), "small", theme.text_dim) for p in level.problems[:30]]
             if len(level.problems) > 30:
-                lines.append((f"… and {len(level.problems) - 30} more", "small", theme.text_faint))
+                lines.append(
+                    (
+                        self.app.tr._("… and {value} more", value=len(level.problems) - 30),
+                        "small",
+                        theme.text_faint,
+                    )
+                )
             h = sum(fonts.block_height(t, s, inner) + 8 for t, s, _ in lines)
             content = pygame.Surface((inner, max(1, h)), pygame.SRCALPHA)
             y = 0

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from game.i18n.translator import ENGLISH, N_, Translator
 from game.ui import chrome
 from game.ui.draw import panel
 from game.ui.intents import Act, Intent
@@ -25,13 +26,15 @@ if TYPE_CHECKING:
 DONE = "done"
 
 
-def note_heading(note: Note, about: str | None = None) -> str:
+def note_heading(note: Note, about: str | None = None, tr: Translator = ENGLISH) -> str:
     """'Supervisor Kim · 02 Nov 2026 · about The Late Delivery · edited 03 Nov'."""
     parts = [note.author, note.created_at.astimezone().strftime("%d %b %Y")]
     if about:
-        parts.append(f"about {about}")
+        # i18n: {level} is a level's title
+        parts.append(tr._("about {level}", level=about))
     if note.edited_at is not None:
-        parts.append("edited " + note.edited_at.astimezone().strftime("%d %b %Y"))
+        edited = note.edited_at.astimezone().strftime("%d %b %Y")
+        parts.append(tr._("edited {date}", date=edited))
     return " · ".join(parts)
 
 
@@ -86,16 +89,26 @@ class NotesScene(Scene):
         width = 1280 - 2 * chrome.MARGIN
         new = len(self.unread)
         title = (
-            f"{new} new note{'s' if new != 1 else ''} from your supervisor"
+            self.app.tr._n(
+                "{n} new note from your supervisor", "{n} new notes from your supervisor", new
+            )
             if new
-            else "Notes from your supervisor"
+            else self.app.tr._("Notes from your supervisor")
         )
-        self._header = chrome.header(app, f"Coaching notes · {self.trainee.name}", title, width)
+        self._header = chrome.header(
+            app, self.app.tr._("Coaching notes · {name}", name=self.trainee.name), title, width
+        )
         self._hints = chrome.hints(
-            app, [("↑↓", "Move"), ("Enter", "Choose"), ("Esc", "Back")], width
+            app,
+            [
+                ("↑↓", self.app.tr._("Move")),
+                ("Enter", self.app.tr._("Choose")),
+                ("Esc", self.app.tr._("Back")),
+            ],
+            width,
         )
         top = chrome.TOP + self._header.get_height() + 24
-        done = Button(DONE, "Continue", "primary")
+        done = Button(DONE, self.app.tr._("Continue"), "primary")
         foot = chrome.footer_y(app, self._hints)
         done_y = foot - 14 - done.measure(fonts, 260)
         done.place(fonts, 1280 - chrome.MARGIN - 260, done_y, 260)
@@ -110,7 +123,9 @@ class NotesScene(Scene):
             card_top = y
             y += 16 + self._note_height(note, inner)
             if fresh:
-                button = Button(f"read:{note.id}", "Mark as read", "secondary", view=self.view)
+                button = Button(
+                    f"read:{note.id}", self.app.tr._("Mark as read"), "secondary", view=self.view
+                )
                 y = (
                     button.place(
                         fonts, 20, y, min(fonts.width("Mark as read", "body_bold") + 80, inner)
@@ -123,7 +138,7 @@ class NotesScene(Scene):
             )
             y += 14
         if not self.notes:
-            y = fonts.block_height(EMPTY, "body", inner) + 8
+            y = fonts.block_height(self.app.tr._(EMPTY), "body", inner) + 8
         content = pygame.Surface((self.view.rect.width, max(1, y)), pygame.SRCALPHA)
         for rect, note, fresh in cards:
             fill = theme.panel if fresh else theme.panel_sunken
@@ -131,7 +146,7 @@ class NotesScene(Scene):
                   border=theme.accent if fresh else None)  # fmt: skip
             self._paint_note(content, note, fresh, 20, rect.y + 14, inner)
         if not self.notes:
-            fonts.draw_block(content, EMPTY, "body", theme.text_dim, 0, 0, inner)
+            fonts.draw_block(content, self.app.tr._(EMPTY), "body", theme.text_dim, 0, 0, inner)
         self._content = content
         self.view.set_content(content.get_height())
         keep = self.menu.focused is not None
@@ -139,8 +154,8 @@ class NotesScene(Scene):
         self.menu.render(fonts, theme)
 
     def _lines(self, note: Note, fresh: bool) -> tuple[str, str]:
-        head = note_heading(note, self.about.get(note.attempt_id))
-        return ("NEW · " + head if fresh else head), note.text
+        head = note_heading(note, self.about.get(note.attempt_id), self.app.tr)
+        return (self.app.tr._("NEW · ") + head if fresh else head), note.text
 
     def _note_height(self, note: Note, width: int) -> int:
         fonts = self.app.fonts
@@ -208,4 +223,4 @@ class NotesScene(Scene):
         surface.blit(self._hints, (chrome.MARGIN, chrome.footer_y(app, self._hints)))
 
 
-EMPTY = "No notes yet. When your supervisor writes about one of your calls, it appears here."
+EMPTY = N_("No notes yet. When your supervisor writes about one of your calls, it appears here.")

@@ -38,20 +38,25 @@ class PauseScene(Scene):
         self.card_w = CARD_W if fonts.scale < 1.4 else 720
         inner = self.card_w - 64
         live = self.call.phase != "ringing"
-        self._title = "Call on hold" if live else "Paused"
+        self._title = self.app.tr._("Call on hold") if live else self.app.tr._("Paused")
         self._note = (
-            "The customer is waiting; the silence timer is stopped while you are here. "
-            "Leaving or restarting ends this attempt: it is kept as left, not scored."
+            self.app.tr._(
+                "The customer is waiting; the silence timer is stopped while you are here. "
+                "Leaving or restarting ends this attempt: it is kept as left, not scored."
+            )
             if live
-            else "Nobody is on the line yet."
+            else self.app.tr._("Nobody is on the line yet.")
         )
         buttons = [
-            Button("resume", "Resume", "primary", hint="Esc"),
-            Button("restart", "Restart the call" if live else "Answer now"),
-            Button("settings", "Settings"),
+            Button("resume", self.app.tr._("Resume"), "primary", hint="Esc"),
+            Button(
+                "restart",
+                self.app.tr._("Restart the call") if live else self.app.tr._("Answer now"),
+            ),
+            Button("settings", self.app.tr._("Settings")),
             Button(
                 "leave",
-                "Leave the call" if live else "Back to the levels",
+                self.app.tr._("Leave the call") if live else self.app.tr._("Back to the levels"),
                 "danger" if live else "secondary",
             ),
         ]

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from game.i18n.translator import ENGLISH, Translator
 from game.ui import chrome
 from game.ui.draw import panel
 from game.ui.intents import Act, Intent
@@ -38,19 +39,25 @@ def initials(name: str) -> str:
     return letters.upper()
 
 
-def ago(when: datetime | None, now: datetime | None = None) -> str:
+def since(when: datetime, now: datetime | None = None, tr: Translator = ENGLISH) -> str:
     """'today', 'yesterday', '3 days ago', or a date for anything older than a month."""
-    if when is None:
-        return "Not played yet"
     now = now or datetime.now(UTC)
     days = (now.astimezone().date() - when.astimezone().date()).days
     if days <= 0:
-        return "Active today"
+        return tr._("today")
     if days == 1:
-        return "Active yesterday"
+        return tr._("yesterday")
     if days < 31:
-        return f"Active {days} days ago"
-    return "Active " + when.astimezone().strftime("%d %b %Y")
+        return tr._n("{n} day ago", "{n} days ago", days)
+    return when.astimezone().strftime("%d %b %Y")
+
+
+def ago(when: datetime | None, now: datetime | None = None, tr: Translator = ENGLISH) -> str:
+    """'Active today', 'Active 3 days ago', …, or 'Not played yet'."""
+    if when is None:
+        return tr._("Not played yet")
+    # i18n: {since} is "today", "yesterday", "3 days ago" or a date
+    return tr._("Active {since}", since=since(when, now, tr))
 
 
 class ProfileScene(Scene):
@@ -58,7 +65,7 @@ class ProfileScene(Scene):
 
     def __init__(self, app: App) -> None:
         super().__init__(app)
-        self.field = TextField("Type your name", NAME_MAX)
+        self.field = TextField(app.tr._("Type your name"), NAME_MAX)
         self.menu = Menu()
         self.view = ScrollView()
         self.rows: tuple[OverviewRow, ...] = ()  # the trainees on this page
@@ -113,16 +120,18 @@ class ProfileScene(Scene):
     def layout(self) -> None:
         app, fonts, theme = self.app, self.app.fonts, self.app.theme
         left_w = 620
-        self._header = chrome.header(app, "Trainee profiles", "Who's training today?", left_w)
+        self._header = chrome.header(
+            app, self.app.tr._("Trainee profiles"), self.app.tr._("Who's training today?"), left_w
+        )
         top = chrome.TOP + self._header.get_height() + 28
         self._hints = chrome.hints(
             app,
             [
-                ("↑↓", "Move"),
-                ("Enter", "Choose"),
-                ("→", "Rename or delete"),
-                ("Tab", "Next"),
-                ("Esc", "Back"),
+                ("↑↓", self.app.tr._("Move")),
+                ("Enter", self.app.tr._("Choose")),
+                ("→", self.app.tr._("Rename or delete")),
+                ("Tab", self.app.tr._("Next")),
+                ("Esc", self.app.tr._("Back")),
             ],
             1280 - 2 * chrome.MARGIN,
         )
@@ -130,7 +139,13 @@ class ProfileScene(Scene):
         count_h = fonts.line_height("small") + 10
         self.view.rect = pygame.Rect(chrome.MARGIN, top, left_w, bottom - top - count_h)
         self.view.line = fonts.line_height("body")
-        sample = Button("sample", "Sample Name", "choice", badge="SN", detail="Active today · 1")
+        sample = Button(
+            "sample",
+            self.app.tr._("Sample Name"),
+            "choice",
+            badge="SN",
+            detail=self.app.tr._("Active today · 1"),
+        )
         self._row_h = sample.measure(fonts, left_w - 24) + 12
         self.page_size = max(1, self.view.rect.height // self._row_h)
         self.offset = self.offset // self.page_size * self.page_size
@@ -139,7 +154,10 @@ class ProfileScene(Scene):
         y = top
         for row in self.rows:
             passed = sum(1 for best in row.levels.values() if best.passed)
-            detail = f"{ago(row.last_activity)} · {passed} level{'s' if passed != 1 else ''} passed"
+            detail = self.app.tr._n(
+                "{ago} · {n} level passed", "{ago} · {n} levels passed", passed,
+                ago=ago(row.last_activity, tr=self.app.tr),
+            )  # fmt: skip
             button = Button(
                 f"trainee:{row.trainee.id}",
                 row.trainee.name,
@@ -156,25 +174,29 @@ class ProfileScene(Scene):
         if self.rows:
             last = self.offset + len(buttons)
             self._count_text = (
-                f"{self.offset + 1}–{last} of {self.total}"
-                + (f" matching “{searched}”" if searched else "")
-                + (" · PgUp/PgDn for more" if self.total > len(buttons) else "")
+                self.app.tr._(
+                    "{value}–{last} of {total}", value=self.offset + 1, last=last, total=self.total
+                )
+                + (self.app.tr._(" matching “{searched}”", searched=searched) if searched else "")
+                + (self.app.tr._(" · PgUp/PgDn for more") if self.total > len(buttons) else "")
             )
         else:
             self._count_text = ""
         if self.rows:
             self._empty_text = ""
         elif searched:
-            self._empty_text = f"No profile called “{searched}” yet: create it on the right."
+            self._empty_text = self.app.tr._(
+                "No profile called “{searched}” yet: create it on the right.", searched=searched
+            )
         else:
-            self._empty_text = "No profiles yet. Create the first one on the right."
+            self._empty_text = self.app.tr._("No profiles yet. Create the first one on the right.")
 
         # the new-trainee card
         card_x = chrome.MARGIN + left_w + 48
         card_w = 1280 - chrome.MARGIN - card_x
         inner = card_w - 56
-        self._card_title = "New trainee"
-        self._card_help = (
+        self._card_title = self.app.tr._("New trainee")
+        self._card_help = self.app.tr._(
             "Your scores, your history and your supervisor's notes are kept under this name."
         )
         y = top + 28
@@ -188,10 +210,10 @@ class ProfileScene(Scene):
         self._error_y = y
         error_h = fonts.block_height(self.field.error or " ", "small", inner)
         y += error_h + 12
-        create = Button("create", "Create profile", "primary")
+        create = Button("create", self.app.tr._("Create profile"), "primary")
         y = create.place(fonts, card_x + 28, y, inner) + 28
         self.card = pygame.Rect(card_x, top, card_w, y - top)
-        back = Button("back", "Back", "ghost")
+        back = Button("back", self.app.tr._("Back"), "ghost")
         back.place(
             fonts, card_x, min(bottom - back.measure(fonts, 160), self.card.bottom + 24), 160
         )
@@ -251,15 +273,15 @@ class ProfileScene(Scene):
 
         name = " ".join(self.field.text.split())
         if not name:
-            self.field.error = "Type a name first."
+            self.field.error = self.app.tr._("Type a name first.")
         else:
             store = self.app.world().store
             assert store is not None
             try:
                 trainee = store.add_trainee(name)
             except DuplicateTrainee:
-                self.field.error = (
-                    f"There is already a profile called {name}: pick it from the list."
+                self.field.error = self.app.tr._(
+                    "There is already a profile called {name}: pick it from the list.", name=name
                 )
             except ValueError as error:
                 self.field.error = str(error)
@@ -329,7 +351,10 @@ class ProfileScene(Scene):
         x, inner = self.card.x + 28, self._card_inner
         fonts.draw_block(surface, self._card_title, "h2", theme.text, x, self.card.y + 28, inner)
         fonts.draw_block(surface, self._card_help, "body", theme.text_dim, x, self._help_y, inner)
-        surface.blit(fonts.render("YOUR NAME", "caption", theme.text_faint), (x, self._label_y + 2))
+        surface.blit(
+            fonts.render(self.app.tr._("YOUR NAME"), "caption", theme.text_faint),
+            (x, self._label_y + 2),
+        )
         self.field.draw(surface, fonts, theme, self.menu.focused == FIELD, app.clock)
         if self.field.error:
             fonts.draw_block(surface, self.field.error, "small", theme.bad, x, self._error_y, inner)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from game.i18n.translator import ENGLISH, Translator
 from game.records.api import AccessRefused, DuplicateTrainee, Footprint, RecordNotFound
 from game.ui import chrome
 from game.ui.draw import panel
@@ -31,16 +32,15 @@ BACK = "back"
 NAME_MAX = 40
 
 
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
-def erase_warning(name: str, footprint: Footprint) -> str:
+def erase_warning(name: str, footprint: Footprint, tr: Translator = ENGLISH) -> str:
     """What deleting the profile erases, in numbers, said before it is done."""
-    return (
-        f"Deleting {name} erases {plural(footprint.attempts, 'attempt')}"
-        f" ({plural(footprint.turns, 'turn')}) and {plural(footprint.notes, 'coaching note')}."
-        " This cannot be undone."
+    return tr._(
+        "Deleting {name} erases {attempts} ({turns}) and {notes}. This cannot be undone.",
+        name=name,
+        # i18n: part of "Deleting {name} erases {attempts} ({turns}) and {notes}."
+        attempts=tr._n("{n} attempt", "{n} attempts", footprint.attempts),
+        turns=tr._n("{n} turn", "{n} turns", footprint.turns),
+        notes=tr._n("{n} coaching note", "{n} coaching notes", footprint.notes),
     )
 
 
@@ -61,7 +61,7 @@ class ProfileManageScene(Scene):
         self.trainee = trainee
         self.on_change = on_change  # called with the renamed trainee, or None once deleted
         self.supervisor = supervisor
-        self.field = TextField("New name", NAME_MAX)
+        self.field = TextField(app.tr._("New name"), NAME_MAX)
         self.field.text = trainee.name
         self.menu = Menu()
         self.footprint: Footprint | None = None  # read when deletion is asked for
@@ -81,15 +81,29 @@ class ProfileManageScene(Scene):
     def layout(self) -> None:
         app, fonts, theme = self.app, self.app.fonts, self.app.theme
         width = 1280 - 2 * chrome.MARGIN
-        where = "Supervisor's desk" if self.supervisor else "Trainee profiles"
+        where = (
+            self.app.tr._("Supervisor's desk")
+            if self.supervisor
+            else self.app.tr._("Trainee profiles")
+        )
         caption = fonts.fit_line(f"{where} · {self.trainee.name}".upper(), "caption", width - 220)
-        back = Button(BACK, "Back", "ghost")  # top right: the card below may grow (large text)
+        back = Button(
+            BACK, self.app.tr._("Back"), "ghost"
+        )  # top right: the card below may grow (large text)
         back_w = 180
         back.place(fonts, 1280 - chrome.MARGIN - back_w, chrome.TOP, back_w)
         # the name is in the caption and the field: a long one never pushes the card down
-        self._header = chrome.header(app, caption, "Rename or delete", width - back_w - 24)
+        self._header = chrome.header(
+            app, caption, self.app.tr._("Rename or delete"), width - back_w - 24
+        )
         self._hints = chrome.hints(
-            app, [("Tab", "Next"), ("Enter", "Choose"), ("Esc", "Back")], width
+            app,
+            [
+                ("Tab", self.app.tr._("Next")),
+                ("Enter", self.app.tr._("Choose")),
+                ("Esc", self.app.tr._("Back")),
+            ],
+            width,
         )
         card_w = min(760, width) if fonts.scale < 1.5 else width
         x = chrome.MARGIN
@@ -104,16 +118,16 @@ class ProfileManageScene(Scene):
         self._message_y = y
         if self.message:
             y += fonts.block_height(self.message, "small", inner) + 8
-        rename = Button(RENAME, "Rename", "primary")
+        rename = Button(RENAME, self.app.tr._("Rename"), "primary")
         y = rename.place(fonts, x + 28, y + 4, 240) + 18
         self._danger_y = y
         y += fonts.line_height("caption") + 8
         if self.footprint is not None:
-            self._warning = erase_warning(self.trainee.name, self.footprint)
+            self._warning = erase_warning(self.trainee.name, self.footprint, self.app.tr)
             self._warning_y = y
             y += fonts.block_height(self._warning, "body", inner) + 12
-            erase = Button(ERASE, "Yes, erase it all", "danger")
-            cancel = Button(DELETE, "Keep the profile", "secondary")
+            erase = Button(ERASE, self.app.tr._("Yes, erase it all"), "danger")
+            cancel = Button(DELETE, self.app.tr._("Keep the profile"), "secondary")
             half = (inner - 12) // 2
             erase.place(fonts, x + 28, y, half)
             bottom = cancel.place(fonts, x + 40 + half, y, half)
@@ -121,7 +135,7 @@ class ProfileManageScene(Scene):
             buttons = [rename, erase, cancel]
         else:
             self._warning = ""
-            delete = Button(DELETE, "Delete this profile…", "danger")
+            delete = Button(DELETE, self.app.tr._("Delete this profile…"), "danger")
             y = delete.place(fonts, x + 28, y, 300) + 20
             buttons = [rename, delete]
         self.card.height = y - self.card.y
@@ -166,20 +180,24 @@ class ProfileManageScene(Scene):
     def rename(self) -> None:
         name = " ".join(self.field.text.split())
         if not name:
-            self._say("Type the new name first.")
+            self._say(self.app.tr._("Type the new name first."))
             self.menu.focus(FIELD)
             return
         if name == self.trainee.name:
-            self._say("That is already the name.")
+            self._say(self.app.tr._("That is already the name."))
             return
         try:
             renamed = self.store.rename_trainee(self.trainee.id, name)
         except DuplicateTrainee:
-            self._say(f"There is already a profile called {name}: choose another name.")
+            self._say(
+                self.app.tr._(
+                    "There is already a profile called {name}: choose another name.", name=name
+                )
+            )
             self.menu.focus(FIELD)
             return
         except (AccessRefused, RecordNotFound, ValueError) as error:
-            self._say(f"Not renamed: {error}")
+            self._say(self.app.tr._("Not renamed: {error}", error=error))
             return
         old = self.trainee.name
         self.trainee = renamed
@@ -191,18 +209,20 @@ class ProfileManageScene(Scene):
             app.apply_settings(app.settings.with_(last_trainee=renamed.name))
         if self.on_change is not None:
             self.on_change(renamed)
-        self._say(f"Renamed: {old} is now {renamed.name}.", good=True)
+        self._say(
+            self.app.tr._("Renamed: {old} is now {name}.", old=old, name=renamed.name), good=True
+        )
 
     def ask_delete(self) -> None:
         if self.footprint is not None:  # "Keep the profile": called off
             self.footprint = None
-            self._say("Kept. Nothing was erased.", good=True)
+            self._say(self.app.tr._("Kept. Nothing was erased."), good=True)
             self.menu.focus(DELETE)
             return
         try:
             self.footprint = self.store.trainee_footprint(self.trainee.id)
         except (AccessRefused, RecordNotFound) as error:
-            self._say(f"Cannot delete: {error}")
+            self._say(self.app.tr._("Cannot delete: {error}", error=error))
             return
         self.message = ""
         self.app.play("back")
@@ -216,7 +236,7 @@ class ProfileManageScene(Scene):
             pass  # already gone (another window): the result is the same
         except AccessRefused as error:
             self.footprint = None
-            self._say(f"Not deleted: {error}")
+            self._say(self.app.tr._("Not deleted: {error}", error=error))
             return
         app = self.app
         if app.trainee is not None and app.trainee.id == self.trainee.id:
@@ -246,7 +266,8 @@ class ProfileManageScene(Scene):
             tone = theme.good if self.message_good else theme.bad
             fonts.draw_block(surface, self.message, "small", tone, x, self._message_y, inner)
         surface.blit(
-            fonts.render("DELETE THE PROFILE", "caption", theme.text_faint), (x, self._danger_y)
+            fonts.render(self.app.tr._("DELETE THE PROFILE"), "caption", theme.text_faint),
+            (x, self._danger_y),
         )
         if self._warning:
             fonts.draw_block(surface, self._warning, "body", theme.bad, x, self._warning_y, inner)

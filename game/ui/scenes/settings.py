@@ -1,4 +1,4 @@
-"""Settings: text size, dead-air timer, high contrast, volume, reduced motion.
+"""Settings: language, text size, dead-air timer, high contrast, volume, reduced motion.
 
 Every change applies at once (the page re-lays itself out at the new text size) and is
 saved with the signed-in trainee's profile, or, before anyone has signed in, as this
@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from game.i18n.languages import TRANSLATED, language
+from game.i18n.localize import complete_languages
+from game.i18n.translator import N_
 from game.ui import chrome
 from game.ui.draw import focus_ring, panel
 from game.ui.intents import Act, Intent
@@ -30,11 +33,15 @@ if TYPE_CHECKING:
 
 TIMER_TEXT = MappingProxyType(
     {
-        "normal": "Customers on the phone and in person notice silence, as they would for real.",
-        "relaxed": "Twice the grace period before silence costs anything, at half the rate.",
-        "off": "No dead-air timer: take all the time you need to read and decide.",
+        "normal": N_(
+            "Customers on the phone and in person notice silence, as they would for real."
+        ),
+        "relaxed": N_("Twice the grace period before silence costs anything, at half the rate."),
+        "off": N_("No dead-air timer: take all the time you need to read and decide."),
     }
 )
+# i18n: the dead-air timer's setting
+TIMER_NAME = MappingProxyType({"normal": N_("Normal"), "relaxed": N_("Relaxed"), "off": N_("Off")})
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,33 +57,63 @@ class SettingsScene(Scene):
 
     def __init__(self, app: App) -> None:
         super().__init__(app)
-        self.keys = ["text_scale", "timer", "high_contrast", "volume", "reduced_motion", "done"]
+        self.keys = [
+            "text_scale",
+            "timer",
+            "high_contrast",
+            "volume",
+            "reduced_motion",
+            "lang",
+            "done",
+        ]
         self.index = 0
         self.view = ScrollView()
         self.rects: dict[str, pygame.Rect] = {}
         self._content: pygame.Surface | None = None
-        self._done = Button("done", "Done", "primary")
+        self._done = Button("done", app.tr._("Done"), "primary")
+        # the languages that can be chosen (complete ones), found off the frame when it opens
+        self.languages: tuple[str, ...] = (app.settings.lang,)
+
+    def enter(self) -> None:
+        catalog = self.app.english_catalog()
+        self.app.later(lambda: complete_languages(catalog), self._found_languages)
+
+    def _found_languages(self, languages: tuple[str, ...]) -> None:
+        current = self.app.settings.lang
+        self.languages = languages if current in languages else (*languages, current)
+        self.layout()
 
     # ---- values ---------------------------------------------------------------------------------
 
     def rows(self) -> list[Row]:
-        s = self.app.settings
+        s, tr = self.app.settings, self.app.tr
+        on, off = tr._p("setting", "On"), tr._p("setting", "Off")
+        others = len(TRANSLATED) + 1 - len(self.languages)
         return [
-            Row("text_scale", "Text size", f"{s.text_scale} %",
-                "Every text in the game grows with it, up to twice the size."),
-            Row("timer", "Dead-air timer", s.timer.capitalize(), TIMER_TEXT[s.timer]),
-            Row("high_contrast", "High contrast", "On" if s.high_contrast else "Off",
-                "Black and white with bright accents, thicker outlines."),
-            Row("volume", "Sound volume", "Off" if s.volume == 0 else f"{s.volume} %",
-                "Phone rings, the pick-up and hang-up tones, and button clicks."),
-            Row("reduced_motion", "Reduced motion", "On" if s.reduced_motion else "Off",
-                "No swaying, shaking or sliding; the customer's words appear at once."),
+            Row("text_scale", tr._("Text size"), f"{s.text_scale} %",
+                tr._("Every text in the game grows with it, up to twice the size.")),
+            Row("timer", tr._("Dead-air timer"), tr._(TIMER_NAME[s.timer]), tr._(TIMER_TEXT[s.timer])),
+            Row("high_contrast", tr._("High contrast"), on if s.high_contrast else off,
+                tr._("Black and white with bright accents, thicker outlines.")),
+            Row("volume", tr._("Sound volume"), off if s.volume == 0 else f"{s.volume} %",
+                tr._("Phone rings, the pick-up and hang-up tones, and button clicks.")),
+            Row("reduced_motion", tr._("Reduced motion"), on if s.reduced_motion else off,
+                tr._("No swaying, shaking or sliding; the customer's words appear at once.")),
+            Row("lang", tr._("Language"), language(s.lang).native,
+                tr._n("The game, its feedback and the debrief in this language. {n} more"
+                      " become choosable once their translation is complete.",
+                      "The game, its feedback and the debrief in this language. {n} more"
+                      " become choosable once their translations are complete.", others)
+                if others else tr._("The game, its feedback and the debrief in this language.")),
         ]  # fmt: skip
 
     def change(self, key: str, step: int) -> None:
         s = self.app.settings
         new: Settings
-        if key == "text_scale":
+        if key == "lang":
+            at = self.languages.index(s.lang) if s.lang in self.languages else 0
+            new = s.with_(lang=self.languages[(at + step) % len(self.languages)])
+        elif key == "text_scale":
             index = TEXT_SCALES.index(s.text_scale) if s.text_scale in TEXT_SCALES else 0
             index = max(0, min(len(TEXT_SCALES) - 1, index + step))
             new = s.with_(text_scale=TEXT_SCALES[index])
@@ -94,6 +131,7 @@ class SettingsScene(Scene):
         if new != s:
             self.app.apply_settings(new)
             self.app.play("select")
+            self._done = Button("done", self.app.tr._("Done"), "primary")
             self.layout()
 
     # ---- layout ---------------------------------------------------------------------------------
@@ -101,30 +139,35 @@ class SettingsScene(Scene):
     def layout(self) -> None:
         app, fonts, theme = self.app, self.app.fonts, self.app.theme
         width = 1280 - 2 * chrome.MARGIN
-        self._header = chrome.header(app, "Settings", "Make it comfortable", width - 300)
+        tr = app.tr
+        self._header = chrome.header(
+            app, tr._("Settings"), tr._("Make it comfortable"), width - 300
+        )
         who = app.trainee.name if app.trainee is not None else None
         note = (
-            f"Saved with {who}'s profile: they follow {who} to any computer."
+            tr._("Saved with {who}'s profile: they follow {who} to any computer.", who=who)
             if who
-            else "This computer's default: a profile without settings of its own uses it."
+            else tr._("This computer's default: a profile without settings of its own uses it.")
         )
         self._note = note
         top = chrome.TOP + self._header.get_height() + 8
         self._note_y = top
         top += fonts.block_height(note, "body", width) + 20
         self._hints = chrome.hints(
-            app, [("↑↓", "Choose"), ("←→", "Change"), ("Enter", "Change"), ("Esc", "Done")], width
-        )
+            app,
+            [("↑↓", tr._("Choose")), ("←→", tr._("Change")), ("Enter", tr._("Change")),
+             ("Esc", tr._("Done"))],
+            width,
+        )  # fmt: skip
         bottom = chrome.footer_y(app, self._hints) - 16
         done_h = self._done.measure(fonts, 220)
         self._done.place(fonts, 1280 - chrome.MARGIN - 220, bottom - done_h, 220)
         self._done.render(fonts, theme)
         self.view.rect = pygame.Rect(chrome.MARGIN, top, width, bottom - done_h - 16 - top)
         self.view.line = fonts.line_height("body")
-        value_w = (
-            max(fonts.width("◀  Relaxed  ▶", "body_bold"), fonts.width("◀  200 %  ▶", "body_bold"))
-            + 40
-        )
+        widest = [tr._(name) for name in TIMER_NAME.values()]
+        widest += ["200 %", *(language(code).native for code in self.languages)]
+        value_w = max(fonts.width(f"◀  {value}  ▶", "body_bold") for value in widest) + 40
         text_w = width - value_w - 72
         y = 0
         rows = self.rows()

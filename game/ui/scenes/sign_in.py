@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 import pygame
 
 import game.training as training
+from game.i18n.translator import N_
 from game.records import passphrase
 from game.training import LocalThrottle
 from game.ui import chrome
@@ -89,7 +90,7 @@ class SignInScene(BackgroundCheck["passphrase.Verdict | None"], Scene):
         super().__init__(app)
         self.trainee = trainee
         self.then = then
-        self.field = SecretField("PIN or password", passphrase.PIN_MAX)
+        self.field = SecretField(app.tr._("PIN or password"), passphrase.PIN_MAX)
         self.menu = Menu()
         self.error = ""
         store = app.world().store
@@ -119,13 +120,15 @@ class SignInScene(BackgroundCheck["passphrase.Verdict | None"], Scene):
         card_w = 640
         x = (1280 - card_w) // 2
         inner = card_w - 64
-        self._header = chrome.header(app, "Sign in", self.trainee.name, inner - 60)
-        self._help = (
-            f"Type the PIN or password your trainer gave {self.trainee.name}. Your scores,"
-            " history and your supervisor's notes open after it."
+        self._header = chrome.header(app, self.app.tr._("Sign in"), self.trainee.name, inner - 60)
+        self._help = self.app.tr._(
+            "Type the PIN or password your trainer gave {name}. Your scores, history and your supervisor's notes open after it.",
+            name=self.trainee.name,
         )
         self._hints = chrome.hints(
-            app, [("Enter", "Sign in"), ("Esc", "Back")], 1280 - 2 * chrome.MARGIN
+            app,
+            [("Enter", self.app.tr._("Sign in")), ("Esc", self.app.tr._("Back"))],
+            1280 - 2 * chrome.MARGIN,
         )
         y = chrome.TOP + 8
         self._header_y = y
@@ -138,9 +141,9 @@ class SignInScene(BackgroundCheck["passphrase.Verdict | None"], Scene):
         y = self.field.rect.bottom + 14
         self._status_y = y
         y += fonts.block_height(self._status() or " ", "small_bold", inner) + 12
-        go = Button("go", "Sign in", "primary")
+        go = Button("go", self.app.tr._("Sign in"), "primary")
         y = go.place(fonts, x + 32, y, inner) + 10
-        back = Button("back", "Back", "ghost")
+        back = Button("back", self.app.tr._("Back"), "ghost")
         y = back.place(fonts, x + 32, y, inner) + 28
         self.card = pygame.Rect(x, chrome.TOP - 12, card_w, y - chrome.TOP + 12)
         self._x, self._inner = x + 32, inner
@@ -150,9 +153,13 @@ class SignInScene(BackgroundCheck["passphrase.Verdict | None"], Scene):
 
     def _status(self) -> str:
         if self.checking:
-            return "Checking…"
+            return self.app.tr._("Checking…")
         if self.wait > 0:
-            return f"{self.error} Try again in {self.seconds_left} s.".strip()
+            return self.app.tr._(
+                "{error} Try again in {seconds_left} s.",
+                error=self.error,
+                seconds_left=self.seconds_left,
+            ).strip()
         return self.error
 
     # ---- input --------------------------------------------------------------------------------
@@ -189,7 +196,7 @@ class SignInScene(BackgroundCheck["passphrase.Verdict | None"], Scene):
             self.app.play("back")
             return
         if not self.field.text:
-            self._refuse("Type the PIN first.")
+            self._refuse(self.app.tr._("Type the PIN first."))
             return
         self.checking = True
         self._result = None
@@ -203,7 +210,13 @@ class SignInScene(BackgroundCheck["passphrase.Verdict | None"], Scene):
             except passphrase.ProfileClosed as closed:
                 self._result = (None, f"{closed}.")
             except Exception as error:  # shown on the card, not raised into the loop
-                self._result = (None, f"The PIN could not be checked: {public_message(error)}")
+                self._result = (
+                    None,
+                    self.app.tr._(
+                        "The PIN could not be checked: {public_message}",
+                        public_message=public_message(error),
+                    ),
+                )
 
         self._worker = threading.Thread(target=work, name="sign-in", daemon=True)
         self._worker.start()
@@ -226,9 +239,9 @@ class SignInScene(BackgroundCheck["passphrase.Verdict | None"], Scene):
             self.failures = verdict.failures
             self.wait = verdict.wait
             self._refuse(
-                "That PIN is not right."
+                self.app.tr._("That PIN is not right.")
                 if verdict.checked
-                else "Too many wrong PINs for this profile."
+                else self.app.tr._("Too many wrong PINs for this profile.")
             )
             return
         self.app.play("select")
@@ -248,7 +261,9 @@ class SignInScene(BackgroundCheck["passphrase.Verdict | None"], Scene):
         icon_lock(surface, lock.inflate(-16, -14), theme.accent)
         surface.blit(self._header, (x, self._header_y))
         fonts.draw_block(surface, self._help, "body", theme.text_dim, x, self._help_y, inner)
-        fonts.draw_block(surface, "PIN", "caption", theme.text_faint, x, self._label_y, inner)
+        fonts.draw_block(
+            surface, self.app.tr._("PIN"), "caption", theme.text_faint, x, self._label_y, inner
+        )
         self.field.draw(surface, fonts, theme, self.menu.focused == FIELD, app.clock)
         status = self._status()
         if status:
@@ -263,7 +278,7 @@ class SignInScene(BackgroundCheck["passphrase.Verdict | None"], Scene):
 LOGIN_FIELD = "login"
 PASSWORD_FIELD = "password"
 PASSWORD_MAX = 200
-REFUSED = (
+REFUSED = N_(
     "That login name or password is not right. Type them exactly as your trainer gave them"
     " (capital letters count)."
 )
@@ -306,9 +321,9 @@ class LoginScene(BackgroundCheck["Store | None"], Scene):
         self.trainee = trainee
         self.base_url = app.config.db or ""
         self._room_key = url_with_login(self.base_url, "", "")  # the room, whoever signs in
-        self.login = TextField("Login name", 63)
+        self.login = TextField(app.tr._("Login name"), 63)
         self.login.text = login or url_login(self.base_url)
-        self.password = SecretField("Password", PASSWORD_MAX)
+        self.password = SecretField(app.tr._("Password"), PASSWORD_MAX)
         self.menu = Menu()
         self.error = ""
         self.checking = False
@@ -380,14 +395,14 @@ class LoginScene(BackgroundCheck["Store | None"], Scene):
         card_w = 640
         x = (1280 - card_w) // 2
         inner = card_w - 64
-        who = self.trainee.name if self.trainee is not None else "Training records"
-        self._header = chrome.header(app, "Sign in", who, inner - 60)
-        self._help = (
+        who = self.trainee.name if self.trainee is not None else self.app.tr._("Training records")
+        self._header = chrome.header(app, self.app.tr._("Sign in"), who, inner - 60)
+        self._help = self.app.tr._(
             "Type the login name and password your trainer gave you. Your scores, history and"
             " your supervisor's notes open after it."
         )
         self._hints = chrome.hints(
-            app, [("Tab", "Next"), ("Enter", "Sign in"), ("Esc", "Back")],
+            app, [("Tab", self.app.tr._("Next")), ("Enter", self.app.tr._("Sign in")), ("Esc", self.app.tr._("Back"))],
             1280 - 2 * chrome.MARGIN,
         )  # fmt: skip
         y = chrome.TOP + 8
@@ -396,16 +411,19 @@ class LoginScene(BackgroundCheck["Store | None"], Scene):
         self._help_y = y
         y += fonts.block_height(self._help, "body", inner) + 18
         self._labels: list[tuple[str, int]] = []
-        for label, field in (("Login name", self.login), ("Password", self.password)):
+        for label, field in (
+            (self.app.tr._("Login name"), self.login),
+            (self.app.tr._("Password"), self.password),
+        ):
             self._labels.append((label, y))
             y += fonts.line_height("caption") + 6
             field.rect = pygame.Rect(x + 32, y, inner, field.height(fonts))
             y = field.rect.bottom + 12
         self._status_y = y
         y += fonts.block_height(self._status() or " ", "small_bold", inner) + 12
-        go = Button("go", "Sign in", "primary")
+        go = Button("go", self.app.tr._("Sign in"), "primary")
         y = go.place(fonts, x + 32, y, inner) + 10
-        back = Button("back", "Back", "ghost")
+        back = Button("back", self.app.tr._("Back"), "ghost")
         y = back.place(fonts, x + 32, y, inner) + 28
         self.card = pygame.Rect(x, chrome.TOP - 12, card_w, y - chrome.TOP + 12)
         self._x, self._inner = x + 32, inner
@@ -416,9 +434,13 @@ class LoginScene(BackgroundCheck["Store | None"], Scene):
 
     def _status(self) -> str:
         if self.checking:
-            return "Connecting…"
+            return self.app.tr._("Connecting…")
         if self.wait > 0:
-            return f"{self.error} Try again in {self.seconds_left} s.".strip()
+            return self.app.tr._(
+                "{error} Try again in {seconds_left} s.",
+                error=self.error,
+                seconds_left=self.seconds_left,
+            ).strip()
         return self.error
 
     # ---- input --------------------------------------------------------------------------------
@@ -465,14 +487,14 @@ class LoginScene(BackgroundCheck["Store | None"], Scene):
             return
         login = self.login.text.strip()
         if not login:
-            self._refuse("Type your login name first.", LOGIN_FIELD)
+            self._refuse(self.app.tr._("Type your login name first."), LOGIN_FIELD)
             return
         if not self.password.text:
-            self._refuse("Type your password first.", PASSWORD_FIELD)
+            self._refuse(self.app.tr._("Type your password first."), PASSWORD_FIELD)
             return
         self.wait = self._wait_left(login)
         if self.wait > 0:
-            self._refuse("Wait a moment before the next try.", PASSWORD_FIELD)
+            self._refuse(self.app.tr._("Wait a moment before the next try."), PASSWORD_FIELD)
             return
         from game.records.store import url_with_login
 
@@ -493,7 +515,10 @@ class LoginScene(BackgroundCheck["Store | None"], Scene):
                     result = (None, REFUSED)
                 else:
                     why = public_message(error)
-                    result = (None, f"The training records could not be opened: {why}")
+                    result = (
+                        None,
+                        self.app.tr._("The training records could not be opened: {why}", why=why),
+                    )
             with self._lock:
                 if not self._gone:
                     self._result = result
@@ -519,7 +544,7 @@ class LoginScene(BackgroundCheck["Store | None"], Scene):
         if store is None:
             if problem == REFUSED:
                 self._count_failure(login)
-            self._refuse(problem, PASSWORD_FIELD)
+            self._refuse(self.app.tr._(REFUSED) if problem == REFUSED else problem, PASSWORD_FIELD)
             return
         self.password.text = ""
         self._clear_failures(login)

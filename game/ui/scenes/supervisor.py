@@ -13,6 +13,7 @@ from datetime import datetime
 import pygame
 
 from game.engine.catalog import Catalog
+from game.i18n.translator import N_
 from game.records.api import NOTE_MAX, AttemptDetail, Store
 from game.records.replayed import replay_recorded
 from game.scenario.campaign import Campaign
@@ -24,7 +25,7 @@ from game.ui.theme import Theme
 from game.ui.typography import Typography
 from game.ui.widgets import PAD_X, PAD_Y, TextField
 
-DEFAULT_AUTHOR = "Supervisor"
+DEFAULT_AUTHOR = N_("Supervisor")
 
 
 @dataclass

@@ -57,8 +57,10 @@ def _show_attempt(app: App, desk: Desk, review: AttemptReview | None) -> None:
         app.push(
             app.open(
                 Route.ERROR,
-                "This level is not in the campaign any more",
-                "The call is still in the records, but its level can't be loaded to show it.",
+                app.tr._("This level is not in the campaign any more"),
+                app.tr._(
+                    "The call is still in the records, but its level can't be loaded to show it."
+                ),
                 (review.detail.attempt.scenario_id,),
             )
         )
@@ -102,7 +104,7 @@ class AttemptScene(DebriefScene):
         self.lines = (
             lines if lines is not None else conversation(level.scenario, detail, desk.catalog)
         )
-        self.field = NoteField("Write a coaching note…", NOTE_MAX)
+        self.field = NoteField(app.tr._("Write a coaching note…"), NOTE_MAX)
         self.saved = ""  # the confirmation after saving
         self.warned = False  # Esc once with an unsaved note: warn, twice: leave
 
@@ -121,26 +123,31 @@ class AttemptScene(DebriefScene):
         width = 1280 - 2 * chrome.MARGIN
         # the header names the trainee; the page moves down if that made it taller
         level, played = self.level, when(self.detail.attempt.started_at)
-        caption = (
-            f"{self.detail.attempt.trainee_name} · level {level.number} · {level.title}"
-            f" · played {played}"
+        caption = self.app.tr._(
+            "{trainee_name} · level {number} · {title} · played {played}",
+            trainee_name=self.detail.attempt.trainee_name,
+            number=level.number,
+            title=level.title,
+            played=played,
         )
         head_w = width - self._score_w - 24
         caption = fonts.fit_line(caption.upper(), "caption", head_w)  # one line, as laid out
         self._header = chrome.header(app, caption, self._headline(), head_w)
         self._hints = chrome.hints(
             app,
-            [("Tab", "Note / buttons"), ("PgUp PgDn", "Read"), ("Enter", "New line / choose"),
-             ("Esc", "Back")],
+            [("Tab", self.app.tr._("Note / buttons")), (self.app.tr._("PgUp PgDn"), self.app.tr._("Read")), ("Enter", self.app.tr._("New line / choose")),
+             ("Esc", self.app.tr._("Back"))],
             width,
         )  # fmt: skip
         foot = chrome.footer_y(app, self._hints)
-        save = Button("save", "Save the note", "primary")
-        back = Button("back", "Back", "ghost")
+        save = Button("save", self.app.tr._("Save the note"), "primary")
+        back = Button("back", self.app.tr._("Back"), "ghost")
         buttons = [save, back]
         own = len(self.own_notes)
         if own:  # the notes this supervisor wrote here can be changed or deleted
-            buttons.insert(1, Button(EDIT, f"Edit my notes ({own})", "secondary"))
+            buttons.insert(
+                1, Button(EDIT, self.app.tr._("Edit my notes ({own})", own=own), "secondary")
+            )
         button_w = max(230, max(fonts.width(b.label, "body_bold") + 60 for b in buttons))
         lines = NOTE_LINES if fonts.scale < 1.5 else NOTE_LINES - 1
         stacked = sum(b.measure(fonts, button_w) + 10 for b in buttons) - 10
@@ -169,7 +176,7 @@ class AttemptScene(DebriefScene):
         return tuple(n for n in self.coaching if n.author == self.desk.author)
 
     def _note_heading(self, note: Note) -> str:
-        read = "read" if note.read_at is not None else "not read yet"
+        read = "read" if note.read_at is not None else self.app.tr._("not read yet")
         return f"{super()._note_heading(note)} · {read}"
 
     def right_cards(self) -> list[DebriefScene.Card]:
@@ -184,7 +191,11 @@ class AttemptScene(DebriefScene):
         cap_h = fonts.line_height("caption")
         step = fonts.line_height("small")
         scenario = self.level.scenario
-        who = scenario.customer.name.get(self.app.lang) if scenario is not None else "Customer"
+        who = (
+            scenario.customer.name.get(self.app.lang)
+            if scenario is not None
+            else self.app.tr._("Customer")
+        )
         placed: list[tuple[str, tuple[str, ...], int]] = []
         h = 20 + cap_h + 14
         for speaker, text in self.lines:
@@ -195,7 +206,10 @@ class AttemptScene(DebriefScene):
         if page is None:
             return height
         self._card(page, y, 0, width, height)
-        page.blit(fonts.render("THE CONVERSATION", "caption", theme.text_faint), (20, y + 20))
+        page.blit(
+            fonts.render(self.app.tr._("THE CONVERSATION"), "caption", theme.text_faint),
+            (20, y + 20),
+        )
         trainee = self.detail.attempt.trainee_name
         for speaker, wrapped, top in placed:
             text_w = max((fonts.width(line, "small") for line in wrapped), default=0)
@@ -227,7 +241,7 @@ class AttemptScene(DebriefScene):
         if act is Act.BACK:
             if self.field.text.strip() and not self.warned:
                 self.warned = True
-                self.saved = "The note is not saved: Esc again leaves without it."
+                self.saved = self.app.tr._("The note is not saved: Esc again leaves without it.")
                 self.app.play("back")
                 return
             self.activate("back")
@@ -275,7 +289,7 @@ class AttemptScene(DebriefScene):
     def save(self) -> None:
         text = self.field.text.strip()
         if not text:
-            self.saved = "Write the note first."
+            self.saved = self.app.tr._("Write the note first.")
             self.app.play("back")
             self.menu.focus(NOTE)
             return
@@ -284,7 +298,7 @@ class AttemptScene(DebriefScene):
         self.field.text = ""
         self.warned = False
         trainee = self.detail.attempt.trainee_name
-        self.saved = f"Saved. {trainee} is told of it on signing in."
+        self.saved = self.app.tr._("Saved. {trainee} is told of it on signing in.", trainee=trainee)
         self.app.play("select")
         self.layout()
         self.menu.focus(NOTE)
@@ -298,7 +312,11 @@ class AttemptScene(DebriefScene):
         super().draw(surface)
         app, fonts, theme = self.app, self.app.fonts, self.app.theme
         trainee = self.detail.attempt.trainee_name
-        label = f"COACHING NOTE FOR {trainee.upper()} · SIGNED {self.desk.author.upper()}"
+        label = self.app.tr._(
+            "COACHING NOTE FOR {upper} · SIGNED {upper2}",
+            upper=trainee.upper(),
+            upper2=self.desk.author.upper(),
+        )
         near = len(self.field.text) >= NOTE_MAX * 0.9
         image = fonts.render(
             self.field.counter, "caption", theme.warn if near else theme.text_faint

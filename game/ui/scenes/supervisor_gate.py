@@ -55,20 +55,22 @@ class PassphraseScene(BackgroundCheck[passphrase.Verdict], Scene):
         self.mode = "change" if desk is not None else self._mode()
         self.fields: dict[str, TextField] = {}
         if self.mode == "check":
-            self.fields["phrase"] = SecretField("Passphrase", 200)
+            self.fields["phrase"] = SecretField(app.tr._("Passphrase"), 200)
         if self.mode == "change":
-            self.fields["old"] = SecretField("Current passphrase", 200)
+            self.fields["old"] = SecretField(app.tr._("Current passphrase"), 200)
         if self.mode == "change":
-            self.fields["new"] = SecretField(f"At least {passphrase.MIN_LENGTH} characters", 200)
-            self.fields["again"] = SecretField("The same again", 200)
+            self.fields["new"] = SecretField(
+                app.tr._("At least {MIN_LENGTH} characters", MIN_LENGTH=passphrase.MIN_LENGTH), 200
+            )
+            self.fields["again"] = SecretField(app.tr._("The same again"), 200)
         if self.mode == "check":
-            self.fields["author"] = TextField(DEFAULT_AUTHOR, 100)
+            self.fields["author"] = TextField(app.tr._(DEFAULT_AUTHOR), 100)
         self.labels = {
-            "phrase": "SUPERVISOR PASSPHRASE",
-            "old": "CURRENT PASSPHRASE",
-            "new": "NEW PASSPHRASE",
-            "again": "NEW PASSPHRASE AGAIN",
-            "author": "YOUR NAME, TO SIGN COACHING NOTES (OPTIONAL)",
+            "phrase": app.tr._("SUPERVISOR PASSPHRASE"),
+            "old": app.tr._("CURRENT PASSPHRASE"),
+            "new": app.tr._("NEW PASSPHRASE"),
+            "again": app.tr._("NEW PASSPHRASE AGAIN"),
+            "author": app.tr._("YOUR NAME, TO SIGN COACHING NOTES (OPTIONAL)"),
         }
         self.menu = Menu()
         self.error = ""
@@ -109,36 +111,42 @@ class PassphraseScene(BackgroundCheck[passphrase.Verdict], Scene):
         """(caption, title, explanation, primary button)."""
         if self.mode == "unset":
             return (
-                "Supervisor's desk",
-                "The desk is not set up yet",
-                "The desk shows every trainee's records, so it is locked with a supervisor"
-                " passphrase, and none has been set. Whoever installed the game sets it, on"
-                f" this computer, with the command `{SET_COMMAND}` (see the supervisors'"
-                " guide). The desk opens once it is set.",
-                "Check again",
+                self.app.tr._("Supervisor's desk"),
+                self.app.tr._("The desk is not set up yet"),
+                self.app.tr._(
+                    "The desk shows every trainee's records, so it is locked with a supervisor passphrase, and none has been set. Whoever installed the game sets it, on this computer, with the command `{SET_COMMAND}` (see the supervisors' guide). The desk opens once it is set.",
+                    SET_COMMAND=SET_COMMAND,
+                ),
+                self.app.tr._("Check again"),
             )
         if self.mode == "refused":
             return (
-                "Supervisor's desk",
-                "Supervisors only",
-                "This game is signed in to the training room with a trainee's database login,"
-                " and the room does not let a trainee's login see other people's records."
-                " Supervisors open the desk with their own supervisor login.",
-                "Back",
+                self.app.tr._("Supervisor's desk"),
+                self.app.tr._("Supervisors only"),
+                self.app.tr._(
+                    "This game is signed in to the training room with a trainee's database login,"
+                    " and the room does not let a trainee's login see other people's records."
+                    " Supervisors open the desk with their own supervisor login."
+                ),
+                self.app.tr._("Back"),
             )
         if self.mode == "change":
             return (
-                "Supervisor's desk · passphrase",
-                "Change the passphrase",
-                "Type the current passphrase, then the new one twice. Everyone who opens the"
-                " desk on this database will need the new one.",
-                "Change the passphrase",
+                self.app.tr._("Supervisor's desk · passphrase"),
+                self.app.tr._("Change the passphrase"),
+                self.app.tr._(
+                    "Type the current passphrase, then the new one twice. Everyone who opens the"
+                    " desk on this database will need the new one."
+                ),
+                self.app.tr._("Change the passphrase"),
             )
         return (
-            "Supervisor's desk",
-            "Supervisors only",
-            "Trainees' records and coaching notes are behind the supervisor passphrase.",
-            "Open the desk",
+            self.app.tr._("Supervisor's desk"),
+            self.app.tr._("Supervisors only"),
+            self.app.tr._(
+                "Trainees' records and coaching notes are behind the supervisor passphrase."
+            ),
+            self.app.tr._("Open the desk"),
         )
 
     def layout(self) -> None:
@@ -151,7 +159,11 @@ class PassphraseScene(BackgroundCheck[passphrase.Verdict], Scene):
         self._header = chrome.header(app, caption, title, inner - 60)
         self._hints = chrome.hints(
             app,
-            [("Tab", "Next"), ("Enter", "Continue"), ("Esc", "Back")],
+            [
+                ("Tab", self.app.tr._("Next")),
+                ("Enter", self.app.tr._("Continue")),
+                ("Esc", self.app.tr._("Back")),
+            ],
             1280 - 2 * chrome.MARGIN,
         )
         y = chrome.TOP + 8
@@ -174,7 +186,11 @@ class PassphraseScene(BackgroundCheck[passphrase.Verdict], Scene):
         y += fonts.block_height(self._status() or " ", "small_bold", inner) + 12
         go = Button("go", primary, "primary")
         y = go.place(fonts, x + 32, y, inner) + 10
-        back = Button("back", "Back to the desk" if self.desk else "Back", "ghost")
+        back = Button(
+            "back",
+            self.app.tr._("Back to the desk") if self.desk else self.app.tr._("Back"),
+            "ghost",
+        )
         y = back.place(fonts, x + 32, y, inner) + 28
         y = max(y, left_bottom)
         self.card = pygame.Rect((1280 - card_w) // 2, chrome.TOP - 12, card_w, y - chrome.TOP + 12)
@@ -185,9 +201,13 @@ class PassphraseScene(BackgroundCheck[passphrase.Verdict], Scene):
 
     def _status(self) -> str:
         if self.checking:
-            return "Checking…"
+            return self.app.tr._("Checking…")
         if self.wait > 0:
-            return f"{self.error} Try again in {self.seconds_left} s.".strip()
+            return self.app.tr._(
+                "{error} Try again in {seconds_left} s.",
+                error=self.error,
+                seconds_left=self.seconds_left,
+            ).strip()
         return self.error or self.message
 
     # ---- input --------------------------------------------------------------------------------
@@ -242,21 +262,28 @@ class PassphraseScene(BackgroundCheck[passphrase.Verdict], Scene):
             if self._mode() == "check":
                 self.app.replace(PassphraseScene(self.app))
             else:
-                self._refuse_quietly("Still no passphrase: run the command first.")
+                self._refuse_quietly(self.app.tr._("Still no passphrase: run the command first."))
             return
         if self.mode == "change":
             new, again = self.fields["new"].text, self.fields["again"].text
             if len(new.strip()) < passphrase.MIN_LENGTH:
                 self._refuse(
-                    "new", f"The passphrase needs at least {passphrase.MIN_LENGTH} characters."
+                    "new",
+                    self.app.tr._(
+                        "The passphrase needs at least {MIN_LENGTH} characters.",
+                        MIN_LENGTH=passphrase.MIN_LENGTH,
+                    ),
                 )
                 return
             if new != again:
                 self.fields["again"].text = ""
-                self._refuse("again", "The two new passphrases are not the same. Type it again.")
+                self._refuse(
+                    "again",
+                    self.app.tr._("The two new passphrases are not the same. Type it again."),
+                )
                 return
         elif not self.fields["phrase"].text:
-            self._refuse("phrase", "Type the passphrase first.")
+            self._refuse("phrase", self.app.tr._("Type the passphrase first."))
             return
         self.checking = True
         self._result = None
@@ -299,7 +326,10 @@ class PassphraseScene(BackgroundCheck[passphrase.Verdict], Scene):
         self.checking = False
         self._worker = None
         if problem:
-            self._refuse(next(iter(self.fields)), f"The passphrase could not be checked: {problem}")
+            self._refuse(
+                next(iter(self.fields)),
+                self.app.tr._("The passphrase could not be checked: {problem}", problem=problem),
+            )
             return
         if not verdict.ok:
             self.failures = verdict.failures
@@ -307,9 +337,9 @@ class PassphraseScene(BackgroundCheck[passphrase.Verdict], Scene):
             secret = "old" if self.mode == "change" else "phrase"
             self.fields[secret].text = ""
             if verdict.checked:
-                self._refuse(secret, "That passphrase is not right.")
+                self._refuse(secret, self.app.tr._("That passphrase is not right."))
             else:  # another window's wrong try started a wait: this one was not checked
-                self._refuse(secret, "Too many wrong tries on this database.")
+                self._refuse(secret, self.app.tr._("Too many wrong tries on this database."))
             return
         self.failures = 0
         self.app.play("select")
@@ -320,7 +350,7 @@ class PassphraseScene(BackgroundCheck[passphrase.Verdict], Scene):
             return
         world = self.app.world()
         assert world.campaign is not None
-        author = " ".join(self.fields["author"].text.split()) or DEFAULT_AUTHOR
+        author = " ".join(self.fields["author"].text.split()) or self.app.tr._(DEFAULT_AUTHOR)
         desk = Desk(self.store, world.campaign, world.catalog, author)
         self.app.replace(self.app.open(Route.DESK_OVERVIEW, desk))
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from game.i18n.translator import N_
 from game.records.analytics import Window
 from game.records.analytics_view import LevelSection, PointRow, level_section
 from game.ui import chrome
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from game.ui.theme import Theme
     from game.ui.window import App
 
-PERIODS = ((None, "all time"), (7, "the last 7 days"), (28, "the last 4 weeks"))
+PERIODS = ((None, N_("all time")), (7, N_("the last 7 days")), (28, N_("the last 4 weeks")))
 BAR_W = 150
 PAD = 20
 
@@ -99,22 +100,32 @@ class LevelScene(Scene):
         width = 1280 - 2 * chrome.MARGIN
         section = self.section
         assert section is not None
-        title = f"Level {section.number} · {section.title}"
-        self._header = chrome.header(app, "Supervisor's desk · what the cohort picks", title, width)
-        cohort = self.cohorts[self.cohort] or "every cohort"
-        self._sub = (
-            f"{section.attempts} attempt{'s' if section.attempts != 1 else ''} with a reply"
-            f" · {cohort} · {PERIODS[self.period][1]}"
-            f" · mean score, first attempt → latest: {section.first_mean} → {section.latest_mean}"
-            f" ({section.change_mean})"
+        title = self.app.tr._(
+            "Level {number} · {title}", number=section.number, title=section.title
+        )
+        self._header = chrome.header(
+            app, self.app.tr._("Supervisor's desk · what the cohort picks"), title, width
+        )
+        cohort = self.cohorts[self.cohort] or self.app.tr._("every cohort")
+        self._sub = self.app.tr._n(
+            "{n} attempt with a reply · {cohort} · {period} · mean score, first attempt → latest:"
+            " {first} → {latest} ({change})",
+            "{n} attempts with a reply · {cohort} · {period} · mean score, first attempt → latest:"
+            " {first} → {latest} ({change})",
+            section.attempts,
+            cohort=cohort,
+            period=self.app.tr._(PERIODS[self.period][1]),
+            first=section.first_mean,
+            latest=section.latest_mean,
+            change=section.change_mean,
         )
         top = chrome.TOP + self._header.get_height() + 8
         self._sub_y = top
         top += fonts.block_height(self._sub, "body", width) + 14
         self._hints = chrome.hints(
             app,
-            [("← →", "Level"), ("Tab", "Cohort"), ("Shift+Tab", "Period"), ("↑↓", "Scroll"),
-             ("Esc", "Back")],
+            [("← →", self.app.tr._("Level")), ("Tab", self.app.tr._("Cohort")), ("Shift+Tab", self.app.tr._("Period")), ("↑↓", self.app.tr._("Scroll")),
+             ("Esc", self.app.tr._("Back"))],
             width,
         )  # fmt: skip
         bottom = chrome.footer_y(app, self._hints) - 14
@@ -132,16 +143,34 @@ class LevelScene(Scene):
         # where most go wrong, and the principle trends, side by side
         half = (width - 24) // 2
         wrong_lines = [
-            f"{node}: {first} % of first attempts went wrong, {latest} % of latest"
+            self.app.tr._(
+                "{node}: {first} % of first attempts went wrong, {latest} % of latest",
+                node=node,
+                first=first,
+                latest=latest,
+            )
             for node, first, latest in section.hardest
-        ] or ["Nobody has gone wrong here yet." if section.attempts else "No calls yet."]
+        ] or [
+            self.app.tr._("Nobody has gone wrong here yet.")
+            if section.attempts
+            else self.app.tr._("No calls yet.")
+        ]
         trend_lines = [
-            f"{t.title} · {t.broken} turns · weekly {' '.join(f'{r}%' for r in t.rates[-6:])}"
+            self.app.tr._(
+                "{title} · {broken} turns · weekly {join}",
+                title=t.title,
+                broken=t.broken,
+                join=" ".join(f"{r}%" for r in t.rates[-6:]),
+            )
             for t in section.trends
-        ] or ["No turn broke a guide principle."]
-        wrong_h = self._list_height("WHERE MOST GO WRONG FIRST", wrong_lines, half - 2 * PAD)
+        ] or [self.app.tr._("No turn broke a guide principle.")]
+        wrong_h = self._list_height(
+            self.app.tr._("WHERE MOST GO WRONG FIRST"), wrong_lines, half - 2 * PAD
+        )
         trend_h = self._list_height(
-            "PRINCIPLES BROKEN MOST · SHARE OF TURNS, WEEK BY WEEK", trend_lines, half - 2 * PAD
+            self.app.tr._("PRINCIPLES BROKEN MOST · SHARE OF TURNS, WEEK BY WEEK"),
+            trend_lines,
+            half - 2 * PAD,
         )
         top_h = max(wrong_h, trend_h)
         point_heights = [self._point_height(p, inner) for p in section.points if p.visits]
@@ -149,17 +178,17 @@ class LevelScene(Scene):
         if not point_heights:
             total += fonts.line_height("body") + 2 * PAD
         surface = pygame.Surface((width, max(total, 1)), pygame.SRCALPHA)
-        self._draw_list(surface, pygame.Rect(0, 0, half, top_h), "WHERE MOST GO WRONG FIRST",
+        self._draw_list(surface, pygame.Rect(0, 0, half, top_h), self.app.tr._("WHERE MOST GO WRONG FIRST"),
                         wrong_lines, theme.bad)  # fmt: skip
         self._draw_list(
             surface, pygame.Rect(width - half, 0, half, top_h),
-            "PRINCIPLES BROKEN MOST · SHARE OF TURNS, WEEK BY WEEK", trend_lines, theme.text,
+            self.app.tr._("PRINCIPLES BROKEN MOST · SHARE OF TURNS, WEEK BY WEEK"), trend_lines, theme.text,
         )  # fmt: skip
         y = top_h + 16
         if not point_heights:
             panel(surface, pygame.Rect(0, y, width, fonts.line_height("body") + 2 * PAD), theme,
                   shadow=False)  # fmt: skip
-            fonts.draw_block(surface, "No replies recorded for this level in this window yet.",
+            fonts.draw_block(surface, self.app.tr._("No replies recorded for this level in this window yet."),
                              "body", theme.text_dim, PAD, y + PAD, inner)  # fmt: skip
         visible = [p for p in section.points if p.visits]
         for point, height in zip(visible, point_heights, strict=True):
@@ -219,9 +248,13 @@ class LevelScene(Scene):
         x, y = rect.x + PAD, rect.y + PAD
         head = fonts.render(point.node, "body_bold", theme.text)
         surface.blit(head, (x, y))
-        facts = f"reached {point.visits}× · anger on arrival {point.anger}"
+        facts = self.app.tr._(
+            "reached {visits}× · anger on arrival {anger}", visits=point.visits, anger=point.anger
+        )
         if point.wrong_first:
-            facts += f" · {point.wrong_first} % wrong on the first attempt"
+            facts += self.app.tr._(
+                " · {wrong_first} % wrong on the first attempt", wrong_first=point.wrong_first
+            )
         info = fonts.render(
             facts, "small", theme.bad if point.wrong_first >= 50 else theme.text_dim
         )
@@ -248,12 +281,12 @@ class LevelScene(Scene):
                 pygame.draw.rect(surface, colour, fill, border_radius=5)
             share = fonts.render(f" {reply.share} % ({reply.picks})", "small", theme.text_dim)
             surface.blit(share, (track.right + 4, y))
-            surface.blit(fonts.render(f"first {reply.first} %", "small_bold", theme.text_dim),
+            surface.blit(fonts.render(self.app.tr._("first {first} %", first=reply.first), "small_bold", theme.text_dim),
                          (x + first_x, y))  # fmt: skip
             moved = reply.latest - reply.first
             better = (moved > 0) == (reply.verdict in ("good", "fair"))
             latest_colour = theme.text_dim if moved == 0 else (theme.good if better else theme.bad)
-            surface.blit(fonts.render(f"latest {reply.latest} %", "small_bold", latest_colour),
+            surface.blit(fonts.render(self.app.tr._("latest {latest} %", latest=reply.latest), "small_bold", latest_colour),
                          (x + latest_x, y))  # fmt: skip
             y += max(fonts.line_height("small_bold"), fonts.line_height("small")) + 4
             extra = " · ".join(

@@ -44,7 +44,7 @@ class NotesEditScene(Scene):
         self.attempt = attempt
         self.notes = notes
         self.chosen: Note | None = notes[0] if notes else None
-        self.field = NoteField("The note…", NOTE_MAX)
+        self.field = NoteField(app.tr._("The note…"), NOTE_MAX)
         self.field.text = self.chosen.text if self.chosen else ""
         self.confirming = False  # Delete pressed once: the next press deletes
         self.message = ""
@@ -66,10 +66,19 @@ class NotesEditScene(Scene):
         width = 1280 - 2 * chrome.MARGIN
         trainee = self.attempt.trainee_name
         self._header = chrome.header(
-            app, f"Supervisor's desk · notes for {trainee}", "Edit or delete your notes", width
+            app,
+            self.app.tr._("Supervisor's desk · notes for {trainee}", trainee=trainee),
+            self.app.tr._("Edit or delete your notes"),
+            width,
         )
         self._hints = chrome.hints(
-            app, [("Tab", "Next"), ("Enter", "Choose / new line"), ("Esc", "Back")], width
+            app,
+            [
+                ("Tab", self.app.tr._("Next")),
+                ("Enter", self.app.tr._("Choose / new line")),
+                ("Esc", self.app.tr._("Back")),
+            ],
+            width,
         )
         top = chrome.TOP + self._header.get_height() + 28
         bottom = chrome.footer_y(app, self._hints) - 16
@@ -80,9 +89,9 @@ class NotesEditScene(Scene):
         for note in self.notes:
             button = Button(
                 f"note:{note.id}",
-                first_line(note.text) or "(empty)",
+                first_line(note.text) or self.app.tr._("(empty)"),
                 "choice",
-                detail=note_heading(note),
+                detail=note_heading(note, tr=self.app.tr),
                 view=self.view,
             )
             y = button.place(fonts, 4, y + 4, LIST_W - 12) + 6
@@ -91,11 +100,15 @@ class NotesEditScene(Scene):
         right_x = chrome.MARGIN + LIST_W + 32
         right_w = 1280 - chrome.MARGIN - right_x
         self._label_y = top
-        save = Button(SAVE, "Save the changes", "primary")
+        save = Button(SAVE, self.app.tr._("Save the changes"), "primary")
         delete = Button(
-            DELETE, "Yes, delete it" if self.confirming else "Delete the note", "danger"
+            DELETE,
+            self.app.tr._("Yes, delete it")
+            if self.confirming
+            else self.app.tr._("Delete the note"),
+            "danger",
         )
-        back = Button(BACK, "Back", "ghost")
+        back = Button(BACK, self.app.tr._("Back"), "ghost")
         button_w = (right_w - 24) // 3
         button_h = max(b.measure(fonts, button_w) for b in (save, delete, back))
         buttons_y = bottom - button_h
@@ -163,19 +176,22 @@ class NotesEditScene(Scene):
             return
         text = self.field.text.strip()
         if not text:
-            self.message = "A note cannot be empty: to remove it, delete it."
+            self.message = self.app.tr._("A note cannot be empty: to remove it, delete it.")
             self.app.play("back")
             self.menu.focus(FIELD)
             return
         try:
             changed = self.desk.store.edit_note(self.chosen.id, text)
         except (AccessRefused, RecordNotFound, ValueError) as error:
-            self.message = f"Not saved: {error}"
+            self.message = self.app.tr._("Not saved: {error}", error=error)
             self.app.play("back")
             return
         self.notes = tuple(changed if n.id == changed.id else n for n in self.notes)
         self.chosen = changed
-        self.message = f"Saved. {self.attempt.trainee_name} is told of it on signing in."
+        self.message = self.app.tr._(
+            "Saved. {trainee_name} is told of it on signing in.",
+            trainee_name=self.attempt.trainee_name,
+        )
         self.app.play("select")
         self.layout()
         self.menu.focus(FIELD)
@@ -185,9 +201,9 @@ class NotesEditScene(Scene):
             return
         if not self.confirming:
             self.confirming = True
-            self.message = (
-                f"Delete this note? {self.attempt.trainee_name} will no longer see it, and it"
-                " cannot be brought back. Press “Yes, delete it” to go on."
+            self.message = self.app.tr._(
+                "Delete this note? {trainee_name} will no longer see it, and it cannot be brought back. Press “Yes, delete it” to go on.",
+                trainee_name=self.attempt.trainee_name,
             )
             self.app.play("back")
             self.layout()
@@ -198,7 +214,7 @@ class NotesEditScene(Scene):
         except RecordNotFound:  # already gone (another desk): the list below drops it too
             pass
         except AccessRefused as error:
-            self.message = f"Not deleted: {error}"
+            self.message = self.app.tr._("Not deleted: {error}", error=error)
             self.confirming = False
             self.layout()
             return
@@ -211,7 +227,7 @@ class NotesEditScene(Scene):
             return
         self.chosen = self.notes[0]
         self.field.text = self.chosen.text
-        self.message = "Deleted."
+        self.message = self.app.tr._("Deleted.")
         self.layout()
         self.menu.focus(f"note:{self.chosen.id}")
 
@@ -230,7 +246,7 @@ class NotesEditScene(Scene):
         surface.blit(self._header, (chrome.MARGIN, chrome.TOP))
         if self.chosen is not None:
             label = fonts.fit_line(
-                note_heading(self.chosen).upper(), "caption", self.field.rect.width
+                note_heading(self.chosen, tr=self.app.tr).upper(), "caption", self.field.rect.width
             )
             surface.blit(
                 fonts.render(label, "caption", theme.text_faint),
@@ -238,7 +254,11 @@ class NotesEditScene(Scene):
             )
             self.field.draw(surface, fonts, theme, self.menu.focused == FIELD, app.clock)
         if self.message:
-            tone = theme.good if self.message.startswith(("Saved", "Deleted")) else theme.warn
+            tone = (
+                theme.good
+                if self.message.startswith((self.app.tr._("Saved"), self.app.tr._("Deleted")))
+                else theme.warn
+            )
             fonts.draw_block(
                 surface,
                 self.message,

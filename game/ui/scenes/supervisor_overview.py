@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from game.i18n.translator import N_
 from game.records.api import PAGE_MAX, OverviewRow
 from game.ui import chrome
 from game.ui.draw import focus_ring, panel
@@ -32,13 +33,13 @@ if TYPE_CHECKING:
 
 # (sort, descending, label): Tab walks through them in this order
 SORTS: tuple[tuple[str, bool, str], ...] = (
-    ("coaching", True, "Needs coaching"),
-    ("activity", True, "Recently active"),
-    ("activity", False, "Longest inactive"),
-    ("name", False, "Name A–Z"),
-    ("name", True, "Name Z–A"),
-    ("passed", True, "Most levels passed"),
-    ("passed", False, "Fewest levels passed"),
+    ("coaching", True, N_("Needs coaching")),
+    ("activity", True, N_("Recently active")),
+    ("activity", False, N_("Longest inactive")),
+    ("name", False, N_("Name A–Z")),
+    ("name", True, N_("Name Z–A")),
+    ("passed", True, N_("Most levels passed")),
+    ("passed", False, N_("Fewest levels passed")),
 )
 NAME_W = 250
 ATTEMPTS_W = 84
@@ -59,7 +60,7 @@ class OverviewScene(Scene):
         super().__init__(app)
         self.desk = desk
         self.sort_index = 0
-        self.search = TextField("Type to find a trainee by name", 100)
+        self.search = TextField(app.tr._("Type to find a trainee by name"), 100)
         self.rows: tuple[OverviewRow, ...] = ()
         self.total = 0
         self.offset = 0  # index of the page's first row among all matching trainees
@@ -117,24 +118,32 @@ class OverviewScene(Scene):
         self._hints = chrome.hints(
             app,
             [
-                ("↑↓", "Move"),
-                ("PgUp PgDn", "Page"),
-                ("Enter", "Open"),
-                ("Tab", "Sort"),
-                ("A–Z", "Find"),
-                ("Esc", "Leave"),
+                ("↑↓", self.app.tr._("Move")),
+                (self.app.tr._("PgUp PgDn"), self.app.tr._("Page")),
+                ("Enter", self.app.tr._("Open")),
+                ("Tab", self.app.tr._("Sort")),
+                ("A–Z", self.app.tr._("Find")),
+                ("Esc", self.app.tr._("Leave")),
             ],
             width,
         )
         # the toolbar: passphrase and leave beside the title, the sort beside the search
         buttons = [
-            Button("sort", f"Sort: {self.sort[2]}", "secondary", hint="Tab"),
-            Button("passphrase", "Change passphrase", "ghost"),
-            Button("leave", "Leave the desk", "ghost"),
+            Button(
+                "sort",
+                self.app.tr._("Sort: {sort}", sort=self.app.tr._(self.sort[2])),
+                "secondary",
+                hint="Tab",
+            ),
+            Button("passphrase", self.app.tr._("Change passphrase"), "ghost"),
+            Button("leave", self.app.tr._("Leave the desk"), "ghost"),
         ]
-        picks = Button("levels", "What they pick", "ghost")  # beside the sort, below
+        picks = Button("levels", self.app.tr._("What they pick"), "ghost")  # beside the sort, below
         widths = [max(150, fonts.width(b.label, "body_bold") + 56) for b in buttons]
-        widest = max(fonts.width(f"Sort: {s[2]}", "body_bold") for s in SORTS)
+        widest = max(
+            fonts.width(self.app.tr._("Sort: {sort}", sort=self.app.tr._(s[2])), "body_bold")
+            for s in SORTS
+        )
         widths[0] = widest + fonts.width("Tab", "caption") + 70
         bh = max(b.measure(fonts, w) for b, w in zip(buttons, widths, strict=True))
         x = 1280 - chrome.MARGIN
@@ -144,7 +153,10 @@ class OverviewScene(Scene):
             button.rect.height = bh
             x -= 10
         self._header = chrome.header(
-            app, "Supervisor's desk", "Your trainees", x - chrome.MARGIN - 10
+            app,
+            self.app.tr._("Supervisor's desk"),
+            self.app.tr._("Your trainees"),
+            x - chrome.MARGIN - 10,
         )  # beside the toolbar, wrapped if need be
         top = max(chrome.TOP + self._header.get_height(), chrome.TOP + 4 + bh) + 18
         search_w = min(420, (1280 - 2 * chrome.MARGIN - widths[0] - 20) // 2)
@@ -191,14 +203,14 @@ class OverviewScene(Scene):
         # column heads
         y = 12
         base = self._head_h - 12 - fonts.line_height("caption")  # the heads sit on one line
-        heads = [("TRAINEE", x0 + 10, self.name_w - 10, "left")]
+        heads = [(self.app.tr._("TRAINEE"), x0 + 10, self.name_w - 10, "left")]
         x = x0 + self.name_w
         for head in self._level_heads[: len(levels)]:
             label = pygame.transform.rotate(fonts.render(head, "caption", theme.text_faint), 90)
             table.blit(label, label.get_rect(midbottom=(x + self.cell_w // 2, self._head_h - 10)))
             x += self.cell_w
-        heads.append(("ATTEMPTS", x, ATTEMPTS_W, "center"))
-        heads.append(("LAST ACTIVE", x + ATTEMPTS_W + 8, LAST_W - 8, "left"))
+        heads.append((self.app.tr._("ATTEMPTS"), x, ATTEMPTS_W, "center"))
+        heads.append((self.app.tr._("LAST ACTIVE"), x + ATTEMPTS_W + 8, LAST_W - 8, "left"))
         for text, hx, hw, align in heads:
             fonts.draw_block(table, fonts.fit_line(text, "caption", hw), "caption",
                              theme.text_faint, hx, base, hw, align)  # fmt: skip
@@ -206,9 +218,9 @@ class OverviewScene(Scene):
         pygame.draw.line(table, theme.border, (x0, y - 4), (card.width - 12, y - 4))
         if not self.rows:
             empty = (
-                "No trainee matches that name."
+                self.app.tr._("No trainee matches that name.")
                 if self.search.text.strip()
-                else "No trainees yet. They appear here once they create a profile."
+                else self.app.tr._("No trainees yet. They appear here once they create a profile.")
             )
             fonts.draw_block(table, empty, "body", theme.text_dim, x0 + 10, y + 14, card.width - 40)
         for index, row in enumerate(self.rows):
@@ -270,9 +282,14 @@ class OverviewScene(Scene):
             x += self.cell_w
         count = fonts.render(str(row.attempts), "body", theme.text)
         table.blit(count, count.get_rect(center=(x + ATTEMPTS_W // 2, box.centery)))
-        from game.ui.scenes.profile import ago
 
-        last = ago(row.last_activity).removeprefix("Active ")
+        from game.ui.scenes.profile import since
+
+        last = (
+            since(row.last_activity, tr=self.app.tr)
+            if row.last_activity is not None
+            else self.app.tr._("Not played yet")
+        )
         table.blit(
             fonts.render(fonts.fit_line(last, "small", LAST_W - 8), "small", theme.text_dim),
             (x + ATTEMPTS_W + 8, box.centery - fonts.line_height("small") // 2),
@@ -283,11 +300,18 @@ class OverviewScene(Scene):
         levels = self.desk.campaign.levels
         if row.stuck_levels:
             numbers = sorted(lvl.number for lvl in levels if lvl.key in row.stuck_levels)
-            which = ", ".join(str(n) for n in numbers) or "a retired level"
+            which = ", ".join(str(n) for n in numbers) or self.app.tr._("a retired level")
             plural = "s" if len(numbers) > 1 else ""
-            return f"{STUCK_MARK} Stuck at level{plural} {which}", True
+            return self.app.tr._(
+                "{STUCK_MARK} Stuck at level{plural} {which}",
+                STUCK_MARK=STUCK_MARK,
+                plural=plural,
+                which=which,
+            ), True
         passed = sum(1 for b in row.levels.values() if b.passed)
-        return f"{passed} of {len(levels)} levels passed", False
+        return self.app.tr._(
+            "{passed} of {n_levels} levels passed", passed=passed, n_levels=len(levels)
+        ), False
 
     @staticmethod
     def cell_text(row: OverviewRow, key: str) -> tuple[str, str]:
@@ -445,12 +469,17 @@ class OverviewScene(Scene):
         self.search.draw(surface, fonts, theme, bool(self.search.text), app.clock)
         if self.total:
             last = self.offset + len(self.rows)
-            count = f"Trainees {self.offset + 1}–{last} of {self.total:,}"
+            count = self.app.tr._(
+                "Trainees {value}–{last} of {total:,}",
+                value=self.offset + 1,
+                last=last,
+                total=self.total,
+            )
         else:
-            count = "No trainees"
+            count = self.app.tr._("No trainees")
         x = self.search.rect.right + 20
         if fonts.width(count, "small") > self._count_w:  # large text: the numbers only
-            count = count.removeprefix("Trainees ")
+            count = count.removeprefix(self.app.tr._("Trainees "))
         count = fonts.fit_line(count, "small", self._count_w)
         surface.blit(fonts.render(count, "small", theme.text_dim), (x, self._count_y))
         panel(surface, self.card, theme)

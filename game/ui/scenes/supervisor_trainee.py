@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from game.i18n.translator import ENGLISH, N_, Translator
 from game.records.api import Attempt, AttemptStatus, PrincipleTally, Trainee
 from game.ui import chrome
 from game.ui.draw import panel
@@ -29,23 +30,28 @@ WEAKEST = 5
 MANAGE = "manage"
 
 
-def attempt_text(desk: Desk, attempt: Attempt) -> tuple[str, str]:
+RATINGS = (N_("good"), N_("partial"), N_("bad"))  # how an attempt ended, shown as "{rating} ending"
+
+
+def attempt_text(desk: Desk, attempt: Attempt, tr: Translator = ENGLISH) -> tuple[str, str]:
     """(label, detail) of one attempt: level, date, score, grade, outcome, passed."""
     level = desk.level_name(attempt.scenario_id)
     stamp = when(attempt.started_at)
-    turns = f"{attempt.turn_count} turn{'s' if attempt.turn_count != 1 else ''}"
+    turns = tr._n("{n} turn", "{n} turns", attempt.turn_count)
     if attempt.status is AttemptStatus.COMPLETED:
-        verdict = "Passed" if attempt.passed else "Not passed"
+        verdict = tr._("Passed") if attempt.passed else tr._("Not passed")
         ending = desk.catalog.endings.get(attempt.outcome or "")
         outcome = ending.label if ending is not None else (attempt.outcome or "")
-        rating = f"{attempt.rating} ending" if attempt.rating else ""
-        label = f"{level} — {attempt.score} · grade {attempt.grade} · {verdict}"
+        # i18n: {rating} is good, partial or bad
+        rating = tr._("{rating} ending", rating=tr._(attempt.rating)) if attempt.rating else ""
+        label = tr._("{level} — {score} · grade {grade} · {verdict}", level=level,
+                     score=attempt.score, grade=attempt.grade, verdict=verdict)  # fmt: skip
         detail = " · ".join(p for p in (stamp, outcome, rating, turns) if p)
     elif attempt.status is AttemptStatus.ABANDONED:
-        label = f"{level} — left before the end · not scored"
+        label = tr._("{level} — left before the end · not scored", level=level)
         detail = f"{stamp} · {turns}"
     else:
-        label = f"{level} — in progress"
+        label = tr._("{level} — in progress", level=level)
         detail = f"{stamp} · {turns}"
     return label, detail
 
@@ -110,21 +116,27 @@ class TraineeScene(Scene):
     def layout(self) -> None:
         app, fonts, theme = self.app, self.app.fonts, self.app.theme
         width = 1280 - 2 * chrome.MARGIN
-        self._header = chrome.header(app, "Supervisor's desk · trainee", self.trainee.name, width)
+        self._header = chrome.header(
+            app, self.app.tr._("Supervisor's desk · trainee"), self.trainee.name, width
+        )
         levels = len(self.desk.campaign.levels)
         count = len(self.attempts)
         parts = [
-            f"{count} attempt{'s' if count != 1 else ''}",
-            f"{self.passed} of {levels} levels passed",
-            f"last active {when(self.trainee.last_active)}"
+            self.app.tr._n("{n} attempt", "{n} attempts", count),
+            self.app.tr._("{passed} of {levels} levels passed", passed=self.passed, levels=levels),
+            self.app.tr._("last active {when}", when=when(self.trainee.last_active))
             if self.trainee.last_active
-            else "not played yet",
-            f"cohort {self.cohort}" if self.cohort else "in no cohort",
+            else self.app.tr._("not played yet"),
+            self.app.tr._("cohort {cohort}", cohort=self.cohort)
+            if self.cohort
+            else self.app.tr._("in no cohort"),
         ]
         self._sub = " · ".join(parts)
         if self.stuck:
             names = ", ".join(self.desk.level_name(s) for s in self.stuck)
-            self._stuck = f"⚠ Stuck: {names} (failed several times, not passed yet)"
+            self._stuck = self.app.tr._(
+                "⚠ Stuck: {names} (failed several times, not passed yet)", names=names
+            )
         else:
             self._stuck = ""
         top = chrome.TOP + self._header.get_height() + 8
@@ -136,12 +148,17 @@ class TraineeScene(Scene):
         top += 16
         self._hints = chrome.hints(
             app,
-            [("↑↓", "Move"), ("Enter", "Open the attempt"), ("Tab", "Cohort"), ("Esc", "Back")],
+            [
+                ("↑↓", self.app.tr._("Move")),
+                ("Enter", self.app.tr._("Open the attempt")),
+                ("Tab", self.app.tr._("Cohort")),
+                ("Esc", self.app.tr._("Back")),
+            ],
             width,
         )
         bottom = chrome.footer_y(app, self._hints) - 16
         # under the left column: rename or delete the profile
-        manage = Button(MANAGE, "Rename or delete…", "secondary")
+        manage = Button(MANAGE, self.app.tr._("Rename or delete…"), "secondary")
         manage_h = manage.measure(fonts, LEFT_W)
         manage.place(fonts, chrome.MARGIN, bottom - manage_h, LEFT_W)
         # the left column: competencies and weakest principles, scrollable if tall
@@ -161,10 +178,10 @@ class TraineeScene(Scene):
         buttons: list[Button] = []
         y = 0
         for attempt in self.attempts:
-            label, detail = attempt_text(self.desk, attempt)
+            label, detail = attempt_text(self.desk, attempt, self.app.tr)
             notes = self.note_count.get(attempt.id, 0)
             if notes:  # the calls already coached show it
-                detail += f" · ✉ {notes} note{'s' if notes != 1 else ''}"
+                detail += self.app.tr._n(" · ✉ {n} note", " · ✉ {n} notes", notes)
             done = attempt.status is AttemptStatus.COMPLETED
             badge = (
                 "!" if attempt.scenario_id in self.stuck and done and not attempt.passed else None
@@ -181,7 +198,7 @@ class TraineeScene(Scene):
             y = button.place(fonts, 4, y + 4, self.view.rect.width - 8) + 6
             buttons.append(button)
         if not self.attempts:
-            y = fonts.block_height("No calls yet.", "body", self.view.rect.width)
+            y = fonts.block_height(self.app.tr._("No calls yet."), "body", self.view.rect.width)
         self.view.set_content(y + 4)
         order = [*(b.key for b in buttons if b.enabled), MANAGE]
         self.menu.set_buttons([*buttons, manage], keep=True, order=order)
@@ -191,8 +208,10 @@ class TraineeScene(Scene):
         fonts, theme, catalog = self.app.fonts, self.app.theme, self.desk.catalog
         inner = width - 40
         finished = sum(1 for a in self.attempts if a.status is AttemptStatus.COMPLETED)
-        comp_title = (
-            f"COMPETENCIES · AVERAGE OF {finished} FINISHED CALL{'S' if finished != 1 else ''}"
+        comp_title = self.app.tr._n(
+            "COMPETENCIES · AVERAGE OF {n} FINISHED CALL",
+            "COMPETENCIES · AVERAGE OF {n} FINISHED CALLS",
+            finished,
         )
         comp_h = 20 + fonts.block_height(comp_title, "caption", inner) + 12
         bars = ScoreBars(fonts, list(catalog.competencies.values()), inner)
@@ -201,10 +220,10 @@ class TraineeScene(Scene):
         for tally in self.weakest:
             principle = catalog.principles.get(tally.principle)
             title = principle.title if principle is not None else tally.principle
-            times = f"{tally.broken} turn{'s' if tally.broken != 1 else ''}"
+            times = self.app.tr._n("{n} turn", "{n} turns", tally.broken)
             blocks.append((f"{tally.principle} · {title}", times))
-        count_w = fonts.width("999 turns", "small_bold") + 12
-        weak_title = "PRINCIPLES BROKEN MOST OFTEN · ON HOW MANY TURNS"
+        count_w = fonts.width(self.app.tr._n("{n} turn", "{n} turns", 999), "small_bold") + 12
+        weak_title = self.app.tr._("PRINCIPLES BROKEN MOST OFTEN · ON HOW MANY TURNS")
         weak_h = 20 + fonts.block_height(weak_title, "caption", inner) + 12
         if not blocks:
             weak_h += fonts.block_height(self._no_breaks(), "small", inner) + 4
@@ -235,8 +254,8 @@ class TraineeScene(Scene):
 
     def _no_breaks(self) -> str:
         if not self.attempts:
-            return "Nothing yet: no calls played."
-        return "No turn of theirs has gone against a guide principle so far."
+            return self.app.tr._("Nothing yet: no calls played.")
+        return self.app.tr._("No turn of theirs has gone against a guide principle so far.")
 
     # ---- input --------------------------------------------------------------------------------
 
@@ -311,10 +330,12 @@ class TraineeScene(Scene):
             self.side.blit(surface, self._side)
             self.side.draw_scrollbar(surface, theme)
         panel(surface, self._list_card, theme)
-        cap = fonts.render("EVERY ATTEMPT · NEWEST FIRST", "caption", theme.text_faint)
+        cap = fonts.render(
+            self.app.tr._("EVERY ATTEMPT · NEWEST FIRST"), "caption", theme.text_faint
+        )
         surface.blit(cap, (self._list_card.x + 20, self._list_card.y + 18))
         if not self.attempts:
-            fonts.draw_block(surface, "No calls yet.", "body", theme.text_dim,
+            fonts.draw_block(surface, self.app.tr._("No calls yet."), "body", theme.text_dim,
                              self.view.rect.x + 4, self.view.rect.y, self.view.rect.width)  # fmt: skip
         self.menu.draw(surface, fonts, theme)
         self.view.draw_scrollbar(surface, theme)

@@ -88,10 +88,16 @@ class TitleScene(Scene):
         x = chrome.MARGIN + 40
         self._logo = chrome.big_wordmark(app, LEFT_W + 60)
         self._hints = chrome.hints(
-            app, [("↑↓", "Move"), ("Enter", "Select"), ("F11", "Full screen")], 700
+            app,
+            [
+                ("↑↓", self.app.tr._("Move")),
+                ("Enter", self.app.tr._("Select")),
+                ("F11", self.app.tr._("Full screen")),
+            ],
+            700,
         )
         bottom = chrome.footer_y(app, self._hints) - 16
-        self._tagline = "De-escalation practice for customer-service teams."
+        self._tagline = self.app.tr._("De-escalation practice for customer-service teams.")
         buttons = self._menu_buttons()
         gap = 12 if fonts.scale < 1.5 else 8
         menu_h = sum(b.measure(fonts, LEFT_W - 30) + gap for b in buttons)
@@ -115,14 +121,16 @@ class TitleScene(Scene):
         buttons: list[Button] = []
         name = self._continue_name()
         if name:
-            buttons.append(Button("continue", f"Continue as {name}", "primary"))
-            buttons.append(Button("switch", "Switch trainee"))
+            buttons.append(
+                Button("continue", self.app.tr._("Continue as {name}", name=name), "primary")
+            )
+            buttons.append(Button("switch", self.app.tr._("Switch trainee")))
         else:
-            buttons.append(Button("switch", "Start training", "primary"))
+            buttons.append(Button("switch", self.app.tr._("Start training"), "primary"))
         if self._desk is not None:
-            buttons.append(Button("desk", "Supervisor's desk"))
-        buttons.append(Button("settings", "Settings"))
-        buttons.append(Button("quit", "Quit", "ghost"))
+            buttons.append(Button("desk", self.app.tr._("Supervisor's desk")))
+        buttons.append(Button("settings", self.app.tr._("Settings")))
+        buttons.append(Button("quit", self.app.tr._("Quit"), "ghost"))
         return buttons
 
     def _build_panel(self, buttons: list[Button]) -> None:
@@ -133,8 +141,10 @@ class TitleScene(Scene):
         self.view.line = fonts.line_height("body")
         parts: list[tuple[str, str, tuple[int, int, int]]] = []  # (text, style, colour)
         if not self.app.ready:
-            parts.append(("GETTING THE FLOOR READY", "caption", theme.accent))
-            parts.append(("Loading the campaign and your records…", "body", theme.text_dim))
+            parts.append((self.app.tr._("GETTING THE FLOOR READY"), "caption", theme.accent))
+            parts.append(
+                (self.app.tr._("Loading the campaign and your records…"), "body", theme.text_dim)
+            )
         else:
             parts.extend(self._principle_parts())
         # measure, then paint the content surface
@@ -172,12 +182,18 @@ class TitleScene(Scene):
         principle = principles[date.today().toordinal() % len(principles)]
         section = catalog.sections.get(principle.section, "")
         parts = [
-            ("PRINCIPLE OF THE DAY", "caption", theme.accent),
+            (self.app.tr._("PRINCIPLE OF THE DAY"), "caption", theme.accent),
             (principle.title, "h2", theme.text),
             (principle.rule, "body", theme.text_dim),
         ]
         if section:  # trainee screens name principles; codes stay on the supervisor's desk
-            parts.append((f"From the guides: {section}", "small", theme.text_faint))
+            parts.append(
+                (
+                    self.app.tr._("From the guides: {section}", section=section),
+                    "small",
+                    theme.text_faint,
+                )
+            )
         return parts
 
     # ---- input --------------------------------------------------------------------------------
@@ -247,9 +263,11 @@ class TitleScene(Scene):
             self.app.push(
                 self.app.open(
                     Route.ERROR,
-                    "The training records could not be opened",
-                    "Your scores are kept in a database, and it is not available right now. "
-                    "Ask your trainer to check the database setting.",
+                    self.app.tr._("The training records could not be opened"),
+                    self.app.tr._(
+                        "Your scores are kept in a database, and it is not available right now. "
+                        "Ask your trainer to check the database setting."
+                    ),
                     (world.store_error or "",),
                 )
             )
@@ -257,9 +275,11 @@ class TitleScene(Scene):
             self.app.push(
                 self.app.open(
                     Route.ERROR,
-                    "The campaign could not be loaded",
-                    "The list of levels has a problem. Your trainer can fix it with "
-                    "`hold-the-line validate`.",
+                    self.app.tr._("The campaign could not be loaded"),
+                    self.app.tr._(
+                        "The list of levels has a problem. Your trainer can fix it with "
+                        "`hold-the-line validate`."
+                    ),
                     world.campaign_problems,
                 )
             )
@@ -284,7 +304,9 @@ class TitleScene(Scene):
             surface.blit(self._hero_image, at)
             if (app.clock % 4.7) > 4.55:  # a blink, painted over the face
                 self._hero.face.eyelids(surface, self._hero.face_box().move(at), 6)
-            quote = fonts.render("“Thanks for actually listening.”", "quote", theme.agent_text)
+            quote = fonts.render(
+                self.app.tr._("“Thanks for actually listening.”"), "quote", theme.agent_text
+            )
             bubble = quote.get_rect().inflate(28, 16)
             bubble.bottomright = (self._hero_rect.right - 30, self._hero_rect.bottom - 30)
             if bubble.width < self._hero_rect.width // 2 + 60:
@@ -297,7 +319,9 @@ class TitleScene(Scene):
         self.menu.draw(surface, fonts, theme)
         y = chrome.footer_y(app, self._hints)
         surface.blit(self._hints, (chrome.MARGIN, y))
-        edition = app.audio.off_reason or "Onboarding edition"  # no sound device: say so
+        edition = app.audio.off_reason or self.app.tr._(
+            "Onboarding edition"
+        )  # no sound device: say so
         tone = theme.warn if app.audio.off_reason else theme.text_faint
         room = 1280 - 2 * chrome.MARGIN - self._hints.get_width() - 24
         version = fonts.render(fonts.fit_line(edition, "small", room), "small", tone)

@@ -1,0 +1,105 @@
+"""The `ui` domain (`UI_DOMAIN`): every interface string marked in the code and the report's templates,
+extracted by Babel (see `game.i18n.translator` for how a string is marked)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from babel.messages.extract import extract
+from babel.messages.pofile import read_po
+from jinja2.ext import babel_extract
+
+from game.i18n.translator import COMMENT_TAGS, KEYWORDS
+from game.i18n.unit import Unit
+from game.paths import PROJECT_ROOT
+
+SOURCE_ROOT = Path(__file__).resolve().parent.parent  # the `game` package
+TEMPLATES = ("records/templates",)
+# The packages whose text a player or a supervisor reads (the engine is given text already
+# chosen; the authoring tools speak to trainers, in English).
+PACKAGES = ("cli", "records", "text", "training", "ui")
+
+
+def _sources(root: Path) -> Iterator[tuple[Path, object]]:
+    for package in PACKAGES:
+        for path in sorted((root / package).rglob("*.py")):
+            yield path, "python"
+    for folder in TEMPLATES:
+        for path in sorted((root / folder).glob("*.html")):
+            yield path, babel_extract
+
+
+def _shown(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(PROJECT_ROOT).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def interface_units(root: Path = SOURCE_ROOT) -> tuple[Unit, ...]:
+    """One unit per distinct (msgctxt, English), at its first place, with every note found
+    for it (two screens marking the same word share one translation)."""
+    units: dict[str, Unit] = {}
+    for path, method in _sources(root):
+        with path.open("rb") as handle:
+            found = list(
+                extract(
+                    method,  # type: ignore[arg-type]
+                    handle,
+                    keywords=dict(KEYWORDS),  # type: ignore[arg-type]
+                    comment_tags=COMMENT_TAGS,
+                    strip_comment_tags=True,
+                )
+            )
+        for line, message, comments, context in found:
+            singular, plural = (message, "") if isinstance(message, str) else message[:2]
+            if not singular:
+                continue
+            unit = Unit(
+                context or "",
+                singular,
+                _shown(path),
+                line,
+                tuple(comments),
+                plural=plural or "",
+                by_english=True,
+            )
+            before = units.get(unit.key)
+            if before is None:
+                units[unit.key] = unit
+            elif unit.notes and not set(unit.notes) <= set(before.notes):
+                notes = before.notes + tuple(n for n in unit.notes if n not in before.notes)
+                units[unit.key] = Unit(
+                    before.context, before.source, before.path, before.line, notes,
+                    plural=before.plural or unit.plural, by_english=True,
+                )  # fmt: skip
+    return tuple(units.values())
+
+
+def template_units(path: Path) -> tuple[Unit, ...]:
+    """The interface strings as the checked-in template lists them: what a running game
+    measures a language against without reading its own source (a test keeps the template
+    current with the code)."""
+    if not path.is_file():
+        return ()
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    units = []
+    for message in catalog:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, (list, tuple)) else (message.id,)
+        where = message.locations[0] if message.locations else ("", 0)
+        units.append(
+            Unit(
+                str(message.context or ""),
+                str(ids[0]),
+                str(where[0]),
+                int(where[1] or 0),
+                tuple(message.auto_comments),
+                plural=str(ids[1]) if len(ids) > 1 else "",
+                by_english=True,
+            )
+        )
+    return tuple(units)

@@ -1,0 +1,66 @@
+"""A pseudo-translation of every domain, for tests and screenshots (never offered to players).
+
+Every letter becomes an accented one and every line grows by about 40 % inside brackets
+("Settings" -> "[Šéţţîñĝš ·······]"), with `{placeholders}` kept, so a test can tell at a
+glance that a line was translated, that no English is left, and that layouts hold text
+longer than English (Finnish and Vietnamese run longer). Written as an ordinary locale
+folder: point the game at it with HOLD_THE_LINE_LOCALE.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from babel.messages.pofile import read_po, write_po
+
+from game.i18n.languages import language
+from game.i18n.po import po_path
+from game.i18n.project import Domain, update_all
+
+GROWTH = 0.4
+PAD = "·"
+_LETTERS = str.maketrans(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+    "ÅƁÇĐÉƑĜĤÎĴĶĹṀÑÖƤǪŘŠŢÛṼŴẊÝŽåƀçđéƒĝĥîĵķĺɱñöƥʠřšţûṽŵẋýž",
+)
+# what is kept as it is: placeholders, markup, entities
+_KEPT = re.compile(r"(\{[A-Za-z_][A-Za-z0-9_]*\}|<[^>]*>|&[a-z]+;|%\([a-z_]+\)[sd])")
+
+
+def pseudo(text: str) -> str:
+    """`text` pseudo-translated: accented letters, about 40 % longer, in brackets."""
+    if not text.strip():
+        return text
+    parts = _KEPT.split(text)
+    changed = "".join(p if _KEPT.fullmatch(p) else p.translate(_LETTERS) for p in parts)
+    grow = max(1, math.ceil(len(text) * GROWTH) - 3)
+    return f"[{changed} {PAD * grow}]"
+
+
+def write_pseudo_locale(root: Path, domains: Sequence[Domain], lang: str) -> Path:
+    """A locale folder at `root` where `lang` is complete: every line of every domain
+    pseudo-translated (templates included, as in the shipped folder). Returns `root`."""
+    plurals = language(lang).babel
+    update_all(domains, (lang,), root)
+    for domain in domains:
+        path = po_path(root, lang, domain.name)
+        with path.open("rb") as handle:
+            catalog = read_po(handle, locale=plurals)
+        for message in catalog:
+            if not message.id:
+                continue
+            if isinstance(message.id, (list, tuple)):
+                singular, plural = str(message.id[0]), str(message.id[1])
+                message.string = tuple(
+                    pseudo(singular if index == 0 and catalog.num_plurals > 1 else plural)
+                    for index in range(catalog.num_plurals)
+                )
+            else:
+                message.string = pseudo(str(message.id))
+            message.flags.discard("fuzzy")
+        with path.open("wb") as handle:
+            write_po(handle, catalog, width=100)
+    return root
