@@ -355,21 +355,38 @@ def namespace_for(store: Store) -> uuid.UUID:
         ) from None
 
 
-def xapi_settings(store: Store, library: Library, homepage: str) -> XapiSettings:
-    from game.records.xapi import ActivityInfo, XapiSettings, campaign_iri, scenario_iri
+def xapi_settings(
+    store: Store, library: Library, homepage: str, locale: Path | None = None
+) -> XapiSettings:
+    """What the statements need besides the attempts; language maps from the PO files in
+    `locale` (else the game's): every language that has a translation of a string."""
+    from game.i18n.languages import TRANSLATED
+    from game.i18n.runtime import translator_for
+    from game.records.xapi import (
+        CAMPAIGN_DESCRIPTION,
+        ActivityInfo,
+        XapiSettings,
+        campaign_iri,
+        interface_map,
+        scenario_iri,
+    )
 
+    translators = tuple(translator_for(lang, locale) for lang in TRANSLATED)
     campaign = None
     if library.campaign_title:
+        described = interface_map(translators, "", CAMPAIGN_DESCRIPTION)
         campaign = ActivityInfo(
             campaign_iri(library.campaign_title),
             Text(library.campaign_title),
-            Text("The Hold the Line onboarding levels, in order."),
+            Text(CAMPAIGN_DESCRIPTION, tuple((k, v) for k, v in described.items() if k != "en")),
         )
     scenarios = {
         sid: ActivityInfo(scenario_iri(sid), ref.title, ref.summary, ref.scenario)
         for sid, ref in library.scenarios.items()
     }
-    return XapiSettings(homepage, namespace_for(store), campaign, MappingProxyType(scenarios))
+    return XapiSettings(
+        homepage, namespace_for(store), campaign, MappingProxyType(scenarios), translators
+    )
 
 
 # ---- writing and sending (the `export` command in game/cli/export.py drives these) ----------

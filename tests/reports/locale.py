@@ -10,8 +10,11 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po, write_po
 
+from game.i18n.interface import interface_units
 from game.i18n.po import po_path
-from game.i18n.project import scenario_domain, update_all
+from game.i18n.project import Domain, scenario_domain, update_all
+from game.i18n.runtime import UI_DOMAIN
+from game.records.xapi import CAMPAIGN_DESCRIPTION, VERB_CONTEXT
 from game.scenario.loader import load_scenario
 from tests.conftest import SCENARIOS
 
@@ -35,15 +38,25 @@ TRANSLATED: dict[str, dict[str, str]] = {
     # fil: nothing translated yet
 }
 STALE = ("tr", "late-delivery:summary", "Bir fırın işleten Bay Smith…")  # fuzzy: not shown
+# interface strings: (msgctxt, English) -> translation
+INTERFACE: dict[str, dict[tuple[str, str], str]] = {
+    "vi": {
+        (VERB_CONTEXT, "selected"): "đã chọn",
+        (VERB_CONTEXT, "initialized"): "đã bắt đầu",
+        ("", CAMPAIGN_DESCRIPTION): "Các màn luyện tập nhập môn của Hold the Line, theo thứ tự.",
+    },
+    "fi": {(VERB_CONTEXT, "selected"): "valitsi"},
+}
 
 
 def translated_locale(root: Path) -> Path:
     """`root` made a locale folder: PO files for The Late Delivery in every language, with
     the lines of `TRANSLATED` filled in (and one stale line), as a translator leaves them."""
-    domain = scenario_domain(load_scenario(LATE), LATE)
-    update_all([domain], root=root)
+    level = scenario_domain(load_scenario(LATE), LATE)
+    interface = Domain(UI_DOMAIN, interface_units())
+    update_all([level, interface], root=root)
     for lang in ("vi", "tr", "fi", "fil"):
-        path = po_path(root, lang, domain.name)
+        path = po_path(root, lang, level.name)
         with path.open("rb") as handle:
             catalog = read_po(handle, locale=lang)
         for message in catalog:
@@ -53,6 +66,15 @@ def translated_locale(root: Path) -> Path:
             if (lang, context) == STALE[:2]:
                 message.string = STALE[2]
                 message.flags.add("fuzzy")
+        with path.open("wb") as handle:
+            write_po(handle, catalog, width=100)
+        path = po_path(root, lang, interface.name)
+        with path.open("rb") as handle:
+            catalog = read_po(handle, locale=lang)
+        for message in catalog:
+            key = (str(message.context or ""), str(message.id))
+            if key in INTERFACE.get(lang, {}):
+                message.string = INTERFACE[lang][key]
         with path.open("wb") as handle:
             write_po(handle, catalog, width=100)
     return root
