@@ -256,8 +256,8 @@ def test_concurrent_first_opens_migrate_once(store_url: str) -> None:
 
 
 def undo_v8(conn: Connection) -> None:
-    """Take a database back to version 7 (from 9 or 8; for tests of earlier migrations)."""
-    if conn.execute(text("SELECT MAX(version) FROM schema_version")).scalar() == 9:
+    """Take a database back to version 7 (from 10, 9 or 8; for tests of earlier migrations)."""
+    if conn.execute(text("SELECT MAX(version) FROM schema_version")).scalar() >= 9:
         undo_v9(conn)
     conn.execute(text("ALTER TABLE notes DROP COLUMN edited_at"))
     conn.execute(text("ALTER TABLE trainees DROP COLUMN settings"))
@@ -279,10 +279,19 @@ def test_v8_lets_notes_be_edited_and_profiles_keep_settings(store: SqlStore) -> 
         assert migrated.trainee_settings(ana.id) == '{"text_scale": 150}'
 
 
+def undo_v10(conn: Connection) -> None:
+    """Take a database back from version 10 to 9 (for tests of earlier migrations)."""
+    conn.execute(text("DROP INDEX ix_trainees_search_key"))
+    conn.execute(text("ALTER TABLE trainees DROP COLUMN search_key"))
+    conn.execute(text("DELETE FROM schema_version WHERE version >= 10"))
+
+
 def undo_v9(conn: Connection) -> None:
-    """Take a database back from version 9 to 8 (for tests of earlier migrations)."""
+    """Take a database back from version 9 (or 10) to 8 (for tests of earlier migrations)."""
     from game.records.schema import drop_choice_trigger
 
+    if conn.execute(text("SELECT MAX(version) FROM schema_version")).scalar() == 10:
+        undo_v10(conn)
     drop_choice_trigger(conn)
     if conn.dialect.name == "postgresql":
         conn.execute(text("DROP FUNCTION htl_tally_turn()"))
