@@ -51,7 +51,7 @@ PG_RATIO = 1.5
 
 def cache_path(trainees: int) -> Path:
     sys.path.insert(0, str(ROOT))
-    from game.records.schema import SCHEMA_VERSION
+    from game.records.database import SCHEMA_VERSION
 
     name = f"htl-bench-exports-v{SCHEMA_VERSION}-{trainees}x{PER_TRAINEE}-{sum(TURNS)}.db"
     return Path(tempfile.gettempdir()) / name
@@ -95,9 +95,9 @@ def floor_csv(url: str, out: Path) -> int:
 def floor_xapi(url: str, out: Path) -> int:
     from types import SimpleNamespace
 
+    from game.records.database import attempts, turns
     from game.records.export import load_library, xapi_settings
     from game.records.readonly import open_readonly
-    from game.records.schema import attempts, turns
     from game.records.store import detail_from_rows, detail_select
     from game.records.xapi import statements_for
 
@@ -195,7 +195,7 @@ def copy_to_postgresql(sqlite_path: Path, pg_url: str) -> None:
     import psycopg
     from sqlalchemy import create_engine, select
 
-    from game.records.schema import METADATA
+    from game.records.database import METADATA
     from game.records.store import open_store
 
     open_store(pg_url).close()

@@ -50,7 +50,7 @@ from game.engine.session import SessionState, play_choices, turn_to_json
 from game.paths import scenarios_dir
 from game.records.analytics import Window
 from game.records.api import AttemptStart, OverviewSort
-from game.records.schema import (
+from game.records.database import (
     SCHEMA_VERSION,
     backfill_principles,
     backfill_summaries,
@@ -80,7 +80,7 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def stamp(when: datetime) -> str:
-    """The store's SQLite timestamp form (see game.records.schema.UtcDateTime)."""
+    """The store's SQLite timestamp form (see game.records.database.UtcDateTime)."""
     return when.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
 
 
@@ -371,7 +371,7 @@ def copy_to_postgresql(sqlite_path: Path, pg_url: str) -> None:
     import psycopg
     from sqlalchemy import create_engine, select
 
-    from game.records.schema import METADATA
+    from game.records.database import METADATA
 
     open_store(pg_url).close()
     source = create_engine(f"sqlite:///{sqlite_path}")

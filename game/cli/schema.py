@@ -26,7 +26,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(args: argparse.Namespace) -> int:
-    from game.scenario.schema import campaign_schema, dump, node_ids_of, scenario_schema
+    from game.scenario.json_schema import campaign_schema, dump, node_ids_of, scenario_schema
 
     catalog, _ = settings(args)
     if args.campaign:

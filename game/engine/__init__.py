@@ -3,10 +3,15 @@
 __all__ = [
     "bands",
     "catalog",
+    "compiled",
+    "effects",
+    "lines",
     "mood",
+    "pace",
     "progress",
     "scoring",
     "session",
+    "state",
     "step",
     "variation",
 ]

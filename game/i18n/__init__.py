@@ -11,9 +11,15 @@ keeps the old translation but marks it stale (fuzzy, with the previous English),
 
 __all__ = [
     "apply",
+    "formats",
+    "interface",
     "languages",
     "localize",
     "po",
     "project",
+    "pseudo",
+    "runtime",
+    "translator",
+    "unit",
     "units",
 ]

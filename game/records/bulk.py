@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, Select, and_, or_, select
 
 from game.records.api import Attempt, AttemptDetail, Note
-from game.records.schema import attempts, notes, turns
+from game.records.database import attempts, notes, turns
 from game.records.store.rows import (
     _attempt,
     _attempt_select,

@@ -14,7 +14,7 @@ import uuid
 from sqlalchemy import Connection, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from game.records.schema import settings
+from game.records.database import settings
 
 NAMESPACE_SETTING = "xapi.namespace"
 

@@ -24,8 +24,8 @@ from sqlalchemy import Connection, create_engine, event, inspect, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
+from game.records.database import SCHEMA_VERSION, SchemaVersionError, database_version
 from game.records.failures import RecordsUnavailable, redact
-from game.records.schema import SCHEMA_VERSION, SchemaVersionError, database_version
 
 BUSY_TIMEOUT_S = 10.0
 

@@ -4,8 +4,8 @@ Everything a supervisor needs to coach: who is stuck where, each trainee's compe
 profile, and every attempt with its transcript, anger curve and turn-by-turn feedback
 citing the guide. The page makes no external request (CSS, SVG charts and a few lines of
 script are inline) and its Content-Security-Policy only lets that one script run.
-Templates autoescape everything; the chart geometry is computed here so the templates
-only place numbers.
+Templates autoescape everything. The chart geometry is `report_charts.py` and what the
+pages show is `report_views.py`; this module builds the page model and writes it.
 """
 
 from __future__ import annotations
@@ -15,496 +15,40 @@ import hashlib
 import sys
 import time
 from collections import defaultdict, deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import closing
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from game.engine.bands import BANDS
 from game.engine.catalog import Catalog
-from game.engine.scoring import verdict_for
-from game.engine.session import Effect, Turn, line_text
 from game.records.api import (
     AttemptDetail,
-    AttemptStatus,
-    LevelBest,
     OverviewRow,
-    Trainee,
 )
-from game.records.export import Library, ScenarioRef
-from game.records.replayed import replay_recorded, scored_elsewhere
-from game.scenario.model import Scenario
+from game.records.export import Library
+from game.records.report_charts import BarChart
+from game.records.report_charts import anger_chart as anger_chart
+from game.records.report_charts import competency_chart as competency_chart
+from game.records.report_views import (
+    Cell,
+    CohortLevel,
+    Column,
+    CompetencyTally,
+    RecentRow,
+    ReportModel,
+    TraineeView,
+    competency_profile,
+    human_duration,
+    local_time,
+)
+from game.records.report_views import attempt_view as attempt_view
+from game.records.report_views import ending_node as ending_node
 
 if TYPE_CHECKING:
-    from game.records.analytics_view import LevelSection
     from game.records.api import Store
     from game.records.bulk import AttemptSummary
-
-
-# ---- chart geometry -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Tick:
-    pos: float
-    label: str
-
-
-@dataclass(frozen=True, slots=True)
-class BandRect:
-    name: str
-    css: str
-    y: float
-    height: float
-    label_y: float
-
-
-@dataclass(frozen=True, slots=True)
-class Marker:
-    x: float
-    y: float
-    shape: str  # ring (the start) | circle (followed the guides) | cross (broke them) | square
-    css: str  # start | good | fair | poor | bad | end
-    label: str
-
-
-@dataclass(frozen=True, slots=True)
-class AngerChart:
-    """A line chart of anger after every turn over the named bands, each turn marked."""
-
-    width: int
-    height: int
-    left: float
-    top: float
-    right: float
-    bottom: float
-    bands: tuple[BandRect, ...]
-    x_ticks: tuple[Tick, ...]
-    y_ticks: tuple[Tick, ...]
-    points: str  # for <polyline points="…">
-    markers: tuple[Marker, ...]
-    summary: str  # the same data in words, for screen readers
-
-
-ANGER_WIDTH, ANGER_HEIGHT = 760, 240
-MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 42.0, 78.0, 10.0, 40.0
-
-
-def anger_chart(trace: Sequence[int], turns: Sequence[Turn]) -> AngerChart:
-    """Trace values are the start, then after each turn, then the final value if it moved."""
-    left, top = MARGIN_LEFT, MARGIN_TOP
-    right, bottom = ANGER_WIDTH - MARGIN_RIGHT, ANGER_HEIGHT - MARGIN_BOTTOM
-    values = list(trace) or [0]
-    step = (right - left) / max(1, len(values) - 1)
-
-    def y_of(anger: float) -> float:
-        return round(bottom - (bottom - top) * max(0.0, min(100.0, anger)) / 100, 1)
-
-    bands = tuple(
-        BandRect(
-            band.name,
-            band.name.lower(),
-            y_of(band.high + (1 if band.high < 100 else 0)),
-            round(y_of(band.low) - y_of(band.high + (1 if band.high < 100 else 0)), 1),
-            round((y_of(band.low) + y_of(band.high)) / 2 + 4, 1),
-        )
-        for band in BANDS
-    )
-    x_ticks: list[Tick] = []
-    markers: list[Marker] = []
-    words: list[str] = []
-    for index, value in enumerate(values):
-        x = round(left + step * index, 1)
-        y = y_of(value)
-        if index == 0:
-            label, shape, css = "Start", "ring", "start"
-            words.append(f"starts at {value}")
-            tip = f"Start: anger {value}"
-        elif index <= len(turns):
-            turn = turns[index - 1]
-            label = str(turn.number)
-            css = verdict_for(turn.quality)
-            shape = "circle" if turn.quality > 0 else "cross"
-            tip = (
-                f"Turn {turn.number}: {', '.join(turn.techniques) or 'no technique'}, "
-                f"anger {turn.anger_before} → {turn.anger_after} ({turn.delta:+d}), {css}"
-            )
-            words.append(f"turn {turn.number} {css} {value}")
-        else:
-            label, shape, css = "End", "square", "end"
-            tip = f"After the call: anger {value}"
-            words.append(f"after the call {value}")
-        x_ticks.append(Tick(x, label))
-        markers.append(Marker(x, y, shape, css, tip))
-    if len(x_ticks) > 16:  # too many labels to read: keep every other, and the last
-        x_ticks = [t for i, t in enumerate(x_ticks) if i % 2 == 0 or i == len(x_ticks) - 1]
-    y_ticks = tuple(Tick(y_of(v), str(v)) for v in (0, 25, 50, 75, 100))
-    points = " ".join(f"{m.x},{m.y}" for m in markers)
-    return AngerChart(
-        ANGER_WIDTH, ANGER_HEIGHT, left, top, right, bottom, bands, tuple(x_ticks), y_ticks,
-        points, tuple(markers), "Anger " + "; ".join(words) + ".",
-    )  # fmt: skip
-
-
-@dataclass(frozen=True, slots=True)
-class Bar:
-    label: str
-    score: int | None
-    uses: int
-    y: float
-    width: float  # of the filled bar
-    css: str  # strong | fair | weak | none
-
-
-@dataclass(frozen=True, slots=True)
-class BarChart:
-    """Horizontal bars, 0..100, one per competency."""
-
-    width: int
-    height: int
-    label_width: float
-    scale_width: float
-    row: float
-    bars: tuple[Bar, ...]
-    grid: tuple[Tick, ...]
-    summary: str
-
-
-def competency_chart(scores: Sequence[tuple[str, int | None, int]]) -> BarChart:
-    label_width, scale_width, row = 190.0, 300.0, 28.0
-    top = 20.0
-    bars = []
-    for index, (label, score, uses) in enumerate(scores):
-        css = (
-            "none"
-            if score is None
-            else ("strong" if score >= 75 else "fair" if score >= 50 else "weak")
-        )
-        width = 0.0 if score is None else round(scale_width * score / 100, 1)
-        bars.append(Bar(label, score, uses, top + index * row, width, css))
-    grid = tuple(
-        Tick(round(label_width + scale_width * v / 100, 1), str(v)) for v in (0, 25, 50, 75, 100)
-    )
-    summary = "; ".join(
-        f"{label} {'not practised' if score is None else score}" for label, score, _ in scores
-    )
-    height = int(top + row * len(scores) + 6)
-    return BarChart(
-        int(label_width + scale_width + 70), height, label_width, scale_width, row,
-        tuple(bars), grid, "Competencies: " + summary + ".",
-    )  # fmt: skip
-
-
-# ---- what the page shows --------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class EffectView:
-    anger: int
-    short: str
-    reason: str
-    principle: str | None
-    principle_title: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class TurnView:
-    number: int
-    customer: str | None  # what the customer said before the reply (None: scenario changed)
-    said: str
-    techniques: tuple[str, ...]  # labels
-    anger_before: int
-    anger_after: int
-    delta: int
-    verdict: str
-    feedback: str | None  # the scenario author's own words, when they gave some
-    effects: tuple[EffectView, ...]
-    response_time: float | None
-
-
-@dataclass(frozen=True, slots=True)
-class NoteView:
-    author: str
-    text: str
-    created: str
-    read: bool
-    edited: str | None = None  # when the supervisor last changed it
-
-
-@dataclass(frozen=True, slots=True)
-class AttemptView:
-    id: int
-    scenario_id: str
-    title: str
-    level: int | None
-    started: str
-    duration: str
-    status: str
-    score: int | None
-    grade: str | None
-    passed: bool | None
-    pass_score: int
-    outcome: str | None
-    rating: str | None
-    final_anger: int | None
-    chart: AngerChart | None  # None when the call was abandoned before a single reply
-    turns: tuple[TurnView, ...]
-    ending: str | None  # the customer's last line
-    closing: tuple[EffectView, ...]
-    notes: tuple[NoteView, ...]
-    scenario_changed: bool
-    catalog_changed: bool  # scored under another edition of the rules: shown as stored
-
-
-@dataclass(frozen=True, slots=True)
-class Cell:
-    scenario_id: str
-    best: LevelBest | None
-    stuck: bool
-
-    @property
-    def state(self) -> str:
-        if self.best is None or self.best.attempts == 0:
-            return "unplayed"
-        if self.stuck:
-            return "stuck"
-        return "passed" if self.best.passed else "trying"
-
-
-@dataclass(frozen=True, slots=True)
-class RecentRow:
-    """One line of an attempt in a room summary: no transcript."""
-
-    id: int
-    title: str
-    level: int | None
-    started: str
-    duration: str
-    status: str
-    score: int | None
-    grade: str | None
-    passed: bool | None
-
-
-@dataclass(frozen=True, slots=True)
-class TraineeView:
-    trainee: Trainee
-    anchor: str
-    cells: tuple[Cell, ...]
-    attempts_total: int
-    last_activity: str
-    stuck: tuple[str, ...]  # level titles
-    passed_levels: int
-    competencies: BarChart
-    attempts: tuple[AttemptView, ...]  # newest first, within the report's window
-    listed: int = 0  # attempts of theirs in the window
-    recent: tuple[RecentRow, ...] = ()  # a room summary: their latest attempts, one line each
-
-
-@dataclass(frozen=True, slots=True)
-class CohortLevel:
-    """One level across the room: who played it, passed it, is stuck on it."""
-
-    number: str
-    title: str
-    played: int
-    passed: int
-    stuck: int
-    mean_best: str
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    scenario_id: str
-    number: str
-    title: str
-
-
-@dataclass(frozen=True, slots=True)
-class ReportModel:
-    title: str
-    generated: str
-    timezone: str
-    window: str  # which attempts are listed
-    columns: tuple[Column, ...]
-    trainees: tuple[TraineeView, ...]
-    attempts_listed: int
-    stuck_count: int
-    pass_rate: str
-    data: Mapping[str, Any]  # a machine-readable summary, embedded as JSON
-    cohort: tuple[CohortLevel, ...] = ()
-    cohort_competencies: BarChart | None = None
-    summary_only: bool = False  # a room too big for transcripts: each trainee's latest lines
-    transcript_limit: int = 0
-    levels: tuple[LevelSection, ...] = ()  # the cohort's choice analytics, a section a level
-
-
-def local_time(moment: datetime | None) -> str:
-    if moment is None:
-        return "—"
-    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-    return aware.astimezone().strftime("%Y-%m-%d %H:%M")
-
-
-def human_duration(seconds: float | None) -> str:
-    if seconds is None:
-        return "—"
-    whole = round(seconds)
-    minutes, secs = divmod(whole, 60)
-    return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
-
-
-def _effect_view(effect: Effect, catalog: Catalog) -> EffectView:
-    principle = catalog.principles.get(effect.principle) if effect.principle else None
-    return EffectView(
-        effect.anger,
-        effect.short,
-        effect.reason,
-        effect.principle,
-        principle.title if principle else None,
-    )
-
-
-def ending_node(scenario: Scenario, turns: Sequence[Turn]) -> str | None:
-    """Where the last reply led, when that was an authored ending (the common case).
-
-    The same rule as the engine's `choose()`, read off the recorded turns: flags are what the
-    chosen replies set. Anything else (a blowup, dead air, the turn limit) returns None, and
-    the caller replays the attempt instead, which is exact but costs the mood model a turn.
-    """
-    if not turns:
-        return None
-    try:
-        chosen = [scenario.node(t.node).choices[t.choice - 1] for t in turns]
-    except (KeyError, IndexError):
-        return None
-    flags = frozenset(flag for choice in chosen for flag in choice.sets)
-    last = turns[-1]
-    target = chosen[-1].next_node(last.anger_after, flags, last.number)
-    node = scenario.index.get(target)
-    return target if node is not None and node.is_end else None
-
-
-def _ending_line(detail: AttemptDetail, ref: ScenarioRef, catalog: Catalog) -> str | None:
-    """The customer's last words, from the recorded turns or else the one replay of a
-    recorded attempt (`replay_recorded`)."""
-    scenario = ref.scenario
-    attempt = detail.attempt
-    if scenario is None or scenario.content_hash != attempt.content_hash or not detail.events:
-        return None
-    if all(event.choice is not None for event in detail.events):
-        node = ending_node(scenario, detail.turns)
-        if node is not None:
-            return line_text(scenario, node, attempt.lang)
-    return replay_recorded(detail, scenario, catalog).ending_line(scenario)
-
-
-def attempt_view(detail: AttemptDetail, library: Library, catalog: Catalog) -> AttemptView:
-    attempt = detail.attempt
-    ref = library.ref(attempt.scenario_id)
-    scenario = ref.scenario
-    same = scenario is not None and scenario.content_hash == attempt.content_hash
-    turns = []
-    for index, turn in enumerate(detail.turns):
-        customer = None
-        if scenario is not None and same and turn.node in scenario.index:
-            customer = scenario.node(turn.node).customer.get(attempt.lang)
-        labels = tuple(
-            catalog.techniques[t].label if t in catalog.techniques else t for t in turn.techniques
-        )
-        turns.append(
-            TurnView(
-                number=turn.number,
-                customer=customer,
-                said=turn.say.get(attempt.lang),
-                techniques=labels,
-                anger_before=turn.anger_before,
-                anger_after=turn.anger_after,
-                delta=turn.delta,
-                verdict=verdict_for(turn.quality),
-                feedback=None if turn.feedback is None else turn.feedback.get(attempt.lang),
-                effects=tuple(_effect_view(e, catalog) for e in turn.effects),
-                response_time=(
-                    detail.response_times[index] if index < len(detail.response_times) else None
-                ),
-            )
-        )
-    trace = detail.anger_trace
-    if not trace and detail.turns:  # an abandoned call: the turns still tell the curve
-        trace = (detail.turns[0].anger_before, *(t.anger_after for t in detail.turns))
-    notes = tuple(
-        NoteView(
-            n.author,
-            n.text,
-            local_time(n.created_at),
-            n.read_at is not None,
-            None if n.edited_at is None else local_time(n.edited_at),
-        )
-        for n in detail.notes
-    )
-    return AttemptView(
-        id=attempt.id,
-        scenario_id=attempt.scenario_id,
-        title=ref.title.en,
-        level=attempt.level if attempt.level is not None else ref.level,
-        started=local_time(attempt.started_at),
-        duration=human_duration(attempt.duration_seconds),
-        status=attempt.status.value,
-        score=attempt.score,
-        grade=attempt.grade,
-        passed=attempt.passed,
-        pass_score=attempt.pass_score,
-        outcome=attempt.outcome,
-        rating=attempt.rating,
-        final_anger=attempt.final_anger,
-        chart=None if not trace else anger_chart(trace, detail.turns),
-        turns=tuple(turns),
-        ending=_ending_line(detail, ref, catalog)
-        if attempt.status is AttemptStatus.COMPLETED
-        else None,
-        closing=tuple(_effect_view(e, catalog) for e in detail.closing_effects),
-        notes=notes,
-        scenario_changed=scenario is not None and not same,
-        catalog_changed=scored_elsewhere(detail, catalog),
-    )
-
-
-class CompetencyTally:
-    """Running sums of competency scores over completed attempts: constant memory."""
-
-    def __init__(self) -> None:
-        self.sums: dict[str, int] = defaultdict(int)
-        self.counts: dict[str, int] = defaultdict(int)
-
-    def add(self, status: AttemptStatus, competencies: Mapping[str, int | None]) -> None:
-        if status is not AttemptStatus.COMPLETED:
-            return
-        for cid, score in competencies.items():
-            if score is not None:
-                self.sums[cid] += score
-                self.counts[cid] += 1
-
-    def chart(self, catalog: Catalog) -> BarChart:
-        return competency_chart(
-            [
-                (
-                    label,
-                    round(self.sums[cid] / self.counts[cid]) if self.counts[cid] else None,
-                    self.counts[cid],
-                )
-                for cid, label in catalog.competencies.items()
-            ]
-        )
-
-
-def _competency_profile(items: Sequence[AttemptDetail], catalog: Catalog) -> BarChart:
-    """Each competency's mean over the completed attempts that called on it."""
-    tally = CompetencyTally()
-    for detail in items:
-        tally.add(detail.attempt.status, detail.competencies)
-    return tally.chart(catalog)
 
 
 def build_report(
@@ -545,7 +89,7 @@ def build_report(
                 last_activity=local_time(row.last_activity),
                 stuck=tuple(library.title(sid) for sid in stuck),
                 passed_levels=sum(1 for best in row.levels.values() if best.passed),
-                competencies=_competency_profile(own, catalog),
+                competencies=competency_profile(own, catalog),
                 attempts=attempts,
                 listed=len(attempts),
             )

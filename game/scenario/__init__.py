@@ -2,14 +2,15 @@
 the campaign file and the JSON Schema. `reader` and `vocabulary` are internal to it."""
 
 __all__ = [
+    "builder",
     "campaign",
     "catalog_file",
     "diagnostics",
+    "json_schema",
     "loader",
     "model",
     "overrides",
     "problems",
-    "schema",
     "source",
     "validate",
 ]

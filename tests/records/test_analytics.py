@@ -18,8 +18,8 @@ from game.engine.session import SessionState, play_choices
 from game.records import analytics
 from game.records.analytics import Window
 from game.records.api import AttemptStart, RecordNotFound, broken_principles
+from game.records.database import tally_choices
 from game.records.recorder import finish_from_debrief
-from game.records.schema import tally_choices
 from game.records.store import SqlStore
 from tests.catalog import CATALOG
 from tests.records.play import bad_choices, good_choices, play, scenario

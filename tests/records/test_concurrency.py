@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from game.records.api import AttemptStatus
-from game.records.schema import level_stats, turns
+from game.records.database import level_stats, turns
 from game.records.store import SqlStore, open_store
 from tests.records.play import expected_bests
 from tests.records.procs import spawn

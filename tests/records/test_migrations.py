@@ -15,14 +15,14 @@ from sqlalchemy import Connection, Engine, inspect, text
 
 from game.engine.session import play_choices, turn_to_json
 from game.records.api import AttemptStart, AttemptStatus
-from game.records.schema import (
+from game.records.database import (
     METADATA,
     MIGRATIONS,
     SCHEMA_VERSION,
     SchemaVersionError,
-    _v1_tables,
     migrate,
 )
+from game.records.database.migrations import _v1_tables
 from game.records.store import SqlStore, open_store
 from game.records.store.connect import _create_engine, _writer
 from game.scenario.model import Policy
@@ -288,7 +288,7 @@ def undo_v10(conn: Connection) -> None:
 
 def undo_v9(conn: Connection) -> None:
     """Take a database back from version 9 (or 10) to 8 (for tests of earlier migrations)."""
-    from game.records.schema import drop_choice_trigger
+    from game.records.database import drop_choice_trigger
 
     if conn.execute(text("SELECT MAX(version) FROM schema_version")).scalar() == 10:
         undo_v10(conn)

@@ -11,10 +11,10 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import inspect, text
 
+from game.records.database import migrate, trainees
 from game.records.export import find_trainee_id
 from game.records.failures import InvalidRequest
 from game.records.names import search_key
-from game.records.schema import migrate, trainees
 from game.records.store import SqlStore, open_store
 from game.records.store.connect import _create_engine, _writer
 

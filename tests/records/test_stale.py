@@ -9,7 +9,7 @@ from sqlalchemy import update
 
 from game.engine.session import Phase
 from game.records.api import AttemptStatus
-from game.records.schema import attempts
+from game.records.database import attempts
 from game.records.store import STALE_AFTER, SqlStore, open_store
 from tests.records.play import good_choices, play
 from tests.records.procs import spawn

@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from game.engine.catalog import load_catalog
+from game.scenario.json_schema import campaign_schema, dump, scenario_schema
 from game.scenario.model import AbusivePolicy, Channel, EndingKind, Persona, SupervisorPolicy
-from game.scenario.schema import campaign_schema, dump, scenario_schema
 from tests.catalog import CATALOG
 from tests.conftest import SCENARIOS
 
@@ -125,7 +125,7 @@ def test_british_spellings_are_offered_and_accepted() -> None:
 
 
 def test_a_schema_for_one_file_offers_its_node_ids(tmp_path: Path) -> None:
-    from game.scenario.schema import node_ids_of
+    from game.scenario.json_schema import node_ids_of
 
     path = SCENARIOS / "late-delivery.yaml"
     ids = node_ids_of(path)

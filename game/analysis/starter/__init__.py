@@ -38,7 +38,7 @@ def _template(name: str) -> str:
 
 def write_starter(scenario_id: str, folder: Path, catalog: Catalog) -> Written:
     """Write `<id>.yaml`, `schema.json` (if missing) and `plans/<id>-*.yaml` into `folder`."""
-    from game.scenario.schema import dump, scenario_schema
+    from game.scenario.json_schema import dump, scenario_schema
 
     if not ID_PATTERN.fullmatch(scenario_id):
         raise StarterError(

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 
 from game.paths import data_dir
 from game.records.api import NOTE_MAX, Store
+from game.records.database import SCHEMA_VERSION, SchemaVersionError, migrate
 from game.records.names import NAME_MAX
 from game.records.namespace import ensure_xapi_namespace
 from game.records.private import make_private_dir
-from game.records.schema import SCHEMA_VERSION, SchemaVersionError, migrate
 from game.records.store.analytics import AnalyticsMixin
 from game.records.store.attempts import STALE_AFTER, TIMERS, AttemptLogMixin
 from game.records.store.connect import (

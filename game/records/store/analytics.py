@@ -30,7 +30,7 @@ from game.records.analytics import (
     check_cohort,
 )
 from game.records.api import RecordNotFound
-from game.records.schema import tally_choices
+from game.records.database import tally_choices
 from game.records.store.base import StoreBase
 from game.scenario.model import Scenario
 

@@ -19,7 +19,7 @@ from game.records.api import (
     RecordNotFound,
     broken_principles,
 )
-from game.records.schema import (
+from game.records.database import (
     attempts,
     notes,
     turns,

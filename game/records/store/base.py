@@ -22,7 +22,7 @@ from game.records.api import (
     OverviewRow,
     RecordNotFound,
 )
-from game.records.schema import (
+from game.records.database import (
     attempts,
     trainees,
 )

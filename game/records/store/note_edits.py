@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 
 from game.records.api import Note, RecordNotFound
-from game.records.schema import notes
+from game.records.database import notes
 from game.records.store.base import StoreBase
 from game.records.store.rows import _clean_note, _note, _now
 

@@ -10,7 +10,7 @@ from game.records.api import (
     Note,
     RecordNotFound,
 )
-from game.records.schema import (
+from game.records.database import (
     attempts,
     notes,
 )

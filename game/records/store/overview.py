@@ -23,13 +23,13 @@ from game.records.api import (
     OverviewSort,
     PrincipleTally,
 )
-from game.records.names import search_key
-from game.records.schema import (
+from game.records.database import (
     attempts,
     level_stats,
     principle_stats,
     trainees,
 )
+from game.records.names import search_key
 from game.records.store.base import StoreBase
 from game.records.store.rows import (
     _level_best,

@@ -7,8 +7,7 @@ from sqlalchemy import Connection, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from game.records.api import DuplicateTrainee, Footprint, RecordNotFound, Trainee
-from game.records.names import lookup_key, search_key
-from game.records.schema import (
+from game.records.database import (
     attempts,
     latest_attempts,
     level_stats,
@@ -18,6 +17,7 @@ from game.records.schema import (
     trainees,
     turns,
 )
+from game.records.names import lookup_key, search_key
 from game.records.store.base import StoreBase
 from game.records.store.roster import refuse_lookalike
 from game.records.store.rows import _clean_name, _trainee, _trainee_select

@@ -16,10 +16,10 @@ from game.records.api import (
     RecordNotFound,
     Trainee,
 )
-from game.records.names import lookalike_key, lookup_key, search_key
-from game.records.schema import (
+from game.records.database import (
     trainees,
 )
+from game.records.names import lookalike_key, lookup_key, search_key
 from game.records.store.base import StoreBase
 from game.records.store.rows import _clean_name, _now, _trainee, _trainee_select, holds_key
 from game.records.store.statements import _next_revision

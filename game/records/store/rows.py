@@ -26,12 +26,12 @@ from game.records.api import (
     Note,
     Trainee,
 )
-from game.records.names import normal_name
-from game.records.schema import (
+from game.records.database import (
     attempts,
     level_stats,
     trainees,
 )
+from game.records.names import normal_name
 from game.scenario.model import AbusivePolicy, Policy, SupervisorPolicy
 
 # The keys of the engine's turn_to_json that have their own column; the rest go to `extra`.

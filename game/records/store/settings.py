@@ -10,7 +10,7 @@ from sqlalchemy import (
 )
 from sqlalchemy import Text as TextType
 
-from game.records.schema import (
+from game.records.database import (
     settings,
 )
 from game.records.store.base import StoreBase

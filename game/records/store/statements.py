@@ -24,7 +24,7 @@ from game.records.api import (
     AccessRefused,
     AttemptStatus,
 )
-from game.records.schema import (
+from game.records.database import (
     NEXT_REVISION_FUNCTION,
     REVISION_LOCK,
     UtcDateTime,
