@@ -2,7 +2,7 @@
 
 One place per source: scenario, campaign and `--catalog` YAML in `game.scenario.source`, the
 bundled catalog in `game.engine.catalog`, PO files in `game.i18n.po` (tests/i18n/test_po.py),
-records in their column type (tests/records/test_nfc_records.py).
+records in their column type (`NfcText`, tests/records/test_nfc_records.py).
 """
 
 from __future__ import annotations
