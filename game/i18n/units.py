@@ -14,14 +14,8 @@ from typing import Any
 
 from game.engine.bands import BANDS
 from game.engine.catalog import Catalog
-from game.engine.session import (
-    BLOWUP_LINE,
-    BUILTIN_LINES,
-    DEAD_AIR_LINE,
-    FACT_LABELS,
-    NUDGE_LINES,
-    TURN_LIMIT_LINE,
-)
+from game.engine.lines import BUILTIN_LINES, FACT_LABELS, NUDGE_LINES
+from game.engine.state import BLOWUP_LINE, DEAD_AIR_LINE, TURN_LIMIT_LINE
 from game.i18n.unit import Unit
 from game.scenario.model import Choice, Node, Scenario, Text
 from game.scenario.problems import Position

@@ -243,11 +243,15 @@ class CallScene(CallDrawing, Scene):
     def _say(self, speaker: str, text: str) -> None:
         fonts, theme = self.app.fonts, self.app.theme
         if speaker == "agent":
-            caption = self.app.tr._("YOUR REPLY") if self.channel in ("email", "chat") else "YOU"
+            caption = (
+                self.app.tr._("YOUR REPLY")
+                if self.channel in ("email", "chat")
+                else self.app.tr._p("the agent, as a caption over their words", "YOU")
+            )
         elif self.channel == "email":
-            caption = self.app.tr._("EMAIL FROM {upper}", upper=self.customer.upper())
+            caption = self.app.tr._("EMAIL FROM {upper}", upper=self.customer)
         else:
-            caption = self.customer.upper()
+            caption = self.customer
         self.transcript.add(
             Bubble(speaker, caption, text),
             fonts,
@@ -299,7 +303,7 @@ class CallScene(CallDrawing, Scene):
         title = self.app.tr._(
             "LEVEL {number} · {upper}",
             number=self.level.number,
-            upper=self.scenario.title.get(app.lang).upper(),
+            upper=self.scenario.title.get(app.lang),
         )
         title = fonts.fit_line(title, "caption", 700)
         static.blit(fonts.render(title, "caption", theme.accent), (LEFT_X, 26))

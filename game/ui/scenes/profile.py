@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from game.i18n import formats
 from game.i18n.translator import ENGLISH, Translator
 from game.ui import chrome
 from game.ui.draw import panel
@@ -49,7 +50,7 @@ def since(when: datetime, now: datetime | None = None, tr: Translator = ENGLISH)
         return tr._("yesterday")
     if days < 31:
         return tr._n("{n} day ago", "{n} days ago", days)
-    return when.astimezone().strftime("%d %b %Y")
+    return formats.day(when, tr.lang)
 
 
 def ago(when: datetime | None, now: datetime | None = None, tr: Translator = ENGLISH) -> str:

@@ -122,7 +122,7 @@ class AttemptScene(DebriefScene):
         app, fonts, theme = self.app, self.app.fonts, self.app.theme
         width = 1280 - 2 * chrome.MARGIN
         # the header names the trainee; the page moves down if that made it taller
-        level, played = self.level, when(self.detail.attempt.started_at)
+        level, played = self.level, when(self.detail.attempt.started_at, app.lang)
         caption = self.app.tr._(
             "{trainee_name} · level {number} · {title} · played {played}",
             trainee_name=self.detail.attempt.trainee_name,
@@ -131,7 +131,7 @@ class AttemptScene(DebriefScene):
             played=played,
         )
         head_w = width - self._score_w - 24
-        caption = fonts.fit_line(caption.upper(), "caption", head_w)  # one line, as laid out
+        caption = fonts.fit_line(caption, "caption", head_w)  # one line, as laid out
         self._header = chrome.header(app, caption, self._headline(), head_w)
         self._hints = chrome.hints(
             app,
@@ -215,7 +215,7 @@ class AttemptScene(DebriefScene):
             text_w = max((fonts.width(line, "small") for line in wrapped), default=0)
             w = min(bubble_w, text_w + 2 * BUBBLE_PAD_X)
             x = 20 + inner - w if speaker == "agent" else 20
-            caption = trainee.upper() if speaker == "agent" else who.upper()
+            caption = trainee if speaker == "agent" else who
             cap = fonts.render(caption, "caption", theme.text_dim)
             cx = x + w - cap.get_width() if speaker == "agent" else x
             page.blit(cap, (cx, y + top))
@@ -314,8 +314,8 @@ class AttemptScene(DebriefScene):
         trainee = self.detail.attempt.trainee_name
         label = self.app.tr._(
             "COACHING NOTE FOR {upper} · SIGNED {upper2}",
-            upper=trainee.upper(),
-            upper2=self.desk.author.upper(),
+            upper=trainee,
+            upper2=self.desk.author,
         )
         near = len(self.field.text) >= NOTE_MAX * 0.9
         image = fonts.render(
