@@ -12,6 +12,7 @@ from pathlib import Path
 
 from game.cli.dates import parse_since
 from game.cli.errors import EXIT_OK, UsageError
+from game.cli.languages import add_language_argument, checked_language
 from game.cli.settings import settings
 
 NAME = "export"
@@ -34,6 +35,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     export.add_argument("--until", help="choices: attempts started before (YYYY-MM-DD)")
     export.add_argument("--out", type=Path, help="file to write (default: standard output)")
     export.add_argument("--turns", action="store_true", help="CSV: one row per turn")
+    add_language_argument(
+        export, "of the CSV's text columns (default: the one each call was played in)"
+    )
     export.add_argument("--lrs", help="xAPI: send to this Learning Record Store endpoint")
     export.add_argument("--lrs-user", help="LRS key (or HOLD_THE_LINE_LRS_USER)")
     export.add_argument(
@@ -127,6 +131,9 @@ def run(args: argparse.Namespace) -> int:
         except LrsAddressError as error:
             raise UsageError(str(error)) from None
 
+    if args.lang is not None and args.format != "csv":
+        raise UsageError("--lang is for CSV (xAPI statements carry every language)")
+    lang = checked_language(args.lang, settings(args)[0])
     if args.out is not None:
         check_output(args.out)
     library = load_library()
@@ -149,14 +156,14 @@ def run(args: argparse.Namespace) -> int:
         members = cohort_members(store, args.cohort)
         if args.format == "csv" and args.turns:
             with closing(details(store)) as items:
-                export_csv(in_cohort(items, members), library, args.out, turns=True)
+                export_csv(in_cohort(items, members), library, args.out, turns=True, lang=lang)
             return EXIT_OK
         if args.format == "csv":
             from game.records.bulk import iter_lines
 
             assert isinstance(store, SqlStore)
             with closing(iter_lines(store)) as lines:
-                export_csv(in_cohort(lines, members), library, args.out, turns=False)
+                export_csv(in_cohort(lines, members), library, args.out, turns=False, lang=lang)
             return EXIT_OK
         xapi = xapi_settings(store, library, args.homepage)
         if args.out is not None or client is None:

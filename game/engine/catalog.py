@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from types import MappingProxyType
 from typing import Any
@@ -164,6 +164,14 @@ class Catalog:
     deescalates: NDArray[np.bool_]
     breaks_policy: NDArray[np.bool_]  # (techniques, max cases)
     content_hash: str = ""  # sha256 of guides.yaml and techniques.yaml: what scored an attempt
+    # The engine's own words (built-in customer lines, side effects' reasons, facts, band
+    # names) in the reader's language, by stable id (`builtin:(blowup)`); empty: English.
+    # Filled by game.i18n.runtime.localized_catalog, read through `said`.
+    words: MappingProxyType[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+    def said(self, word_id: str, english: str) -> str:
+        """One of the engine's own lines in the reader's language, else its English."""
+        return self.words.get(word_id) or english
 
     def technique(self, technique_id: str) -> Technique:
         return self.techniques[technique_id]

@@ -10,9 +10,9 @@ from babel.messages.extract import extract
 from babel.messages.pofile import read_po
 from jinja2.ext import babel_extract
 
-from game.i18n.translator import COMMENT_TAGS, KEYWORDS
+from game.i18n.translator import CAMPAIGN_CONTEXT, COMMENT_TAGS, KEYWORDS
 from game.i18n.unit import Unit
-from game.paths import PROJECT_ROOT
+from game.paths import PROJECT_ROOT, default_campaign
 
 SOURCE_ROOT = Path(__file__).resolve().parent.parent  # the `game` package
 TEMPLATES = ("records/templates",)
@@ -37,9 +37,23 @@ def _shown(path: Path) -> str:
         return path.as_posix()
 
 
+def campaign_units(path: Path) -> tuple[Unit, ...]:
+    """The shipped campaign's name (a level's own title is its scenario's)."""
+    from game.scenario.campaign import load_campaign
+    from game.scenario.problems import ScenarioError
+
+    try:
+        campaign = load_campaign(path)
+    except (ScenarioError, OSError):
+        return ()
+    note = 'The name of the campaign (the set of levels), in the level list: "{title} campaign".'
+    return (Unit(CAMPAIGN_CONTEXT, campaign.title, _shown(path), 0, (note,), by_english=True),)
+
+
 def interface_units(root: Path = SOURCE_ROOT) -> tuple[Unit, ...]:
     """One unit per distinct (msgctxt, English), at its first place, with every note found
-    for it (two screens marking the same word share one translation)."""
+    for it (two screens marking the same word share one translation); then the shipped
+    campaign's name."""
     units: dict[str, Unit] = {}
     for path, method in _sources(root):
         with path.open("rb") as handle:
@@ -74,6 +88,9 @@ def interface_units(root: Path = SOURCE_ROOT) -> tuple[Unit, ...]:
                     before.context, before.source, before.path, before.line, notes,
                     plural=before.plural or unit.plural, by_english=True,
                 )  # fmt: skip
+    if root == SOURCE_ROOT:
+        for unit in campaign_units(default_campaign()):
+            units.setdefault(unit.key, unit)
     return tuple(units.values())
 
 

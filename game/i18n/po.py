@@ -24,7 +24,8 @@ from game.i18n.unit import Unit
 from game.scenario.model import nfc
 
 PROJECT = "Hold the Line"
-_PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
+# `{name}`, with a conversion and a format spec if any (`{anger:+d}`, `{label:<24}`)
+PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*(?:![rsa])?(?::[^{}]*)?\}")
 
 
 class Problem(StrEnum):
@@ -213,7 +214,7 @@ def _previous(message: Message) -> str | list[str] | None:
 
 
 def placeholders(text: str) -> list[str]:
-    return sorted(_PLACEHOLDER.findall(text))
+    return sorted(PLACEHOLDER.findall(text))
 
 
 def _placeholders_kept(string: str | tuple[str, ...], unit: Unit) -> bool:

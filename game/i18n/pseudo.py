@@ -17,7 +17,7 @@ from pathlib import Path
 from babel.messages.pofile import read_po, write_po
 
 from game.i18n.languages import language
-from game.i18n.po import po_path
+from game.i18n.po import PLACEHOLDER, po_path
 from game.i18n.project import Domain, update_all
 
 GROWTH = 0.4
@@ -27,7 +27,7 @@ _LETTERS = str.maketrans(
     "ÅƁÇĐÉƑĜĤÎĴĶĹṀÑÖƤǪŘŠŢÛṼŴẊÝŽåƀçđéƒĝĥîĵķĺɱñöƥʠřšţûṽŵẋýž",
 )
 # what is kept as it is: placeholders, markup, entities
-_KEPT = re.compile(r"(\{[A-Za-z_][A-Za-z0-9_]*\}|<[^>]*>|&[a-z]+;|%\([a-z_]+\)[sd])")
+_KEPT = re.compile(rf"({PLACEHOLDER.pattern}|<[^>]*>|&[a-z]+;)")
 
 
 def pseudo(text: str) -> str:

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 UI_DOMAIN = "ui"
 CATALOG_DOMAIN = "catalog"
 _V = TypeVar("_V")
+# The catalog domain's ids for the engine's own words (see `Catalog.said`).
+ENGINE_WORDS = ("builtin:", "nudge:", "effect:", "fact:", "band:")
 
 
 @cache
@@ -107,4 +109,7 @@ def localized_catalog(catalog: Catalog, tr: Translator) -> Catalog:
         tags=each(catalog.tags, lambda k, m: text(f"tag:{k}", m)),
         competencies=each(catalog.competencies, lambda k, c: text(f"competency:{k}", c)),
         steps=each(catalog.steps, lambda k, s: text(f"step:{k}", s)),
+        words=MappingProxyType(
+            {k: v for k, v in tr.catalog.items() if k.startswith(ENGINE_WORDS)}
+        ),
     )  # fmt: skip

@@ -36,6 +36,7 @@ KEYWORDS: Mapping[str, object] = MappingProxyType(
 COMMENT_TAGS = ("i18n:",)
 SEPARATOR = "\x04"  # between msgctxt and msgid in a key, as gettext's own MO files do
 ENGLISH_PLURALS = "(n != 1)"
+CAMPAIGN_CONTEXT = "campaign"  # the shipped campaign's name: `tr._p(CAMPAIGN_CONTEXT, title)`
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention translators' tools know

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 from game.engine.catalog import Catalog
+from game.i18n.translator import ENGLISH, Translator
 from game.records.analytics import (
     ChoiceMap,
     DecisionPoint,
@@ -137,12 +138,13 @@ def level_section(
     *,
     lang: str = "en",
     trends: int = 5,
+    tr: Translator = ENGLISH,
 ) -> LevelSection:
     ref = library.ref(scenario_id)
     found = store.choice_map(scenario_id, window, scenario=ref.scenario, catalog=catalog)
     progress = store.level_progress(scenario_id, window)
     broken = store.principle_trends(window, scenario_id=scenario_id, limit=trends)
-    return section_from(found, progress, broken, library, catalog, lang=lang)
+    return section_from(found, progress, broken, library, catalog, lang=lang, tr=tr)
 
 
 def section_from(
@@ -153,9 +155,10 @@ def section_from(
     catalog: Catalog,
     *,
     lang: str = "en",
+    tr: Translator = ENGLISH,
 ) -> LevelSection:
     ref = library.ref(found.scenario_id)
-    points = tuple(_point_row(p, catalog, lang) for p in found.points)
+    points = tuple(_point_row(p, catalog, lang, tr) for p in found.points)
     weeks = tuple(w.week.isoformat() for w in trends[0].weeks) if trends else ()
     return LevelSection(
         scenario_id=found.scenario_id,
@@ -195,16 +198,19 @@ def section_from(
     )
 
 
-def _point_row(point: DecisionPoint, catalog: Catalog, lang: str) -> PointRow:
+def _point_row(
+    point: DecisionPoint, catalog: Catalog, lang: str, tr: Translator = ENGLISH
+) -> PointRow:
     replies = []
     for r in point.replies:
         leads = [f"{node} {count}" for node, count in r.leads_to]
         if r.ended:
-            leads.append(f"call ended {r.ended}")
+            # i18n: where the replies led: "vents_more 3 · call ended 2" (node ids, counts)
+            leads.append(tr._("call ended {count}", count=r.ended))
         replies.append(
             ReplyRow(
                 number=r.choice,
-                words=r.say.get(lang) if r.say is not None else "(no longer in the level)",
+                words=r.say.get(lang) if r.say is not None else tr._("(no longer in the level)"),
                 verdict=r.verdict or "",
                 principle=_principle_words(r.principle, catalog),
                 picks=r.picks,

@@ -275,13 +275,16 @@ class AttemptWithTrace(Protocol):
     def notes(self) -> tuple[Note, ...]: ...
 
 
-def attempt_rows(items: Iterable[AttemptWithTrace], library: Library) -> Iterator[tuple[Cell, ...]]:
+def attempt_rows(
+    items: Iterable[AttemptWithTrace], library: Library, lang: str | None = None
+) -> Iterator[tuple[Cell, ...]]:
+    """`lang`: the language of the text columns (`export --lang`); None: each attempt's own."""
     for detail in items:
         a = detail.attempt
         duration = a.duration_seconds
         yield (
             a.id, a.trainee_id, a.trainee_name, a.level, a.scenario_id,
-            library.title(a.scenario_id), a.status.value, csv_time(a.started_at),
+            library.title(a.scenario_id, lang or a.lang), a.status.value, csv_time(a.started_at),
             csv_time(a.ended_at), None if duration is None else round(duration, 1),
             a.outcome, a.rating, a.score, a.grade, a.pass_score, _yes_no(a.passed),
             a.final_anger, a.turn_count, " ".join(map(str, detail.anger_trace)),
@@ -289,19 +292,22 @@ def attempt_rows(items: Iterable[AttemptWithTrace], library: Library) -> Iterato
         )  # fmt: skip
 
 
-def turn_rows(items: Iterable[AttemptDetail]) -> Iterator[tuple[Cell, ...]]:
+def turn_rows(
+    items: Iterable[AttemptDetail], lang: str | None = None
+) -> Iterator[tuple[Cell, ...]]:
     for detail in items:
         a = detail.attempt
+        shown = lang or a.lang
         for index, t in enumerate(detail.turns):
             response = detail.response_times[index] if index < len(detail.response_times) else None
             principles = sorted({e.principle for e in t.effects if e.principle})
             yield (
                 a.id, a.trainee_id, a.trainee_name, a.level, a.scenario_id,
-                csv_time(a.started_at), t.number, t.node, t.choice, t.say.get(a.lang),
+                csv_time(a.started_at), t.number, t.node, t.choice, t.say.get(shown),
                 "; ".join(t.techniques), t.anger_before, t.anger_after, t.delta,
                 round(t.quality, 3), verdict_for(t.quality), round(t.silence, 1),
                 None if response is None else round(response, 2), "; ".join(principles),
-                _feedback(t, a.lang),
+                _feedback(t, shown),
             )  # fmt: skip
 
 
@@ -392,12 +398,20 @@ def xapi_settings(
 # ---- writing and sending (the `export` command in game/cli/export.py drives these) ----------
 
 
-def export_csv(items: Iterable[Any], library: Library, out: Path | None, *, turns: bool) -> int:
-    """Write attempt (or turn) rows to `out` or standard output; the number of rows."""
+def export_csv(
+    items: Iterable[Any],
+    library: Library,
+    out: Path | None,
+    *,
+    turns: bool,
+    lang: str | None = None,
+) -> int:
+    """Write attempt (or turn) rows to `out` or standard output; the number of rows. The
+    text columns are in `lang` (`export --lang`), else in the language each call was played in."""
     header, rows = (
-        (TURN_COLUMNS, turn_rows(items))
+        (TURN_COLUMNS, turn_rows(items, lang))
         if turns
-        else (ATTEMPT_COLUMNS, attempt_rows(items, library))
+        else (ATTEMPT_COLUMNS, attempt_rows(items, library, lang))
     )
     if out is None:
         count = write_csv(header, rows, sys.stdout)

@@ -134,20 +134,22 @@ def play_scripted(
             result["attempt"] = call.attempt_id
         out.write(json_text(result, indent=2) + "\n")
         return 0
-    lines = [header(scenario, lang, setup.catalog), ""]
+    tr = setup.tr
+    lines = [header(scenario, lang, setup.catalog, tr), ""]
     name = scenario.customer.name.get(lang)
     for turn in state.turns:
         lines.append(wrap(f'{name}: "{line_text(scenario, turn.node, lang)}"'))
-        pace = pace_line(turn)
+        pace = pace_line(turn, tr)
         if pace is not None:
             lines.append(pace)
-        lines.append(wrap(f'You: "{turn.say.get(lang)}"'))
+        # i18n: the trainee's own reply in the terminal transcript
+        lines.append(wrap(tr._('You: "{reply}"', reply=turn.say.get(lang))))
         lines.append(turn_feedback(turn, lang))
-        lines.append(meter(turn.anger_after))
+        lines.append(meter(turn.anger_after, tr=tr))
         lines.append("")
     assert state.outcome is not None
     lines.append(wrap(f'{name}: "{line_text(scenario, state.outcome.node, lang)}"'))
-    lines.append(debrief_text(scenario, report, setup.catalog, lang))
+    lines.append(debrief_text(scenario, report, setup.catalog, lang, tr))
     out.write(clean("\n".join(lines)) + "\n")
     return 0
 
@@ -159,9 +161,10 @@ GAVE_UP = -1  # the customer ended the call while the trainee was still deciding
 
 def clock_text(call: Call, prompt: ChoicePrompt) -> str:
     """The dead-air clock: silence so far, and the meter while the silence costs."""
+    tr = call.setup.tr
     text = f"⏱ {int(prompt.silence):>2d} s"
     if prompt.live_anger > call.state.anger:
-        text += f" · dead air: anger {round(prompt.live_anger)} ↑"
+        text += " · " + tr._("dead air: anger {anger} ↑", anger=round(prompt.live_anger))
     return text
 
 
@@ -178,20 +181,20 @@ def play_interactive(
     an edit of the scenario file resumes the call on the new version, and a broken edit
     shows its problems while the call goes on."""
     call = Call(setup, recording, clock=clock)
-    scenario, lang = setup.scenario, setup.lang
+    scenario, lang, tr = setup.scenario, setup.lang, setup.tr
     name = scenario.customer.name.get(lang)
     try:
-        terminal.say(header(scenario, lang, setup.catalog) + "\n")
+        terminal.say(header(scenario, lang, setup.catalog, tr) + "\n")
         while True:
             moment = call.current()
             if isinstance(moment, CustomerLine):
                 terminal.say(wrap(f'{name}: "{moment.text}"'))
                 if not moment.final:
-                    terminal.say(meter(call.live_anger))
+                    terminal.say(meter(call.live_anger, tr=tr))
                 call.proceed()
                 continue
             if isinstance(moment, Finished):
-                terminal.say(debrief_text(scenario, call.report(), setup.catalog, lang))
+                terminal.say(debrief_text(scenario, call.report(), setup.catalog, lang, tr))
                 return 0
             terminal.say("")
             for position, option in enumerate(moment.options, start=1):
@@ -199,8 +202,10 @@ def play_interactive(
             number = _ask(call, moment, terminal, clock, watch)
             if number is None:
                 call.abandon()
-                kept = " It is kept in the records as abandoned." if call.recorder else ""
-                terminal.say(f"\nCall abandoned. Nothing was scored.{kept}")
+                kept = (
+                    " " + tr._("It is kept in the records as abandoned.") if call.recorder else ""
+                )
+                terminal.say("\n" + tr._("Call abandoned. Nothing was scored.") + kept)
                 return 1
             if isinstance(number, Reloaded):  # on with the call on the edited version
                 call = _resumed(call, number.scenario, terminal)
@@ -209,7 +214,7 @@ def play_interactive(
             if number == GAVE_UP:
                 continue  # their parting line comes next
             turn = call.choose(number)
-            pace = pace_line(turn)
+            pace = pace_line(turn, tr)
             terminal.say((pace + "\n" if pace else "") + turn_feedback(turn, lang))
     finally:
         call.abandon()  # only an unfinished recorded call: Ctrl-C, a crash
@@ -255,8 +260,9 @@ def _reply(
     clock: Callable[[], float],
     watch: ScenarioWatch | None,
 ) -> int | Reloaded | None:
-    count = len(prompt.options)
-    question = f"Your reply (1-{count}, q to leave the call): "
+    count, tr = len(prompt.options), call.setup.tr
+    # i18n: the terminal player's prompt; the trainee types a number or q
+    question = tr._("Your reply (1-{count}, q to leave the call): ", count=count)
     timed = dead_air_rule(call.scenario, call.state.timer, catalog=call.setup.catalog) is not None
     nudged = prompt.nudge is not None
     shown = -1  # the whole seconds last shown on the clock
@@ -307,4 +313,4 @@ def _reply(
             return None
         if answer.isdigit() and 1 <= int(answer) <= count:
             return moment.options[int(answer) - 1].number
-        terminal.say(f"  Please type a number from 1 to {count}.")
+        terminal.say("  " + tr._("Please type a number from 1 to {count}.", count=count))

@@ -11,6 +11,7 @@ from game.engine.bands import band_for
 from game.engine.catalog import Catalog
 from game.engine.scoring import Debrief, TurnReview
 from game.engine.session import PaceCost, SessionState, Turn, pace_cost
+from game.i18n.translator import ENGLISH, Translator
 from game.scenario.model import Scenario
 
 SPARK = "▁▂▃▄▅▆▇█"
@@ -29,30 +30,41 @@ def wrap(text: str, indent: str = "", first: str | None = None) -> str:
     )
 
 
-def meter(anger: float, cells: int = 20) -> str:
+def meter(anger: float, cells: int = 20, tr: Translator = ENGLISH) -> str:
     filled = round(max(0.0, min(100.0, anger)) / 100 * cells)
     band = band_for(anger)
-    return f"Anger [{'█' * filled}{'░' * (cells - filled)}] {round(anger):3d}  {band.name}"
+    return tr._(
+        "Anger [{bar}] {anger:3d}  {band}",
+        bar="█" * filled + "░" * (cells - filled),
+        anger=round(anger),
+        band=tr.text(f"band:{band.name}", band.name),
+    )
 
 
 def sparkline(values: tuple[int, ...]) -> str:
     return "".join(SPARK[min(len(SPARK) - 1, v * len(SPARK) // 101)] for v in values)
 
 
-def header(scenario: Scenario, lang: str, catalog: Catalog) -> str:
+def header(scenario: Scenario, lang: str, catalog: Catalog, tr: Translator = ENGLISH) -> str:
     persona = catalog.personas[scenario.customer.persona.value].label
     channel = catalog.channels[scenario.channel.value].label
     stars = "●" * scenario.difficulty + "○" * (5 - scenario.difficulty)
     lines = [
         f"{scenario.title.get(lang)}",
-        f"{scenario.customer.name.get(lang)} · {persona} customer · {channel} · difficulty {stars}",
+        tr._(
+            "{name} · {persona} customer · {channel} · difficulty {stars}",
+            name=scenario.customer.name.get(lang),
+            persona=persona,
+            channel=channel,
+            stars=stars,
+        ),
         "",
         wrap(scenario.summary.get(lang)),
     ]
     return "\n".join(lines)
 
 
-def turn_feedback(turn: Turn, lang: str = "en") -> str:
+def turn_feedback(turn: Turn, lang: str = "en") -> str:  # no words of its own
     parts = [
         f"  {e.anger:+d} {e.short}" + (f" ({e.principle})" if e.principle else "")
         for e in turn.effects
@@ -63,28 +75,54 @@ def turn_feedback(turn: Turn, lang: str = "en") -> str:
     return text
 
 
-def debrief_text(scenario: Scenario, report: Debrief, catalog: Catalog, lang: str = "en") -> str:
+def debrief_text(
+    scenario: Scenario,
+    report: Debrief,
+    catalog: Catalog,
+    lang: str = "en",
+    tr: Translator = ENGLISH,
+) -> str:
     ending = catalog.endings[report.outcome].label
-    verdict = "PASSED" if report.passed else "NOT PASSED"
+    verdict = tr._("PASSED") if report.passed else tr._("NOT PASSED")
     lines = [
         "",
         "═" * min(width(), 72),
-        f"DEBRIEF · {scenario.title.get(lang)}",
+        tr._("DEBRIEF · {title}", title=scenario.title.get(lang)),
         "═" * min(width(), 72),
-        f"Outcome: {ending} ({report.rating.value})   Final anger: {report.final_anger}",
-        f"Score: {report.score}/100  Grade {report.grade}  {verdict} (pass mark {report.pass_score})",
+        tr._(
+            "Outcome: {ending} ({rating})   Final anger: {final_anger}",
+            ending=ending,
+            rating=tr._(report.rating.value),
+            final_anger=report.final_anger,
+        ),
+        tr._(
+            "Score: {score}/100  Grade {grade}  {verdict} (pass mark {pass_score})",
+            score=report.score,
+            grade=report.grade,
+            verdict=verdict,
+            pass_score=report.pass_score,
+        ),
         *(
-            ["  Not passed: the call ended on a promise that can't be kept (G-RESOLVE-3)."]
+            [
+                "  "
+                + tr._("Not passed: the call ended on a promise that can't be kept (G-RESOLVE-3).")
+            ]
             if report.promise_broken
             else []
         ),
-        f"  practice {report.practice_points:.0f}/60 · outcome {report.outcome_points:.0f}/25"
-        f" · calm at the end {report.calm_points:.0f}/15",
+        "  "
+        + tr._(
+            "practice {practice_points:.0f}/60 · outcome {outcome_points:.0f}/25 · calm at the end {calm_points:.0f}/15",
+            practice_points=report.practice_points,
+            outcome_points=report.outcome_points,
+            calm_points=report.calm_points,
+        ),
         "",
-        f"Anger over the call: {sparkline(report.anger_trace)}  "
+        tr._("Anger over the call: {sparkline}", sparkline=sparkline(report.anger_trace))
+        + "  "
         + " → ".join(str(v) for v in report.anger_trace),
         "",
-        "Turn by turn:",
+        tr._("Turn by turn:"),
     ]
     marks = {"good": "✔", "fair": "~", "poor": "✘", "bad": "✘"}
     for review in report.turns:
@@ -100,31 +138,37 @@ def debrief_text(scenario: Scenario, report: Debrief, catalog: Catalog, lang: st
             lines.append(wrap(turn.feedback.get(lang), indent="        ", first="      » "))
         if review.skipped:
             names = ", ".join(catalog.steps[s] for s in review.skipped)
-            lines.append(f"        ⚠ jumped ahead: {names} not done yet")
+            lines.append("        " + tr._("⚠ jumped ahead: {names} not done yet", names=names))
     for effect in report.closing_effects:
         lines.append(
             wrap(
                 f"{effect.anger:+d}: {effect.reason} — {effect.principle}",
                 indent="    ",
-                first="  After the call: ",
+                first="  " + tr._("After the call:") + " ",
             )
         )
-    lines += ["", "Competencies:"]
+    lines += ["", tr._("Competencies:")]
     for comp in report.competencies:
         if comp.score is None:
-            lines.append(f"  {comp.label:<24} —  (not tested in this call)")
+            lines.append(f"  {comp.label:<24} —  " + tr._("(not tested in this call)"))
         else:
             bar = "█" * round(comp.score / 10) + "░" * (10 - round(comp.score / 10))
             lines.append(f"  {comp.label:<24} {bar} {comp.score:3d}")
     first = dict(report.first_step_turn)
     names = " → ".join(catalog.steps[step] for step in report.required_steps)
     steps = " → ".join(
-        f"{catalog.steps[step]}" + (f" (turn {first[step]})" if first.get(step) else " (—)")
+        f"{catalog.steps[step]}"
+        + (tr._(" (turn {first})", first=first[step]) if first.get(step) else " (—)")
         for step in report.required_steps
     )
     lines += ["", f"{names}: {steps}"]
     lines.append(
-        "  In order." if report.in_order else "  You jumped ahead at least once (see ⚠ above)."
+        "  "
+        + (
+            tr._("In order.")
+            if report.in_order
+            else tr._("You jumped ahead at least once (see ⚠ above).")
+        )
     )
     return "\n".join(lines)
 
@@ -141,13 +185,15 @@ def pace_json(turn: Turn) -> dict[str, Any]:
     return {k: round(v, 2) if isinstance(v, float) else v for k, v in pace.items()}
 
 
-def pace_line(turn: Turn) -> str | None:
+def pace_line(turn: Turn, tr: Translator = ENGLISH) -> str | None:
     """One line for the transcript when the trainee took time over a reply."""
     pace = _pace_of(turn)
     if pace.seconds < 0.5 and not pace.anger:
         return None
-    cost = f"cost {pace.anger:+d} anger" if pace.anger else "no cost"
-    return f"  ⏱ {pace.seconds:.0f} s before this reply: {cost}"
+    cost = tr._("cost {anger:+d} anger", anger=pace.anger) if pace.anger else tr._("no cost")
+    return "  " + tr._(
+        "⏱ {seconds:.0f} s before this reply: {cost}", seconds=pace.seconds, cost=cost
+    )
 
 
 def review_so_far(scenario: Scenario, state: SessionState, catalog: Catalog) -> TurnReview:

@@ -50,17 +50,18 @@ def spoken_lines(call: RecordedCall) -> tuple[tuple[str, str], ...]:
 
 
 def review_attempt(
-    store: Store, campaign: Campaign, catalog: Catalog, attempt_id: int
+    store: Store, campaign: Campaign, catalog: Catalog, attempt_id: int, lang: str | None = None
 ) -> AttemptReview | None:
     """The attempt's review; None when there is nothing to review (no such attempt, or one
-    that never finished: it has no debrief)."""
+    that never finished: it has no debrief). In `lang` (a supervisor's), else the language
+    it was played in."""
     detail = store.attempt_detail(attempt_id)
     if detail is None:
         return None
     level = campaign.level(detail.attempt.scenario_id)
     if level is None or level.scenario is None:
         return AttemptReview(detail, None, None)
-    call = replayed.replay_recorded(detail, level.scenario, catalog)
+    call = replayed.replay_recorded(detail, level.scenario, catalog, lang)
     if call.report is None:
         return None
     return AttemptReview(detail, level, call)

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from game.scenario.campaign import Campaign
+from game.i18n.translator import ENGLISH, Translator
+from game.scenario.campaign import Campaign, Level
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,21 +19,27 @@ class Titles:
     """Level titles by key, in campaign order."""
 
     campaign: Campaign | None
+    tr: Translator = ENGLISH  # the reader's language: the level's own title in it, if it has one
+
+    def _title(self, level: Level) -> str:
+        return level.title if level.scenario is None else level.scenario.title.get(self.tr.lang)
 
     def title(self, key: str) -> str:
         """ "Refund refused", or the key for a level the campaign no longer has."""
         level = None if self.campaign is None else self.campaign.level(key)
-        return key if level is None else level.title
+        return key if level is None else self._title(level)
 
     def numbered(self, key: str) -> str:
         """ "3. Refund refused" (a list heading)."""
         level = None if self.campaign is None else self.campaign.level(key)
-        return key if level is None else f"{level.number}. {level.title}"
+        return key if level is None else f"{level.number}. {self._title(level)}"
 
     def level_name(self, key: str) -> str:
         """ "Level 3 · Refund refused" (a line about one attempt)."""
         level = None if self.campaign is None else self.campaign.level(key)
-        return key if level is None else f"Level {level.number} · {level.title}"
+        if level is None:
+            return key
+        return self.tr._("Level {number} · {title}", number=level.number, title=self._title(level))
 
     def order(self, keys: Iterable[str]) -> tuple[str, ...]:
         """Campaign order first, then any key the campaign does not know, alphabetically."""

@@ -36,7 +36,7 @@ def wordmark(app: App) -> pygame.Surface:
 def big_wordmark(app: App, width: int) -> pygame.Surface:
     """The title screen's logo: the name, large, over a steady voice line."""
     fonts, theme = app.fonts, app.theme
-    lines = fonts.wrap("Hold the Line", "display", width)
+    lines = fonts.wrap(app.tr._("Hold the Line"), "display", width)
     step = fonts.line_height("display")
     height = step * len(lines) + 34
     image = pygame.Surface((width, height), pygame.SRCALPHA)

@@ -490,7 +490,10 @@ class App:
             save_settings(machine, self._settings_file)
         except OSError as error:
             log_exception(error, "saving settings")
-        self.apply_settings(with_profile(machine, stored), save=False)
+        theirs = with_profile(machine, stored)
+        if self.config.lang is not None:  # `play --lang` holds for the whole run
+            theirs = theirs.with_(lang=self.config.lang)
+        self.apply_settings(theirs, save=False)
 
     def toggle_fullscreen(self) -> None:
         if display_flags(False) == 0:

@@ -246,7 +246,7 @@ class CallScene(CallDrawing, Scene):
             caption = (
                 self.app.tr._("YOUR REPLY")
                 if self.channel in ("email", "chat")
-                else self.app.tr._p("the agent, as a caption over their words", "YOU")
+                else self.app.tr._("YOU")
             )
         elif self.channel == "email":
             caption = self.app.tr._("EMAIL FROM {upper}", upper=self.customer)

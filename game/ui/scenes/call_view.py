@@ -294,8 +294,10 @@ class CallDrawing:
 
     def _draw_listening(self, surface: pygame.Surface) -> None:
         fonts, theme = self.app.fonts, self.app.theme
-        verb = "writing" if self.channel in ("chat", "email") else "talking"
-        who = self.app.tr._("{customer} is {verb}…", customer=self.customer, verb=verb)
+        if self.channel in ("chat", "email"):
+            who = self.app.tr._("{customer} is writing…", customer=self.customer)
+        else:
+            who = self.app.tr._("{customer} is talking…", customer=self.customer)
         if self.flow.phase == "connecting":
             who = self.app.tr._("Connecting…")
         hint = self.app.tr._("Space to read it all now") if self.flow.phase == "speaking" else ""

@@ -89,7 +89,7 @@ class HistoryScene(Scene):
 
     def groups(self) -> list[tuple[str, list[Attempt]]]:
         """Attempts per level in campaign order, newest first within a level."""
-        titles = Titles(self.campaign)
+        titles = Titles(self.campaign, self.app.tr)
         by_level: dict[str, list[Attempt]] = {}
         for attempt in self.attempts:
             by_level.setdefault(attempt.scenario_id, []).append(attempt)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from game.i18n.translator import CAMPAIGN_CONTEXT
 from game.training import progress
 from game.ui import chrome
 from game.ui.draw import aa_circle, icon_channel, icon_check, icon_lock, panel
@@ -153,7 +154,9 @@ class LevelsScene(Scene):
         self._header = chrome.header(
             app,
             self.app.tr._(
-                "{title} campaign · {name}", title=self.campaign.title, name=self.trainee.name
+                "{title} campaign · {name}",
+                title=self.app.tr._p(CAMPAIGN_CONTEXT, self.campaign.title),
+                name=self.trainee.name,
             ),
             self.app.tr._("Choose your next call"),
             700,

@@ -260,7 +260,9 @@ class ProfileManageScene(Scene):
         surface.blit(self._header, (chrome.MARGIN, chrome.TOP))
         panel(surface, self.card, theme)
         x, inner = self.card.x + 28, self._inner
-        surface.blit(fonts.render("NAME", "caption", theme.text_faint), (x, self._label_y))
+        surface.blit(
+            fonts.render(self.app.tr._("NAME"), "caption", theme.text_faint), (x, self._label_y)
+        )
         self.field.draw(surface, fonts, theme, self.menu.focused == FIELD, app.clock)
         if self.message:
             tone = theme.good if self.message_good else theme.bad

@@ -14,7 +14,7 @@ import pygame
 
 from game.engine.catalog import Catalog
 from game.i18n import formats
-from game.i18n.translator import N_
+from game.i18n.translator import ENGLISH, N_, Translator
 from game.records.api import NOTE_MAX, AttemptDetail, Store
 from game.records.replayed import replay_recorded
 from game.scenario.campaign import Campaign
@@ -37,10 +37,11 @@ class Desk:
     campaign: Campaign
     catalog: Catalog
     author: str = DEFAULT_AUTHOR  # who signs the coaching notes written in this visit
+    tr: Translator = ENGLISH  # the supervisor's language (the desk follows their choice)
     titles: Titles = field(init=False)
 
     def __post_init__(self) -> None:
-        self.titles = Titles(self.campaign)
+        self.titles = Titles(self.campaign, self.tr)
 
     def level_name(self, scenario_id: str) -> str:
         return self.titles.level_name(scenario_id)
@@ -142,8 +143,9 @@ lines_of = spoken_lines
 
 
 def conversation(
-    scenario: Scenario, detail: AttemptDetail, catalog: Catalog
+    scenario: Scenario, detail: AttemptDetail, catalog: Catalog, lang: str | None = None
 ) -> tuple[tuple[str, str], ...]:
     """The recorded call's lines, from the one replay of a recorded attempt
-    (`game.records.replayed.replay_recorded`), in the language it was played in."""
-    return lines_of(replay_recorded(detail, scenario, catalog))
+    (`game.records.replayed.replay_recorded`), in `lang` (the supervisor's), else in the
+    language it was played in."""
+    return lines_of(replay_recorded(detail, scenario, catalog, lang))

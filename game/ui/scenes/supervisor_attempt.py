@@ -45,7 +45,7 @@ def open_attempt(app: App, desk: Desk, attempt_id: int) -> None:
         return
     store, campaign, catalog = desk.store, desk.campaign, desk.catalog
     app.later(
-        lambda: review_attempt(store, campaign, catalog, attempt_id),
+        lambda: review_attempt(store, campaign, catalog, attempt_id, desk.tr.lang),
         lambda review: _show_attempt(app, desk, review),
     )
 
@@ -102,7 +102,9 @@ class AttemptScene(DebriefScene):
         self.desk = desk
         self.detail = detail
         self.lines = (
-            lines if lines is not None else conversation(level.scenario, detail, desk.catalog)
+            lines
+            if lines is not None
+            else conversation(level.scenario, detail, desk.catalog, desk.tr.lang)
         )
         self.field = NoteField(app.tr._("Write a coaching note…"), NOTE_MAX)
         self.saved = ""  # the confirmation after saving
@@ -127,7 +129,7 @@ class AttemptScene(DebriefScene):
             "{trainee_name} · level {number} · {title} · played {played}",
             trainee_name=self.detail.attempt.trainee_name,
             number=level.number,
-            title=level.title,
+            title=self.desk.titles.title(level.key),
             played=played,
         )
         head_w = width - self._score_w - 24

@@ -351,7 +351,7 @@ class PassphraseScene(BackgroundCheck[passphrase.Verdict], Scene):
         world = self.app.world()
         assert world.campaign is not None
         author = " ".join(self.fields["author"].text.split()) or self.app.tr._(DEFAULT_AUTHOR)
-        desk = Desk(self.store, world.campaign, world.catalog, author)
+        desk = Desk(self.store, world.campaign, world.catalog, author, self.app.tr)
         self.app.replace(self.app.open(Route.DESK_OVERVIEW, desk))
 
     # ---- per frame ----------------------------------------------------------------------------

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from game.ui.theme import Theme
     from game.ui.window import App
 
+# i18n: the verdict on a reply, in the desk's choice map (one word)
+VERDICTS = (N_("good"), N_("fair"), N_("poor"), N_("bad"))
 PERIODS = ((None, N_("all time")), (7, N_("the last 7 days")), (28, N_("the last 4 weeks")))
 BAR_W = 150
 PAD = 20
@@ -82,8 +84,9 @@ class LevelScene(Scene):
         self.cohorts = (None, *(name for name, _ in store.cohorts()))
         self.cohort = min(self.cohort, len(self.cohorts) - 1)
         self.section = level_section(
-            store, self.levels[self.index], self.window, self.library, self.desk.catalog
-        )
+            store, self.levels[self.index], self.window, self.library, self.desk.catalog,
+            lang=self.desk.tr.lang, tr=self.desk.tr,
+        )  # fmt: skip
 
     def enter(self) -> None:
         self.load()
@@ -225,7 +228,8 @@ class LevelScene(Scene):
         latest = inner - fonts.width("latest 100 %", "small_bold")
         first = latest - 16 - fonts.width("first 100 %", "small_bold")
         bar = first - 20 - BAR_W - fonts.width(" 100 % (9999)", "small")
-        verdict = bar - 16 - fonts.width("poor", "small_bold") - 16
+        widest = max(fonts.width(self.app.tr._(v), "small_bold") for v in VERDICTS)
+        verdict = bar - 16 - widest - 16
         return verdict, bar, first, latest
 
     def _point_height(self, point: PointRow, inner: int) -> int:
@@ -271,7 +275,7 @@ class LevelScene(Scene):
             surface.blit(fonts.render(words, "small", theme.text_faint if dim else theme.text),
                          (x, y))  # fmt: skip
             colour = _verdict_colour(reply.verdict, theme)
-            label = reply.verdict or "—"
+            label = self.app.tr._(reply.verdict) if reply.verdict else "—"
             surface.blit(fonts.render(label, "small_bold", colour), (x + verdict_x, y))
             track = pygame.Rect(x + bar_x, y + 4, BAR_W, 10)
             pygame.draw.rect(surface, theme.panel_sunken, track, border_radius=5)

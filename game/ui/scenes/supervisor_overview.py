@@ -175,7 +175,9 @@ class OverviewScene(Scene):
         bottom = chrome.footer_y(app, self._hints) - 14
         self.card = pygame.Rect(chrome.MARGIN, top, width, bottom - top)
         self._level_heads = [
-            fonts.fit_line(f"{lvl.number} · {lvl.title}", "caption", LEVEL_HEAD_MAX)
+            fonts.fit_line(
+                f"{lvl.number} · {self.desk.titles.title(lvl.key)}", "caption", LEVEL_HEAD_MAX
+            )
             for lvl in self.desk.campaign.levels
         ]  # drawn turned a quarter, so a name fits a narrow column
         tallest = max((fonts.width(t, "caption") for t in self._level_heads), default=0)
