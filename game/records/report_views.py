@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from game.engine.catalog import Catalog
 from game.engine.scoring import verdict_for
 from game.engine.session import Effect, Turn, line_text
+from game.i18n import formats
 from game.records.api import (
     AttemptDetail,
     AttemptStatus,
@@ -170,11 +171,12 @@ class ReportModel:
     levels: tuple[LevelSection, ...] = ()  # the cohort's choice analytics, a section a level
 
 
-def local_time(moment: datetime | None) -> str:
+def local_time(moment: datetime | None, lang: str = "en") -> str:
+    """A moment in the machine's time zone, as a reader of `lang` writes it (Babel)."""
     if moment is None:
         return "—"
     aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-    return aware.astimezone().strftime("%Y-%m-%d %H:%M")
+    return formats.when(aware, lang)
 
 
 def human_duration(seconds: float | None) -> str:
