@@ -125,6 +125,12 @@ class ErrorScene(Scene):
         button_w = (inner - 16) // 2
         heights = [b.measure(fonts, button_w) for b in buttons]
         card_h = 44 + y + max(heights) + 44
+        over = card_h - (720 - 48)
+        if over > 0 and detail_h:  # large text: the details scroll in less room, buttons stay
+            shrunk = max(2 * fonts.line_height("small") + 24, detail_h - over)
+            y -= detail_h - shrunk
+            card_h -= detail_h - shrunk
+            detail_h = shrunk
         top = max(24, (720 - card_h) // 2)
         self.card = pygame.Rect((1280 - CARD_W) // 2, top, CARD_W, card_h)
         self._top = top + 44

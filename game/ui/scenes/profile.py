@@ -76,6 +76,7 @@ class ProfileScene(Scene):
         self._row_h = 1
         self._query: tuple[str, int, int] | None = None
         self._empty_text = ""
+        self._help_style = "body"
         self._count_text = ""
 
     def enter(self) -> None:
@@ -200,21 +201,26 @@ class ProfileScene(Scene):
         self._card_help = self.app.tr._(
             "Your scores, your history and your supervisor's notes are kept under this name."
         )
-        y = top + 28
-        y += fonts.block_height(self._card_title, "h2", inner) + 8
-        self._help_y = y
-        y += fonts.block_height(self._card_help, "body", inner) + 20
-        self._label_y = y
-        y += fonts.line_height("small_bold") + 8
-        self.field.rect = pygame.Rect(card_x + 28, y, inner, self.field.height(fonts))
-        y = self.field.rect.bottom + 8
-        self._error_y = y
-        error_h = fonts.block_height(self.field.error or " ", "small", inner)
-        y += error_h + 12
         create = Button("create", self.app.tr._("Create profile"), "primary")
-        y = create.place(fonts, card_x + 28, y, inner) + 28
-        self.card = pygame.Rect(card_x, top, card_w, y - top)
         back = Button("back", self.app.tr._("Back"), "ghost")
+        # large text or a long translation: the help goes smaller, so the card and its
+        # button stay on the page (nothing is dropped)
+        for self._help_style in ("body", "small"):
+            y = top + 28
+            y += fonts.block_height(self._card_title, "h2", inner) + 8
+            self._help_y = y
+            y += fonts.block_height(self._card_help, self._help_style, inner) + 20
+            self._label_y = y
+            y += fonts.line_height("small_bold") + 8
+            self.field.rect = pygame.Rect(card_x + 28, y, inner, self.field.height(fonts))
+            y = self.field.rect.bottom + 8
+            self._error_y = y
+            error_h = fonts.block_height(self.field.error or " ", "small", inner)
+            y += error_h + 12
+            y = create.place(fonts, card_x + 28, y, inner) + 28
+            if y + back.measure(fonts, 160) <= bottom:
+                break
+        self.card = pygame.Rect(card_x, top, card_w, y - top)
         back.place(
             fonts, card_x, min(bottom - back.measure(fonts, 160), self.card.bottom + 24), 160
         )
@@ -351,7 +357,9 @@ class ProfileScene(Scene):
         panel(surface, self.card, theme)
         x, inner = self.card.x + 28, self._card_inner
         fonts.draw_block(surface, self._card_title, "h2", theme.text, x, self.card.y + 28, inner)
-        fonts.draw_block(surface, self._card_help, "body", theme.text_dim, x, self._help_y, inner)
+        fonts.draw_block(
+            surface, self._card_help, self._help_style, theme.text_dim, x, self._help_y, inner
+        )
         surface.blit(
             fonts.render(self.app.tr._("YOUR NAME"), "caption", theme.text_faint),
             (x, self._label_y + 2),

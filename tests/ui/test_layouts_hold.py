@@ -1,0 +1,147 @@
+"""Layouts that hold: no text overflows its box on any screen, in any language, at 100 % and
+200 % text.
+
+Every screen `make screenshots` renders (the player's journey and the supervisor's desk) is
+walked again here and audited as it is photographed:
+- every button holds its wrapped label, inside the window or its scroll view, and no two
+  buttons overlap; scroll views stay in the window; the call's panels stay apart and nothing
+  is drawn into the gutters between them (`audit`, tests/ui/test_text_fit.py);
+- no line of text is cut short with an ellipsis where it is drawn (nothing is cut without
+  a way to read it: a long text wraps, or scrolls);
+- no single line is wider than the page between its margins.
+
+English is audited, and a pseudo-translation made complete for one language (every line
+~40 % longer, accented, with long unbroken words as Finnish compounds make them), so the
+test bites before the real translations land. A complete real language joins the audit
+once it is complete (`complete_languages`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po, write_po
+
+from game.engine.catalog import load_catalog
+from game.i18n.localize import complete_languages
+from game.i18n.po import po_path
+from game.i18n.project import shipped_domains
+from game.i18n.pseudo import write_pseudo_locale
+from game.ui import chrome, screenshots
+from game.ui.app import App
+from game.ui.typography import Typography
+from tests.ui.test_text_fit import audit
+
+PSEUDO = "fi"  # the language the pseudo-translation completes (Finnish: long compounds)
+PAGE = 1280 - 2 * chrome.MARGIN
+# A Finnish-length compound: long words with no space in them, as translations bring.
+COMPOUND = "asiakaspalvelukeskuksen"
+
+
+def _compounded(text: str) -> str:
+    """Every third word of a pseudo line joined to a long compound, as Finnish does."""
+    words = text.split(" ")
+    return " ".join(w + COMPOUND if i % 3 == 1 and re.fullmatch(r"\w+", w) else w
+                    for i, w in enumerate(words))  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def pseudo_locale(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("layouts") / "locale"
+    domains = shipped_domains(load_catalog())
+    write_pseudo_locale(root, domains, PSEUDO)
+    for domain in domains:  # lengthen further: long compounds, no spaces to break at
+        path = po_path(root, PSEUDO, domain.name)
+        with path.open("rb") as handle:
+            catalog = read_po(handle, locale=PSEUDO)
+        for message in catalog:
+            if not message.id:
+                continue
+            if isinstance(message.string, (list, tuple)):
+                message.string = tuple(_compounded(str(s)) for s in message.string)
+            else:
+                message.string = _compounded(str(message.string))
+        with path.open("wb") as handle:
+            write_po(handle, catalog, width=100)
+    return root
+
+
+@dataclass
+class Ledger:
+    """What the fonts were asked to draw since the last screen."""
+
+    cut: list[tuple[str, str]] = field(default_factory=list)  # (text, what was drawn)
+    wide: list[tuple[str, int]] = field(default_factory=list)  # (line, its width)
+    problems: dict[str, list[str]] = field(default_factory=dict)
+
+    def inspect(self, app: App, name: str) -> None:
+        self.cut.clear()
+        self.wide.clear()
+        # draws the screen again, recording what the fonts did; a word wider than its whole
+        # button is broken where it must be (between syllables, test_text_fit), not a fault
+        found = [p for p in audit(app.top) if "has to be broken to fit" not in p]
+        found += [f"cut to '{shown}': {text!r}" for text, shown in self.cut]
+        found += [f"a line {w}px wide (the page has {PAGE}px): {t!r}" for t, w in self.wide]
+        self.problems[name] = sorted(set(found))
+
+
+@pytest.fixture
+def ledger(monkeypatch: pytest.MonkeyPatch) -> Ledger:
+    kept = Ledger()
+    fit_line, render = Typography.fit_line, Typography.render
+
+    def recording_fit(self: Typography, text: str, style: str, width: int) -> str:
+        shown = fit_line(self, text, style, width)
+        if shown != text:
+            kept.cut.append((text, shown))
+        return shown
+
+    def recording_render(self: Typography, text: str, style: str, color: object) -> object:
+        image = render(self, text, style, color)  # type: ignore[arg-type]
+        if image.get_width() > PAGE:
+            kept.wide.append((text, image.get_width()))
+        return image
+
+    monkeypatch.setattr(Typography, "fit_line", recording_fit)
+    monkeypatch.setattr(Typography, "render", recording_render)
+    return kept
+
+
+def _languages() -> list[str]:
+    real = [lang for lang in complete_languages(load_catalog()) if lang != "en"]
+    return ["en", "pseudo", *real]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scale", screenshots.SCALES)
+@pytest.mark.parametrize("lang", _languages())
+def test_no_text_overflows_any_screen(
+    lang: str,
+    scale: int,
+    ledger: Ledger,
+    pseudo_locale: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    if lang == "pseudo":
+        monkeypatch.setenv("HOLD_THE_LINE_LOCALE", str(pseudo_locale))
+        lang = PSEUDO
+    screenshots.capture(tmp_path / "game", lang, scale, ledger.inspect)
+    screenshots.capture_desk(tmp_path / "desk", lang, scale, ledger.inspect)
+    assert len(ledger.problems) >= 25  # every screen was audited
+    found = [f"{name}: {p}" for name, problems in ledger.problems.items() for p in problems]
+    assert not found, "\n".join(found)
+
+
+def test_the_pseudo_translation_is_long_and_foreign(pseudo_locale: Path) -> None:
+    """The audit's stand-in translation lengthens every line and has long compounds."""
+    from game.i18n.runtime import translator_for
+
+    tr = translator_for(PSEUDO, pseudo_locale)
+    shown = tr._("Settings")
+    assert shown != "Settings" and len(shown) >= 1.4 * len("Settings")
+    assert COMPOUND in tr._("Where the customer ended: {band} ({final_anger}). {order}",
+                            band="x", final_anger=1, order="")  # fmt: skip
