@@ -205,7 +205,9 @@ class ProfileScene(Scene):
         back = Button("back", self.app.tr._("Back"), "ghost")
         # large text or a long translation: the help goes smaller, so the card and its
         # button stay on the page (nothing is dropped)
-        for self._help_style in ("body", "small"):
+        back_h = back.measure(fonts, 160)
+        beside = False  # no room below the card: "Back" goes beside "Create profile"
+        for self._help_style, beside in (("body", False), ("small", False), ("small", True)):
             y = top + 28
             y += fonts.block_height(self._card_title, "h2", inner) + 8
             self._help_y = y
@@ -217,13 +219,16 @@ class ProfileScene(Scene):
             self._error_y = y
             error_h = fonts.block_height(self.field.error or " ", "small", inner)
             y += error_h + 12
-            y = create.place(fonts, card_x + 28, y, inner) + 28
-            if y + back.measure(fonts, 160) <= bottom:
+            create_w = inner - 176 if beside else inner
+            y = create.place(fonts, card_x + 28, y, create_w) + 28
+            if beside or y + 24 + back_h <= bottom:
                 break
         self.card = pygame.Rect(card_x, top, card_w, y - top)
-        back.place(
-            fonts, card_x, min(bottom - back.measure(fonts, 160), self.card.bottom + 24), 160
-        )
+        if beside:
+            back.place(fonts, create.rect.right + 16, create.rect.y, 160)
+            back.rect.height = create.rect.height = max(create.rect.height, back.rect.height)
+        else:
+            back.place(fonts, card_x, self.card.bottom + 24, 160)
         self._card_inner = inner
         order = [b.key for b in buttons] + [FIELD, "create", "back"]
         self.menu.set_buttons([*buttons, create, back], order=order)
