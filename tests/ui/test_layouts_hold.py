@@ -11,9 +11,9 @@ walked again here and audited as it is photographed:
 - no single line is wider than the page between its margins.
 
 English is audited, and a pseudo-translation made complete for one language (every line
-~40 % longer, accented, with long unbroken words as Finnish compounds make them), so the
-test bites before the real translations land. A complete real language joins the audit
-once it is complete (`complete_languages`).
+~40 % longer, accented), at 100 % and 200 %, so the test bites before the real translations
+land; and at 100 % a harsher one with a Finnish-length compound (23 letters, no space) in
+every third word. A real language joins the audit once it is complete (`complete_languages`).
 """
 
 from __future__ import annotations
@@ -49,7 +49,14 @@ def _compounded(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def pseudo_locale(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def plain_locale(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The pseudo-translation as made for every test (every line ~40 % longer, accented)."""
+    root = tmp_path_factory.mktemp("plain") / "locale"
+    return write_pseudo_locale(root, shipped_domains(load_catalog()), PSEUDO)
+
+
+@pytest.fixture(scope="module")
+def compound_locale(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("layouts") / "locale"
     domains = shipped_domains(load_catalog())
     write_pseudo_locale(root, domains, PSEUDO)
@@ -110,24 +117,28 @@ def ledger(monkeypatch: pytest.MonkeyPatch) -> Ledger:
     return kept
 
 
-def _languages() -> list[str]:
+def _runs() -> list[tuple[str, int]]:
+    """(language, text size) walks: English and the pseudo-translation at both sizes; the
+    pseudo-translation with Finnish-length compounds at 100 %; every complete language."""
     real = [lang for lang in complete_languages(load_catalog()) if lang != "en"]
-    return ["en", "pseudo", *real]
+    sized = [(lang, scale) for lang in ["en", "pseudo", *real] for scale in screenshots.SCALES]
+    return [*sized, ("compounds", 100)]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("scale", screenshots.SCALES)
-@pytest.mark.parametrize("lang", _languages())
+@pytest.mark.parametrize(("lang", "scale"), _runs())
 def test_no_text_overflows_any_screen(
     lang: str,
     scale: int,
     ledger: Ledger,
-    pseudo_locale: Path,
+    plain_locale: Path,
+    compound_locale: Path,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    if lang == "pseudo":
-        monkeypatch.setenv("HOLD_THE_LINE_LOCALE", str(pseudo_locale))
+    if lang in ("pseudo", "compounds"):
+        root = plain_locale if lang == "pseudo" else compound_locale
+        monkeypatch.setenv("HOLD_THE_LINE_LOCALE", str(root))
         lang = PSEUDO
     screenshots.capture(tmp_path / "game", lang, scale, ledger.inspect)
     screenshots.capture_desk(tmp_path / "desk", lang, scale, ledger.inspect)
@@ -136,11 +147,11 @@ def test_no_text_overflows_any_screen(
     assert not found, "\n".join(found)
 
 
-def test_the_pseudo_translation_is_long_and_foreign(pseudo_locale: Path) -> None:
+def test_the_pseudo_translation_is_long_and_foreign(compound_locale: Path) -> None:
     """The audit's stand-in translation lengthens every line and has long compounds."""
     from game.i18n.runtime import translator_for
 
-    tr = translator_for(PSEUDO, pseudo_locale)
+    tr = translator_for(PSEUDO, compound_locale)
     shown = tr._("Settings")
     assert shown != "Settings" and len(shown) >= 1.4 * len("Settings")
     assert COMPOUND in tr._("Where the customer ended: {band} ({final_anger}). {order}",

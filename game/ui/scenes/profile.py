@@ -76,7 +76,7 @@ class ProfileScene(Scene):
         self._row_h = 1
         self._query: tuple[str, int, int] | None = None
         self._empty_text = ""
-        self._help_style = "body"
+        self._title_style, self._help_style = "h2", "body"
         self._count_text = ""
 
     def enter(self) -> None:
@@ -207,9 +207,11 @@ class ProfileScene(Scene):
         # button stay on the page (nothing is dropped)
         back_h = back.measure(fonts, 160)
         beside = False  # no room below the card: "Back" goes beside "Create profile"
-        for self._help_style, beside in (("body", False), ("small", False), ("small", True)):
+        steps = (("h2", "body", False), ("h2", "small", False), ("h2", "small", True),
+                 ("body_bold", "small", True))  # fmt: skip
+        for self._title_style, self._help_style, beside in steps:
             y = top + 28
-            y += fonts.block_height(self._card_title, "h2", inner) + 8
+            y += fonts.block_height(self._card_title, self._title_style, inner) + 8
             self._help_y = y
             y += fonts.block_height(self._card_help, self._help_style, inner) + 20
             self._label_y = y
@@ -217,7 +219,10 @@ class ProfileScene(Scene):
             self.field.rect = pygame.Rect(card_x + 28, y, inner, self.field.height(fonts))
             y = self.field.rect.bottom + 8
             self._error_y = y
-            error_h = fonts.block_height(self.field.error or " ", "small", inner)
+            # room for an error line is kept (so the card does not jump), unless room is short
+            reserve = " " if self._title_style == "h2" else ""
+            shown = self.field.error or reserve
+            error_h = fonts.block_height(shown, "small", inner) if shown else 0
             y += error_h + 12
             create_w = inner - 176 if beside else inner
             y = create.place(fonts, card_x + 28, y, create_w) + 28
@@ -361,7 +366,9 @@ class ProfileScene(Scene):
             )
         panel(surface, self.card, theme)
         x, inner = self.card.x + 28, self._card_inner
-        fonts.draw_block(surface, self._card_title, "h2", theme.text, x, self.card.y + 28, inner)
+        fonts.draw_block(
+            surface, self._card_title, self._title_style, theme.text, x, self.card.y + 28, inner
+        )
         fonts.draw_block(
             surface, self._card_help, self._help_style, theme.text_dim, x, self._help_y, inner
         )
