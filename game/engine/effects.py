@@ -35,71 +35,94 @@ def why_of(
     )
 
 
-def side_effect(
-    source: str, case: str, anger: int, principle: str, short: str, reason: str
-) -> Effect:
-    """An effect the trainee's words didn't cause (silence, a flare-up, a threat): not judged."""
-    return Effect(source, case, anger, principle, short, reason, quality=None)
-
-
-def flare_effect(added: int) -> Effect:
-    return side_effect(
-        "flare",
-        "flared",
-        added,
-        "G-CALM-3",
+# The engine's own explanations of effects the trainee's technique did not cause, by
+# (source, case): (short, reason). Translators find them in the catalog domain as
+# `effect:<source>:<case>:short` and `…:reason`; the catalog carries the reader's words.
+SIDE_EFFECTS: dict[tuple[str, str], tuple[str, str]] = {
+    ("relax", "heard"): ("feeling heard", "Feeling heard, they eased off a little."),
+    ("flare", "flared"): (
         "they flared up",
-        "They flared up at this point. It isn't aimed at you: keep your voice calm and don't take it personally.",
-    )
-
-
-def threat_effect(added: int) -> Effect:
-    return side_effect(
-        "threat",
-        "turned",
-        added,
-        "G-BOUNDARY-4",
+        "They flared up at this point. It isn't aimed at you: keep your voice calm and don't"
+        " take it personally.",
+    ),
+    ("threat", "turned"): (
         "turned threatening",
         "Whatever set it off, they are threatening now: this is past de-escalating.",
-    )
-
-
-def unresolved_effect(added: int) -> Effect:
-    return side_effect(
-        "unresolved",
-        "unresolved",
-        added,
-        "G-RESOLVE-1",
+    ),
+    ("unresolved", "unresolved"): (
         "still unresolved",
         "Feeling heard helps, but nothing has been done about the problem yet: they won't "
         "be calm until something is.",
-    )
+    ),
+    ("silence", "slow"): (
+        "slow answer",
+        "{seconds} seconds before you answered, {past} past the time to read the screen: the"
+        " customer heard only silence. Answer a little sooner; a short holding phrase buys time.",
+    ),
+    ("lookup_silence", "dead_air"): (
+        "dead air",
+        "{seconds} seconds of silence while they waited on your lookup, and no word to say "
+        "what you were doing. Talk them through it: dead air feels like being ignored.",
+    ),
+    ("debt", "promise_broken"): (
+        "promise broken",
+        "The promise you couldn't keep came due after the call, and they are angrier than ever.",
+    ),
+}
 
 
-def silence_effect(added: int, silence: float, allowance: float) -> Effect:
+def explained(
+    source: str,
+    case: str,
+    anger: int,
+    principle: str,
+    catalog: Catalog,
+    quality: float | None = None,
+    **values: str,
+) -> Effect:
+    """One of the engine's own effects, in the words the catalog carries for its reader."""
+    short, reason = SIDE_EFFECTS[source, case]
+    base = f"effect:{source}:{case}"
+    short = catalog.said(f"{base}:short", short)
+    english = reason
+    reason = catalog.said(f"{base}:reason", reason)
+    if values:
+        try:
+            reason = reason.format(**values)
+        except (KeyError, IndexError, ValueError):  # a broken translation: the English
+            reason = english.format(**values)
+    return Effect(source, case, anger, principle, short, reason, quality=quality)
+
+
+def side_effect(source: str, case: str, anger: int, principle: str, catalog: Catalog) -> Effect:
+    """An effect the trainee's words didn't cause (silence, a flare-up, a threat): not judged."""
+    return explained(source, case, anger, principle, catalog)
+
+
+def flare_effect(added: int, catalog: Catalog) -> Effect:
+    return side_effect("flare", "flared", added, "G-CALM-3", catalog)
+
+
+def threat_effect(added: int, catalog: Catalog) -> Effect:
+    return side_effect("threat", "turned", added, "G-BOUNDARY-4", catalog)
+
+
+def unresolved_effect(added: int, catalog: Catalog) -> Effect:
+    return side_effect("unresolved", "unresolved", added, "G-RESOLVE-1", catalog)
+
+
+def silence_effect(added: int, silence: float, allowance: float, catalog: Catalog) -> Effect:
     """Pace is its own lesson: silence past the reading allowance costs anger and Pace points,
     never the verdict on the reply that followed."""
-    return side_effect(
-        "silence",
-        "slow",
-        added,
-        "G-RESOLVE-7",
-        "slow answer",
-        f"{silence:.0f} seconds before you answered, {max(0.0, silence - allowance):.0f} past the "
-        "time to read the screen: the customer heard only silence. Answer a little sooner; "
-        "a short holding phrase buys time.",
-    )
+    return explained(
+        "silence", "slow", added, "G-RESOLVE-7", catalog,
+        seconds=f"{silence:.0f}", past=f"{max(0.0, silence - allowance):.0f}",
+    )  # fmt: skip
 
 
-def lookup_silence_effect(added: int, silence: float) -> Effect:
+def lookup_silence_effect(added: int, silence: float, catalog: Catalog) -> Effect:
     """Silent during a lookup without keeping them informed: a mistake in its own right."""
-    return Effect(
-        "lookup_silence",
-        "dead_air",
-        added,
-        "G-RESOLVE-7",
-        "dead air",
-        f"{silence:.0f} seconds of silence while they waited on your lookup, and no word to say "
-        "what you were doing. Talk them through it: dead air feels like being ignored.",
-        quality=-1.0,
-    )
+    return explained(
+        "lookup_silence", "dead_air", added, "G-RESOLVE-7", catalog, -1.0,
+        seconds=f"{silence:.0f}",
+    )  # fmt: skip

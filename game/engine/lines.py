@@ -34,15 +34,19 @@ def customer_line(
     """What the customer says at the state's node: the line variant that fits the anger, the
     story flags and the conversation facts as they stand (see `moment_facts`)."""
     if state.node in BUILTIN_LINES:
-        return BUILTIN_LINES[state.node]
+        return catalog.said(f"builtin:{state.node}", BUILTIN_LINES[state.node])
     node = scenario.node(state.node)
     facts = frozenset(moment_facts(state, node, catalog))
     return line_of(node, state.anger, state.flags, state.turn_count, facts).get(lang)
 
 
-def line_text(scenario: Scenario, node_id: str, lang: str = "en") -> str:
+def line_text(
+    scenario: Scenario, node_id: str, lang: str = "en", catalog: Catalog | None = None
+) -> str:
+    """The customer's line at a node; a built-in ending's in the words `catalog` carries."""
     if node_id in BUILTIN_LINES:
-        return BUILTIN_LINES[node_id]
+        english = BUILTIN_LINES[node_id]
+        return english if catalog is None else catalog.said(f"builtin:{node_id}", english)
     return scenario.node(node_id).customer.get(lang)
 
 

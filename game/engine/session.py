@@ -149,7 +149,9 @@ def current(
         )
     node = scenario.node(state.node)
     rule = dead_air_rule(scenario, state.timer, catalog=catalog)
-    nudge = NUDGE_LINES[scenario.channel.value] if state.nudged and rule is not None else None
+    channel = scenario.channel.value
+    nudged = state.nudged and rule is not None
+    nudge = catalog.said(f"nudge:{channel}", NUDGE_LINES[channel]) if nudged else None
     return ChoicePrompt(
         node=node.id,
         options=tuple(
@@ -186,7 +188,7 @@ def tick(
     added = silence_anger(scenario, state.node, state.timer, silence, catalog=catalog)
     nudged = state.nudged or silence >= allowance + rule.nudge_after - rule.grace
     if state.anger + added >= 100 or silence - allowance >= rule.give_up:
-        effect = silence_effect(max(0, 100 - state.anger), silence, allowance)
+        effect = silence_effect(max(0, 100 - state.anger), silence, allowance, catalog)
         timed_out = replace(
             state,
             silence=silence,
@@ -226,9 +228,9 @@ def choose(
 
     effects: list[Effect] = []
     if lookup_silence > 0:
-        effects.append(lookup_silence_effect(lookup_silence, state.silence))
+        effects.append(lookup_silence_effect(lookup_silence, state.silence, catalog))
     if silence_added > 0:
-        effects.append(silence_effect(silence_added, state.silence, allowance))
+        effects.append(silence_effect(silence_added, state.silence, allowance, catalog))
     for tid in choice.techniques:
         technique = catalog.techniques[tid]
         case = technique.cases[int(step.verdict.case[0, technique.index])]
@@ -246,22 +248,13 @@ def choose(
         )
     relax = int(step.applied.relax[0])
     if relax:
-        effects.append(
-            side_effect(
-                "relax",
-                "heard",
-                relax,
-                "G-LISTEN-3",
-                "feeling heard",
-                "Feeling heard, they eased off a little.",
-            )
-        )
+        effects.append(side_effect("relax", "heard", relax, "G-LISTEN-3", catalog))
     if int(step.flared[0]):
-        effects.append(flare_effect(int(step.flared[0])))
+        effects.append(flare_effect(int(step.flared[0]), catalog))
     if int(step.lifted[0]):
-        effects.append(threat_effect(int(step.lifted[0])))
+        effects.append(threat_effect(int(step.lifted[0]), catalog))
     if int(step.held[0]):
-        effects.append(unresolved_effect(int(step.held[0])))
+        effects.append(unresolved_effect(int(step.held[0]), catalog))
     after = batch.mood
     anger_after = int(after.anger[0])
 
@@ -323,7 +316,8 @@ def choose(
         rating, final, _ = finish(compiled, catalog, batch)
         how = "ending" if cause == ENDING else "blowup"
         rated = RATINGS[int(rating[0])]
-        return _enter_ending(scenario, played, ending_node, how, rated, int(final[0])), turn
+        ending = _enter_ending(scenario, played, ending_node, how, rated, int(final[0]), catalog)
+        return ending, turn
     return _enter_builtin(played, TURN_LIMIT_LINE, "turn_limit", ()), turn
 
 
@@ -500,7 +494,13 @@ def _enter_builtin(
 
 
 def _enter_ending(
-    scenario: Scenario, state: SessionState, node_id: str, cause: str, rating: Rating, final: int
+    scenario: Scenario,
+    state: SessionState,
+    node_id: str,
+    cause: str,
+    rating: Rating,
+    final: int,
+    catalog: Catalog,
 ) -> SessionState:
     """An authored ending (or the `blowup` node), rated by the turn step's `finish`."""
     ending = scenario.node(node_id).ending
@@ -508,14 +508,7 @@ def _enter_ending(
     effects: tuple[Effect, ...] = ()
     if state.debt > 0 and cause == "ending":
         effects = (
-            side_effect(
-                "debt",
-                "promise_broken",
-                final - state.anger,
-                "G-RESOLVE-3",
-                "promise broken",
-                "The promise you couldn't keep came due after the call, and they are angrier than ever.",
-            ),
+            side_effect("debt", "promise_broken", final - state.anger, "G-RESOLVE-3", catalog),
         )
     outcome = Outcome(ending.kind, rating, node_id, cause, effects, final)
     return replace(state, node=node_id, phase=Phase.SPEAKING, outcome=outcome)

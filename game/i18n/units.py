@@ -14,6 +14,7 @@ from typing import Any
 
 from game.engine.bands import BANDS
 from game.engine.catalog import Catalog
+from game.engine.effects import SIDE_EFFECTS
 from game.engine.lines import BUILTIN_LINES, FACT_LABELS, NUDGE_LINES
 from game.engine.state import BLOWUP_LINE, DEAD_AIR_LINE, TURN_LIMIT_LINE
 from game.i18n.unit import Unit
@@ -195,7 +196,14 @@ def catalog_units(catalog: Catalog) -> tuple[Unit, ...]:
     for band in BANDS:
         add(f"band:{band.name}", band.name, "game/engine/bands.py",
             "A band of the customer's anger meter (one word, shown on the meter).")  # fmt: skip
-    session = "game/engine/session.py"
+    for (source, name), (short, reason) in SIDE_EFFECTS.items():
+        base = f"effect:{source}:{name}"
+        add(f"{base}:short", short, "game/engine/effects.py",
+            "Floated beside the anger meter: what happened besides the reply (at most 28"
+            " characters).")  # fmt: skip
+        add(f"{base}:reason", reason, "game/engine/effects.py",
+            "The debrief's sentence on what happened besides the reply, to the trainee.")  # fmt: skip
+    session = "game/engine/lines.py"
     for fact, label in FACT_LABELS.items():
         add(f"fact:{fact}", label, session,
             "What was true in the conversation when the trainee replied, in the debrief's"

@@ -235,12 +235,18 @@ def _point_row(
 
 
 def level_sections(
-    store: Store, window: Window, library: Library, catalog: Catalog, *, lang: str = "en"
+    store: Store,
+    window: Window,
+    library: Library,
+    catalog: Catalog,
+    *,
+    lang: str = "en",
+    tr: Translator = ENGLISH,
 ) -> tuple[LevelSection, ...]:
     """A section for every level played in the window, in campaign order."""
     played = store.levels_played(window)
     return tuple(
-        level_section(store, sid, window, library, catalog, lang=lang)
+        level_section(store, sid, window, library, catalog, lang=lang, tr=tr)
         for sid in library.order(played)
     )
 

@@ -52,6 +52,7 @@ class RecordedCall:
     ending_node: str | None  # where the call ended, when the replay knows it
     report: Debrief | None  # None: the attempt did not finish
     note: str | None  # why the review is shown as recorded; None: it is the engine's own
+    lang: str = "en"  # the language its lines are shown in
 
     @property
     def exact(self) -> bool:
@@ -63,11 +64,12 @@ class RecordedCall:
         """The score, grade and pass shown are the stored ones, under an older rule set."""
         return self.note is not None
 
-    def ending_line(self, scenario: Scenario) -> str | None:
-        """The customer's last words, when the replay knows where the call ended."""
+    def ending_line(self, scenario: Scenario, catalog: Catalog | None = None) -> str | None:
+        """The customer's last words, when the replay knows where the call ended (a built-in
+        ending in the words `catalog` carries)."""
         if self.ending_node is None:
             return None
-        return line_text(scenario, self.ending_node, self.detail.attempt.lang)
+        return line_text(scenario, self.ending_node, self.lang, catalog)
 
 
 def scored_elsewhere(detail: AttemptDetail, catalog: Catalog) -> bool:
@@ -119,7 +121,7 @@ def replay_recorded(
         else:
             note = CATALOG_CHANGED_NOTE if same_scenario else SCENARIO_CHANGED_NOTE
             report = _as_recorded(scenario, detail, catalog)
-    return RecordedCall(detail, lines, state, ending, report, note)
+    return RecordedCall(detail, lines, state, ending, report, note, lang)
 
 
 def _same_turns(state: SessionState, detail: AttemptDetail) -> bool:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from game.engine.catalog import Catalog
+from game.i18n.translator import ENGLISH, Translator
 from game.records.api import (
     AttemptDetail,
     OverviewRow,
@@ -61,8 +62,11 @@ def build_report(
     since: datetime | None = None,
     until: datetime | None = None,
     progress: Progress | None = None,
+    tr: Translator = ENGLISH,
+    lang: str | None = None,
 ) -> ReportModel:
-    """Everything the page shows, as values: the store's overview plus attempt details."""
+    """Everything the page shows, as values: the store's overview plus attempt details.
+    The report's words are `tr`'s; the calls' in `lang`, else each in its own language."""
     by_trainee: dict[int, list[AttemptDetail]] = defaultdict(list)
     listed = 0
     for detail in items:
@@ -70,14 +74,14 @@ def build_report(
         listed += 1
         if progress is not None:
             progress.advance()
-    order, columns, ordered = _frame(rows, library)
+    order, columns, ordered = _frame(rows, library, tr.lang)
     trainees = []
     for row in ordered:
         own = by_trainee.get(row.trainee.id, [])
         stuck = row.stuck_levels
         cells = tuple(Cell(sid, row.levels.get(sid), sid in stuck) for sid in order)
         attempts = tuple(
-            attempt_view(d, library, catalog)
+            attempt_view(d, library, catalog, lang, tr)
             for d in sorted(own, key=lambda d: (d.attempt.started_at, d.attempt.id), reverse=True)
         )
         trainees.append(
@@ -86,10 +90,10 @@ def build_report(
                 anchor=f"trainee-{row.trainee.id}",
                 cells=cells,
                 attempts_total=row.attempts,
-                last_activity=local_time(row.last_activity),
-                stuck=tuple(library.title(sid) for sid in stuck),
+                last_activity=local_time(row.last_activity, tr.lang),
+                stuck=tuple(library.title(sid, tr.lang) for sid in stuck),
                 passed_levels=sum(1 for best in row.levels.values() if best.passed),
-                competencies=competency_profile(own, catalog),
+                competencies=competency_profile(own, catalog, tr),
                 attempts=attempts,
                 listed=len(attempts),
             )
@@ -98,7 +102,7 @@ def build_report(
     return _model(
         tuple(trainees), columns, generated=generated, since=since, until=until, listed=listed,
         finished=len(finished), passed=sum(1 for a in finished if a.passed),
-        cohort=_cohort(rows, columns) if len(ordered) > 1 else (),
+        cohort=_cohort(rows, columns) if len(ordered) > 1 else (), tr=tr,
     )  # fmt: skip
 
 
@@ -135,6 +139,7 @@ def build_room_summary(
     until: datetime | None = None,
     progress: Progress | None = None,
     transcript_limit: int = 0,
+    tr: Translator = ENGLISH,
 ) -> ReportModel:
     """A room report without transcripts, read in one pass of constant memory per trainee.
 
@@ -153,9 +158,9 @@ def build_room_summary(
         ref = library.ref(attempt.scenario_id)
         recent[attempt.trainee_id].append(
             RecentRow(
-                attempt.id, ref.title.en,
+                attempt.id, ref.title.get(tr.lang),
                 attempt.level if attempt.level is not None else ref.level,
-                local_time(attempt.started_at), human_duration(attempt.duration_seconds),
+                local_time(attempt.started_at, tr.lang), human_duration(attempt.duration_seconds, tr),
                 attempt.status.value, attempt.score, attempt.grade, attempt.passed,
             )
         )  # fmt: skip
@@ -166,17 +171,17 @@ def build_room_summary(
             passed += attempt.passed
         if progress is not None:
             progress.advance()
-    order, columns, ordered = _frame(rows, library)
+    order, columns, ordered = _frame(rows, library, tr.lang)
     trainees = tuple(
         TraineeView(
             trainee=row.trainee,
             anchor=f"trainee-{row.trainee.id}",
             cells=tuple(Cell(sid, row.levels.get(sid), sid in row.stuck_levels) for sid in order),
             attempts_total=row.attempts,
-            last_activity=local_time(row.last_activity),
-            stuck=tuple(library.title(sid) for sid in row.stuck_levels),
+            last_activity=local_time(row.last_activity, tr.lang),
+            stuck=tuple(library.title(sid, tr.lang) for sid in row.stuck_levels),
             passed_levels=sum(1 for best in row.levels.values() if best.passed),
-            competencies=tallies[row.trainee.id].chart(catalog),
+            competencies=tallies[row.trainee.id].chart(catalog, tr),
             attempts=(),
             listed=listed_by.get(row.trainee.id, 0),
             recent=tuple(reversed(recent.get(row.trainee.id, ()))),
@@ -186,33 +191,37 @@ def build_room_summary(
     return _model(
         trainees, columns, generated=generated, since=since, until=until, listed=listed,
         finished=finished, passed=passed, cohort=_cohort(rows, columns),
-        cohort_competencies=cohort_tally.chart(catalog), summary_only=True,
-        transcript_limit=transcript_limit,
+        cohort_competencies=cohort_tally.chart(catalog, tr), summary_only=True,
+        transcript_limit=transcript_limit, tr=tr,
     )  # fmt: skip
 
 
 def _frame(
-    rows: Sequence[OverviewRow], library: Library
+    rows: Sequence[OverviewRow], library: Library, lang: str = "en"
 ) -> tuple[tuple[str, ...], tuple[Column, ...], list[OverviewRow]]:
     """The level columns (campaign order, then anything played) and the trainees in name order."""
     played = {sid for row in rows for sid in row.levels}
     order = library.order([*library.scenarios, *played])
     columns = tuple(
-        Column(sid, str(library.ref(sid).level or "·"), library.title(sid)) for sid in order
+        Column(sid, str(library.ref(sid).level or "·"), library.title(sid, lang)) for sid in order
     )
     ordered = sorted(rows, key=lambda r: (r.trainee.name.casefold(), r.trainee.id))
     return order, columns, ordered
 
 
-def _window_words(since: datetime | None, until: datetime | None) -> str:
+def _window_words(since: datetime | None, until: datetime | None, tr: Translator = ENGLISH) -> str:
     if since is None and until is None:
-        return "all attempts"
+        return tr._("all attempts")
     if until is None:
         assert since is not None
-        return f"attempts since {since.date().isoformat()}"
+        return tr._("attempts since {date}", date=since.date().isoformat())
     if since is None:
-        return f"attempts before {until.date().isoformat()}"
-    return f"attempts from {since.date().isoformat()} to before {until.date().isoformat()}"
+        return tr._("attempts before {date}", date=until.date().isoformat())
+    return tr._(
+        "attempts from {since} to before {until}",
+        since=since.date().isoformat(),
+        until=until.date().isoformat(),
+    )
 
 
 def _model(
@@ -229,6 +238,7 @@ def _model(
     cohort_competencies: BarChart | None = None,
     summary_only: bool = False,
     transcript_limit: int = 0,
+    tr: Translator = ENGLISH,
 ) -> ReportModel:
     data = {
         "generated": generated.astimezone(UTC).isoformat(timespec="seconds"),
@@ -247,10 +257,10 @@ def _model(
     }
     offset = generated.astimezone().strftime("%z")
     return ReportModel(
-        title="Hold the Line · Supervisor report",
-        generated=local_time(generated),
+        title=tr._("Hold the Line · Supervisor report"),
+        generated=local_time(generated, tr.lang),
         timezone=f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC",
-        window=_window_words(since, until),
+        window=_window_words(since, until, tr),
         columns=columns,
         trainees=trainees,
         attempts_listed=listed,
@@ -267,7 +277,7 @@ def _model(
 # ---- rendering ------------------------------------------------------------------------------
 
 
-def _environment() -> Any:
+def _environment(tr: Translator = ENGLISH) -> Any:
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
     env = Environment(
@@ -278,28 +288,30 @@ def _environment() -> Any:
         lstrip_blocks=True,
     )
     env.filters["signed"] = lambda value: f"{value:+d}".replace("-", "−")
+    # the reader's words (see game.i18n.translator): {{ _("Attempts") }}, {{ _n(…) }}
+    env.globals.update(_=tr._, _p=tr._p, _n=tr._n, _np=tr._np, lang=tr.lang)
     return env
 
 
-def _template_args(model: ReportModel) -> tuple[Any, dict[str, Any]]:
+def _template_args(model: ReportModel, tr: Translator = ENGLISH) -> tuple[Any, dict[str, Any]]:
     from markupsafe import Markup
 
-    env = _environment()
+    env = _environment(tr)
     script, _, _ = env.loader.get_source(env, "report-script.html")
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
     template = env.get_template("report.html")
     return template, {"report": model, "script": Markup(script), "script_hash": f"sha256-{digest}"}
 
 
-def render_html(model: ReportModel) -> str:
-    template, args = _template_args(model)
+def render_html(model: ReportModel, tr: Translator = ENGLISH) -> str:
+    template, args = _template_args(model, tr)
     html: str = template.render(**args)
     return html
 
 
-def render_to(model: ReportModel, out: TextIO) -> int:
+def render_to(model: ReportModel, out: TextIO, tr: Translator = ENGLISH) -> int:
     """Render straight into a file, piece by piece (no second copy of the page in memory)."""
-    template, args = _template_args(model)
+    template, args = _template_args(model, tr)
     size = 0
     for piece in template.generate(**args):
         out.write(piece)
@@ -362,6 +374,8 @@ def write_report(
     now: datetime | None = None,
     transcript_limit: int = TRANSCRIPT_LIMIT,
     cohort: str | None = None,
+    tr: Translator = ENGLISH,
+    lang: str | None = None,
 ) -> ReportModel:
     """The page for one trainee (every transcript) or the room.
 
@@ -391,13 +405,13 @@ def write_report(
         with closing(iter_summaries(store, since=since, until=until)) as summaries:
             model = build_room_summary(
                 rows, in_cohort(summaries, members), library, catalog=catalog, generated=generated, since=since,
-                until=until, progress=progress, transcript_limit=transcript_limit,
+                until=until, progress=progress, transcript_limit=transcript_limit, tr=tr,
             )  # fmt: skip
     else:
         with closing(details(store, trainee_id=trainee_id, since=since, until=until)) as items:
             model = build_report(
                 rows, in_cohort(items, members), library, catalog=catalog, generated=generated, since=since,
-                until=until, progress=progress,
+                until=until, progress=progress, tr=tr, lang=lang,
             )  # fmt: skip
     if trainee_id is None:  # the room's report: what the cohort is learning, level by level
         from game.records.analytics import Window
@@ -406,13 +420,25 @@ def write_report(
         window = Window(
             cohort, None if since is None else since.date(), None if until is None else until.date()
         )
-        model = replace(model, levels=level_sections(store, window, library, catalog))
+        model = replace(
+            model, levels=level_sections(store, window, library, catalog, lang=tr.lang, tr=tr)
+        )
     with output_file(out) as handle:
-        size = render_to(model, handle)
+        size = render_to(model, handle, tr)
     people = len(model.trainees)
+    kib = f"{size / 1024:.0f}"
     progress.finish(
-        f"{people} trainee{'s' if people != 1 else ''}, {model.attempts_listed} "
-        f"attempt{'s' if model.attempts_listed != 1 else ''} → {out} ({size / 1024:.0f} KiB)"
-        + (", a summary: transcripts per trainee with --trainee" if model.summary_only else "")
+        tr._(
+            "{trainees}, {attempts} → {out} ({kib} KiB)",
+            trainees=tr._n("{n} trainee", "{n} trainees", people),
+            attempts=tr._n("{n} attempt", "{n} attempts", model.attempts_listed),
+            out=out,
+            kib=kib,
+        )
+        + (
+            tr._(", a summary: transcripts per trainee with --trainee")
+            if model.summary_only
+            else ""
+        )
     )
     return model

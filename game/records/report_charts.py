@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from game.engine.bands import BANDS
 from game.engine.scoring import verdict_for
 from game.engine.session import Turn
+from game.i18n.translator import ENGLISH, Translator
 
 # ---- chart geometry -------------------------------------------------------------------------
 
@@ -58,7 +59,9 @@ class AngerChart:
     summary: str  # the same data in words, for screen readers
 
 
-def anger_chart(trace: Sequence[int], turns: Sequence[Turn]) -> AngerChart:
+def anger_chart(
+    trace: Sequence[int], turns: Sequence[Turn], tr: Translator = ENGLISH
+) -> AngerChart:
     """Trace values are the start, then after each turn, then the final value if it moved."""
     left, top = MARGIN_LEFT, MARGIN_TOP
     right, bottom = ANGER_WIDTH - MARGIN_RIGHT, ANGER_HEIGHT - MARGIN_BOTTOM
@@ -70,7 +73,7 @@ def anger_chart(trace: Sequence[int], turns: Sequence[Turn]) -> AngerChart:
 
     bands = tuple(
         BandRect(
-            band.name,
+            tr.text(f"band:{band.name}", band.name),
             band.name.lower(),
             y_of(band.high + (1 if band.high < 100 else 0)),
             round(y_of(band.low) - y_of(band.high + (1 if band.high < 100 else 0)), 1),
@@ -85,23 +88,33 @@ def anger_chart(trace: Sequence[int], turns: Sequence[Turn]) -> AngerChart:
         x = round(left + step * index, 1)
         y = y_of(value)
         if index == 0:
-            label, shape, css = "Start", "ring", "start"
-            words.append(f"starts at {value}")
-            tip = f"Start: anger {value}"
+            # i18n: the anger chart's first point, on its axis
+            label, shape, css = tr._("Start"), "ring", "start"
+            words.append(tr._("starts at {value}", value=value))
+            tip = tr._("Start: anger {value}", value=value)
         elif index <= len(turns):
             turn = turns[index - 1]
             label = str(turn.number)
             css = verdict_for(turn.quality)
             shape = "circle" if turn.quality > 0 else "cross"
-            tip = (
-                f"Turn {turn.number}: {', '.join(turn.techniques) or 'no technique'}, "
-                f"anger {turn.anger_before} → {turn.anger_after} ({turn.delta:+d}), {css}"
+            tip = tr._(
+                "Turn {number}: {techniques}, anger {before} → {after} ({delta}), {verdict}",
+                number=turn.number,
+                techniques=", ".join(turn.techniques) or tr._("no technique"),
+                before=turn.anger_before,
+                after=turn.anger_after,
+                delta=f"{turn.delta:+d}",
+                verdict=tr._(css),
             )
-            words.append(f"turn {turn.number} {css} {value}")
+            words.append(
+                tr._("turn {number} {verdict} {value}", number=turn.number, verdict=tr._(css),
+                     value=value)
+            )  # fmt: skip
         else:
-            label, shape, css = "End", "square", "end"
-            tip = f"After the call: anger {value}"
-            words.append(f"after the call {value}")
+            # i18n: the anger chart's last point (after the call), on its axis
+            label, shape, css = tr._("End"), "square", "end"
+            tip = tr._("After the call: anger {value}", value=value)
+            words.append(tr._("after the call {value}", value=value))
         x_ticks.append(Tick(x, label))
         markers.append(Marker(x, y, shape, css, tip))
     if len(x_ticks) > 16:  # too many labels to read: keep every other, and the last
@@ -110,7 +123,7 @@ def anger_chart(trace: Sequence[int], turns: Sequence[Turn]) -> AngerChart:
     points = " ".join(f"{m.x},{m.y}" for m in markers)
     return AngerChart(
         ANGER_WIDTH, ANGER_HEIGHT, left, top, right, bottom, bands, tuple(x_ticks), y_ticks,
-        points, tuple(markers), "Anger " + "; ".join(words) + ".",
+        points, tuple(markers), tr._("Anger {points}.", points="; ".join(words)),
     )  # fmt: skip
 
 
@@ -138,7 +151,9 @@ class BarChart:
     summary: str
 
 
-def competency_chart(scores: Sequence[tuple[str, int | None, int]]) -> BarChart:
+def competency_chart(
+    scores: Sequence[tuple[str, int | None, int]], tr: Translator = ENGLISH
+) -> BarChart:
     label_width, scale_width, row = 190.0, 300.0, 28.0
     top = 20.0
     bars = []
@@ -154,10 +169,10 @@ def competency_chart(scores: Sequence[tuple[str, int | None, int]]) -> BarChart:
         Tick(round(label_width + scale_width * v / 100, 1), str(v)) for v in (0, 25, 50, 75, 100)
     )
     summary = "; ".join(
-        f"{label} {'not practised' if score is None else score}" for label, score, _ in scores
+        f"{label} {tr._('not practised') if score is None else score}" for label, score, _ in scores
     )
     height = int(top + row * len(scores) + 6)
     return BarChart(
         int(label_width + scale_width + 70), height, label_width, scale_width, row,
-        tuple(bars), grid, "Competencies: " + summary + ".",
+        tuple(bars), grid, tr._("Competencies: {summary}.", summary=summary),
     )  # fmt: skip

@@ -12,6 +12,7 @@ from game.engine.catalog import Catalog
 from game.engine.scoring import verdict_for
 from game.engine.session import Effect, Turn, line_text
 from game.i18n import formats
+from game.i18n.translator import ENGLISH, Translator
 from game.records.api import (
     AttemptDetail,
     AttemptStatus,
@@ -77,6 +78,7 @@ class AttemptView:
     passed: bool | None
     pass_score: int
     outcome: str | None
+    outcome_label: str | None  # how the call ended, in the reader's words
     rating: str | None
     final_anger: int | None
     chart: AngerChart | None  # None when the call was abandoned before a single reply
@@ -179,12 +181,22 @@ def local_time(moment: datetime | None, lang: str = "en") -> str:
     return formats.when(aware, lang)
 
 
-def human_duration(seconds: float | None) -> str:
+def human_duration(seconds: float | None, tr: Translator = ENGLISH) -> str:
     if seconds is None:
         return "—"
     whole = round(seconds)
     minutes, secs = divmod(whole, 60)
-    return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
+    if minutes:
+        padded = f"{secs:02d}"
+        return tr._("{minutes} min {seconds} s", minutes=minutes, seconds=padded)
+    return tr._("{seconds} s", seconds=secs)
+
+
+def _ending_label(outcome: str | None, catalog: Catalog) -> str | None:
+    if outcome is None:
+        return None
+    ending = catalog.endings.get(outcome)
+    return ending.label if ending is not None else outcome.replace("_", " ")
 
 
 def _effect_view(effect: Effect, catalog: Catalog) -> EffectView:
@@ -218,7 +230,9 @@ def ending_node(scenario: Scenario, turns: Sequence[Turn]) -> str | None:
     return target if node is not None and node.is_end else None
 
 
-def _ending_line(detail: AttemptDetail, ref: ScenarioRef, catalog: Catalog) -> str | None:
+def _ending_line(
+    detail: AttemptDetail, ref: ScenarioRef, catalog: Catalog, lang: str | None = None
+) -> str | None:
     """The customer's last words, from the recorded turns or else the one replay of a
     recorded attempt (`replay_recorded`)."""
     scenario = ref.scenario
@@ -228,20 +242,38 @@ def _ending_line(detail: AttemptDetail, ref: ScenarioRef, catalog: Catalog) -> s
     if all(event.choice is not None for event in detail.events):
         node = ending_node(scenario, detail.turns)
         if node is not None:
-            return line_text(scenario, node, attempt.lang)
-    return replay_recorded(detail, scenario, catalog).ending_line(scenario)
+            return line_text(scenario, node, lang or attempt.lang, catalog)
+    return replay_recorded(detail, scenario, catalog, lang).ending_line(scenario, catalog)
 
 
-def attempt_view(detail: AttemptDetail, library: Library, catalog: Catalog) -> AttemptView:
+def attempt_view(
+    detail: AttemptDetail,
+    library: Library,
+    catalog: Catalog,
+    lang: str | None = None,
+    tr: Translator = ENGLISH,
+) -> AttemptView:
+    """One attempt as the report shows it: its words in `lang` (a supervisor's `--lang`),
+    else in the language it was played in; the report's own words in `tr`'s."""
     attempt = detail.attempt
+    shown = lang or attempt.lang
     ref = library.ref(attempt.scenario_id)
     scenario = ref.scenario
     same = scenario is not None and scenario.content_hash == attempt.content_hash
+    recorded, closing_effects = detail.turns, detail.closing_effects
+    if lang is not None and scenario is not None and same:
+        # the stored turns hold the words of the language it was played in; the one replay
+        # of a recorded attempt words them in the supervisor's
+        call = replay_recorded(detail, scenario, catalog, lang)
+        if call.state is not None and len(call.state.turns) == len(detail.turns):
+            recorded = call.state.turns
+            if call.report is not None:
+                closing_effects = call.report.closing_effects
     turns = []
-    for index, turn in enumerate(detail.turns):
+    for index, turn in enumerate(recorded):
         customer = None
         if scenario is not None and same and turn.node in scenario.index:
-            customer = scenario.node(turn.node).customer.get(attempt.lang)
+            customer = scenario.node(turn.node).customer.get(shown)
         labels = tuple(
             catalog.techniques[t].label if t in catalog.techniques else t for t in turn.techniques
         )
@@ -249,13 +281,13 @@ def attempt_view(detail: AttemptDetail, library: Library, catalog: Catalog) -> A
             TurnView(
                 number=turn.number,
                 customer=customer,
-                said=turn.say.get(attempt.lang),
+                said=turn.say.get(shown),
                 techniques=labels,
                 anger_before=turn.anger_before,
                 anger_after=turn.anger_after,
                 delta=turn.delta,
                 verdict=verdict_for(turn.quality),
-                feedback=None if turn.feedback is None else turn.feedback.get(attempt.lang),
+                feedback=None if turn.feedback is None else turn.feedback.get(shown),
                 effects=tuple(_effect_view(e, catalog) for e in turn.effects),
                 response_time=(
                     detail.response_times[index] if index < len(detail.response_times) else None
@@ -269,33 +301,34 @@ def attempt_view(detail: AttemptDetail, library: Library, catalog: Catalog) -> A
         NoteView(
             n.author,
             n.text,
-            local_time(n.created_at),
+            local_time(n.created_at, tr.lang),
             n.read_at is not None,
-            None if n.edited_at is None else local_time(n.edited_at),
+            None if n.edited_at is None else local_time(n.edited_at, tr.lang),
         )
         for n in detail.notes
     )
     return AttemptView(
         id=attempt.id,
         scenario_id=attempt.scenario_id,
-        title=ref.title.en,
+        title=ref.title.get(shown),
         level=attempt.level if attempt.level is not None else ref.level,
-        started=local_time(attempt.started_at),
-        duration=human_duration(attempt.duration_seconds),
+        started=local_time(attempt.started_at, tr.lang),
+        duration=human_duration(attempt.duration_seconds, tr),
         status=attempt.status.value,
         score=attempt.score,
         grade=attempt.grade,
         passed=attempt.passed,
         pass_score=attempt.pass_score,
         outcome=attempt.outcome,
+        outcome_label=_ending_label(attempt.outcome, catalog),
         rating=attempt.rating,
         final_anger=attempt.final_anger,
-        chart=None if not trace else anger_chart(trace, detail.turns),
+        chart=None if not trace else anger_chart(trace, detail.turns, tr),
         turns=tuple(turns),
-        ending=_ending_line(detail, ref, catalog)
+        ending=_ending_line(detail, ref, catalog, lang)
         if attempt.status is AttemptStatus.COMPLETED
         else None,
-        closing=tuple(_effect_view(e, catalog) for e in detail.closing_effects),
+        closing=tuple(_effect_view(e, catalog) for e in closing_effects),
         notes=notes,
         scenario_changed=scenario is not None and not same,
         catalog_changed=scored_elsewhere(detail, catalog),
@@ -317,7 +350,7 @@ class CompetencyTally:
                 self.sums[cid] += score
                 self.counts[cid] += 1
 
-    def chart(self, catalog: Catalog) -> BarChart:
+    def chart(self, catalog: Catalog, tr: Translator = ENGLISH) -> BarChart:
         return competency_chart(
             [
                 (
@@ -326,13 +359,16 @@ class CompetencyTally:
                     self.counts[cid],
                 )
                 for cid, label in catalog.competencies.items()
-            ]
+            ],
+            tr,
         )
 
 
-def competency_profile(items: Sequence[AttemptDetail], catalog: Catalog) -> BarChart:
+def competency_profile(
+    items: Sequence[AttemptDetail], catalog: Catalog, tr: Translator = ENGLISH
+) -> BarChart:
     """Each competency's mean over the completed attempts that called on it."""
     tally = CompetencyTally()
     for detail in items:
         tally.add(detail.attempt.status, detail.competencies)
-    return tally.chart(catalog)
+    return tally.chart(catalog, tr)

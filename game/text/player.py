@@ -138,7 +138,7 @@ def play_scripted(
     lines = [header(scenario, lang, setup.catalog, tr), ""]
     name = scenario.customer.name.get(lang)
     for turn in state.turns:
-        lines.append(wrap(f'{name}: "{line_text(scenario, turn.node, lang)}"'))
+        lines.append(wrap(f'{name}: "{line_text(scenario, turn.node, lang, setup.catalog)}"'))
         pace = pace_line(turn, tr)
         if pace is not None:
             lines.append(pace)
@@ -148,7 +148,7 @@ def play_scripted(
         lines.append(meter(turn.anger_after, tr=tr))
         lines.append("")
     assert state.outcome is not None
-    lines.append(wrap(f'{name}: "{line_text(scenario, state.outcome.node, lang)}"'))
+    lines.append(wrap(f'{name}: "{line_text(scenario, state.outcome.node, lang, setup.catalog)}"'))
     lines.append(debrief_text(scenario, report, setup.catalog, lang, tr))
     out.write(clean("\n".join(lines)) + "\n")
     return 0

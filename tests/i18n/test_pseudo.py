@@ -20,7 +20,7 @@ from game.i18n.localize import complete_languages, require_complete
 from game.i18n.po import PLACEHOLDER, check, placeholders, po_path
 from game.i18n.project import shipped_domains, tables_for
 from game.i18n.pseudo import GROWTH, pseudo
-from game.i18n.runtime import localized_catalog, translator_for
+from game.i18n.runtime import ENGINE_WORDS, localized_catalog, translator_for
 from game.i18n.units import catalog_units
 from game.scenario.loader import load_scenario
 from game.text.call import CallSetup
@@ -58,16 +58,23 @@ def test_every_interface_string_and_catalog_line_is_translated_at_runtime(
     tr = translator_for(PSEUDO_LANG, pseudo_locale)
     ui = next(d for d in shipped_domains(catalog) if d.name == "ui")
     for unit in ui.units:
+        names = {p.strip("{}").split(":")[0].split("!")[0] for p in placeholders(unit.source)}
+        names |= {p.strip("{}").split(":")[0].split("!")[0] for p in placeholders(unit.plural)}
+        values = {name: 2 for name in names if name != "n"}
         if unit.plural:
-            shown = tr._np(unit.context, unit.source, unit.plural, 2, n=2)
-            assert shown == pseudo(unit.plural).replace("{n}", "2"), unit
+            shown = tr._np(unit.context, unit.source, unit.plural, 2, **values)
+            assert shown == pseudo(unit.plural).format(n=2, **values), unit
         else:
-            assert tr._p(unit.context, unit.source) == pseudo(unit.source), unit
+            shown = tr._p(unit.context, unit.source, **values)
+            assert shown == (
+                pseudo(unit.source).format(**values) if values else pseudo(unit.source)
+            ), unit
     localized = localized_catalog(catalog, tr)
     english = {u.context: u.source for u in catalog_units(catalog)}
     for unit in catalog_units(localized):  # the catalog's every line, under its own id
-        if unit.context.startswith(("builtin:", "nudge:")):
-            continue  # the engine's own lines, not the catalog's: see test_builtin_lines
+        if unit.context.startswith(ENGINE_WORDS):
+            assert localized.said(unit.context, "") == pseudo(unit.source), unit.context
+            continue  # the engine's own words: carried by the catalog, said by the engine
         assert unit.source == pseudo(english[unit.context]), unit.context
     assert localized.content_hash == catalog.content_hash
     assert (localized.case_table == catalog.case_table).all()
@@ -114,11 +121,10 @@ def test_text_over_a_complete_language_leaves_no_english_sentence(
         said = out.getvalue()
         if as_json:  # the values a reader sees, not the keys and ids a program reads
             data = json.loads(said)
-            said = json.dumps(
-                [data.get("ending_line"), [[t.get(k) for k in ("say", "feedback", "customer")]
-                                          for t in data["turns"]]],
-                ensure_ascii=False,
-            )  # fmt: skip
+            read = [t[k] for t in data["turns"] for k in ("say", "feedback") if t[k]]
+            read += [e["reason"] for t in data["turns"] for e in t["effects"]]
+            read += [e["reason"] for e in data["closing_effects"]]
+            said = "\n".join(read)
         words = english_left(said)
         if words:
             left[name] = sorted(set(words))

@@ -199,7 +199,8 @@ class AttemptScene(DebriefScene):
         return tuple(n for n in self.coaching if n.author == self.desk.author)
 
     def _note_heading(self, note: Note) -> str:
-        read = "read" if note.read_at is not None else self.app.tr._("not read yet")
+        # i18n: a coaching note the trainee has read
+        read = self.app.tr._("read") if note.read_at is not None else self.app.tr._("not read yet")
         return f"{super()._note_heading(note)} · {read}"
 
     def right_cards(self) -> list[DebriefScene.Card]:

@@ -320,11 +320,11 @@ class OverviewScene(Scene):
         if row.stuck_levels:
             numbers = sorted(lvl.number for lvl in levels if lvl.key in row.stuck_levels)
             which = ", ".join(str(n) for n in numbers) or self.app.tr._("a retired level")
-            plural = "s" if len(numbers) > 1 else ""
-            return self.app.tr._(
-                "{STUCK_MARK} Stuck at level{plural} {which}",
-                STUCK_MARK=STUCK_MARK,
-                plural=plural,
+            return self.app.tr._n(
+                "{mark} Stuck at level {which}",
+                "{mark} Stuck at levels {which}",
+                max(1, len(numbers)),
+                mark=STUCK_MARK,
                 which=which,
             ), True
         passed = sum(1 for b in row.levels.values() if b.passed)
