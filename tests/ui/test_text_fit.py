@@ -306,8 +306,8 @@ def test_vietnamese_and_long_words_fit_in_a_call(
     make_app: MakeApp, tmp_path: Path, scale: int
 ) -> None:
     campaign = write_mini_campaign(tmp_path)
-    pilot = make_app(Settings(text_scale=scale), campaign=campaign)
-    pilot.app.lang = "vi"
+    pilot = make_app(Settings(text_scale=scale, lang="vi"), campaign=campaign)
+    assert pilot.app.lang == "vi"
     pilot.create_trainee("Linh")
     pilot.key(pygame.K_RETURN, frames=2)
     call = pilot.scene(CallScene)

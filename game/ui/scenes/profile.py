@@ -206,11 +206,14 @@ class ProfileScene(Scene):
         # large text or a long translation: the help goes smaller, so the card and its
         # button stay on the page (nothing is dropped)
         back_h = back.measure(fonts, 160)
-        beside = False  # no room below the card: "Back" goes beside "Create profile"
-        steps = (("h2", "body", False), ("h2", "small", False), ("h2", "small", True),
-                 ("body_bold", "small", True))  # fmt: skip
-        for self._title_style, self._help_style, beside in steps:
-            y = top + 28
+        # ... then the card rises beside the header (which is only the list's width), then
+        # "Back" goes beside "Create profile"
+        high = chrome.TOP + 4
+        steps = (("h2", "body", False, top), ("h2", "small", False, top),
+                 ("body_bold", "small", False, high), ("body_bold", "small", True, high))  # fmt: skip
+        card_top = top
+        for self._title_style, self._help_style, beside, card_top in steps:
+            y = card_top + 28
             y += fonts.block_height(self._card_title, self._title_style, inner) + 8
             self._help_y = y
             y += fonts.block_height(self._card_help, self._help_style, inner) + 20
@@ -226,9 +229,9 @@ class ProfileScene(Scene):
             y += error_h + 12
             create_w = inner - 176 if beside else inner
             y = create.place(fonts, card_x + 28, y, create_w) + 28
-            if beside or y + 24 + back_h <= bottom:
+            if (y <= bottom) if beside else (y + 24 + back_h <= bottom):
                 break
-        self.card = pygame.Rect(card_x, top, card_w, y - top)
+        self.card = pygame.Rect(card_x, card_top, card_w, y - card_top)
         if beside:
             back.place(fonts, create.rect.right + 16, create.rect.y, 160)
             back.rect.height = create.rect.height = max(create.rect.height, back.rect.height)
