@@ -30,8 +30,9 @@ LATE = PROJECT_ROOT / "scenarios" / "late-delivery.yaml"
 
 def test_every_text_of_every_level_has_one_unique_stable_id() -> None:
     domains = shipped_domains(load_catalog())
-    contexts = Counter(u.context for d in domains for u in d.units)
-    assert not [c for c, n in contexts.items() if n > 1]
+    # content by its stable id; interface strings by msgctxt + English (gettext's own key)
+    keys = Counter((d.name, u.key) for d in domains for u in d.units)
+    assert not [k for k, n in keys.items() if n > 1]
     for domain in (d for d in domains if d.name.startswith("scenarios/")):
         scenario = load_scenario(PROJECT_ROOT / domain.units[0].path)
         texts = [t for _, t, _ in walk_texts(scenario) if t.en.strip()]
