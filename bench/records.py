@@ -132,9 +132,10 @@ def build(path: Path) -> None:
     raw.execute("DROP TRIGGER htl_tally_turn")  # bulk load: the tallies are counted once below
     raw.execute("BEGIN")
     raw.executemany(
-        "INSERT INTO trainees (id, name, name_key, created_at, last_active, attempt_count,"
-        " cohort) VALUES (?, ?, ?, ?, NULL, 0, ?)",
-        ((i, f"Trainee {i:04d}", f"trainee {i:04d}", stamp(T0), cohort_of(i))
+        "INSERT INTO trainees (id, name, name_key, search_key, created_at, last_active,"
+        " attempt_count, cohort) VALUES (?, ?, ?, ?, ?, NULL, 0, ?)",
+        ((i, f"Trainee {i:04d}", f"trainee {i:04d}", f"trainee {i:04d}", stamp(T0),
+          cohort_of(i))
          for i in range(1, TRAINEES + 1)),
     )  # fmt: skip
 

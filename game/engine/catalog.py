@@ -17,6 +17,8 @@ import numpy as np
 import yaml
 from numpy.typing import NDArray
 
+from game.scenario.model import nfc
+
 try:
     _SafeLoader: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover
@@ -179,7 +181,8 @@ class Catalog:
 
 
 def _text(name: str) -> str:
-    return resources.files("game.engine").joinpath(name).read_text(encoding="utf-8")
+    """A bundled YAML file's text, in NFC (see `nfc`): every catalog string is read here."""
+    return nfc(resources.files("game.engine").joinpath(name).read_text(encoding="utf-8"))
 
 
 def _case(name: str, raw: dict[str, Any]) -> Case:

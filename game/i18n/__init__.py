@@ -11,6 +11,7 @@ keeps the old translation but marks it stale (fuzzy, with the previous English),
 
 __all__ = [
     "apply",
+    "formats",
     "interface",
     "languages",
     "localize",

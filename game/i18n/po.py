@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,6 +21,7 @@ from babel.messages.pofile import read_po, write_po
 
 from game.i18n.languages import language
 from game.i18n.unit import Unit
+from game.scenario.model import nfc
 
 PROJECT = "Hold the Line"
 # `{name}`, with a conversion and a format spec if any (`{anger:+d}`, `{label:<24}`)
@@ -272,7 +272,7 @@ def forms_table(path: Path, lang: str) -> Mapping[str, tuple[str, ...]]:
         if message.fuzzy or not _done(string) or not _placeholders_kept(string, unit):
             continue
         forms = string if isinstance(string, tuple) else (string,)
-        found[key] = tuple(unicodedata.normalize("NFC", form) for form in forms)
+        found[key] = tuple(nfc(form) for form in forms)
     return found
 
 
@@ -292,5 +292,5 @@ def table(path: Path, lang: str, units: Iterable[Unit] | None = None) -> Mapping
             continue
         if current is not None and current.get(context) != message.id:
             continue
-        found[context] = unicodedata.normalize("NFC", string)
+        found[context] = nfc(string)
     return found

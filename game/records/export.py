@@ -79,15 +79,16 @@ class Library:
         return (*known, *extra)
 
 
-def load_library(campaign: Path | None = None) -> Library:
-    """Titles and summaries from the campaign; a broken campaign only costs the titles."""
+def load_library(campaign: Path | None = None, locale: Path | None = None) -> Library:
+    """Titles and summaries from the campaign, with every current translation the locale
+    folder (`locale`, else the game's) has of them; a broken campaign only costs the titles."""
     from game.i18n.localize import localized_campaign
     from game.paths import default_campaign
     from game.scenario.campaign import load_campaign
     from game.scenario.problems import ScenarioError
 
     try:
-        loaded = localized_campaign(load_campaign(campaign or default_campaign()))
+        loaded = localized_campaign(load_campaign(campaign or default_campaign()), locale)
     except (ScenarioError, OSError):
         return Library(None, MappingProxyType({}))
     refs: dict[str, ScenarioRef] = {}
@@ -164,16 +165,29 @@ def output_file(out: Path, *, encoding: str = "utf-8") -> Iterator[TextIO]:
 
 
 def find_trainee_id(store: Store, name: str | None) -> int | None:
-    """The trainee's id by name (None: everyone); an unknown name is refused in words."""
+    """The trainee's id by name (None: everyone); an unknown or ambiguous name is refused in
+    words. The name as stored comes first; otherwise case and diacritics are ignored
+    ("ngoc tram" finds "Ngọc Trâm", "yilmaz" finds "Yılmaz"), if that picks out one trainee.
+    """
     from game.records.failures import InvalidRequest
+    from game.records.names import search_key
 
     if name is None:
         return None
     trainee = store.find_trainee(name)
-    if trainee is None:
-        known = ", ".join(t.name for t in store.trainees()[:10]) or "none yet"
-        raise InvalidRequest(f"no trainee called {name!r} (trainees: {known})")
-    return trainee.id
+    if trainee is not None:
+        return trainee.id
+    found = store.search_trainees(name, limit=11)
+    whole = [t for t in found if search_key(t.name) == search_key(name)]
+    if len(whole) == 1 or len(found) == 1:
+        return (whole or found)[0].id
+    if found:
+        shown = ", ".join(repr(t.name) for t in (whole or found)[:10])
+        raise InvalidRequest(
+            f"{name!r} matches more than one trainee ({shown}): give the whole name as spelt"
+        )
+    known = ", ".join(t.name for t in store.trainees()[:10]) or "none yet"
+    raise InvalidRequest(f"no trainee called {name!r} (trainees: {known})")
 
 
 def details(
@@ -348,21 +362,38 @@ def namespace_for(store: Store) -> uuid.UUID:
         ) from None
 
 
-def xapi_settings(store: Store, library: Library, homepage: str) -> XapiSettings:
-    from game.records.xapi import ActivityInfo, XapiSettings, campaign_iri, scenario_iri
+def xapi_settings(
+    store: Store, library: Library, homepage: str, locale: Path | None = None
+) -> XapiSettings:
+    """What the statements need besides the attempts; language maps from the PO files in
+    `locale` (else the game's): every language that has a translation of a string."""
+    from game.i18n.languages import TRANSLATED
+    from game.i18n.runtime import translator_for
+    from game.records.xapi import (
+        CAMPAIGN_DESCRIPTION,
+        ActivityInfo,
+        XapiSettings,
+        campaign_iri,
+        interface_map,
+        scenario_iri,
+    )
 
+    translators = tuple(translator_for(lang, locale) for lang in TRANSLATED)
     campaign = None
     if library.campaign_title:
+        described = interface_map(translators, "", CAMPAIGN_DESCRIPTION)
         campaign = ActivityInfo(
             campaign_iri(library.campaign_title),
             Text(library.campaign_title),
-            Text("The Hold the Line onboarding levels, in order."),
+            Text(CAMPAIGN_DESCRIPTION, tuple((k, v) for k, v in described.items() if k != "en")),
         )
     scenarios = {
         sid: ActivityInfo(scenario_iri(sid), ref.title, ref.summary, ref.scenario)
         for sid, ref in library.scenarios.items()
     }
-    return XapiSettings(homepage, namespace_for(store), campaign, MappingProxyType(scenarios))
+    return XapiSettings(
+        homepage, namespace_for(store), campaign, MappingProxyType(scenarios), translators
+    )
 
 
 # ---- writing and sending (the `export` command in game/cli/export.py drives these) ----------

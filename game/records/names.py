@@ -5,6 +5,12 @@ and one spelt with a Cyrillic "А") would let one trainee pass for another in th
 name is stored in NFKC with invisible characters removed; its `lookalike_key` folds case and
 the Cyrillic and Greek letters that are drawn like Latin ones, so a second name with the same
 key is refused. Accents are kept: "Nguyễn" and "Nguyen" are different names and look it.
+
+Finding a name is looser than telling two apart: a supervisor types "ngoc tram" on a
+keyboard without Vietnamese letters and expects "Ngọc Trâm". `search_key` folds case and
+diacritics too, and the letters with a stroke or a dot that no decomposition takes apart
+(Turkish ı and İ, Vietnamese đ, Danish ø, Polish ł, German ß); it is stored beside the name
+so the search runs in the database.
 """
 
 from __future__ import annotations
@@ -64,6 +70,44 @@ def lookup_key(name: str) -> str:
     text = unicodedata.normalize("NFKC", name)
     text = "".join(ch for ch in text if not _invisible(ch))
     return unicodedata.normalize("NFKC", " ".join(text.split()).casefold())
+
+
+# Letters that carry their mark inside (no NFD decomposition), as a keyboard without them
+# types them. Lower case: applied after casefolding (which already makes ß "ss", İ "i̇").
+_BARE_LETTER = str.maketrans(
+    {
+        "ı": "i", "đ": "d", "ø": "o", "ł": "l", "ħ": "h", "ŧ": "t", "ð": "d", "ƒ": "f",
+        "ɨ": "i", "ƚ": "l", "ɍ": "r", "ɏ": "y", "ƶ": "z", "ǥ": "g", "ʉ": "u",
+        "æ": "ae", "œ": "oe", "þ": "th", "ŋ": "n", "ĸ": "k",
+    }
+)  # fmt: skip
+
+
+def search_key(name: str) -> str:
+    """The key a name is searched by: case, diacritics and marked letters folded.
+
+    "Ngọc Trâm" -> "ngoc tram", "Yılmaz" and "YILMAZ" -> "yilmaz", "İpek" -> "ipek",
+    "Đặng" -> "dang", "Mäkinen" -> "makinen", "Peña" -> "pena". A search term goes through
+    the same function, so a match is a substring of one key in another.
+    """
+    text = " ".join(_unmarked(unicodedata.normalize("NFKC", name)).split())
+    for _ in range(4):  # more passes settle the rare letters that casefolding re-exposes
+        folded = _unmarked(_unmarked(text).casefold()).translate(_BARE_LETTER)
+        folded = " ".join(unicodedata.normalize("NFC", folded).split())
+        if folded == text:
+            break
+        text = folded
+    return text
+
+
+def _unmarked(text: str) -> str:
+    """Compatibility-decomposed, without combining marks or invisible characters. Marks go
+    before casefolding as well as after: one of them (U+0345) casefolds to a letter."""
+    return "".join(
+        ch
+        for ch in unicodedata.normalize("NFKD", text)
+        if not unicodedata.combining(ch) and not _invisible(ch)
+    )
 
 
 def lookalike_key(name: str) -> str:

@@ -90,7 +90,7 @@ def build_report(
                 anchor=f"trainee-{row.trainee.id}",
                 cells=cells,
                 attempts_total=row.attempts,
-                last_activity=local_time(row.last_activity),
+                last_activity=local_time(row.last_activity, tr.lang),
                 stuck=tuple(library.title(sid, tr.lang) for sid in stuck),
                 passed_levels=sum(1 for best in row.levels.values() if best.passed),
                 competencies=competency_profile(own, catalog, tr),
@@ -160,7 +160,7 @@ def build_room_summary(
             RecentRow(
                 attempt.id, ref.title.get(tr.lang),
                 attempt.level if attempt.level is not None else ref.level,
-                local_time(attempt.started_at), human_duration(attempt.duration_seconds, tr),
+                local_time(attempt.started_at, tr.lang), human_duration(attempt.duration_seconds, tr),
                 attempt.status.value, attempt.score, attempt.grade, attempt.passed,
                 attempt.exam,
             )
@@ -179,7 +179,7 @@ def build_room_summary(
             anchor=f"trainee-{row.trainee.id}",
             cells=tuple(Cell(sid, row.levels.get(sid), sid in row.stuck_levels) for sid in order),
             attempts_total=row.attempts,
-            last_activity=local_time(row.last_activity),
+            last_activity=local_time(row.last_activity, tr.lang),
             stuck=tuple(library.title(sid, tr.lang) for sid in row.stuck_levels),
             passed_levels=sum(1 for best in row.levels.values() if best.passed),
             competencies=tallies[row.trainee.id].chart(catalog, tr),
@@ -259,7 +259,7 @@ def _model(
     offset = generated.astimezone().strftime("%z")
     return ReportModel(
         title=tr._("Hold the Line · Supervisor report"),
-        generated=local_time(generated),
+        generated=local_time(generated, tr.lang),
         timezone=f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC",
         window=_window_words(since, until, tr),
         columns=columns,

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from game.engine.catalog import Catalog
 from game.engine.scoring import verdict_for
 from game.engine.session import Effect, Turn, line_text
+from game.i18n import formats
 from game.i18n.translator import ENGLISH, Translator
 from game.records.api import (
     AttemptDetail,
@@ -174,11 +175,12 @@ class ReportModel:
     levels: tuple[LevelSection, ...] = ()  # the cohort's choice analytics, a section a level
 
 
-def local_time(moment: datetime | None) -> str:
+def local_time(moment: datetime | None, lang: str = "en") -> str:
+    """A moment in the machine's time zone, as a reader of `lang` writes it (Babel)."""
     if moment is None:
         return "—"
     aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-    return aware.astimezone().strftime("%Y-%m-%d %H:%M")
+    return formats.when(aware, lang)
 
 
 def human_duration(seconds: float | None, tr: Translator = ENGLISH) -> str:
@@ -301,9 +303,9 @@ def attempt_view(
         NoteView(
             n.author,
             n.text,
-            local_time(n.created_at),
+            local_time(n.created_at, tr.lang),
             n.read_at is not None,
-            None if n.edited_at is None else local_time(n.edited_at),
+            None if n.edited_at is None else local_time(n.edited_at, tr.lang),
         )
         for n in detail.notes
     )
@@ -312,7 +314,7 @@ def attempt_view(
         scenario_id=attempt.scenario_id,
         title=ref.title.get(shown),
         level=attempt.level if attempt.level is not None else ref.level,
-        started=local_time(attempt.started_at),
+        started=local_time(attempt.started_at, tr.lang),
         duration=human_duration(attempt.duration_seconds, tr),
         status=attempt.status.value,
         score=attempt.score,

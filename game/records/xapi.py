@@ -15,11 +15,13 @@ import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from types import MappingProxyType
 from typing import Any
 
 from game import __version__
 from game.engine.scoring import verdict_for
 from game.engine.session import Turn
+from game.i18n.translator import ENGLISH, Translator, ui_key
 from game.records.api import AttemptDetail, AttemptStatus
 from game.records.lrs import (
     DEFAULT_BATCH,
@@ -79,10 +81,14 @@ class XapiSettings:
     namespace: uuid.UUID  # per database: statement ids are unique across training rooms
     campaign: ActivityInfo | None  # the parent of every level played from the campaign
     scenarios: Mapping[str, ActivityInfo]
+    # every other language's interface strings, for the verbs' language maps
+    translators: tuple[Translator, ...] = ()
 
 
 def language_map(text: Text) -> dict[str, str]:
-    """An xAPI language map; English is always there (RFC 5646 `en`)."""
+    """An xAPI language map: English always (RFC 5646 `en`), and every language that has a
+    current translation of the text (from the PO files, put in when the scenario was loaded
+    for export: see `load_library`)."""
     return {"en": text.en, **dict(text.translations)}
 
 
@@ -116,9 +122,45 @@ def registration(namespace: uuid.UUID, attempt_id: int) -> str:
     return str(uuid.uuid5(namespace, f"attempt/{attempt_id}/registration"))
 
 
-def _verb(name: str) -> dict[str, Any]:
+VERB_CONTEXT = "xAPI verb"
+# What a learning-management system lists for each verb (the `ui` domain translates them).
+VERB_NAMES: Mapping[str, str] = MappingProxyType(
+    {
+        # i18n: an xAPI verb, as an LMS lists it: the trainee began a level
+        "initialized": ENGLISH._p("xAPI verb", "initialized"),
+        # i18n: an xAPI verb, as an LMS lists it: the trainee picked a reply at a decision point
+        "selected": ENGLISH._p("xAPI verb", "selected"),
+        # i18n: an xAPI verb, as an LMS lists it: the trainee finished a level's call
+        "completed": ENGLISH._p("xAPI verb", "completed"),
+        # i18n: an xAPI verb, as an LMS lists it: the trainee passed the level
+        "passed": ENGLISH._p("xAPI verb", "passed"),
+        # i18n: an xAPI verb, as an LMS lists it: the trainee did not pass the level
+        "failed": ENGLISH._p("xAPI verb", "failed"),
+        # i18n: an xAPI verb, as an LMS lists it: the call ended before the level was over
+        "terminated": ENGLISH._p("xAPI verb", "terminated"),
+    }
+)
+# i18n: the description of the campaign as an activity in a learning-management system
+CAMPAIGN_DESCRIPTION = ENGLISH._("The Hold the Line onboarding levels, in order.")
+
+
+def interface_map(
+    translators: Sequence[Translator], context: str, english: str, *, tag: str = "en"
+) -> dict[str, str]:
+    """An xAPI language map of an interface string: English (under `tag`) and every
+    language whose translation of it exists and is current in the `ui` PO files."""
+    found = {tag: english}
+    for tr in translators:
+        forms = tr.ui.get(ui_key(context, english))
+        if forms and forms[0]:
+            found[tr.lang] = forms[0]
+    return found
+
+
+def _verb(name: str, translators: Sequence[Translator] = ()) -> dict[str, Any]:
     iri = SELECTED if name == "selected" else f"{ADL_VERBS}/{name}"
-    return {"id": iri, "display": {"en-US": name}}
+    english = VERB_NAMES[name]
+    return {"id": iri, "display": interface_map(translators, VERB_CONTEXT, english, tag="en-US")}
 
 
 def decision_point(info: ActivityInfo, turn: Turn, content_hash: str) -> dict[str, Any]:
@@ -135,7 +177,7 @@ def decision_point(info: ActivityInfo, turn: Turn, content_hash: str) -> dict[st
     )
     definition: dict[str, Any] = {
         "type": DIALOG_TREE,
-        "name": {"en": f"{info.title.en}: {turn.node}"},
+        "name": {lang: f"{title}: {turn.node}" for lang, title in language_map(info.title).items()},
         "interactionType": "choice",
         "choices": choices,
     }
@@ -232,7 +274,7 @@ def statements_for(detail: AttemptDetail, settings: XapiSettings) -> tuple[State
         return {
             "id": statement_id(ns, attempt.id, verb, turn),
             "actor": actor,
-            "verb": _verb(verb),
+            "verb": _verb(verb, settings.translators),
             "object": obj,
             "timestamp": timestamp(when),
         }

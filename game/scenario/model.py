@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -76,6 +77,14 @@ class AtFaultApology(StrEnum):
 
     APOLOGISE_FOR_MISUNDERSTANDING = "apologise_for_misunderstanding"  # 003 §4
     NO_APOLOGY_NEEDED = "no_apology_needed"  # 000 step 8: commit to helping instead
+
+
+def nfc(text: str) -> str:
+    """Text as the game keeps it: Unicode NFC. "ệ" typed as e and two combining marks and "ệ"
+    as one letter are the same line to a player; every source normalises what it reads here
+    (YAML in `game.scenario.source` and the catalog, PO files in `game.i18n.po`, records in
+    their column type), so lookups, comparisons and the fonts' character maps see one form."""
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
 @dataclass(frozen=True, slots=True)

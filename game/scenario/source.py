@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 import yaml
 
+from game.scenario.model import nfc
 from game.scenario.problems import Position, ProblemSink
 
 try:  # libyaml is several times faster; the pure-Python loader is equally safe.
@@ -227,7 +228,7 @@ class _Converter:
             return YScalar(pos, text)
         if kind == "str":
             self._check_controls(node, text, pos)
-            return YScalar(pos, text)
+            return YScalar(pos, nfc(text))
         if kind == "null":
             return YScalar(pos, None)
         if kind == "bool":
@@ -251,7 +252,7 @@ class _Converter:
             ):
                 self.sink.add(key_pos, "SC008", "mapping keys must be plain text")
                 continue
-            key = str(key_node.value)
+            key = nfc(str(key_node.value))
             self._check_controls(key_node, key, key_pos)
             value = self.convert(value_node, depth + 1)
             if key in keys:

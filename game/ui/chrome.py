@@ -63,7 +63,7 @@ def header(app: App, caption: str, title: str, width: int) -> pygame.Surface:
     cap_h = fonts.line_height("caption")
     title_h = fonts.block_height(title, "h1", width)
     image = pygame.Surface((width, cap_h + 6 + title_h), pygame.SRCALPHA)
-    fonts.draw_block(image, caption.upper(), "caption", theme.accent, 0, 0, width)
+    fonts.draw_block(image, caption, "caption", theme.accent, 0, 0, width)
     fonts.draw_block(image, title, "h1", theme.text, 0, cap_h + 6, width)
     return image
 

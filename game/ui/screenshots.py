@@ -1,4 +1,4 @@
-"""Render every scene of the game to PNG files: `python -m game.ui.screenshots DIR`.
+"""Render every scene of the game to PNG files: `python -m game.ui.screenshots DIR [LANG…]`.
 
 It plays the game headless through the same key presses a player makes (with a throwaway
 data directory, so nobody's records are touched), stopping to photograph each screen: the
@@ -6,6 +6,12 @@ title, profiles, level select, a ringing phone, calls in every channel mid-conve
 the pause menu, debriefs, the breather, the history, settings and the error scene; and the
 call again at 200 % text and in high contrast. The replies come from the transcript plans
 in `tests/plans/` (`make screenshots` runs from a checkout).
+
+Every screen is rendered in every language the game speaks, at 100 % and 200 % text:
+English in DIR, the others in DIR/<lang>/, the 200 % ones in a `text-200/` folder beside
+each. A language whose translation is not there yet shows its English (with its own dates).
+Tests walk the same journeys with an `inspect` callback to audit every screen for text that
+overflows its box (tests/ui/test_layouts_hold.py).
 """
 
 from __future__ import annotations
@@ -20,10 +26,12 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
+from typing import Protocol
 
 import pygame
 import yaml
 
+from game.i18n.languages import LANGUAGES, SOURCE
 from game.paths import PROJECT_ROOT, default_campaign
 from game.scenario.campaign import Level
 from game.ui.app import App, AppConfig, open_app
@@ -156,16 +164,42 @@ def plan_choices(name: str) -> list[int] | None:
     return [int(c) for c in data["choices"]]
 
 
+SCALES = (100, 200)  # the text sizes every screen is rendered at
+
+
+class Inspect(Protocol):
+    """Called after each screen is drawn (and saved): a test's audit of that screen."""
+
+    def __call__(self, app: App, name: str) -> None: ...
+
+
 class Photographer:
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path, inspect: Inspect | None = None) -> None:
         self.out = out
         self.saved: list[Path] = []
+        self.inspect = inspect
 
     def shoot(self, app: App, name: str) -> None:
         path = self.out / f"{name}.png"
         app.draw(app.screen)
         pygame.image.save(app.screen, str(path))
         self.saved.append(path)
+        if self.inspect is not None:
+            self.inspect(app, name)
+
+
+def _config(lang: str) -> AppConfig:
+    """The window for a run in `lang` (English: the settings' own language applies)."""
+    if lang == SOURCE:
+        return AppConfig(campaign=default_campaign(), seed=SEED)
+    return AppConfig(campaign=default_campaign(), seed=SEED, lang=lang)
+
+
+def folder_for(out: Path, lang: str, scale: int) -> Path:
+    """Where a language's screenshots go: English in `out` (where the docs link them),
+    the others in `out/<lang>`; 200 % text in `text-200/` inside."""
+    folder = out if lang == SOURCE else out / lang
+    return folder if scale == 100 else folder / f"text-{scale}"
 
 
 def _level(app: App, predicate: str) -> Level | None:
@@ -201,24 +235,29 @@ def _leave_call(pilot: Autopilot) -> None:
     pilot.scene(LevelsScene)
 
 
-def capture(out: Path) -> list[Path]:
-    """Write the screenshots into `out`; returns the files written."""
+def capture(
+    out: Path, lang: str = SOURCE, scale: int = 100, inspect: Inspect | None = None
+) -> list[Path]:
+    """Write the screenshots into `out`, in `lang` at `scale` % text; returns the files
+    written. English at 100 % adds the call at 200 % and in high contrast."""
     out.mkdir(parents=True, exist_ok=True)
-    shots = Photographer(out)
+    shots = Photographer(out, inspect)
     with _headless_home(), fixed_clock():
-        _main_journey(shots)
-        _variant(shots, Settings(text_scale=200), "call-text-200")
-        _variant(shots, Settings(high_contrast=True), "call-high-contrast")
+        save_settings(Settings(text_scale=scale), settings_path())
+        _main_journey(shots, lang)
+        if lang == SOURCE and scale == 100:
+            _variant(shots, Settings(text_scale=200), "call-text-200")
+            _variant(shots, Settings(high_contrast=True), "call-high-contrast")
     return shots.saved
 
 
-def _main_journey(shots: Photographer) -> None:
+def _main_journey(shots: Photographer, lang: str = SOURCE) -> None:
     from game.ui.scenes.debrief import DebriefScene
     from game.ui.scenes.error import ErrorScene
     from game.ui.scenes.levels import LevelsScene
     from game.ui.scenes.title import TitleScene
 
-    app = open_app(AppConfig(campaign=default_campaign(), seed=SEED))
+    app = open_app(_config(lang))
     pilot = Autopilot(app)
     try:
         pilot.start()
@@ -388,13 +427,16 @@ DESK_TRAINEES = (
 )  # fmt: skip
 
 
-def capture_desk(out: Path) -> list[Path]:
+def capture_desk(
+    out: Path, lang: str = SOURCE, scale: int = 100, inspect: Inspect | None = None
+) -> list[Path]:
     """The supervisor's desk: passphrase, overview, a level's choice map, a trainee's page, an
-    attempt with a note."""
+    attempt with a note, in `lang` at `scale` % text."""
     out.mkdir(parents=True, exist_ok=True)
-    shots = Photographer(out)
+    shots = Photographer(out, inspect)
     with _headless_home(), fixed_clock():
-        _desk_journey(shots)
+        save_settings(Settings(text_scale=scale), settings_path())
+        _desk_journey(shots, lang)
     return shots.saved
 
 
@@ -484,11 +526,11 @@ def _desk_choices(app: App) -> None:
             finish_from_debrief(store, attempt_id, report, ended_at=when + timedelta(minutes=5))
 
 
-def _desk_journey(shots: Photographer) -> None:
+def _desk_journey(shots: Photographer, lang: str = SOURCE) -> None:
     from game.ui.scenes.supervisor_gate import PassphraseScene
     from game.ui.scenes.title import TitleScene
 
-    app = open_app(AppConfig(campaign=default_campaign(), seed=SEED))
+    app = open_app(_config(lang))
     pilot = Autopilot(app)
     try:
         pilot.start()
@@ -574,9 +616,12 @@ def _desk_journey(shots: Photographer) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     out = Path(args[0]) if args else PROJECT_ROOT / "docs" / "screenshots"
-    saved = capture(out) + capture_desk(out)
-    for path in saved:
-        print(path)
+    langs = args[1:] or [lang.code for lang in LANGUAGES]
+    for lang in langs:
+        for scale in SCALES:
+            folder = folder_for(out, lang, scale)
+            for path in capture(folder, lang, scale) + capture_desk(folder, lang, scale):
+                print(path)
     return 0
 
 

@@ -9,6 +9,7 @@ scale less than body text so a 200 % screen still has room for what matters.
 
 from __future__ import annotations
 
+import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -107,20 +108,20 @@ class Typography:
         font = self.font(style)
         lines: list[str] = []
         for paragraph in text.split("\n"):
-            words = paragraph.split()
+            words = paragraph.split()  # soft hyphens stay inside words until a break
             if not words:
                 lines.append("")
                 continue
             line = ""
             for word in words:
                 candidate = f"{line} {word}" if line else word
-                if font.size(candidate)[0] <= width:
+                if font.size(candidate.replace(SOFT_HYPHEN, ""))[0] <= width:
                     line = candidate
                     continue
                 if line:
-                    lines.append(line)
+                    lines.append(line.replace(SOFT_HYPHEN, ""))
                 line = _split_long_word(font, word, width, lines)
-            lines.append(line)
+            lines.append(line.replace(SOFT_HYPHEN, ""))
         result = tuple(lines)
         self._wraps[key] = result
         if len(self._wraps) > CACHE_LIMIT:
@@ -192,22 +193,82 @@ def _longest_fitting(fits: Callable[[int], bool], length: int) -> int:
     return low
 
 
+SOFT_HYPHEN = "\u00ad"  # a translator's hint: break a long compound here if it must break
+HYPHEN = "\u2010"  # drawn at the end of a line where a word was broken between syllables
+_VOWELS = frozenset("aeiouyıơư")  # after decomposition: "ä" is a vowel, "ş" is not
+
+
+def _vowel(ch: str) -> bool:
+    return unicodedata.normalize("NFD", ch)[:1] in _VOWELS
+
+
+def _syllable_breaks(word: str) -> list[int]:
+    """Where a word may be broken with a hyphen, best last: after a soft hyphen (the
+    translator's choice), else before a consonant that starts a syllable (a consonant
+    followed by a vowel, with letters on both sides), the rule Finnish, Turkish and Filipino
+    hyphenation share: "asiakas|palvelu|keskuksen" breaks as a-si-a-kas-pal-ve-lu-kes-kuk-sen.
+    At least two letters stay on each side."""
+    soft = [i for i, ch in enumerate(word) if ch == SOFT_HYPHEN and 0 < i < len(word) - 1]
+    if soft:
+        return soft
+    if word.isupper() or any(ch.isdigit() for ch in word):  # a code, an acronym: no syllables
+        return []
+    lowered = word.lower()
+    found = []
+    for i in range(2, len(word) - 1):
+        here, after, before = lowered[i], lowered[i + 1], lowered[i - 1]
+        if (
+            here.isalpha()
+            and not _vowel(here)
+            and _vowel(after)
+            and before.isalpha()
+            and lowered[i - 2].isalpha()
+        ):
+            found.append(i)
+    return found
+
+
 def _split_long_word(font: pygame.font.Font, word: str, width: int, lines: list[str]) -> str:
     """Append full-width pieces of `word` to `lines`; return the last piece, which fits.
 
-    Each piece is measured from an offset (no copy of the rest of the word per piece), so a
-    word of n characters costs O(n log n), not O(n²).
+    A piece ends after a hyphen or slash in the word, or at a syllable break (with a hyphen
+    drawn, see `_syllable_breaks`), when one falls in the second half of what fits; otherwise
+    (a reference number, a long URL) at the last character that fits. Soft hyphens are never
+    drawn except as that hyphen. Each piece is measured from an offset (no copy of the rest
+    of the word per piece), so a word of n characters costs O(n log n), not O(n²).
     """
     start = 0
     while True:
         rest = len(word) - start
 
         def fits(n: int, start: int = start) -> bool:
-            return font.size(word[start : start + n])[0] <= width
+            return font.size(word[start : start + n].replace(SOFT_HYPHEN, ""))[0] <= width
 
         cut = _longest_fitting(fits, rest)
         if cut >= rest or rest <= 1:
-            return word[start:]
+            return word[start:].replace(SOFT_HYPHEN, "")
         cut = max(cut, 1)  # a glyph wider than the line still gets a line of its own
-        lines.append(word[start : start + cut])
-        start += cut
+        piece, end = _nicer_break(font, word, start, cut, width)
+        lines.append(piece)
+        start = end
+
+
+def _nicer_break(
+    font: pygame.font.Font, word: str, start: int, cut: int, width: int
+) -> tuple[str, int]:
+    """The line to draw and where the rest starts, for a piece of `word` that fits up to
+    `cut` characters from `start`."""
+    chunk = word[start : start + cut]
+    for mark in ("-", "/", "\u2013", "\u2014", HYPHEN):
+        at = chunk.rfind(mark)
+        if at + 1 >= max(2, cut // 2):
+            return chunk[: at + 1].replace(SOFT_HYPHEN, ""), start + at + 1
+    rest = word[start : start + cut + 2]  # the piece and the letters just after it
+    for at in reversed(_syllable_breaks(rest)):
+        least = 1 if rest[at] == SOFT_HYPHEN else max(2, cut // 2)
+        if least <= at < cut:
+            line = word[start : start + at].replace(SOFT_HYPHEN, "") + HYPHEN
+            if font.size(line)[0] <= width:
+                skip = 1 if word[start + at] == SOFT_HYPHEN else 0
+                return line, start + at + skip
+    return chunk.replace(SOFT_HYPHEN, ""), start + cut

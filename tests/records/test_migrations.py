@@ -256,7 +256,7 @@ def test_concurrent_first_opens_migrate_once(store_url: str) -> None:
 
 
 def undo_v8(conn: Connection) -> None:
-    """Take a database back to version 7 (from 11, 10, 9 or 8; for tests of earlier migrations)."""
+    """Take a database back to version 7 (from any later version; for tests of earlier migrations)."""
     if conn.execute(text("SELECT MAX(version) FROM schema_version")).scalar() >= 9:
         undo_v9(conn)
     conn.execute(text("ALTER TABLE notes DROP COLUMN edited_at"))
@@ -279,8 +279,17 @@ def test_v8_lets_notes_be_edited_and_profiles_keep_settings(store: SqlStore) -> 
         assert migrated.trainee_settings(ana.id) == '{"text_scale": 150}'
 
 
+def undo_v12(conn: Connection) -> None:
+    """Take a database back from version 12 to 11 (for tests of earlier migrations)."""
+    conn.execute(text("DROP INDEX ix_trainees_search_key"))
+    conn.execute(text("ALTER TABLE trainees DROP COLUMN search_key"))
+    conn.execute(text("DELETE FROM schema_version WHERE version >= 12"))
+
+
 def undo_v11(conn: Connection) -> None:
-    """Take a database back from version 11 to 10 (for tests of earlier migrations)."""
+    """Take a database back from version 12 or 11 to 10 (for tests of earlier migrations)."""
+    if conn.execute(text("SELECT MAX(version) FROM schema_version")).scalar() >= 12:
+        undo_v12(conn)
     conn.execute(text("DROP TABLE exam_levels"))
     conn.execute(text("ALTER TABLE attempts DROP COLUMN exam"))
     conn.execute(text("DELETE FROM schema_version WHERE version >= 11"))

@@ -168,11 +168,13 @@ def test_pages_put_together_are_the_whole_sorted_list(store: SqlStore, sort: Ove
 @pytest.mark.parametrize(
     ("search", "expected"),
     [
-        ("E", ["Ana Reyes", "ben", "Dee Lopez", "100% Sure", "under_score"]),  # not Zoë
+        # diacritics are ignored too (issue 18): "e" finds "Zoë", as "yilmaz" finds "Yılmaz"
+        ("E", ["Ana Reyes", "ben", "Dee Lopez", "100% Sure", "under_score", "Zoë"]),
         ("  dee   LOPEZ ", ["Dee Lopez"]),
         ("%", ["100% Sure"]),  # LIKE wildcards are matched literally
         ("_", ["under_score"]),
         ("zoë", ["Zoë"]),
+        ("ZOE", ["Zoë"]),
         ("nobody", []),
         ("", list(NAMES)),
     ],

@@ -36,6 +36,7 @@ from game.records.export import details, load_library, xapi_settings
 from game.records.store import SqlStore
 from game.records.xapi import LrsClient, all_statements
 from tests.conftest import ROOT
+from tests.reports.locale import TRANSLATED, translated_locale
 from tests.reports.seed import Demo
 from tests.reports.xapi_shape import check_statement
 
@@ -242,3 +243,31 @@ def test_the_lrs_reproduces_the_choice_map(ralph: Ralph, demo: Demo, store: SqlS
             for reply in point.replies:
                 share = picked[(point.node, str(reply.choice))] / visits if visits else 0.0
                 assert share == pytest.approx(reply.share), (level, point.node, reply.choice)
+
+
+def test_language_maps_reach_the_lrs_intact(
+    ralph: Ralph, demo: Demo, db_url: str, store: SqlStore, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    """With translations in the locale folder, `export --lrs` sends names, descriptions,
+    replies and verbs in every language that has them, and the LRS keeps every entry."""
+    root = translated_locale(tmp_path / "locale")
+    monkeypatch.setenv("HOLD_THE_LINE_LOCALE", str(root))
+    exported = all_statements(details(store), xapi_settings(store, load_library(), HOME))
+    args = ["export", "--db", db_url, "--format", "xapi", "--homepage", HOME,
+            "--lrs", ralph.endpoint, "--lrs-user", ralph.user, "--lrs-password", ralph.password]  # fmt: skip
+    assert main(args) == 0
+    assert f"{len(exported)} stored, 0 already there" in capsys.readouterr().err
+    held = {s["id"]: s for s in _mine(ralph.client().fetch_all(), exported)}
+    assert len(held) == len(exported)
+    languages: set[str] = set()
+    for statement in exported:
+        back = held[statement["id"]]
+        check_statement(back)
+        assert back["verb"] == statement["verb"]
+        assert back["object"]["definition"] == statement["object"]["definition"]
+        languages |= set(back["object"]["definition"]["name"])
+        languages |= set(back["verb"]["display"])
+    assert languages == {"en", "en-US", "vi", "tr", "fi"}  # fil has nothing translated
+    late = next(s for s in held.values() if s["object"]["id"].endswith("/scenarios/late-delivery"))
+    assert late["object"]["definition"]["name"]["vi"] == TRANSLATED["vi"]["late-delivery:title"]

@@ -26,6 +26,7 @@ from game.records.export import details, load_library, namespace_for, xapi_setti
 from game.records.store import SqlStore, open_store
 from game.records.xapi import (
     ADL_VERBS,
+    CAMPAIGN_DESCRIPTION,
     DIALOG_TREE,
     NAMESPACE_SETTING,
     SELECTED,
@@ -38,6 +39,7 @@ from game.records.xapi import (
     statements_for,
     timestamp,
 )
+from tests.reports.locale import INTERFACE, TRANSLATED, translated_locale
 from tests.reports.seed import Demo, fill_demo
 from tests.reports.xapi_shape import ShapeError, check_statement
 
@@ -437,3 +439,61 @@ def test_exports_on_postgresql(pg_url: str, tmp_path: Path) -> None:
     with csv_out.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
     assert len(rows) == 1 + len(demo.attempts) + 1  # header, finished ones, the one in progress
+
+
+def test_language_maps_carry_every_translation_there_is(
+    demo: Demo, store: SqlStore, tmp_path: Path
+) -> None:
+    """Names, descriptions and replies in every language that has a current translation of
+    that string, read from the PO files; English always; a stale translation is left out."""
+    root = translated_locale(tmp_path / "locale")
+    settings = xapi_settings(store, load_library(locale=root), HOME, root)
+    detail = next(d for d in details(store) if d.attempt.scenario_id == "late-delivery")
+    first, *rest = statements_for(detail, settings)
+    definition = first["object"]["definition"]
+    assert definition["name"] == {
+        "en": "The Late Delivery",
+        "vi": "Giao hàng trễ",
+        "tr": "Geciken Teslimat",
+        "fi": "Myöhässä oleva toimitus",
+    }
+    assert set(definition["description"]) == {"en", "vi"}  # tr's is stale, fi and fil have none
+    assert definition["description"]["vi"] == TRANSLATED["vi"]["late-delivery:summary"]
+    opening = next(s for s in rest if s["object"]["id"].endswith("/nodes/opening"))
+    point = opening["object"]["definition"]
+    assert point["name"] == {
+        "en": "The Late Delivery: opening",
+        "vi": "Giao hàng trễ: opening",
+        "tr": "Geciken Teslimat: opening",
+        "fi": "Myöhässä oleva toimitus: opening",
+    }
+    listening = next(c for c in point["choices"] if c["id"] == "1")
+    assert listening["description"] == {
+        "en": "Mm-hm. I'm listening. Please, go on.",
+        "vi": "Dạ, em đang nghe. Anh cứ nói tiếp ạ.",
+        "tr": "Hı hı, dinliyorum. Lütfen devam edin.",
+    }
+    assert all(set(c["description"]) == {"en"} for c in point["choices"] if c["id"] != "1")
+    assert set(point["description"]) == {"en"}  # the customer's line: nobody translated it
+    # the verbs and the campaign, from the interface strings (`ui` domain)
+    assert first["verb"]["display"] == {"en-US": "initialized", "vi": "đã bắt đầu"}
+    assert opening["verb"]["display"] == {"en-US": "selected", "vi": "đã chọn", "fi": "valitsi"}
+    assert rest[-1]["verb"]["display"] == {"en-US": rest[-1]["verb"]["id"].rsplit("/", 1)[1]}
+    campaign = first["context"]["contextActivities"]["parent"][0]["definition"]
+    assert campaign["description"] == {
+        "en": "The Hold the Line onboarding levels, in order.",
+        "vi": INTERFACE["vi"][("", CAMPAIGN_DESCRIPTION)],
+    }
+    for statement in (first, *rest):
+        check_statement(statement)
+
+
+def test_without_translations_the_maps_are_english(demo: Demo, store: SqlStore,
+                                                   tmp_path: Path) -> None:  # fmt: skip
+    empty = tmp_path / "empty-locale"
+    empty.mkdir()
+    settings = xapi_settings(store, load_library(locale=empty), HOME, empty)
+    statements = all_statements(details(store), settings)
+    maps = [s["object"]["definition"]["name"] for s in statements]
+    assert maps and all(set(m) == {"en"} for m in maps)
+    assert all(set(s["verb"]["display"]) == {"en-US"} for s in statements)

@@ -24,7 +24,7 @@ from game.ui.scenes.debrief import DebriefScene
 from game.ui.scenes.levels import LevelsScene
 from game.ui.settings import Settings
 from game.ui.transcript import Transcript
-from game.ui.typography import Typography
+from game.ui.typography import HYPHEN, SOFT_HYPHEN, Typography
 from game.ui.widgets import Button, Menu, ScrollView
 from tests.ui.conftest import MakeApp
 from tests.ui.plans import good_choices, playable
@@ -79,7 +79,10 @@ def fonts_at() -> dict[int, Typography]:
 @given(
     text=st.text(
         alphabet=st.sampled_from(
-            list("abcdefghij ABC xyz ăâđêôơư ĂÂĐÊÔƠƯ şğüöçı ŞĞÜÖÇİ ạảấầẩẫậ 0123456789 .,!?-—…")
+            [
+                *"abcdefghij ABC xyz ăâđêôơư ĂÂĐÊÔƠƯ şğüöçı ŞĞÜÖÇİ ạảấầẩẫậ äöå 0123456789 .,!?-—…",
+                SOFT_HYPHEN,
+            ]
         ),
         max_size=300,
     ),
@@ -94,7 +97,50 @@ def test_wrapped_lines_fit_and_keep_every_character(
     lines = fonts.wrap(text, style, width)
     for line in lines:
         assert fonts.width(line, style) <= width or len(line) == 1, (line, width)
-    assert "".join("".join(lines).split()) == "".join(text.split())
+    drawn = "".join(line.removesuffix(HYPHEN) for line in lines)
+    assert SOFT_HYPHEN not in drawn  # a soft hyphen is a hint, never drawn as itself
+    assert "".join(drawn.split()) == "".join(text.replace(SOFT_HYPHEN, "").split())
+
+
+@pytest.mark.parametrize("scale", [100, 200])
+@pytest.mark.parametrize(
+    "word",
+    [
+        "asiakaspalvelukeskuksen",  # Finnish: of the customer service centre
+        "reklamaatiokäsittelyprosessissa",
+        "müşterihizmetlerimizdenmisiniz",  # Turkish: agglutinated
+        "nakikipag-usap",  # Filipino: a hyphen of its own
+    ],
+)
+def test_long_compounds_break_between_syllables(
+    fonts_at: dict[int, Typography], word: str, scale: int
+) -> None:
+    """A word wider than its line breaks where the language would hyphenate it (before a
+    consonant that starts a syllable, or after its own hyphen), with a hyphen drawn; each
+    piece fits and none is a lone letter."""
+    fonts = fonts_at[scale]
+    width = fonts.width(word, "body") // 3
+    lines = fonts.wrap(word, "body", width)
+    assert len(lines) >= 3
+    assert "".join(line.removesuffix(HYPHEN) for line in lines) == word
+    for line in lines:
+        assert fonts.width(line, "body") <= width
+    vowels = set("aeiouyäöüı")
+    for line, after in itertools.pairwise(lines):
+        piece = line.removesuffix(HYPHEN)
+        assert len(piece) >= 2 and len(after) >= 2
+        if line.endswith(HYPHEN):  # a syllable starts the next line: consonant, then vowel
+            assert after[0] not in vowels and after[1] in vowels, (line, after)
+        else:
+            assert line.endswith("-"), (line, after)
+
+
+def test_a_translator_s_soft_hyphens_choose_the_breaks(fonts_at: dict[int, Typography]) -> None:
+    fonts = fonts_at[100]
+    word = SOFT_HYPHEN.join(["yhteys", "tietojen", "päivitys", "lomake"])
+    lines = fonts.wrap(word, "body", fonts.width("päivitys‐", "body") + 2)
+    assert lines == ("yhteys" + HYPHEN, "tietojen" + HYPHEN, "päivitys" + HYPHEN, "lomake")
+    assert fonts.wrap(word + " on", "body", 2000) == ("yhteystietojenpäivityslomake on",)
 
 
 # ---- the screens ---------------------------------------------------------------------------
@@ -260,8 +306,8 @@ def test_vietnamese_and_long_words_fit_in_a_call(
     make_app: MakeApp, tmp_path: Path, scale: int
 ) -> None:
     campaign = write_mini_campaign(tmp_path)
-    pilot = make_app(Settings(text_scale=scale), campaign=campaign)
-    pilot.app.lang = "vi"
+    pilot = make_app(Settings(text_scale=scale, lang="vi"), campaign=campaign)
+    assert pilot.app.lang == "vi"
     pilot.create_trainee("Linh")
     pilot.key(pygame.K_RETURN, frames=2)
     call = pilot.scene(CallScene)

@@ -44,7 +44,7 @@ from game.records.database.tallies import (
     tally_choices,
 )
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 MIGRATION_LOCK = 0x48544C  # PostgreSQL advisory lock key ("HTL"): one migrator at a time
 REVISION_LOCK = 0x48544C01  # ... and one writer at a time taking the next trainee revision
 
@@ -55,6 +55,7 @@ class SchemaVersionError(RuntimeError):
 
 Index("ix_trainees_revision", trainees.c.revision)
 Index("ix_trainees_cohort", trainees.c.cohort)  # v9
+Index("ix_trainees_search_key", trainees.c.search_key)  # v10
 Index("trainees_login_key", trainees.c.login, unique=True)
 Index("ix_attempts_trainee", attempts.c.trainee_id)
 Index("ix_attempts_trainee_started", attempts.c.trainee_id, attempts.c.started_at)  # v2
@@ -368,6 +369,23 @@ def _migrate_v11(conn: Connection) -> None:
         conn.execute(text(ddl))
 
 
+def _migrate_v12(conn: Connection) -> None:
+    """trainees.search_key, back-filled from every name, and its index."""
+    from game.records.names import search_key
+
+    conn.execute(text("ALTER TABLE trainees ADD COLUMN search_key TEXT NOT NULL DEFAULT ''"))
+    rows = conn.execute(text("SELECT id, name FROM trainees")).all()
+    for start in range(0, len(rows), 1000):
+        conn.execute(
+            text("UPDATE trainees SET search_key = :key WHERE id = :id"),
+            [
+                {"key": search_key(str(name)), "id": ident}
+                for ident, name in rows[start : start + 1000]
+            ],
+        )
+    conn.execute(text("CREATE INDEX ix_trainees_search_key ON trainees (search_key)"))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "trainees, attempts, turns, notes, settings", _migrate_v1),
     Migration(2, "level summaries, liveness columns, supervisor indexes", _migrate_v2),
@@ -380,6 +398,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(9, "cohorts and the choice tallies for the cohort's choice map", _migrate_v9),
     Migration(10, "attempts: the parting-ways and at-fault-apology policies", _migrate_v10),
     Migration(11, "attempts.exam; exam_levels: exam mode required per level", _migrate_v11),
+    Migration(12, "trainees.search_key: names found ignoring case and diacritics", _migrate_v12),
 )
 assert [m.version for m in MIGRATIONS] == list(range(1, SCHEMA_VERSION + 1))
 

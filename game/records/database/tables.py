@@ -25,6 +25,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeEngine
 
+from game.scenario.model import nfc
+
 
 class UtcDateTime(TypeDecorator[datetime]):
     """Aware UTC datetimes on both backends.
@@ -59,6 +61,25 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
+class NfcText(TypeDecorator[str]):
+    """Text people typed (names, cohorts, notes), read back in NFC whatever wrote it: a row
+    written before names were normalised, or by another program, compares and draws as the
+    same letters (see `game.scenario.model.nfc`). The one place records text is normalised."""
+
+    impl = Text
+    cache_ok = True
+
+    def __init__(self, length: int | None = None) -> None:
+        super().__init__()
+        self.length = length
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        return dialect.type_descriptor(Text() if self.length is None else String(self.length))
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else nfc(str(value))
+
+
 # ---- the current schema (version 5) -------------------------------------------------------
 
 METADATA = MetaData()
@@ -81,8 +102,11 @@ trainees = Table(
     "trainees",
     METADATA,
     Column("id", Integer, primary_key=True),
-    Column("name", String(100), nullable=False),
+    Column("name", NfcText(100), nullable=False),
     Column("name_key", String(100), nullable=False, unique=True),  # casefolded: one per person
+    # v10: the name with case and diacritics folded (names.search_key): what the desk's search
+    # and `report --trainee` match, in SQL
+    Column("search_key", Text, nullable=False, server_default=""),
     Column("created_at", UtcDateTime, nullable=False),
     Column("last_active", UtcDateTime),
     Column("attempt_count", Integer, nullable=False, server_default="0"),  # v2
@@ -100,7 +124,7 @@ trainees = Table(
     # v8: the profile's own settings (text size, contrast, timer...) as the game's JSON;
     # NULL: the machine's default applies.
     Column("settings", Text),
-    Column("cohort", String(100)),  # v9: the intake group the trainee belongs to (NULL: none)
+    Column("cohort", NfcText(100)),  # v9: the intake group the trainee belongs to (NULL: none)
 )
 
 attempts = Table(
@@ -178,8 +202,8 @@ notes = Table(
     Column("id", Integer, primary_key=True),
     Column("attempt_id", Integer, ForeignKey("attempts.id", ondelete="CASCADE"), nullable=False),
     Column("trainee_id", Integer, ForeignKey("trainees.id"), nullable=False),
-    Column("author", String(100), nullable=False),
-    Column("text", Text, nullable=False),
+    Column("author", NfcText(100), nullable=False),
+    Column("text", NfcText(), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("read_at", UtcDateTime),
     Column("edited_at", UtcDateTime),  # v8: when the supervisor last changed the text

@@ -29,9 +29,15 @@ from game.records.database import (
     principle_stats,
     trainees,
 )
-from game.records.names import lookup_key
+from game.records.names import search_key
 from game.records.store.base import StoreBase
-from game.records.store.rows import _level_best, _level_select, _trainee, _trainee_select
+from game.records.store.rows import (
+    _level_best,
+    _level_select,
+    _trainee,
+    _trainee_select,
+    holds_key,
+)
 
 
 class OverviewMixin(StoreBase):
@@ -137,17 +143,17 @@ class OverviewMixin(StoreBase):
 
         Unlike `overview()` it reads only the page's trainees and their level rows, so it costs
         the same on the first call of a freshly opened store as on any other. Ties are broken by
-        name (then id), so paging is stable. `search` matches anywhere in the name, ignoring case.
+        name (then id), so paging is stable. `search` matches anywhere in the name, ignoring case and diacritics
+        (the stored `search_key`: "ngoc tram" finds "Ngọc Trâm").
         """
         order = OverviewSort(sort)
         if offset < 0 or not 0 < limit <= PAGE_MAX:
             raise ValueError(f"offset must be >= 0 and limit 1..{PAGE_MAX}, not {offset}, {limit}")
         t = trainees.c
         where: list[Any] = []
-        term = lookup_key(search or "")
+        term = search_key(search or "")
         if term:
-            escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            where.append(t.name_key.like(f"%{escaped}%", escape="\\"))
+            where.append(holds_key(t.search_key, term))
         query: Select[Any] = _trainee_select().add_columns(t.attempt_count).where(*where)
         keys: list[Any] = []
         if order is OverviewSort.NAME:

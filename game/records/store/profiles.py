@@ -17,7 +17,7 @@ from game.records.database import (
     trainees,
     turns,
 )
-from game.records.names import lookup_key
+from game.records.names import lookup_key, search_key
 from game.records.store.base import StoreBase
 from game.records.store.roster import refuse_lookalike
 from game.records.store.rows import _clean_name, _trainee, _trainee_select
@@ -58,7 +58,10 @@ class ProfilesMixin(StoreBase):
                     trainees.update()
                     .where(trainees.c.id == trainee_id)
                     .values(
-                        name=clean, name_key=lookup_key(clean), revision=_next_revision(self._pg)
+                        name=clean,
+                        name_key=lookup_key(clean),
+                        search_key=search_key(clean),
+                        revision=_next_revision(self._pg),
                     )
                 )
                 row = conn.execute(_trainee_select().where(trainees.c.id == trainee_id)).one()

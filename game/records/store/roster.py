@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import (
     Connection,
+    case,
     select,
 )
 from sqlalchemy.exc import IntegrityError
@@ -18,9 +19,9 @@ from game.records.api import (
 from game.records.database import (
     trainees,
 )
-from game.records.names import lookalike_key, lookup_key
+from game.records.names import lookalike_key, lookup_key, search_key
 from game.records.store.base import StoreBase
-from game.records.store.rows import _clean_name, _now, _trainee, _trainee_select
+from game.records.store.rows import _clean_name, _now, _trainee, _trainee_select, holds_key
 from game.records.store.statements import _next_revision
 
 
@@ -53,6 +54,7 @@ class RosterMixin(StoreBase):
                     trainees.insert().values(
                         name=clean,
                         name_key=lookup_key(clean),
+                        search_key=search_key(clean),
                         created_at=now,
                         attempt_count=0,
                         revision=_next_revision(self._pg),
@@ -80,6 +82,23 @@ class RosterMixin(StoreBase):
         with self._reading() as conn:
             row = conn.execute(_trainee_select().where(trainees.c.name_key == key)).first()
         return None if row is None else _trainee(row)
+
+    def search_trainees(self, term: str, limit: int = 20) -> tuple[Trainee, ...]:
+        """Trainees whose name holds `term`, case and diacritics ignored ("ngoc tram" finds
+        "Ngọc Trâm"), by name; those whose whole name matches come first."""
+        key = search_key(term)
+        if not key:
+            return ()
+        t = trainees.c
+        whole = case((t.search_key == key, 0), else_=1)
+        query = (
+            _trainee_select()
+            .where(holds_key(t.search_key, key))
+            .order_by(whole, t.name_key, t.id)
+            .limit(limit)
+        )
+        with self._reading() as conn:
+            return tuple(_trainee(r) for r in conn.execute(query))
 
     def trainee_pin(self, trainee_id: int) -> tuple[str | None, int, datetime | None]:
         t = trainees.c

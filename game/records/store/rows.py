@@ -103,6 +103,12 @@ def _clean_note(text: str) -> str:
     return body  # a NUL in it is refused with every other stored text (NulInText)
 
 
+def holds_key(column: Any, key: str) -> Any:
+    """`column LIKE '%key%'` with the key's own % and _ taken literally: a search-key match."""
+    escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.like(f"%{escaped}%", escape="\\")
+
+
 def _trainee_select() -> Select[Any]:
     return select(trainees.c.id, trainees.c.name, trainees.c.created_at, trainees.c.last_active)
 

@@ -255,9 +255,9 @@ class CallScene(CallDrawing, Scene):
                 else self.app.tr._("YOU")
             )
         elif self.channel == "email":
-            caption = self.app.tr._("EMAIL FROM {upper}", upper=self.customer.upper())
+            caption = self.app.tr._("EMAIL FROM {upper}", upper=self.customer)
         else:
-            caption = self.customer.upper()
+            caption = self.customer
         self.transcript.add(
             Bubble(speaker, caption, text),
             fonts,
@@ -311,7 +311,7 @@ class CallScene(CallDrawing, Scene):
         title = self.app.tr._(
             "LEVEL {number} · {upper}",
             number=self.level.number,
-            upper=self.scenario.title.get(app.lang).upper(),
+            upper=self.scenario.title.get(app.lang),
         )
         if self.exam:
             title = self.app.tr._("EXAM · {title} · FEEDBACK IN THE DEBRIEF", title=title)

@@ -253,7 +253,7 @@ class CallDrawing:
         # Large text gives way step by step, so the summary is never cut: the icon goes,
         # then the name gets smaller, then the persona line joins the headline.
         full = [
-            (headline.upper(), "caption"),
+            (headline, "caption"),
             (self.customer, "h1"),
             (self.app.tr._("{persona} customer", persona=persona), "body_bold"),
             (summary, "body"),
@@ -263,7 +263,7 @@ class CallDrawing:
             (
                 self.app.tr._(
                     "{headline} · {persona} customer", headline=headline, persona=persona
-                ).upper(),
+                ),
                 "caption",
             ),
             smaller[1],

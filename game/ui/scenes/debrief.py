@@ -20,6 +20,7 @@ import pygame
 from game.engine.bands import band_for
 from game.engine.catalog import Catalog
 from game.engine.scoring import Debrief
+from game.i18n import formats
 from game.training import is_hard, next_unlocked
 from game.ui import chrome
 from game.ui.draw import aa_circle, panel
@@ -108,7 +109,7 @@ class DebriefScene(DebriefCards, Scene):
         width = 1280 - 2 * chrome.MARGIN
         title = self.level.scenario.title.get(app.lang) if self.level.scenario else self.level.title
         if self.review_of is not None:
-            played = self.review_of.astimezone().strftime("%d %b %Y, %H:%M")
+            played = formats.when(self.review_of, app.lang)
             caption = (
                 self.app.tr._(
                     "Exam review · level {number} · {title} · played {strftime}",
@@ -154,9 +155,10 @@ class DebriefScene(DebriefCards, Scene):
             order = self.app.tr._("You followed {steps} in order.", steps=steps)
         else:
             order = self.app.tr._("You kept to {steps} as far as the call went.", steps=steps)
+        # the band's name as translated, never re-cased (Turkish İ/ı): it opens a phrase
         self._sub = self.app.tr._(
-            "The customer ended {lower} ({final_anger}). {order}",
-            lower=band.lower(),
+            "Where the customer ended: {band} ({final_anger}). {order}",
+            band=band,
             final_anger=report.final_anger,
             order=order,
         )
@@ -462,7 +464,7 @@ class DebriefScene(DebriefCards, Scene):
         fonts = self.app.fonts
         r = max(34, fonts.line_height("h1") // 2 + 8)
         number_h = fonts.line_height("number")
-        pill_w = fonts.width(self.summary["passed"].upper(), "small_bold") + 22
+        pill_w = fonts.width(self.summary["passed"], "small_bold") + 22
         mark_w = fonts.width(self.summary["pass_mark"], "small")
         own_line = 22 + pill_w + 10 + mark_w + 22 > self._score_w
         pill_h = fonts.line_height("small_bold") + 8
@@ -491,7 +493,7 @@ class DebriefScene(DebriefCards, Scene):
         surface.blit(grade, grade.get_rect(center=centre))
         # pass or fail against the pass mark
         tone = theme.good if report.passed else theme.bad
-        verdict = fonts.render(self.summary["passed"].upper(), "small_bold", tone)
+        verdict = fonts.render(self.summary["passed"], "small_bold", tone)
         mark = fonts.render(self.summary["pass_mark"], "small", theme.text_dim)
         y = box.y + 14 + max(fonts.line_height("number"), 2 * r + 2) + 8
         pill = pygame.Rect(box.x + 22, y, verdict.get_width() + 22, verdict.get_height() + 8)

@@ -44,6 +44,7 @@ class ErrorScene(Scene):
         self.details = tuple(d for d in details if d)
         self.log_path = log_path
         self.unexpected = unexpected
+        self._title_style, self._message_style = "h1", "body"
         self.menu = Menu(horizontal=True)
         self.view = ScrollView()
         self._details: pygame.Surface | None = None
@@ -89,11 +90,22 @@ class ErrorScene(Scene):
         fonts, theme = self.app.fonts, self.app.theme
         inner = CARD_W - 96
         x0 = (1280 - CARD_W) // 2 + 48
-        y = 0
-        self._title_h = fonts.block_height(self.title, "h1", inner - 70)
-        y += max(self._title_h, 56) + 18
-        self._message_y = y
-        y += fonts.block_height(self.message, "body", inner) + 18
+        # large text or a long translation: the title and message step down a size so the
+        # card and its buttons stay on the screen
+        buttons_h = max(
+            Button("x", label, "primary").measure(fonts, (inner - 16) // 2)
+            for label in (
+                self.app.tr._("Back to the title screen"), self.app.tr._("Quit the game")
+            )
+        )  # fmt: skip
+        for self._title_style, self._message_style in (("h1", "body"), ("h2", "small")):
+            y = 0
+            self._title_h = fonts.block_height(self.title, self._title_style, inner - 70)
+            y += max(self._title_h, 56) + 18
+            self._message_y = y
+            y += fonts.block_height(self.message, self._message_style, inner) + 18
+            if 44 + y + 120 + buttons_h + 44 <= 720 - 48:
+                break
         detail_h = 0
         if self.details:
             content_h = sum(fonts.block_height(d, "small", inner - 32) + 6 for d in self.details)
@@ -125,6 +137,12 @@ class ErrorScene(Scene):
         button_w = (inner - 16) // 2
         heights = [b.measure(fonts, button_w) for b in buttons]
         card_h = 44 + y + max(heights) + 44
+        over = card_h - (720 - 48)
+        if over > 0 and detail_h:  # large text: the details scroll in less room, buttons stay
+            shrunk = max(2 * fonts.line_height("small") + 24, detail_h - over)
+            y -= detail_h - shrunk
+            card_h -= detail_h - shrunk
+            detail_h = shrunk
         top = max(24, (720 - card_h) // 2)
         self.card = pygame.Rect((1280 - CARD_W) // 2, top, CARD_W, card_h)
         self._top = top + 44
@@ -170,9 +188,17 @@ class ErrorScene(Scene):
         aa_polygon(surface, theme.warn, tri)
         mark = fonts.render("!", "h2", theme.accent_text)
         surface.blit(mark, mark.get_rect(center=(x + s // 2, y + s * 0.55)))
-        fonts.draw_block(surface, self.title, "h1", theme.text, x + 70, y + 4, self._inner - 70)
         fonts.draw_block(
-            surface, self.message, "body", theme.text_dim, x, y + self._message_y, self._inner
+            surface, self.title, self._title_style, theme.text, x + 70, y + 4, self._inner - 70
+        )
+        fonts.draw_block(
+            surface,
+            self.message,
+            self._message_style,
+            theme.text_dim,
+            x,
+            y + self._message_y,
+            self._inner,
         )
         if self._details is not None and self._detail_h:
             box = pygame.Rect(x, y + self._detail_y, self._inner, self._detail_h)

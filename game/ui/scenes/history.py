@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from game.i18n import formats
 from game.i18n.translator import ENGLISH, Translator
 from game.records.api import AttemptStatus
 from game.training import AttemptReview, Titles, review_attempt
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 
 def attempt_label(attempt: Attempt, tr: Translator = ENGLISH) -> tuple[str, str]:
     """(label, detail) for one attempt row."""
-    when = attempt.started_at.astimezone().strftime("%d %b %Y, %H:%M")
+    when = formats.when(attempt.started_at, tr.lang)
     turns = attempt.turn_count
     if attempt.status is AttemptStatus.COMPLETED:
         verdict = tr._("Passed") if attempt.passed else tr._("Not passed")

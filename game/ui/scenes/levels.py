@@ -433,9 +433,7 @@ class LevelsScene(Scene):
                 side_x, side_w = 0, inner
             facts = [
                 (
-                    self.app.tr._(
-                        "LEVEL {number} · {upper}", number=level.number, upper=channel.upper()
-                    ),
+                    self.app.tr._("LEVEL {number} · {upper}", number=level.number, upper=channel),
                     "caption",
                     theme.accent,
                 ),

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from game.i18n import formats
 from game.i18n.translator import ENGLISH, N_, Translator
 from game.ui import chrome
 from game.ui.draw import panel
@@ -28,12 +29,12 @@ DONE = "done"
 
 def note_heading(note: Note, about: str | None = None, tr: Translator = ENGLISH) -> str:
     """'Supervisor Kim · 02 Nov 2026 · about The Late Delivery · edited 03 Nov'."""
-    parts = [note.author, note.created_at.astimezone().strftime("%d %b %Y")]
+    parts = [note.author, formats.day(note.created_at, tr.lang)]
     if about:
         # i18n: {level} is a level's title
         parts.append(tr._("about {level}", level=about))
     if note.edited_at is not None:
-        edited = note.edited_at.astimezone().strftime("%d %b %Y")
+        edited = formats.day(note.edited_at, tr.lang)
         parts.append(tr._("edited {date}", date=edited))
     return " · ".join(parts)
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from game.i18n import formats
 from game.i18n.translator import ENGLISH, Translator
 from game.ui import chrome
 from game.ui.draw import panel
@@ -49,7 +50,7 @@ def since(when: datetime, now: datetime | None = None, tr: Translator = ENGLISH)
         return tr._("yesterday")
     if days < 31:
         return tr._n("{n} day ago", "{n} days ago", days)
-    return when.astimezone().strftime("%d %b %Y")
+    return formats.day(when, tr.lang)
 
 
 def ago(when: datetime | None, now: datetime | None = None, tr: Translator = ENGLISH) -> str:
@@ -75,6 +76,7 @@ class ProfileScene(Scene):
         self._row_h = 1
         self._query: tuple[str, int, int] | None = None
         self._empty_text = ""
+        self._title_style, self._help_style = "h2", "body"
         self._count_text = ""
 
     def enter(self) -> None:
@@ -199,24 +201,42 @@ class ProfileScene(Scene):
         self._card_help = self.app.tr._(
             "Your scores, your history and your supervisor's notes are kept under this name."
         )
-        y = top + 28
-        y += fonts.block_height(self._card_title, "h2", inner) + 8
-        self._help_y = y
-        y += fonts.block_height(self._card_help, "body", inner) + 20
-        self._label_y = y
-        y += fonts.line_height("small_bold") + 8
-        self.field.rect = pygame.Rect(card_x + 28, y, inner, self.field.height(fonts))
-        y = self.field.rect.bottom + 8
-        self._error_y = y
-        error_h = fonts.block_height(self.field.error or " ", "small", inner)
-        y += error_h + 12
         create = Button("create", self.app.tr._("Create profile"), "primary")
-        y = create.place(fonts, card_x + 28, y, inner) + 28
-        self.card = pygame.Rect(card_x, top, card_w, y - top)
         back = Button("back", self.app.tr._("Back"), "ghost")
-        back.place(
-            fonts, card_x, min(bottom - back.measure(fonts, 160), self.card.bottom + 24), 160
-        )
+        # large text or a long translation: the help goes smaller, so the card and its
+        # button stay on the page (nothing is dropped)
+        back_h = back.measure(fonts, 160)
+        # ... then the card rises beside the header (which is only the list's width), then
+        # "Back" goes beside "Create profile"
+        high = chrome.TOP + 4
+        steps = (("h2", "body", False, top), ("h2", "small", False, top),
+                 ("body_bold", "small", False, high), ("body_bold", "small", True, high))  # fmt: skip
+        card_top = top
+        for self._title_style, self._help_style, beside, card_top in steps:
+            y = card_top + 28
+            y += fonts.block_height(self._card_title, self._title_style, inner) + 8
+            self._help_y = y
+            y += fonts.block_height(self._card_help, self._help_style, inner) + 20
+            self._label_y = y
+            y += fonts.line_height("small_bold") + 8
+            self.field.rect = pygame.Rect(card_x + 28, y, inner, self.field.height(fonts))
+            y = self.field.rect.bottom + 8
+            self._error_y = y
+            # room for an error line is kept (so the card does not jump), unless room is short
+            reserve = " " if self._title_style == "h2" else ""
+            shown = self.field.error or reserve
+            error_h = fonts.block_height(shown, "small", inner) if shown else 0
+            y += error_h + 12
+            create_w = inner - 176 if beside else inner
+            y = create.place(fonts, card_x + 28, y, create_w) + 28
+            if (y <= bottom) if beside else (y + 24 + back_h <= bottom):
+                break
+        self.card = pygame.Rect(card_x, card_top, card_w, y - card_top)
+        if beside:
+            back.place(fonts, create.rect.right + 16, create.rect.y, 160)
+            back.rect.height = create.rect.height = max(create.rect.height, back.rect.height)
+        else:
+            back.place(fonts, card_x, self.card.bottom + 24, 160)
         self._card_inner = inner
         order = [b.key for b in buttons] + [FIELD, "create", "back"]
         self.menu.set_buttons([*buttons, create, back], order=order)
@@ -349,8 +369,12 @@ class ProfileScene(Scene):
             )
         panel(surface, self.card, theme)
         x, inner = self.card.x + 28, self._card_inner
-        fonts.draw_block(surface, self._card_title, "h2", theme.text, x, self.card.y + 28, inner)
-        fonts.draw_block(surface, self._card_help, "body", theme.text_dim, x, self._help_y, inner)
+        fonts.draw_block(
+            surface, self._card_title, self._title_style, theme.text, x, self.card.y + 28, inner
+        )
+        fonts.draw_block(
+            surface, self._card_help, self._help_style, theme.text_dim, x, self._help_y, inner
+        )
         surface.blit(
             fonts.render(self.app.tr._("YOUR NAME"), "caption", theme.text_faint),
             (x, self._label_y + 2),

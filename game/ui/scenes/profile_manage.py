@@ -86,7 +86,7 @@ class ProfileManageScene(Scene):
             if self.supervisor
             else self.app.tr._("Trainee profiles")
         )
-        caption = fonts.fit_line(f"{where} · {self.trainee.name}".upper(), "caption", width - 220)
+        caption = fonts.fit_line(f"{where} · {self.trainee.name}", "caption", width - 220)
         back = Button(
             BACK, self.app.tr._("Back"), "ghost"
         )  # top right: the card below may grow (large text)

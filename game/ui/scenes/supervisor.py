@@ -13,6 +13,7 @@ from datetime import datetime
 import pygame
 
 from game.engine.catalog import Catalog
+from game.i18n import formats
 from game.i18n.translator import ENGLISH, N_, Translator
 from game.records.api import NOTE_MAX, AttemptDetail, Store
 from game.records.replayed import replay_recorded
@@ -46,8 +47,9 @@ class Desk:
         return self.titles.level_name(scenario_id)
 
 
-def when(moment: datetime | None) -> str:
-    return "—" if moment is None else moment.astimezone().strftime("%d %b %Y, %H:%M")
+def when(moment: datetime | None, lang: str = "en") -> str:
+    """A moment as the desk's reader writes dates and times (Babel: "2.3.2026 9.30" in fi)."""
+    return "—" if moment is None else formats.when(moment, lang)
 
 
 # ---- fields -----------------------------------------------------------------------------------

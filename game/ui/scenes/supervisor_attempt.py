@@ -124,7 +124,7 @@ class AttemptScene(DebriefScene):
         app, fonts, theme = self.app, self.app.fonts, self.app.theme
         width = 1280 - 2 * chrome.MARGIN
         # the header names the trainee; the page moves down if that made it taller
-        level, played = self.level, when(self.detail.attempt.started_at)
+        level, played = self.level, when(self.detail.attempt.started_at, app.lang)
         caption = self.app.tr._(
             "{trainee_name} · level {number} · {title} · played {played}",
             trainee_name=self.detail.attempt.trainee_name,
@@ -133,7 +133,7 @@ class AttemptScene(DebriefScene):
             played=played,
         )
         head_w = width - self._score_w - 24
-        caption = fonts.fit_line(caption.upper(), "caption", head_w)  # one line, as laid out
+        caption = fonts.fit_line(caption, "caption", head_w)  # one line, as laid out
         self._header = chrome.header(app, caption, self._headline(), head_w)
         self._hints = chrome.hints(
             app,
@@ -160,7 +160,13 @@ class AttemptScene(DebriefScene):
         y = top
         for button in buttons:
             y = button.place(fonts, bx, y, button_w) + 10
-        self._label_y = top - fonts.line_height("caption") - 8
+        # the caption over the note wraps (a long name or translation is never cut short)
+        room = self._label_room()
+        lines = max(
+            len(fonts.wrap(self._note_label(), "caption", room)),
+            len(fonts.wrap(self.saved, "caption", room - 24)) if self.saved else 0,
+        )
+        self._label_y = top - fonts.line_height("caption") * lines - 8
         order = [NOTE, *(b.key for b in buttons)]
         self.menu.set_buttons(buttons, keep=False, order=order)
         self.menu.render(fonts, theme)
@@ -171,6 +177,21 @@ class AttemptScene(DebriefScene):
             self._sub = ""
             top = chrome.TOP + max(self._header.get_height(), self._score_rect.height) + 18
         self.place_panes(top, self._label_y - 14)
+
+    def _note_label(self) -> str:
+        return self.app.tr._(
+            "COACHING NOTE FOR {upper} · SIGNED {upper2}",
+            upper=self.detail.attempt.trainee_name,
+            upper2=self.desk.author,
+        )
+
+    def _label_room(self) -> int:
+        """The width of the caption over the note: left of the counter, half of it when a
+        'Saved' message shares the line."""
+        fonts = self.app.fonts
+        counter_w = fonts.width(f"{NOTE_MAX} / {NOTE_MAX}", "caption")
+        room = self.field.rect.right - counter_w - 24 - chrome.MARGIN
+        return room // 2 if self.saved else room
 
     @property
     def own_notes(self) -> tuple[Note, ...]:
@@ -218,7 +239,7 @@ class AttemptScene(DebriefScene):
             text_w = max((fonts.width(line, "small") for line in wrapped), default=0)
             w = min(bubble_w, text_w + 2 * BUBBLE_PAD_X)
             x = 20 + inner - w if speaker == "agent" else 20
-            caption = trainee.upper() if speaker == "agent" else who.upper()
+            caption = trainee if speaker == "agent" else who
             cap = fonts.render(caption, "caption", theme.text_dim)
             cx = x + w - cap.get_width() if speaker == "agent" else x
             page.blit(cap, (cx, y + top))
@@ -246,6 +267,7 @@ class AttemptScene(DebriefScene):
                 self.warned = True
                 self.saved = self.app.tr._("The note is not saved: Esc again leaves without it.")
                 self.app.play("back")
+                self.layout()  # the caption's line may now wrap
                 return
             self.activate("back")
             return
@@ -294,6 +316,7 @@ class AttemptScene(DebriefScene):
         if not text:
             self.saved = self.app.tr._("Write the note first.")
             self.app.play("back")
+            self.layout()
             self.menu.focus(NOTE)
             return
         note = self.desk.store.add_note(self.detail.attempt.id, self.desk.author, text)
@@ -314,27 +337,17 @@ class AttemptScene(DebriefScene):
     def draw(self, surface: pygame.Surface) -> None:
         super().draw(surface)
         app, fonts, theme = self.app, self.app.fonts, self.app.theme
-        trainee = self.detail.attempt.trainee_name
-        label = self.app.tr._(
-            "COACHING NOTE FOR {upper} · SIGNED {upper2}",
-            upper=trainee.upper(),
-            upper2=self.desk.author.upper(),
-        )
         near = len(self.field.text) >= NOTE_MAX * 0.9
         image = fonts.render(
             self.field.counter, "caption", theme.warn if near else theme.text_faint
         )
         counter = image.get_rect(topright=(self.field.rect.right, self._label_y))
         surface.blit(image, counter)
-        room = counter.x - 24 - chrome.MARGIN
-        if self.saved:
-            room = room // 2
-        label = fonts.fit_line(label, "caption", room)
-        surface.blit(
-            fonts.render(label, "caption", theme.text_faint), (chrome.MARGIN, self._label_y)
-        )
+        room = self._label_room()
+        fonts.draw_block(surface, self._note_label(), "caption", theme.text_faint,
+                         chrome.MARGIN, self._label_y, room)  # fmt: skip
         if self.saved:
             tone = theme.good if self.saved.startswith("Saved") else theme.warn
-            msg = fonts.render(fonts.fit_line(self.saved, "caption", room - 24), "caption", tone)
-            surface.blit(msg, msg.get_rect(topright=(counter.x - 24, self._label_y)))
+            fonts.draw_block(surface, self.saved, "caption", tone, counter.x - 24 - (room - 24),
+                             self._label_y, room - 24, align="right")  # fmt: skip
         self.field.draw(surface, fonts, theme, self.menu.focused == NOTE, app.clock)

@@ -246,7 +246,7 @@ class NotesEditScene(Scene):
         surface.blit(self._header, (chrome.MARGIN, chrome.TOP))
         if self.chosen is not None:
             label = fonts.fit_line(
-                note_heading(self.chosen, tr=self.app.tr).upper(), "caption", self.field.rect.width
+                note_heading(self.chosen, tr=self.app.tr), "caption", self.field.rect.width
             )
             surface.blit(
                 fonts.render(label, "caption", theme.text_faint),

@@ -26,7 +26,7 @@ from game.ui.navigator import Route
 from game.ui.scene import Scene
 from game.ui.scenes.supervisor import Desk
 from game.ui.theme import blend
-from game.ui.widgets import Button, Menu, TextField, text_input
+from game.ui.widgets import PAD_X, Button, Menu, TextField, text_input
 
 if TYPE_CHECKING:
     from game.ui.window import App
@@ -69,6 +69,7 @@ class OverviewScene(Scene):
         self.menu = Menu(horizontal=True)
         self.zone = TABLE  # TABLE, or the toolbar (the menu's focus)
         self._table: pygame.Surface | None = None
+        self._count_x = self._count_y = self._count_w = 0
         self._queried: tuple[object, ...] = ()
 
     # ---- data ---------------------------------------------------------------------------------
@@ -139,12 +140,15 @@ class OverviewScene(Scene):
             Button("leave", self.app.tr._("Leave the desk"), "ghost"),
         ]
         picks = Button("levels", self.app.tr._("What they pick"), "ghost")  # beside the sort, below
-        widths = [max(150, fonts.width(b.label, "body_bold") + 56) for b in buttons]
+        page = 1280 - 2 * chrome.MARGIN
+        # a long translation wraps inside its button rather than push the row off the page
+        widths = [min(page * 3 // 10, max(150, fonts.width(b.label, "body_bold") + 56))
+                  for b in buttons]  # fmt: skip
         widest = max(
             fonts.width(self.app.tr._("Sort: {sort}", sort=self.app.tr._(s[2])), "body_bold")
             for s in SORTS
         )
-        widths[0] = widest + fonts.width("Tab", "caption") + 70
+        widths[0] = min(page * 45 // 100, widest + fonts.width("Tab", "caption") + 70)
         bh = max(b.measure(fonts, w) for b, w in zip(buttons, widths, strict=True))
         x = 1280 - chrome.MARGIN
         for button, w in reversed(list(zip(buttons[1:], widths[1:], strict=True))):
@@ -159,19 +163,32 @@ class OverviewScene(Scene):
             x - chrome.MARGIN - 10,
         )  # beside the toolbar, wrapped if need be
         top = max(chrome.TOP + self._header.get_height(), chrome.TOP + 4 + bh) + 18
-        search_w = min(420, (1280 - 2 * chrome.MARGIN - widths[0] - 20) // 2)
+        # the search is wide enough for its hint; the sort, "what they pick" and the count
+        # sit beside it when they fit, else on a row of their own below it
+        hint_w = fonts.width(self.search.placeholder, "body") + 2 * PAD_X + 8
+        search_w = min(page, max(min(420, (page - widths[0] - 20) // 2), hint_w))
         self.search.rect = pygame.Rect(chrome.MARGIN, top, search_w, self.search.height(fonts))
         sort = buttons[0]
-        sort.place(fonts, 1280 - chrome.MARGIN - widths[0], top, widths[0])
-        sort.rect.height = self.search.rect.height
         picks_w = fonts.width(picks.label, "body_bold") + 56
-        picks.place(fonts, sort.rect.x - 10 - picks_w, top, picks_w)
-        picks.rect.height = self.search.rect.height
+        count_w = fonts.width(self._count_text(9999, 9999, 9999), "small")
+        row_y, left = top, self.search.rect.right + 20
+        if left + count_w + 20 + picks_w + 10 + widths[0] > 1280 - chrome.MARGIN:
+            row_y, left = self.search.rect.bottom + 10, chrome.MARGIN
+        sort.place(fonts, 1280 - chrome.MARGIN - widths[0], row_y, widths[0])
+        picks_w = min(picks_w, sort.rect.x - 10 - left)
+        picks.place(fonts, sort.rect.x - 10 - picks_w, row_y, picks_w)
+        row_h = max(self.search.rect.height, sort.rect.height, picks.rect.height)
+        sort.rect.height = picks.rect.height = row_h
         self.menu.set_buttons([*buttons, picks], keep=True)
         self.menu.render(fonts, theme)
-        self._count_y = self.search.rect.centery - fonts.line_height("small") // 2
-        self._count_w = picks.rect.x - 20 - (self.search.rect.right + 20)
-        top = self.search.rect.bottom + 14
+        bottom_of_row = max(self.search.rect.bottom, sort.rect.bottom)
+        self._count_x, self._count_w = left, picks.rect.x - 20 - left
+        self._count_y = row_y + row_h // 2 - fonts.line_height("small") // 2
+        if self._count_w < count_w:  # no room beside them: the count gets a line of its own
+            self._count_x, self._count_w = chrome.MARGIN, page
+            self._count_y = bottom_of_row + 6
+            bottom_of_row = self._count_y + fonts.line_height("small")
+        top = bottom_of_row + 14
         bottom = chrome.footer_y(app, self._hints) - 14
         self.card = pygame.Rect(chrome.MARGIN, top, width, bottom - top)
         self._level_heads = [
@@ -463,26 +480,23 @@ class OverviewScene(Scene):
 
     # ---- drawing ------------------------------------------------------------------------------
 
+    def _count_text(self, first: int, last: int, total: int) -> str:
+        if not total:
+            return self.app.tr._("No trainees")
+        return self.app.tr._(
+            "Trainees {value}–{last} of {total:,}", value=first, last=last, total=total
+        )
+
     def draw(self, surface: pygame.Surface) -> None:
         app, fonts, theme = self.app, self.app.fonts, self.app.theme
         surface.blit(app.backdrop, (0, 0))
         surface.blit(self._header, (chrome.MARGIN, chrome.TOP))
         self.menu.draw(surface, fonts, theme, active=self.zone != TABLE)
         self.search.draw(surface, fonts, theme, bool(self.search.text), app.clock)
-        if self.total:
-            last = self.offset + len(self.rows)
-            count = self.app.tr._(
-                "Trainees {value}–{last} of {total:,}",
-                value=self.offset + 1,
-                last=last,
-                total=self.total,
-            )
-        else:
-            count = self.app.tr._("No trainees")
-        x = self.search.rect.right + 20
-        if fonts.width(count, "small") > self._count_w:  # large text: the numbers only
+        count = self._count_text(self.offset + 1, self.offset + len(self.rows), self.total)
+        x = self._count_x
+        if fonts.width(count, "small") > self._count_w:  # the numbers only, if ever needed
             count = count.removeprefix(self.app.tr._("Trainees "))
-        count = fonts.fit_line(count, "small", self._count_w)
         surface.blit(fonts.render(count, "small", theme.text_dim), (x, self._count_y))
         panel(surface, self.card, theme)
         if self._table is not None:

@@ -39,7 +39,7 @@ RATINGS = (N_("good"), N_("partial"), N_("bad"))  # how an attempt ended, shown 
 def attempt_text(desk: Desk, attempt: Attempt, tr: Translator = ENGLISH) -> tuple[str, str]:
     """(label, detail) of one attempt: level, date, score, grade, outcome, passed."""
     level = desk.level_name(attempt.scenario_id)
-    stamp = when(attempt.started_at)
+    stamp = when(attempt.started_at, tr.lang)
     turns = tr._n("{n} turn", "{n} turns", attempt.turn_count)
     if attempt.status is AttemptStatus.COMPLETED:
         verdict = tr._("Passed") if attempt.passed else tr._("Not passed")
@@ -143,7 +143,7 @@ class TraineeScene(Scene):
         parts = [
             self.app.tr._n("{n} attempt", "{n} attempts", count),
             self.app.tr._("{passed} of {levels} levels passed", passed=self.passed, levels=levels),
-            self.app.tr._("last active {when}", when=when(self.trainee.last_active))
+            self.app.tr._("last active {when}", when=when(self.trainee.last_active, self.app.lang))
             if self.trainee.last_active
             else self.app.tr._("not played yet"),
             self.app.tr._("cohort {cohort}", cohort=self.cohort)
