@@ -15,12 +15,14 @@ from game.engine.session import (
     SessionState,
     Side,
     TimerMode,
+    reading_allowance,
 )
 from game.engine.step import verdict_for
 from game.records.database import attempts, turns
 from game.records.store import SqlStore
 from game.scenario.model import Verdict
-from tests.records.play import good_choices, play
+from tests.catalog import CATALOG
+from tests.records.play import good_choices, play, scenario
 
 
 def test_the_enums_are_the_stored_words() -> None:
@@ -36,9 +38,11 @@ def test_a_timed_out_attempt_round_trips_through_the_store_and_the_state_json(
     store: SqlStore,
 ) -> None:
     ana = store.add_trainee("Ana")
-    # 45 s before the first reply: past the reading allowance (a silence effect); then the
+    # 5 s past the reading allowance before the first reply (a silence effect); then the
     # customer gives up waiting (the dead-air ending).
-    recorder = play(store, ana.id, good_choices(), timer=TimerMode.NORMAL, silences=(45.0, 500.0))
+    first = scenario()
+    late = reading_allowance(first, first.start, TimerMode.NORMAL, catalog=CATALOG) + 5.0
+    recorder = play(store, ana.id, good_choices(), timer=TimerMode.NORMAL, silences=(late, 500.0))
     state = recorder.state
     assert state.outcome is not None
     assert state.outcome.cause is Cause.DEAD_AIR and state.outcome.node == DEAD_AIR_LINE

@@ -14,6 +14,7 @@ import pytest
 
 from game.engine.catalog import load_catalog
 from game.engine.session import turn_to_json
+from game.i18n.localize import localized
 from game.records.api import AttemptStatus
 from game.records.replayed import replay_recorded
 from game.records.store import SqlStore, open_store
@@ -53,8 +54,9 @@ def test_a_scripted_call_is_recorded_for_the_desk(db_url: str, records: SqlStore
     assert list(detail.anger_trace) == played["anger"]
     # The response time the desk shows is the thinking time the script gave.
     assert detail.response_times == (4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 3.0)
-    # And the attempt replays to exactly what was played, as every recorded attempt must.
-    scenario = load_scenario(LATE)
+    # And the attempt replays to exactly what was played, as every recorded attempt must: from
+    # the level as the terminal played it, with its translations (a turn keeps every language).
+    scenario = localized(load_scenario(LATE))
     replayed = replay_recorded(detail, scenario, load_catalog()).state
     assert replayed is not None
     assert [turn_to_json(t) for t in replayed.turns] == [turn_to_json(t) for t in detail.turns]

@@ -74,7 +74,9 @@ class NfcText(TypeDecorator[str]):
         self.length = length
 
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
-        return dialect.type_descriptor(Text() if self.length is None else String(self.length))
+        # The generic type, not `dialect.type_descriptor(...)`: PostgreSQL's driver adapts Text
+        # to its String, which would create the column as VARCHAR where migrations made TEXT.
+        return Text() if self.length is None else String(self.length)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
         return None if value is None else nfc(str(value))
