@@ -471,11 +471,13 @@ class TextField:
             image = fonts.render(shown, "body", theme.text)
             surface.blit(image, (x, y))
             caret_x = x + image.get_width() + 1
-        else:
+        else:  # the hint; a long one (large text, a translation) in the small size, not cut
+            style = "body" if fonts.width(self.placeholder, "body") <= inner_w else "small"
             image = fonts.render(
-                fonts.fit_line(self.placeholder, "body", inner_w), "body", theme.text_faint
+                fonts.fit_line(self.placeholder, style, inner_w), style, theme.text_faint
             )
-            surface.blit(image, (x, y))
+            at = y if style == "body" else self.rect.centery - fonts.line_height(style) // 2
+            surface.blit(image, (x, at))
             caret_x = x
         if focused and int(clock * 2) % 2 == 0:
             pygame.draw.rect(

@@ -12,13 +12,15 @@ from game.ui.scenes.debrief import LEGEND, DebriefScene
 from game.ui.screenshots import plan_choices
 from game.ui.settings import Settings
 from tests.ui.conftest import MakeApp
-from tests.ui.plans import playable
 
 
 def debrief_for(make_app: MakeApp, scale: int, plan: str) -> tuple[DebriefScene, Autopilot]:
     pilot = make_app(Settings(text_scale=scale))
     pilot.create_trainee("Dee Brief")
-    level = next(lvl for lvl in playable() if plan.startswith(lvl.key))
+    # the game's own level (its scenario carries the translations), not a fresh English load
+    world = pilot.app.world()
+    assert world.campaign is not None
+    level = next(lvl for lvl in world.campaign.levels if lvl.playable and plan.startswith(lvl.key))
     pilot.app.push(CallScene(pilot.app, level))
     pilot.frames(2)
     choices = plan_choices(plan)

@@ -25,6 +25,7 @@ NOT_SHOWN = {
     ("text/player.py", "line.strip().lower()"): "reading the player's y/n answer",
     ("records/report.py", "r.trainee.name.casefold()"): "the sort order of names",
     ("records/report_charts.py", "band.name.lower()"): "a CSS class from a band id",
+    ("training/practice.py", "d.trainee_name.casefold()"): "the order of due drills by name",
 }
 
 

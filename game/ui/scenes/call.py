@@ -315,8 +315,11 @@ class CallScene(CallDrawing, Scene):
         )
         if self.exam:
             title = self.app.tr._("EXAM · {title} · FEEDBACK IN THE DEBRIEF", title=title)
-        title = fonts.fit_line(title, "caption", 700)
-        static.blit(fonts.render(title, "caption", theme.accent), (LEFT_X, 26))
+        # the title wraps (an exam's, a long translation): it rises into the band above the
+        # panels rather than being cut short
+        title_h = fonts.block_height(title, "caption", 700)
+        title_y = max(4, min(26, TOP - 8 - title_h))
+        fonts.draw_block(static, title, "caption", theme.accent, LEFT_X, title_y, 700)
         panel(static, card, theme)
         tx = LEFT_X + 16 + 44
         ty = TOP + 16 + portrait_h + 14

@@ -303,10 +303,9 @@ class CallDrawing:
         hint = self.app.tr._("Space to read it all now") if self.flow.phase == "speaking" else ""
         view = self.choice_view.rect
         y = view.y
-        surface.blit(
-            fonts.render(fonts.fit_line(who, "body", RIGHT_W - 60), "body", theme.text_dim),
-            (RIGHT_X + 24, y + 2),
-        )
+        # a long name (or translation) wraps rather than being cut short
+        who_h = fonts.block_height(who, "body", RIGHT_W - 60)
+        fonts.draw_block(surface, who, "body", theme.text_dim, RIGHT_X + 24, y + 2, RIGHT_W - 60)
         image = fonts.render(hint, "small", theme.text_faint)
         if hint and fonts.width(who, "body") + image.get_width() + 80 < RIGHT_W:
             surface.blit(image, image.get_rect(topright=(RIGHT_X + RIGHT_W - 24, y + 6)))
@@ -314,7 +313,7 @@ class CallDrawing:
         calm = self.app.tr._("Listen first. Your replies appear here when they have finished.")
         if self.flow.phase == "waiting":
             calm = self.app.tr._("Your reply is on its way. Listen for how it lands.")
-        y += fonts.line_height("body") + 14
+        y += who_h + 14
         if y + fonts.line_height("small") <= view.bottom:
             for offset in range(3):
                 dot = (RIGHT_X + 30 + offset * 14, y + fonts.line_height("small") // 2)

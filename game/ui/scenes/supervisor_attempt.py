@@ -107,7 +107,8 @@ class AttemptScene(DebriefScene):
             else conversation(level.scenario, detail, desk.catalog, desk.tr.lang)
         )
         self.field = NoteField(app.tr._("Write a coaching note…"), NOTE_MAX)
-        self.saved = ""  # the confirmation after saving
+        self.saved = ""  # the confirmation after saving, or a warning
+        self.saved_good = False  # which of the two: its colour (the words are translated)
         self.warned = False  # Esc once with an unsaved note: warn, twice: leave
 
     # ---- life cycle ---------------------------------------------------------------------------
@@ -152,20 +153,32 @@ class AttemptScene(DebriefScene):
             )
         button_w = max(230, max(fonts.width(b.label, "body_bold") + 60 for b in buttons))
         lines = NOTE_LINES if fonts.scale < 1.5 else NOTE_LINES - 1
+        text_h = fonts.line_height("body") * lines + 2 * 11 + 4
         stacked = sum(b.measure(fonts, button_w) + 10 for b in buttons) - 10
-        box_h = max(fonts.line_height("body") * lines + 2 * 11 + 4, stacked)
-        top = foot - 14 - box_h
-        self.field.rect = pygame.Rect(chrome.MARGIN, top, width - button_w - 16, box_h)
-        bx = self.field.rect.right + 16
-        y = top
-        for button in buttons:
-            y = button.place(fonts, bx, y, button_w) + 10
+        widths = [max(230, fonts.width(b.label, "body_bold") + 60) for b in buttons]
+        row_w = sum(widths) + 10 * (len(buttons) - 1)
+        row_h = max(b.measure(fonts, w) for b, w in zip(buttons, widths, strict=True))
+        if row_w <= width and text_h + 10 + row_h < max(text_h, stacked):
+            # large text: buttons stacked beside the box would make it taller than its lines
+            # (and the debrief above too short to read), so they sit in a row under it
+            top = foot - 14 - row_h - 10 - text_h
+            self.field.rect = pygame.Rect(chrome.MARGIN, top, width, text_h)
+            x = chrome.MARGIN + width - row_w
+            for button, own_w in zip(buttons, widths, strict=True):
+                button.place(fonts, x, self.field.rect.bottom + 10, own_w)
+                x += own_w + 10
+        else:
+            box_h = max(text_h, stacked)
+            top = foot - 14 - box_h
+            self.field.rect = pygame.Rect(chrome.MARGIN, top, width - button_w - 16, box_h)
+            bx = self.field.rect.right + 16
+            y = top
+            for button in buttons:
+                y = button.place(fonts, bx, y, button_w) + 10
         # the caption over the note wraps (a long name or translation is never cut short)
-        room = self._label_room()
-        lines = max(
-            len(fonts.wrap(self._note_label(), "caption", room)),
-            len(fonts.wrap(self.saved, "caption", room - 24)) if self.saved else 0,
-        )
+        # (a message sharing the line fits on one; alone, it wraps in the caption's room)
+        shown = self.saved if self.saved and not self._shares_line() else self._note_label()
+        lines = len(fonts.wrap(shown, "caption", self._label_room()))
         self._label_y = top - fonts.line_height("caption") * lines - 8
         order = [NOTE, *(b.key for b in buttons)]
         self.menu.set_buttons(buttons, keep=False, order=order)
@@ -187,11 +200,25 @@ class AttemptScene(DebriefScene):
 
     def _label_room(self) -> int:
         """The width of the caption over the note: left of the counter, half of it when a
-        'Saved' message shares the line."""
+        message shares the line."""
         fonts = self.app.fonts
         counter_w = fonts.width(f"{NOTE_MAX} / {NOTE_MAX}", "caption")
         room = self.field.rect.right - counter_w - 24 - chrome.MARGIN
-        return room // 2 if self.saved else room
+        return room // 2 if self._shares_line() else room
+
+    def _shares_line(self) -> bool:
+        """A message ('Saved…', 'not saved…') sits right of the caption when each fits on one
+        line in half the room; otherwise it has the caption's place to itself until the next
+        key (large text, long names and translations), and the debrief keeps its height."""
+        if not self.saved:
+            return False
+        fonts = self.app.fonts
+        counter_w = fonts.width(f"{NOTE_MAX} / {NOTE_MAX}", "caption")
+        half = (self.field.rect.right - counter_w - 24 - chrome.MARGIN) // 2
+        return (
+            fonts.width(self._note_label(), "caption") <= half
+            and fonts.width(self.saved, "caption") <= half - 24
+        )
 
     @property
     def own_notes(self) -> tuple[Note, ...]:
@@ -266,6 +293,7 @@ class AttemptScene(DebriefScene):
             if self.field.text.strip() and not self.warned:
                 self.warned = True
                 self.saved = self.app.tr._("The note is not saved: Esc again leaves without it.")
+                self.saved_good = False
                 self.app.play("back")
                 self.layout()  # the caption's line may now wrap
                 return
@@ -280,7 +308,9 @@ class AttemptScene(DebriefScene):
             return
         if focused == NOTE and act in (Act.TEXT, Act.ERASE, Act.CONFIRM, Act.SKIP, Act.PICK):
             self.field.handle(intent)
-            self.saved, self.warned = "", False
+            cleared, self.saved, self.warned = bool(self.saved), "", False
+            if cleared:  # the caption takes its line back: its height may change
+                self.layout()
             return
         if self.scroll(intent):
             return
@@ -315,6 +345,7 @@ class AttemptScene(DebriefScene):
         text = self.field.text.strip()
         if not text:
             self.saved = self.app.tr._("Write the note first.")
+            self.saved_good = False
             self.app.play("back")
             self.layout()
             self.menu.focus(NOTE)
@@ -325,6 +356,7 @@ class AttemptScene(DebriefScene):
         self.warned = False
         trainee = self.detail.attempt.trainee_name
         self.saved = self.app.tr._("Saved. {trainee} is told of it on signing in.", trainee=trainee)
+        self.saved_good = True
         self.app.play("select")
         self.layout()
         self.menu.focus(NOTE)
@@ -344,10 +376,14 @@ class AttemptScene(DebriefScene):
         counter = image.get_rect(topright=(self.field.rect.right, self._label_y))
         surface.blit(image, counter)
         room = self._label_room()
-        fonts.draw_block(surface, self._note_label(), "caption", theme.text_faint,
-                         chrome.MARGIN, self._label_y, room)  # fmt: skip
-        if self.saved:
-            tone = theme.good if self.saved.startswith("Saved") else theme.warn
+        tone = theme.good if self.saved_good else theme.warn
+        if not self.saved or self._shares_line():
+            fonts.draw_block(surface, self._note_label(), "caption", theme.text_faint,
+                             chrome.MARGIN, self._label_y, room)  # fmt: skip
+        if self.saved and self._shares_line():
             fonts.draw_block(surface, self.saved, "caption", tone, counter.x - 24 - (room - 24),
                              self._label_y, room - 24, align="right")  # fmt: skip
+        elif self.saved:  # the message in the caption's place, until the next key
+            fonts.draw_block(surface, self.saved, "caption", tone, chrome.MARGIN, self._label_y,
+                             room)  # fmt: skip
         self.field.draw(surface, fonts, theme, self.menu.focused == NOTE, app.clock)

@@ -27,6 +27,8 @@ from game.ui.widgets import ScrollView
 from game.ui.words import due_words
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from game.records.export import Library
     from game.ui.theme import Theme
     from game.ui.window import App
@@ -300,9 +302,28 @@ class LevelScene(Scene):
         verdict = bar - 16 - widest - 16
         return verdict, bar, first, latest
 
+    def _facts(self, point: PointRow) -> str:
+        facts = self.app.tr._(
+            "reached {visits}× · anger on arrival {anger}", visits=point.visits, anger=point.anger
+        )
+        if point.wrong_first:
+            facts += self.app.tr._(
+                " · {wrong_first} % wrong on the first attempt", wrong_first=point.wrong_first
+            )
+        return facts
+
+    def _facts_below(self, point: PointRow, inner: int) -> Sequence[str]:
+        """The point's facts sit right of its heading when they take at most half the row;
+        longer (large text, a long translation) they wrap in rows of their own under it."""
+        fonts, facts = self.app.fonts, self._facts(point)
+        return (
+            () if fonts.width(facts, "small") <= inner // 2 else fonts.wrap(facts, "small", inner)
+        )
+
     def _point_height(self, point: PointRow, inner: int) -> int:
         fonts = self.app.fonts
         h = PAD + fonts.line_height("body_bold") + 4
+        h += len(self._facts_below(point, inner)) * fonts.line_height("small")
         h += fonts.line_height("small") + 8  # the full line, or the node id alone
         for reply in point.replies:
             h += max(fonts.line_height("small_bold"), fonts.line_height("small")) + 4
@@ -317,22 +338,19 @@ class LevelScene(Scene):
         fonts, theme = self.app.fonts, self.app.theme
         panel(surface, rect, theme, shadow=False)
         x, y = rect.x + PAD, rect.y + PAD
-        facts = self.app.tr._(
-            "reached {visits}× · anger on arrival {anger}", visits=point.visits, anger=point.anger
-        )
-        if point.wrong_first:
-            facts += self.app.tr._(
-                " · {wrong_first} % wrong on the first attempt", wrong_first=point.wrong_first
-            )
-        info = fonts.render(
-            facts, "small", theme.bad if point.wrong_first >= 50 else theme.text_dim
-        )
+        tone = theme.bad if point.wrong_first >= 50 else theme.text_dim
+        below = self._facts_below(point, inner)
+        info = fonts.render("" if below else self._facts(point), "small", tone)
         # what the customer said is the heading; the node id is a faint detail below it
         title = fonts.fit_line(point.title, "body_bold", inner - info.get_width() - 14)
         head = fonts.render(title, "body_bold", theme.text)
         surface.blit(head, (x, y))
-        surface.blit(info, (x + inner - info.get_width(), y + 3))
+        if not below:
+            surface.blit(info, (x + inner - info.get_width(), y + 3))
         y += fonts.line_height("body_bold") + 4
+        for line in below:
+            surface.blit(fonts.render(line, "small", tone), (x, y))
+            y += fonts.line_height("small")
         detail = self.app.tr._("decision point {node}", node=point.node)
         if point.line and point.title.endswith("…”"):
             detail = f"“{point.line}” · {detail}"
