@@ -110,8 +110,13 @@ def test_report_lang_over_the_command_line(
 
 
 def test_report_lang_refuses_a_language_still_being_translated(
-    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    db_url: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    pseudo_locale: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("HOLD_THE_LINE_LOCALE", str(pseudo_locale))  # Vietnamese has no lines there
     code = main(["report", "--db", db_url, "--out", str(tmp_path / "r.html"), "--lang", "vi"])
     assert code == 2
     err = capsys.readouterr().err

@@ -50,18 +50,24 @@ def _open_settings(pilot: object) -> SettingsScene:
     return scene
 
 
-def test_settings_offer_only_complete_languages(make_app: MakeApp) -> None:
-    """No language is complete yet: the row offers English alone and says how many are
-    on their way."""
+def test_settings_offer_only_complete_languages(
+    make_app: MakeApp, pseudo_locale: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only Finnish is complete (the other three have no lines yet): the row offers English
+    and Finnish alone, says how many are on their way, and stepping never reaches them."""
+    monkeypatch.setenv("HOLD_THE_LINE_LOCALE", str(pseudo_locale))
     pilot = make_app()
     pilot.create_trainee("Lena")
     scene = _open_settings(pilot)
-    assert scene.languages == ("en",)
+    assert scene.languages == ("en", LANG)
     row = next(r for r in scene.rows() if r.key == "lang")
-    assert row.value == "English" and "4 more become choosable" in row.help
-    scene.index = scene.keys.index("lang")
-    pilot.key(pygame.K_RIGHT)
-    assert pilot.app.settings.lang == "en"
+    assert row.value == "English" and "3 more become choosable" in row.help
+    stepped = []
+    for _ in range(3):
+        scene.index = scene.keys.index("lang")
+        pilot.key(pygame.K_RIGHT, frames=2)
+        stepped.append(pilot.app.settings.lang)
+    assert stepped == [LANG, "en", LANG]
 
 
 def test_choosing_a_language_translates_the_game_and_is_kept_with_the_profile(
@@ -90,8 +96,15 @@ def test_choosing_a_language_translates_the_game_and_is_kept_with_the_profile(
 
 @pytest.mark.parametrize("command", ["play", "text", "report", "export"])
 def test_lang_refuses_a_language_that_is_not_complete(
-    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], isolated_home: Path
+    command: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    isolated_home: Path,
+    pseudo_locale: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("HOLD_THE_LINE_LOCALE", str(pseudo_locale))  # Turkish has no lines there
+
     def argv(lang: str) -> list[str]:
         return {
             "play": ["play", "--lang", lang],

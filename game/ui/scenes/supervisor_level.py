@@ -320,11 +320,19 @@ class LevelScene(Scene):
             () if fonts.width(facts, "small") <= inner // 2 else fonts.wrap(facts, "small", inner)
         )
 
+    def _detail(self, point: PointRow, inner: int) -> Sequence[str]:
+        """The node id, after the customer's full line when the heading had to cut it: wrapped,
+        not cut, so a long line (or a long translation) never cuts the id the points go by."""
+        detail = self.app.tr._("decision point {node}", node=point.node)
+        if point.line and point.title.endswith("…”"):
+            detail = f"“{point.line}” · {detail}"
+        return self.app.fonts.wrap(detail, "small", inner)
+
     def _point_height(self, point: PointRow, inner: int) -> int:
         fonts = self.app.fonts
         h = PAD + fonts.line_height("body_bold") + 4
         h += len(self._facts_below(point, inner)) * fonts.line_height("small")
-        h += fonts.line_height("small") + 8  # the full line, or the node id alone
+        h += len(self._detail(point, inner)) * fonts.line_height("small") + 8
         for reply in point.replies:
             h += max(fonts.line_height("small_bold"), fonts.line_height("small")) + 4
             if reply.leads or reply.principle:
@@ -351,12 +359,10 @@ class LevelScene(Scene):
         for line in below:
             surface.blit(fonts.render(line, "small", tone), (x, y))
             y += fonts.line_height("small")
-        detail = self.app.tr._("decision point {node}", node=point.node)
-        if point.line and point.title.endswith("…”"):
-            detail = f"“{point.line}” · {detail}"
-        said = fonts.fit_line(detail, "small", inner)
-        surface.blit(fonts.render(said, "small", theme.text_faint), (x, y))
-        y += fonts.line_height("small") + 8
+        for line in self._detail(point, inner):
+            surface.blit(fonts.render(line, "small", theme.text_faint), (x, y))
+            y += fonts.line_height("small")
+        y += 8
         verdict_x, bar_x, first_x, latest_x = self._columns(inner)
         for reply in point.replies:
             dim = reply.picks == 0
