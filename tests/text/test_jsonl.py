@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -178,8 +179,15 @@ def test_no_timer_means_silence_costs_nothing(open_door: OpenDoor) -> None:
     door.close_input()
 
 
-def test_a_language_still_being_translated_is_refused_with_what_to_do() -> None:
-    """Only complete languages can be played (tests/i18n plays a complete one end to end)."""
+def test_a_language_still_being_translated_is_refused_with_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only complete languages can be played (tests/i18n plays a complete one end to end).
+    Every shipped language is complete, so a translator's locale folder with no Finnish yet
+    stands in for one still being translated."""
+    empty = tmp_path / "locale"
+    empty.mkdir()
+    monkeypatch.setenv("HOLD_THE_LINE_LOCALE", str(empty))
     result = cli("text", LATE, "--jsonl", "--lang", "fi")
     assert result.returncode == 2
     assert "Finnish (fi) is not complete yet" in result.stderr
