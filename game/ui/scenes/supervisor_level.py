@@ -118,6 +118,11 @@ class LevelScene(Scene):
         level = self.levels[self.index]
         return tuple(d for d in self.drills or () if d.drill.scenario_id == level)
 
+    def _named(self, principles: tuple[str, ...]) -> tuple[str, ...]:
+        """Each principle beside its title, as the trends panel shows them."""
+        known = self.desk.catalog.principles
+        return tuple(f"{p} {known[p].title}" if p in known else p for p in principles)
+
     def toggle_exam(self) -> None:
         """Require exam mode at this level, or stop requiring it (stored for every window)."""
         level = self.levels[self.index]
@@ -234,7 +239,7 @@ class LevelScene(Scene):
                     len(SPACING) + 1,
                     name=d.trainee_name,
                     due=due_words(d.drill, now, tr),
-                    principles=_after_dot(d.drill.principles),
+                    principles=_after_dot(self._named(d.drill.principles)),
                     done=d.drill.done,
                 )
                 for d in self.due_here
