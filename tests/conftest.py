@@ -22,7 +22,7 @@ PLANS = Path(__file__).resolve().parent / "plans"
 # new fixture of that kind needs one line. Tests that spawn and kill processes carry the mark
 # themselves. `make unit` runs what is not slow; `make test` runs everything.
 SLOW_FIXTURES = frozenset({"pg_server", "pg_url", "make_app", "browser", "ralph", "shots"})
-SLOW_PARAMS = {"store_url": "postgresql"}
+SLOW_PARAMS = {"store_url": "postgresql", "db_url": "postgresql"}
 # Whole modules whose every test starts a server, a process or a real display of its own.
 SLOW_MODULES = {
     "tests/reports/test_hostile_lrs.py": "HTTP servers that stall and drip on purpose",

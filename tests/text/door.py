@@ -1,15 +1,18 @@
-"""Drive the real `hold-the-line text` command as a subprocess over pipes."""
+"""Drive the real `hold-the-line` commands: as a subprocess over pipes, or in this process."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import select
 import subprocess
 import sys
 import time
+from contextlib import redirect_stderr, redirect_stdout
 from typing import Any
 
+from game.cli import main
 from tests.catalog import CATALOG
 from tests.conftest import SCENARIOS
 
@@ -25,6 +28,16 @@ def cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         command(*args), capture_output=True, text=True, input=stdin, timeout=WAIT, check=False
     )
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    """The same command in this process (`main`, as the console script calls it): for tests
+    of what a command prints and stores rather than of the process around it, which `cli`
+    tests."""
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(list(args))
+    return subprocess.CompletedProcess(list(args), code, out.getvalue(), err.getvalue())
 
 
 class Door:

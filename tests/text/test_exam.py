@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 
 from game.records.store import SqlStore, open_store
-from tests.text.door import LATE, Door, cli
+from tests.text.door import LATE, Door, run
 
 GOOD = ["1"] * 8  # the guide path of late-delivery
 SCRIPT = ",".join(GOOD)
@@ -28,8 +28,8 @@ def records(db_url: str) -> Iterator[SqlStore]:
 
 
 def test_an_exam_transcript_has_no_grading_until_the_debrief() -> None:
-    practice = cli("text", LATE, "--choices", SCRIPT)
-    exam = cli("text", LATE, "--choices", SCRIPT, "--exam")
+    practice = run("text", LATE, "--choices", SCRIPT)
+    exam = run("text", LATE, "--choices", SCRIPT, "--exam")
     assert practice.returncode == exam.returncode == 0, exam.stderr
     call, debrief = exam.stdout.split("Score:", 1)
     assert "EXAM: no feedback during the call" in call
@@ -59,30 +59,30 @@ def test_an_exam_over_jsonl_sends_turns_without_verdicts() -> None:
 def test_a_recorded_exam_needs_a_pass_first_and_is_stored(db_url: str, records: SqlStore) -> None:
     records.add_trainee("Ana")
     base = ("text", LATE, "--choices", SCRIPT, "--json", "--trainee", "Ana", "--db", db_url)
-    early = cli(*base, "--exam")
+    early = run(*base, "--exam")
     assert early.returncode == 2 and "once you have passed this level" in early.stderr
     assert records.attempts() == ()  # refused before anything was recorded
-    assert cli(*base).returncode == 0  # a pass, with feedback
-    exam = cli(*base, "--exam")
+    assert run(*base).returncode == 0  # a pass, with feedback
+    exam = run(*base, "--exam")
     assert exam.returncode == 0, exam.stderr
     assert json.loads(exam.stdout)["exam"] is True
     assert [a.exam for a in records.attempts()] == [False, True]
-    export = cli("export", "--format", "csv", "--db", db_url)
+    export = run("export", "--format", "csv", "--db", db_url)
     assert [row["exam"] for row in csv.DictReader(io.StringIO(export.stdout))] == ["no", "yes"]
 
 
 def test_a_required_exam_is_an_exam_without_asking(db_url: str, records: SqlStore) -> None:
     records.add_trainee("Ana")
-    required = cli("cohort", "exam", "late-delivery", "--by", "Sam", "--db", db_url)
+    required = run("cohort", "exam", "late-delivery", "--by", "Sam", "--db", db_url)
     assert required.returncode == 0 and "late-delivery: exam mode required" in required.stdout
-    listed = cli("cohort", "exams", "--db", db_url)
+    listed = run("cohort", "exams", "--db", db_url)
     assert listed.stdout.startswith("late-delivery: required by Sam since")
-    played = cli("text", LATE, "--choices", SCRIPT, "--trainee", "Ana", "--db", db_url)
+    played = run("text", LATE, "--choices", SCRIPT, "--trainee", "Ana", "--db", db_url)
     assert played.returncode == 0
     assert "requires exam mode for late-delivery" in played.stderr
     assert "EXAM: no feedback" in played.stdout
     assert [a.exam for a in records.attempts()] == [True]
-    assert cli("cohort", "exam", "late-delivery", "--off", "--db", db_url).returncode == 0
+    assert run("cohort", "exam", "late-delivery", "--off", "--db", db_url).returncode == 0
     assert records.exam_rules() == {}
-    unknown = cli("cohort", "exam", "no-such-level", "--db", db_url)
+    unknown = run("cohort", "exam", "no-such-level", "--db", db_url)
     assert unknown.returncode == 1 and "nothing was changed" in unknown.stderr

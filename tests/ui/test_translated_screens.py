@@ -127,6 +127,9 @@ def test_every_scene_speaks_the_chosen_language(
     assert not left, "\n".join(f"{k}: {t!r}" for k, v in left.items() for t in v)
 
 
+# the whole desk walked in a full window, as `make screenshots` walks it (slow, like the
+# make_app tests)
+@pytest.mark.slow
 def test_the_desk_follows_the_supervisor_s_language(
     pseudo_locale: Path,
     drawn: list[str],
