@@ -108,13 +108,6 @@ class Drill:
             return 0
         return max(1, (self.due_at.date() - now.date()).days)
 
-    def words(self, now: datetime) -> str:
-        """ "due now", "due tomorrow", "due in 3 days" (English; screens use `due_words`)."""
-        days = self.days_left(now)
-        if days == 0:
-            return "due now"
-        return "due tomorrow" if days == 1 else f"due in {days} days"
-
 
 def drill_plan(
     results: Iterable[PracticeRecord],

@@ -29,6 +29,7 @@ from game.training import (
     lessons_by_level,
     trainee_drills,
 )
+from game.ui.words import due_words
 from tests.training.conftest import plan_choices, play
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)  # a fixed clock: every date below is from it
@@ -133,14 +134,14 @@ def test_a_failure_with_no_broken_principle_drills_the_failed_level() -> None:
 def test_a_proposed_drill_is_due_even_if_a_clock_ran_ahead() -> None:
     """A room's machines disagree about the time: a weak result stamped in the future."""
     (drill,) = drill_plan([result("c", T0 + 3 * DAY, passed=False)], ("G-CALM-2",), TEACHES, OPEN)
-    assert drill.due(T0) and drill.words(T0) == "due now"
+    assert drill.due(T0) and due_words(drill, T0) == "due now"
 
 
 def test_drill_words_read_from_the_clock() -> None:
     history = [result("c", T0, passed=False), result("c", T0 + timedelta(hours=1))]
     (drill,) = drill_plan(history, ("G-CALM-2",), TEACHES, OPEN)
-    assert drill.words(T0 + timedelta(hours=2)) == "due tomorrow"
-    assert drill.words(drill.due_at) == "due now"
+    assert due_words(drill, T0 + timedelta(hours=2)) == "due tomorrow"
+    assert due_words(drill, drill.due_at) == "due now"
     assert due_now([drill], T0 + timedelta(hours=2)) == ()
     assert due_now([drill], drill.due_at) == (drill,)
 
