@@ -96,6 +96,36 @@ class Batch:
             self.trace = np.full((rows, MAX_TURNS + 1), -1, dtype=np.int64)
             self.trace[:, 0] = self.mood.anger
 
+    @staticmethod
+    def one_row(
+        mood: Mood,
+        node: int,
+        flags: int,
+        turns: int,
+        policy_broken: bool,
+        done_steps: int,
+        at_fault: bool,
+        jumps: Ints,
+    ) -> Batch:
+        """A batch of one conversation partway through (the session runner's turn), with
+        nothing summed yet: the runner keeps its own score."""
+        one = object.__new__(Batch)
+        one.mood = mood
+        one.node = np.array([node], dtype=np.int64)
+        one.cause = np.array([RUNNING], dtype=np.int64)
+        one.flags = np.array([flags], dtype=np.int64)
+        one.turns = np.array([turns], dtype=np.int64)
+        one.numerator = np.zeros(1, dtype=np.int64)
+        one.weight_sum = np.zeros(1, dtype=np.int64)
+        one.quality2 = np.zeros(1, dtype=np.int64)
+        one.judged = np.array([-1], dtype=np.int64)
+        one.policy_broken = np.array([policy_broken], dtype=bool)
+        one.done_steps = np.array([done_steps], dtype=np.int64)
+        one.jumps = jumps.astype(np.int16).reshape(1, 16)
+        one.at_fault = np.array([at_fault], dtype=bool)
+        one.trace = None
+        return one
+
     def take(self, rows: Ints) -> Batch:
         """A copy of some rows (repeated rows allowed: that is how exploration branches)."""
         other = object.__new__(Batch)
@@ -226,6 +256,17 @@ def order_points(jumps: NDArray[np.integer[Any]], required: Ints) -> Floats:
 def context(c: Compiled, at: Ints) -> Context:
     """What is true of the moment and the company at nodes `at` (one row each)."""
     rows = at.size
+    if rows == 1:
+        node = int(at[0])
+        cached = c.one_row_contexts.get(node)
+        if cached is None:
+            cached = c.one_row_contexts[node] = _read_only(_context(c, at))
+        return cached
+    return _context(c, at)
+
+
+def _context(c: Compiled, at: Ints) -> Context:
+    rows = at.size
     return Context(
         persona=np.full(rows, c.persona, dtype=np.int64),
         transfer_policy=np.full(rows, c.transfer_policy),
@@ -234,6 +275,12 @@ def context(c: Compiled, at: Ints) -> Context:
         apologise_at_fault=np.full(rows, c.apologise_at_fault),
         tags=c.node_tags[at],
     )
+
+
+def _read_only(ctx: Context) -> Context:
+    for field in dataclasses.fields(Context):
+        getattr(ctx, field.name).flags.writeable = False
+    return ctx
 
 
 def advance(
@@ -265,7 +312,6 @@ def advance(
     b.policy_broken = b.policy_broken | verdict.breaks_policy
 
     anger_after = np.where(applied.blown, 100, applied.mood.anger).astype(np.int64)
-    b.mood = replace(applied.mood, anger=anger_after)
     b.flags = b.flags | c.sets[choice]
     b.turns = b.turns + 1
 
@@ -291,7 +337,18 @@ def advance(
     unresolved = ~applied.blown & ((b.done_steps & resolve_bit) == 0)
     hold_at = np.where(anger_before >= c.unresolved_floor, c.unresolved_floor, 0)
     held_to = np.where(unresolved, np.maximum(lifted_to, hold_at), lifted_to)
-    b.mood = replace(b.mood, anger=held_to.astype(np.int64))
+    after = applied.mood
+    b.mood = Mood(
+        anger=held_to.astype(np.int64),
+        heard=after.heard,
+        trust=after.trust,
+        vent=after.vent,
+        debt=after.debt,
+        helped=after.helped,
+        boundary=after.boundary,
+        uses=after.uses,
+        acknowledged=after.acknowledged,
+    )
     if b.trace is not None:
         b.trace[np.arange(rows), b.turns] = held_to
     return Step(
