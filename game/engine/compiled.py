@@ -72,6 +72,7 @@ class Compiled:
     flag_required: Ints  # bit masks, 0 = no test
     flag_forbidden: Ints
     turn_at_least: Ints
+    first_branch_conditional: Bools  # (choices,) the first branch has a `when` to test
     persona: int
     start_anger: int
     vent: int
@@ -214,6 +215,9 @@ def compile_scenario(
         flag_required=required,
         flag_forbidden=forbidden,
         turn_at_least=turn_min,
+        first_branch_conditional=np.array(
+            [bool(c.branches) and c.branches[0].when is not None for c in choices], dtype=bool
+        ),
         persona=catalog.personas[scenario.customer.persona.value].index,
         start_anger=scenario.customer.anger,
         vent=scenario.customer.vent,

@@ -134,7 +134,8 @@ class _Facts:
 
     @cached_property
     def talkative(self) -> Bools:
-        return self._ctx.persona == self._catalog.personas["talkative"].index
+        talkative: Bools = self._ctx.persona == self._catalog.personas["talkative"].index
+        return talkative
 
     @property
     def transfer_policy(self) -> Bools:
@@ -154,7 +155,8 @@ class _Facts:
 
     @cached_property
     def not_helped_yet(self) -> Bools:
-        return self._mood.helped == 0
+        not_yet: Bools = self._mood.helped == 0
+        return not_yet
 
     @cached_property
     def stuck(self) -> Bools:

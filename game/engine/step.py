@@ -227,8 +227,11 @@ def jumped_over(done: Ints, attempted: Ints, fulfilled: Ints) -> Ints:
     not done yet), every earlier step neither done before nor fulfilled by this turn. (Recap
     and empathy while they still vent are acknowledgements, not a jump.)"""
     missing = np.zeros_like(done)
+    first = ORDERED_STEPS.index("apologise")
+    if not (attempted >> first).any():  # no row made a move that could jump ahead
+        return missing
     have = done | fulfilled
-    for index in range(ORDERED_STEPS.index("apologise"), len(ORDERED_STEPS)):
+    for index in range(first, len(ORDERED_STEPS)):
         moved = ((attempted >> index) & 1).astype(bool) & ~((done >> index) & 1).astype(bool)
         earlier = (1 << index) - 1
         missing = np.where(moved, missing | (earlier & ~have), missing)
@@ -297,7 +300,8 @@ def advance(
 
     attempted, fulfilled = step_masks(c.step_bit, chosen, verdict.quality)
     jumped = np.where(c.order_exempt[at], 0, jumped_over(b.done_steps, attempted, fulfilled))
-    b.jumps[np.arange(rows), jumped] += jumped != 0
+    if jumped.any():
+        b.jumps[np.arange(rows), jumped] += jumped != 0
     b.done_steps = b.done_steps | fulfilled
     b.at_fault = b.at_fault | c.at_fault[at]
 
@@ -432,6 +436,8 @@ def mood_rows(mood: Mood, rows: Ints) -> Mood:
 
 def branch_taken(c: Compiled, choice: Ints, anger: Ints, flags: Ints, turn: Ints) -> Ints:
     """Index of the first branch whose `when` holds (the last branch has none), per row."""
+    if not c.first_branch_conditional[choice].any():  # every row's first branch always holds
+        return np.zeros(choice.size, dtype=np.int64)
     targets = c.branch_target[choice]
     holds = (
         (targets >= 0)
