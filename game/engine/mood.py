@@ -341,10 +341,16 @@ def decided_by(catalog: Catalog, mood: Mood, ctx: Context, technique_id: str) ->
     rule = RULES.get(technique_id)
     if rule is None:
         return DEFAULT
-    for condition, _, why in rule(_Facts(catalog, mood, ctx)):
+    decision = _first_that_holds(rule, _Facts(catalog, mood, ctx))
+    return DEFAULT if decision is None else decision[1]
+
+
+def _first_that_holds(rule: Rule, facts: _Facts) -> tuple[str, str] | None:
+    """(case, why) of the rule's first condition that holds in row 0, or None."""
+    for condition, name, why in rule(facts):
         if bool(condition[0]):
-            return why
-    return DEFAULT
+            return name, why
+    return None
 
 
 def select_cases(catalog: Catalog, mood: Mood, ctx: Context, active: Bools | None = None) -> Ints:
@@ -366,6 +372,12 @@ def select_cases(catalog: Catalog, mood: Mood, ctx: Context, active: Bools | Non
         if rule is None:
             continue
         technique = catalog.techniques[tid]
+        if rows == 1:  # the session runner's turn: the first condition that holds, as `why`
+            decision = _first_that_holds(rule, facts)
+            cases[0, technique.index] = (
+                technique.default_case if decision is None else technique.case_index(decision[0])
+            )
+            continue
         column = np.full(rows, technique.default_case, dtype=np.int64)
         settled = np.zeros(rows, dtype=bool)
         for condition, name, _ in rule(facts):
