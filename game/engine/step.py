@@ -105,7 +105,7 @@ class Batch:
         policy_broken: bool,
         done_steps: int,
         at_fault: bool,
-        jumps: Ints,
+        jumps: NDArray[np.integer[Any]],
     ) -> Batch:
         """A batch of one conversation partway through (the session runner's turn), with
         nothing summed yet: the runner keeps its own score."""
