@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
 
 from game.engine.catalog import Catalog
+from game.engine.mood import Context
 from game.engine.variation import StartingPoint, starting_corners, starting_point
 from game.scenario.model import (
     BLOWUP_NODE,
@@ -71,6 +72,7 @@ class Compiled:
     flag_required: Ints  # bit masks, 0 = no test
     flag_forbidden: Ints
     turn_at_least: Ints
+    first_branch_conditional: Bools  # (choices,) the first branch has a `when` to test
     persona: int
     start_anger: int
     vent: int
@@ -89,6 +91,9 @@ class Compiled:
     # already below it is left alone.
     unresolved_floor: int
     scenario: Scenario  # for the seeded starting point of each attempt (`variation`)
+    # The context of a batch of one row at each node, built when first asked for (the
+    # session runner steps one row at a time); its arrays are read-only, as it is shared.
+    one_row_contexts: dict[int, Context] = field(default_factory=dict, compare=False, repr=False)
 
     def flags_mask(self, flags: frozenset[str]) -> int:
         return sum(self.flag_bits[f] for f in flags)
@@ -210,6 +215,9 @@ def compile_scenario(
         flag_required=required,
         flag_forbidden=forbidden,
         turn_at_least=turn_min,
+        first_branch_conditional=np.array(
+            [bool(c.branches) and c.branches[0].when is not None for c in choices], dtype=bool
+        ),
         persona=catalog.personas[scenario.customer.persona.value].index,
         start_anger=scenario.customer.anger,
         vent=scenario.customer.vent,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -109,26 +110,77 @@ class _Facts:
     """
 
     def __init__(self, catalog: Catalog, mood: Mood, ctx: Context) -> None:
-        params = catalog.params
         self._catalog = catalog
+        self._mood = mood
         self._ctx = ctx
-        self.venting = (mood.vent > 0) | self.tag("venting_again")
-        self.acknowledged = mood.acknowledged
-        self.asked = self.tag("asks_for_fix")
-        self.boundary = mood.boundary
-        self.talkative = ctx.persona == catalog.personas["talkative"].index
-        self.transfer_policy = ctx.transfer_policy
-        self.help_first = ctx.help_first
-        self.parting_approved = ctx.parting_approved
-        self.apologise_at_fault = ctx.apologise_at_fault
-        self.not_helped_yet = mood.helped == 0
-        self.stuck = (mood.anger >= params.escalate_stuck_anger) & (
-            mood.helped >= params.escalate_stuck_attempts
+
+    # Each fact is worked out when a rule first asks for it: a turn of the runner judges one
+    # or two techniques, whose rules ask for a few facts of the fifteen.
+    @cached_property
+    def venting(self) -> Bools:
+        return (self._mood.vent > 0) | self.tag("venting_again")
+
+    @property
+    def acknowledged(self) -> Bools:
+        return self._mood.acknowledged
+
+    @cached_property
+    def asked(self) -> Bools:
+        return self.tag("asks_for_fix")
+
+    @property
+    def boundary(self) -> Bools:
+        return self._mood.boundary
+
+    @cached_property
+    def talkative(self) -> Bools:
+        talkative: Bools = self._ctx.persona == self._catalog.personas["talkative"].index
+        return talkative
+
+    @property
+    def transfer_policy(self) -> Bools:
+        return self._ctx.transfer_policy
+
+    @property
+    def help_first(self) -> Bools:
+        return self._ctx.help_first
+
+    @property
+    def parting_approved(self) -> Bools:
+        return self._ctx.parting_approved
+
+    @property
+    def apologise_at_fault(self) -> Bools:
+        return self._ctx.apologise_at_fault
+
+    @cached_property
+    def not_helped_yet(self) -> Bools:
+        not_yet: Bools = self._mood.helped == 0
+        return not_yet
+
+    @cached_property
+    def stuck(self) -> Bools:
+        params = self._catalog.params
+        return (self._mood.anger >= params.escalate_stuck_anger) & (
+            self._mood.helped >= params.escalate_stuck_attempts
         )
-        self.good_mood = mood.anger < params.upsell_below
-        self.furious = mood.anger >= params.hollow_thanks_at
-        self.owes = mood.debt > 0  # an earlier promise that can't be kept is still standing
-        self.threat = self.tag("threat")
+
+    @cached_property
+    def good_mood(self) -> Bools:
+        return self._mood.anger < self._catalog.params.upsell_below
+
+    @cached_property
+    def furious(self) -> Bools:
+        return self._mood.anger >= self._catalog.params.hollow_thanks_at
+
+    @cached_property
+    def owes(self) -> Bools:
+        """An earlier promise that can't be kept is still standing."""
+        return self._mood.debt > 0
+
+    @cached_property
+    def threat(self) -> Bools:
+        return self.tag("threat")
 
     def tag(self, name: str) -> Bools:
         return self._ctx.tags[:, self._catalog.tag_order.index(name)]
@@ -289,10 +341,16 @@ def decided_by(catalog: Catalog, mood: Mood, ctx: Context, technique_id: str) ->
     rule = RULES.get(technique_id)
     if rule is None:
         return DEFAULT
-    for condition, _, why in rule(_Facts(catalog, mood, ctx)):
+    decision = _first_that_holds(rule, _Facts(catalog, mood, ctx))
+    return DEFAULT if decision is None else decision[1]
+
+
+def _first_that_holds(rule: Rule, facts: _Facts) -> tuple[str, str] | None:
+    """(case, why) of the rule's first condition that holds in row 0, or None."""
+    for condition, name, why in rule(facts):
         if bool(condition[0]):
-            return why
-    return DEFAULT
+            return name, why
+    return None
 
 
 def select_cases(catalog: Catalog, mood: Mood, ctx: Context, active: Bools | None = None) -> Ints:
@@ -304,9 +362,21 @@ def select_cases(catalog: Catalog, mood: Mood, ctx: Context, active: Bools | Non
     facts = _Facts(catalog, mood, ctx)
     rows = mood.rows
     cases = np.zeros((rows, len(catalog.technique_order)), dtype=np.int64)
-    for tid, rule in RULES.items():
+    worked_out = (
+        RULES
+        if active is None
+        else [catalog.technique_order[i] for i in np.flatnonzero(active).tolist()]
+    )
+    for tid in worked_out:
+        rule = RULES.get(tid)
+        if rule is None:
+            continue
         technique = catalog.techniques[tid]
-        if active is not None and not active[technique.index]:
+        if rows == 1:  # the session runner's turn: the first condition that holds, as `why`
+            decision = _first_that_holds(rule, facts)
+            cases[0, technique.index] = (
+                technique.default_case if decision is None else technique.case_index(decision[0])
+            )
             continue
         column = np.full(rows, technique.default_case, dtype=np.int64)
         settled = np.zeros(rows, dtype=bool)
@@ -386,7 +456,7 @@ def apply(catalog: Catalog, mood: Mood, ctx: Context, judgement: Judgement) -> A
     that broke no guide (an agent who cuts in or argues leaves them with more to say)."""
     raw = mood.anger + judgement.anger.sum(axis=1)
     blown = raw >= 100
-    anger = np.clip(raw, 0, 100)
+    anger = np.minimum(np.maximum(raw, 0), 100)  # integers: as np.clip, without its wrapper
     heard = np.clip(mood.heard + judgement.heard, 0.0, 1.0)
     floor = catalog.persona_floors[ctx.persona]
     relax = -np.rint(catalog.params.relax_rate * heard * np.maximum(0, anger - floor))

@@ -31,6 +31,25 @@ def screen_words(scenario: Scenario, node_id: str) -> int:
     """Words on screen at a decision: the customer's line and every reply, in English, so
     that an attempt is timed (and replays) the same in every language. Where a line or a
     reply has several wordings the longest counts, so every attempt gets the same time."""
+    counted = _SCREEN_WORDS.get((scenario.path, scenario.content_hash))
+    if counted is None or counted[0] is not scenario:
+        if len(_SCREEN_WORDS) >= 64:
+            _SCREEN_WORDS.clear()
+        counted = (scenario, {})
+        _SCREEN_WORDS[(scenario.path, scenario.content_hash)] = counted
+    words = counted[1].get(node_id)
+    if words is None:
+        words = counted[1][node_id] = _count_screen_words(scenario, node_id)
+    return words
+
+
+# A turn asks for a decision's word count several times (allowance, silence, reading): it
+# is counted once per scenario object and node. Keyed by the scenario's path and content,
+# and used only for that very (immutable) scenario object; at most 64 scenarios are kept.
+_SCREEN_WORDS: dict[tuple[str, str], tuple[Scenario, dict[str, int]]] = {}
+
+
+def _count_screen_words(scenario: Scenario, node_id: str) -> int:
     node = scenario.node(node_id)
     line = max((len(v.text.en.split()) for v in node.lines), default=len(node.customer.en.split()))
     return line + sum(

@@ -290,8 +290,12 @@ def choose(
     uses = dict(state.uses)
     for tid in choice.techniques:
         uses[tid] = uses.get(tid, 0) + 1
+    cause = int(batch.cause[0])
+    running = cause == RUNNING
     played = replace(
         state,
+        node=compiled.node_ids[int(step.target[0])] if running else state.node,
+        phase=Phase.SPEAKING if running else state.phase,
         anger=anger_after,
         heard=float(after.heard[0]),
         trust=float(after.trust[0]),
@@ -308,11 +312,8 @@ def choose(
         silence=0.0,
         nudged=False,
     )
-    cause = int(batch.cause[0])
-    if cause == RUNNING:
-        return replace(
-            played, node=compiled.node_ids[int(step.target[0])], phase=Phase.SPEAKING
-        ), turn
+    if running:
+        return played, turn
     if cause == BLOWUP and not scenario.has_blowup:
         return _enter_builtin(played, BLOWUP_LINE, Cause.BLOWUP, ()), turn
     if cause in (BLOWUP, ENDING):
@@ -447,8 +448,7 @@ def _batch_of_one(c: Compiled, catalog: Catalog, state: SessionState, anger: int
     uses = np.zeros((1, len(catalog.technique_order)), dtype=np.int64)
     for tid, count in state.uses:
         uses[0, catalog.techniques[tid].index] = count
-    batch = Batch(c, catalog, 1, trace=False)
-    batch.mood = Mood(
+    mood = Mood(
         anger=np.array([anger], dtype=np.int64),
         heard=np.array([state.heard]),
         trust=np.array([state.trust]),
@@ -459,17 +459,24 @@ def _batch_of_one(c: Compiled, catalog: Catalog, state: SessionState, anger: int
         uses=uses,
         acknowledged=np.array([state.acknowledged]),
     )
-    batch.node[0] = c.node_index[state.node]
-    batch.cause[0] = RUNNING
-    batch.flags[0] = c.flags_mask(state.flags)
-    batch.turns[0] = state.turn_count
-    batch.policy_broken[0] = state.policy_broken
+    done_steps = 0
+    at_fault = False
+    jumps = [0] * 16
     for turn in state.turns:
-        batch.done_steps[0] |= _fulfilled_mask(c, catalog, turn)
-        batch.at_fault[0] |= "customer_at_fault" in turn.tags
+        done_steps |= _fulfilled_mask(c, catalog, turn)
+        at_fault = at_fault or "customer_at_fault" in turn.tags
         if turn.jumped:
-            batch.jumps[0, turn.jumped] += 1
-    return batch
+            jumps[turn.jumped] += 1
+    return Batch.one_row(
+        mood,
+        node=c.node_index[state.node],
+        flags=c.flags_mask(state.flags),
+        turns=state.turn_count,
+        policy_broken=state.policy_broken,
+        done_steps=done_steps,
+        at_fault=at_fault,
+        jumps=np.array(jumps, dtype=np.int16),
+    )
 
 
 def _fulfilled_mask(c: Compiled, catalog: Catalog, turn: Turn) -> int:

@@ -96,6 +96,36 @@ class Batch:
             self.trace = np.full((rows, MAX_TURNS + 1), -1, dtype=np.int64)
             self.trace[:, 0] = self.mood.anger
 
+    @staticmethod
+    def one_row(
+        mood: Mood,
+        node: int,
+        flags: int,
+        turns: int,
+        policy_broken: bool,
+        done_steps: int,
+        at_fault: bool,
+        jumps: NDArray[np.integer[Any]],
+    ) -> Batch:
+        """A batch of one conversation partway through (the session runner's turn), with
+        nothing summed yet: the runner keeps its own score."""
+        one = object.__new__(Batch)
+        one.mood = mood
+        one.node = np.array([node], dtype=np.int64)
+        one.cause = np.array([RUNNING], dtype=np.int64)
+        one.flags = np.array([flags], dtype=np.int64)
+        one.turns = np.array([turns], dtype=np.int64)
+        one.numerator = np.zeros(1, dtype=np.int64)
+        one.weight_sum = np.zeros(1, dtype=np.int64)
+        one.quality2 = np.zeros(1, dtype=np.int64)
+        one.judged = np.array([-1], dtype=np.int64)
+        one.policy_broken = np.array([policy_broken], dtype=bool)
+        one.done_steps = np.array([done_steps], dtype=np.int64)
+        one.jumps = jumps.astype(np.int16).reshape(1, 16)
+        one.at_fault = np.array([at_fault], dtype=bool)
+        one.trace = None
+        return one
+
     def take(self, rows: Ints) -> Batch:
         """A copy of some rows (repeated rows allowed: that is how exploration branches)."""
         other = object.__new__(Batch)
@@ -197,8 +227,11 @@ def jumped_over(done: Ints, attempted: Ints, fulfilled: Ints) -> Ints:
     not done yet), every earlier step neither done before nor fulfilled by this turn. (Recap
     and empathy while they still vent are acknowledgements, not a jump.)"""
     missing = np.zeros_like(done)
+    first = ORDERED_STEPS.index("apologise")
+    if not (attempted >> first).any():  # no row made a move that could jump ahead
+        return missing
     have = done | fulfilled
-    for index in range(ORDERED_STEPS.index("apologise"), len(ORDERED_STEPS)):
+    for index in range(first, len(ORDERED_STEPS)):
         moved = ((attempted >> index) & 1).astype(bool) & ~((done >> index) & 1).astype(bool)
         earlier = (1 << index) - 1
         missing = np.where(moved, missing | (earlier & ~have), missing)
@@ -226,6 +259,17 @@ def order_points(jumps: NDArray[np.integer[Any]], required: Ints) -> Floats:
 def context(c: Compiled, at: Ints) -> Context:
     """What is true of the moment and the company at nodes `at` (one row each)."""
     rows = at.size
+    if rows == 1:
+        node = int(at[0])
+        cached = c.one_row_contexts.get(node)
+        if cached is None:
+            cached = c.one_row_contexts[node] = _read_only(_context(c, at))
+        return cached
+    return _context(c, at)
+
+
+def _context(c: Compiled, at: Ints) -> Context:
+    rows = at.size
     return Context(
         persona=np.full(rows, c.persona, dtype=np.int64),
         transfer_policy=np.full(rows, c.transfer_policy),
@@ -234,6 +278,12 @@ def context(c: Compiled, at: Ints) -> Context:
         apologise_at_fault=np.full(rows, c.apologise_at_fault),
         tags=c.node_tags[at],
     )
+
+
+def _read_only(ctx: Context) -> Context:
+    for field in dataclasses.fields(Context):
+        getattr(ctx, field.name).flags.writeable = False
+    return ctx
 
 
 def advance(
@@ -250,7 +300,8 @@ def advance(
 
     attempted, fulfilled = step_masks(c.step_bit, chosen, verdict.quality)
     jumped = np.where(c.order_exempt[at], 0, jumped_over(b.done_steps, attempted, fulfilled))
-    b.jumps[np.arange(rows), jumped] += jumped != 0
+    if jumped.any():
+        b.jumps[np.arange(rows), jumped] += jumped != 0
     b.done_steps = b.done_steps | fulfilled
     b.at_fault = b.at_fault | c.at_fault[at]
 
@@ -265,7 +316,6 @@ def advance(
     b.policy_broken = b.policy_broken | verdict.breaks_policy
 
     anger_after = np.where(applied.blown, 100, applied.mood.anger).astype(np.int64)
-    b.mood = replace(applied.mood, anger=anger_after)
     b.flags = b.flags | c.sets[choice]
     b.turns = b.turns + 1
 
@@ -291,7 +341,18 @@ def advance(
     unresolved = ~applied.blown & ((b.done_steps & resolve_bit) == 0)
     hold_at = np.where(anger_before >= c.unresolved_floor, c.unresolved_floor, 0)
     held_to = np.where(unresolved, np.maximum(lifted_to, hold_at), lifted_to)
-    b.mood = replace(b.mood, anger=held_to.astype(np.int64))
+    after = applied.mood
+    b.mood = Mood(
+        anger=held_to.astype(np.int64),
+        heard=after.heard,
+        trust=after.trust,
+        vent=after.vent,
+        debt=after.debt,
+        helped=after.helped,
+        boundary=after.boundary,
+        uses=after.uses,
+        acknowledged=after.acknowledged,
+    )
     if b.trace is not None:
         b.trace[np.arange(rows), b.turns] = held_to
     return Step(
@@ -375,6 +436,8 @@ def mood_rows(mood: Mood, rows: Ints) -> Mood:
 
 def branch_taken(c: Compiled, choice: Ints, anger: Ints, flags: Ints, turn: Ints) -> Ints:
     """Index of the first branch whose `when` holds (the last branch has none), per row."""
+    if not c.first_branch_conditional[choice].any():  # every row's first branch always holds
+        return np.zeros(choice.size, dtype=np.int64)
     targets = c.branch_target[choice]
     holds = (
         (targets >= 0)

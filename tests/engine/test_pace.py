@@ -5,6 +5,7 @@ Played through the engine's own API (tick, then choose), as the terminal and the
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
@@ -261,3 +262,24 @@ def test_silence_past_give_up_ends_the_call() -> None:
     assert state.phase is Phase.CHOOSING
     state = tick(scenario, state, 1.0, catalog=CATALOG)
     assert state.outcome is not None and state.outcome.cause == "dead_air"
+
+
+def test_screen_words_are_counted_for_the_scenario_as_it_is_now() -> None:
+    """The count is kept per scenario, but an edited level (same file, other words) and a
+    scenario object that only claims another's content are each counted afresh."""
+    level = """\
+        opening:
+          customer: "{line}"
+          choices:
+            - {{say: "I hear you.", technique: listen, next: done}}
+        done: {{customer: "Fine.", end: resolved}}
+        """
+    short = make(level.format(line="Well?"))
+    longer = make(level.format(line="Well, what are you going to do about it?"))
+    assert short.path == longer.path
+    assert screen_words(short, "opening") == 4
+    assert screen_words(longer, "opening") == 12
+    assert screen_words(short, "opening") == 4
+    posing = dataclasses.replace(longer, content_hash=short.content_hash)
+    assert screen_words(posing, "opening") == 12
+    assert screen_words(short, "opening") == 4
