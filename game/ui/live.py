@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import pygame
 
 from game.analysis.live import Broken, Reloaded, Resumption, ScenarioWatch, resume
-from game.engine.session import Event, Phase
+from game.engine.session import Event, Phase, TimerMode
 from game.records.recorder import Recorder
 from game.ui.draw import panel
 from game.ui.scenes.call import CallPhase
@@ -38,7 +38,9 @@ if TYPE_CHECKING:
 POLL_SECONDS = 0.4  # how often the file is looked at (a stat, nothing more)
 NOTE_SECONDS = 6.0  # how long the "reloaded" note stays up
 MAX_SHOWN = 8  # problems listed over the call; the rest are counted
-STEADY = frozenset({"speaking", "choosing", "ended"})  # phases a reload may interrupt
+STEADY = frozenset(
+    {CallPhase.SPEAKING, CallPhase.CHOOSING, CallPhase.ENDED}
+)  # a reload may interrupt
 
 
 def begin_resumed(
@@ -49,7 +51,7 @@ def begin_resumed(
     pass_score: int,
     policy: Policy | None,
     seed: int,
-    timer: str,
+    timer: TimerMode,
     lang: str,
     catalog: Catalog,
     events: tuple[Event, ...],
@@ -123,7 +125,7 @@ class LiveReload:
         level = dataclasses.replace(scene.level, scenario=scenario)
         fresh = CallScene(app, level)
         app.replace(fresh)  # the old attempt is kept as abandoned, as leaving a call does
-        _start_resumed(fresh, resumption, old.seed, old.timer.value)
+        _start_resumed(fresh, resumption, old.seed, old.timer)
         self.note = resumption.note
         self._note_until = app.clock + NOTE_SECONDS
         return fresh
@@ -187,7 +189,7 @@ def _path(scenario: Scenario) -> Path:
     return Path(scenario.path)
 
 
-def _start_resumed(scene: CallScene, resumption: Resumption, seed: int, timer: str) -> None:
+def _start_resumed(scene: CallScene, resumption: Resumption, seed: int, timer: TimerMode) -> None:
     """The call scene's `start_call`, with the conversation so far already in place."""
     app = scene.app
     world = app.world()

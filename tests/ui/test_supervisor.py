@@ -534,10 +534,10 @@ def test_a_trainee_history_lists_only_their_own_attempts(make_app: MakeApp) -> N
 @pytest.mark.parametrize("scale", [100, 200])
 def test_every_desk_screen_fits(make_app: MakeApp, scale: int) -> None:
     """Each desk scene passes the same audit as the game's screens, at 100 % and 200 %."""
-    from game.ui.settings import Settings
+    from game.ui.settings import PlayerSettings
     from tests.ui.test_text_fit import audit
 
-    pilot = make_app(settings=Settings(text_scale=scale))
+    pilot = make_app(settings=PlayerSettings(text_scale=scale))
     play_level(pilot, "Maximiliano Alessandro Villanueva-Bartholomew", bad_choices(LEVEL))
     install_passphrase(pilot)
     gate = open_gate(pilot)

@@ -343,16 +343,16 @@ class CallScene(CallDrawing, Scene):
         inner_w = RIGHT_W - 40
         header_h = max(fonts.line_height("caption"), fonts.line_height("small_bold")) + 14
         buttons: list[Button] = []
-        if self.phase == "choosing" and prepared is not None:
+        if self.phase is CallPhase.CHOOSING and prepared is not None:
             buttons = prepared
             content_h = buttons[-1].rect.bottom + 10 if buttons else 0
-        elif self.phase == "choosing" and isinstance(self.moment, ChoicePrompt):
+        elif self.phase is CallPhase.CHOOSING and isinstance(self.moment, ChoicePrompt):
             buttons = list(reply_buttons(self.moment, fonts, theme, self.choice_view))
             content_h = replies_height(buttons)
-        elif self.phase == "ended":
+        elif self.phase is CallPhase.ENDED:
             self.hangup.view = None
             content_h = self.hangup.measure(fonts, 320) + 8
-        elif self.phase == "ringing":
+        elif self.phase is CallPhase.RINGING:
             content_h = 0
             header_h = 0
         else:
@@ -372,10 +372,10 @@ class CallScene(CallDrawing, Scene):
         self.choice_view.set_content(content_h)
         self.choice_view.scroll_to(0, instant=True)
         self.choice_view.line = fonts.line_height("body")
-        if self.phase == "ended":
+        if self.phase is CallPhase.ENDED:
             self.hangup.place(fonts, RIGHT_X + 20, self.choice_view.rect.y + 4, 320)
             buttons = [self.hangup]
-        if self.phase == "ringing":
+        if self.phase is CallPhase.RINGING:
             buttons = [self.answer]
         self.hangup.backing = theme.panel
         self.answer.backing = theme.panel_sunken
@@ -388,7 +388,7 @@ class CallScene(CallDrawing, Scene):
         )
         self.transcript_panel = pygame.Rect(RIGHT_X, TOP, RIGHT_W, self._choices_top - gap - TOP)
         self.transcript.set_rect(transcript_rect, fonts, theme)
-        if self.phase == "ringing":
+        if self.phase is CallPhase.RINGING:
             self._layout_ringing()
         self._prepare()
 
@@ -400,9 +400,9 @@ class CallScene(CallDrawing, Scene):
         if cp.height:
             self._panel_image(cp, theme.panel, shadow=True)
         self._choices_content, prebuilt, self._prebuilt = None, self._prebuilt, None
-        if self.phase == "choosing" and self.menu.buttons and prebuilt is not None:
+        if self.phase is CallPhase.CHOOSING and self.menu.buttons and prebuilt is not None:
             self._choices_content = prebuilt
-        elif self.phase == "choosing" and self.menu.buttons:
+        elif self.phase is CallPhase.CHOOSING and self.menu.buttons:
             view = self.choice_view
             content = opaque((view.rect.width, max(1, view.content_height)))
             content.fill(theme.panel)
@@ -459,7 +459,7 @@ class CallScene(CallDrawing, Scene):
         if act is Act.SKIP:  # Space skips the customer's line; it never presses a button
             self.skip()
             return
-        if self.phase in ("speaking", "waiting", "connecting"):
+        if self.phase in (CallPhase.SPEAKING, CallPhase.WAITING, CallPhase.CONNECTING):
             if act is Act.CONFIRM or (
                 act is Act.CLICK and self.transcript_panel.collidepoint(intent.pos)
             ):
@@ -475,7 +475,7 @@ class CallScene(CallDrawing, Scene):
             )
             view.handle(intent)
             return
-        if self.phase == "choosing" and act is Act.PICK:
+        if self.phase is CallPhase.CHOOSING and act is Act.PICK:
             self.choose(intent.number - 1)
             return
         key = self.navigate(self.menu, intent)
@@ -490,7 +490,7 @@ class CallScene(CallDrawing, Scene):
 
     def skip(self) -> None:
         """Show the whole line now; if it already is, move on at once."""
-        if self.phase != "speaking":
+        if self.phase is not CallPhase.SPEAKING:
             return
         if self.transcript.revealing:
             self.transcript.finish_reveal()
@@ -561,7 +561,7 @@ class CallScene(CallDrawing, Scene):
             moving = round(age * 12) if age < DELTA_SECONDS else -1
             return (round(self.meter.value), delta, moving)
         if region == "talk":
-            if self.phase == "ringing":
+            if self.phase is CallPhase.RINGING:
                 return ("ringing", round(self.app.clock * 40) if self.app.motion else 0)
             return (self.transcript.version, self.transcript.view.top)
         if region == "reveal":
@@ -605,7 +605,7 @@ class CallScene(CallDrawing, Scene):
             self._paint_talk(canvas)
         elif region == "replies":
             self._paint_replies(canvas)
-        elif region == "timer" and self.phase == "choosing":
+        elif region == "timer" and self.phase is CallPhase.CHOOSING:
             card = self.canvas.cached_panel(self.choice_panel, theme.panel, True)
             if card is not None:
                 canvas.blit(card, rect, rect.move(-self.choice_panel.x, -self.choice_panel.y))

@@ -18,7 +18,7 @@ from game.engine.session import ChoicePrompt, Turn
 from game.i18n.translator import N_
 from game.ui.draw import icon_channel
 from game.ui.scenes.call_canvas import RegionCanvas
-from game.ui.scenes.call_flow import CallFlow
+from game.ui.scenes.call_flow import CallFlow, CallPhase
 from game.ui.transcript import Transcript
 from game.ui.widgets import Button, Menu, ScrollView
 
@@ -169,7 +169,7 @@ class CallDrawing:
 
     def _paint_reveal(self, canvas: pygame.Surface) -> None:
         """Only the newest bubble, as far as it has been read: the cheap per-frame repaint."""
-        if self.flow.phase == "ringing":
+        if self.flow.phase is CallPhase.RINGING:
             return
         rect = self.transcript.draw_last(canvas, self.app.fonts, self.app.theme)
         if rect is not None:
@@ -178,12 +178,12 @@ class CallDrawing:
 
     def _paint_talk(self, canvas: pygame.Surface) -> None:
         fonts, theme = self.app.fonts, self.app.theme
-        framed = self._talk_frame == (self.canvas.layout_id, self.flow.phase == "ringing")
-        if self.flow.phase == "ringing" or not framed:
+        framed = self._talk_frame == (self.canvas.layout_id, self.flow.phase is CallPhase.RINGING)
+        if self.flow.phase is CallPhase.RINGING or not framed:
             self._blit_panel(canvas, self.transcript_panel, theme.panel_sunken, shadow=False)
-            self._talk_frame = (self.canvas.layout_id, self.flow.phase == "ringing")
+            self._talk_frame = (self.canvas.layout_id, self.flow.phase is CallPhase.RINGING)
             self.canvas.stamp("talk", self.app.frames)
-            if self.flow.phase == "ringing":
+            if self.flow.phase is CallPhase.RINGING:
                 self._draw_ringing(canvas)
                 self.menu.draw(canvas, fonts, theme)
                 return
@@ -205,7 +205,7 @@ class CallDrawing:
             return
         self._blit_panel(canvas, self.choice_panel, theme.panel, shadow=True)
         content = self._choices_content
-        if self.flow.phase == "choosing" and content is not None:
+        if self.flow.phase is CallPhase.CHOOSING and content is not None:
             view = self.choice_view
             view.blit(canvas, content)
             focused = self.menu.button(self.menu.focused or "")
@@ -213,9 +213,9 @@ class CallDrawing:
                 focused.draw(canvas, fonts, theme, True)
             view.draw_scrollbar(canvas, theme)
         else:
-            if self.flow.phase in ("speaking", "waiting", "connecting"):
+            if self.flow.phase in (CallPhase.SPEAKING, CallPhase.WAITING, CallPhase.CONNECTING):
                 self._draw_listening(canvas)
-            elif self.flow.phase == "ended":
+            elif self.flow.phase is CallPhase.ENDED:
                 note = self.app.tr._("Next: your debrief, turn by turn.")
                 button = self.hangup.rect
                 room = RIGHT_X + RIGHT_W - 24 - (button.right + 20)
@@ -298,9 +298,13 @@ class CallDrawing:
             who = self.app.tr._("{customer} is writing…", customer=self.customer)
         else:
             who = self.app.tr._("{customer} is talking…", customer=self.customer)
-        if self.flow.phase == "connecting":
+        if self.flow.phase is CallPhase.CONNECTING:
             who = self.app.tr._("Connecting…")
-        hint = self.app.tr._("Space to read it all now") if self.flow.phase == "speaking" else ""
+        hint = (
+            self.app.tr._("Space to read it all now")
+            if self.flow.phase is CallPhase.SPEAKING
+            else ""
+        )
         view = self.choice_view.rect
         y = view.y
         # a long name (or translation) wraps rather than being cut short
@@ -311,7 +315,7 @@ class CallDrawing:
             surface.blit(image, image.get_rect(topright=(RIGHT_X + RIGHT_W - 24, y + 6)))
         # the calm placeholder: where the replies will be, and when
         calm = self.app.tr._("Listen first. Your replies appear here when they have finished.")
-        if self.flow.phase == "waiting":
+        if self.flow.phase is CallPhase.WAITING:
             calm = self.app.tr._("Your reply is on its way. Listen for how it lands.")
         y += who_h + 14
         if y + fonts.line_height("small") <= view.bottom:
@@ -331,7 +335,7 @@ class CallDrawing:
         surface.blit(label, label.get_rect(midright=(right, 34)))
         surface.blit(cap, cap.get_rect(midright=(right - label.get_width() - 8, 34)))
         x = right - label.get_width() - cap.get_width() - 36
-        if self.flow.phase != "ringing":
+        if self.flow.phase is not CallPhase.RINGING:
             minutes, seconds = divmod(int(self.flow.call_time), 60)
             status = (
                 self.app.tr._("On the line")
@@ -349,7 +353,7 @@ class CallDrawing:
             )
             surface.blit(text, text.get_rect(midright=(x, 34)))
             dot_x = x - text.get_width() - 12
-            live = theme.good if self.flow.phase != "ended" else theme.text_faint
+            live = theme.good if self.flow.phase is not CallPhase.ENDED else theme.text_faint
             pygame.draw.circle(surface, live, (dot_x, 34), 5)
 
     def _header_mid(self) -> int:
@@ -358,9 +362,9 @@ class CallDrawing:
     def _draw_choice_header(self, surface: pygame.Surface) -> None:
         fonts, theme = self.app.fonts, self.app.theme
         x, y = RIGHT_X + 24, self.choice_panel.y + 14
-        if self.flow.phase == "ended":
+        if self.flow.phase is CallPhase.ENDED:
             label = self.app.tr._("THE CONVERSATION IS OVER")
-        elif self.flow.phase == "choosing":
+        elif self.flow.phase is CallPhase.CHOOSING:
             count = (
                 len(self.flow.moment.options) if isinstance(self.flow.moment, ChoicePrompt) else 0
             )
