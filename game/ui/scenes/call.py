@@ -24,6 +24,7 @@ import pygame
 
 from game.engine.session import ChoicePrompt, CustomerLine, Moment, Turn
 from game.records.recorder import Recorder
+from game.scenario.model import Channel
 from game.training import call_is_exam
 from game.ui import chrome
 from game.ui.draw import icon_channel, opaque, panel
@@ -81,7 +82,7 @@ class CallScene(CallDrawing, Scene):
         self.campaign = world.campaign
         self.store = world.store
         self.catalog = world.catalog
-        self.channel = self.scenario.channel.value
+        self.channel = self.scenario.channel
         self.customer = self.scenario.customer.name.get(app.lang)
         self.flow = CallFlow(self.scenario, app.lang, self.catalog, self)
         self.transcript = Transcript()
@@ -155,7 +156,7 @@ class CallScene(CallDrawing, Scene):
         self.meter.reset(self.anger)
         self.sync()  # laid out once, here or by App.push after enter
         _, sound = RINGING[self.channel]
-        if self.channel == "phone":
+        if self.channel is Channel.PHONE:
             self.app.audio.loop(sound)
         else:
             self.app.play(sound)
@@ -251,10 +252,10 @@ class CallScene(CallDrawing, Scene):
         if speaker == "agent":
             caption = (
                 self.app.tr._("YOUR REPLY")
-                if self.channel in ("email", "chat")
+                if self.channel in (Channel.EMAIL, Channel.CHAT)
                 else self.app.tr._("YOU")
             )
-        elif self.channel == "email":
+        elif self.channel is Channel.EMAIL:
             caption = self.app.tr._("EMAIL FROM {upper}", upper=self.customer)
         else:
             caption = self.customer

@@ -16,6 +16,7 @@ import pygame
 
 from game.engine.session import ChoicePrompt, Turn
 from game.i18n.translator import N_
+from game.scenario.model import Channel
 from game.ui.draw import icon_channel
 from game.ui.scenes.call_canvas import RegionCanvas
 from game.ui.scenes.call_flow import CallFlow, CallPhase
@@ -38,29 +39,31 @@ BOTTOM = 704
 BLINK = 0.16
 REGIONS = ("top", "face", "meter", "talk", "reveal", "replies", "timer")
 RIGHT_COLUMN = frozenset({"talk", "reveal", "replies", "timer"})
-CPS = MappingProxyType({"phone": 42.0, "in_person": 42.0, "chat": 70.0, "email": 140.0})
+CPS = MappingProxyType(
+    {Channel.PHONE: 42.0, Channel.IN_PERSON: 42.0, Channel.CHAT: 70.0, Channel.EMAIL: 140.0}
+)
 RINGING = MappingProxyType(
     {
-        "phone": (N_("Incoming call"), "ring"),
-        "in_person": (N_("A customer walks up to your counter"), "bell"),
-        "chat": (N_("New chat request"), "chime"),
-        "email": (N_("New email in your queue"), "chime"),
+        Channel.PHONE: (N_("Incoming call"), "ring"),
+        Channel.IN_PERSON: (N_("A customer walks up to your counter"), "bell"),
+        Channel.CHAT: (N_("New chat request"), "chime"),
+        Channel.EMAIL: (N_("New email in your queue"), "chime"),
     }
 )
 ANSWER = MappingProxyType(
     {
-        "phone": N_("Answer the call"),
-        "in_person": N_("Greet them"),
-        "chat": N_("Accept the chat"),
-        "email": N_("Open the email"),
+        Channel.PHONE: N_("Answer the call"),
+        Channel.IN_PERSON: N_("Greet them"),
+        Channel.CHAT: N_("Accept the chat"),
+        Channel.EMAIL: N_("Open the email"),
     }
 )
 END = MappingProxyType(
     {
-        "phone": N_("Hang up"),
-        "in_person": N_("Finish"),
-        "chat": N_("Close the chat"),
-        "email": N_("Close the email"),
+        Channel.PHONE: N_("Hang up"),
+        Channel.IN_PERSON: N_("Finish"),
+        Channel.CHAT: N_("Close the chat"),
+        Channel.EMAIL: N_("Close the email"),
     }
 )
 
@@ -121,7 +124,7 @@ class CallDrawing:
     flow: CallFlow
     catalog: Catalog
     scenario: Scenario
-    channel: str
+    channel: Channel
     customer: str
     menu: Menu
     answer: Button
@@ -294,7 +297,7 @@ class CallDrawing:
 
     def _draw_listening(self, surface: pygame.Surface) -> None:
         fonts, theme = self.app.fonts, self.app.theme
-        if self.channel in ("chat", "email"):
+        if self.channel in (Channel.CHAT, Channel.EMAIL):
             who = self.app.tr._("{customer} is writing…", customer=self.customer)
         else:
             who = self.app.tr._("{customer} is talking…", customer=self.customer)
@@ -339,13 +342,13 @@ class CallDrawing:
             minutes, seconds = divmod(int(self.flow.call_time), 60)
             status = (
                 self.app.tr._("On the line")
-                if self.channel == "phone"
+                if self.channel is Channel.PHONE
                 else self.app.tr._("In conversation")
             )
-            if self.channel in ("chat", "email"):
+            if self.channel in (Channel.CHAT, Channel.EMAIL):
                 status = (
                     self.app.tr._("Chat open")
-                    if self.channel == "chat"
+                    if self.channel is Channel.CHAT
                     else self.app.tr._("Replying")
                 )
             text = fonts.render(
@@ -392,7 +395,7 @@ class CallDrawing:
         if rule is None:
             why = (
                 self.app.tr._("No time pressure")
-                if self.channel == "email"
+                if self.channel is Channel.EMAIL
                 else self.app.tr._("Timer off")
             )
             image = fonts.render(why, "small", theme.text_faint)
