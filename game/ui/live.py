@@ -23,10 +23,11 @@ from typing import TYPE_CHECKING
 import pygame
 
 from game.analysis.live import Broken, Reloaded, Resumption, ScenarioWatch, resume
-from game.engine.session import Event, Phase, TimerMode
+from game.engine.session import Event, Phase, Speaker, TimerMode
 from game.records.recorder import Recorder
 from game.ui.draw import panel
 from game.ui.scenes.call import CallPhase
+from game.ui.transcript import BubbleKind
 
 if TYPE_CHECKING:
     from game.engine.catalog import Catalog
@@ -196,7 +197,7 @@ def _start_resumed(scene: CallScene, resumption: Resumption, seed: int, timer: T
     assert world.store is not None and app.trainee is not None
     app.audio.stop_loop()
     for spoken in resumption.lines[:-1] if _speaking(resumption) else resumption.lines:
-        scene._say(spoken.speaker, spoken.text)
+        scene._say(BubbleKind(spoken.speaker.value), spoken.text)
     scene.flow.anger = float(resumption.state.anger)
     scene.meter.reset(scene.anger)
     scene.flow.phase = CallPhase.CONNECTING
@@ -222,4 +223,4 @@ def _start_resumed(scene: CallScene, resumption: Resumption, seed: int, timer: T
 def _speaking(resumption: Resumption) -> bool:
     """The last line replayed is the customer's current one: the scene says it again when
     it pulls the next moment, so it is left out of the history."""
-    return bool(resumption.lines) and resumption.lines[-1].speaker == "customer"
+    return bool(resumption.lines) and resumption.lines[-1].speaker is Speaker.CUSTOMER

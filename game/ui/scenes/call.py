@@ -56,7 +56,7 @@ from game.ui.scenes.call_view import (
     widest_reason,
 )
 from game.ui.theme import Theme
-from game.ui.transcript import Bubble, Transcript
+from game.ui.transcript import Bubble, BubbleKind, Transcript
 from game.ui.widgets import Button, Menu, ScrollView
 
 if TYPE_CHECKING:
@@ -194,7 +194,7 @@ class CallScene(CallDrawing, Scene):
         self.meter.reset(anger)  # the attempt's seed may start the customer anywhere in range
 
     def customer_line(self, moment: CustomerLine) -> None:
-        self._say("customer", moment.text)
+        self._say(BubbleKind.CUSTOMER, moment.text)
         self._layout_choices()
 
     def replies(self, prompt: ChoicePrompt) -> None:
@@ -208,7 +208,7 @@ class CallScene(CallDrawing, Scene):
         self.app.play("tenser" if turn.delta > 0 else "calmer" if turn.delta < 0 else "move")
 
     def nudge(self, text: str) -> None:
-        self._say("nudge", text)
+        self._say(BubbleKind.NUDGE, text)
         self.app.play("nudge")
 
     def ended(self) -> None:
@@ -247,9 +247,9 @@ class CallScene(CallDrawing, Scene):
         self._layout_choices(buttons)
         self.menu.focus(self.menu.ring.keys[0] if self.menu.ring.keys else "")
 
-    def _say(self, speaker: str, text: str) -> None:
+    def _say(self, speaker: BubbleKind, text: str) -> None:
         fonts, theme = self.app.fonts, self.app.theme
-        if speaker == "agent":
+        if speaker is BubbleKind.AGENT:
             caption = (
                 self.app.tr._("YOUR REPLY")
                 if self.channel in (Channel.EMAIL, Channel.CHAT)
@@ -263,7 +263,7 @@ class CallScene(CallDrawing, Scene):
             Bubble(speaker, caption, text),
             fonts,
             theme,
-            reveal=speaker != "agent" and self.app.motion,
+            reveal=speaker is not BubbleKind.AGENT and self.app.motion,
         )
 
     def choose(self, position: int) -> None:
@@ -272,7 +272,7 @@ class CallScene(CallDrawing, Scene):
         if option is None:
             return
         self.app.play("select")
-        self._say("agent", option.text)
+        self._say(BubbleKind.AGENT, option.text)
         self._layout_choices()
         self.flow.send(option)
 
