@@ -6,6 +6,7 @@ import ast
 import subprocess
 import sys
 from collections import defaultdict
+from itertools import pairwise
 from pathlib import Path
 
 from tests.conftest import ROOT
@@ -112,3 +113,51 @@ def test_the_name_check_finds_a_class_defined_twice(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert shared_class_names(toy) == {"Outcome": ["toy/engine/state.py", "toy/plans.py"]}
+
+
+# Values the window holds that have a fixed set: each is an enum, compared by member.
+FIXED_SETS = frozenset({"phase", "channel", "verdict", "rating", "speaker", "mode", "timer"})
+
+
+def words_compared_to_fixed_sets(source: str) -> list[str]:
+    """Each comparison of a fixed-set value (`x.phase`, `channel`) with a string literal or
+    a tuple of them: `call.phase == "ended"` where `call.phase is CallPhase.ENDED` is meant."""
+
+    def named(node: ast.expr) -> str | None:
+        return node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", None)
+
+    def words(node: ast.expr) -> bool:
+        items = node.elts if isinstance(node, ast.Tuple | ast.List | ast.Set) else [node]
+        return bool(items) and all(
+            isinstance(n, ast.Constant) and isinstance(n.value, str) for n in items
+        )
+
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Compare):
+            sides = [node.left, *node.comparators]
+            for a, b in pairwise(sides):
+                if (named(a) in FIXED_SETS and words(b)) or (named(b) in FIXED_SETS and words(a)):
+                    found.append(f"{node.lineno}: {ast.unparse(node)}")
+    return found
+
+
+def test_the_window_compares_fixed_sets_by_member_not_by_word() -> None:
+    found = {
+        str(path.relative_to(ROOT)): words
+        for path in sorted((GAME / "ui").rglob("*.py"))
+        if (words := words_compared_to_fixed_sets(path.read_text(encoding="utf-8")))
+    }
+    assert found == {}
+
+
+def test_the_word_check_finds_a_phase_compared_with_a_string() -> None:
+    source = (
+        "if call.phase is CallPhase.ENDED and theme.name == 'dark':\n    pass\n"
+        "if self.flow.phase in ('speaking', 'waiting'):\n    pass\n"
+        "ok = 'phone' != channel\n"
+    )
+    assert words_compared_to_fixed_sets(source) == [
+        "3: self.flow.phase in ('speaking', 'waiting')",
+        "5: 'phone' != channel",
+    ]
