@@ -53,7 +53,7 @@ class Plan:
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome:
+class CallFacts:
     """The facts of a finished, scored call that a plan can expect."""
 
     outcome: str
@@ -77,7 +77,7 @@ class Check:
 class PlanResult:
     plan: Plan
     scenario_file: Path
-    outcome: Outcome
+    facts: CallFacts
     checks: tuple[Check, ...]
 
     @property
@@ -109,7 +109,7 @@ def show_value(value: Any) -> str:
 
 
 # What each expectation key checks: (the type its value must have, the test).
-_Test = Callable[[Outcome, Any], tuple[bool, Any]]
+_Test = Callable[[CallFacts, Any], tuple[bool, Any]]
 _KINDS: dict[type, str] = {
     str: "text",
     bool: "true or false",
@@ -315,7 +315,7 @@ def run_plan(
             ]
         ) from None
     report = debrief(scenario, state, pass_score, catalog=catalog)
-    outcome = Outcome(
+    facts = CallFacts(
         outcome=report.outcome,
         rating=report.rating.value,
         passed=report.passed,
@@ -328,6 +328,6 @@ def run_plan(
     checks = []
     for expectation in plan.expectations:
         _, test = EXPECTATIONS[expectation.key]
-        held, actual = test(outcome, expectation.value)
+        held, actual = test(facts, expectation.value)
         checks.append(Check(expectation, held, actual))
-    return PlanResult(plan, scenario_file, outcome, tuple(checks))
+    return PlanResult(plan, scenario_file, facts, tuple(checks))

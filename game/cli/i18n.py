@@ -44,7 +44,7 @@ def _languages(chosen: Sequence[str] | None) -> tuple[str, ...]:
 
 def run(args: argparse.Namespace) -> int:
     from game.i18n.languages import language
-    from game.i18n.po import Problem
+    from game.i18n.po import TranslationGap
     from game.i18n.project import check_all, shipped_domains, update_all
 
     langs = _languages(args.lang)
@@ -65,6 +65,8 @@ def run(args: argparse.Namespace) -> int:
     for lang in langs:
         counts = Counter(f.problem for f in findings if f.lang == lang)
         done = total - sum(counts.values())
-        parts = ", ".join(f"{counts[p]} {p.value}" for p in Problem if counts[p]) or "complete"
+        parts = (
+            ", ".join(f"{counts[p]} {p.value}" for p in TranslationGap if counts[p]) or "complete"
+        )
         print(f"{lang} ({language(lang).english}): {done}/{total} lines current; {parts}")
     return EXIT_PROBLEMS if findings else EXIT_OK

@@ -45,8 +45,8 @@ def run(args: argparse.Namespace) -> int:
             continue
         print(
             f"{'PASS' if result.passed else 'FAIL'} {path} "
-            f"(scenario {result.scenario_file}: {result.outcome.outcome}, "
-            f"score {result.outcome.score}, {'passed' if result.outcome.passed else 'not passed'})"
+            f"(scenario {result.scenario_file}: {result.facts.outcome}, "
+            f"score {result.facts.score}, {'passed' if result.facts.passed else 'not passed'})"
         )
         for check in result.checks:
             mark = "ok  " if check.held else "FAIL"

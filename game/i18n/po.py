@@ -28,7 +28,9 @@ PROJECT = "Hold the Line"
 PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*(?:![rsa])?(?::[^{}]*)?\}")
 
 
-class Problem(StrEnum):
+class TranslationGap(StrEnum):
+    """What a language's PO file lacks for one string (a `Finding`'s kind)."""
+
     MISSING = "missing"  # no translation
     STALE = "stale"  # the English changed since it was translated
     PLACEHOLDER = "placeholder"  # a {name} of the English is missing or added
@@ -39,7 +41,7 @@ class Finding:
     lang: str
     path: str  # the PO file
     line: int
-    problem: Problem
+    problem: TranslationGap
     context: str
     source: str
 
@@ -245,11 +247,11 @@ def check(path: Path, units: Sequence[Unit], lang: str, shown: str) -> list[Find
         line = int(message.lineno) if message is not None and message.lineno else 0
         string = _translation(message, unit)
         if not _done(string):
-            problem = Problem.MISSING
+            problem = TranslationGap.MISSING
         elif message is not None and not _current(message, unit):
-            problem = Problem.STALE
+            problem = TranslationGap.STALE
         elif not _placeholders_kept(string, unit):
-            problem = Problem.PLACEHOLDER
+            problem = TranslationGap.PLACEHOLDER
         else:
             continue
         findings.append(

@@ -293,7 +293,7 @@ class Notes(Protocol):
     def delete_note(self, note_id: int) -> None: ...
 
 
-class Settings(Protocol):
+class SharedSettings(Protocol):
     """Small settings shared by everyone on this database (e.g. the supervisor passphrase hash)."""
 
     def get_setting(self, key: str) -> str | None: ...
@@ -355,7 +355,7 @@ class Practice(Protocol):
     def practice_records(self, trainee_id: int | None = None) -> tuple[PracticeRecord, ...]: ...
 
 
-class Store(Roster, AttemptLog, Overview, Notes, Settings, Analytics, Practice, Protocol):
+class Store(Roster, AttemptLog, Overview, Notes, SharedSettings, Analytics, Practice, Protocol):
     """Every port at once, as one database gives them; a caller that needs less asks for less."""
 
     url: str

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from game.engine.catalog import Catalog
 from game.engine.scoring import Debrief
+from game.engine.state import Speaker
 from game.records import replayed
 from game.records.api import AttemptDetail, Store
 from game.records.replayed import RecordedCall
@@ -39,13 +40,13 @@ class AttemptReview:
         return None if self.call is None else self.call.note
 
     @property
-    def lines(self) -> tuple[tuple[str, str], ...]:
+    def lines(self) -> tuple[tuple[Speaker, str], ...]:
         """(speaker, text) for every line of the call: "customer" or "agent"."""
         return () if self.call is None else spoken_lines(self.call)
 
 
-def spoken_lines(call: RecordedCall) -> tuple[tuple[str, str], ...]:
-    """(speaker, text) for every line of a recorded call: "customer" or "agent"."""
+def spoken_lines(call: RecordedCall) -> tuple[tuple[Speaker, str], ...]:
+    """(speaker, text) for every line of a recorded call."""
     return tuple((line.speaker, line.text) for line in call.lines)
 
 

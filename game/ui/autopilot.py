@@ -15,7 +15,7 @@ import pygame
 
 from game.engine.session import ChoicePrompt
 from game.ui.scene import Scene
-from game.ui.scenes.call import CallScene
+from game.ui.scenes.call import CallPhase, CallScene
 from game.ui.scenes.debrief import DebriefScene
 from game.ui.scenes.levels import LevelsScene
 from game.ui.scenes.profile import ProfileScene
@@ -117,14 +117,18 @@ class Autopilot:
 
     def answer(self) -> None:
         call = self.scene(CallScene)
-        if call.phase != "ringing":
+        if call.phase is not CallPhase.RINGING:
             raise AutopilotError("the call is not ringing")
         self.key(pygame.K_RETURN, frames=2)
 
     def wait_for_choices(self) -> ChoicePrompt:
         """Skip the customer's lines (Space) until the replies are up; returns the prompt."""
         call = self.scene(CallScene)
-        self.until(lambda: call.phase in ("choosing", "ended"), "the replies", press=pygame.K_SPACE)
+        self.until(
+            lambda: call.phase in (CallPhase.CHOOSING, CallPhase.ENDED),
+            "the replies",
+            press=pygame.K_SPACE,
+        )
         if not isinstance(call.moment, ChoicePrompt):
             raise AutopilotError("the conversation ended before the choices ran out")
         return call.moment
@@ -140,7 +144,9 @@ class Autopilot:
     def finish_call(self) -> DebriefScene:
         """Listen to the end, hang up, and land on the debrief."""
         call = self.scene(CallScene)
-        self.until(lambda: call.phase == "ended", "the end of the call", press=pygame.K_SPACE)
+        self.until(
+            lambda: call.phase is CallPhase.ENDED, "the end of the call", press=pygame.K_SPACE
+        )
         self.key(pygame.K_RETURN, frames=3)
         return self.scene(DebriefScene)
 

@@ -11,6 +11,7 @@ import math
 import pygame
 import pygame.gfxdraw
 
+from game.scenario.model import Channel
 from game.ui.theme import Color, Theme, blend
 
 Rect = pygame.Rect
@@ -236,13 +237,13 @@ def icon_email(surface: pygame.Surface, rect: Rect, color: Color, hole: Color) -
 
 
 def icon_channel(
-    surface: pygame.Surface, channel: str, rect: Rect, color: Color, hole: Color
+    surface: pygame.Surface, channel: Channel, rect: Rect, color: Color, hole: Color
 ) -> None:
-    if channel == "phone":
+    if channel is Channel.PHONE:
         icon_phone(surface, rect, color)
-    elif channel == "in_person":
+    elif channel is Channel.IN_PERSON:
         icon_counter(surface, rect, color)
-    elif channel == "chat":
+    elif channel is Channel.CHAT:
         icon_chat(surface, rect, color, hole)
     else:
         icon_email(surface, rect, color, hole)

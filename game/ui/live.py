@@ -23,10 +23,11 @@ from typing import TYPE_CHECKING
 import pygame
 
 from game.analysis.live import Broken, Reloaded, Resumption, ScenarioWatch, resume
-from game.engine.session import Event, Phase
+from game.engine.session import Event, Phase, Speaker, TimerMode
 from game.records.recorder import Recorder
 from game.ui.draw import panel
 from game.ui.scenes.call import CallPhase
+from game.ui.transcript import BubbleKind
 
 if TYPE_CHECKING:
     from game.engine.catalog import Catalog
@@ -38,7 +39,9 @@ if TYPE_CHECKING:
 POLL_SECONDS = 0.4  # how often the file is looked at (a stat, nothing more)
 NOTE_SECONDS = 6.0  # how long the "reloaded" note stays up
 MAX_SHOWN = 8  # problems listed over the call; the rest are counted
-STEADY = frozenset({"speaking", "choosing", "ended"})  # phases a reload may interrupt
+STEADY = frozenset(
+    {CallPhase.SPEAKING, CallPhase.CHOOSING, CallPhase.ENDED}
+)  # a reload may interrupt
 
 
 def begin_resumed(
@@ -49,7 +52,7 @@ def begin_resumed(
     pass_score: int,
     policy: Policy | None,
     seed: int,
-    timer: str,
+    timer: TimerMode,
     lang: str,
     catalog: Catalog,
     events: tuple[Event, ...],
@@ -123,7 +126,7 @@ class LiveReload:
         level = dataclasses.replace(scene.level, scenario=scenario)
         fresh = CallScene(app, level)
         app.replace(fresh)  # the old attempt is kept as abandoned, as leaving a call does
-        _start_resumed(fresh, resumption, old.seed, old.timer.value)
+        _start_resumed(fresh, resumption, old.seed, old.timer)
         self.note = resumption.note
         self._note_until = app.clock + NOTE_SECONDS
         return fresh
@@ -187,14 +190,14 @@ def _path(scenario: Scenario) -> Path:
     return Path(scenario.path)
 
 
-def _start_resumed(scene: CallScene, resumption: Resumption, seed: int, timer: str) -> None:
+def _start_resumed(scene: CallScene, resumption: Resumption, seed: int, timer: TimerMode) -> None:
     """The call scene's `start_call`, with the conversation so far already in place."""
     app = scene.app
     world = app.world()
     assert world.store is not None and app.trainee is not None
     app.audio.stop_loop()
     for spoken in resumption.lines[:-1] if _speaking(resumption) else resumption.lines:
-        scene._say(spoken.speaker, spoken.text)
+        scene._say(BubbleKind(spoken.speaker.value), spoken.text)
     scene.flow.anger = float(resumption.state.anger)
     scene.meter.reset(scene.anger)
     scene.flow.phase = CallPhase.CONNECTING
@@ -220,4 +223,4 @@ def _start_resumed(scene: CallScene, resumption: Resumption, seed: int, timer: s
 def _speaking(resumption: Resumption) -> bool:
     """The last line replayed is the customer's current one: the scene says it again when
     it pulls the next moment, so it is left out of the history."""
-    return bool(resumption.lines) and resumption.lines[-1].speaker == "customer"
+    return bool(resumption.lines) and resumption.lines[-1].speaker is Speaker.CUSTOMER

@@ -15,6 +15,7 @@ from collections.abc import Callable
 import pygame
 import pygame.gfxdraw
 
+from game.scenario.model import Channel
 from game.ui.draw import aa_circle, aa_ellipse, aa_polygon, opaque
 from game.ui.face import AGENT_LOOKS, Face, looks_for
 from game.ui.theme import Color, Theme, blend
@@ -28,7 +29,7 @@ class _Staged:
     """The customer staged for their channel at the drawing size (see `Portrait`)."""
 
     def __init__(
-        self, name: str, channel: str, size: tuple[int, int], theme: Theme, backing: Color
+        self, name: str, channel: Channel, size: tuple[int, int], theme: Theme, backing: Color
     ) -> None:
         self.face = Face(looks_for(name))
         self.channel = channel
@@ -51,9 +52,9 @@ class _Staged:
 
     def face_box(self) -> pygame.Rect:
         w, h = self.size
-        if self.channel in ("chat", "email"):
+        if self.channel in (Channel.CHAT, Channel.EMAIL):
             side = round(min(w, h) * 0.7)
-            top = round(h * 0.2) if self.channel == "chat" else round(h * 0.24)
+            top = round(h * 0.2) if self.channel is Channel.CHAT else round(h * 0.24)
             return pygame.Rect((w - side) // 2, top, side, side)
         side = round(min(w * 0.9, h * 1.02))
         return pygame.Rect((w - side) // 2, h - side + round(side * 0.05), side, side)
@@ -65,7 +66,7 @@ class _Staged:
         stage = opaque(self.size)
         stage.fill(self.backing)
         local = pygame.Rect(0, 0, w, h)
-        if self.channel == "phone":
+        if self.channel is Channel.PHONE:
             pygame.draw.rect(stage, t.scene_phone, local, border_radius=12)
             box = self.face_box()
             for i, r in enumerate((0.34, 0.46, 0.58)):
@@ -77,7 +78,7 @@ class _Staged:
                     round(box.width * r),
                     width=2,
                 )
-        elif self.channel == "in_person":
+        elif self.channel is Channel.IN_PERSON:
             pygame.draw.rect(stage, t.scene_counter, local, border_radius=12)
             shelf = blend(t.scene_counter, (255, 255, 255), 0.1)
             for row, y in enumerate((0.22, 0.5)):
@@ -93,7 +94,7 @@ class _Staged:
                         0.35,
                     )
                     pygame.draw.rect(stage, tint, pygame.Rect(bx, yy - bh, bw, bh), border_radius=2)
-        elif self.channel == "chat":
+        elif self.channel is Channel.CHAT:
             pygame.draw.rect(stage, t.scene_chat, local, border_radius=12)
             bar = pygame.Rect(0, 0, w, round(h * 0.13))
             pygame.draw.rect(
@@ -132,7 +133,7 @@ class _Staged:
         """What stands in front of the customer: the counter, the window chrome."""
         w, h = self.size
         t = self.theme
-        if self.channel == "in_person":
+        if self.channel is Channel.IN_PERSON:
             top = round(h * 0.84)
             wood = (124, 88, 58) if not t.high_contrast else (90, 90, 90)
             pygame.draw.rect(
@@ -151,9 +152,9 @@ class _Staged:
             ]
             aa_polygon(surface, (236, 202, 108), dome)
             aa_circle(surface, (250, 230, 160), (bx, by - 21), 3)
-        elif self.channel in ("chat", "email"):
+        elif self.channel in (Channel.CHAT, Channel.EMAIL):
             box = self.face_box()
-            if self.channel == "chat":
+            if self.channel is Channel.CHAT:
                 pygame.draw.circle(
                     surface,
                     t.good,
@@ -178,10 +179,10 @@ class _Staged:
         box = self.face_box()
         self._back = self._layer(self.face.back)
         self._hair = self._layer(self.face.hair)
-        self._headset = self._layer(self.face.handset) if self.channel == "phone" else None
+        self._headset = self._layer(self.face.handset) if self.channel is Channel.PHONE else None
         self._fore = pygame.Surface(self.size, pygame.SRCALPHA)
         self._foreground(self._fore)
-        if self.channel in ("chat", "email"):
+        if self.channel in (Channel.CHAT, Channel.EMAIL):
             # A frame with a round hole: blitted over the face it crops it to an avatar.
             ring = self._avatar_color()
             hole = pygame.Surface(box.size, pygame.SRCALPHA)
@@ -194,7 +195,7 @@ class _Staged:
         else:
             self._mask = None
         self._stage.blit(self._back, box)
-        if self.channel == "phone":
+        if self.channel is Channel.PHONE:
             self._agent_inset()
 
     def _agent_inset(self) -> None:
@@ -227,7 +228,7 @@ class _Staged:
 
     def _avatar_color(self) -> Color:
         t = self.theme
-        if self.channel == "chat":
+        if self.channel is Channel.CHAT:
             return blend(t.scene_chat, (255, 255, 255), 0.12)
         return t.scene_email
 
@@ -268,7 +269,7 @@ class Portrait:
     anti-aliased; the renders are cached by anger and blink like the drawing itself."""
 
     def __init__(
-        self, name: str, channel: str, size: tuple[int, int], theme: Theme, backing: Color
+        self, name: str, channel: Channel, size: tuple[int, int], theme: Theme, backing: Color
     ) -> None:
         big = (size[0] * SUPERSAMPLE, size[1] * SUPERSAMPLE)
         self._staged = _Staged(name, channel, big, theme, backing)

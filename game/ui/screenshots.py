@@ -37,7 +37,7 @@ from game.scenario.campaign import Level
 from game.ui.app import App, AppConfig, open_app
 from game.ui.autopilot import Autopilot
 from game.ui.scene import Scene
-from game.ui.settings import Settings, save_settings, settings_path
+from game.ui.settings import PlayerSettings, save_settings, settings_path
 
 PLANS = PROJECT_ROOT / "tests" / "plans"
 SEED = 3
@@ -243,11 +243,11 @@ def capture(
     out.mkdir(parents=True, exist_ok=True)
     shots = Photographer(out, inspect)
     with _headless_home(), fixed_clock():
-        save_settings(Settings(text_scale=scale), settings_path())
+        save_settings(PlayerSettings(text_scale=scale), settings_path())
         _main_journey(shots, lang)
         if lang == SOURCE and scale == 100:
-            _variant(shots, Settings(text_scale=200), "call-text-200")
-            _variant(shots, Settings(high_contrast=True), "call-high-contrast")
+            _variant(shots, PlayerSettings(text_scale=200), "call-text-200")
+            _variant(shots, PlayerSettings(high_contrast=True), "call-high-contrast")
     return shots.saved
 
 
@@ -398,7 +398,7 @@ class _Broken(Scene):
         raise RuntimeError("a demonstration fault, raised on purpose for the screenshot")
 
 
-def _variant(shots: Photographer, settings: Settings, name: str) -> None:
+def _variant(shots: Photographer, settings: PlayerSettings, name: str) -> None:
     """The phone call mid-conversation under other settings."""
     save_settings(settings.with_(last_trainee="Ana Reyes"), settings_path())
     app = open_app(AppConfig(campaign=default_campaign(), seed=SEED))
@@ -435,7 +435,7 @@ def capture_desk(
     out.mkdir(parents=True, exist_ok=True)
     shots = Photographer(out, inspect)
     with _headless_home(), fixed_clock():
-        save_settings(Settings(text_scale=scale), settings_path())
+        save_settings(PlayerSettings(text_scale=scale), settings_path())
         _desk_journey(shots, lang)
     return shots.saved
 

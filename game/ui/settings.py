@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from game.engine.state import TimerMode
 from game.i18n.languages import LANGUAGES
 from game.paths import data_dir
 
@@ -23,15 +24,18 @@ TEXT_SCALE_MIN = 100
 TEXT_SCALE_MAX = 200
 TEXT_SCALES = (100, 125, 150, 200)  # quick steps: one key press each
 VOLUME_STEP = 10
-TIMER_MODES = ("normal", "relaxed", "off")  # the engine's TimerMode values, without importing it
+TIMER_MODES = tuple(TimerMode)  # the order the settings screen steps through them
 SETTINGS_VERSION = 1  # `lang` was added without a new version: a file without it is English
 LANGUAGE_CODES = tuple(lang.code for lang in LANGUAGES)
 
 
 @dataclass(frozen=True, slots=True)
-class Settings:
+class PlayerSettings:
+    """One person's comfort choices and this machine's own (full screen, who "Continue"
+    means); not the settings a whole room shares on its database (`records.api.SharedSettings`)."""
+
     text_scale: int = 100  # percent, TEXT_SCALE_MIN..TEXT_SCALE_MAX
-    timer: str = "normal"  # dead-air timer: normal | relaxed | off
+    timer: TimerMode = TimerMode.NORMAL  # the dead-air timer; stored as its value
     high_contrast: bool = False
     volume: int = 70  # percent
     reduced_motion: bool = False
@@ -39,7 +43,7 @@ class Settings:
     last_trainee: str | None = None  # whom "Continue" picks up on this machine
     lang: str = "en"  # the language the game speaks to this person (a code of LANGUAGES)
 
-    def with_(self, **changes: Any) -> Settings:
+    def with_(self, **changes: Any) -> PlayerSettings:
         return normalised(replace(self, **changes))
 
     def to_json(self) -> str:
@@ -53,14 +57,14 @@ def _clamp(value: object, low: int, high: int, default: int) -> int:
     return max(low, min(high, round(value)))
 
 
-def normalised(settings: Settings) -> Settings:
+def normalised(settings: PlayerSettings) -> PlayerSettings:
     """Clamp every field into its legal range, so a hand-edited file cannot break the UI."""
     scale = _clamp(settings.text_scale, TEXT_SCALE_MIN, TEXT_SCALE_MAX, 100)
     scale = min(TEXT_SCALES, key=lambda step: (abs(step - scale), step))  # the nearest step
     name = settings.last_trainee
-    return Settings(
+    return PlayerSettings(
         text_scale=scale,
-        timer=settings.timer if settings.timer in TIMER_MODES else "normal",
+        timer=TimerMode(settings.timer) if settings.timer in TIMER_MODES else TimerMode.NORMAL,
         high_contrast=bool(settings.high_contrast),
         volume=_clamp(settings.volume, 0, 100, 70),
         reduced_motion=bool(settings.reduced_motion),
@@ -70,29 +74,29 @@ def normalised(settings: Settings) -> Settings:
     )
 
 
-def from_dict(data: object) -> Settings:
+def from_dict(data: object) -> PlayerSettings:
     if not isinstance(data, dict):
-        return Settings()
-    defaults = Settings()
+        return PlayerSettings()
+    defaults = PlayerSettings()
     fields: dict[str, Any] = {}
     for key in ("text_scale", "timer", "high_contrast", "volume", "reduced_motion", "lang"):
         fields[key] = data.get(key, getattr(defaults, key))
     fields["fullscreen"] = data.get("fullscreen", False)
     fields["last_trainee"] = data.get("last_trainee")
-    return normalised(Settings(**fields))
+    return normalised(PlayerSettings(**fields))
 
 
 # What belongs to the person; the rest (full screen, the last trainee) to the machine.
 PROFILE_FIELDS = ("text_scale", "timer", "high_contrast", "volume", "reduced_motion", "lang")
 
 
-def profile_json(settings: Settings) -> str:
+def profile_json(settings: PlayerSettings) -> str:
     """The profile's part of `settings`, as stored with the trainee."""
     data = {"version": SETTINGS_VERSION, **{k: getattr(settings, k) for k in PROFILE_FIELDS}}
     return json.dumps(data, sort_keys=True)
 
 
-def with_profile(machine: Settings, stored: str | None) -> Settings:
+def with_profile(machine: PlayerSettings, stored: str | None) -> PlayerSettings:
     """The machine's settings with a profile's own on top (None or damaged: the default)."""
     if stored is None:
         return machine
@@ -106,7 +110,7 @@ def with_profile(machine: Settings, stored: str | None) -> Settings:
     return normalised(replace(machine, **mine))
 
 
-def machine_part(settings: Settings, default: Settings) -> Settings:
+def machine_part(settings: PlayerSettings, default: PlayerSettings) -> PlayerSettings:
     """What the machine's file keeps while a profile is in use: its own default for the
     profile's fields, the machine-only fields as they are now."""
     return replace(settings, **{k: getattr(default, k) for k in PROFILE_FIELDS})
@@ -116,19 +120,19 @@ def settings_path() -> Path:
     return data_dir() / "settings.json"
 
 
-def load_settings(path: Path | None = None) -> Settings:
+def load_settings(path: Path | None = None) -> PlayerSettings:
     path = path or settings_path()
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
-        return Settings()
+        return PlayerSettings()
     try:
         return from_dict(json.loads(text))
     except ValueError:
-        return Settings()
+        return PlayerSettings()
 
 
-def save_settings(settings: Settings, path: Path | None = None) -> None:
+def save_settings(settings: PlayerSettings, path: Path | None = None) -> None:
     """Write atomically: a crash mid-write leaves the old file, never half a file."""
     from game.records.private import make_private_dir
 

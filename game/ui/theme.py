@@ -11,6 +11,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 from game.paths import assets_dir
+from game.scenario.model import Verdict
 
 Color = tuple[int, int, int]
 
@@ -63,8 +64,10 @@ class Theme:
         value: Color = getattr(self, band_name.lower())
         return value
 
-    def verdict(self, verdict: str) -> Color:
-        return {"good": self.good, "fair": self.warn, "poor": self.angry}.get(verdict, self.bad)
+    def verdict(self, verdict: Verdict) -> Color:
+        return {Verdict.GOOD: self.good, Verdict.FAIR: self.warn, Verdict.POOR: self.angry}.get(
+            verdict, self.bad
+        )
 
 
 COLOR_KEYS = tuple(f.name for f in fields(Theme) if f.name not in ("name", "high_contrast"))

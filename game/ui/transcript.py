@@ -9,6 +9,7 @@ text.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 import pygame
 
@@ -23,9 +24,18 @@ GAP = 14
 SHARE = 0.8  # a bubble takes at most this share of the column
 
 
+class BubbleKind(StrEnum):
+    """Who a bubble is from: the two sides of the conversation, or the game itself."""
+
+    CUSTOMER = "customer"
+    AGENT = "agent"
+    NUDGE = "nudge"  # the customer's reaction to dead air
+    SYSTEM = "system"  # a note from the game
+
+
 @dataclass
 class Bubble:
-    speaker: str  # customer | agent | nudge | system
+    speaker: BubbleKind
     caption: str
     text: str
     rect: pygame.Rect = field(default_factory=lambda: pygame.Rect(0, 0, 0, 0))
@@ -105,16 +115,16 @@ class Transcript:
 
     def colors(self, bubble: Bubble, theme: Theme) -> tuple[Color, Color, Color]:
         """(fill, text, caption) for a bubble."""
-        if bubble.speaker == "agent":
+        if bubble.speaker is BubbleKind.AGENT:
             return theme.agent_bubble, theme.agent_text, theme.text_dim
-        if bubble.speaker == "nudge":
+        if bubble.speaker is BubbleKind.NUDGE:
             return theme.nudge_bubble, theme.text, theme.warn
-        if bubble.speaker == "system":
+        if bubble.speaker is BubbleKind.SYSTEM:
             return theme.panel_sunken, theme.text_dim, theme.text_faint
         return theme.customer_bubble, theme.customer_text, theme.text_dim
 
     def _text_style(self, bubble: Bubble) -> str:
-        return "quote" if bubble.speaker == "nudge" else self._style
+        return "quote" if bubble.speaker is BubbleKind.NUDGE else self._style
 
     def _place(self, bubble: Bubble, fonts: Typography) -> None:
         """Wrap a bubble's text and put it below the ones before it."""
@@ -128,7 +138,7 @@ class Transcript:
         bubble.top = self._bottom
         bubble.line_h = fonts.line_height(style)
         y = self._bottom + fonts.line_height("caption") + 4
-        x = width - w - 8 if bubble.speaker == "agent" else 8
+        x = width - w - 8 if bubble.speaker is BubbleKind.AGENT else 8
         bubble.rect = pygame.Rect(x, y, w, h)
         bubble.text_top = y + PAD_Y
         self._bottom = y + h + GAP
@@ -195,13 +205,13 @@ class Transcript:
         caption = fonts.render(bubble.caption, "caption", cap)
         cx = (
             bubble.rect.right - caption.get_width() - 4
-            if bubble.speaker == "agent"
+            if bubble.speaker is BubbleKind.AGENT
             else bubble.rect.x + 4
         )
         content.blit(caption, (cx, bubble.rect.y - cap_h - 2))
         radius, corner = 16, 4
         pygame.draw.rect(content, fill, bubble.rect, border_radius=radius)
-        if bubble.speaker == "agent":
+        if bubble.speaker is BubbleKind.AGENT:
             tail = pygame.Rect(
                 bubble.rect.right - radius, bubble.rect.bottom - radius, radius, radius
             )
@@ -209,7 +219,7 @@ class Transcript:
         else:
             tail = pygame.Rect(bubble.rect.x, bubble.rect.bottom - radius, radius, radius)
             pygame.draw.rect(content, fill, tail, border_bottom_left_radius=corner)
-        if theme.high_contrast or bubble.speaker == "system":
+        if theme.high_contrast or bubble.speaker is BubbleKind.SYSTEM:
             pygame.draw.rect(
                 content, theme.border, bubble.rect, width=theme.border_width, border_radius=radius
             )
@@ -282,7 +292,7 @@ class Transcript:
         """Hide the part of the newest line the customer has not said yet."""
         view = self.view
         fill, _, _ = self.colors(bubble, theme)
-        style = "quote" if bubble.speaker == "nudge" else self._style
+        style = "quote" if bubble.speaker is BubbleKind.NUDGE else self._style
         line_h = fonts.line_height(style)
         ox, oy = view.rect.x, view.rect.y - view.top
         shown = int(self.reveal)

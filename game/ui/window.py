@@ -33,7 +33,7 @@ from game.ui.intents import Act, InputMapper, Intent
 from game.ui.loading import World, load_world
 from game.ui.navigator import Navigator, Route, SceneLike, SceneStack
 from game.ui.settings import (
-    Settings,
+    PlayerSettings,
     load_settings,
     machine_part,
     profile_json,
@@ -408,7 +408,7 @@ class App:
 
     # ---- settings and services ----------------------------------------------------------------
 
-    def apply_settings(self, settings: Settings, *, save: bool = True) -> None:
+    def apply_settings(self, settings: PlayerSettings, *, save: bool = True) -> None:
         """Use and save new settings (the comfort part with the chosen trainee's profile,
         the rest as the machine's); layouts rebuild if fonts or colours changed."""
         old = self.settings
@@ -467,7 +467,7 @@ class App:
         """False when the player asked for reduced motion."""
         return not self.settings.reduced_motion
 
-    def _save_settings(self, settings: Settings) -> None:
+    def _save_settings(self, settings: PlayerSettings) -> None:
         machine = settings
         store = self._world.store if self._world is not None else None
         if self.trainee is not None and store is not None:

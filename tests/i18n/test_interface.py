@@ -9,7 +9,7 @@ from pathlib import Path
 from babel.messages.pofile import read_po, write_po
 
 from game.i18n.interface import interface_units, template_units
-from game.i18n.po import Problem, check, forms_table, update, write_template
+from game.i18n.po import TranslationGap, check, forms_table, update, write_template
 from game.i18n.runtime import translator_for
 from game.paths import locale_dir
 
@@ -77,7 +77,7 @@ def test_a_reworded_interface_string_keeps_its_translation_as_stale(tmp_path: Pa
     assert update(po, changed, "fi", "ui").stale == 1
     text = po.read_text("utf-8")
     assert '#| msgid "Moving on by itself in {left} s"' in text
-    stale = [f for f in check(po, changed, "fi", "ui.po") if f.problem is Problem.STALE]
+    stale = [f for f in check(po, changed, "fi", "ui.po") if f.problem is TranslationGap.STALE]
     assert [f.source for f in stale] == ["Moving on by itself in {left} seconds"]
     tr = translator_for("fi", tmp_path / "locale")
     assert (
@@ -94,7 +94,7 @@ def test_plural_forms_are_written_per_language_and_checked(tmp_path: Path) -> No
     assert 'msgstr[1] ""' in fil.read_text("utf-8")
     _fill(vi, "vi", {"{n} attempt": ("lượt",)})  # the number was dropped
     found = {f.source: f.problem for f in check(vi, units, "vi", "vi.po")}
-    assert found["{n} attempt"] is Problem.PLACEHOLDER
+    assert found["{n} attempt"] is TranslationGap.PLACEHOLDER
     _fill(vi, "vi", {"{n} attempt": ("{n} lượt",)})
     found = {f.source: f.problem for f in check(vi, units, "vi", "vi.po")}
     assert "{n} attempt" not in found

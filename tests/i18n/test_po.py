@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from game.i18n.po import Problem, check, table, update
+from game.i18n.po import TranslationGap, check, table, update
 from game.i18n.units import Unit
 
 UNITS = (
@@ -35,7 +35,7 @@ def test_a_new_file_lists_every_line_as_missing_with_its_line(tmp_path: Path) ->
     result = update(path, UNITS, "vi", "demo")
     assert (result.added, result.stale, result.obsolete) == (3, 0, 0)
     found = check(path, UNITS, "vi", "locale/vi/demo.po")
-    assert [f.problem for f in found] == [Problem.MISSING] * 3
+    assert [f.problem for f in found] == [TranslationGap.MISSING] * 3
     text = path.read_text("utf-8").splitlines()
     for finding in found:  # each finding points at its own entry (the msgid, under its id)
         assert text[finding.line - 1].startswith("msgid ")
@@ -54,7 +54,7 @@ def test_a_changed_english_line_keeps_its_translation_but_is_stale(tmp_path: Pat
         for u in UNITS
     )
     assert update(path, changed, "tr", "demo").stale == 1
-    stale = [f for f in check(path, changed, "tr", "x.po") if f.problem is Problem.STALE]
+    stale = [f for f in check(path, changed, "tr", "x.po") if f.problem is TranslationGap.STALE]
     assert [f.context for f in stale] == ["demo:nodes[a].choices[1].say"]
     text = path.read_text("utf-8")
     assert '#| msgid "I\'m sorry."' in text and 'msgstr "Özür dilerim."' in text
@@ -81,7 +81,7 @@ def test_placeholders_must_survive_translation(tmp_path: Path) -> None:
     update(path, UNITS, "fil", "demo")
     _translate(path, "demo:nodes[a].customer", "Nasaan na ang order ko?")
     found = {f.context: f.problem for f in check(path, UNITS, "fil", "x.po")}
-    assert found["demo:nodes[a].customer"] is Problem.PLACEHOLDER
+    assert found["demo:nodes[a].customer"] is TranslationGap.PLACEHOLDER
 
 
 @settings(max_examples=40, deadline=None)

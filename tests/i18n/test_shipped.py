@@ -19,7 +19,7 @@ from game.engine.catalog import load_catalog
 from game.i18n.apply import translated_scenario
 from game.i18n.languages import TRANSLATED
 from game.i18n.localize import complete_languages, localized, require_complete
-from game.i18n.po import Problem, po_path
+from game.i18n.po import TranslationGap, po_path
 from game.i18n.project import check_all, shipped_domains, update_all
 from game.i18n.units import walk_texts
 from game.paths import PROJECT_ROOT, assets_dir, locale_dir
@@ -169,5 +169,5 @@ def test_check_lists_every_missing_line_of_every_language() -> None:
     for lang in TRANSLATED:
         mine = [f for f in findings if f.lang == lang]
         assert len(mine) <= total
-        assert all(f.problem in Problem for f in mine)
+        assert all(f.problem in TranslationGap for f in mine)
         assert all(f.path.startswith(f"locale/{lang}/") and f.line > 0 for f in mine)

@@ -147,7 +147,7 @@ def test_a_plan_plays_under_its_own_policy_and_the_command_line_wins(tmp_path: P
     assert run_plan(plan, scenario, CATALOG).passed  # bringing Mira the case is right
     approved = PolicyOverride(parting_ways=PartingPolicy.APPROVED)
     held = run_plan(plan, scenario, CATALOG, policy=approved)
-    assert not held.passed and held.outcome.verdicts[-1] == "bad"  # passing the buck
+    assert not held.passed and held.facts.verdicts[-1] == "bad"  # passing the buck
     plan_file.write_text(text.format(scenario=scenario, value="aproved"), "utf-8")
     with pytest.raises(ScenarioError) as caught:
         load_plan(plan_file)

@@ -10,7 +10,7 @@ import pytest
 from game.paths import default_campaign
 from game.ui.app import App, AppConfig, open_app
 from game.ui.autopilot import Autopilot
-from game.ui.settings import Settings, save_settings, settings_path
+from game.ui.settings import PlayerSettings, save_settings, settings_path
 
 MakeApp = Callable[..., Autopilot]
 
@@ -21,7 +21,7 @@ def make_app(isolated_home: Path) -> Iterator[MakeApp]:
     apps: list[App] = []
 
     def make(
-        settings: Settings | None = None, campaign: Path | None = None, seed: int = 7
+        settings: PlayerSettings | None = None, campaign: Path | None = None, seed: int = 7
     ) -> Autopilot:
         if settings is not None:
             save_settings(settings, settings_path())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pygame
 
-from game.ui.scenes.call import CallScene
+from game.ui.scenes.call import CallPhase, CallScene
 from tests.catalog import CATALOG
 from tests.ui.conftest import MakeApp
 from tests.ui.plans import good_choices, playable
@@ -18,10 +18,10 @@ def test_space_never_presses_a_reply(make_app: MakeApp) -> None:
     call = pilot.scene(CallScene)
     pilot.answer()
     prompt = pilot.wait_for_choices()  # Space until the replies are up
-    assert call.phase == "choosing"
+    assert call.phase is CallPhase.CHOOSING
     for _ in range(12):  # an impatient thumb, well after the line has finished
         pilot.key(pygame.K_SPACE, frames=2)
-    assert call.phase == "choosing", "Space sent a reply"
+    assert call.phase is CallPhase.CHOOSING, "Space sent a reply"
     assert call.moment is prompt
     assert call.recorder is not None and call.recorder.state.turns == ()
     # the number keys still answer
@@ -37,11 +37,11 @@ def test_space_neither_answers_nor_hangs_up(make_app: MakeApp) -> None:
     pilot.key(pygame.K_RETURN, frames=2)
     call = pilot.scene(CallScene)
     pilot.key(pygame.K_SPACE, frames=2)
-    assert call.phase == "ringing", "Space answered the call"
+    assert call.phase is CallPhase.RINGING, "Space answered the call"
     pilot.answer()
     for number in good_choices(level):
         pilot.reply(number)
-    pilot.until(lambda: call.phase == "ended", "the end of the call", press=pygame.K_SPACE)
+    pilot.until(lambda: call.phase is CallPhase.ENDED, "the end of the call", press=pygame.K_SPACE)
     pilot.key(pygame.K_SPACE, frames=3)
     assert pilot.scene(CallScene) is call, "Space hung up"
 
@@ -67,13 +67,13 @@ def test_the_call_layout_holds_still(make_app: MakeApp) -> None:
 
     fonts.render = recording  # type: ignore[method-assign]
     for number in good_choices(level):
-        while call.phase != "choosing":
+        while call.phase is not CallPhase.CHOOSING:
             heights.add(call.choice_panel.height)
-            placeholders += call.phase == "speaking"
+            placeholders += call.phase is CallPhase.SPEAKING
             pilot.frames(1)
         heights.add(call.choice_panel.height)
         pilot.reply(number)
-    pilot.until(lambda: call.phase == "ended", "the end", press=pygame.K_SPACE)
+    pilot.until(lambda: call.phase is CallPhase.ENDED, "the end", press=pygame.K_SPACE)
     heights.add(call.choice_panel.height)
     assert len(heights) == 1, f"the replies panel changed height: {sorted(heights)}"
     assert placeholders > 0

@@ -10,12 +10,12 @@ from game.ui.autopilot import Autopilot
 from game.ui.scenes.call import CallScene
 from game.ui.scenes.debrief import LEGEND, DebriefScene
 from game.ui.screenshots import plan_choices
-from game.ui.settings import Settings
+from game.ui.settings import PlayerSettings
 from tests.ui.conftest import MakeApp
 
 
 def debrief_for(make_app: MakeApp, scale: int, plan: str) -> tuple[DebriefScene, Autopilot]:
-    pilot = make_app(Settings(text_scale=scale))
+    pilot = make_app(PlayerSettings(text_scale=scale))
     pilot.create_trainee("Dee Brief")
     # the game's own level (its scenario carries the translations), not a fresh English load
     world = pilot.app.world()

@@ -18,7 +18,7 @@ from game.engine.scoring import debrief
 from game.engine.session import play_choices
 from game.records.api import AttemptStart, AttemptStatus, Store
 from game.scenario.campaign import Level
-from game.ui.scenes.call import CallScene
+from game.ui.scenes.call import CallPhase, CallScene
 from game.ui.scenes.debrief import DebriefScene
 from game.ui.scenes.levels import LevelsScene
 from game.ui.scenes.title import TitleScene
@@ -139,7 +139,7 @@ def test_next_level_follows_from_the_debrief(make_app: MakeApp) -> None:
         pilot.key(pygame.K_ESCAPE, frames=2)
     call = pilot.scene(CallScene)
     assert call.level.key == second.key
-    assert call.phase == "ringing"
+    assert call.phase is CallPhase.RINGING
 
 
 def test_leaving_a_call_keeps_it_as_abandoned(make_app: MakeApp) -> None:
@@ -195,7 +195,7 @@ def test_restarting_keeps_the_first_attempt_as_abandoned(make_app: MakeApp) -> N
     pilot.key(pygame.K_DOWN)  # Resume → Restart the call
     pilot.key(pygame.K_RETURN, frames=2)
     call = pilot.scene(CallScene)
-    assert call.phase in ("connecting", "speaking")
+    assert call.phase in (CallPhase.CONNECTING, CallPhase.SPEAKING)
     pilot.wait_for_choices()
     store = pilot.app.world().store
     assert store is not None and pilot.app.trainee is not None

@@ -165,9 +165,9 @@ def test_the_records_file_and_folder_are_private(isolated_home: Path) -> None:
 
 
 def test_the_settings_file_is_private(isolated_home: Path) -> None:
-    from game.ui.settings import Settings, save_settings, settings_path
+    from game.ui.settings import PlayerSettings, save_settings, settings_path
 
-    save_settings(Settings(last_trainee="Ana"))
+    save_settings(PlayerSettings(last_trainee="Ana"))
     assert stat.S_IMODE(settings_path().stat().st_mode) == 0o600
 
 

@@ -15,7 +15,7 @@ from game.i18n.project import shipped_domains
 from game.i18n.pseudo import write_pseudo_locale
 from game.ui.scenes.levels import LevelsScene
 from game.ui.scenes.settings import SettingsScene
-from game.ui.settings import Settings, from_dict, profile_json, with_profile
+from game.ui.settings import PlayerSettings, from_dict, profile_json, with_profile
 from tests.ui.conftest import MakeApp
 
 LANG = "fi"
@@ -32,9 +32,9 @@ def test_the_language_is_a_profile_setting_and_an_unknown_one_is_english() -> No
     assert from_dict({"lang": "klingon"}).lang == "en"
     assert from_dict({"lang": ["vi"]}).lang == "en"
     assert from_dict({}).lang == "en"  # a file written before the language setting
-    stored = profile_json(Settings(lang="vi"))
+    stored = profile_json(PlayerSettings(lang="vi"))
     assert json.loads(stored)["lang"] == "vi"
-    assert with_profile(Settings(lang="en", volume=10), stored).lang == "vi"
+    assert with_profile(PlayerSettings(lang="en", volume=10), stored).lang == "vi"
 
 
 def _open_settings(pilot: object) -> SettingsScene:

@@ -7,14 +7,14 @@ import pytest
 
 from game.ui.scenes.call import CallScene
 from game.ui.scenes.levels import LevelsScene
-from game.ui.settings import Settings
+from game.ui.settings import PlayerSettings
 from tests.ui.conftest import MakeApp
 from tests.ui.plans import good_choices, playable
 
 
 @pytest.mark.parametrize("level", playable(), ids=lambda lvl: lvl.key)
 def test_the_ringing_card_shows_the_whole_summary(make_app: MakeApp, level: object) -> None:
-    pilot = make_app(Settings(text_scale=200))
+    pilot = make_app(PlayerSettings(text_scale=200))
     pilot.create_trainee("Big Text")
     app = pilot.app
     app.push(CallScene(app, level))  # type: ignore[arg-type]
@@ -30,7 +30,7 @@ def test_the_ringing_card_shows_the_whole_summary(make_app: MakeApp, level: obje
 
 
 def test_last_reply_and_every_reply_fit_or_scroll(make_app: MakeApp) -> None:
-    pilot = make_app(Settings(text_scale=200))
+    pilot = make_app(PlayerSettings(text_scale=200))
     pilot.create_trainee("Big Text")
     pilot.key(pygame.K_RETURN, frames=2)
     call = pilot.scene(CallScene)
@@ -57,7 +57,7 @@ def test_last_reply_and_every_reply_fit_or_scroll(make_app: MakeApp) -> None:
 
 
 def test_the_level_list_shows_several_levels(make_app: MakeApp) -> None:
-    pilot = make_app(Settings(text_scale=200))
+    pilot = make_app(PlayerSettings(text_scale=200))
     pilot.create_trainee("Big Text")
     levels = pilot.scene(LevelsScene)
     height = levels.list_view.rect.height

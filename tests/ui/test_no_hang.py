@@ -17,7 +17,7 @@ from game.paths import default_campaign
 from game.records.recorder import ABANDON_WAIT
 from game.ui.app import AppConfig, open_app
 from game.ui.autopilot import Autopilot
-from game.ui.scenes.call import CallScene
+from game.ui.scenes.call import CallPhase, CallScene
 from game.ui.scenes.error import ErrorScene
 from tests.records.play import ROOT
 from tests.stall import StalledServer, stalled_pg  # noqa: F401  (fixture)
@@ -103,7 +103,7 @@ def test_quitting_works_while_a_write_is_stuck(make_app: MakeApp) -> None:
             before = time.monotonic()
             pilot.app.step(1 / 60)
             slowest = max(slowest, time.monotonic() - before)
-        assert call.phase == "waiting"  # the reply is shown, its write is stuck
+        assert call.phase is CallPhase.WAITING  # the reply is shown, its write is stuck
         assert slowest < FRAME_LIMIT
         before = time.monotonic()
         pilot.app.quit()

@@ -186,10 +186,10 @@ def test_the_supervisor_edits_and_deletes_their_notes(make_app: MakeApp) -> None
 
 @pytest.mark.parametrize("scale", [100, 200])
 def test_the_notes_screen_fits_at_every_text_size(make_app: MakeApp, scale: int) -> None:
-    from game.ui.settings import Settings
+    from game.ui.settings import PlayerSettings
     from tests.ui.test_text_fit import audit
 
-    pilot = make_app(settings=Settings(text_scale=scale))
+    pilot = make_app(settings=PlayerSettings(text_scale=scale))
     play_level(pilot, "Maximiliano Alessandro Villanueva-Bartholomew", good_choices(LEVEL))
     store = store_of(pilot)
     (attempt,) = store.attempts()

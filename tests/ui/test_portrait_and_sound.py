@@ -11,6 +11,7 @@ import pygame
 import pytest
 
 from game.engine.bands import BANDS
+from game.scenario.model import Channel
 from game.ui.audio import Audio
 from game.ui.face import looks_for
 from game.ui.portrait import Portrait
@@ -40,7 +41,7 @@ def difference(a: pygame.Surface, b: pygame.Surface) -> float:
 
 def test_the_face_differs_between_every_band() -> None:
     theme = load_themes()["default"]
-    portrait = Portrait("Mr. Smith", "phone", SIZE, theme, theme.panel)
+    portrait = Portrait("Mr. Smith", Channel.PHONE, SIZE, theme, theme.panel)
     faces = {band.name: portrait.render((band.low + band.high) / 2, 0.0) for band in BANDS}
     for (na, a), (nb, b) in itertools.combinations(faces.items(), 2):
         assert difference(a, b) > 0.004, f"{na} and {nb} look the same"
@@ -50,7 +51,7 @@ def test_the_face_differs_between_every_band() -> None:
 
 def test_the_face_changes_continuously() -> None:
     theme = load_themes()["default"]
-    portrait = Portrait("Ms. Reyes", "in_person", SIZE, theme, theme.panel)
+    portrait = Portrait("Ms. Reyes", Channel.IN_PERSON, SIZE, theme, theme.panel)
     renders = [portrait.render(a, 0.0) for a in range(0, 101, 10)]
     steps = [difference(a, b) for a, b in itertools.pairwise(renders)]
     assert all(step > 0 for step in steps), steps
@@ -58,7 +59,7 @@ def test_the_face_changes_continuously() -> None:
 
 def test_the_customer_blinks() -> None:
     theme = load_themes()["default"]
-    portrait = Portrait("Mr. Smith", "phone", SIZE, theme, theme.panel)
+    portrait = Portrait("Mr. Smith", Channel.PHONE, SIZE, theme, theme.panel)
     assert difference(portrait.render(40, 0.0), portrait.render(40, 1.0)) > 0.001
 
 
@@ -66,7 +67,7 @@ def test_each_channel_is_staged_differently() -> None:
     theme = load_themes()["default"]
     stages = {
         channel: Portrait("Ms. Reyes", channel, SIZE, theme, theme.panel).render(30, 0.0)
-        for channel in ("phone", "in_person", "chat", "email")
+        for channel in Channel
     }
     for (na, a), (nb, b) in itertools.combinations(stages.items(), 2):
         assert difference(a, b) > 0.05, f"{na} and {nb} are staged alike"

@@ -14,7 +14,7 @@ from game.ui.scenes.settings import SettingsScene
 from game.ui.scenes.supervisor_overview import OverviewScene
 from game.ui.scenes.supervisor_trainee import MANAGE, TraineeScene
 from game.ui.scenes.title import TitleScene
-from game.ui.settings import Settings, load_settings, settings_path
+from game.ui.settings import PlayerSettings, load_settings, settings_path
 from tests.ui.conftest import MakeApp
 from tests.ui.plans import good_choices
 from tests.ui.test_supervisor import LEVEL, play_level, set_passphrase
@@ -137,7 +137,7 @@ def test_the_desk_renames_and_deletes_a_trainee(make_app: MakeApp) -> None:
 def test_settings_belong_to_the_profile_and_the_machine_keeps_a_default(
     make_app: MakeApp,
 ) -> None:
-    pilot = make_app(Settings(text_scale=100))
+    pilot = make_app(PlayerSettings(text_scale=100))
     pilot.create_trainee("Big Text")
     pilot.scene(LevelsScene)
     pilot.app.push(SettingsScene(pilot.app))

@@ -13,7 +13,7 @@ from game.records import passphrase, room
 from game.ui.app import AppConfig, open_app
 from game.ui.autopilot import Autopilot
 from game.ui.scenes.profile import FIELD, ProfileScene
-from game.ui.scenes.supervisor_gate import PassphraseScene
+from game.ui.scenes.supervisor_gate import GateMode, PassphraseScene
 from game.ui.scenes.title import TitleScene
 from tests.pg import pg_server, pg_url  # noqa: F401  (fixtures)
 from tests.records.test_room import Room, pg_room  # noqa: F401  (fixture)
@@ -59,7 +59,7 @@ def test_the_desk_refuses_a_trainee_login(ana_plays: Autopilot) -> None:
     pilot.until(lambda: title.menu.focused == "desk", "the desk button", 12, pygame.K_DOWN)
     pilot.key(pygame.K_RETURN, frames=2)
     gate = pilot.scene(PassphraseScene)
-    assert gate.mode == "refused" and gate.fields == {}
+    assert gate.mode is GateMode.REFUSED and gate.fields == {}
     assert "supervisor login" in gate._help
     pilot.key(pygame.K_RETURN, frames=2)  # its one button leads back
     pilot.scene(TitleScene)

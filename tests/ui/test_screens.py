@@ -75,6 +75,7 @@ def test_customers_wear_no_headset_and_the_agent_is_on_the_phone(
     make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The phone portrait: the caller holds a mobile; the agent's headset is in the inset."""
+    from game.scenario.model import Channel
     from game.ui.face import AGENT_LOOKS, Face, looks_for
     from game.ui.portrait import Portrait
 
@@ -89,7 +90,7 @@ def test_customers_wear_no_headset_and_the_agent_is_on_the_phone(
             _o(self, surface, box)
 
         monkeypatch.setattr(Face, name, spy)
-    Portrait("Mr. Smith", "phone", (320, 300), theme, theme.panel).render(40, 0)
+    Portrait("Mr. Smith", Channel.PHONE, (320, 300), theme, theme.panel).render(40, 0)
     assert ("handset", looks_for("Mr. Smith")) in drawn
     assert ("headset", AGENT_LOOKS) in drawn
     assert ("headset", looks_for("Mr. Smith")) not in drawn

@@ -9,7 +9,7 @@ import pygame
 from game.engine.progress import next_level, unlocked
 from game.engine.session import ChoicePrompt
 from game.ui.intents import Act, InputMapper
-from game.ui.scenes.call import CallScene
+from game.ui.scenes.call import CallPhase, CallScene
 from game.ui.scenes.levels import LevelsScene
 from game.ui.scenes.profile import ProfileScene
 from game.ui.scenes.title import TitleScene
@@ -184,7 +184,7 @@ def test_partial_repaints_keep_the_screen_identical_to_a_full_paint(make_app: Ma
 
     for number in good_choices(level)[:2]:
         for _ in range(400):  # the line is read out, scrolls in, the replies appear
-            if call.phase == "choosing":
+            if call.phase is CallPhase.CHOOSING:
                 break
             pilot.frames(1)
             assert same()

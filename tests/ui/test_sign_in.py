@@ -14,7 +14,7 @@ from game.ui.scenes.notes import NotesScene
 from game.ui.scenes.profile import ProfileScene
 from game.ui.scenes.sign_in import SignInScene
 from game.ui.scenes.title import TitleScene
-from game.ui.settings import Settings
+from game.ui.settings import PlayerSettings
 from tests.records.play import good_choices, play
 from tests.ui.conftest import MakeApp
 
@@ -86,7 +86,7 @@ def test_two_windows_share_the_wait_after_wrong_pins(make_app: MakeApp) -> None:
 
 
 def test_continue_on_the_title_asks_too_and_tells_of_notes_only_after(make_app: MakeApp) -> None:
-    pilot = make_app(settings=Settings(last_trainee="Ana Cruz"))
+    pilot = make_app(settings=PlayerSettings(last_trainee="Ana Cruz"))
     store = _store(pilot)
     ana = room.add_trainee(store, "Ana Cruz", secret=PIN).trainee
     assert ana is not None

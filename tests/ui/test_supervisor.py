@@ -27,7 +27,7 @@ from game.ui.scenes.history import HistoryScene
 from game.ui.scenes.levels import LevelsScene
 from game.ui.scenes.notes import NotesScene
 from game.ui.scenes.supervisor_attempt import AttemptScene
-from game.ui.scenes.supervisor_gate import SET_COMMAND, PassphraseScene
+from game.ui.scenes.supervisor_gate import SET_COMMAND, GateMode, PassphraseScene
 from game.ui.scenes.supervisor_overview import SORTS, OverviewScene
 from game.ui.scenes.supervisor_trainee import TraineeScene
 from game.ui.scenes.title import TitleScene
@@ -86,7 +86,7 @@ def set_passphrase(pilot: Autopilot, author: str | None = None) -> OverviewScene
     """The passphrase installed, then the desk opened with it (and the author's name)."""
     install_passphrase(pilot)
     gate = open_gate(pilot)
-    assert gate.mode == "check"
+    assert gate.mode is GateMode.CHECK
     pilot.type_text(PHRASE)
     if author is not None:
         pilot.key(pygame.K_TAB)
@@ -97,7 +97,7 @@ def set_passphrase(pilot: Autopilot, author: str | None = None) -> OverviewScene
 
 def unlock(pilot: Autopilot, phrase: str = PHRASE) -> PassphraseScene:
     gate = open_gate(pilot)
-    assert gate.mode == "check"
+    assert gate.mode is GateMode.CHECK
     pilot.type_text(phrase)
     answer(pilot, gate)
     return gate
@@ -130,7 +130,7 @@ def test_the_desk_is_on_the_title_and_keyboard_reachable(make_app: MakeApp) -> N
     assert title.menu.button("desk") is not None
     assert "desk" in title.menu.ring.keys
     gate = open_gate(pilot)
-    assert gate.mode == "unset"
+    assert gate.mode is GateMode.UNSET
     assert desk_scenes(pilot) == []
     pilot.key(pygame.K_ESCAPE, frames=2)
     pilot.scene(TitleScene)
@@ -142,7 +142,7 @@ def test_the_first_visitor_cannot_claim_the_desk(make_app: MakeApp) -> None:
     store = pilot.app.world().store
     assert store is not None
     gate = open_gate(pilot)
-    assert gate.mode == "unset" and gate.fields == {}
+    assert gate.mode is GateMode.UNSET and gate.fields == {}
     assert SET_COMMAND in gate._help
     pilot.type_text("i am the supervisor now")
     pilot.key(pygame.K_RETURN, frames=2)
@@ -153,7 +153,7 @@ def test_the_first_visitor_cannot_claim_the_desk(make_app: MakeApp) -> None:
     gate.menu.focus("go")
     pilot.key(pygame.K_RETURN, frames=2)
     checking = pilot.scene(PassphraseScene)
-    assert checking.mode == "check" and desk_scenes(pilot) == []
+    assert checking.mode is GateMode.CHECK and desk_scenes(pilot) == []
 
 
 def test_two_windows_share_one_count_of_wrong_tries(make_app: MakeApp) -> None:
@@ -242,7 +242,7 @@ def test_the_passphrase_is_changed_from_the_desk_with_the_old_one(make_app: Make
     overview.menu.focus("passphrase")
     pilot.key(pygame.K_RETURN, frames=2)
     gate = pilot.scene(PassphraseScene)
-    assert gate.mode == "change"
+    assert gate.mode is GateMode.CHANGE
     pilot.type_text("wrong old one")
     pilot.key(pygame.K_TAB)
     pilot.type_text("a brand new phrase")
@@ -534,10 +534,10 @@ def test_a_trainee_history_lists_only_their_own_attempts(make_app: MakeApp) -> N
 @pytest.mark.parametrize("scale", [100, 200])
 def test_every_desk_screen_fits(make_app: MakeApp, scale: int) -> None:
     """Each desk scene passes the same audit as the game's screens, at 100 % and 200 %."""
-    from game.ui.settings import Settings
+    from game.ui.settings import PlayerSettings
     from tests.ui.test_text_fit import audit
 
-    pilot = make_app(settings=Settings(text_scale=scale))
+    pilot = make_app(settings=PlayerSettings(text_scale=scale))
     play_level(pilot, "Maximiliano Alessandro Villanueva-Bartholomew", bad_choices(LEVEL))
     install_passphrase(pilot)
     gate = open_gate(pilot)

@@ -15,9 +15,9 @@ from tests.ui.test_supervisor import LEVEL, bad_choices, play_level, set_passphr
 
 
 def _open(pilot_make: MakeApp, scale: int = 100) -> tuple[LevelScene, Autopilot]:
-    from game.ui.settings import Settings
+    from game.ui.settings import PlayerSettings
 
-    pilot = pilot_make(settings=Settings(text_scale=scale))
+    pilot = pilot_make(settings=PlayerSettings(text_scale=scale))
     store = pilot.app.world().store
     assert store is not None
     play_level(pilot, "Vic", bad_choices(LEVEL))

@@ -22,7 +22,7 @@ from game.ui.scene import Scene
 from game.ui.scenes.call import BOTTOM, LEFT_W, LEFT_X, RIGHT_X, TOP, CallScene
 from game.ui.scenes.debrief import DebriefScene
 from game.ui.scenes.levels import LevelsScene
-from game.ui.settings import Settings
+from game.ui.settings import PlayerSettings
 from game.ui.transcript import Transcript
 from game.ui.typography import HYPHEN, SOFT_HYPHEN, Typography
 from game.ui.widgets import Button, Menu, ScrollView
@@ -241,7 +241,7 @@ def write_mini_campaign(folder: Path) -> Path:
 
 @pytest.mark.parametrize("scale", [100, 200])
 def test_every_screen_fits(make_app: MakeApp, scale: int) -> None:
-    pilot = make_app(Settings(text_scale=scale))
+    pilot = make_app(PlayerSettings(text_scale=scale))
     app = pilot.app
     seen: dict[str, list[str]] = {}
 
@@ -306,7 +306,7 @@ def test_vietnamese_and_long_words_fit_in_a_call(
     make_app: MakeApp, tmp_path: Path, scale: int
 ) -> None:
     campaign = write_mini_campaign(tmp_path)
-    pilot = make_app(Settings(text_scale=scale, lang="vi"), campaign=campaign)
+    pilot = make_app(PlayerSettings(text_scale=scale, lang="vi"), campaign=campaign)
     assert pilot.app.lang == "vi"
     pilot.create_trainee("Linh")
     pilot.key(pygame.K_RETURN, frames=2)

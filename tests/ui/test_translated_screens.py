@@ -24,7 +24,7 @@ from game.ui.scenes.debrief import DebriefScene
 from game.ui.scenes.history import HistoryScene
 from game.ui.scenes.levels import LevelsScene
 from game.ui.scenes.settings import SettingsScene
-from game.ui.settings import Settings
+from game.ui.settings import PlayerSettings
 from game.ui.typography import Typography
 from tests.ui.conftest import MakeApp
 from tests.ui.plans import good_choices, playable
@@ -81,7 +81,7 @@ def test_every_scene_speaks_the_chosen_language(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("HOLD_THE_LINE_LOCALE", str(pseudo_locale))
-    pilot = make_app(Settings(lang=LANG))
+    pilot = make_app(PlayerSettings(lang=LANG))
     app = pilot.app
     assert app.lang == LANG and app.tr._("Settings") != "Settings"
     seen: dict[str, set[str]] = {}

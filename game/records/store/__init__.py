@@ -43,7 +43,7 @@ from game.records.store.practice import PracticeMixin
 from game.records.store.profiles import ProfilesMixin
 from game.records.store.roster import RosterMixin
 from game.records.store.rows import TURN_COLUMNS, detail_from_rows, detail_select
-from game.records.store.settings import SettingsMixin
+from game.records.store.settings import SharedSettingsMixin
 
 # `connect` and `rows` are public to the read side (read-only opening, bulk reads).
 __all__ = [
@@ -79,7 +79,7 @@ class SqlStore(
     OverviewMixin,
     NotesMixin,
     NoteEditsMixin,
-    SettingsMixin,
+    SharedSettingsMixin,
     AnalyticsMixin,
     PracticeMixin,
 ):

@@ -10,7 +10,7 @@ from sqlalchemy import (
     select,
 )
 
-from game.engine.session import Effect, Event, Turn, turn_to_json
+from game.engine.session import Effect, Event, TimerMode, Turn, turn_to_json
 from game.records.api import (
     Attempt,
     AttemptDetail,
@@ -38,7 +38,7 @@ from game.records.store.rows import (
 
 STALE_AFTER = timedelta(hours=12)  # an in-progress attempt untouched this long is abandoned
 
-TIMERS = frozenset({"normal", "relaxed", "off"})
+TIMERS = frozenset(mode.value for mode in TimerMode)  # what `attempts.timer` may hold
 
 
 def _pid_alive(pid: int) -> bool:

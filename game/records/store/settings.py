@@ -16,7 +16,7 @@ from game.records.database import (
 from game.records.store.base import StoreBase
 
 
-class SettingsMixin(StoreBase):
+class SharedSettingsMixin(StoreBase):
     """Settings and counters shared by every window on the database."""
 
     def increment_setting(self, key: str) -> int:

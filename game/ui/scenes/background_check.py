@@ -15,17 +15,17 @@ from typing import Generic, TypeVar
 
 from game.ui.secret_form import SecretForm, seconds_left
 
-Outcome = TypeVar("Outcome")
+Answer = TypeVar("Answer")
 
 
-class BackgroundCheck(Generic[Outcome]):
+class BackgroundCheck(Generic[Answer]):
     """Mixin for a scene: `_result` is set by the worker, `_finish` handles it on the frame."""
 
     form: SecretForm  # the form's state: checking, the wait, what went wrong
-    _result: tuple[Outcome, str] | None
+    _result: tuple[Answer, str] | None
     _worker: threading.Thread | None
 
-    def _finish(self, outcome: Outcome, problem: str) -> None:
+    def _finish(self, outcome: Answer, problem: str) -> None:
         raise NotImplementedError
 
     def layout(self) -> None:

@@ -24,6 +24,7 @@ import pygame
 
 from game.engine.session import ChoicePrompt, CustomerLine, Moment, Turn
 from game.records.recorder import Recorder
+from game.scenario.model import Channel
 from game.training import call_is_exam
 from game.ui import chrome
 from game.ui.draw import icon_channel, opaque, panel
@@ -55,7 +56,7 @@ from game.ui.scenes.call_view import (
     widest_reason,
 )
 from game.ui.theme import Theme
-from game.ui.transcript import Bubble, Transcript
+from game.ui.transcript import Bubble, BubbleKind, Transcript
 from game.ui.widgets import Button, Menu, ScrollView
 
 if TYPE_CHECKING:
@@ -81,7 +82,7 @@ class CallScene(CallDrawing, Scene):
         self.campaign = world.campaign
         self.store = world.store
         self.catalog = world.catalog
-        self.channel = self.scenario.channel.value
+        self.channel = self.scenario.channel
         self.customer = self.scenario.customer.name.get(app.lang)
         self.flow = CallFlow(self.scenario, app.lang, self.catalog, self)
         self.transcript = Transcript()
@@ -155,7 +156,7 @@ class CallScene(CallDrawing, Scene):
         self.meter.reset(self.anger)
         self.sync()  # laid out once, here or by App.push after enter
         _, sound = RINGING[self.channel]
-        if self.channel == "phone":
+        if self.channel is Channel.PHONE:
             self.app.audio.loop(sound)
         else:
             self.app.play(sound)
@@ -193,7 +194,7 @@ class CallScene(CallDrawing, Scene):
         self.meter.reset(anger)  # the attempt's seed may start the customer anywhere in range
 
     def customer_line(self, moment: CustomerLine) -> None:
-        self._say("customer", moment.text)
+        self._say(BubbleKind.CUSTOMER, moment.text)
         self._layout_choices()
 
     def replies(self, prompt: ChoicePrompt) -> None:
@@ -207,7 +208,7 @@ class CallScene(CallDrawing, Scene):
         self.app.play("tenser" if turn.delta > 0 else "calmer" if turn.delta < 0 else "move")
 
     def nudge(self, text: str) -> None:
-        self._say("nudge", text)
+        self._say(BubbleKind.NUDGE, text)
         self.app.play("nudge")
 
     def ended(self) -> None:
@@ -246,15 +247,15 @@ class CallScene(CallDrawing, Scene):
         self._layout_choices(buttons)
         self.menu.focus(self.menu.ring.keys[0] if self.menu.ring.keys else "")
 
-    def _say(self, speaker: str, text: str) -> None:
+    def _say(self, speaker: BubbleKind, text: str) -> None:
         fonts, theme = self.app.fonts, self.app.theme
-        if speaker == "agent":
+        if speaker is BubbleKind.AGENT:
             caption = (
                 self.app.tr._("YOUR REPLY")
-                if self.channel in ("email", "chat")
+                if self.channel in (Channel.EMAIL, Channel.CHAT)
                 else self.app.tr._("YOU")
             )
-        elif self.channel == "email":
+        elif self.channel is Channel.EMAIL:
             caption = self.app.tr._("EMAIL FROM {upper}", upper=self.customer)
         else:
             caption = self.customer
@@ -262,7 +263,7 @@ class CallScene(CallDrawing, Scene):
             Bubble(speaker, caption, text),
             fonts,
             theme,
-            reveal=speaker != "agent" and self.app.motion,
+            reveal=speaker is not BubbleKind.AGENT and self.app.motion,
         )
 
     def choose(self, position: int) -> None:
@@ -271,7 +272,7 @@ class CallScene(CallDrawing, Scene):
         if option is None:
             return
         self.app.play("select")
-        self._say("agent", option.text)
+        self._say(BubbleKind.AGENT, option.text)
         self._layout_choices()
         self.flow.send(option)
 
@@ -343,16 +344,16 @@ class CallScene(CallDrawing, Scene):
         inner_w = RIGHT_W - 40
         header_h = max(fonts.line_height("caption"), fonts.line_height("small_bold")) + 14
         buttons: list[Button] = []
-        if self.phase == "choosing" and prepared is not None:
+        if self.phase is CallPhase.CHOOSING and prepared is not None:
             buttons = prepared
             content_h = buttons[-1].rect.bottom + 10 if buttons else 0
-        elif self.phase == "choosing" and isinstance(self.moment, ChoicePrompt):
+        elif self.phase is CallPhase.CHOOSING and isinstance(self.moment, ChoicePrompt):
             buttons = list(reply_buttons(self.moment, fonts, theme, self.choice_view))
             content_h = replies_height(buttons)
-        elif self.phase == "ended":
+        elif self.phase is CallPhase.ENDED:
             self.hangup.view = None
             content_h = self.hangup.measure(fonts, 320) + 8
-        elif self.phase == "ringing":
+        elif self.phase is CallPhase.RINGING:
             content_h = 0
             header_h = 0
         else:
@@ -372,10 +373,10 @@ class CallScene(CallDrawing, Scene):
         self.choice_view.set_content(content_h)
         self.choice_view.scroll_to(0, instant=True)
         self.choice_view.line = fonts.line_height("body")
-        if self.phase == "ended":
+        if self.phase is CallPhase.ENDED:
             self.hangup.place(fonts, RIGHT_X + 20, self.choice_view.rect.y + 4, 320)
             buttons = [self.hangup]
-        if self.phase == "ringing":
+        if self.phase is CallPhase.RINGING:
             buttons = [self.answer]
         self.hangup.backing = theme.panel
         self.answer.backing = theme.panel_sunken
@@ -388,7 +389,7 @@ class CallScene(CallDrawing, Scene):
         )
         self.transcript_panel = pygame.Rect(RIGHT_X, TOP, RIGHT_W, self._choices_top - gap - TOP)
         self.transcript.set_rect(transcript_rect, fonts, theme)
-        if self.phase == "ringing":
+        if self.phase is CallPhase.RINGING:
             self._layout_ringing()
         self._prepare()
 
@@ -400,9 +401,9 @@ class CallScene(CallDrawing, Scene):
         if cp.height:
             self._panel_image(cp, theme.panel, shadow=True)
         self._choices_content, prebuilt, self._prebuilt = None, self._prebuilt, None
-        if self.phase == "choosing" and self.menu.buttons and prebuilt is not None:
+        if self.phase is CallPhase.CHOOSING and self.menu.buttons and prebuilt is not None:
             self._choices_content = prebuilt
-        elif self.phase == "choosing" and self.menu.buttons:
+        elif self.phase is CallPhase.CHOOSING and self.menu.buttons:
             view = self.choice_view
             content = opaque((view.rect.width, max(1, view.content_height)))
             content.fill(theme.panel)
@@ -459,7 +460,7 @@ class CallScene(CallDrawing, Scene):
         if act is Act.SKIP:  # Space skips the customer's line; it never presses a button
             self.skip()
             return
-        if self.phase in ("speaking", "waiting", "connecting"):
+        if self.phase in (CallPhase.SPEAKING, CallPhase.WAITING, CallPhase.CONNECTING):
             if act is Act.CONFIRM or (
                 act is Act.CLICK and self.transcript_panel.collidepoint(intent.pos)
             ):
@@ -475,7 +476,7 @@ class CallScene(CallDrawing, Scene):
             )
             view.handle(intent)
             return
-        if self.phase == "choosing" and act is Act.PICK:
+        if self.phase is CallPhase.CHOOSING and act is Act.PICK:
             self.choose(intent.number - 1)
             return
         key = self.navigate(self.menu, intent)
@@ -490,7 +491,7 @@ class CallScene(CallDrawing, Scene):
 
     def skip(self) -> None:
         """Show the whole line now; if it already is, move on at once."""
-        if self.phase != "speaking":
+        if self.phase is not CallPhase.SPEAKING:
             return
         if self.transcript.revealing:
             self.transcript.finish_reveal()
@@ -561,7 +562,7 @@ class CallScene(CallDrawing, Scene):
             moving = round(age * 12) if age < DELTA_SECONDS else -1
             return (round(self.meter.value), delta, moving)
         if region == "talk":
-            if self.phase == "ringing":
+            if self.phase is CallPhase.RINGING:
                 return ("ringing", round(self.app.clock * 40) if self.app.motion else 0)
             return (self.transcript.version, self.transcript.view.top)
         if region == "reveal":
@@ -605,7 +606,7 @@ class CallScene(CallDrawing, Scene):
             self._paint_talk(canvas)
         elif region == "replies":
             self._paint_replies(canvas)
-        elif region == "timer" and self.phase == "choosing":
+        elif region == "timer" and self.phase is CallPhase.CHOOSING:
             card = self.canvas.cached_panel(self.choice_panel, theme.panel, True)
             if card is not None:
                 canvas.blit(card, rect, rect.move(-self.choice_panel.x, -self.choice_panel.y))

@@ -24,6 +24,7 @@ from game.engine.session import (
     Moment,
     Option,
     Phase,
+    TimerMode,
     Turn,
     dead_air_rule,
     reading_allowance,
@@ -97,7 +98,7 @@ class CallFlow:
         level: Level,
         policy: Policy,
         seed: int,
-        timer: str,
+        timer: TimerMode,
         exam: bool = False,
     ) -> None:
         """The trainee answers: the attempt starts in the records, then the customer speaks."""

@@ -16,9 +16,10 @@ import pygame
 
 from game.engine.session import ChoicePrompt, Turn
 from game.i18n.translator import N_
+from game.scenario.model import Channel
 from game.ui.draw import icon_channel
 from game.ui.scenes.call_canvas import RegionCanvas
-from game.ui.scenes.call_flow import CallFlow
+from game.ui.scenes.call_flow import CallFlow, CallPhase
 from game.ui.transcript import Transcript
 from game.ui.widgets import Button, Menu, ScrollView
 
@@ -38,29 +39,31 @@ BOTTOM = 704
 BLINK = 0.16
 REGIONS = ("top", "face", "meter", "talk", "reveal", "replies", "timer")
 RIGHT_COLUMN = frozenset({"talk", "reveal", "replies", "timer"})
-CPS = MappingProxyType({"phone": 42.0, "in_person": 42.0, "chat": 70.0, "email": 140.0})
+CPS = MappingProxyType(
+    {Channel.PHONE: 42.0, Channel.IN_PERSON: 42.0, Channel.CHAT: 70.0, Channel.EMAIL: 140.0}
+)
 RINGING = MappingProxyType(
     {
-        "phone": (N_("Incoming call"), "ring"),
-        "in_person": (N_("A customer walks up to your counter"), "bell"),
-        "chat": (N_("New chat request"), "chime"),
-        "email": (N_("New email in your queue"), "chime"),
+        Channel.PHONE: (N_("Incoming call"), "ring"),
+        Channel.IN_PERSON: (N_("A customer walks up to your counter"), "bell"),
+        Channel.CHAT: (N_("New chat request"), "chime"),
+        Channel.EMAIL: (N_("New email in your queue"), "chime"),
     }
 )
 ANSWER = MappingProxyType(
     {
-        "phone": N_("Answer the call"),
-        "in_person": N_("Greet them"),
-        "chat": N_("Accept the chat"),
-        "email": N_("Open the email"),
+        Channel.PHONE: N_("Answer the call"),
+        Channel.IN_PERSON: N_("Greet them"),
+        Channel.CHAT: N_("Accept the chat"),
+        Channel.EMAIL: N_("Open the email"),
     }
 )
 END = MappingProxyType(
     {
-        "phone": N_("Hang up"),
-        "in_person": N_("Finish"),
-        "chat": N_("Close the chat"),
-        "email": N_("Close the email"),
+        Channel.PHONE: N_("Hang up"),
+        Channel.IN_PERSON: N_("Finish"),
+        Channel.CHAT: N_("Close the chat"),
+        Channel.EMAIL: N_("Close the email"),
     }
 )
 
@@ -121,7 +124,7 @@ class CallDrawing:
     flow: CallFlow
     catalog: Catalog
     scenario: Scenario
-    channel: str
+    channel: Channel
     customer: str
     menu: Menu
     answer: Button
@@ -169,7 +172,7 @@ class CallDrawing:
 
     def _paint_reveal(self, canvas: pygame.Surface) -> None:
         """Only the newest bubble, as far as it has been read: the cheap per-frame repaint."""
-        if self.flow.phase == "ringing":
+        if self.flow.phase is CallPhase.RINGING:
             return
         rect = self.transcript.draw_last(canvas, self.app.fonts, self.app.theme)
         if rect is not None:
@@ -178,12 +181,12 @@ class CallDrawing:
 
     def _paint_talk(self, canvas: pygame.Surface) -> None:
         fonts, theme = self.app.fonts, self.app.theme
-        framed = self._talk_frame == (self.canvas.layout_id, self.flow.phase == "ringing")
-        if self.flow.phase == "ringing" or not framed:
+        framed = self._talk_frame == (self.canvas.layout_id, self.flow.phase is CallPhase.RINGING)
+        if self.flow.phase is CallPhase.RINGING or not framed:
             self._blit_panel(canvas, self.transcript_panel, theme.panel_sunken, shadow=False)
-            self._talk_frame = (self.canvas.layout_id, self.flow.phase == "ringing")
+            self._talk_frame = (self.canvas.layout_id, self.flow.phase is CallPhase.RINGING)
             self.canvas.stamp("talk", self.app.frames)
-            if self.flow.phase == "ringing":
+            if self.flow.phase is CallPhase.RINGING:
                 self._draw_ringing(canvas)
                 self.menu.draw(canvas, fonts, theme)
                 return
@@ -205,7 +208,7 @@ class CallDrawing:
             return
         self._blit_panel(canvas, self.choice_panel, theme.panel, shadow=True)
         content = self._choices_content
-        if self.flow.phase == "choosing" and content is not None:
+        if self.flow.phase is CallPhase.CHOOSING and content is not None:
             view = self.choice_view
             view.blit(canvas, content)
             focused = self.menu.button(self.menu.focused or "")
@@ -213,9 +216,9 @@ class CallDrawing:
                 focused.draw(canvas, fonts, theme, True)
             view.draw_scrollbar(canvas, theme)
         else:
-            if self.flow.phase in ("speaking", "waiting", "connecting"):
+            if self.flow.phase in (CallPhase.SPEAKING, CallPhase.WAITING, CallPhase.CONNECTING):
                 self._draw_listening(canvas)
-            elif self.flow.phase == "ended":
+            elif self.flow.phase is CallPhase.ENDED:
                 note = self.app.tr._("Next: your debrief, turn by turn.")
                 button = self.hangup.rect
                 room = RIGHT_X + RIGHT_W - 24 - (button.right + 20)
@@ -294,13 +297,17 @@ class CallDrawing:
 
     def _draw_listening(self, surface: pygame.Surface) -> None:
         fonts, theme = self.app.fonts, self.app.theme
-        if self.channel in ("chat", "email"):
+        if self.channel in (Channel.CHAT, Channel.EMAIL):
             who = self.app.tr._("{customer} is writing…", customer=self.customer)
         else:
             who = self.app.tr._("{customer} is talking…", customer=self.customer)
-        if self.flow.phase == "connecting":
+        if self.flow.phase is CallPhase.CONNECTING:
             who = self.app.tr._("Connecting…")
-        hint = self.app.tr._("Space to read it all now") if self.flow.phase == "speaking" else ""
+        hint = (
+            self.app.tr._("Space to read it all now")
+            if self.flow.phase is CallPhase.SPEAKING
+            else ""
+        )
         view = self.choice_view.rect
         y = view.y
         # a long name (or translation) wraps rather than being cut short
@@ -311,7 +318,7 @@ class CallDrawing:
             surface.blit(image, image.get_rect(topright=(RIGHT_X + RIGHT_W - 24, y + 6)))
         # the calm placeholder: where the replies will be, and when
         calm = self.app.tr._("Listen first. Your replies appear here when they have finished.")
-        if self.flow.phase == "waiting":
+        if self.flow.phase is CallPhase.WAITING:
             calm = self.app.tr._("Your reply is on its way. Listen for how it lands.")
         y += who_h + 14
         if y + fonts.line_height("small") <= view.bottom:
@@ -331,17 +338,17 @@ class CallDrawing:
         surface.blit(label, label.get_rect(midright=(right, 34)))
         surface.blit(cap, cap.get_rect(midright=(right - label.get_width() - 8, 34)))
         x = right - label.get_width() - cap.get_width() - 36
-        if self.flow.phase != "ringing":
+        if self.flow.phase is not CallPhase.RINGING:
             minutes, seconds = divmod(int(self.flow.call_time), 60)
             status = (
                 self.app.tr._("On the line")
-                if self.channel == "phone"
+                if self.channel is Channel.PHONE
                 else self.app.tr._("In conversation")
             )
-            if self.channel in ("chat", "email"):
+            if self.channel in (Channel.CHAT, Channel.EMAIL):
                 status = (
                     self.app.tr._("Chat open")
-                    if self.channel == "chat"
+                    if self.channel is Channel.CHAT
                     else self.app.tr._("Replying")
                 )
             text = fonts.render(
@@ -349,7 +356,7 @@ class CallDrawing:
             )
             surface.blit(text, text.get_rect(midright=(x, 34)))
             dot_x = x - text.get_width() - 12
-            live = theme.good if self.flow.phase != "ended" else theme.text_faint
+            live = theme.good if self.flow.phase is not CallPhase.ENDED else theme.text_faint
             pygame.draw.circle(surface, live, (dot_x, 34), 5)
 
     def _header_mid(self) -> int:
@@ -358,9 +365,9 @@ class CallDrawing:
     def _draw_choice_header(self, surface: pygame.Surface) -> None:
         fonts, theme = self.app.fonts, self.app.theme
         x, y = RIGHT_X + 24, self.choice_panel.y + 14
-        if self.flow.phase == "ended":
+        if self.flow.phase is CallPhase.ENDED:
             label = self.app.tr._("THE CONVERSATION IS OVER")
-        elif self.flow.phase == "choosing":
+        elif self.flow.phase is CallPhase.CHOOSING:
             count = (
                 len(self.flow.moment.options) if isinstance(self.flow.moment, ChoicePrompt) else 0
             )
@@ -388,7 +395,7 @@ class CallDrawing:
         if rule is None:
             why = (
                 self.app.tr._("No time pressure")
-                if self.channel == "email"
+                if self.channel is Channel.EMAIL
                 else self.app.tr._("Timer off")
             )
             image = fonts.render(why, "small", theme.text_faint)

@@ -18,7 +18,7 @@ from game.engine.catalog import Catalog
 from game.engine.scoring import Debrief, TurnReview
 from game.engine.session import FACT_LABELS
 from game.i18n.translator import ENGLISH, N_, Translator
-from game.scenario.model import Rating
+from game.scenario.model import Rating, Verdict
 from game.ui.draw import aa_circle, icon_check, icon_cross, panel, thick_polyline
 from game.ui.theme import Color, blend
 from game.ui.widgets import ScoreBars
@@ -33,29 +33,34 @@ MARK_R = 11  # a verdict marker's radius on the chart
 LEFT_W = 470
 GAP = 24
 LEGEND = (
-    ("good", N_("followed the guides")),
+    (Verdict.GOOD, N_("followed the guides")),
     # i18n: the debrief chart's key: a fair turn followed the guides partly
-    ("fair", N_("partly")),
+    (Verdict.FAIR, N_("partly")),
     # i18n: the debrief chart's key: a poor turn followed the guides weakly
-    ("poor", N_("weakly")),
-    ("bad", N_("broke a guide")),
+    (Verdict.POOR, N_("weakly")),
+    (Verdict.BAD, N_("broke a guide")),
 )
 VERDICT_WORD = MappingProxyType(
-    {"good": N_("Good"), "fair": N_("Fair"), "poor": N_("Poor"), "bad": N_("Broke a guide")}
+    {
+        Verdict.GOOD: N_("Good"),
+        Verdict.FAIR: N_("Fair"),
+        Verdict.POOR: N_("Poor"),
+        Verdict.BAD: N_("Broke a guide"),
+    }
 )
 
 
 def headline(catalog: Catalog, report: Debrief, tr: Translator = ENGLISH) -> str:
     """How the call ended, in words that agree with the pass or fail beside them."""
     ending = catalog.endings[report.outcome].label
-    rating = report.rating.value
+    rating = report.rating
     under = not report.passed and report.rating is not Rating.BAD
-    if rating == "good":
+    if rating is Rating.GOOD:
         if under:
             return tr._("{ending}: the call ended well, but the score is under the pass mark",
                         ending=ending)  # fmt: skip
         return tr._("{ending}: the call ended well", ending=ending)
-    if rating == "partial":
+    if rating is Rating.PARTIAL:
         if under:
             return tr._("{ending}: the call ended partly well, but the score is under the pass"
                         " mark", ending=ending)  # fmt: skip
@@ -77,11 +82,11 @@ def turn_heading(
         catalog.techniques[t].label for t in turn.techniques if t in catalog.techniques
     )
     head = tr._("Turn {number} · {verdict}", number=turn.number, verdict=verdict)
-    if review.verdict in ("good", "fair"):
+    if review.verdict in (Verdict.GOOD, Verdict.FAIR):
         what = done or ", ".join(catalog.steps.get(s, s) for s in review.steps)
         return f"{head}: {what}" if what else head
     broken = [e.principle for e in turn.effects if e.principle and e.anger > 0]
-    if not broken or review.verdict != "bad":
+    if not broken or review.verdict is not Verdict.BAD:
         return f"{head}: {done}" if done else head
     pid = broken[0]
     if codes:  # "Turn 2 · Make excuses — broke G-APOLOGY-1"
@@ -192,11 +197,11 @@ class DebriefCards:
             page.blit(image, image.get_rect(midleft=(20 + x + 24, mid)))
         return height
 
-    def _legend(self, width: int) -> list[tuple[str, int, int, int, str]]:
+    def _legend(self, width: int) -> list[tuple[Verdict, int, int, int, str]]:
         """The chart's key, drawn with the very marks it explains: (verdict, x, y, h, label)."""
         fonts = self.app.fonts
         h = max(fonts.line_height("small"), 20)
-        items: list[tuple[str, int, int, int, str]] = []
+        items: list[tuple[Verdict, int, int, int, str]] = []
         x = y = 0
         for verdict, english in LEGEND:
             label = self.app.tr._(english)
@@ -208,7 +213,7 @@ class DebriefCards:
         return items
 
     def _verdict_mark(
-        self, page: pygame.Surface, verdict: str, at: tuple[float, float], r: int
+        self, page: pygame.Surface, verdict: Verdict, at: tuple[float, float], r: int
     ) -> None:
         theme = self.app.theme
         color = theme.verdict(verdict)
@@ -216,13 +221,13 @@ class DebriefCards:
         aa_circle(page, color, at, r)
         box = pygame.Rect(0, 0, r * 2 - 4, r * 2 - 4)
         box.center = (round(at[0]), round(at[1]))
-        if verdict == "good":
+        if verdict is Verdict.GOOD:
             icon_check(page, box, theme.accent_text)
-        elif verdict == "fair":
+        elif verdict is Verdict.FAIR:
             pygame.draw.line(
                 page, theme.accent_text, (box.x + 3, box.centery), (box.right - 3, box.centery), 3
             )
-        elif verdict == "poor":  # a wave: partly, but weakly
+        elif verdict is Verdict.POOR:  # a wave: partly, but weakly
             wave = [
                 (box.x + 2 + (box.width - 4) * k / 8, box.centery - 3 * math.sin(k * math.pi / 4))
                 for k in range(9)

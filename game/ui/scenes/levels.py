@@ -36,6 +36,7 @@ from game.ui.words import due_words
 if TYPE_CHECKING:
     from game.records.api import LevelBest
     from game.scenario.campaign import Campaign, Level
+    from game.scenario.model import Channel
     from game.ui.window import App
 
 LIST_W = 470  # at 100 % text; wider with larger text
@@ -91,7 +92,7 @@ class LevelsScene(Scene):
         self.drills: dict[str, Drill] = {}  # this trainee's drill levels (practice due)
         self._portraits: dict[str, Portrait] = {}
         self._portrait: Portrait | None = None
-        self._drawing: tuple[str, str, str, float] | None = None
+        self._drawing: tuple[str, str, Channel, float] | None = None
         self._drawing_fresh = False
         self._portrait_image = pygame.Surface((1, 1))
         self._portrait_anger = 0
@@ -488,11 +489,11 @@ class LevelsScene(Scene):
             fonts.draw_block(content, summary, "body", theme.text, 0, summary_y, inner)
             self._portrait_at = (0, 0)
             self._portrait_anger = scenario.customer.anger
-            self._channel = scenario.channel.value
+            self._channel = scenario.channel
             portrait = self._portraits.get(level.key)
             if portrait is None:  # drawn on the next update step: moving down the list stays smooth
                 self._portrait = None
-                self._drawing = (level.key, name, scenario.channel.value, scenario.customer.anger)
+                self._drawing = (level.key, name, scenario.channel, scenario.customer.anger)
                 self._drawing_fresh = True
             else:
                 self._portrait = portrait

@@ -14,6 +14,7 @@ from game.ui.draw import panel
 from game.ui.intents import Act, Intent
 from game.ui.navigator import Route
 from game.ui.scene import Scene
+from game.ui.scenes.call_flow import CallPhase
 from game.ui.widgets import Button, Menu
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ class PauseScene(Scene):
         fonts, theme = self.app.fonts, self.app.theme
         self.card_w = CARD_W if fonts.scale < 1.4 else 720
         inner = self.card_w - 64
-        live = self.call.phase != "ringing"
+        live = self.call.phase is not CallPhase.RINGING
         self._title = self.app.tr._("Call on hold") if live else self.app.tr._("Paused")
         self._note = (
             self.app.tr._(
@@ -90,7 +91,7 @@ class PauseScene(Scene):
         elif key == "restart":
             self.app.play("select")
             self.app.pop()
-            if self.call.phase == "ringing":
+            if self.call.phase is CallPhase.RINGING:
                 self.call.start_call()
             else:
                 self.call.restart()

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from game.engine.state import TimerMode
 from game.i18n.languages import TRANSLATED, language
 from game.i18n.localize import complete_languages
 from game.i18n.translator import N_
@@ -24,7 +25,7 @@ from game.ui.settings import (
     TEXT_SCALES,
     TIMER_MODES,
     VOLUME_STEP,
-    Settings,
+    PlayerSettings,
 )
 from game.ui.widgets import Button, ScrollView
 
@@ -33,15 +34,19 @@ if TYPE_CHECKING:
 
 TIMER_TEXT = MappingProxyType(
     {
-        "normal": N_(
+        TimerMode.NORMAL: N_(
             "Customers on the phone and in person notice silence, as they would for real."
         ),
-        "relaxed": N_("Twice the grace period before silence costs anything, at half the rate."),
-        "off": N_("No dead-air timer: take all the time you need to read and decide."),
+        TimerMode.RELAXED: N_(
+            "Twice the grace period before silence costs anything, at half the rate."
+        ),
+        TimerMode.OFF: N_("No dead-air timer: take all the time you need to read and decide."),
     }
 )
-# i18n: the dead-air timer's setting
-TIMER_NAME = MappingProxyType({"normal": N_("Normal"), "relaxed": N_("Relaxed"), "off": N_("Off")})
+TIMER_NAME = MappingProxyType(
+    # i18n: the dead-air timer's setting
+    {TimerMode.NORMAL: N_("Normal"), TimerMode.RELAXED: N_("Relaxed"), TimerMode.OFF: N_("Off")}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +114,7 @@ class SettingsScene(Scene):
 
     def change(self, key: str, step: int) -> None:
         s = self.app.settings
-        new: Settings
+        new: PlayerSettings
         if key == "lang":
             at = self.languages.index(s.lang) if s.lang in self.languages else 0
             new = s.with_(lang=self.languages[(at + step) % len(self.languages)])

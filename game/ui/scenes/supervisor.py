@@ -13,6 +13,7 @@ from datetime import datetime
 import pygame
 
 from game.engine.catalog import Catalog
+from game.engine.session import Speaker
 from game.i18n import formats
 from game.i18n.translator import ENGLISH, N_, Translator
 from game.records.api import NOTE_MAX, AttemptDetail, Store
@@ -125,7 +126,7 @@ lines_of = spoken_lines
 
 def conversation(
     scenario: Scenario, detail: AttemptDetail, catalog: Catalog, lang: str | None = None
-) -> tuple[tuple[str, str], ...]:
+) -> tuple[tuple[Speaker, str], ...]:
     """The recorded call's lines, from the one replay of a recorded attempt
     (`game.records.replayed.replay_recorded`), in `lang` (the supervisor's), else in the
     language it was played in."""

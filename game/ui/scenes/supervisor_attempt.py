@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import pygame
 
 from game.engine.scoring import Debrief
+from game.engine.session import Speaker
 from game.records.api import NOTE_MAX, AttemptDetail, Note
 from game.training import AttemptReview, review_attempt
 from game.ui import chrome
@@ -88,7 +89,7 @@ class AttemptScene(DebriefScene):
         report: Debrief,
         detail: AttemptDetail,
         changed: str | None,
-        lines: tuple[tuple[str, str], ...] | None = None,
+        lines: tuple[tuple[Speaker, str], ...] | None = None,
     ) -> None:
         super().__init__(
             app,
@@ -247,7 +248,7 @@ class AttemptScene(DebriefScene):
             if scenario is not None
             else self.app.tr._("Customer")
         )
-        placed: list[tuple[str, tuple[str, ...], int]] = []
+        placed: list[tuple[Speaker, tuple[str, ...], int]] = []
         h = 20 + cap_h + 14
         for speaker, text in self.lines:
             wrapped = fonts.wrap(text, "small", bubble_w - 2 * BUBBLE_PAD_X)
@@ -265,14 +266,14 @@ class AttemptScene(DebriefScene):
         for speaker, wrapped, top in placed:
             text_w = max((fonts.width(line, "small") for line in wrapped), default=0)
             w = min(bubble_w, text_w + 2 * BUBBLE_PAD_X)
-            x = 20 + inner - w if speaker == "agent" else 20
-            caption = trainee if speaker == "agent" else who
+            x = 20 + inner - w if speaker is Speaker.AGENT else 20
+            caption = trainee if speaker is Speaker.AGENT else who
             cap = fonts.render(caption, "caption", theme.text_dim)
-            cx = x + w - cap.get_width() if speaker == "agent" else x
+            cx = x + w - cap.get_width() if speaker is Speaker.AGENT else x
             page.blit(cap, (cx, y + top))
             box = pygame.Rect(x, y + top + cap_h + 4, w, len(wrapped) * step + 2 * BUBBLE_PAD_Y)
-            fill = theme.agent_bubble if speaker == "agent" else theme.customer_bubble
-            ink = theme.agent_text if speaker == "agent" else theme.customer_text
+            fill = theme.agent_bubble if speaker is Speaker.AGENT else theme.customer_bubble
+            ink = theme.agent_text if speaker is Speaker.AGENT else theme.customer_text
             pygame.draw.rect(page, fill, box, border_radius=14)
             if theme.high_contrast:
                 pygame.draw.rect(

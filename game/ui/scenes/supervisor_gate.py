@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 import time
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 import pygame
@@ -41,9 +42,17 @@ SET_COMMAND = "hold-the-line supervisor set-passphrase"
 wall_clock = time.time  # the shared wait is in real time (tests follow the app's clock)
 
 
+class GateMode(StrEnum):
+    """What the gate is for, decided when it opens."""
+
+    CHECK = "check"  # the passphrase opens the desk
+    CHANGE = "change"  # from the desk: the current passphrase, then a new one twice
+    UNSET = "unset"  # none set yet: the installer's command is named
+    REFUSED = "refused"  # this database login is not a supervisor's
+
+
 class PassphraseScene(BackgroundCheck[passphrase.TryResult], Scene):
-    """Modes: "check" (to open the desk), "change" (from the desk), "unset" (none set yet:
-    the installer's command is named), "refused" (this database login is not a supervisor's)."""
+    """The passphrase gate, in one of the `GateMode`s."""
 
     name = "supervisor-gate"
 
@@ -53,18 +62,18 @@ class PassphraseScene(BackgroundCheck[passphrase.TryResult], Scene):
         assert world.store is not None and world.campaign is not None
         self.store = world.store
         self.desk = desk
-        self.mode = "change" if desk is not None else self._mode()
+        self.mode = GateMode.CHANGE if desk is not None else self._mode()
         self.fields: dict[str, TextField] = {}
-        if self.mode == "check":
+        if self.mode is GateMode.CHECK:
             self.fields["phrase"] = SecretField(app.tr._("Passphrase"), 200)
-        if self.mode == "change":
+        if self.mode is GateMode.CHANGE:
             self.fields["old"] = SecretField(app.tr._("Current passphrase"), 200)
-        if self.mode == "change":
+        if self.mode is GateMode.CHANGE:
             self.fields["new"] = SecretField(
                 app.tr._("At least {MIN_LENGTH} characters", MIN_LENGTH=passphrase.MIN_LENGTH), 200
             )
             self.fields["again"] = SecretField(app.tr._("The same again"), 200)
-        if self.mode == "check":
+        if self.mode is GateMode.CHECK:
             self.fields["author"] = TextField(app.tr._(DEFAULT_AUTHOR), 100)
         self.labels = {
             "phrase": app.tr._("SUPERVISOR PASSPHRASE"),
@@ -81,19 +90,19 @@ class PassphraseScene(BackgroundCheck[passphrase.TryResult], Scene):
         self.menu = Menu()
         self.failures = 0
         self.wait = 0.0  # seconds left before another try
-        if self.mode == "check":
+        if self.mode is GateMode.CHECK:
             self.failures = supervisor_failures(self.store)
             self.wait = supervisor_wait_left(self.store, wall_clock)
         self._result: tuple[passphrase.TryResult, str] | None = None  # set by the worker
         self._worker: threading.Thread | None = None
 
-    def _mode(self) -> str:
+    def _mode(self) -> GateMode:
         from game.records.api import AccessRefused
 
         try:
-            return "check" if passphrase.has_passphrase(self.store) else "unset"
+            return GateMode.CHECK if passphrase.has_passphrase(self.store) else GateMode.UNSET
         except AccessRefused:
-            return "refused"
+            return GateMode.REFUSED
 
     # ---- life cycle ---------------------------------------------------------------------------
 
@@ -112,7 +121,7 @@ class PassphraseScene(BackgroundCheck[passphrase.TryResult], Scene):
 
     def _texts(self) -> tuple[str, str, str, str]:
         """(caption, title, explanation, primary button)."""
-        if self.mode == "unset":
+        if self.mode is GateMode.UNSET:
             return (
                 self.app.tr._("Supervisor's desk"),
                 self.app.tr._("The desk is not set up yet"),
@@ -122,7 +131,7 @@ class PassphraseScene(BackgroundCheck[passphrase.TryResult], Scene):
                 ),
                 self.app.tr._("Check again"),
             )
-        if self.mode == "refused":
+        if self.mode is GateMode.REFUSED:
             return (
                 self.app.tr._("Supervisor's desk"),
                 self.app.tr._("Supervisors only"),
@@ -133,7 +142,7 @@ class PassphraseScene(BackgroundCheck[passphrase.TryResult], Scene):
                 ),
                 self.app.tr._("Back"),
             )
-        if self.mode == "change":
+        if self.mode is GateMode.CHANGE:
             return (
                 self.app.tr._("Supervisor's desk · passphrase"),
                 self.app.tr._("Change the passphrase"),
@@ -248,16 +257,16 @@ class PassphraseScene(BackgroundCheck[passphrase.TryResult], Scene):
             self.app.play("back")
             return
         self.form.error = self.form.message = ""
-        if self.mode == "refused":
+        if self.mode is GateMode.REFUSED:
             self.leave()
             return
-        if self.mode == "unset":
-            if self._mode() == "check":
+        if self.mode is GateMode.UNSET:
+            if self._mode() is GateMode.CHECK:
                 self.app.replace(PassphraseScene(self.app))
             else:
                 self._refuse_quietly(self.app.tr._("Still no passphrase: run the command first."))
             return
-        if self.mode == "change":
+        if self.mode is GateMode.CHANGE:
             new, again = self.fields["new"].text, self.fields["again"].text
             if len(new.strip()) < passphrase.MIN_LENGTH:
                 self._refuse(
@@ -287,7 +296,7 @@ class PassphraseScene(BackgroundCheck[passphrase.TryResult], Scene):
             from game.records.redact import public_message
 
             try:
-                if mode == "change":
+                if mode is GateMode.CHANGE:
                     verdict = check_supervisor(store, typed["old"], wall_clock)
                     if verdict.ok:
                         passphrase.set_passphrase(store, typed["new"], old=typed["old"])
@@ -327,7 +336,7 @@ class PassphraseScene(BackgroundCheck[passphrase.TryResult], Scene):
         if not verdict.ok:
             self.failures = verdict.failures
             self.wait = verdict.wait
-            secret = "old" if self.mode == "change" else "phrase"
+            secret = "old" if self.mode is GateMode.CHANGE else "phrase"
             if verdict.checked:
                 self._refuse(
                     secret, self.app.tr._("That passphrase is not right."), clear=(secret,)
@@ -339,7 +348,7 @@ class PassphraseScene(BackgroundCheck[passphrase.TryResult], Scene):
             return
         self.failures = 0
         self.app.play("select")
-        if self.mode == "change":
+        if self.mode is GateMode.CHANGE:
             self.form.forget(self.fields)
             self.app.pop()
             return

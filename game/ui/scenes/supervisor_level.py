@@ -17,6 +17,7 @@ from game.i18n.translator import N_
 from game.records.analytics import Window
 from game.records.analytics_view import LevelSection, PointRow, level_section
 from game.records.api import ExamRule
+from game.scenario.model import Verdict
 from game.training import SPACING, DueDrill, desk_drills
 from game.ui import chrome
 from game.ui.draw import panel
@@ -388,7 +389,7 @@ class LevelScene(Scene):
             surface.blit(fonts.render(self.app.tr._("first {first} %", first=reply.first), "small_bold", theme.text_dim),
                          (x + first_x, y))  # fmt: skip
             moved = reply.latest - reply.first
-            better = (moved > 0) == (reply.verdict in ("good", "fair"))
+            better = (moved > 0) == (reply.verdict in (Verdict.GOOD, Verdict.FAIR))
             latest_colour = theme.text_dim if moved == 0 else (theme.good if better else theme.bad)
             surface.blit(fonts.render(self.app.tr._("latest {latest} %", latest=reply.latest), "small_bold", latest_colour),
                          (x + latest_x, y))  # fmt: skip

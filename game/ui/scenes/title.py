@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from game.scenario.model import Channel
 from game.ui import chrome
 from game.ui.draw import panel
 from game.ui.intents import Act, Intent
@@ -164,7 +165,7 @@ class TitleScene(Scene):
             hero_h = max(150, min(250, bottom - top - 20 - content.get_height() - 48))
             self._hero_rect = pygame.Rect(PANEL_X, top, width, hero_h)
             self._hero = Portrait(
-                "Ms. Rivera", "phone", (width - 24, hero_h - 24), theme, theme.panel
+                "Ms. Rivera", Channel.PHONE, (width - 24, hero_h - 24), theme, theme.panel
             )
             self._hero_image = self._hero.render(6, 0.0)
             top += hero_h + 20
