@@ -340,18 +340,14 @@ def lint_scenario(
                             "LN006",
                             f"branch to '{branch.goto}' (choice {choice.number} of '{node.id}') is never taken",
                         )
-        reached = {p.ending for p in exploration.paths}
+        reached = exploration.paths.endings_reached()
         for node in scenario.nodes:
             if node.is_end and node.id not in reached:
                 warn(node.pos, "LN007", f"ending '{node.id}' is never reached in play")
         # LN008 asks for consequences, not for a second happy ending: a mistake must be able
         # to lose the call, in more than one way. It used to ask for two good endings too,
         # which pushed authors into sales endings that made no sense for the story.
-        bad = {
-            p.ending
-            for p in exploration.paths
-            if p.rating == "bad" and not p.ending.startswith("(")
-        }
+        bad = {e for e in exploration.paths.endings_reached("bad") if not e.startswith("(")}
         if len(bad) < MIN_BAD_ENDINGS:
             warn(
                 Position(1, 1),
@@ -359,7 +355,7 @@ def lint_scenario(
                 f"{len(bad)} bad ending(s) reachable; aim for at least {MIN_BAD_ENDINGS}: "
                 "different mistakes, different consequences",
             )
-        if not any(p.rating == "good" and p.mean_quality >= 0.999 for p in exploration.paths):
+        if not exploration.guide_following().endings_reached("good"):
             warn(
                 Position(1, 1),
                 "LN005",

@@ -129,9 +129,13 @@ def run_batch(
 
 @dataclass(frozen=True, slots=True)
 class Tree:
-    """Every complete path (to a loop bound), as found by exploring all choices at once."""
+    """Every complete path (to a loop bound), as found by exploring all choices at once.
 
-    choices: tuple[tuple[int, ...], ...]  # authoring numbers, 1-based, per path
+    Paths are in the order of their choices (as tuples compare: a path before its
+    continuations), one row each; every array is read-only."""
+
+    moves: NDArray[np.int16]  # (paths, longest): authoring numbers, 1-based; 0 past the end
+    lengths: Ints  # how many choices each path made
     final_node: Ints
     cause: Ints
     rating: Ints
@@ -146,9 +150,18 @@ class Tree:
     taken: frozenset[tuple[int, int, int]]  # (node, choice number, branch index)
     quality_range: tuple[tuple[tuple[int, int], tuple[float, float]], ...]
     cases: frozenset[tuple[int, int, int]]  # (flattened choice, technique, case) seen in play
-    # every state a customer line was said in: (node, anger, flag bits, turns, venting,
-    # acknowledged, promise standing, resolved), for the lint of line variants
-    arrivals: frozenset[tuple[int, ...]] = frozenset()
+    # every state a customer line was said in, one distinct row each: (node, anger, flag
+    # bits, turns, venting, acknowledged, promise standing, resolved), for the lint of line
+    # variants
+    arrivals: Ints
+
+    @property
+    def choices(self) -> tuple[tuple[int, ...], ...]:
+        """Each path's choices as a tuple (made on demand: there can be many)."""
+        return tuple(
+            tuple(row[:length])
+            for row, length in zip(self.moves.tolist(), self.lengths.tolist(), strict=True)
+        )
 
 
 def explore_tree(
@@ -163,15 +176,17 @@ def explore_tree(
 
     A path that would make a choice at a node it has already chosen at `max_visits`
     times is going round a loop: it is cut and counted in `pruned`.
+    Each path is kept as links (the row it grew from and the choice it made), step by step,
+    and spelt out once at the end: copying every path's choices at every step cost more
+    than playing the step.
     """
     c = compiled
     corners = starting_corners(c.scenario)
     frontier = Batch(c, catalog, len(corners), trace=False, starts=corners)
     visits = np.zeros((len(corners), len(c.node_ids)), dtype=np.int16)
-    paths: list[tuple[int, ...]] = [() for _ in corners]
-    arrivals: set[tuple[int, ...]] = set()
-    _arrive(c, frontier, arrivals)
-    done: list[tuple[Batch, list[tuple[int, ...]]]] = []
+    links: list[tuple[Ints, Ints]] = []  # per step: each row's parent row and choice number
+    arrivals: list[Ints] = [_arrivals(c, frontier)]
+    done: list[tuple[Batch, int, Ints]] = []  # (finished rows, their step, their row numbers)
     visited: set[int] = set()
     taken: set[tuple[int, int, int]] = set()
     cases: set[tuple[int, int, int]] = set()
@@ -179,12 +194,13 @@ def explore_tree(
     pruned = 0
     found = 0
     truncated = False
-    while paths:
+    while frontier.node.size:
         ended = frontier.cause != RUNNING
         if ended.any():
             rows = np.flatnonzero(ended)
-            done.append((frontier.take(rows), [paths[i] for i in rows]))
-            visited.update(int(n) for n in frontier.node[rows] if n >= 0)
+            done.append((frontier.take(rows), len(links), rows))
+            ends = np.unique(frontier.node[rows])
+            visited.update(ends[ends >= 0].tolist())
             found += rows.size
         live = np.flatnonzero(~ended)
         if found >= max_paths:
@@ -204,15 +220,15 @@ def explore_tree(
         local = np.arange(parent.size) - starts
         batch = frontier.take(parent)
         at = batch.node.copy()
-        visited.update(int(n) for n in np.unique(at))
+        visited.update(np.unique(at).tolist())
         visits = visits[parent]
         visits[np.arange(parent.size), at] += 1
         choice = c.choice_offset[at] + local
         step = advance(c, catalog, batch, choice)
-        for node_index, number, branch in set(
-            zip(at.tolist(), (local + 1).tolist(), step.branch.tolist(), strict=True)
-        ):
-            taken.add((node_index, number, branch))
+        number = local + 1
+        taken.update(
+            map(tuple, _unique_rows(np.stack([at, number, step.branch], axis=1))[0].tolist())
+        )
         picked = np.argwhere(step.chosen)
         for flat, tech, case in _unique_rows(
             np.stack(
@@ -221,23 +237,35 @@ def explore_tree(
             )
         )[0].tolist():
             cases.add((flat, tech, case))
-        for key, low, high in _ranges(at, local + 1, step.quality):
+        for key, low, high in _ranges(at, number, step.quality):
             old = quality.get(key)
             quality[key] = (low, high) if old is None else (min(old[0], low), max(old[1], high))
-        paths = [(*paths[p], n) for p, n in zip(parent.tolist(), (local + 1).tolist(), strict=True)]
-        _arrive(c, batch, arrivals)
+        links.append((parent, number))
+        arrivals.append(_arrivals(c, batch))
         frontier = batch
-    choices: list[tuple[int, ...]] = []
-    parts = []
-    for batch, batch_paths in done:
-        choices.extend(batch_paths)
-        parts.append((batch, *finish(c, catalog, batch)))
-    if not parts:
+    seen_states = _unique_rows(np.concatenate(arrivals))[0]
+    if not done:
         empty = np.zeros(0, dtype=np.int64)
-        return Tree((), empty, empty, empty, empty, empty, empty, empty, empty.astype(bool),
-                    truncated, pruned, frozenset(visited), frozenset(taken), (),
-                    frozenset(cases), frozenset(arrivals))  # fmt: skip
-    order = sorted(range(len(choices)), key=lambda i: choices[i])
+        return _frozen(Tree(np.zeros((0, 0), dtype=np.int16), empty, empty, empty, empty,
+                            empty, empty, empty, empty, empty.astype(bool), truncated, pruned,
+                            frozenset(visited), frozenset(taken), (), frozenset(cases),
+                            seen_states))  # fmt: skip
+    longest = max(depth for _, depth, _ in done)
+    moves = np.zeros((sum(rows.size for _, _, rows in done), longest), dtype=np.int16)
+    lengths = np.concatenate([np.full(rows.size, depth) for _, depth, rows in done])
+    first = 0
+    for _, depth, rows in done:
+        # walk each finished row back to its start, one step at a time
+        row = rows
+        for back in range(depth - 1, -1, -1):
+            parent, number = links[back]
+            moves[first : first + rows.size, back] = number[row]
+            row = parent[row]
+        first += rows.size
+    # the order of the choices, as tuples compare (a 0 past the end sorts a path before its
+    # continuations); stable, so paths with the same choices keep the order they ended in
+    order = np.lexsort(moves.T[::-1]) if longest else np.arange(lengths.size)
+    finished = [(batch, *finish(c, catalog, batch)) for batch, _, _ in done]
 
     def gather(values: list[Ints]) -> Ints:
         joined: Ints = np.concatenate(values)
@@ -247,31 +275,41 @@ def explore_tree(
         joined: Bools = np.concatenate(values)
         return joined[order]
 
-    return Tree(
-        choices=tuple(choices[i] for i in order),
-        final_node=gather([b.node for b, *_ in parts]),
-        cause=gather([b.cause for b, *_ in parts]),
-        rating=gather([r for _, r, _, _ in parts]),
-        final_anger=gather([f for _, _, f, _ in parts]),
-        score=gather([s for _, _, _, s in parts]),
-        quality2=gather([b.quality2 for b, *_ in parts]),
-        turns=gather([b.turns for b, *_ in parts]),
-        broken_promise=gather_flags([broken_promises(b) for b, *_ in parts]),
-        truncated=truncated,
-        pruned=pruned,
-        visited=frozenset(visited),
-        taken=frozenset(taken),
-        quality_range=tuple(sorted(quality.items())),
-        cases=frozenset(cases),
-        arrivals=frozenset(arrivals),
+    return _frozen(
+        Tree(
+            moves=moves[order],
+            lengths=lengths[order],
+            final_node=gather([b.node for b, *_ in finished]),
+            cause=gather([b.cause for b, *_ in finished]),
+            rating=gather([r for _, r, _, _ in finished]),
+            final_anger=gather([f for _, _, f, _ in finished]),
+            score=gather([s for _, _, _, s in finished]),
+            quality2=gather([b.quality2 for b, *_ in finished]),
+            turns=gather([b.turns for b, *_ in finished]),
+            broken_promise=gather_flags([broken_promises(b) for b, *_ in finished]),
+            truncated=truncated,
+            pruned=pruned,
+            visited=frozenset(visited),
+            taken=frozenset(taken),
+            quality_range=tuple(sorted(quality.items())),
+            cases=frozenset(cases),
+            arrivals=seen_states,
+        )
     )
 
 
-def _arrive(c: Compiled, b: Batch, into: set[tuple[int, ...]]) -> None:
-    """Record the state every row's customer speaks in at the node it has reached."""
+def _frozen(tree: Tree) -> Tree:
+    """The tree with every array made read-only: it is shared, never changed."""
+    for field in dataclasses.fields(tree):
+        value = getattr(tree, field.name)
+        if isinstance(value, np.ndarray):
+            value.flags.writeable = False
+    return tree
+
+
+def _arrivals(c: Compiled, b: Batch) -> Ints:
+    """The distinct states the rows' customers speak in at the nodes they have reached."""
     at = b.node >= 0
-    if not at.any():
-        return
     resolve_bit = 1 << ORDERED_STEPS.index("resolve")
     table = np.stack(
         [
@@ -286,7 +324,7 @@ def _arrive(c: Compiled, b: Batch, into: set[tuple[int, ...]]) -> None:
         ],
         axis=1,
     )[at]
-    into.update(tuple(row) for row in _unique_rows(table)[0].tolist())
+    return _unique_rows(table)[0]
 
 
 def _ranges(
