@@ -11,12 +11,14 @@ import itertools
 import json
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 import numpy as np
 
+from game.analysis.kept import Kept
 from game.analysis.montecarlo import StateSpace, compile_scenario, explore_states
 from game.analysis.paths import Exploration, explore
 from game.engine.bands import BANDS
@@ -76,15 +78,28 @@ class IntentCheck:
     (`explore_states`), with how many replies declared poor or bad came before it."""
 
     space: StateSpace
-    node_index: dict[str, int]
+    node_index: Mapping[str, int]
 
     def found(self, node_id: str, number: int) -> tuple[tuple[int, int, tuple[int, ...]], ...]:
         key = (self.node_index[node_id], number)
         return next((found for k, found in self.space.verdicts if k == key), ())
 
 
+_CHECKED: Kept[IntentCheck] = Kept(24)  # state searches made, by what decides them
+
+
 def intent_check(
     scenario: Scenario, policy: Policy | None, catalog: Catalog, max_states: int = MAX_STATES
+) -> IntentCheck:
+    key = (scenario, scenario.policy.over(policy or Policy()), catalog.content_hash, max_states)
+    return _CHECKED.get(
+        key if catalog.content_hash else None,
+        lambda: _intent_check(scenario, policy, catalog, max_states),
+    )
+
+
+def _intent_check(
+    scenario: Scenario, policy: Policy | None, catalog: Catalog, max_states: int
 ) -> IntentCheck:
     compiled = compile_scenario(scenario, policy, catalog=catalog)
     declared_mistake = np.array(
@@ -98,7 +113,7 @@ def intent_check(
     space = explore_states(
         compiled, catalog=catalog, declared_mistake=declared_mistake, max_states=max_states
     )
-    return IntentCheck(space, compiled.node_index)
+    return IntentCheck(space, MappingProxyType(dict(compiled.node_index)))
 
 
 def _check_expect(

@@ -255,12 +255,7 @@ def explore_tree(
     lengths = np.concatenate([np.full(rows.size, depth) for _, depth, rows in done])
     first = 0
     for _, depth, rows in done:
-        # walk each finished row back to its start, one step at a time
-        row = rows
-        for back in range(depth - 1, -1, -1):
-            parent, number = links[back]
-            moves[first : first + rows.size, back] = number[row]
-            row = parent[row]
+        moves[first : first + rows.size, :depth] = _trace_back(links[:depth], rows)
         first += rows.size
     # the order of the choices, as tuples compare (a 0 past the end sorts a path before its
     # continuations); stable, so paths with the same choices keep the order they ended in
@@ -296,6 +291,17 @@ def explore_tree(
             arrivals=seen_states,
         )
     )
+
+
+def _trace_back(links: list[tuple[Ints, Ints]], rows: Ints) -> NDArray[np.int16]:
+    """The choice numbers that led to each of `rows` (of the frontier after the last of
+    `links`), from the start: each row walked back through its parents, all rows at once."""
+    moves = np.zeros((rows.size, len(links)), dtype=np.int16)
+    for back in range(len(links) - 1, -1, -1):
+        parent, number = links[back]
+        moves[:, back] = number[rows]
+        rows = parent[rows]
+    return moves
 
 
 def _frozen(tree: Tree) -> Tree:
@@ -502,21 +508,24 @@ class StateSpace:
 MISTAKES_KEPT = 3  # earlier declared mistakes are counted up to this (the key stays small)
 
 
-def state_keys(c: Compiled, b: Batch, visits: NDArray[np.int16], mistakes: Ints) -> list[bytes]:
-    """What decides every later verdict and branch, one key a row: the node, the customer's
-    whole state (anger, heard, trust, venting, debt, honest attempts, boundary, what was
-    acknowledged, every technique's use count), the flags and, when a branch tests it, the
-    turn; how often the path has chosen at each node (what the loop bound counts) and how
-    many of its replies their author declared a mistake. The score's running sums are left
-    out: they never change a verdict."""
+def state_keys(
+    c: Compiled, b: Batch, visits: NDArray[np.int16], mistakes: Ints, rows: Ints | None = None
+) -> list[bytes]:
+    """What decides every later verdict and branch, one key a row (of `rows`, else of all):
+    the node, the customer's whole state (anger, heard, trust, venting, debt, honest
+    attempts, boundary, what was acknowledged, every technique's use count), the flags and,
+    when a branch tests it, the turn; how often the path has chosen at each node (what the
+    loop bound counts) and how many of its replies their author declared a mistake. The
+    score's running sums are left out: they never change a verdict."""
+    pick = slice(None) if rows is None else rows
     columns = [
         b.node,
         b.mood.anger,
         b.mood.vent,
         b.mood.debt,
         b.mood.helped,
-        b.mood.boundary.astype(np.int64),
-        b.mood.acknowledged.astype(np.int64),
+        b.mood.boundary,
+        b.mood.acknowledged,
         b.flags,
         np.ascontiguousarray(b.mood.heard).view(np.int64),
         np.ascontiguousarray(b.mood.trust).view(np.int64),
@@ -524,10 +533,22 @@ def state_keys(c: Compiled, b: Batch, visits: NDArray[np.int16], mistakes: Ints)
     ]
     if (c.turn_at_least > _NO_TURN_TEST).any():
         columns.append(b.turns)
-    table = np.ascontiguousarray(
-        np.column_stack([*columns, b.mood.uses, visits]).astype(np.int64, copy=False)
-    )
-    return [row.tobytes() for row in table]
+    size = b.node[pick].size
+    scalars = np.empty((size, len(columns)), dtype=np.int64)
+    for place, column in enumerate(columns):
+        scalars[:, place] = column[pick]
+    # use counts and visits are at most one a turn: two bytes each hold them
+    techniques = b.mood.uses.shape[1]
+    counts = np.empty((size, techniques + visits.shape[1]), dtype=np.int16)
+    counts[:, :techniques] = b.mood.uses[pick]
+    counts[:, techniques:] = visits[pick]
+    table = np.concatenate([scalars.view(np.uint8), counts.view(np.uint8)], axis=1)
+    # one bytes object for the table, cut into rows: far cheaper than a `tobytes` a row
+    data, width = table.tobytes(), table.shape[1]
+    return [data[start : start + width] for start in range(0, len(data), width)]
+
+
+assert MAX_TURNS < 2**15  # so a use count or a visit count fits in `state_keys`' two bytes
 
 
 _NO_TURN_TEST = -1
@@ -560,12 +581,12 @@ def explore_states(
     frontier = Batch(c, catalog, len(corners), trace=False, starts=corners)
     visits = np.zeros((len(corners), len(c.node_ids)), dtype=np.int16)
     mistakes = np.zeros(len(corners), dtype=np.int64)
-    paths: list[tuple[int, ...]] = [() for _ in corners]
+    links: list[tuple[Ints, Ints]] = []  # per step: each kept row's parent and choice number
     seen = set(state_keys(c, frontier, visits, mistakes))
     verdicts: dict[tuple[int, int], dict[tuple[int, int], tuple[int, ...]]] = {}
     capped = False
     pruned = 0
-    while paths:
+    while frontier.node.size:
         live = np.flatnonzero(frontier.cause == RUNNING)
         over = visits[live, frontier.node[live]] >= max_visits
         pruned += int(over.sum())
@@ -584,24 +605,35 @@ def explore_states(
         step = advance(c, catalog, batch, choice)
         steps2 = np.rint(2 * step.quality).astype(np.int64)
         combos, first = _unique_rows(np.stack([at, local + 1, before, steps2], axis=1))
+        examples: list[tuple[dict[tuple[int, int], tuple[int, ...]], tuple[int, int], int]] = []
         for (node, number, earlier, quality2), row in zip(
             combos.tolist(), first.tolist(), strict=True
         ):
             found = verdicts.setdefault((node, number), {})
             if (earlier, quality2) not in found:
-                found[(earlier, quality2)] = (*paths[int(parent[row])], number)
+                found[(earlier, quality2)] = ()  # spelt out below, with the others
+                examples.append((found, (earlier, quality2), row))
+        if examples:
+            rows = np.array([row for _, _, row in examples], dtype=np.int64)
+            spelt = _trace_back(links, parent[rows]).tolist()
+            for (found, verdict, _), path, number in zip(
+                examples, spelt, (local[rows] + 1).tolist(), strict=True
+            ):
+                found[verdict] = (*path, number)
         mistakes = np.minimum(MISTAKES_KEPT, before + mistake[choice])
         keep: list[int] = []
-        running = batch.cause == RUNNING
-        for row, key in enumerate(state_keys(c, batch, visits, mistakes)):
-            if running[row] and key not in seen:
+        running = np.flatnonzero(batch.cause == RUNNING)
+        for row, key in zip(
+            running.tolist(), state_keys(c, batch, visits, mistakes, running), strict=True
+        ):
+            if key not in seen:
                 seen.add(key)
                 keep.append(row)
         if len(seen) > max_states:
             capped = True
             break
         rows = np.array(keep, dtype=np.int64)
-        paths = [(*paths[int(parent[row])], int(local[row]) + 1) for row in keep]
+        links.append((parent[rows], local[rows] + 1))
         frontier = batch.take(rows)
         visits = visits[rows]
         mistakes = mistakes[rows]

@@ -6,7 +6,7 @@ of every live path at once; tests check it against a plain depth-first search.
 
 from __future__ import annotations
 
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -15,6 +15,7 @@ from typing import overload
 import numpy as np
 from numpy.typing import NDArray
 
+from game.analysis.kept import Kept
 from game.analysis.montecarlo import BLOWUP, Tree, compile_scenario, explore_tree
 from game.engine.catalog import Catalog
 from game.engine.scoring import DEFAULT_PASS_SCORE, is_pass
@@ -231,12 +232,7 @@ class Exploration:
         return frozenset(p for _, cited in self.choice_principles for p in cited)
 
 
-# Explorations already made, by what decides them: the scenario (its whole content), the
-# policy in force, the catalog's content and the bounds. Authoring commands and the tests
-# meet the same level several times (lint, the curriculum, the practice drills); it is
-# explored once. Explorations are immutable; the oldest is dropped past the limit.
-_EXPLORED: OrderedDict[tuple[object, ...], Exploration] = OrderedDict()
-_EXPLORED_LIMIT = 24
+_EXPLORED: Kept[Exploration] = Kept(24)  # every shipped level, and a few more
 
 
 def explore(
@@ -261,16 +257,10 @@ def explore(
         max_paths,
         max_visits,
     )
-    found = _EXPLORED.get(key) if catalog.content_hash else None
-    if found is not None:
-        _EXPLORED.move_to_end(key)
-        return found
-    found = _explore(scenario, catalog, policy, pass_score, max_paths, max_visits)
-    if catalog.content_hash:
-        _EXPLORED[key] = found
-        if len(_EXPLORED) > _EXPLORED_LIMIT:
-            _EXPLORED.popitem(last=False)
-    return found
+    return _EXPLORED.get(
+        key if catalog.content_hash else None,
+        lambda: _explore(scenario, catalog, policy, pass_score, max_paths, max_visits),
+    )
 
 
 def _explore(
@@ -315,15 +305,20 @@ def _path_table(scenario: Scenario, tree: Tree, ids: tuple[str, ...], pass_score
         np.where(tree.cause == BLOWUP, len(ids), len(ids) + 1),
     )
     # `is_pass` decides each distinct (score, rating, promise broken): there are few
+    low = int(tree.score.min()) if tree.score.size else 0
     combos, back = np.unique(
-        np.stack([tree.score, tree.rating, tree.broken_promise.astype(np.int64)], axis=1),
-        axis=0,
+        ((tree.score - low) * len(_RATING_NAMES) + tree.rating) * 2 + tree.broken_promise,
         return_inverse=True,
     )
     verdicts = np.array(
         [
-            is_pass(score, pass_score, Rating(_RATING_NAMES[rated]), bool(broken))
-            for score, rated, broken in combos.tolist()
+            is_pass(
+                combo // 2 // len(_RATING_NAMES) + low,
+                pass_score,
+                Rating(_RATING_NAMES[combo // 2 % len(_RATING_NAMES)]),
+                bool(combo % 2),
+            )
+            for combo in combos.tolist()
         ],
         dtype=bool,
     )
@@ -382,9 +377,12 @@ def _line_states(
     flag_values, flag_index = np.unique(flags, return_inverse=True)
     flag_keys = [sorted(flag_set(v)) for v in flag_values.tolist()]
     flag_rank = _dense_ranks(flag_keys)[flag_index.reshape(-1)]
-    fact_table = np.column_stack([np.array(asked, dtype=np.int64)[node], rows[:, 4:8]])
-    fact_values, fact_index = np.unique(fact_table, axis=0, return_inverse=True)
-    fact_sets = [facts(bool(a), v, k, o, r) for a, v, k, o, r in fact_values.tolist()]
+    # the facts' five yes/no inputs, as the bits of one number
+    fact_bits = np.array(asked, dtype=np.int64)[node]
+    for column in range(4, 8):
+        fact_bits = fact_bits * 2 + (rows[:, column] != 0)
+    fact_values, fact_index = np.unique(fact_bits, return_inverse=True)
+    fact_sets = [facts(bool(v & 16), v & 8, v & 4, v & 2, v & 1) for v in fact_values.tolist()]
     fact_rank = _dense_ranks([sorted(f) for f in fact_sets])[fact_index.reshape(-1)]
     order = np.lexsort((fact_rank, turns, flag_rank, anger, node_rank[node]))
     fact_of = fact_index.reshape(-1)
