@@ -16,7 +16,9 @@ from tests.analysis.test_simulation import CAMPAIGN, LEVELS, LOOPY
 from tests.catalog import CATALOG
 from tests.engine.helpers import make
 
-SMALL = [s for s, _ in LEVELS if s.id in ("discount-bully", "late-delivery", "language")]
+# the smaller levels (the test spells out every path), and a loop with built-in endings
+SMALL = [s for s, _ in LEVELS if s.id in ("discount-bully", "language-escalations", "language")]
+CASES = [(s, 1) for s in SMALL] + [(make(LOOPY, anger=55, vent=1), 3)]
 
 
 def _plain_best(paths: list[PathResult]) -> PathResult:
@@ -27,9 +29,9 @@ def _plain_worst(paths: list[PathResult]) -> PathResult:
     return min(paths, key=lambda p: (p.score, len(p.choices)))
 
 
-@pytest.mark.parametrize("scenario", SMALL, ids=[s.id for s in SMALL])
-def test_the_table_answers_as_its_paths_do(scenario: Scenario) -> None:
-    exploration = explore(scenario, policy=CAMPAIGN.policy, catalog=CATALOG)
+@pytest.mark.parametrize(("scenario", "visits"), CASES, ids=[s.id for s, _ in CASES])
+def test_the_table_answers_as_its_paths_do(scenario: Scenario, visits: int) -> None:
+    exploration = explore(scenario, policy=CAMPAIGN.policy, catalog=CATALOG, max_visits=visits)
     table = exploration.paths
     paths = list(table)
     assert len(paths) == len(table) > 0
@@ -57,7 +59,7 @@ def test_the_table_answers_as_its_paths_do(scenario: Scenario) -> None:
 
 
 def test_the_line_states_are_in_the_order_lint_reads_them() -> None:
-    for scenario in [s for s, _ in LEVELS][:6]:
+    for scenario in SMALL:
         states = explore(scenario, policy=CAMPAIGN.policy, catalog=CATALOG).line_states
         assert states, scenario.id
         assert list(states) == sorted(
