@@ -155,14 +155,6 @@ class Tree:
     # variants
     arrivals: Ints
 
-    @property
-    def choices(self) -> tuple[tuple[int, ...], ...]:
-        """Each path's choices as a tuple (made on demand: there can be many)."""
-        return tuple(
-            tuple(row[:length])
-            for row, length in zip(self.moves.tolist(), self.lengths.tolist(), strict=True)
-        )
-
 
 def explore_tree(
     compiled: Compiled,
