@@ -9,6 +9,7 @@ and scores.
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -344,19 +345,31 @@ def _ranges(
 def _unique_rows(table: Ints) -> tuple[Ints, Ints]:
     """`np.unique(table, axis=0, return_index=True)`, faster: each row packed into one
     integer (columns offset to start at 0, the first column most significant) when they fit,
-    so the same rows come out in the same order."""
-    if table.shape[0] == 0:
+    so the same rows come out in the same order. When the packed values are few (the usual
+    case: a node, a choice, a verdict), each one's first row is found by a scatter over
+    every possible value instead of a sort."""
+    count = table.shape[0]
+    if count == 0:
         return table, np.zeros(0, dtype=np.int64)
     low = table.min(axis=0)
     spans = (table.max(axis=0) - low + 1).tolist()
     if sum(max(1, int(span - 1).bit_length()) for span in spans) > 62:
         rows, first = np.unique(table, axis=0, return_index=True)
         return rows, first
-    packed = np.zeros(table.shape[0], dtype=np.int64)
+    packed = np.zeros(count, dtype=np.int64)
     for column, span in enumerate(spans):
         packed = packed * span + (table[:, column] - low[column])
-    _, first = np.unique(packed, return_index=True)
+    possible = math.prod(spans)
+    if possible <= max(_SCATTER_VALUES, 4 * count):
+        first_at = np.full(possible, count, dtype=np.int64)
+        np.minimum.at(first_at, packed, np.arange(count))
+        first = first_at[first_at < count]
+    else:
+        _, first = np.unique(packed, return_index=True)
     return table[first], first
+
+
+_SCATTER_VALUES = 1 << 16  # a table this long costs less to fill than a sort of a few rows
 
 
 BATCH_ROWS = 8_192  # conversations played together: big enough to amortise numpy's per-call
