@@ -222,12 +222,9 @@ def explore_tree(
         taken.update(
             map(tuple, _unique_rows(np.stack([at, number, step.branch], axis=1))[0].tolist())
         )
-        picked = np.argwhere(step.chosen)
+        used_in, used = np.nonzero(step.chosen)  # (row, technique) of every technique used
         for flat, tech, case in _unique_rows(
-            np.stack(
-                [choice[picked[:, 0]], picked[:, 1], step.verdict_case[picked[:, 0], picked[:, 1]]],
-                axis=1,
-            )
+            np.stack([choice[used_in], used, step.verdict_case[used_in, used]], axis=1)
         )[0].tolist():
             cases.add((flat, tech, case))
         for key, low, high in _ranges(at, number, step.quality):
