@@ -11,12 +11,14 @@ import itertools
 import json
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 import numpy as np
 
+from game.analysis.kept import Kept
 from game.analysis.montecarlo import StateSpace, compile_scenario, explore_states
 from game.analysis.paths import Exploration, explore
 from game.engine.bands import BANDS
@@ -76,15 +78,28 @@ class IntentCheck:
     (`explore_states`), with how many replies declared poor or bad came before it."""
 
     space: StateSpace
-    node_index: dict[str, int]
+    node_index: Mapping[str, int]
 
     def found(self, node_id: str, number: int) -> tuple[tuple[int, int, tuple[int, ...]], ...]:
         key = (self.node_index[node_id], number)
         return next((found for k, found in self.space.verdicts if k == key), ())
 
 
+_CHECKED: Kept[IntentCheck] = Kept(24)  # state searches made, by what decides them
+
+
 def intent_check(
     scenario: Scenario, policy: Policy | None, catalog: Catalog, max_states: int = MAX_STATES
+) -> IntentCheck:
+    key = (scenario, scenario.policy.over(policy or Policy()), catalog.content_hash, max_states)
+    return _CHECKED.get(
+        key if catalog.content_hash else None,
+        lambda: _intent_check(scenario, policy, catalog, max_states),
+    )
+
+
+def _intent_check(
+    scenario: Scenario, policy: Policy | None, catalog: Catalog, max_states: int
 ) -> IntentCheck:
     compiled = compile_scenario(scenario, policy, catalog=catalog)
     declared_mistake = np.array(
@@ -98,7 +113,7 @@ def intent_check(
     space = explore_states(
         compiled, catalog=catalog, declared_mistake=declared_mistake, max_states=max_states
     )
-    return IntentCheck(space, compiled.node_index)
+    return IntentCheck(space, MappingProxyType(dict(compiled.node_index)))
 
 
 def _check_expect(
@@ -340,18 +355,14 @@ def lint_scenario(
                             "LN006",
                             f"branch to '{branch.goto}' (choice {choice.number} of '{node.id}') is never taken",
                         )
-        reached = {p.ending for p in exploration.paths}
+        reached = exploration.paths.endings_reached()
         for node in scenario.nodes:
             if node.is_end and node.id not in reached:
                 warn(node.pos, "LN007", f"ending '{node.id}' is never reached in play")
         # LN008 asks for consequences, not for a second happy ending: a mistake must be able
         # to lose the call, in more than one way. It used to ask for two good endings too,
         # which pushed authors into sales endings that made no sense for the story.
-        bad = {
-            p.ending
-            for p in exploration.paths
-            if p.rating == "bad" and not p.ending.startswith("(")
-        }
+        bad = {e for e in exploration.paths.endings_reached("bad") if not e.startswith("(")}
         if len(bad) < MIN_BAD_ENDINGS:
             warn(
                 Position(1, 1),
@@ -359,7 +370,7 @@ def lint_scenario(
                 f"{len(bad)} bad ending(s) reachable; aim for at least {MIN_BAD_ENDINGS}: "
                 "different mistakes, different consequences",
             )
-        if not any(p.rating == "good" and p.mean_quality >= 0.999 for p in exploration.paths):
+        if not exploration.guide_following().endings_reached("good"):
             warn(
                 Position(1, 1),
                 "LN005",

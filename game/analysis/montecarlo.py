@@ -9,6 +9,7 @@ and scores.
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -129,9 +130,13 @@ def run_batch(
 
 @dataclass(frozen=True, slots=True)
 class Tree:
-    """Every complete path (to a loop bound), as found by exploring all choices at once."""
+    """Every complete path (to a loop bound), as found by exploring all choices at once.
 
-    choices: tuple[tuple[int, ...], ...]  # authoring numbers, 1-based, per path
+    Paths are in the order of their choices (as tuples compare: a path before its
+    continuations), one row each; every array is read-only."""
+
+    moves: NDArray[np.int16]  # (paths, longest): authoring numbers, 1-based; 0 past the end
+    lengths: Ints  # how many choices each path made
     final_node: Ints
     cause: Ints
     rating: Ints
@@ -146,9 +151,10 @@ class Tree:
     taken: frozenset[tuple[int, int, int]]  # (node, choice number, branch index)
     quality_range: tuple[tuple[tuple[int, int], tuple[float, float]], ...]
     cases: frozenset[tuple[int, int, int]]  # (flattened choice, technique, case) seen in play
-    # every state a customer line was said in: (node, anger, flag bits, turns, venting,
-    # acknowledged, promise standing, resolved), for the lint of line variants
-    arrivals: frozenset[tuple[int, ...]] = frozenset()
+    # every state a customer line was said in, one distinct row each: (node, anger, flag
+    # bits, turns, venting, acknowledged, promise standing, resolved), for the lint of line
+    # variants
+    arrivals: Ints
 
 
 def explore_tree(
@@ -163,15 +169,17 @@ def explore_tree(
 
     A path that would make a choice at a node it has already chosen at `max_visits`
     times is going round a loop: it is cut and counted in `pruned`.
+    Each path is kept as links (the row it grew from and the choice it made), step by step,
+    and spelt out once at the end: copying every path's choices at every step cost more
+    than playing the step.
     """
     c = compiled
     corners = starting_corners(c.scenario)
     frontier = Batch(c, catalog, len(corners), trace=False, starts=corners)
     visits = np.zeros((len(corners), len(c.node_ids)), dtype=np.int16)
-    paths: list[tuple[int, ...]] = [() for _ in corners]
-    arrivals: set[tuple[int, ...]] = set()
-    _arrive(c, frontier, arrivals)
-    done: list[tuple[Batch, list[tuple[int, ...]]]] = []
+    links: list[tuple[Ints, Ints]] = []  # per step: each row's parent row and choice number
+    arrivals: list[Ints] = [_arrivals(c, frontier)]
+    done: list[tuple[Batch, int, Ints]] = []  # (finished rows, their step, their row numbers)
     visited: set[int] = set()
     taken: set[tuple[int, int, int]] = set()
     cases: set[tuple[int, int, int]] = set()
@@ -179,12 +187,13 @@ def explore_tree(
     pruned = 0
     found = 0
     truncated = False
-    while paths:
+    while frontier.node.size:
         ended = frontier.cause != RUNNING
         if ended.any():
             rows = np.flatnonzero(ended)
-            done.append((frontier.take(rows), [paths[i] for i in rows]))
-            visited.update(int(n) for n in frontier.node[rows] if n >= 0)
+            done.append((frontier.take(rows), len(links), rows))
+            ends = np.unique(frontier.node[rows])
+            visited.update(ends[ends >= 0].tolist())
             found += rows.size
         live = np.flatnonzero(~ended)
         if found >= max_paths:
@@ -204,40 +213,44 @@ def explore_tree(
         local = np.arange(parent.size) - starts
         batch = frontier.take(parent)
         at = batch.node.copy()
-        visited.update(int(n) for n in np.unique(at))
+        visited.update(np.unique(at).tolist())
         visits = visits[parent]
         visits[np.arange(parent.size), at] += 1
         choice = c.choice_offset[at] + local
         step = advance(c, catalog, batch, choice)
-        for node_index, number, branch in set(
-            zip(at.tolist(), (local + 1).tolist(), step.branch.tolist(), strict=True)
-        ):
-            taken.add((node_index, number, branch))
-        picked = np.argwhere(step.chosen)
+        number = local + 1
+        taken.update(
+            map(tuple, _unique_rows(np.stack([at, number, step.branch], axis=1))[0].tolist())
+        )
+        used_in, used = np.nonzero(step.chosen)  # (row, technique) of every technique used
         for flat, tech, case in _unique_rows(
-            np.stack(
-                [choice[picked[:, 0]], picked[:, 1], step.verdict_case[picked[:, 0], picked[:, 1]]],
-                axis=1,
-            )
+            np.stack([choice[used_in], used, step.verdict_case[used_in, used]], axis=1)
         )[0].tolist():
             cases.add((flat, tech, case))
-        for key, low, high in _ranges(at, local + 1, step.quality):
+        for key, low, high in _ranges(at, number, step.quality):
             old = quality.get(key)
             quality[key] = (low, high) if old is None else (min(old[0], low), max(old[1], high))
-        paths = [(*paths[p], n) for p, n in zip(parent.tolist(), (local + 1).tolist(), strict=True)]
-        _arrive(c, batch, arrivals)
+        links.append((parent, number))
+        arrivals.append(_arrivals(c, batch))
         frontier = batch
-    choices: list[tuple[int, ...]] = []
-    parts = []
-    for batch, batch_paths in done:
-        choices.extend(batch_paths)
-        parts.append((batch, *finish(c, catalog, batch)))
-    if not parts:
+    seen_states = _unique_rows(np.concatenate(arrivals))[0]
+    if not done:
         empty = np.zeros(0, dtype=np.int64)
-        return Tree((), empty, empty, empty, empty, empty, empty, empty, empty.astype(bool),
-                    truncated, pruned, frozenset(visited), frozenset(taken), (),
-                    frozenset(cases), frozenset(arrivals))  # fmt: skip
-    order = sorted(range(len(choices)), key=lambda i: choices[i])
+        return _frozen(Tree(np.zeros((0, 0), dtype=np.int16), empty, empty, empty, empty,
+                            empty, empty, empty, empty, empty.astype(bool), truncated, pruned,
+                            frozenset(visited), frozenset(taken), (), frozenset(cases),
+                            seen_states))  # fmt: skip
+    longest = max(depth for _, depth, _ in done)
+    moves = np.zeros((sum(rows.size for _, _, rows in done), longest), dtype=np.int16)
+    lengths = np.concatenate([np.full(rows.size, depth) for _, depth, rows in done])
+    first = 0
+    for _, depth, rows in done:
+        moves[first : first + rows.size, :depth] = _trace_back(links[:depth], rows)
+        first += rows.size
+    # the order of the choices, as tuples compare (a 0 past the end sorts a path before its
+    # continuations); stable, so paths with the same choices keep the order they ended in
+    order = np.lexsort(moves.T[::-1]) if longest else np.arange(lengths.size)
+    finished = [(batch, *finish(c, catalog, batch)) for batch, _, _ in done]
 
     def gather(values: list[Ints]) -> Ints:
         joined: Ints = np.concatenate(values)
@@ -247,31 +260,52 @@ def explore_tree(
         joined: Bools = np.concatenate(values)
         return joined[order]
 
-    return Tree(
-        choices=tuple(choices[i] for i in order),
-        final_node=gather([b.node for b, *_ in parts]),
-        cause=gather([b.cause for b, *_ in parts]),
-        rating=gather([r for _, r, _, _ in parts]),
-        final_anger=gather([f for _, _, f, _ in parts]),
-        score=gather([s for _, _, _, s in parts]),
-        quality2=gather([b.quality2 for b, *_ in parts]),
-        turns=gather([b.turns for b, *_ in parts]),
-        broken_promise=gather_flags([broken_promises(b) for b, *_ in parts]),
-        truncated=truncated,
-        pruned=pruned,
-        visited=frozenset(visited),
-        taken=frozenset(taken),
-        quality_range=tuple(sorted(quality.items())),
-        cases=frozenset(cases),
-        arrivals=frozenset(arrivals),
+    return _frozen(
+        Tree(
+            moves=moves[order],
+            lengths=lengths[order],
+            final_node=gather([b.node for b, *_ in finished]),
+            cause=gather([b.cause for b, *_ in finished]),
+            rating=gather([r for _, r, _, _ in finished]),
+            final_anger=gather([f for _, _, f, _ in finished]),
+            score=gather([s for _, _, _, s in finished]),
+            quality2=gather([b.quality2 for b, *_ in finished]),
+            turns=gather([b.turns for b, *_ in finished]),
+            broken_promise=gather_flags([broken_promises(b) for b, *_ in finished]),
+            truncated=truncated,
+            pruned=pruned,
+            visited=frozenset(visited),
+            taken=frozenset(taken),
+            quality_range=tuple(sorted(quality.items())),
+            cases=frozenset(cases),
+            arrivals=seen_states,
+        )
     )
 
 
-def _arrive(c: Compiled, b: Batch, into: set[tuple[int, ...]]) -> None:
-    """Record the state every row's customer speaks in at the node it has reached."""
+def _trace_back(links: list[tuple[Ints, Ints]], rows: Ints) -> NDArray[np.int16]:
+    """The choice numbers that led to each of `rows` (of the frontier after the last of
+    `links`), from the start: each row walked back through its parents, all rows at once."""
+    moves = np.zeros((rows.size, len(links)), dtype=np.int16)
+    for back in range(len(links) - 1, -1, -1):
+        parent, number = links[back]
+        moves[:, back] = number[rows]
+        rows = parent[rows]
+    return moves
+
+
+def _frozen(tree: Tree) -> Tree:
+    """The tree with every array made read-only: it is shared, never changed."""
+    for field in dataclasses.fields(tree):
+        value = getattr(tree, field.name)
+        if isinstance(value, np.ndarray):
+            value.flags.writeable = False
+    return tree
+
+
+def _arrivals(c: Compiled, b: Batch) -> Ints:
+    """The distinct states the rows' customers speak in at the nodes they have reached."""
     at = b.node >= 0
-    if not at.any():
-        return
     resolve_bit = 1 << ORDERED_STEPS.index("resolve")
     table = np.stack(
         [
@@ -286,7 +320,7 @@ def _arrive(c: Compiled, b: Batch, into: set[tuple[int, ...]]) -> None:
         ],
         axis=1,
     )[at]
-    into.update(tuple(row) for row in _unique_rows(table)[0].tolist())
+    return _unique_rows(table)[0]
 
 
 def _ranges(
@@ -308,19 +342,31 @@ def _ranges(
 def _unique_rows(table: Ints) -> tuple[Ints, Ints]:
     """`np.unique(table, axis=0, return_index=True)`, faster: each row packed into one
     integer (columns offset to start at 0, the first column most significant) when they fit,
-    so the same rows come out in the same order."""
-    if table.shape[0] == 0:
+    so the same rows come out in the same order. When the packed values are few (the usual
+    case: a node, a choice, a verdict), each one's first row is found by a scatter over
+    every possible value instead of a sort."""
+    count = table.shape[0]
+    if count == 0:
         return table, np.zeros(0, dtype=np.int64)
     low = table.min(axis=0)
     spans = (table.max(axis=0) - low + 1).tolist()
     if sum(max(1, int(span - 1).bit_length()) for span in spans) > 62:
         rows, first = np.unique(table, axis=0, return_index=True)
         return rows, first
-    packed = np.zeros(table.shape[0], dtype=np.int64)
+    packed = np.zeros(count, dtype=np.int64)
     for column, span in enumerate(spans):
         packed = packed * span + (table[:, column] - low[column])
-    _, first = np.unique(packed, return_index=True)
+    possible = math.prod(spans)
+    if possible <= max(_SCATTER_VALUES, 4 * count):
+        first_at = np.full(possible, count, dtype=np.int64)
+        np.minimum.at(first_at, packed, np.arange(count))
+        first = first_at[first_at < count]
+    else:
+        _, first = np.unique(packed, return_index=True)
     return table[first], first
+
+
+_SCATTER_VALUES = 1 << 16  # a table this long costs less to fill than a sort of a few rows
 
 
 BATCH_ROWS = 8_192  # conversations played together: big enough to amortise numpy's per-call
@@ -464,21 +510,24 @@ class StateSpace:
 MISTAKES_KEPT = 3  # earlier declared mistakes are counted up to this (the key stays small)
 
 
-def state_keys(c: Compiled, b: Batch, visits: NDArray[np.int16], mistakes: Ints) -> list[bytes]:
-    """What decides every later verdict and branch, one key a row: the node, the customer's
-    whole state (anger, heard, trust, venting, debt, honest attempts, boundary, what was
-    acknowledged, every technique's use count), the flags and, when a branch tests it, the
-    turn; how often the path has chosen at each node (what the loop bound counts) and how
-    many of its replies their author declared a mistake. The score's running sums are left
-    out: they never change a verdict."""
+def state_keys(
+    c: Compiled, b: Batch, visits: NDArray[np.int16], mistakes: Ints, rows: Ints | None = None
+) -> list[bytes]:
+    """What decides every later verdict and branch, one key a row (of `rows`, else of all):
+    the node, the customer's whole state (anger, heard, trust, venting, debt, honest
+    attempts, boundary, what was acknowledged, every technique's use count), the flags and,
+    when a branch tests it, the turn; how often the path has chosen at each node (what the
+    loop bound counts) and how many of its replies their author declared a mistake. The
+    score's running sums are left out: they never change a verdict."""
+    pick = slice(None) if rows is None else rows
     columns = [
         b.node,
         b.mood.anger,
         b.mood.vent,
         b.mood.debt,
         b.mood.helped,
-        b.mood.boundary.astype(np.int64),
-        b.mood.acknowledged.astype(np.int64),
+        b.mood.boundary,
+        b.mood.acknowledged,
         b.flags,
         np.ascontiguousarray(b.mood.heard).view(np.int64),
         np.ascontiguousarray(b.mood.trust).view(np.int64),
@@ -486,10 +535,22 @@ def state_keys(c: Compiled, b: Batch, visits: NDArray[np.int16], mistakes: Ints)
     ]
     if (c.turn_at_least > _NO_TURN_TEST).any():
         columns.append(b.turns)
-    table = np.ascontiguousarray(
-        np.column_stack([*columns, b.mood.uses, visits]).astype(np.int64, copy=False)
-    )
-    return [row.tobytes() for row in table]
+    size = b.node[pick].size
+    scalars = np.empty((size, len(columns)), dtype=np.int64)
+    for place, column in enumerate(columns):
+        scalars[:, place] = column[pick]
+    # use counts and visits are at most one a turn: two bytes each hold them
+    techniques = b.mood.uses.shape[1]
+    counts = np.empty((size, techniques + visits.shape[1]), dtype=np.int16)
+    counts[:, :techniques] = b.mood.uses[pick]
+    counts[:, techniques:] = visits[pick]
+    table = np.concatenate([scalars.view(np.uint8), counts.view(np.uint8)], axis=1)
+    # one bytes object for the table, cut into rows: far cheaper than a `tobytes` a row
+    data, width = table.tobytes(), table.shape[1]
+    return [data[start : start + width] for start in range(0, len(data), width)]
+
+
+assert MAX_TURNS < 2**15  # so a use count or a visit count fits in `state_keys`' two bytes
 
 
 _NO_TURN_TEST = -1
@@ -522,12 +583,12 @@ def explore_states(
     frontier = Batch(c, catalog, len(corners), trace=False, starts=corners)
     visits = np.zeros((len(corners), len(c.node_ids)), dtype=np.int16)
     mistakes = np.zeros(len(corners), dtype=np.int64)
-    paths: list[tuple[int, ...]] = [() for _ in corners]
+    links: list[tuple[Ints, Ints]] = []  # per step: each kept row's parent and choice number
     seen = set(state_keys(c, frontier, visits, mistakes))
     verdicts: dict[tuple[int, int], dict[tuple[int, int], tuple[int, ...]]] = {}
     capped = False
     pruned = 0
-    while paths:
+    while frontier.node.size:
         live = np.flatnonzero(frontier.cause == RUNNING)
         over = visits[live, frontier.node[live]] >= max_visits
         pruned += int(over.sum())
@@ -546,24 +607,35 @@ def explore_states(
         step = advance(c, catalog, batch, choice)
         steps2 = np.rint(2 * step.quality).astype(np.int64)
         combos, first = _unique_rows(np.stack([at, local + 1, before, steps2], axis=1))
+        examples: list[tuple[dict[tuple[int, int], tuple[int, ...]], tuple[int, int], int]] = []
         for (node, number, earlier, quality2), row in zip(
             combos.tolist(), first.tolist(), strict=True
         ):
             found = verdicts.setdefault((node, number), {})
             if (earlier, quality2) not in found:
-                found[(earlier, quality2)] = (*paths[int(parent[row])], number)
+                found[(earlier, quality2)] = ()  # spelt out below, with the others
+                examples.append((found, (earlier, quality2), row))
+        if examples:
+            rows = np.array([row for _, _, row in examples], dtype=np.int64)
+            spelt = _trace_back(links, parent[rows]).tolist()
+            for (found, verdict, _), path, number in zip(
+                examples, spelt, (local[rows] + 1).tolist(), strict=True
+            ):
+                found[verdict] = (*path, number)
         mistakes = np.minimum(MISTAKES_KEPT, before + mistake[choice])
         keep: list[int] = []
-        running = batch.cause == RUNNING
-        for row, key in enumerate(state_keys(c, batch, visits, mistakes)):
-            if running[row] and key not in seen:
+        running = np.flatnonzero(batch.cause == RUNNING)
+        for row, key in zip(
+            running.tolist(), state_keys(c, batch, visits, mistakes, running), strict=True
+        ):
+            if key not in seen:
                 seen.add(key)
                 keep.append(row)
         if len(seen) > max_states:
             capped = True
             break
         rows = np.array(keep, dtype=np.int64)
-        paths = [(*paths[int(parent[row])], int(local[row]) + 1) for row in keep]
+        links.append((parent[rows], local[rows] + 1))
         frontier = batch.take(rows)
         visits = visits[rows]
         mistakes = mistakes[rows]

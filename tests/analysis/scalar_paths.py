@@ -4,7 +4,7 @@ Exhaustive search over every way a conversation can go, for authors and for test
 
 from __future__ import annotations
 
-from game.analysis.paths import Exploration, PathResult
+from game.analysis.paths import Exploration, PathResult, PathTable
 from game.engine.scoring import DEFAULT_PASS_SCORE, debrief
 from game.engine.session import Phase, SessionState, TimerMode, choose, proceed, start
 from game.scenario.model import Branch, Policy, Scenario
@@ -73,7 +73,7 @@ def explore(
             quality[(node.id, choice.number)] = (min(low, turn.quality), max(high, turn.quality))
             stack.append((after, (*choices, choice.number)))
     return Exploration(
-        tuple(results),
+        PathTable.of(results),
         truncated,
         pruned,
         frozenset(visited),
