@@ -24,6 +24,7 @@ from babel.messages.pofile import read_po, write_po
 
 from game.i18n.languages import language
 from game.i18n.memo import Memo, digest, read
+from game.i18n.po_entries import Entry, entry_of, read_entries
 from game.i18n.unit import Unit
 from game.scenario.model import nfc
 
@@ -62,18 +63,6 @@ def po_path(root: Path, lang: str, domain: str) -> Path:
     return root / lang / f"{domain}.po"
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """One entry of a PO file as the checks and tables read it: immutable, so one parse of
-    a file's bytes serves every check of it (Babel's `Message` is mutable)."""
-
-    id: str | tuple[str, ...]
-    string: str | tuple[str, ...] | None
-    context: str | None
-    fuzzy: bool
-    lineno: int
-
-
 class _Keyed(Protocol):
     """What `_by_key` reads of an entry: Babel's `Message` or our `Entry`."""
 
@@ -102,18 +91,6 @@ def _parse(data: bytes, lang: str) -> Catalog:
     return read_po(io.BytesIO(data), locale=language(lang).babel, abort_invalid=True)
 
 
-def _entry(message: Message) -> Entry:
-    ident = message.id
-    string = message.string
-    return Entry(
-        tuple(ident) if isinstance(ident, (list, tuple)) else ident,
-        tuple(string) if isinstance(string, (list, tuple)) else string,
-        message.context,
-        message.fuzzy,
-        int(message.lineno or 0),
-    )
-
-
 def snapshot(path: Path, lang: str) -> Snapshot | None:
     """The file's entries (None when there is no file), parsed once per content."""
     data = read(path)
@@ -121,10 +98,14 @@ def snapshot(path: Path, lang: str) -> Snapshot | None:
         return None
     key = digest(data)
     babel = language(lang).babel
-    entries = _ENTRIES.get(
-        (babel, key), lambda: tuple(_entry(m) for m in _parse(data, lang) if m.id)
-    )
-    return Snapshot(key, entries)
+    return Snapshot(key, _ENTRIES.get((babel, key), lambda: _entries(data, lang)))
+
+
+def _entries(data: bytes, lang: str) -> tuple[Entry, ...]:
+    found = read_entries(data, language(lang).babel)
+    if found is None:  # a file out of the ordinary: Babel's reader, and its errors
+        found = tuple(entry_of(m) for m in _parse(data, lang) if m.id)
+    return found
 
 
 def _new_catalog(lang: str | None, domain: str) -> Catalog:
