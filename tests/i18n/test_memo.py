@@ -5,6 +5,7 @@ is bounded. Each test edits an input in place and asks again: the answer is the 
 from __future__ import annotations
 
 import dataclasses
+import shutil
 from pathlib import Path
 
 import pytest
@@ -14,12 +15,13 @@ from game.i18n.interface import interface_units, template_units
 from game.i18n.localize import complete_languages, localized
 from game.i18n.memo import IdentityMemo, Memo
 from game.i18n.po import Problem, check, forms_table, table, update, write_template
-from game.i18n.project import Domain, scenario_domain, shipped_domains, tables_for, update_all
+from game.i18n.project import Domain, scenario_domain, tables_for, update_all
 from game.i18n.pseudo import write_pseudo_locale
 from game.i18n.runtime import UI_DOMAIN, translator_for
 from game.i18n.units import Unit
 from game.paths import PROJECT_ROOT
 from game.scenario.loader import load_scenario
+from tests.i18n.conftest import PSEUDO_LANG
 
 UNITS = (
     Unit("demo:title", "The Late Delivery", "scenarios/demo.yaml", 0, ("The level's title.",)),
@@ -166,17 +168,19 @@ def test_a_level_s_translation_is_shown_once_its_po_file_has_it(tmp_path: Path) 
     assert localized(scenario, root).title.get("fi") == "Myöhästyi"
 
 
-def test_a_language_stops_being_complete_when_a_line_is_emptied(tmp_path: Path) -> None:
+def test_a_language_stops_being_complete_when_a_line_is_emptied(
+    pseudo_locale: Path, tmp_path: Path
+) -> None:
     catalog = load_catalog()
-    domains = shipped_domains(catalog, extract=False)
-    root = write_pseudo_locale(tmp_path / "locale", domains, "tr")
-    assert "tr" in complete_languages(catalog, root)
-    path = root / "tr" / f"scenarios/{load_scenario(LATE).id}.po"
-    context = f"{load_scenario(LATE).id}:title"
-    _translate(path, context, "")
-    assert "tr" not in complete_languages(catalog, root)
-    _translate(path, context, "Geciken Teslimat")
-    assert "tr" in complete_languages(catalog, root)
+    root = tmp_path / "locale"
+    shutil.copytree(pseudo_locale, root)  # a copy: the session's folder stays as it is
+    assert PSEUDO_LANG in complete_languages(catalog, root)
+    scenario = load_scenario(LATE)
+    path = root / PSEUDO_LANG / f"scenarios/{scenario.id}.po"
+    _translate(path, f"{scenario.id}:title", "")
+    assert PSEUDO_LANG not in complete_languages(catalog, root)
+    _translate(path, f"{scenario.id}:title", "Myöhässä")
+    assert PSEUDO_LANG in complete_languages(catalog, root)
 
 
 def test_a_pseudo_locale_follows_its_units(tmp_path: Path) -> None:
