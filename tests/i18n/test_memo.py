@@ -19,9 +19,8 @@ from game.i18n.project import Domain, scenario_domain, tables_for, update_all
 from game.i18n.pseudo import write_pseudo_locale
 from game.i18n.runtime import UI_DOMAIN, translator_for
 from game.i18n.units import Unit
-from game.paths import PROJECT_ROOT
+from game.paths import PROJECT_ROOT, locale_dir
 from game.scenario.loader import load_scenario
-from tests.i18n.conftest import PSEUDO_LANG
 
 UNITS = (
     Unit("demo:title", "The Late Delivery", "scenarios/demo.yaml", 0, ("The level's title.",)),
@@ -168,19 +167,18 @@ def test_a_level_s_translation_is_shown_once_its_po_file_has_it(tmp_path: Path) 
     assert localized(scenario, root).title.get("fi") == "Myöhästyi"
 
 
-def test_a_language_stops_being_complete_when_a_line_is_emptied(
-    pseudo_locale: Path, tmp_path: Path
-) -> None:
+def test_a_language_stops_being_complete_when_a_line_is_emptied(tmp_path: Path) -> None:
     catalog = load_catalog()
     root = tmp_path / "locale"
-    shutil.copytree(pseudo_locale, root)  # a copy: the session's folder stays as it is
-    assert PSEUDO_LANG in complete_languages(catalog, root)
+    shutil.copytree(locale_dir(), root)  # every shipped language is complete
+    assert "fi" in complete_languages(catalog, root)
     scenario = load_scenario(LATE)
-    path = root / PSEUDO_LANG / f"scenarios/{scenario.id}.po"
+    path = root / "fi" / f"scenarios/{scenario.id}.po"
+    translated = table(path, "fi")[f"{scenario.id}:title"]
     _translate(path, f"{scenario.id}:title", "")
-    assert PSEUDO_LANG not in complete_languages(catalog, root)
-    _translate(path, f"{scenario.id}:title", "Myöhässä")
-    assert PSEUDO_LANG in complete_languages(catalog, root)
+    assert "fi" not in complete_languages(catalog, root)
+    _translate(path, f"{scenario.id}:title", translated)
+    assert "fi" in complete_languages(catalog, root)
 
 
 def test_a_pseudo_locale_follows_its_units(tmp_path: Path) -> None:
