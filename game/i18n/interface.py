@@ -3,13 +3,16 @@ extracted by Babel (see `game.i18n.translator` for how a string is marked)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import io
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from types import MappingProxyType
 
 from babel.messages.extract import extract
 from babel.messages.pofile import read_po
 from jinja2.ext import babel_extract
 
+from game.i18n.memo import Memo, digest, read
 from game.i18n.translator import CAMPAIGN_CONTEXT, COMMENT_TAGS, KEYWORDS
 from game.i18n.unit import Unit
 from game.paths import PROJECT_ROOT, default_campaign
@@ -21,13 +24,47 @@ TEMPLATES = ("records/templates",)
 PACKAGES = ("cli", "records", "text", "training", "ui")
 
 
-def _sources(root: Path) -> Iterator[tuple[Path, object]]:
+def _sources(root: Path) -> Iterator[tuple[Path, str]]:
     for package in PACKAGES:
         for path in sorted((root / package).rglob("*.py")):
             yield path, "python"
     for folder in TEMPLATES:
         for path in sorted((root / folder).glob("*.html")):
-            yield path, babel_extract
+            yield path, "jinja"
+
+
+_METHODS: Mapping[str, object] = MappingProxyType({"python": "python", "jinja": babel_extract})
+# One source file's marked strings: (line, message, comments, context) as Babel finds them
+Found = tuple[tuple[int, str | tuple[str, ...], tuple[str, ...], str | None], ...]
+# (method, the file's SHA-256) -> what Babel extracted from it
+_EXTRACTED: Memo[tuple[str, str], Found] = Memo(512)
+# the file's SHA-256 -> its units
+_TEMPLATE_UNITS: Memo[str, tuple[Unit, ...]] = Memo(16)
+
+
+def _extracted(path: Path, method: str) -> Found:
+    """The marked strings of one source file, extracted once per content."""
+    data = path.read_bytes()
+
+    def run() -> Found:
+        found = extract(
+            _METHODS[method],  # type: ignore[arg-type]
+            io.BytesIO(data),
+            keywords=dict(KEYWORDS),  # type: ignore[arg-type]
+            comment_tags=COMMENT_TAGS,
+            strip_comment_tags=True,
+        )
+        return tuple(
+            (
+                line,
+                message if isinstance(message, str) else tuple(message),
+                tuple(comments),
+                context,
+            )
+            for line, message, comments, context in found
+        )
+
+    return _EXTRACTED.get((method, digest(data)), run)
 
 
 def _shown(path: Path) -> str:
@@ -56,16 +93,8 @@ def interface_units(root: Path = SOURCE_ROOT) -> tuple[Unit, ...]:
     campaign's name."""
     units: dict[str, Unit] = {}
     for path, method in _sources(root):
-        with path.open("rb") as handle:
-            found = list(
-                extract(
-                    method,  # type: ignore[arg-type]
-                    handle,
-                    keywords=dict(KEYWORDS),  # type: ignore[arg-type]
-                    comment_tags=COMMENT_TAGS,
-                    strip_comment_tags=True,
-                )
-            )
+        found = _extracted(path, method)
+        shown = _shown(path) if found else ""
         for line, message, comments, context in found:
             singular, plural = (message, "") if isinstance(message, str) else message[:2]
             if not singular:
@@ -73,7 +102,7 @@ def interface_units(root: Path = SOURCE_ROOT) -> tuple[Unit, ...]:
             unit = Unit(
                 context or "",
                 singular,
-                _shown(path),
+                shown,
                 line,
                 tuple(comments),
                 plural=plural or "",
@@ -98,10 +127,14 @@ def template_units(path: Path) -> tuple[Unit, ...]:
     """The interface strings as the checked-in template lists them: what a running game
     measures a language against without reading its own source (a test keeps the template
     current with the code)."""
-    if not path.is_file():
+    data = read(path)
+    if data is None:
         return ()
-    with path.open("rb") as handle:
-        catalog = read_po(handle)
+    return _TEMPLATE_UNITS.get(digest(data), lambda: _template_units(data))
+
+
+def _template_units(data: bytes) -> tuple[Unit, ...]:
+    catalog = read_po(io.BytesIO(data))
     units = []
     for message in catalog:
         if not message.id:

@@ -8,18 +8,23 @@ English as `#| msgid`, so a translator sees exactly what changed and nothing is 
 from __future__ import annotations
 
 import difflib
+import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
+from types import MappingProxyType
+from typing import Protocol, TypeVar
 
 from babel import Locale
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po, write_po
 
 from game.i18n.languages import language
+from game.i18n.memo import Memo, digest, read
+from game.i18n.po_entries import Entry, entry_of, read_entries
 from game.i18n.unit import Unit
 from game.scenario.model import nfc
 
@@ -60,11 +65,49 @@ def po_path(root: Path, lang: str, domain: str) -> Path:
     return root / lang / f"{domain}.po"
 
 
-def _read(path: Path, lang: str) -> Catalog | None:
-    if not path.is_file():
+class _Keyed(Protocol):
+    """What `_by_key` reads of an entry: Babel's `Message` or our `Entry`."""
+
+    @property
+    def id(self) -> str | tuple[str, ...] | list[str]: ...
+    @property
+    def context(self) -> str | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """A PO file's content (by its SHA-256) and its entries, in file order."""
+
+    digest: str
+    entries: tuple[Entry, ...]
+
+
+# (the plural rules' locale, the file's SHA-256) -> its entries
+_ENTRIES: Memo[tuple[str, str], tuple[Entry, ...]] = Memo(256)
+# (the locale, the file's SHA-256) -> `table` / `forms_table` of it
+_TABLES: Memo[tuple[str, str], Mapping[str, str]] = Memo(256)
+_FORMS: Memo[tuple[str, str], Mapping[str, tuple[str, ...]]] = Memo(64)
+
+
+def _parse(data: bytes, lang: str) -> Catalog:
+    return read_po(io.BytesIO(data), locale=language(lang).babel, abort_invalid=True)
+
+
+def snapshot(path: Path, lang: str) -> Snapshot | None:
+    """The file's entries (None when there is no file), parsed once per content."""
+    data = read(path)
+    if data is None:
         return None
-    with path.open("rb") as handle:
-        return read_po(handle, locale=language(lang).babel, abort_invalid=True)
+    key = digest(data)
+    babel = language(lang).babel
+    return Snapshot(key, _ENTRIES.get((babel, key), lambda: _entries(data, lang)))
+
+
+def _entries(data: bytes, lang: str) -> tuple[Entry, ...]:
+    found = read_entries(data, language(lang).babel)
+    if found is None:  # a file out of the ordinary: Babel's reader, and its errors
+        found = tuple(entry_of(m) for m in _parse(data, lang) if m.id)
+    return found
 
 
 def _new_catalog(lang: str | None, domain: str) -> Catalog:
@@ -94,25 +137,46 @@ def _add(catalog: Catalog, unit: Unit, string: str | tuple[str, ...] = "", *,
     )
 
 
-def _write(path: Path, catalog: Catalog) -> None:
+def _render(catalog: Catalog) -> bytes:
+    handle = io.BytesIO()
+    write_po(handle, catalog, width=100, include_previous=True, sort_output=False)
+    return handle.getvalue()
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """Write `data` unless the file holds it already (an unchanged file keeps its time)."""
+    if read(path) == data:
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as handle:
-        write_po(handle, catalog, width=100, include_previous=True, sort_output=False)
+    path.write_bytes(data)
+
+
+# (domain, units) -> the template's bytes
+_TEMPLATES: Memo[tuple[str, tuple[Unit, ...]], bytes] = Memo(64)
+# (lang, domain, units, the old file's SHA-256 or "") -> the updated file's bytes and counts
+_UPDATES: Memo[tuple[str, str, tuple[Unit, ...], str], tuple[bytes, UpdateResult]] = Memo(128)
 
 
 def write_template(path: Path, units: Sequence[Unit], domain: str) -> None:
     """The POT file a translator starts a new language from."""
-    catalog = _new_catalog(None, domain)
-    for unit in units:
-        _add(catalog, unit)
-    _write(path, catalog)
+
+    def render() -> bytes:
+        catalog = _new_catalog(None, domain)
+        for unit in units:
+            _add(catalog, unit)
+        return _render(catalog)
+
+    write_bytes(path, _TEMPLATES.get((domain, tuple(units)), render))
 
 
-def _singular(message: Message) -> str:
+M = TypeVar("M", bound=_Keyed)
+
+
+def _singular(message: _Keyed) -> str:
     return str(message.id[0]) if isinstance(message.id, (list, tuple)) else str(message.id)
 
 
-def _by_key(catalog: Catalog | None, by_english: bool) -> dict[str, Message]:
+def _by_key(catalog: Iterable[M] | None, by_english: bool) -> dict[str, M]:
     """The entries by what a unit finds them by (`Unit.key`): the stable id in `msgctxt`, or
     for interface strings msgctxt + the English (gettext's own key)."""
     if catalog is None:
@@ -132,7 +196,7 @@ def _by_english(units: Sequence[Unit]) -> bool:
     return any(unit.by_english for unit in units)
 
 
-def _translation(message: Message | None, unit: Unit) -> str | tuple[str, ...]:
+def _translation(message: Message | Entry | None, unit: Unit) -> str | tuple[str, ...]:
     """The message's translation if it is of the unit's shape (plural or not); else empty."""
     if message is None:
         return ""
@@ -167,7 +231,18 @@ def update(path: Path, units: Sequence[Unit], lang: str, domain: str) -> UpdateR
     marked fuzzy with the previous English; lines that no longer exist are kept as obsolete
     entries (`#~`), so a translation is never lost by an edit that is later undone.
     """
-    old = _read(path, lang)
+    data = read(path)
+    key = (lang, domain, tuple(units), "" if data is None else digest(data))
+    updated, result = _UPDATES.get(key, lambda: _updated(data, units, lang, domain))
+    write_bytes(path, updated)
+    return result
+
+
+def _updated(
+    data: bytes | None, units: Sequence[Unit], lang: str, domain: str
+) -> tuple[bytes, UpdateResult]:
+    """`update` as a function of the old file's bytes: the new bytes and the counts."""
+    old = None if data is None else _parse(data, lang)
     known = _by_key(old, _by_english(units))
     found = {unit.key: known.pop(unit.key) for unit in units if unit.key in known}
     for unit in units:
@@ -196,8 +271,7 @@ def update(path: Path, units: Sequence[Unit], lang: str, domain: str) -> UpdateR
     for message in [*known.values(), *(old.obsolete.values() if old is not None else ())]:
         if message.string and any(message.string):
             catalog.obsolete[(message.id, message.context)] = message
-    _write(path, catalog)
-    return UpdateResult(added, stale, len(known))
+    return _render(catalog), UpdateResult(added, stale, len(known))
 
 
 def _previous_of(message: Message) -> str | list[str]:
@@ -228,7 +302,7 @@ def _placeholders_kept(string: str | tuple[str, ...], unit: Unit) -> bool:
     return placeholders(string) == placeholders(unit.source)
 
 
-def _current(message: Message, unit: Unit) -> bool:
+def _current(message: Message | Entry, unit: Unit) -> bool:
     same = (
         tuple(message.id) == unit.msgid
         if isinstance(message.id, (list, tuple))
@@ -239,8 +313,8 @@ def _current(message: Message, unit: Unit) -> bool:
 
 def check(path: Path, units: Sequence[Unit], lang: str, shown: str) -> list[Finding]:
     """What is missing or stale in one language's PO file; `shown` is how to name the file."""
-    catalog = _read(path, lang)
-    known = _by_key(catalog, _by_english(units))
+    found = snapshot(path, lang)
+    known = _by_key(None if found is None else found.entries, _by_english(units))
     findings = []
     for unit in units:
         message = known.get(unit.key)
@@ -264,9 +338,20 @@ def forms_table(path: Path, lang: str) -> Mapping[str, tuple[str, ...]]:
     """Interface strings: `Unit.key` (msgctxt + English) -> the translated forms (NFC), for
     the lines translated, not stale and keeping their placeholders. The English is part of
     the key, so a line whose English changed in the code is not found: it shows the English."""
-    catalog = _read(path, lang)
+    return snapshot_forms(snapshot(path, lang), lang)
+
+
+def snapshot_forms(found: Snapshot | None, lang: str) -> Mapping[str, tuple[str, ...]]:
+    """`forms_table` of a file already read (made once per content)."""
+    if found is None:
+        return MappingProxyType({})
+    entries = found.entries
+    return _FORMS.get((language(lang).babel, found.digest), lambda: _forms(entries))
+
+
+def _forms(entries: Iterable[Entry]) -> Mapping[str, tuple[str, ...]]:
     found: dict[str, tuple[str, ...]] = {}
-    for key, message in _by_key(catalog, by_english=True).items():
+    for key, message in _by_key(entries, by_english=True).items():
         ids = message.id if isinstance(message.id, (list, tuple)) else (message.id,)
         unit = Unit(str(message.context or ""), str(ids[0]), "", 0,
                     plural=str(ids[1]) if len(ids) > 1 else "", by_english=True)  # fmt: skip
@@ -275,7 +360,7 @@ def forms_table(path: Path, lang: str) -> Mapping[str, tuple[str, ...]]:
             continue
         forms = string if isinstance(string, tuple) else (string,)
         found[key] = tuple(nfc(form) for form in forms)
-    return found
+    return MappingProxyType(found)
 
 
 def table(path: Path, lang: str, units: Iterable[Unit] | None = None) -> Mapping[str, str]:
@@ -285,14 +370,28 @@ def table(path: Path, lang: str, units: Iterable[Unit] | None = None) -> Mapping
     that may say something else. With `units`, a line whose English changed since the PO was
     updated counts as stale too.
     """
-    catalog = _read(path, lang)
-    current = None if units is None else {u.context: u.source for u in units}
+    found = snapshot(path, lang)
+    if units is not None:
+        entries = () if found is None else found.entries
+        return _table(entries, {u.context: u.source for u in units})
+    return snapshot_table(found, lang)
+
+
+def snapshot_table(found: Snapshot | None, lang: str) -> Mapping[str, str]:
+    """`table` (without units) of a file already read (made once per content)."""
+    if found is None:
+        return MappingProxyType({})
+    entries = found.entries
+    return _TABLES.get((language(lang).babel, found.digest), lambda: _table(entries, None))
+
+
+def _table(entries: Iterable[Entry], current: Mapping[str, str] | None) -> Mapping[str, str]:
     found: dict[str, str] = {}
-    for context, message in _by_key(catalog, by_english=False).items():
+    for context, message in _by_key(entries, by_english=False).items():
         string = str(message.string or "")
         if not string or message.fuzzy:
             continue
         if current is not None and current.get(context) != message.id:
             continue
         found[context] = nfc(string)
-    return found
+    return MappingProxyType(found)

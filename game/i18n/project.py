@@ -8,13 +8,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 from game.engine.catalog import Catalog
 from game.i18n.interface import interface_units, template_units
 from game.i18n.languages import TRANSLATED
-from game.i18n.po import Finding, UpdateResult, check, po_path, table, update, write_template
+from game.i18n.memo import IdentityMemo
+from game.i18n.po import (
+    Finding,
+    UpdateResult,
+    check,
+    po_path,
+    snapshot,
+    snapshot_table,
+    update,
+    write_template,
+)
 from game.i18n.runtime import CATALOG_DOMAIN, UI_DOMAIN
 from game.i18n.units import Unit, catalog_units, scenario_units
 from game.paths import PROJECT_ROOT, locale_dir, scenarios_dir
@@ -35,8 +44,19 @@ def _shown(path: Path) -> str:
         return path.as_posix()
 
 
+# A scenario's or a catalog's units, by the value's identity (both are immutable; the
+# scenario loader hands out one value per file content, the catalog is loaded once).
+_SCENARIO_DOMAINS: IdentityMemo[str, Domain] = IdentityMemo(64)
+_CATALOG_UNITS: IdentityMemo[str, tuple[Unit, ...]] = IdentityMemo(4)
+
+
 def scenario_domain(scenario: Scenario, path: Path) -> Domain:
-    return Domain(f"scenarios/{scenario.id}", scenario_units(scenario, _shown(path)))
+    shown = _shown(path)
+    return _SCENARIO_DOMAINS.get(
+        scenario,
+        shown,
+        lambda: Domain(f"scenarios/{scenario.id}", scenario_units(scenario, shown)),
+    )
 
 
 def shipped_scenarios(folder: Path | None = None) -> Iterator[tuple[Path, Scenario]]:
@@ -57,7 +77,8 @@ def shipped_domains(
         if extract
         else template_units((root or locale_dir()) / "templates" / "ui.pot")
     )
-    domains = [Domain(CATALOG_DOMAIN, catalog_units(catalog)), Domain(UI_DOMAIN, ui)]
+    units = _CATALOG_UNITS.get(catalog, "", lambda: catalog_units(catalog))
+    domains = [Domain(CATALOG_DOMAIN, units), Domain(UI_DOMAIN, ui)]
     domains += [scenario_domain(s, p) for p, s in shipped_scenarios(folder)]
     return tuple(domains)
 
@@ -88,18 +109,14 @@ def check_all(
     return findings
 
 
-@cache
-def _table(root: Path, lang: str, domain: str, mtime: float) -> Mapping[str, str]:
-    return table(po_path(root, lang, domain), lang)
-
-
 def tables_for(domain: str, langs: Sequence[str] = TRANSLATED, root: Path | None = None
                ) -> dict[str, Mapping[str, str]]:  # fmt: skip
-    """Language -> stable id -> current translation, for one domain (cached per file version)."""
+    """Language -> stable id -> current translation, for one domain (made once per content
+    of each file)."""
     base = root or locale_dir()
     found = {}
     for lang in langs:
-        path = po_path(base, lang, domain)
-        if path.is_file():
-            found[lang] = _table(base, lang, domain, path.stat().st_mtime)
+        read = snapshot(po_path(base, lang, domain), lang)
+        if read is not None:
+            found[lang] = snapshot_table(read, lang)
     return found

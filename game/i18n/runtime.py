@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Mapping
-from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, TypeVar
@@ -17,7 +16,8 @@ from typing import TYPE_CHECKING, TypeVar
 from babel.messages.plurals import get_plural
 
 from game.i18n.languages import SOURCE, language
-from game.i18n.po import forms_table, po_path, table
+from game.i18n.memo import Memo
+from game.i18n.po import po_path, snapshot, snapshot_forms, snapshot_table
 from game.i18n.translator import Translator
 from game.paths import locale_dir
 
@@ -31,17 +31,8 @@ _V = TypeVar("_V")
 ENGINE_WORDS = ("builtin:", "nudge:", "effect:", "fact:", "band:")
 
 
-@cache
-def _translator(root: Path, lang: str, versions: tuple[float, float]) -> Translator:
-    del versions  # part of the cache key: a file edited since is read again
-    ui = forms_table(po_path(root, lang, UI_DOMAIN), lang)
-    catalog = table(po_path(root, lang, CATALOG_DOMAIN), lang)
-    return Translator(
-        lang=lang,
-        ui=MappingProxyType(dict(ui)),
-        catalog=MappingProxyType(dict(catalog)),
-        plural_expression=str(get_plural(language(lang).babel).plural_expr),
-    )
+# (language, the ui and catalog files' SHA-256, "" for none) -> the translator
+_TRANSLATORS: Memo[tuple[str, str, str], Translator] = Memo(16)
 
 
 def translator_for(lang: str, root: Path | None = None) -> Translator:
@@ -55,12 +46,19 @@ def translator_for(lang: str, root: Path | None = None) -> Translator:
     if lang == SOURCE:
         return Translator()
     base = (root or locale_dir()).resolve()
+    ui = snapshot(po_path(base, lang, UI_DOMAIN), lang)
+    catalog = snapshot(po_path(base, lang, CATALOG_DOMAIN), lang)
 
-    def version(domain: str) -> float:
-        path = po_path(base, lang, domain)
-        return path.stat().st_mtime if path.is_file() else 0.0
+    def make() -> Translator:
+        return Translator(
+            lang=lang,
+            ui=snapshot_forms(ui, lang),
+            catalog=snapshot_table(catalog, lang),
+            plural_expression=str(get_plural(language(lang).babel).plural_expr),
+        )
 
-    return _translator(base, lang, (version(UI_DOMAIN), version(CATALOG_DOMAIN)))
+    key = (lang, ui.digest if ui else "", catalog.digest if catalog else "")
+    return _TRANSLATORS.get(key, make)
 
 
 def localized_catalog(catalog: Catalog, tr: Translator) -> Catalog:

@@ -35,26 +35,51 @@ def _key(value: Any, index: int) -> str:
     return str(index + 1)
 
 
+# A dataclass type -> the names of its fields that can hold text, in order (None: not a
+# dataclass). Types are few and fixed, so this never grows past the model's classes.
+_TEXT_FIELDS: dict[type, tuple[str, ...] | None] = {}
+
+
+def _text_fields(kind: type) -> tuple[str, ...] | None:
+    try:
+        return _TEXT_FIELDS[kind]
+    except KeyError:
+        names = (
+            tuple(
+                f.name
+                for f in dataclasses.fields(kind)
+                if f.name not in ("index", "pos") and f.compare
+            )
+            if dataclasses.is_dataclass(kind)
+            else None
+        )
+        _TEXT_FIELDS[kind] = names
+        return names
+
+
 def walk_texts(value: Any, path: str = "") -> Iterator[tuple[str, Text, Any]]:
     """Every `Text` inside a model value, with its dotted path and the nearest owner.
 
     Generic over the model's frozen dataclasses, so a field added to the format (a second
     wording, a variant line) is found without changing this walker.
     """
+    found: list[tuple[str, Text, Any]] = []
+    _walk(value, path, None, found)
+    return iter(found)
+
+
+def _walk(value: Any, path: str, owner: Any, found: list[tuple[str, Text, Any]]) -> None:
     if isinstance(value, Text):
-        yield path, value, None
+        found.append((path, value, owner))
         return
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for f in dataclasses.fields(value):
-            if f.name in ("index", "pos") or not f.compare:
-                continue
-            child = getattr(value, f.name)
-            sub = f"{path}.{f.name}" if path else f.name
-            for found_path, text, owner in walk_texts(child, sub):
-                yield found_path, text, owner if owner is not None else value
-    elif isinstance(value, tuple):
+    if isinstance(value, tuple):
         for index, item in enumerate(value):
-            yield from walk_texts(item, f"{path}[{_key(item, index)}]")
+            _walk(item, f"{path}[{_key(item, index)}]", owner, found)
+        return
+    names = _text_fields(type(value))
+    if names is not None:
+        for name in names:
+            _walk(getattr(value, name), f"{path}.{name}" if path else name, value, found)
 
 
 def map_texts(value: Any, change: Callable[[str, Text], Text], path: str = "") -> Any:
@@ -62,28 +87,30 @@ def map_texts(value: Any, change: Callable[[str, Text], Text], path: str = "") -
     them (one rule for both). Values with nothing changed are returned as they were."""
     if isinstance(value, Text):
         return change(path, value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        updates: dict[str, Any] = {}
-        for f in dataclasses.fields(value):
-            if f.name in ("index", "pos") or not f.compare:
-                continue
-            child = getattr(value, f.name)
-            new = map_texts(child, change, f"{path}.{f.name}" if path else f.name)
-            if new is not child:
-                updates[f.name] = new
-        if not updates:
+    if isinstance(value, tuple):
+        if not value:
             return value
-        if isinstance(value, Scenario):
-            updates["index"] = MappingProxyType({})  # rebuilt from the new nodes
-        return dataclasses.replace(value, **updates)
-    if isinstance(value, tuple) and value:
         items = tuple(
             map_texts(item, change, f"{path}[{_key(item, index)}]")
             for index, item in enumerate(value)
         )
         if any(new is not old for new, old in zip(items, value, strict=True)):
             return items
-    return value
+        return value
+    names = _text_fields(type(value))
+    if names is None:
+        return value
+    updates: dict[str, Any] = {}
+    for name in names:
+        child = getattr(value, name)
+        new = map_texts(child, change, f"{path}.{name}" if path else name)
+        if new is not child:
+            updates[name] = new
+    if not updates:
+        return value
+    if isinstance(value, Scenario):
+        updates["index"] = MappingProxyType({})  # rebuilt from the new nodes
+    return dataclasses.replace(value, **updates)
 
 
 _CHANNEL = {"phone": "on the phone", "in_person": "face to face", "chat": "in a chat",
