@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import sys
+import threading
 import time
 from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
@@ -279,6 +280,27 @@ def _model(
 
 
 def _environment(tr: Translator = ENGLISH) -> Any:
+    """The templates, speaking `tr`'s language: one environment per translator (equal
+    translators share one), so each template is compiled once, not on every report. Jinja
+    checks the template files on each use and compiles a changed one again."""
+    with _ENVIRONMENTS_LOCK:
+        for index, (known, env) in enumerate(_ENVIRONMENTS):
+            if known is tr or known == tr:
+                _ENVIRONMENTS.append(_ENVIRONMENTS.pop(index))  # most recently used last
+                return env
+    env = _new_environment(tr)
+    with _ENVIRONMENTS_LOCK:
+        _ENVIRONMENTS.append((tr, env))
+        del _ENVIRONMENTS[:-_ENVIRONMENTS_LIMIT]
+    return env
+
+
+_ENVIRONMENTS_LIMIT = 8  # languages a process renders reports in (five today)
+_ENVIRONMENTS_LOCK = threading.Lock()
+_ENVIRONMENTS: list[tuple[Translator, Any]] = []
+
+
+def _new_environment(tr: Translator) -> Any:
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
     env = Environment(

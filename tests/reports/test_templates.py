@@ -1,0 +1,36 @@
+"""The report's templates are compiled once per language, not on every report."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+from game.i18n.runtime import translator_for
+from game.i18n.translator import Translator, ui_key
+from game.records import report
+from game.records.report import _environment
+
+
+def test_equal_translators_share_one_environment_and_languages_keep_their_own() -> None:
+    english = _environment(Translator())
+    assert _environment(Translator()) is english  # a new but equal translator
+    finnish = translator_for("fi")
+    fi = _environment(finnish)
+    assert fi is not english
+    assert fi.globals["lang"] == "fi" and english.globals["lang"] == "en"
+    assert fi.globals["_"]("Attempts") == finnish._("Attempts") != "Attempts"
+    assert english.globals["_"]("Attempts") == "Attempts"
+    assert fi.get_template("report.html") is fi.get_template("report.html")
+
+
+def test_a_translator_with_other_words_gets_its_own_environment() -> None:
+    words = MappingProxyType({ui_key("", "Attempts"): ("Yrityksiä!",)})
+    changed = _environment(Translator("fi", ui=words))
+    assert changed.globals["_"]("Attempts") == "Yrityksiä!"
+    assert _environment(translator_for("fi")).globals["_"]("Attempts") != "Yrityksiä!"
+
+
+def test_only_a_few_environments_are_kept() -> None:
+    for n in range(report._ENVIRONMENTS_LIMIT + 3):
+        words = MappingProxyType({ui_key("", "Attempts"): (f"{n}",)})
+        assert _environment(Translator("fi", ui=words)).globals["_"]("Attempts") == f"{n}"
+    assert len(report._ENVIRONMENTS) == report._ENVIRONMENTS_LIMIT
