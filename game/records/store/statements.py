@@ -155,10 +155,12 @@ def _refusals() -> Iterator[None]:
         raise
 
 
+@functools.cache
 def _next_revision(pg: bool) -> Any:
     """(SELECT MAX(revision) + 1 FROM trainees), through an alias so it never correlates.
 
     On PostgreSQL the schema's function computes it as the tables' owner (see schema v6).
+    Built once per kind of database (an immutable construct; every statement may embed it).
     """
     if pg:
         return getattr(func, NEXT_REVISION_FUNCTION)()
