@@ -332,14 +332,31 @@ def render_html(model: ReportModel, tr: Translator = ENGLISH) -> str:
     return html
 
 
+RENDER_CHUNK = 1 << 16  # characters gathered before each write: Jinja yields tiny pieces
+
+
 def render_to(model: ReportModel, out: TextIO, tr: Translator = ENGLISH) -> int:
-    """Render straight into a file, piece by piece (no second copy of the page in memory)."""
+    """Render straight into a file, a chunk at a time (no second copy of the page in memory).
+    Returns the size written, in UTF-8 bytes."""
     template, args = _template_args(model, tr)
     size = 0
+    pending: list[str] = []
+    gathered = 0
     for piece in template.generate(**args):
-        out.write(piece)
-        size += len(piece.encode("utf-8"))
-    return size
+        pending.append(piece)
+        gathered += len(piece)
+        if gathered >= RENDER_CHUNK:
+            size += _write_chunk(out, pending)
+            pending, gathered = [], 0
+    return size + _write_chunk(out, pending)
+
+
+def _write_chunk(out: TextIO, pieces: list[str]) -> int:
+    if not pieces:
+        return 0
+    chunk = "".join(pieces)
+    out.write(chunk)
+    return len(chunk.encode("utf-8"))
 
 
 # ---- progress on the terminal ---------------------------------------------------------------
