@@ -449,22 +449,22 @@ def write_report(
 # (below everything with words to translate: the PO files name those by line)
 
 _ENVIRONMENTS_LIMIT = 8  # languages a process renders reports in (five today)
-# Most recent first. Replaced whole, never changed in place, so threads need no lock: two
-# adding at once may lose one entry (a miss later), never get a wrong environment.
-_ENVIRONMENTS: tuple[tuple[Translator, Any], ...] = ()
+# One slot holding the kept ones, most recent first. The tuple is replaced whole, never
+# changed in place, so threads need no lock: two adding at once may lose one entry (a miss
+# later), never get a wrong environment.
+_ENVIRONMENTS: list[tuple[tuple[Translator, Any], ...]] = [()]
 
 
 def _environment(tr: Translator = ENGLISH) -> Any:
     """The templates, speaking `tr`'s language: one environment per translator (equal
     translators share one), so each template is compiled once, not on every report. Jinja
     checks the template files on each use and compiles a changed one again."""
-    global _ENVIRONMENTS
-    kept = _ENVIRONMENTS
+    kept = _ENVIRONMENTS[0]
     for known, env in kept:
         if known is tr or known == tr:
             return env
     env = _new_environment(tr)
-    _ENVIRONMENTS = ((tr, env), *kept)[:_ENVIRONMENTS_LIMIT]
+    _ENVIRONMENTS[0] = ((tr, env), *kept)[:_ENVIRONMENTS_LIMIT]
     return env
 
 

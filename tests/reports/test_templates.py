@@ -38,7 +38,7 @@ def test_only_a_few_environments_are_kept() -> None:
     for n in range(report._ENVIRONMENTS_LIMIT + 3):
         words = MappingProxyType({ui_key("", "Attempts"): (f"{n}",)})
         assert _environment(Translator("fi", ui=words)).globals["_"]("Attempts") == f"{n}"
-    assert len(report._ENVIRONMENTS) == report._ENVIRONMENTS_LIMIT
+    assert len(report._ENVIRONMENTS[0]) == report._ENVIRONMENTS_LIMIT
 
 
 def test_the_page_is_written_in_chunks_whole(demo: Demo, store: SqlStore, tmp_path: Path) -> None:
