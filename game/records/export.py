@@ -18,7 +18,9 @@ import io
 import os
 import sys
 import tempfile
+import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
     from game.records.api import Store
     from game.records.lrs import LrsClient, Statement
     from game.records.xapi import XapiSettings
+    from game.scenario.campaign import Campaign
 
 # What a spreadsheet may take for the start of a formula (OWASP's list, plus the full-width
 # forms that some locales of Excel also accept).
@@ -81,16 +84,95 @@ class Library:
 
 def load_library(campaign: Path | None = None, locale: Path | None = None) -> Library:
     """Titles and summaries from the campaign, with every current translation the locale
-    folder (`locale`, else the game's) has of them; a broken campaign only costs the titles."""
+    folder (`locale`, else the game's) has of them; a broken campaign only costs the titles.
+
+    Kept while none of the files it was made from changes (see `_library_files`): every
+    report and export asks for it, and translating thirteen scenarios costs far more than
+    looking at the files. A Library is immutable, so callers share one."""
+    from game.paths import default_campaign, locale_dir
+    from game.scenario.campaign import load_campaign
+    from game.scenario.problems import ScenarioError
+
+    path = Path(campaign or default_campaign())
+    folder = Path(os.path.abspath(locale or locale_dir()))
+    key = (os.path.abspath(path), str(folder))
+    with _LIBRARIES_LOCK:
+        kept = _LIBRARIES.get(key)
+        if kept is not None:
+            _LIBRARIES.move_to_end(key)
+    if kept is not None and _file_stamps(kept[0]) == kept[1]:
+        return kept[2]
+    try:
+        files = _library_files(load_campaign(path), folder)
+    except (ScenarioError, OSError):
+        return _read_library(path, locale)[0]  # broken: not kept (cheap, and may be mended)
+    stamps = _file_stamps(files)  # before reading: a change from here on is seen next time
+    library, read = _read_library(path, locale)
+    if read == files:  # else the campaign changed in between: not kept
+        with _LIBRARIES_LOCK:
+            _LIBRARIES[key] = (files, stamps, library)
+            _LIBRARIES.move_to_end(key)
+            while len(_LIBRARIES) > _LIBRARIES_LIMIT:
+                _LIBRARIES.popitem(last=False)
+    return library
+
+
+_Stamp = tuple[int, int, int, int]
+
+_LIBRARIES_LIMIT = 8  # (campaign, locale folder) pairs: the game's, and a few in tests
+_LIBRARIES_LOCK = threading.Lock()
+_LIBRARIES: OrderedDict[
+    tuple[str, str], tuple[tuple[str, ...], tuple[_Stamp | None, ...], Library]
+] = OrderedDict()
+
+
+def _file_stamps(files: Sequence[str]) -> tuple[_Stamp | None, ...]:
+    """(mtime_ns, size, inode, ctime_ns) of each file, None where there is none: a file
+    rewritten, replaced, added or removed changes its stamp."""
+    stamps: list[_Stamp | None] = []
+    for name in files:
+        try:
+            found = os.stat(name)
+        except OSError:
+            stamps.append(None)
+        else:
+            stamps.append((found.st_mtime_ns, found.st_size, found.st_ino, found.st_ctime_ns))
+    return tuple(stamps)
+
+
+def _library_files(campaign: Campaign, locale: Path) -> tuple[str, ...]:
+    """Every file a library is made from: the campaign, its levels' scenario files, and the
+    PO file each translated language has, or would have, for each scenario. While the
+    campaign file is unchanged it names the same levels, and while those are unchanged their
+    scenario ids, hence PO files, are the same: so the stamps of these files tell a library
+    that is out of date."""
+    from game.i18n.languages import TRANSLATED
+    from game.i18n.po import po_path
+
+    files = [
+        os.path.abspath(campaign.path),
+        *(os.path.abspath(lvl.file) for lvl in campaign.levels),
+    ]
+    for level in campaign.levels:
+        if level.scenario is not None:
+            domain = f"scenarios/{level.scenario.id}"
+            files.extend(os.path.abspath(po_path(locale, lang, domain)) for lang in TRANSLATED)
+    return tuple(files)
+
+
+def _read_library(campaign: Path, locale: Path | None) -> tuple[Library, tuple[str, ...]]:
+    """The library, and the files it was made from (none if the campaign is broken)."""
     from game.i18n.localize import localized_campaign
-    from game.paths import default_campaign
+    from game.paths import locale_dir
     from game.scenario.campaign import load_campaign
     from game.scenario.problems import ScenarioError
 
     try:
-        loaded = localized_campaign(load_campaign(campaign or default_campaign()), locale)
+        read = load_campaign(campaign)
     except (ScenarioError, OSError):
-        return Library(None, MappingProxyType({}))
+        return Library(None, MappingProxyType({})), ()
+    files = _library_files(read, Path(os.path.abspath(locale or locale_dir())))
+    loaded = localized_campaign(read, locale)
     refs: dict[str, ScenarioRef] = {}
     for level in loaded.levels:
         scenario = level.scenario
@@ -102,7 +184,7 @@ def load_library(campaign: Path | None = None, locale: Path | None = None) -> Li
             pass_score=level.pass_score,
             scenario=scenario,
         )
-    return Library(loaded.title, MappingProxyType(refs))
+    return Library(loaded.title, MappingProxyType(refs)), files
 
 
 # ---- reading the store ----------------------------------------------------------------------

@@ -278,7 +278,7 @@ def _model(
 # ---- rendering ------------------------------------------------------------------------------
 
 
-def _environment(tr: Translator = ENGLISH) -> Any:
+def _new_environment(tr: Translator) -> Any:
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
     env = Environment(
@@ -311,13 +311,13 @@ def render_html(model: ReportModel, tr: Translator = ENGLISH) -> str:
 
 
 def render_to(model: ReportModel, out: TextIO, tr: Translator = ENGLISH) -> int:
-    """Render straight into a file, piece by piece (no second copy of the page in memory)."""
+    """Render straight into a file, a chunk at a time (no second copy of the page in memory);
+    returns the size written, in UTF-8 bytes. Jinja yields some 50,000 tiny pieces for a
+    room's page: they are gathered into chunks of RENDER_CHUNK characters, one write each
+    (see `_write_chunked`)."""
     template, args = _template_args(model, tr)
-    size = 0
-    for piece in template.generate(**args):
-        out.write(piece)
-        size += len(piece.encode("utf-8"))
-    return size
+    pieces = template.generate(**args)
+    return _write_chunked(pieces, out)
 
 
 # ---- progress on the terminal ---------------------------------------------------------------
@@ -443,3 +443,51 @@ def write_report(
         )
     )
     return model
+
+
+# ---- kept environments, chunked writing -----------------------------------------------------
+# (below everything with words to translate: the PO files name those by line)
+
+_ENVIRONMENTS_LIMIT = 8  # languages a process renders reports in (five today)
+# One slot holding the kept ones, most recent first. The tuple is replaced whole, never
+# changed in place, so threads need no lock: two adding at once may lose one entry (a miss
+# later), never get a wrong environment.
+_ENVIRONMENTS: list[tuple[tuple[Translator, Any], ...]] = [()]
+
+
+def _environment(tr: Translator = ENGLISH) -> Any:
+    """The templates, speaking `tr`'s language: one environment per translator (equal
+    translators share one), so each template is compiled once, not on every report. Jinja
+    checks the template files on each use and compiles a changed one again."""
+    kept = _ENVIRONMENTS[0]
+    for known, env in kept:
+        if known is tr or known == tr:
+            return env
+    env = _new_environment(tr)
+    _ENVIRONMENTS[0] = ((tr, env), *kept)[:_ENVIRONMENTS_LIMIT]
+    return env
+
+
+RENDER_CHUNK = 1 << 16  # characters gathered before each write
+
+
+def _write_chunked(pieces: Iterable[str], out: TextIO) -> int:
+    """Write `pieces` in chunks of about RENDER_CHUNK characters; the UTF-8 bytes written."""
+    size = 0
+    pending: list[str] = []
+    gathered = 0
+    for piece in pieces:
+        pending.append(piece)
+        gathered += len(piece)
+        if gathered >= RENDER_CHUNK:
+            size += _write_chunk(out, pending)
+            pending, gathered = [], 0
+    return size + _write_chunk(out, pending)
+
+
+def _write_chunk(out: TextIO, pieces: list[str]) -> int:
+    if not pieces:
+        return 0
+    chunk = "".join(pieces)
+    out.write(chunk)
+    return len(chunk.encode("utf-8"))

@@ -8,6 +8,7 @@ counts here fail on that code.
 from __future__ import annotations
 
 import math
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -21,7 +22,7 @@ from game.cli import main
 from game.records import bulk
 from game.records.api import AttemptDetail
 from game.records.bulk import count_attempts, iter_details, iter_lines, iter_summaries
-from game.records.store import SqlStore
+from game.records.store import SqlStore, open_store
 from tests.reports.seed import T0, Demo, fill_demo, plan_for, record
 
 
@@ -45,9 +46,31 @@ def counting_queries() -> Iterator[list[str]]:
         event.remove(Engine, "before_cursor_execute", count)
 
 
+@pytest.fixture(scope="module")
+def sqlite_demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Demo]:
+    """The room recorded once into a SQLite file, for each SQLite test to copy."""
+    path = tmp_path_factory.mktemp("bulk") / "records.db"
+    with open_store(f"sqlite:///{path}") as store:
+        return path, fill_demo(store)
+
+
 @pytest.fixture
-def demo_store(store: SqlStore) -> tuple[SqlStore, Demo]:
-    return store, fill_demo(store)
+def demo_store(store_url: str, request: pytest.FixtureRequest) -> Iterator[tuple[SqlStore, Demo]]:
+    """The training room of tests/reports/seed.py in a database of the test's own: on SQLite
+    a copy of the file it was recorded into once, on PostgreSQL recorded again."""
+    demo: Demo | None = None
+    if store_url.startswith("sqlite:///"):
+        template, demo = request.getfixturevalue("sqlite_demo")
+        target = Path(store_url.removeprefix("sqlite:///"))
+        for suffix in ("", "-wal", "-shm"):
+            source = template.with_name(template.name + suffix)
+            if source.exists():
+                shutil.copyfile(source, target.with_name(target.name + suffix))
+    store = open_store(store_url)
+    try:
+        yield store, demo or fill_demo(store)
+    finally:
+        store.close()
 
 
 @pytest.mark.parametrize("chunk", [1, 2, 5, 500])

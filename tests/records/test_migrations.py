@@ -23,6 +23,7 @@ from game.records.database import (
     migrate,
 )
 from game.records.database.migrations import _v1_tables
+from game.records.namespace import ensure_xapi_namespace
 from game.records.store import SqlStore, open_store
 from game.records.store.connect import _create_engine, _writer
 from game.scenario.model import AtFaultApology, PartingPolicy, Policy
@@ -188,6 +189,38 @@ def test_migrations_build_exactly_the_schema_the_store_queries(
     migrated.pop("schema_version")
     built.pop("schema_version")
     assert migrated == built
+
+
+def _sqlite_contents(path: Path) -> dict[str, Any]:
+    """Everything a SQLite file holds but the times the steps were applied."""
+    with sqlite3.connect(path) as raw:
+        # sorted: SQLAlchemy creates a table's indexes in no fixed order, which means nothing
+        schema = sorted(raw.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"))
+        tables = [name for kind, name, _, _ in schema if kind == "table"]
+        rows = {t: sorted(raw.execute(f'SELECT * FROM "{t}"').fetchall()) for t in tables}
+        rows["schema_version"] = [v for v, _ in rows["schema_version"]]
+        rows.pop("settings")  # the xAPI namespace: a fresh uuid per database
+        pragmas = [
+            raw.execute(f"PRAGMA {p}").fetchall()
+            for p in ("user_version", "application_id", "journal_mode", "encoding")
+        ]
+    return {"schema": schema, "rows": rows, "pragmas": pragmas}
+
+
+def test_a_new_sqlite_database_is_what_the_steps_build_one_by_one(tmp_path: Path) -> None:
+    """A new file gets the steps' schema in one go; it must be the very one they build."""
+    made = tmp_path / "new.db"
+    open_store(f"sqlite:///{made}").close()
+    stepped = tmp_path / "stepped.db"
+    engine = _create_engine(f"sqlite:///{stepped}")
+    with _writer(engine).begin() as conn:
+        assert migrate(conn, target=1) == 0
+    with _writer(engine).begin() as conn:  # from version 1, every later step in turn
+        assert migrate(conn) == 1
+        ensure_xapi_namespace(conn)
+    assert _versions(engine) == list(range(1, SCHEMA_VERSION + 1))
+    engine.dispose()
+    assert _sqlite_contents(made) == _sqlite_contents(stepped)
 
 
 def _make_newer(url: str) -> None:

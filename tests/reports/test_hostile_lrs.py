@@ -101,7 +101,8 @@ def _serve(server: Server) -> Iterator[Server]:
 
     tcp = Threaded(("127.0.0.1", 0), Handler)
     server.port = tcp.server_address[1]
-    thread = threading.Thread(target=tcp.serve_forever, daemon=True)
+    # shutdown() waits for serve_forever to look up: every 10 ms, not the default 0.5 s
+    thread = threading.Thread(target=tcp.serve_forever, args=(0.01,), daemon=True)
     thread.start()
     try:
         yield server

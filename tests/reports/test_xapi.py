@@ -312,7 +312,7 @@ def lrs() -> Iterator[ScriptedLrs]:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    # a short poll: `shutdown` waits for the loop to look, 0.5 s a server by default
+    # shutdown() waits for serve_forever to look up: every 10 ms, not the default 0.5 s
     thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
     thread.start()
     state.url = f"http://127.0.0.1:{server.server_address[1]}/xAPI/"

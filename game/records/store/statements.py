@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -41,7 +42,8 @@ class _Statements:
     """The statements every turn and ending runs, with bind parameters, built once per store.
 
     Building SQLAlchemy constructs per call costs more than the SQL itself; these are
-    compiled once and cached by the engine.
+    compiled once and cached by the engine. They are immutable (every change to a construct
+    makes a new one), so every store on the same kind of database shares one set.
     """
 
     touch_trainee_start: Executable
@@ -56,6 +58,7 @@ class _Statements:
     revision_lock: Executable
 
     @staticmethod
+    @functools.cache
     def build(pg: bool) -> _Statements:
         a = attempts.c
         aid: Any = bindparam("b_aid")
@@ -152,10 +155,12 @@ def _refusals() -> Iterator[None]:
         raise
 
 
+@functools.cache
 def _next_revision(pg: bool) -> Any:
     """(SELECT MAX(revision) + 1 FROM trainees), through an alias so it never correlates.
 
     On PostgreSQL the schema's function computes it as the tables' owner (see schema v6).
+    Built once per kind of database (an immutable construct; every statement may embed it).
     """
     if pg:
         return getattr(func, NEXT_REVISION_FUNCTION)()
