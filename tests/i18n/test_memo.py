@@ -14,7 +14,7 @@ from game.engine.catalog import load_catalog
 from game.i18n.interface import interface_units, template_units
 from game.i18n.localize import complete_languages, localized
 from game.i18n.memo import IdentityMemo, Memo
-from game.i18n.po import Problem, check, forms_table, table, update, write_template
+from game.i18n.po import TranslationGap, check, forms_table, table, update, write_template
 from game.i18n.project import Domain, scenario_domain, tables_for, update_all
 from game.i18n.pseudo import write_pseudo_locale
 from game.i18n.runtime import UI_DOMAIN, translator_for
@@ -67,7 +67,7 @@ def test_an_identity_memo_tells_equal_values_apart_and_holds_what_it_keys_on() -
 def test_check_and_table_read_a_po_file_again_when_it_is_edited(tmp_path: Path) -> None:
     path = tmp_path / "tr" / "demo.po"
     update(path, UNITS, "tr", "demo")
-    assert {f.problem for f in check(path, UNITS, "tr", "x.po")} == {Problem.MISSING}
+    assert {f.problem for f in check(path, UNITS, "tr", "x.po")} == {TranslationGap.MISSING}
     _translate(path, "demo:title", "Geciken Teslimat")
     assert table(path, "tr") == {"demo:title": "Geciken Teslimat"}
     assert [f.context for f in check(path, UNITS, "tr", "x.po")] == ["demo:nodes[a].customer"]
@@ -76,7 +76,7 @@ def test_check_and_table_read_a_po_file_again_when_it_is_edited(tmp_path: Path) 
     assert table(path, "tr") == {"demo:title": "Geciken Teslimaz"}
     path.unlink()
     assert table(path, "tr") == {}
-    assert {f.problem for f in check(path, UNITS, "tr", "x.po")} == {Problem.MISSING}
+    assert {f.problem for f in check(path, UNITS, "tr", "x.po")} == {TranslationGap.MISSING}
 
 
 def test_a_table_handed_out_cannot_be_changed(tmp_path: Path) -> None:
