@@ -24,7 +24,7 @@ from babel.messages.pofile import read_po, write_po
 
 from game.i18n.languages import language
 from game.i18n.memo import Memo, digest, read
-from game.i18n.po_entries import Entry, entry_of, read_entries
+from game.i18n.po_entries import PoEntry, entry_of, read_entries
 from game.i18n.unit import Unit
 from game.scenario.model import nfc
 
@@ -66,7 +66,7 @@ def po_path(root: Path, lang: str, domain: str) -> Path:
 
 
 class _Keyed(Protocol):
-    """What `_by_key` reads of an entry: Babel's `Message` or our `Entry`."""
+    """What `_by_key` reads of an entry: Babel's `Message` or our `PoEntry`."""
 
     @property
     def id(self) -> str | tuple[str, ...] | list[str]: ...
@@ -79,11 +79,11 @@ class Snapshot:
     """A PO file's content (by its SHA-256) and its entries, in file order."""
 
     digest: str
-    entries: tuple[Entry, ...]
+    entries: tuple[PoEntry, ...]
 
 
 # (the plural rules' locale, the file's SHA-256) -> its entries
-_ENTRIES: Memo[tuple[str, str], tuple[Entry, ...]] = Memo(256)
+_ENTRIES: Memo[tuple[str, str], tuple[PoEntry, ...]] = Memo(256)
 # (the locale, the file's SHA-256) -> `table` / `forms_table` of it
 _TABLES: Memo[tuple[str, str], Mapping[str, str]] = Memo(256)
 _FORMS: Memo[tuple[str, str], Mapping[str, tuple[str, ...]]] = Memo(64)
@@ -103,7 +103,7 @@ def snapshot(path: Path, lang: str) -> Snapshot | None:
     return Snapshot(key, _ENTRIES.get((babel, key), lambda: _entries(data, lang)))
 
 
-def _entries(data: bytes, lang: str) -> tuple[Entry, ...]:
+def _entries(data: bytes, lang: str) -> tuple[PoEntry, ...]:
     found = read_entries(data, language(lang).babel)
     if found is None:  # a file out of the ordinary: Babel's reader, and its errors
         found = tuple(entry_of(m) for m in _parse(data, lang) if m.id)
@@ -196,7 +196,7 @@ def _by_english(units: Sequence[Unit]) -> bool:
     return any(unit.by_english for unit in units)
 
 
-def _translation(message: Message | Entry | None, unit: Unit) -> str | tuple[str, ...]:
+def _translation(message: Message | PoEntry | None, unit: Unit) -> str | tuple[str, ...]:
     """The message's translation if it is of the unit's shape (plural or not); else empty."""
     if message is None:
         return ""
@@ -302,7 +302,7 @@ def _placeholders_kept(string: str | tuple[str, ...], unit: Unit) -> bool:
     return placeholders(string) == placeholders(unit.source)
 
 
-def _current(message: Message | Entry, unit: Unit) -> bool:
+def _current(message: Message | PoEntry, unit: Unit) -> bool:
     same = (
         tuple(message.id) == unit.msgid
         if isinstance(message.id, (list, tuple))
@@ -349,7 +349,7 @@ def snapshot_forms(found: Snapshot | None, lang: str) -> Mapping[str, tuple[str,
     return _FORMS.get((language(lang).babel, found.digest), lambda: _forms(entries))
 
 
-def _forms(entries: Iterable[Entry]) -> Mapping[str, tuple[str, ...]]:
+def _forms(entries: Iterable[PoEntry]) -> Mapping[str, tuple[str, ...]]:
     found: dict[str, tuple[str, ...]] = {}
     for key, message in _by_key(entries, by_english=True).items():
         ids = message.id if isinstance(message.id, (list, tuple)) else (message.id,)
@@ -385,7 +385,7 @@ def snapshot_table(found: Snapshot | None, lang: str) -> Mapping[str, str]:
     return _TABLES.get((language(lang).babel, found.digest), lambda: _table(entries, None))
 
 
-def _table(entries: Iterable[Entry], current: Mapping[str, str] | None) -> Mapping[str, str]:
+def _table(entries: Iterable[PoEntry], current: Mapping[str, str] | None) -> Mapping[str, str]:
     found: dict[str, str] = {}
     for context, message in _by_key(entries, by_english=False).items():
         string = str(message.string or "")

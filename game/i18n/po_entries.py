@@ -20,7 +20,7 @@ from babel.messages.pofile import unescape
 
 
 @dataclass(frozen=True, slots=True)
-class Entry:
+class PoEntry:
     """One entry of a PO file as the checks and tables read it: immutable, so one parse of
     a file's bytes serves every check of it (Babel's `Message` is mutable)."""
 
@@ -31,10 +31,10 @@ class Entry:
     lineno: int
 
 
-def entry_of(message: Message) -> Entry:
+def entry_of(message: Message) -> PoEntry:
     ident = message.id
     string = message.string
-    return Entry(
+    return PoEntry(
         tuple(ident) if isinstance(ident, (list, tuple)) else ident,
         tuple(string) if isinstance(string, (list, tuple)) else string,
         message.context,
@@ -52,7 +52,7 @@ class _Reader:
 
     def __init__(self, locale: str) -> None:
         self.header = Catalog(locale=locale)  # what the header says (plural count, charset)
-        self.entries: list[Entry] = []
+        self.entries: list[PoEntry] = []
         self.keys: set[object] = set()
         self.offset = 0
         self._reset()
@@ -99,7 +99,7 @@ class _Reader:
             if self.header.charset.lower() not in ("utf-8", "utf8"):
                 raise _Unusual("a charset other than UTF-8")
         else:
-            self.entries.append(Entry(ident, string, context, self.fuzzy, self.offset + 1))
+            self.entries.append(PoEntry(ident, string, context, self.fuzzy, self.offset + 1))
         self._reset()
 
     def keyword(self, lineno: int, line: str, obsolete: bool) -> None:
@@ -125,7 +125,7 @@ class _Reader:
         else:
             raise _Unusual("an unknown keyword")
 
-    def read(self, data: bytes) -> tuple[Entry, ...]:
+    def read(self, data: bytes) -> tuple[PoEntry, ...]:
         for lineno, raw in enumerate(data.split(b"\n")):
             line = raw.strip().decode("utf-8")
             if not line:
@@ -162,7 +162,7 @@ def _text(parts: list[str]) -> str:
     return "".join(unescape(part) for part in parts)
 
 
-def read_entries(data: bytes, locale: str) -> tuple[Entry, ...] | None:
+def read_entries(data: bytes, locale: str) -> tuple[PoEntry, ...] | None:
     """The entries of a PO file's bytes (header and obsolete entries left out), in file
     order; None where the file is one to leave to Babel's reader."""
     try:

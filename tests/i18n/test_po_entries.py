@@ -14,11 +14,11 @@ from hypothesis import strategies as st
 
 from game.i18n.languages import LANGUAGES, TRANSLATED, language
 from game.i18n.po import snapshot
-from game.i18n.po_entries import Entry, entry_of, read_entries
+from game.i18n.po_entries import PoEntry, entry_of, read_entries
 from game.paths import locale_dir
 
 
-def _babel(data: bytes, locale: str) -> tuple[Entry, ...]:
+def _babel(data: bytes, locale: str) -> tuple[PoEntry, ...]:
     catalog = read_po(io.BytesIO(data), locale=locale, abort_invalid=True)
     return tuple(entry_of(m) for m in catalog if m.id)
 
