@@ -7,6 +7,7 @@ run (`tests/scenario/fuzz_loader.py`, see docs/authoring.md) shares."""
 
 from __future__ import annotations
 
+import copy
 import re
 from datetime import timedelta
 from typing import Any
@@ -27,7 +28,11 @@ REAL = [
 ]
 SOURCES = [BASE, *REAL]
 # Re-serialising a parsed file per example costs ~40 ms for the long ones: two sources suffice.
-STRUCTURED = [BASE, (SCENARIOS / "late-delivery.yaml").read_text(encoding="utf-8")]
+# Parsed once here (libyaml, as the game reads); each example mutates its own deep copy.
+STRUCTURED = [
+    yaml.load(text, Loader=yaml.CSafeLoader)
+    for text in (BASE, (SCENARIOS / "late-delivery.yaml").read_text(encoding="utf-8"))
+]
 
 TOKENS = [
     "",
@@ -175,7 +180,7 @@ def _paths(data: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 
 @st.composite
 def structure_mutations(draw: st.DrawFn) -> bytes:
-    data = yaml.safe_load(draw(st.sampled_from(STRUCTURED)))
+    data = copy.deepcopy(draw(st.sampled_from(STRUCTURED)))
     for _ in range(draw(st.integers(1, 3))):
         paths = [p for p in _paths(data) if p]
         if not paths:
@@ -192,7 +197,8 @@ def structure_mutations(draw: st.DrawFn) -> bytes:
             parent[key] = draw(VALUES)
         elif isinstance(parent, dict):
             parent[draw(st.text(min_size=1, max_size=6))] = parent.pop(key)
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False).encode("utf-8")
+    dumped: str = yaml.dump(data, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False)
+    return dumped.encode("utf-8")
 
 
 @pytest.mark.timeout(300)
