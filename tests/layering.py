@@ -12,6 +12,7 @@ import ast
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 Graph = Mapping[str, frozenset[str]]
@@ -62,13 +63,25 @@ def _known(name: str, modules: Iterable[str]) -> str | None:
     return None
 
 
+@cache
+def _parsed(path: Path, stamp: tuple[int, int]) -> ast.Module:
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
+def parsed(path: Path) -> ast.Module:
+    """The module's syntax tree, parsed once per version of the file (several tests walk the
+    same ~190 modules; a file rewritten by a test is parsed again). Read it; never change it."""
+    stat = path.stat()
+    return _parsed(path, (stat.st_mtime_ns, stat.st_size))
+
+
 def import_edges(root: Path, package: str) -> list[Edge]:
     """Every import between modules of `package`, with the line it is written on."""
     modules = module_names(root, package)
     edges: list[Edge] = []
     for module, path in modules.items():
         is_package = path.name == "__init__.py"
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(parsed(path)):
             names: list[str] = []
             if isinstance(node, ast.Import):
                 names = [alias.name for alias in node.names]

@@ -10,13 +10,14 @@ from itertools import pairwise
 from pathlib import Path
 
 from tests.conftest import ROOT
+from tests.layering import parsed
 
 GAME = ROOT / "game"
 CORE_PACKAGES = ("scenario", "engine", "analysis", "records", "training", "text")
 
 
 def _imports(path: object) -> list[tuple[str, int]]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))  # type: ignore[attr-defined]
+    tree = parsed(path)  # type: ignore[arg-type]
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -64,7 +65,7 @@ def test_importing_the_core_does_not_load_pygame() -> None:
 def test_no_global_statements_and_no_unsafe_loading() -> None:
     for path in GAME.rglob("*.py"):
         source = path.read_text(encoding="utf-8")
-        tree = ast.parse(source)
+        tree = parsed(path)
         assert not any(isinstance(n, ast.Global) for n in ast.walk(tree)), path
         for node in ast.walk(tree):
             if isinstance(node, ast.Name) and node.id in ("eval", "exec"):
@@ -79,7 +80,7 @@ def module_level_classes(root: Path) -> dict[str, list[str]]:
     module-level `if`/`try`), with every module that defines it."""
     found: defaultdict[str, list[str]] = defaultdict(list)
     for path in sorted(root.rglob("*.py")):
-        body = list(ast.parse(path.read_text(encoding="utf-8")).body)
+        body = list(parsed(path).body)
         while body:
             node = body.pop(0)
             if isinstance(node, ast.ClassDef):

@@ -12,6 +12,7 @@ import ast
 from pathlib import Path
 
 from tests.conftest import ROOT
+from tests.layering import parsed
 
 GAME = ROOT / "game"
 # The composition roots: where a run starts and its one catalog is loaded.
@@ -25,7 +26,7 @@ def _relative(path: Path) -> str:
 
 
 def _calls_and_definitions(path: Path) -> tuple[list[int], list[int]]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = parsed(path)
     calls, definitions = [], []
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+from functools import cache
 from pathlib import Path
 
 from tests.conftest import ROOT
@@ -48,16 +49,26 @@ LAYERS = (
 )
 
 
+@cache
+def _game_edges() -> tuple[Edge, ...]:
+    return tuple(import_edges(ROOT, "game"))
+
+
+def game_edges() -> list[Edge]:
+    """The real tree's imports, read once for the five tests that check them (a copy each)."""
+    return list(_game_edges())
+
+
 def test_every_module_has_a_layer() -> None:
     assert unplaced(module_names(ROOT, "game"), LAYERS) == []
 
 
 def test_imports_point_down_the_layer_table() -> None:
-    assert upward(import_edges(ROOT, "game"), LAYERS) == []
+    assert upward(game_edges(), LAYERS) == []
 
 
 def test_no_import_cycles_between_modules() -> None:
-    edges = import_edges(ROOT, "game")
+    edges = game_edges()
     assert cycles(graph_of(edges, module_names(ROOT, "game"))) == []
 
 
@@ -65,7 +76,7 @@ def test_hosts_do_not_import_each_other() -> None:
     """The window and the terminal are two faces of the same training layer."""
     crossing = [
         f"{e.source}:{e.line} → {e.target}"
-        for e in import_edges(ROOT, "game")
+        for e in game_edges()
         if (e.source.startswith("game.ui") and e.target.startswith("game.text"))
         or (e.source.startswith("game.text") and e.target.startswith("game.ui"))
     ]
@@ -116,7 +127,7 @@ def test_the_checker_counts_type_checking_and_dynamic_imports(tmp_path: Path) ->
 
 
 def test_the_checker_fails_on_an_upward_edge_added_to_the_real_tree() -> None:
-    edges = import_edges(ROOT, "game")
+    edges = game_edges()
     injected = [*edges, Edge("game.engine.step", "game.ui.app", 1)]
     assert upward(injected, LAYERS) == [
         "game.engine.step:1 → game.ui.app (core may not import hosts)"
@@ -157,7 +168,7 @@ def test_other_packages_use_only_a_package_s_public_modules() -> None:
     packages = {name for name, path in modules.items() if path.name == "__init__.py"}
     public = {name: set(importlib.import_module(name).__all__) for name in packages}
     reaching_in = []
-    for edge in import_edges(ROOT, "game"):
+    for edge in game_edges():
         package, _, child = edge.target.rpartition(".")
         inside = edge.source == package or edge.source.startswith(package + ".")
         if package not in packages or package == "game" or inside:
