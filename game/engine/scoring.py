@@ -170,13 +170,28 @@ def better_replies(
 ) -> tuple[BetterReply | None, ...]:
     """For every turn that was not good, a reply available at that moment that would have
     been good (those its author declared `expect: good` first), played through the engine
-    from the recorded events. Empty when the attempt no longer replays on this scenario."""
+    from the recorded events. Empty when the attempt no longer replays on this scenario.
+
+    When the attempt was played on this very scenario and catalog (their hashes are in the
+    state), the replay is known to hold, so it stops after the last turn that needs a better
+    reply: the turns after it were good and get none. Otherwise it runs to the end, which is
+    how a changed scenario is found out."""
+    pairs = list(zip(state.events, state.turns, strict=False))
+    answered = next((i for i, (event, _) in enumerate(pairs) if event.choice is None), len(pairs))
+    same = (
+        state.content_hash == scenario.content_hash
+        and state.catalog_hash != ""
+        and state.catalog_hash == catalog.content_hash
+    )
+    if same:
+        weak = [i for i, (_, turn) in enumerate(pairs[:answered]) if turn.quality < 0.75]
+        pairs = pairs[: weak[-1] + 1] if weak else []
     try:
         live = start(
             scenario, policy=state.policy, seed=state.seed, timer=state.timer, catalog=catalog
         )
         found: list[BetterReply | None] = []
-        for event, turn in zip(state.events, state.turns, strict=False):
+        for event, turn in pairs:
             while live.phase is Phase.SPEAKING:
                 live = proceed(scenario, live)
             live = tick(scenario, live, event.silence, catalog=catalog)
@@ -186,7 +201,7 @@ def better_replies(
                 None if turn.quality >= 0.75 else _better(scenario, live, event.choice, catalog)
             )
             live, _ = choose(scenario, live, event.choice, catalog=catalog)
-        return tuple(found)
+        return tuple(found) + (None,) * (answered - len(found))
     except (SessionError, KeyError, IndexError):
         return ()
 

@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import numpy as np
 import pytest
 
 from game.engine.scoring import (
+    better_replies,
     debrief,
     grade_for,
     practice_fraction,
     turn_weight,
     verdict_for,
 )
-from game.engine.session import play_choices, start
+from game.engine.session import (
+    Phase,
+    SessionState,
+    TimerMode,
+    choose,
+    play_choices,
+    proceed,
+    start,
+)
+from game.scenario.campaign import load_campaign
 from game.scenario.loader import load_scenario
+from game.scenario.model import Scenario
 from tests.catalog import CATALOG
 from tests.conftest import SCENARIOS
 from tests.engine.helpers import make
@@ -96,3 +110,38 @@ def test_principle_tallies_count_followed_and_broken() -> None:
     tallies = {t.id: (t.followed, t.broken) for t in report.principles}
     assert tallies["G-APOLOGY-1"][1] >= 1
     assert tallies["G-LISTEN-1"][1] >= 1
+
+
+def _random_play(scenario: Scenario, seed: int) -> SessionState:
+    rng = np.random.default_rng(seed)
+    state = start(scenario, seed=seed, timer=TimerMode.OFF, catalog=CATALOG)
+    while state.phase is not Phase.ENDED:
+        if state.phase is Phase.SPEAKING:
+            state = proceed(scenario, state)
+            continue
+        options = scenario.node(state.node).choices
+        pick = options[int(rng.integers(len(options)))].number
+        state, _ = choose(scenario, state, pick, catalog=CATALOG)
+    return state
+
+
+def test_better_replies_stop_early_only_where_the_full_replay_agrees() -> None:
+    """On the scenario and catalog an attempt was played on, the replay stops after the last
+    weak turn; it must give what replaying every turn gives (forced here by a state that
+    does not name its catalog)."""
+    shortened = 0
+    for level in load_campaign(SCENARIOS / "campaign.yaml").levels:
+        assert level.scenario is not None
+        for seed in range(4):
+            state = _random_play(level.scenario, seed)
+            full = better_replies(level.scenario, replace(state, catalog_hash=""), catalog=CATALOG)
+            assert better_replies(level.scenario, state, catalog=CATALOG) == full
+            assert len(full) == len(state.turns)
+            shortened += full[-1] is None
+    assert shortened > 0  # some attempts ended on good turns, so the shortcut was taken
+
+
+def test_better_replies_are_empty_when_the_attempt_no_longer_replays() -> None:
+    state = play_choices(LATE, [1] * 8, catalog=CATALOG)  # its guide path
+    other = load_scenario(SCENARIOS / "mystery-charge.yaml")
+    assert better_replies(other, state, catalog=CATALOG) == ()
