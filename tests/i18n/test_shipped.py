@@ -3,11 +3,12 @@ that can draw every language."""
 
 from __future__ import annotations
 
+import io
 import json
-import subprocess
 import sys
 import unicodedata
 from collections import Counter
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ import yaml
 from babel.messages.pofile import read_po
 from fontTools.ttLib import TTFont
 
+from game.cli import main
 from game.engine.catalog import load_catalog
 from game.i18n.apply import translated_scenario
 from game.i18n.languages import TRANSLATED
@@ -75,7 +77,16 @@ def _translate_everything(root: Path, lang: str) -> None:
             write_po(handle, catalog, width=100)
 
 
-def test_a_complete_language_is_played_in_that_language(tmp_path: Path) -> None:
+def _run(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(list(args))
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_a_complete_language_is_played_in_that_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     catalog = load_catalog()
     root = tmp_path / "locale"
     update_all(shipped_domains(catalog), ("vi",), root)  # every line waiting for its translator
@@ -89,27 +100,24 @@ def test_a_complete_language_is_played_in_that_language(tmp_path: Path) -> None:
     assert opening.customer.get("vi") == f"«vi» {opening.customer.en}"
     assert all(c.say.get("vi").startswith("«vi» ") for c in opening.choices)
     assert scenario.content_hash == load_scenario(LATE).content_hash
-    # the terminal player, end to end, with this locale folder
-    env = {"HOLD_THE_LINE_LOCALE": str(root), "PATH": "/usr/bin:/bin"}
+    # the terminal player, end to end, with this locale folder (the command as the console
+    # script runs it, in this process)
+    monkeypatch.setenv("HOLD_THE_LINE_LOCALE", str(root))
     plan = yaml.safe_load((PROJECT_ROOT / "tests/plans/late-delivery-good.yaml").read_text())
     choices = ",".join(str(n) for n in plan["choices"])
-    out = subprocess.run(
-        [sys.executable, "-m", "game", "text", str(LATE), "--lang", "vi", "--choices", choices,
-         "--json", "--no-timer"],
-        capture_output=True, text=True, env=env, timeout=120, cwd=PROJECT_ROOT,
-    )  # fmt: skip
-    assert out.returncode in (0, 1), out.stderr
-    result = json.loads(out.stdout)
+    code, out, err = _run(
+        "text", str(LATE), "--lang", "vi", "--choices", choices, "--json", "--no-timer"
+    )
+    assert code in (0, 1), err
+    result = json.loads(out)
     said = json.dumps(result, ensure_ascii=False)
     assert "«vi» " in said
     assert opening.customer.en not in said  # the English line is not shown beside it
     # the machine door speaks it too
-    door = subprocess.run(
-        [sys.executable, "-m", "game", "text", str(LATE), "--lang", "vi", "--jsonl", "--seed", "0"],
-        input="", capture_output=True, text=True, env=env, timeout=120, cwd=PROJECT_ROOT,
-    )  # fmt: skip
-    first = json.loads(door.stdout.splitlines()[0])
-    assert first["event"] == "customer" and first["text"].startswith("«vi» "), door.stderr
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    code, out, err = _run("text", str(LATE), "--lang", "vi", "--jsonl", "--seed", "0")
+    first = json.loads(out.splitlines()[0])
+    assert first["event"] == "customer" and first["text"].startswith("«vi» "), err
 
 
 def test_a_translation_never_changes_the_english_or_the_index() -> None:
