@@ -8,7 +8,6 @@ import json
 import sys
 import unicodedata
 from collections import Counter
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,6 @@ import yaml
 from babel.messages.pofile import read_po
 from fontTools.ttLib import TTFont
 
-from game.cli import main
 from game.engine.catalog import load_catalog
 from game.i18n.apply import translated_scenario
 from game.i18n.languages import TRANSLATED
@@ -26,6 +24,7 @@ from game.i18n.project import check_all, shipped_domains, update_all
 from game.i18n.units import walk_texts
 from game.paths import PROJECT_ROOT, assets_dir, locale_dir
 from game.scenario.loader import load_scenario
+from tests.text.door import run
 
 LATE = PROJECT_ROOT / "scenarios" / "late-delivery.yaml"
 
@@ -77,13 +76,6 @@ def _translate_everything(root: Path, lang: str) -> None:
             write_po(handle, catalog, width=100)
 
 
-def _run(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        code = main(list(args))
-    return code, out.getvalue(), err.getvalue()
-
-
 def test_a_complete_language_is_played_in_that_language(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -105,19 +97,17 @@ def test_a_complete_language_is_played_in_that_language(
     monkeypatch.setenv("HOLD_THE_LINE_LOCALE", str(root))
     plan = yaml.safe_load((PROJECT_ROOT / "tests/plans/late-delivery-good.yaml").read_text())
     choices = ",".join(str(n) for n in plan["choices"])
-    code, out, err = _run(
-        "text", str(LATE), "--lang", "vi", "--choices", choices, "--json", "--no-timer"
-    )
-    assert code in (0, 1), err
-    result = json.loads(out)
+    played = run("text", str(LATE), "--lang", "vi", "--choices", choices, "--json", "--no-timer")
+    assert played.returncode in (0, 1), played.stderr
+    result = json.loads(played.stdout)
     said = json.dumps(result, ensure_ascii=False)
     assert "«vi» " in said
     assert opening.customer.en not in said  # the English line is not shown beside it
     # the machine door speaks it too
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
-    code, out, err = _run("text", str(LATE), "--lang", "vi", "--jsonl", "--seed", "0")
-    first = json.loads(out.splitlines()[0])
-    assert first["event"] == "customer" and first["text"].startswith("«vi» "), err
+    door = run("text", str(LATE), "--lang", "vi", "--jsonl", "--seed", "0")
+    first = json.loads(door.stdout.splitlines()[0])
+    assert first["event"] == "customer" and first["text"].startswith("«vi» "), door.stderr
 
 
 def test_a_translation_never_changes_the_english_or_the_index() -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from game.records.store import SqlStore, open_store
 from tests.pg import pg_server, pg_url  # noqa: F401  (fixtures used through `db_url`)
 
 
@@ -16,3 +18,13 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return f"sqlite:///{tmp_path / 'records.db'}"
     url: str = request.getfixturevalue("pg_url")
     return url
+
+
+@pytest.fixture
+def records(db_url: str) -> Iterator[SqlStore]:
+    """The same database, opened by the test to read what a command stored."""
+    store = open_store(db_url)
+    try:
+        yield store
+    finally:
+        store.close()

@@ -7,24 +7,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
 
-import pytest
-
-from game.records.store import SqlStore, open_store
+from game.records.store import SqlStore
 from tests.text.door import LATE, Door, run
 
 GOOD = ["1"] * 8  # the guide path of late-delivery
 SCRIPT = ",".join(GOOD)
-
-
-@pytest.fixture
-def records(db_url: str) -> Iterator[SqlStore]:
-    store = open_store(db_url)
-    try:
-        yield store
-    finally:
-        store.close()
 
 
 def test_an_exam_transcript_has_no_grading_until_the_debrief() -> None:

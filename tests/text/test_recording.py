@@ -7,10 +7,7 @@ import csv
 import io
 import json
 import signal
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from game.engine.catalog import load_catalog
 from game.engine.session import turn_to_json
@@ -22,15 +19,6 @@ from game.scenario.loader import load_scenario
 from tests.text.door import LATE, WAIT, Door, cli
 
 GOOD = ["1"] * 8  # the guide path of late-delivery
-
-
-@pytest.fixture
-def records(db_url: str) -> Iterator[SqlStore]:
-    store = open_store(db_url)
-    try:
-        yield store
-    finally:
-        store.close()
 
 
 def test_a_scripted_call_is_recorded_for_the_desk(db_url: str, records: SqlStore) -> None:
